@@ -1,0 +1,173 @@
+# sdx - supplier-declaration exchange.  Plain GNU make; see README.md.
+#
+#   make            build libsdx.a, libsdx.so and sdx into $(BUILD)/
+#   make check      install missing deps, run every test, then again under ASan+UBSan
+#   make demo       install missing deps, build, run the walkthrough in examples/
+#   make bench      print speed and memory figures (not part of check)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show full commands; SANITIZE=address,undefined for a sanitized build
+
+VERSION   = 0.1.0
+SOVERSION = 0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCDIR   ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+PKG_CONFIG ?= pkg-config
+CC       ?= cc
+AR       ?= ar
+
+PKGS      = libsodium sqlite3 jansson libarchive zlib
+DEB_PKGS  = build-essential pkg-config libsodium-dev libsqlite3-dev libjansson-dev \
+            libarchive-dev zlib1g-dev sqlite3 jq
+
+ifdef SANITIZE
+BUILD    ?= build-san
+SANFLAGS  = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    ?= build
+endif
+
+CFLAGS   ?= -O2 -g
+WARNINGS  = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+            -Wwrite-strings -Wformat-security -Wshadow -Werror
+DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+ALL_CFLAGS = -std=c11 $(WARNINGS) -D_FILE_OFFSET_BITS=64 -D_POSIX_C_SOURCE=200809L \
+             -DSDX_VERSION=\"$(VERSION)\" -Iinclude -I. -I$(BUILD)/gen $(DEPCFLAGS) \
+             -fPIC -MMD -MP $(SANFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_SRC  = $(wildcard ledger/*.c) $(wildcard formats/*.c)
+CMD_SRC  = $(wildcard cmd/*.c)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+SCHEMAS  = $(wildcard formats/schemas/*.json)
+GEN_SRC  = $(BUILD)/gen/schemas.c
+
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o
+CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
+HARNESS  = $(BUILD)/tests/unit/harness.o
+
+.PHONY: all check test demo bench install uninstall clean deps
+.SECONDARY:
+all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
+
+# --- dependencies: install what is missing (root), or say exactly how ------
+deps:
+	$(Q)missing=; \
+	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing=1; \
+	command -v $(CC) >/dev/null 2>&1 || missing=1; \
+	command -v sqlite3 >/dev/null 2>&1 || missing=1; \
+	command -v jq >/dev/null 2>&1 || missing=1; \
+	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "sdx: installing build dependencies: $(DEB_PKGS)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
+	  else \
+	    echo "sdx: missing build dependencies; run as root:" >&2; \
+	    echo "  apt-get install -y $(DEB_PKGS)" >&2; exit 1; \
+	  fi; \
+	fi
+
+# --- library and tool ---------------------------------------------------------
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/schemas.o: $(GEN_SRC)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# JSON Schemas are compiled into the library so validation needs no files at run time.
+$(GEN_SRC): $(SCHEMAS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* generated from formats/schemas/ by the Makefile; do not edit */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'struct sdx_embedded_schema { const char *name; const char *text; size_t len; };'; \
+	  for f in $(SCHEMAS); do \
+	    n=$$(basename $$f .schema.json | tr -c 'a-zA-Z0-9\n' '_'); \
+	    echo "static const char schema_$$n[] = {"; \
+	    od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '0x00};'; \
+	  done; \
+	  echo 'const struct sdx_embedded_schema sdx_embedded_schemas[] = {'; \
+	  for f in $(SCHEMAS); do \
+	    n=$$(basename $$f .schema.json | tr -c 'a-zA-Z0-9\n' '_'); \
+	    echo "  { \"$$(basename $$f .schema.json)\", schema_$$n, sizeof(schema_$$n) - 1 },"; \
+	  done; \
+	  echo '  { NULL, NULL, 0 } };'; } > $@
+
+$(BUILD)/libsdx.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/libsdx.so: $(LIB_OBJ)
+	$(Q)$(CC) -shared -Wl,-soname,libsdx.so.$(SOVERSION) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
+
+$(BUILD)/sdx: $(CMD_OBJ) $(BUILD)/libsdx.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libsdx.a $(DEPLIBS)
+
+$(BUILD)/sdx.pc: Makefile
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
+	  'Name: sdx' 'Description: supplier-declaration exchange ledger' 'Version: $(VERSION)' \
+	  'Requires.private: $(PKGS)' 'Libs: -L$${libdir} -lsdx' 'Cflags: -I$${includedir}' > $@
+
+# --- tests ----------------------------------------------------------------------
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(HARNESS) $(BUILD)/libsdx.a
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS) $(BUILD)/libsdx.a $(DEPLIBS)
+
+# Run unit and CLI tests of one build; counts go to $(BUILD)/test-counts.
+test: all $(UNIT_BIN)
+	$(Q)BUILD=$(BUILD) sh tests/run.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)rm -f build/test-counts build-san/test-counts; rc=0; \
+	$(MAKE) --no-print-directory test || rc=1; \
+	$(MAKE) --no-print-directory SANITIZE=address,undefined test || rc=1; \
+	sh tests/total.sh build build-san; t=$$?; \
+	[ $$rc = 0 ] && [ $$t = 0 ]
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)SDX=$(CURDIR)/$(BUILD)/sdx sh examples/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/bench/bench
+	$(Q)BUILD=$(BUILD) sh tests/bench/run.sh
+
+$(BUILD)/tests/bench/bench: $(BUILD)/tests/bench/bench.o $(BUILD)/libsdx.a
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libsdx.a $(DEPLIBS)
+
+# --- install ----------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/sdx $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(BUILD)/sdx $(DESTDIR)$(BINDIR)/sdx
+	install -m 644 $(BUILD)/libsdx.a $(DESTDIR)$(LIBDIR)/libsdx.a
+	install -m 755 $(BUILD)/libsdx.so $(DESTDIR)$(LIBDIR)/libsdx.so.$(VERSION)
+	ln -sf libsdx.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsdx.so.$(SOVERSION)
+	ln -sf libsdx.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsdx.so
+	install -m 644 include/sdx.h $(DESTDIR)$(INCDIR)/sdx.h
+	install -m 644 include/sdx/*.h $(DESTDIR)$(INCDIR)/sdx/
+	install -m 644 $(BUILD)/sdx.pc $(DESTDIR)$(PKGCONFIGDIR)/sdx.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sdx $(DESTDIR)$(LIBDIR)/libsdx.a $(DESTDIR)$(LIBDIR)/libsdx.so* \
+	  $(DESTDIR)$(INCDIR)/sdx.h $(DESTDIR)$(PKGCONFIGDIR)/sdx.pc
+	rm -rf $(DESTDIR)$(INCDIR)/sdx
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,106 @@
+/*
+ * cmd/cmd.h - what the sdx subcommands share: the command table, option
+ * tables that drive both parsing and --help, and the exit-code convention.
+ * Commands parse options and print; the library does the work.
+ */
+#ifndef SDX_CMD_H
+#define SDX_CMD_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "sdx.h"
+
+/* Exit codes: documented in README.md and `sdx --help`. */
+enum {
+	EXIT_OK = 0,
+	EXIT_VERIFY = 1,    /* verification failed: forged, corrupt or inconsistent */
+	EXIT_USAGE = 2,     /* usage or input error: bad option, malformed file, not found */
+	EXIT_UNTRUSTED = 3, /* valid, but signed by a key you do not trust */
+	EXIT_ENV = 4        /* the environment failed: I/O, out of memory */
+};
+
+struct opt {
+	const char *name;  /* long name, without "--" */
+	int short_name;    /* 0 if none */
+	const char *arg;   /* argument placeholder, NULL for a flag */
+	const char *help;
+};
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+struct usage {
+	const char *synopsis;    /* "sdx declare [options] FILE.json" (several lines allowed) */
+	const char *description; /* a paragraph */
+	const struct opt *opts;  /* terminated by {NULL} */
+};
+
+/*
+ * Parse argv against the options (plus --help).  For each option found, cb is
+ * called with its long name and argument (NULL for flags); a non-zero return
+ * ends parsing with that exit code.  On return *first_arg indexes the first
+ * operand.  Returns 0, or an exit code to return right away (--help printed:
+ * -1 mapped to 0 by callers through cmd_parse's return).
+ */
+typedef int (*opt_cb)(void *ctx, const char *name, const char *arg);
+int cmd_parse(int argc, char **argv, const struct usage *u, opt_cb cb, void *ctx,
+	      int *first_arg);
+#define CMD_HELP_SHOWN (-1)
+
+void cmd_print_usage(FILE *f, const char *name, const struct usage *u);
+
+/* Print "sdx: <last sdx error>" and map the code to an exit code. */
+int cmd_fail(int err);
+/* Print "sdx: <formatted message>" and return code. */
+int cmd_error(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+int cmd_exit_code(int err);
+
+/* Ledger and key locations: option, else $SDX_LEDGER / $SDX_KEY, else defaults. */
+struct where {
+	const char *ledger;
+	const char *key;
+	char key_buf[4096];
+};
+void where_resolve(struct where *w);
+/* The common options -L/--ledger and -k/--key; returns 1 if handled. */
+int where_option(struct where *w, const char *name, const char *arg);
+#define WHERE_OPTS \
+	{ "ledger", 'L', "PATH", "ledger file (default $SDX_LEDGER or ./sdx.db)" }, \
+	{ "key", 'k', "PATH", "secret key file (default $SDX_KEY or the ledger path with .key)" }
+
+int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags);
+/* Load the secret key, asking for the passphrase if it is encrypted. */
+int load_key(sdx_signer **out, const struct where *w);
+/* Passphrase from $SDX_PASSPHRASE or the terminal (twice when confirm). sodium_free() it. */
+int read_passphrase(char **out, const char *prompt, int confirm);
+
+/* Parse a non-negative decimal number option. */
+int parse_u64(const char *s, unsigned long long *out, const char *what);
+
+/* JSON output helpers. */
+void print_json(json_t *j);   /* prints and decrefs */
+void b64_hash(char out[45], const unsigned char hash[32]);
+void hex_hash(char out[65], const unsigned char hash[32]);
+
+/* Subcommands, one file each. */
+int cmd_init(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_declare(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_attachment(int argc, char **argv);
+
+#endif

@@ -1,0 +1,171 @@
+/* cmd/cmd_prove.c - sdx prove: inclusion and consistency proofs. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+static const struct opt opts[] = {
+	{ "from", 0, "M", "consistency proof from tree size M" },
+	{ "to", 0, "N", "... to tree size N (default: the latest checkpoint)" },
+	{ "json", 0, NULL, "print the proof as JSON (hashes in standard base64)" },
+	WHERE_OPTS,
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct usage use = {
+	"sdx prove REF [--json] [-L LEDGER]\n"
+	"   or: sdx prove --from M [--to N] [--json] [-L LEDGER]",
+	"Print an RFC 6962 inclusion proof of entry REF (an index or leaf-hash prefix)\n"
+	"against the latest signed checkpoint, or a consistency proof between two tree\n"
+	"sizes, with the checkpoint it leads to.  Anyone holding the checkpoint can check\n"
+	"the proof offline.",
+	opts
+};
+
+struct prove_opts {
+	struct where w;
+	unsigned long long from, to;
+	int has_from, has_to, json;
+};
+
+static int on_opt(void *ctx, const char *name, const char *arg)
+{
+	struct prove_opts *o = ctx;
+
+	if (where_option(&o->w, name, arg))
+		return 0;
+	if (strcmp(name, "from") == 0) {
+		o->has_from = 1;
+		return parse_u64(arg, &o->from, "--from");
+	}
+	if (strcmp(name, "to") == 0) {
+		o->has_to = 1;
+		return parse_u64(arg, &o->to, "--to");
+	}
+	if (strcmp(name, "json") == 0)
+		o->json = 1;
+	return 0;
+}
+
+static json_t *hash_list(unsigned char (*proof)[32], size_t n)
+{
+	json_t *a = json_array();
+	char b64[45];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		b64_hash(b64, proof[i]);
+		json_array_append_new(a, json_string(b64));
+	}
+	return a;
+}
+
+static void print_text(json_t *j)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(j, k, v) {
+		if (json_is_array(v)) {
+			size_t i;
+			json_t *h;
+			printf("%s:\n", k);
+			json_array_foreach(v, i, h)
+				printf("  %s\n", json_string_value(h));
+		} else if (json_is_integer(v)) {
+			printf("%s: %" JSON_INTEGER_FORMAT "\n", k, json_integer_value(v));
+		} else if (strcmp(k, "checkpoint") == 0) {
+			printf("checkpoint:\n%s", json_string_value(v));
+		} else {
+			printf("%s: %s\n", k, json_string_value(v));
+		}
+	}
+}
+
+int cmd_prove(int argc, char **argv)
+{
+	unsigned char proof[SDX_MERKLE_MAX_PROOF][32], hash[32];
+	struct prove_opts o;
+	sdx_ledger *l = NULL;
+	sdx_entry *e = NULL;
+	sdx_checkpoint cp;
+	char *note = NULL, b64[45], b64b[45];
+	json_t *j = NULL;
+	uint64_t index;
+	size_t n;
+	int first, rc, err;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (o.has_from ? first != argc : first + 1 != argc)
+		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
+	if (o.has_to && !o.has_from)
+		return cmd_error(EXIT_USAGE, "--to goes with --from");
+	where_resolve(&o.w);
+	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+		return rc;
+	if (o.has_from) {
+		if (o.has_to)
+			err = sdx_ledger_get_checkpoint(l, o.to, &note, NULL, &cp);
+		else
+			err = sdx_ledger_get_checkpoint(l, 0, &note, NULL, &cp);
+		if (err < 0)
+			goto fail;
+		if (o.has_to && cp.size != o.to) {
+			err = sdx_error_set(SDX_ENOTFOUND, "no checkpoint was signed at size %llu "
+					    "(the next one is at %" PRIu64 ")", o.to, cp.size);
+			goto fail;
+		}
+		if (o.from > cp.size) {
+			err = sdx_error_set(SDX_EINVAL, "--from %llu is larger than the checkpoint "
+					    "size %" PRIu64, o.from, cp.size);
+			goto fail;
+		}
+		if ((err = sdx_ledger_prove_consistency(l, o.from, cp.size, proof, &n)) < 0 ||
+		    (err = sdx_ledger_root(l, o.from, hash)) < 0)
+			goto fail;
+		b64_hash(b64, hash);
+		b64_hash(b64b, cp.root);
+		j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "old_size", (json_int_t)o.from,
+			      "tree_size", (json_int_t)cp.size, "old_root", b64, "root_hash", b64b,
+			      "proof", hash_list(proof, n), "checkpoint", note);
+	} else {
+		if ((err = sdx_ledger_resolve(l, argv[first], &index)) < 0 ||
+		    (err = sdx_ledger_entry(l, index, &e)) < 0 ||
+		    (err = sdx_ledger_get_checkpoint(l, index + 1, &note, NULL, &cp)) < 0)
+			goto fail;
+		/* prove against the latest checkpoint, which covers every older entry */
+		free(note);
+		note = NULL;
+		if ((err = sdx_ledger_get_checkpoint(l, 0, &note, NULL, &cp)) < 0 ||
+		    (err = sdx_ledger_prove_inclusion(l, index, cp.size, proof, &n)) < 0)
+			goto fail;
+		b64_hash(b64, e->leaf_hash);
+		b64_hash(b64b, cp.root);
+		j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "index", (json_int_t)index,
+			      "tree_size", (json_int_t)cp.size, "leaf_hash", b64, "root_hash", b64b,
+			      "proof", hash_list(proof, n), "checkpoint", note);
+	}
+	if (!j) {
+		rc = cmd_error(EXIT_ENV, "out of memory");
+		goto done;
+	}
+	if (o.json) {
+		print_json(j);
+		j = NULL;
+	} else {
+		print_text(j);
+	}
+	rc = EXIT_OK;
+	goto done;
+fail:
+	rc = cmd_fail(err);
+done:
+	json_decref(j);
+	free(note);
+	sdx_entry_free(e);
+	sdx_ledger_free(l);
+	return rc;
+}

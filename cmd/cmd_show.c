@@ -1,0 +1,95 @@
+/* cmd/cmd_show.c - sdx show: one entry. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+static const struct opt opts[] = {
+	{ "raw", 0, NULL, "write the exact entry bytes (the DSSE envelope) to stdout" },
+	{ "json", 0, NULL, "print index, hashes and the decoded payload as JSON" },
+	WHERE_OPTS,
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct usage use = {
+	"sdx show REF [--raw | --json] [-L LEDGER]",
+	"Print one entry.  REF is an entry index or at least 4 hex digits of its leaf\n"
+	"hash.  --raw writes the signed bytes exactly as stored (what the Merkle leaf\n"
+	"hashes), for checking with other tools.",
+	opts
+};
+
+struct show_opts {
+	struct where w;
+	int raw, json;
+};
+
+static int on_opt(void *ctx, const char *name, const char *arg)
+{
+	struct show_opts *o = ctx;
+
+	if (where_option(&o->w, name, arg))
+		return 0;
+	if (strcmp(name, "raw") == 0)
+		o->raw = 1;
+	else if (strcmp(name, "json") == 0)
+		o->json = 1;
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	struct show_opts o;
+	sdx_ledger *l = NULL;
+	sdx_entry *e = NULL;
+	char *payload = NULL, hex[65];
+	json_t *p = NULL;
+	uint64_t index;
+	size_t plen;
+	int first, rc, err;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (first + 1 != argc)
+		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
+	where_resolve(&o.w);
+	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+		return rc;
+	if ((err = sdx_ledger_resolve(l, argv[first], &index)) < 0 ||
+	    (err = sdx_ledger_entry(l, index, &e)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	if (o.raw) {
+		rc = fwrite(e->data, 1, e->len, stdout) == e->len ? EXIT_OK
+			: cmd_error(EXIT_ENV, "cannot write to stdout");
+		goto done;
+	}
+	if ((err = sdx_entry_payload(e, &payload, &plen)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	p = json_loadb(payload, plen, 0, NULL);
+	hex_hash(hex, e->leaf_hash);
+	if (o.json) {
+		print_json(json_pack("{s:I, s:s, s:s, s:s, s:O}", "index", (json_int_t)e->index,
+				     "leaf_hash", hex, "type", e->type, "time", e->time,
+				     "payload", p ? p : json_null()));
+	} else {
+		printf("entry:     %" PRIu64 "\nleaf hash: %s\ntype:      %s\ntime:      %s\n",
+		       e->index, hex, e->type, e->time);
+		printf("signed by: %s\n", json_string_value(json_object_get(p, "key")));
+		printf("prev:      %s\n", json_string_value(json_object_get(p, "prev")));
+		printf("body:\n");
+		print_json(json_incref(json_object_get(p, "body")));
+	}
+	rc = EXIT_OK;
+done:
+	json_decref(p);
+	free(payload);
+	sdx_entry_free(e);
+	sdx_ledger_free(l);
+	return rc;
+}

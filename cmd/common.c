@@ -1,0 +1,293 @@
+/* cmd/common.c - option parsing, messages, ledger/key locations, passphrases. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cmd/cmd.h"
+
+#define MAX_OPTS 32
+
+void cmd_print_usage(FILE *f, const char *name, const struct usage *u)
+{
+	const struct opt *o;
+	char left[64];
+
+	(void)name;
+	fprintf(f, "usage: %s\n", u->synopsis);
+	if (u->description)
+		fprintf(f, "\n%s\n", u->description);
+	fprintf(f, "\noptions:\n");
+	for (o = u->opts; o && o->name; o++) {
+		if (o->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		fprintf(f, "  %-26s %s\n", left, o->help);
+	}
+	fprintf(f, "  %-26s %s\n", "-h, --help", "show this help");
+}
+
+int cmd_parse(int argc, char **argv, const struct usage *u, opt_cb cb, void *ctx,
+	      int *first_arg)
+{
+	struct option longs[MAX_OPTS + 2];
+	char shorts[3 * MAX_OPTS + 4];
+	size_t n = 0, s = 0;
+	const struct opt *o;
+	int c, idx, rc;
+
+	shorts[s++] = ':'; /* report a missing argument as ':' */
+	for (o = u->opts; o && o->name && n < MAX_OPTS; o++, n++) {
+		longs[n].name = o->name;
+		longs[n].has_arg = o->arg ? required_argument : no_argument;
+		longs[n].flag = NULL;
+		longs[n].val = o->short_name ? o->short_name : 256 + (int)n;
+		if (o->short_name) {
+			shorts[s++] = (char)o->short_name;
+			if (o->arg)
+				shorts[s++] = ':';
+		}
+	}
+	longs[n].name = "help";
+	longs[n].has_arg = no_argument;
+	longs[n].flag = NULL;
+	longs[n].val = 'h';
+	memset(&longs[n + 1], 0, sizeof(longs[n + 1]));
+	shorts[s++] = 'h';
+	shorts[s] = '\0';
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
+		if (c == 'h') {
+			cmd_print_usage(stdout, argv[0], u);
+			return CMD_HELP_SHOWN;
+		}
+		if (c == '?' || c == ':') {
+			const char *bad = argv[optind - 1];
+			if (c == ':')
+				cmd_error(EXIT_USAGE, "option '%s' needs an argument", bad);
+			else if (optopt)
+				cmd_error(EXIT_USAGE, "unknown option '-%c'", optopt);
+			else
+				cmd_error(EXIT_USAGE, "unknown option '%s'", bad);
+			fprintf(stderr, "usage: %s\n(see '%s --help')\n", u->synopsis, "sdx <command>");
+			return EXIT_USAGE;
+		}
+		for (o = u->opts; o && o->name; o++)
+			if ((o->short_name && o->short_name == c) ||
+			    (!o->short_name && c == 256 + (int)(o - u->opts)))
+				break;
+		if (!o || !o->name)
+			return cmd_error(EXIT_USAGE, "unexpected option");
+		if ((rc = cb(ctx, o->name, o->arg ? optarg : NULL)) != 0)
+			return rc;
+	}
+	*first_arg = optind;
+	return 0;
+}
+
+int cmd_exit_code(int err)
+{
+	switch (err) {
+	case 0: return EXIT_OK;
+	case SDX_EVERIFY:
+	case SDX_ECONFLICT: return EXIT_VERIFY;
+	case SDX_EUNTRUSTED: return EXIT_UNTRUSTED;
+	case SDX_EIO:
+	case SDX_ENOMEM: return EXIT_ENV;
+	default: return EXIT_USAGE;
+	}
+}
+
+int cmd_fail(int err)
+{
+	fprintf(stderr, "sdx: %s\n", *sdx_error_last() ? sdx_error_last() : sdx_error_name(err));
+	return cmd_exit_code(err);
+}
+
+int cmd_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sdx: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+void where_resolve(struct where *w)
+{
+	size_t n;
+
+	if (!w->ledger)
+		w->ledger = getenv("SDX_LEDGER");
+	if (!w->ledger || !*w->ledger)
+		w->ledger = "sdx.db";
+	if (!w->key)
+		w->key = getenv("SDX_KEY");
+	if (w->key && *w->key)
+		return;
+	/* beside the ledger: ledger.db -> ledger.key, anything else -> +.key */
+	n = strlen(w->ledger);
+	if (n > 3 && strcmp(w->ledger + n - 3, ".db") == 0)
+		snprintf(w->key_buf, sizeof(w->key_buf), "%.*s.key", (int)(n - 3), w->ledger);
+	else
+		snprintf(w->key_buf, sizeof(w->key_buf), "%s.key", w->ledger);
+	w->key = w->key_buf;
+}
+
+int where_option(struct where *w, const char *name, const char *arg)
+{
+	if (strcmp(name, "ledger") == 0) {
+		w->ledger = arg;
+		return 1;
+	}
+	if (strcmp(name, "key") == 0) {
+		w->key = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags)
+{
+	int err = sdx_ledger_open(out, w->ledger, flags);
+
+	if (err == SDX_ENOTFOUND)
+		return cmd_error(EXIT_USAGE, "no ledger at '%s'; create one with 'sdx init "
+				 "--origin NAME' or point -L/$SDX_LEDGER at it", w->ledger);
+	return err < 0 ? cmd_fail(err) : 0;
+}
+
+static int read_tty_line(char *buf, size_t cap, const char *prompt)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY), echo_off = 0, rc = -1;
+	size_t n = 0;
+	char c;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, prompt, strlen(prompt)) < 0)
+		goto done;
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+	}
+	while (read(fd, &c, 1) == 1 && c != '\n') {
+		if (n + 1 < cap)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	rc = 0;
+	if (echo_off)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0)
+		rc = 0;
+done:
+	close(fd);
+	return rc;
+}
+
+int read_passphrase(char **out, const char *prompt, int confirm)
+{
+	const char *env = getenv("SDX_PASSPHRASE");
+	char *p = NULL, *again = NULL;
+	int err = 0;
+
+	*out = NULL;
+	if (!(p = sodium_malloc(1024)) || !(again = sodium_malloc(1024))) {
+		err = cmd_error(EXIT_ENV, "out of memory");
+		goto done;
+	}
+	if (env) {
+		snprintf(p, 1024, "%s", env);
+	} else {
+		if (read_tty_line(p, 1024, prompt) < 0) {
+			err = cmd_error(EXIT_USAGE, "a passphrase is needed: set SDX_PASSPHRASE or run "
+					"from a terminal");
+			goto done;
+		}
+		if (confirm) {
+			if (read_tty_line(again, 1024, "repeat passphrase: ") < 0 ||
+			    strcmp(p, again) != 0) {
+				err = cmd_error(EXIT_USAGE, "the passphrases do not match");
+				goto done;
+			}
+		}
+	}
+	if (!*p) {
+		err = cmd_error(EXIT_USAGE, "empty passphrase (use --unencrypted for a key "
+				"without one)");
+		goto done;
+	}
+	*out = p;
+	p = NULL;
+done:
+	if (p)
+		sodium_free(p);
+	if (again)
+		sodium_free(again);
+	return err;
+}
+
+int load_key(sdx_signer **out, const struct where *w)
+{
+	char *pass = NULL;
+	int enc, err;
+
+	if ((enc = sdx_key_is_encrypted(w->key)) < 0)
+		return cmd_fail(enc);
+	if (enc && (err = read_passphrase(&pass, "passphrase: ", 0)) != 0)
+		return err;
+	err = sdx_key_load(out, w->key, pass);
+	if (pass)
+		sodium_free(pass);
+	return err < 0 ? cmd_fail(err) : 0;
+}
+
+int parse_u64(const char *s, unsigned long long *out, const char *what)
+{
+	char *end;
+
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+')
+		return cmd_error(EXIT_USAGE, "%s: '%s' is not a number", what, s);
+	*out = strtoull(s, &end, 10);
+	if (errno || *end)
+		return cmd_error(EXIT_USAGE, "%s: '%s' is not a number", what, s);
+	return 0;
+}
+
+void print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+
+	if (s) {
+		puts(s);
+		free(s);
+	}
+	json_decref(j);
+}
+
+void b64_hash(char out[45], const unsigned char hash[32])
+{
+	sodium_bin2base64(out, 45, hash, 32, sodium_base64_VARIANT_ORIGINAL);
+}
+
+void hex_hash(char out[65], const unsigned char hash[32])
+{
+	sodium_bin2hex(out, 65, hash, 32);
+}

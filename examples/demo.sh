@@ -1,0 +1,55 @@
+#!/bin/sh
+# The sdx walkthrough run by `make demo`.  Everything happens in a temporary
+# directory; nothing outside it is touched.
+#
+# Today it shows the raw-material supplier's side: a ledger, signed
+# declarations with lab evidence, the audit, proofs and a published log.
+# (Bundles to a manufacturer and an exporter's shipment check follow.)
+set -eu
+SDX=${SDX:-sdx}
+here=$(cd "$(dirname "$0")" && pwd)
+data=$here/data
+work=$(mktemp -d "${TMPDIR:-/tmp}/sdx-demo-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*" | sed "s/\x1b\[[0-9;]*m//g"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+sdx() { "$SDX" "$@"; }
+
+export SDX_PASSPHRASE="demo passphrase, use your own"
+export SDX_KDF=min   # fast key derivation: for demos and tests only
+
+say "A PVC compound supplier creates its ledger and signing key"
+run sdx init --origin demo.example/acme-polymers -L acme.db
+run sdx key show -L acme.db
+
+say "It declares a lot: phthalate-free, heavy metals under 100 mg/kg, with the CNAS lab report"
+run sdx declare -L acme.db "$data/pvc-compound-declaration.json" \
+	--attach "$data/reports/cnas-l1234-report-2026-0917.txt"
+
+say "A food-contact polypropylene declaration (EU 10/2011, FDA 21 CFR 177.1520, GB 4806.7)"
+run sdx declare -L acme.db "$data/pp-food-contact-declaration.json" \
+	--attach "$data/reports/pp-migration-report-2026-0802.txt"
+
+say "A declaration with a broken field is refused, naming the field; nothing is written"
+sed 's/"value": *[0-9.]*/"value": "low"/' "$data/pvc-compound-declaration.json" > broken.json
+run sdx declare -L acme.db broken.json || echo "(exit code $?: refused as expected)"
+
+say "What the ledger holds"
+run sdx log -L acme.db
+run sdx show -L acme.db 1 | head -n 12
+
+say "Anyone can audit it: every signature, link, tree hash, checkpoint and attachment"
+run sdx verify -L acme.db
+
+say "A proof that entry 1 is in the signed tree, and the checkpoint it leads to"
+run sdx prove -L acme.db 1
+
+say "Publish as a static C2SP tlog-tiles log that any web server can serve"
+run sdx publish -L acme.db public-log
+find public-log -type f | sort
+
+say "Someone edits the file behind sdx's back: verify names the damage"
+sqlite3 acme.db "DROP TRIGGER entries_no_update; UPDATE entries SET data = replace(data, 'A', 'B') WHERE idx = 2;"
+run sdx verify -L acme.db || echo "(exit code $?: tampering detected)"

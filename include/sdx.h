@@ -1,0 +1,12 @@
+/* sdx.h - umbrella header for libsdx: includes the public headers, nothing else. */
+#ifndef SDX_H
+#define SDX_H
+#include "sdx/error.h"
+#include "sdx/merkle.h"
+#include "sdx/note.h"
+#include "sdx/keys.h"
+#include "sdx/dsse.h"
+#include "sdx/ledger.h"
+#include "sdx/record.h"
+#include "sdx/version.h"
+#endif

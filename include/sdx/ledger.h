@@ -1,0 +1,225 @@
+/*
+ * sdx/ledger.h - the append-only, hash-chained, Merkle-proved ledger.
+ *
+ * One SQLite file per organisation.  Every entry is a DSSE envelope (dsse.h)
+ * whose payload is the canonical JSON object
+ *   {"body":{...},"key":"<signer key id>","origin":"<ledger origin>",
+ *    "prev":"<hex leaf hash of entry seq-1, zeros for entry 0>","seq":N,
+ *    "time":"YYYY-MM-DDTHH:MM:SSZ","type":"declaration","version":1}
+ * (formats/ledger.md has every byte).  Entry 0 is the ledger's genesis record,
+ * naming its origin and public key.  The leaves of an RFC 6962 tree are the
+ * exact envelope bytes; the tree's complete-subtree hashes are stored so that
+ * roots and proofs at any size cost O(log n) reads.  Signed checkpoints
+ * (note.h) are kept, every one ever signed.
+ *
+ * Append-only is enforced by SQL triggers and checked by sdx_ledger_verify(),
+ * which recomputes every signature, link, hash and checkpoint.
+ *
+ * Order of calls:
+ *   sdx_ledger_create() or sdx_ledger_open()
+ *   writing:  sdx_ledger_begin(), sdx_ledger_attach_file()..., sdx_ledger_append()...,
+ *             sdx_ledger_checkpoint(), sdx_ledger_commit() (or _rollback())
+ *   reading:  sdx_ledger_size(), sdx_ledger_entry(), sdx_ledger_foreach(),
+ *             sdx_ledger_prove_*(), sdx_ledger_verify(), sdx_ledger_publish()
+ *   sdx_ledger_free()
+ * A handle is not thread-safe; open one per thread.  Several processes may
+ * append to one file: sdx_ledger_begin() takes the write lock (waiting for it).
+ */
+#ifndef SDX_LEDGER_H
+#define SDX_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sdx/note.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sdx_ledger sdx_ledger;
+
+#define SDX_ENTRY_PAYLOAD_TYPE "application/vnd.sdx.entry.v1+json"
+#define SDX_TYPE_MAX 32 /* longest record type name */
+
+enum {
+	SDX_OPEN_READONLY = 1 << 0, /* never write (verify, show, publish) */
+	SDX_OPEN_DURABLE = 1 << 1   /* fsync on every commit (synchronous=FULL) */
+};
+
+/**
+ * 1 if `origin` can name a ledger: 1 to 255 characters from letters, digits
+ * and "._-/:" (e.g. example.com/acme-polymers), else 0.
+ */
+int sdx_origin_valid(const char *origin);
+
+/**
+ * Create a new ledger file at `path` whose origin is the key's name, and
+ * append its genesis entry signed by `key`.  SDX_EEXISTS if the file exists.
+ */
+int sdx_ledger_create(sdx_ledger **out, const char *path, const sdx_signer *key);
+
+/**
+ * Open an existing ledger.  SDX_ENOTFOUND if there is no file,
+ * SDX_EFORMAT if it is not an sdx ledger (or of a newer format version).
+ */
+int sdx_ledger_open(sdx_ledger **out, const char *path, unsigned flags);
+
+/** Close; rolls back an open transaction.  Accepts NULL. */
+void sdx_ledger_free(sdx_ledger *l);
+
+/** Borrowed origin string (the key name of the ledger's signer). */
+const char *sdx_ledger_origin(const sdx_ledger *l);
+
+/** Borrowed path the ledger was opened with. */
+const char *sdx_ledger_path(const sdx_ledger *l);
+
+/** The number of entries. */
+int sdx_ledger_size(sdx_ledger *l, uint64_t *out);
+
+/** The ledger's public key as a new verifier (free it). */
+int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out);
+
+/** Start a write transaction (waits for other writers). */
+int sdx_ledger_begin(sdx_ledger *l);
+/** Make everything since begin durable at once. */
+int sdx_ledger_commit(sdx_ledger *l);
+/** Drop everything since begin. */
+void sdx_ledger_rollback(sdx_ledger *l);
+
+/** What an append produced. */
+typedef struct sdx_entry_info {
+	uint64_t index;
+	unsigned char leaf_hash[32];
+	char time[21];
+} sdx_entry_info;
+
+/**
+ * Append a record.  `body` must be a canonical JSON object (as produced by
+ * sdx_record_normalize()); `type` a record type name.  The entry is signed
+ * with `key`, which must be the ledger's key.  Must be inside begin/commit.
+ * @param out  may be NULL
+ */
+int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
+		      const char *body, size_t len, sdx_entry_info *out);
+
+/**
+ * Store a file as an attachment, content-addressed by SHA-256, streaming it
+ * in chunks (any size).  Storing the same content again is a no-op.
+ * Must be inside begin/commit.
+ */
+int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
+			   uint64_t *out_size);
+
+/** 1 if an attachment with this hash is stored, 0 if not, negative on error. */
+int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32]);
+
+/** Write a stored attachment's bytes to `path` (created, must not exist). */
+int sdx_ledger_export_attachment(sdx_ledger *l, const unsigned char hash[32], const char *path);
+
+/**
+ * Sign a checkpoint for the current tree if it grew since the last one (inside
+ * or outside a transaction), then return the latest signed checkpoint note.
+ * @param out  malloc'd note text (may be NULL); out_len may be NULL
+ */
+int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size_t *out_len);
+
+/**
+ * The latest signed checkpoint whose size is >= min_size (0: the latest).
+ * SDX_ENOTFOUND if none.  `parsed` may be NULL.
+ */
+int sdx_ledger_get_checkpoint(sdx_ledger *l, uint64_t min_size, char **out, size_t *out_len,
+			      sdx_checkpoint *parsed);
+
+/** An entry as stored. */
+typedef struct sdx_entry {
+	uint64_t index;
+	unsigned char leaf_hash[32];
+	char type[SDX_TYPE_MAX + 1];
+	char time[21];
+	unsigned char *data; /* the exact envelope bytes */
+	size_t len;
+} sdx_entry;
+
+/** Read entry `index`.  SDX_ENOTFOUND if there is none. */
+int sdx_ledger_entry(sdx_ledger *l, uint64_t index, sdx_entry **out);
+void sdx_entry_free(sdx_entry *e);
+
+/**
+ * The payload (JSON text) of an entry's envelope, without verifying it.
+ * *out is malloc'd and NUL-terminated.
+ */
+int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len);
+
+/**
+ * Resolve REF: a decimal index, or a hex prefix (at least 4 digits) of a leaf
+ * hash.  SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.
+ */
+int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index);
+
+/**
+ * Call cb for entries [from, to) in order (to = UINT64_MAX: to the end).
+ * The entry passed is borrowed for the call.  A non-zero return from cb
+ * stops the walk and is returned.
+ */
+typedef int (*sdx_entry_cb)(void *ctx, const sdx_entry *e);
+int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx);
+
+/** Root of the tree of the first `size` entries (from stored hashes). */
+int sdx_ledger_root(sdx_ledger *l, uint64_t size, unsigned char out[32]);
+
+/** Inclusion proof of entry `index` in the tree of `size` entries. out: SDX_MERKLE_MAX_PROOF room. */
+int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
+			       unsigned char (*out)[32], size_t *out_len);
+
+/** Consistency proof between tree sizes old_size <= size. */
+int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
+				 unsigned char (*out)[32], size_t *out_len);
+
+/** Options for sdx_ledger_verify. */
+typedef struct sdx_verify_options {
+	unsigned version;
+	unsigned threads;  /* 0: one per online CPU */
+} sdx_verify_options;
+#define SDX_VERIFY_OPTIONS_VERSION 1
+#define SDX_VERIFY_OPTIONS_INIT { SDX_VERIFY_OPTIONS_VERSION, 0 }
+
+/** What a verification looked at. */
+typedef struct sdx_verify_report {
+	uint64_t entries;
+	uint64_t nodes;
+	uint64_t checkpoints;
+	uint64_t attachments;
+	uint64_t attachment_bytes;
+	unsigned threads;
+	int64_t first_bad;  /* index of the first bad entry, -1 if none or not entry-specific */
+} sdx_verify_report;
+
+/**
+ * Audit the whole ledger: every entry's signature, payload, sequence and
+ * chain link; every stored tree hash (and that there are no others); every
+ * checkpoint's signature and root; every attachment's hash; the append-only
+ * triggers.  Returns 0, or SDX_EVERIFY with a message naming the first
+ * problem (e.g. "entry 17: signature does not verify").
+ */
+int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out);
+
+/** What sdx_ledger_publish wrote. */
+typedef struct sdx_publish_stats {
+	uint64_t size;          /* tree size published (latest checkpoint) */
+	uint64_t tiles_written; /* files written this run */
+	uint64_t tiles_kept;    /* full tiles already present, left alone */
+} sdx_publish_stats;
+
+/**
+ * Write the ledger at its latest checkpoint as a static C2SP tlog-tiles
+ * directory: dir/checkpoint, dir/tile/<L>/<N>[.p/<W>], dir/tile/entries/<N>[...].
+ * Incremental: full tiles already present are not rewritten.  The checkpoint
+ * is replaced last, atomically.
+ */
+int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,82 @@
+/*
+ * sdx/record.h - the records carried in ledger entries (declarations,
+ * supersessions, later batches and shipments) and their validation.
+ *
+ * Each record type has a JSON Schema (formats/schemas/<type>.schema.json,
+ * compiled into the library) and a spec (formats/<type>.md).  Validation is
+ * schema-driven plus the cross-field rules the schema cannot say (dates in
+ * order, sums that add up); every error names the field by its JSON path,
+ * e.g. "declaration: claims[2].limit.value: expected a number".
+ *
+ * Order of calls: sdx_record_normalize() turns user JSON into the canonical
+ * bytes the ledger signs (it validates on the way); sdx_record_attachments()
+ * lists the evidence hashes a record references so the caller can check they
+ * are present.
+ */
+#ifndef SDX_RECORD_H
+#define SDX_RECORD_H
+
+#include <stddef.h>
+
+#include "sdx/ledger.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SDX_RECORD_MAX 60000  /* largest record body accepted, in bytes */
+#define SDX_JSON_MAX_DEPTH 32 /* deepest nesting accepted in a record */
+
+/** 1 if `type` (e.g. "declaration") is a known record type, else 0. */
+int sdx_record_type_known(const char *type);
+
+/** Borrowed text of the embedded JSON Schema for `type`; SDX_ENOTFOUND if none. */
+int sdx_record_schema(const char **out, size_t *out_len, const char *type);
+
+/**
+ * Validate `json` as a record of `type`.
+ * @return 0, SDX_EFORMAT (not JSON, duplicate key, bad UTF-8, too deep or too
+ *         large) or SDX_ESCHEMA (the message names the field).
+ */
+int sdx_record_validate(const char *type, const char *json, size_t len);
+
+/**
+ * Validate and return the canonical form: compact, keys sorted, UTF-8.
+ * *out is malloc'd and NUL-terminated; *out_len excludes the NUL.
+ */
+int sdx_record_normalize(char **out, size_t *out_len, const char *type,
+			 const char *json, size_t len);
+
+/**
+ * The SHA-256 hashes of the attachments (evidence files) a valid record
+ * references, each once, in order of first appearance.
+ * *out is malloc'd (free it); *count may be 0 (then *out is NULL).
+ */
+int sdx_record_attachments(unsigned char (**out)[32], size_t *count,
+			   const char *type, const char *json, size_t len);
+
+/**
+ * The leaf hashes of earlier ledger entries a valid record refers to
+ * (a declaration it supersedes, the one a withdrawal withdraws, ...), each
+ * once, in order of first appearance.  References are written in records as
+ * 64 lowercase hex digits.  *out is malloc'd; *count may be 0.
+ */
+int sdx_record_references(unsigned char (**out)[32], size_t *count,
+			  const char *type, const char *json, size_t len);
+
+/**
+ * Validate, normalise and append a record of `type` to the ledger, inside
+ * sdx_ledger_begin()/sdx_ledger_commit().  Refused (nothing appended) when
+ * the record is invalid, when an attachment it references is not stored
+ * (SDX_ENOTFOUND, naming the hash), or when an entry it refers to does not
+ * exist or is of the wrong kind (a withdrawal or supersession must name a
+ * declaration).  `what` names the input in messages ("'decl.json'", "line 7").
+ * @param out  may be NULL
+ */
+int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
+		      const char *json, size_t len, const char *what, sdx_entry_info *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

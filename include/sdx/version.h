@@ -1,0 +1,17 @@
+/* sdx/version.h - library version. */
+#ifndef SDX_VERSION_H
+#define SDX_VERSION_H
+#ifdef __cplusplus
+extern "C" {
+#endif
+#define SDX_VERSION_MAJOR 0
+#define SDX_VERSION_MINOR 1
+#define SDX_VERSION_PATCH 0
+/** The version of the library actually linked, e.g. "0.1.0". */
+const char *sdx_version(void);
+/** Versions of the libraries sdx runs on, one line: "libsodium 1.0.18, SQLite 3.40.1, ..." (static buffer). */
+const char *sdx_version_deps(void);
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,146 @@
+/*
+ * ledger/dsse.c - DSSE v1 envelopes: PAE, signing, strict parsing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ledger/internal.h"
+#include "sdx/dsse.h"
+
+int sdx_dsse_pae(unsigned char **out, size_t *out_len, const char *type, const void *body,
+		 size_t len)
+{
+	size_t tlen = strlen(type), cap = tlen + len + 64, n;
+	unsigned char *buf;
+
+	*out = NULL;
+	if (!(buf = malloc(cap)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	n = (size_t)snprintf((char *)buf, cap, "DSSEv1 %zu %s %zu ", tlen, type, len);
+	memcpy(buf + n, body, len);
+	*out = buf;
+	*out_len = n + len;
+	return 0;
+}
+
+int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *payload,
+		  size_t len, const char *keyid, const sdx_signer *s)
+{
+	unsigned char *pae = NULL, sig[64];
+	char *p64 = NULL, s64[100];
+	json_t *env = NULL;
+	size_t plen;
+	int err;
+
+	*out = NULL;
+	if ((err = sdx_dsse_pae(&pae, &plen, type, payload, len)) < 0)
+		return err;
+	if ((err = sdx_signer_sign(sig, s, pae, plen)) < 0)
+		goto done;
+	if ((err = sdx__b64_encode(&p64, payload, len)) < 0)
+		goto done;
+	sodium_bin2base64(s64, sizeof(s64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
+	env = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "payload", p64, "payloadType", type,
+			"signatures", "keyid", keyid, "sig", s64);
+	if (!env) {
+		err = sdx_error_set(SDX_EINVAL, "cannot build envelope (invalid UTF-8 in type or keyid?)");
+		goto done;
+	}
+	err = sdx__json_dump(out, out_len, env);
+done:
+	json_decref(env);
+	free(pae);
+	free(p64);
+	return err;
+}
+
+void sdx_dsse_envelope_free(sdx_dsse_envelope *e)
+{
+	if (!e)
+		return;
+	free(e->payload_type);
+	free(e->payload);
+	free(e->keyid);
+	free(e);
+}
+
+static const char *get_string(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+int sdx_dsse_parse(sdx_dsse_envelope **out, const void *data, size_t len)
+{
+	sdx_dsse_envelope *e = NULL;
+	json_t *j = NULL, *sigs, *sig;
+	const char *payload, *type, *keyid, *s64;
+	int err;
+
+	*out = NULL;
+	if (len > SDX_DSSE_MAX_ENVELOPE)
+		return sdx_error_set(SDX_ELIMIT, "envelope of %zu bytes exceeds %d", len,
+				     SDX_DSSE_MAX_ENVELOPE);
+	if ((err = sdx__json_parse(&j, data, len, 4, "envelope")) < 0)
+		return err;
+	if (!json_is_object(j) || json_object_size(j) != 3) {
+		err = sdx_error_set(SDX_EFORMAT, "envelope: not an object of payload, payloadType "
+				    "and signatures");
+		goto done;
+	}
+	payload = get_string(j, "payload");
+	type = get_string(j, "payloadType");
+	sigs = json_object_get(j, "signatures");
+	if (!payload || !type) {
+		err = sdx_error_set(SDX_EFORMAT, "envelope: field '%s' missing or not a string",
+				    payload ? "payloadType" : "payload");
+		goto done;
+	}
+	if (!json_is_array(sigs) || json_array_size(sigs) != 1) {
+		err = sdx_error_set(SDX_EFORMAT, "envelope: field 'signatures' must hold exactly one "
+				    "signature");
+		goto done;
+	}
+	sig = json_array_get(sigs, 0);
+	keyid = get_string(sig, "keyid");
+	s64 = get_string(sig, "sig");
+	if (!json_is_object(sig) || json_object_size(sig) != 2 || !keyid || !s64) {
+		err = sdx_error_set(SDX_EFORMAT, "envelope: signatures[0] must have exactly keyid "
+				    "and sig strings");
+		goto done;
+	}
+	if (!(e = calloc(1, sizeof(*e))) || !(e->payload_type = strdup(type)) ||
+	    !(e->keyid = strdup(keyid))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = sdx__b64_decode(&e->payload, &e->payload_len, payload, strlen(payload))) < 0) {
+		err = sdx__error_prefix(SDX_EFORMAT, "envelope: payload");
+		goto done;
+	}
+	if ((err = sdx__b64_decode_fixed(e->sig, 64, s64, strlen(s64))) < 0) {
+		err = sdx__error_prefix(SDX_EFORMAT, "envelope: signatures[0].sig");
+		goto done;
+	}
+	*out = e;
+	e = NULL;
+done:
+	sdx_dsse_envelope_free(e);
+	json_decref(j);
+	return err;
+}
+
+int sdx_dsse_verify(const sdx_dsse_envelope *e, const sdx_verifier *v)
+{
+	unsigned char *pae = NULL;
+	size_t plen;
+	int err;
+
+	if ((err = sdx_dsse_pae(&pae, &plen, e->payload_type, e->payload, e->payload_len)) < 0)
+		return err;
+	err = sdx_verifier_verify(v, e->sig, pae, plen);
+	free(pae);
+	return err;
+}

@@ -1,0 +1,54 @@
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "sdx/error.h"
+
+static _Thread_local char last_msg[1024];
+static _Thread_local int last_code;
+
+const char *sdx_error_last(void)
+{
+	return last_msg;
+}
+
+int sdx_error_code(void)
+{
+	return last_code;
+}
+
+int sdx_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	va_end(ap);
+	last_code = code;
+	return code;
+}
+
+void sdx_error_clear(void)
+{
+	last_msg[0] = '\0';
+	last_code = 0;
+}
+
+const char *sdx_error_name(int code)
+{
+	switch (code) {
+	case SDX_OK: return "OK";
+	case SDX_EINVAL: return "EINVAL";
+	case SDX_ENOTFOUND: return "ENOTFOUND";
+	case SDX_EEXISTS: return "EEXISTS";
+	case SDX_EFORMAT: return "EFORMAT";
+	case SDX_EVERIFY: return "EVERIFY";
+	case SDX_EUNTRUSTED: return "EUNTRUSTED";
+	case SDX_EIO: return "EIO";
+	case SDX_ENOMEM: return "ENOMEM";
+	case SDX_ELIMIT: return "ELIMIT";
+	case SDX_EPASSPHRASE: return "EPASSPHRASE";
+	case SDX_ESCHEMA: return "ESCHEMA";
+	case SDX_ECONFLICT: return "ECONFLICT";
+	default: return "ERROR";
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * ledger/internal.h - helpers shared inside libsdx (ledger/ and formats/);
+ * not installed, not part of the API.
+ */
+#ifndef SDX_LEDGER_INTERNAL_H
+#define SDX_LEDGER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "sdx/error.h"
+
+/*
+ * Parse JSON strictly: duplicate keys, invalid UTF-8, trailing data, NUL bytes
+ * and nesting deeper than max_depth are refused.  `what` names the input in
+ * the message ("'decl.json'", "entry 12").  Returns 0 or SDX_EFORMAT.
+ */
+int sdx__json_parse(json_t **out, const char *data, size_t len, size_t max_depth,
+		    const char *what);
+
+/* Canonical dump: compact, sorted keys, reals with 15 significant digits. */
+int sdx__json_dump(char **out, size_t *out_len, const json_t *j);
+
+/* Standard padded base64 (RFC 4648 section 4).  *out malloc'd, NUL-terminated. */
+int sdx__b64_encode(char **out, const unsigned char *data, size_t len);
+/* Decode strictly (padding required, no whitespace). *out malloc'd (+1 NUL). */
+int sdx__b64_decode(unsigned char **out, size_t *out_len, const char *b64, size_t len);
+/* Decode into a fixed buffer; fails unless exactly `want` bytes decode. */
+int sdx__b64_decode_fixed(unsigned char *out, size_t want, const char *b64, size_t len);
+
+/* Lowercase hex; out needs 2*len+1. */
+void sdx__hex(char *out, const unsigned char *data, size_t len);
+
+/* UTC time "YYYY-MM-DDTHH:MM:SSZ"; out needs 21 bytes.  SDX_TIME env overrides (tests). */
+void sdx__utc_now(char out[21]);
+
+/* Put "prefix: " before the last error message; returns code. */
+int sdx__error_prefix(int code, const char *prefix);
+
+struct sdx_ledger;
+struct sdx_signer;
+struct sdx_entry_info;
+/* sdx_ledger_append for a body the caller has just produced with
+ * sdx__json_dump (so it is canonical by construction): skips re-parsing. */
+int sdx__ledger_append_canonical(struct sdx_ledger *l, const struct sdx_signer *key,
+				 const char *type, const char *body, size_t len,
+				 struct sdx_entry_info *out);
+
+/* sodium_init() once per process; returns 0 or SDX_ERROR.  Call before any
+ * libsodium use that needs randomness or CPU feature selection. */
+int sdx__init(void);
+
+#endif

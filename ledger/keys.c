@@ -1,0 +1,292 @@
+/*
+ * ledger/keys.c - secret key files (formats/keyfile.md).
+ *
+ * The seed is sealed with XChaCha20-Poly1305 under a key derived from the
+ * passphrase by Argon2id; version, name and public key are the associated
+ * data, so a file cannot be relabelled.  Secrets only ever live in
+ * sodium_malloc memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "ledger/internal.h"
+#include "sdx/keys.h"
+
+#define KEYFILE_MAX (64 * 1024)
+#define CIPHER "xchacha20poly1305-ietf"
+#define KDF_ALG "argon2id13"
+
+/* Associated data: "sdx-key-v1\n" name "\n" public key. */
+static int make_ad(unsigned char **out, size_t *len, const char *name, const unsigned char pk[32])
+{
+	static const char tag[] = "sdx-key-v1\n";
+	size_t n = strlen(name);
+
+	if (!(*out = malloc(sizeof(tag) - 1 + n + 1 + 32)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	memcpy(*out, tag, sizeof(tag) - 1);
+	memcpy(*out + sizeof(tag) - 1, name, n);
+	(*out)[sizeof(tag) - 1 + n] = '\n';
+	memcpy(*out + sizeof(tag) + n, pk, 32);
+	*len = sizeof(tag) + n + 32;
+	return 0;
+}
+
+static int derive(unsigned char *key, const char *pass, const unsigned char *salt,
+		  unsigned long long ops, size_t mem)
+{
+	if (crypto_pwhash(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, pass, strlen(pass),
+			  salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return sdx_error_set(SDX_ENOMEM, "key derivation failed (out of memory?)");
+	return 0;
+}
+
+static int b64(json_t *obj, const char *field, const unsigned char *data, size_t len)
+{
+	char *s = NULL;
+	int err;
+
+	if ((err = sdx__b64_encode(&s, data, len)) < 0)
+		return err;
+	json_object_set_new(obj, field, json_string(s));
+	sodium_memzero(s, strlen(s));
+	free(s);
+	return 0;
+}
+
+int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
+		 sdx_kdf_level level)
+{
+	unsigned char salt[crypto_pwhash_SALTBYTES], nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	unsigned char ct[32 + crypto_aead_xchacha20poly1305_ietf_ABYTES], *key = NULL, *ad = NULL;
+	unsigned long long ops;
+	size_t mem, adlen, len = 0;
+	char *text = NULL;
+	json_t *j = NULL;
+	int fd = -1, err = 0;
+
+	if ((err = sdx__init()) < 0)
+		return err;
+	j = json_object();
+	json_object_set_new(j, "version", json_integer(1));
+	json_object_set_new(j, "name", json_string(sdx_signer_name(s)));
+	if ((err = b64(j, "public_key", sdx_signer_public_key(s), 32)) < 0)
+		goto done;
+	if (!passphrase) {
+		json_object_set_new(j, "kdf", json_string("none"));
+		if ((err = b64(j, "seed", sdx_signer_seed(s), 32)) < 0)
+			goto done;
+	} else {
+		ops = level == SDX_KDF_MIN ? crypto_pwhash_OPSLIMIT_MIN
+		    : level == SDX_KDF_MODERATE ? crypto_pwhash_OPSLIMIT_MODERATE
+		    : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+		mem = level == SDX_KDF_MIN ? crypto_pwhash_MEMLIMIT_MIN
+		    : level == SDX_KDF_MODERATE ? crypto_pwhash_MEMLIMIT_MODERATE
+		    : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+		randombytes_buf(salt, sizeof(salt));
+		randombytes_buf(nonce, sizeof(nonce));
+		if (!(key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES))) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		if ((err = derive(key, passphrase, salt, ops, mem)) < 0 ||
+		    (err = make_ad(&ad, &adlen, sdx_signer_name(s), sdx_signer_public_key(s))) < 0)
+			goto done;
+		crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, sdx_signer_seed(s), 32, ad, adlen,
+							   NULL, nonce, key);
+		json_object_set_new(j, "kdf", json_pack("{s:s, s:I, s:I}", "alg", KDF_ALG,
+							"opslimit", (json_int_t)ops,
+							"memlimit", (json_int_t)mem));
+		if ((err = b64(json_object_get(j, "kdf"), "salt", salt, sizeof(salt))) < 0 ||
+		    (err = b64(j, "nonce", nonce, sizeof(nonce))) < 0 ||
+		    (err = b64(j, "ciphertext", ct, sizeof(ct))) < 0)
+			goto done;
+		json_object_set_new(j, "cipher", json_string(CIPHER));
+	}
+	if ((err = sdx__json_dump(&text, &len, j)) < 0)
+		goto done;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0) {
+		err = sdx_error_set(errno == EEXIST ? SDX_EEXISTS : SDX_EIO,
+				    "cannot create key file '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+		err = sdx_error_set(SDX_EIO, "cannot write key file '%s': %s", path, strerror(errno));
+		close(fd);
+		fd = -1;
+		unlink(path);
+		goto done;
+	}
+done:
+	if (fd >= 0 && close(fd) != 0 && !err)
+		err = sdx_error_set(SDX_EIO, "cannot write key file '%s': %s", path, strerror(errno));
+	if (key)
+		sodium_free(key);
+	if (text) {
+		sodium_memzero(text, len);
+		free(text);
+	}
+	free(ad);
+	json_decref(j);
+	return err;
+}
+
+static int read_keyfile(json_t **out, const char *path)
+{
+	char *buf = NULL;
+	struct stat sb;
+	ssize_t n;
+	int fd, err = 0;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return sdx_error_set(errno == ENOENT ? SDX_ENOTFOUND : SDX_EIO,
+				     "cannot open key file '%s': %s", path, strerror(errno));
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		err = sdx_error_set(SDX_EIO, "'%s': not a regular file", path);
+		goto done;
+	}
+	if (sb.st_mode & 077) {
+		err = sdx_error_set(SDX_EIO, "'%s': key file is accessible by others (mode %04o); "
+				    "chmod 600 it", path, (unsigned)(sb.st_mode & 07777));
+		goto done;
+	}
+	if (!(buf = sodium_malloc(KEYFILE_MAX + 1))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	n = read(fd, buf, KEYFILE_MAX + 1);
+	if (n < 0 || n > KEYFILE_MAX) {
+		err = sdx_error_set(n < 0 ? SDX_EIO : SDX_ELIMIT, "'%s': %s", path,
+				    n < 0 ? strerror(errno) : "key file too large");
+		goto done;
+	}
+	if ((err = sdx__json_parse(out, buf, (size_t)n, 4, path)) < 0)
+		goto done;
+	if (!json_is_object(*out) || json_integer_value(json_object_get(*out, "version")) != 1) {
+		json_decref(*out);
+		*out = NULL;
+		err = sdx_error_set(SDX_EFORMAT, "'%s': not an sdx key file (version 1)", path);
+	}
+done:
+	if (buf)
+		sodium_free(buf);
+	close(fd);
+	return err;
+}
+
+int sdx_key_is_encrypted(const char *path)
+{
+	json_t *j = NULL;
+	int err;
+
+	if ((err = read_keyfile(&j, path)) < 0)
+		return err;
+	err = !json_is_string(json_object_get(j, "kdf"));
+	json_decref(j);
+	return err;
+}
+
+static int field_b64(unsigned char *out, size_t want, json_t *obj, const char *field,
+		     const char *path)
+{
+	const char *s = json_string_value(json_object_get(obj, field));
+
+	if (!s || sdx__b64_decode_fixed(out, want, s, strlen(s)) < 0)
+		return sdx_error_set(SDX_EFORMAT, "key file '%s': field '%s' is missing or not "
+				     "base64 of %zu bytes", path, field, want);
+	return 0;
+}
+
+int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase)
+{
+	unsigned char pk[32], salt[crypto_pwhash_SALTBYTES];
+	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
+	unsigned char ct[32 + crypto_aead_xchacha20poly1305_ietf_ABYTES];
+	unsigned char *seed = NULL, *key = NULL, *ad = NULL;
+	const char *name;
+	json_t *j = NULL, *kdf;
+	size_t adlen;
+	int err;
+
+	*out = NULL;
+	if ((err = sdx__init()) < 0 || (err = read_keyfile(&j, path)) < 0)
+		return err;
+	name = json_string_value(json_object_get(j, "name"));
+	kdf = json_object_get(j, "kdf");
+	if (!name) {
+		err = sdx_error_set(SDX_EFORMAT, "key file '%s': field 'name' is missing", path);
+		goto done;
+	}
+	if ((err = field_b64(pk, 32, j, "public_key", path)) < 0)
+		goto done;
+	if (!(seed = sodium_malloc(32)) ||
+	    !(key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (json_is_string(kdf) && strcmp(json_string_value(kdf), "none") == 0) {
+		if ((err = field_b64(seed, 32, j, "seed", path)) < 0)
+			goto done;
+	} else {
+		json_int_t ops = json_integer_value(json_object_get(kdf, "opslimit"));
+		json_int_t mem = json_integer_value(json_object_get(kdf, "memlimit"));
+		const char *alg = json_string_value(json_object_get(kdf, "alg"));
+		const char *cipher = json_string_value(json_object_get(j, "cipher"));
+
+		if (!alg || strcmp(alg, KDF_ALG) != 0 || !cipher || strcmp(cipher, CIPHER) != 0) {
+			err = sdx_error_set(SDX_EFORMAT, "key file '%s': unknown kdf or cipher", path);
+			goto done;
+		}
+		/* A hostile file must not make us spend unbounded time or memory. */
+		if (ops < (json_int_t)crypto_pwhash_OPSLIMIT_MIN ||
+		    ops > (json_int_t)crypto_pwhash_OPSLIMIT_SENSITIVE ||
+		    mem < (json_int_t)crypto_pwhash_MEMLIMIT_MIN ||
+		    mem > (json_int_t)crypto_pwhash_MEMLIMIT_SENSITIVE) {
+			err = sdx_error_set(SDX_EFORMAT, "key file '%s': kdf limits out of range", path);
+			goto done;
+		}
+		if (!passphrase) {
+			err = sdx_error_set(SDX_EINVAL, "key file '%s' is encrypted: a passphrase is "
+					    "needed", path);
+			goto done;
+		}
+		if ((err = field_b64(salt, sizeof(salt), kdf, "salt", path)) < 0 ||
+		    (err = field_b64(nonce, sizeof(nonce), j, "nonce", path)) < 0 ||
+		    (err = field_b64(ct, sizeof(ct), j, "ciphertext", path)) < 0)
+			goto done;
+		if ((err = derive(key, passphrase, salt, (unsigned long long)ops, (size_t)mem)) < 0 ||
+		    (err = make_ad(&ad, &adlen, name, pk)) < 0)
+			goto done;
+		if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed, NULL, NULL, ct, sizeof(ct), ad,
+							       adlen, nonce, key) != 0) {
+			err = sdx_error_set(SDX_EPASSPHRASE, "key file '%s': wrong passphrase (or a "
+					    "damaged file)", path);
+			goto done;
+		}
+	}
+	if ((err = sdx_signer_from_seed(out, name, seed)) < 0)
+		goto done;
+	if (memcmp(sdx_signer_public_key(*out), pk, 32) != 0) {
+		sdx_signer_free(*out);
+		*out = NULL;
+		err = sdx_error_set(SDX_EFORMAT, "key file '%s': the secret key does not match its "
+				    "public key", path);
+	}
+done:
+	if (seed)
+		sodium_free(seed);
+	if (key)
+		sodium_free(key);
+	free(ad);
+	json_decref(j);
+	return err;
+}

@@ -1,0 +1,229 @@
+/*
+ * ledger/publish.c - write the ledger as a static C2SP tlog-tiles directory.
+ *
+ * The published tree is the one of the latest signed checkpoint, so readers
+ * always find every tile the checkpoint needs.  Full tiles never change and
+ * are skipped when already present; partial tiles are written under their
+ * own .p/W name; the checkpoint file is replaced last, atomically, so a
+ * reader never sees a checkpoint before its tiles.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ledger/store.h"
+#include "sdx/dsse.h"
+
+#define PATH_CAP 4096
+
+static int mkdirs(char *path)
+{
+	char *p;
+
+	/* create every parent of the file `path` */
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			int e = errno;
+			*p = '/';
+			return sdx_error_set(SDX_EIO, "cannot create directory for '%s': %s", path,
+					     strerror(e));
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Write data to path through a temporary file and rename. */
+static int write_atomic(const char *path, const void *data, size_t len)
+{
+	char tmp[PATH_CAP + 16];
+	int fd, err = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return sdx_error_set(SDX_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (len && write(fd, data, len) != (ssize_t)len)
+		err = sdx_error_set(SDX_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (close(fd) != 0 && !err)
+		err = sdx_error_set(SDX_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+	if (!err && rename(tmp, path) != 0)
+		err = sdx_error_set(SDX_EIO, "cannot rename to '%s': %s", path, strerror(errno));
+	if (err)
+		unlink(tmp);
+	return err;
+}
+
+static int tile_file(const char *dir, int level, uint64_t index, unsigned width,
+		     char *out, size_t cap)
+{
+	char rel[256];
+	int err;
+
+	if ((err = sdx_tile_path(rel, sizeof(rel), level, index, width)) < 0)
+		return err;
+	if ((size_t)snprintf(out, cap, "%s/%s", dir, rel) >= cap)
+		return sdx_error_set(SDX_ELIMIT, "path '%s/%s' too long", dir, rel);
+	return 0;
+}
+
+/* Hash tile (level, index, width): nodes at tree level 8*level. */
+static int hash_tile(sdx_ledger *l, int level, uint64_t index, unsigned width,
+		     unsigned char *buf)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t first = index * SDX_TILE_WIDTH;
+	unsigned got = 0;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT hash FROM nodes WHERE level = ? AND idx >= ? AND "
+			       "idx < ? ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading tree hashes");
+	sqlite3_bind_int(st, 1, level * 8);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)first);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(first + width));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < width) {
+		if (sqlite3_column_bytes(st, 0) != 32) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': damaged tree hash", l->path);
+			goto done;
+		}
+		memcpy(buf + 32 * got++, sqlite3_column_blob(st, 0), 32);
+	}
+	if (got != width)
+		err = sdx_error_set(SDX_EVERIFY, "'%s': tree hashes missing for tile %d/%" PRIu64,
+				    l->path, level, index);
+done:
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Entry bundle: each entry as a 2-byte big-endian length and its bytes. */
+static int entry_tile(sdx_ledger *l, uint64_t index, unsigned width, unsigned char **buf,
+		      size_t *len)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t first = index * SDX_TILE_WIDTH;
+	size_t cap = (size_t)width * (SDX_DSSE_MAX_ENVELOPE + 2), n = 0;
+	unsigned got = 0;
+	int rc, err = 0;
+
+	if (!(*buf = malloc(cap)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (sqlite3_prepare_v2(l->db, "SELECT data FROM entries WHERE idx >= ? AND idx < ? "
+			       "ORDER BY idx", -1, &st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading entries");
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)first);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(first + width));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int m = sqlite3_column_bytes(st, 0);
+		if (m > SDX_DSSE_MAX_ENVELOPE) {
+			err = sdx_error_set(SDX_ELIMIT, "'%s': entry %" PRIu64 " too large for a tile",
+					    l->path, first + got);
+			goto done;
+		}
+		(*buf)[n++] = (unsigned char)(m >> 8);
+		(*buf)[n++] = (unsigned char)m;
+		memcpy(*buf + n, sqlite3_column_blob(st, 0), (size_t)m);
+		n += (size_t)m;
+		got++;
+	}
+	if (got != width)
+		err = sdx_error_set(SDX_EVERIFY, "'%s': entries missing for tile %" PRIu64,
+				    l->path, index);
+done:
+	sqlite3_finalize(st);
+	if (err < 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	*len = n;
+	return err;
+}
+
+static int exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out)
+{
+	sdx_publish_stats stats = { 0, 0, 0 };
+	unsigned char *hashes = NULL, *ebuf = NULL;
+	char path[PATH_CAP], *note = NULL;
+	sdx_checkpoint cp;
+	size_t note_len = 0, elen = 0;
+	uint64_t n, t, tiles;
+	int level, err, in_read = 0;
+
+	if ((err = sdx__db_exec(l, "BEGIN")) < 0)
+		return err;
+	in_read = 1;
+	if ((err = sdx_ledger_get_checkpoint(l, 0, &note, &note_len, &cp)) < 0)
+		goto done;
+	stats.size = cp.size;
+	if (!(hashes = malloc(32 * SDX_TILE_WIDTH))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* level L tiles cover the nodes at tree level 8L; a partial tile exists
+	 * only for the nodes that are complete. */
+	for (level = 0; level < 8 && (n = cp.size >> (8 * level)) > 0; level++) {
+		tiles = (n + SDX_TILE_WIDTH - 1) / SDX_TILE_WIDTH;
+		for (t = 0; t < tiles; t++) {
+			unsigned width = (unsigned)(t + 1 < tiles || n % SDX_TILE_WIDTH == 0
+						    ? SDX_TILE_WIDTH : n % SDX_TILE_WIDTH);
+			int kinds;
+			for (kinds = 0; kinds < 2; kinds++) {
+				int lv = kinds ? SDX_TILE_ENTRIES : level;
+				if (kinds && level != 0)
+					break;
+				if ((err = tile_file(dir, lv, t, width, path, sizeof(path))) < 0)
+					goto done;
+				if (exists(path)) {
+					stats.tiles_kept++;
+					continue;
+				}
+				if ((err = mkdirs(path)) < 0)
+					goto done;
+				if (kinds) {
+					if ((err = entry_tile(l, t, width, &ebuf, &elen)) < 0 ||
+					    (err = write_atomic(path, ebuf, elen)) < 0)
+						goto done;
+					free(ebuf);
+					ebuf = NULL;
+				} else {
+					if ((err = hash_tile(l, level, t, width, hashes)) < 0 ||
+					    (err = write_atomic(path, hashes, 32 * (size_t)width)) < 0)
+						goto done;
+				}
+				stats.tiles_written++;
+			}
+		}
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/checkpoint", dir) >= sizeof(path)) {
+		err = sdx_error_set(SDX_ELIMIT, "path '%s' too long", dir);
+		goto done;
+	}
+	if ((err = mkdirs(path)) < 0 || (err = write_atomic(path, note, note_len)) < 0)
+		goto done;
+done:
+	if (in_read)
+		sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	free(hashes);
+	free(ebuf);
+	free(note);
+	if (out)
+		*out = stats;
+	return err;
+}

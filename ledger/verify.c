@@ -1,0 +1,526 @@
+/*
+ * ledger/verify.c - the full audit behind `sdx verify`.
+ *
+ * Entries are read in batches; the expensive, independent work (envelope
+ * parsing, Ed25519 verification, payload parsing, leaf hashing) is spread
+ * over worker threads; the order-dependent checks (sequence, chain links, the
+ * tree and the checkpoints along it) run on the calling thread afterwards.
+ * Memory stays bounded by the batch limits whatever the ledger's size.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "ledger/store.h"
+#include "sdx/dsse.h"
+
+#define BATCH_ENTRIES 4096
+#define BATCH_BYTES (16u * 1024 * 1024)
+#define MAX_THREADS 64
+
+struct job {
+	uint64_t idx;
+	unsigned char stored_leaf[32];
+	char type[SDX_TYPE_MAX + 1];
+	char time[21];
+	unsigned char *data;
+	size_t len;
+	/* filled by a worker */
+	int bad;
+	char why[800];
+	unsigned char leaf[32];
+	uint64_t seq;
+	unsigned char prev[32];
+};
+
+struct audit {
+	sdx_ledger *l;
+	char vkey[SDX_NAME_MAX + 64]; /* the ledger key as a verifier key line */
+	struct job *jobs;
+	size_t njobs;
+};
+
+struct slice {
+	struct audit *a;
+	size_t from, to;
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int parse_hex32(unsigned char out[32], const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 64)
+		return -1;
+	for (i = 0; i < 32; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+#define BAD(...) do { snprintf(j->why, sizeof(j->why), __VA_ARGS__); j->bad = 1; goto done; } while (0)
+
+/* Everything about one entry that does not depend on its neighbours. */
+static void check_entry(struct audit *a, struct job *j)
+{
+	static const char *const fields[] = { "body", "key", "origin", "prev", "seq", "time",
+					      "type", "version", NULL };
+	sdx_dsse_envelope *env = NULL;
+	json_t *p = NULL, *v;
+	const char *s;
+	size_t i;
+
+	sdx_merkle_leaf_hash(j->leaf, j->data, j->len);
+	if (sdx_dsse_parse(&env, j->data, j->len) < 0)
+		BAD("envelope: %s", sdx_error_last());
+	if (strcmp(env->payload_type, SDX_ENTRY_PAYLOAD_TYPE) != 0)
+		BAD("envelope: payloadType '%.60s' is not '%s'", env->payload_type,
+		    SDX_ENTRY_PAYLOAD_TYPE);
+	if (strcmp(env->keyid, a->l->keyid) != 0)
+		BAD("signed by key '%.80s', not the ledger's key '%s'", env->keyid, a->l->keyid);
+	if (sdx_dsse_verify(env, a->l->key) < 0)
+		BAD("signature does not verify");
+	if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, "payload") < 0)
+		BAD("%s", sdx_error_last());
+	if (!json_is_object(p) || json_object_size(p) != 8)
+		BAD("payload: not an object with exactly the fields body, key, origin, prev, seq, "
+		    "time, type, version");
+	for (i = 0; fields[i]; i++)
+		if (!json_object_get(p, fields[i]))
+			BAD("payload: missing field '%s'", fields[i]);
+	if (!json_is_object(json_object_get(p, "body")))
+		BAD("payload: field 'body' is not an object");
+	if (!(s = json_string_value(json_object_get(p, "key"))) || strcmp(s, env->keyid) != 0)
+		BAD("payload: field 'key' does not name the signing key");
+	if (!(s = json_string_value(json_object_get(p, "origin"))) || strcmp(s, a->l->origin) != 0)
+		BAD("payload: origin is not '%s'", a->l->origin);
+	if (!(s = json_string_value(json_object_get(p, "prev"))) || parse_hex32(j->prev, s) < 0)
+		BAD("payload: field 'prev' is not 64 lowercase hex digits");
+	v = json_object_get(p, "seq");
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		BAD("payload: field 'seq' is not a non-negative integer");
+	j->seq = (uint64_t)json_integer_value(v);
+	v = json_object_get(p, "version");
+	if (!json_is_integer(v) || json_integer_value(v) != 1)
+		BAD("payload: unsupported version");
+	if (!(s = json_string_value(json_object_get(p, "type"))) || strcmp(s, j->type) != 0)
+		BAD("payload: type does not match the stored type '%s'", j->type);
+	if (!(s = json_string_value(json_object_get(p, "time"))) || strcmp(s, j->time) != 0)
+		BAD("payload: time does not match the stored time '%s'", j->time);
+	if ((j->idx == 0) != (strcmp(j->type, "genesis") == 0))
+		BAD("%s", j->idx == 0 ? "entry 0 is not the genesis record"
+				      : "a genesis record after entry 0");
+	if (j->idx == 0) {
+		json_t *b = json_object_get(p, "body");
+		if (!(s = json_string_value(json_object_get(b, "origin"))) ||
+		    strcmp(s, a->l->origin) != 0)
+			BAD("genesis: origin does not match the ledger's origin '%s'", a->l->origin);
+		if (!(s = json_string_value(json_object_get(b, "key"))) || strcmp(s, a->vkey) != 0)
+			BAD("genesis: key does not match the ledger's key");
+	}
+done:
+	json_decref(p);
+	sdx_dsse_envelope_free(env);
+}
+
+static void *run_slice(void *arg)
+{
+	struct slice *s = arg;
+	size_t i;
+
+	for (i = s->from; i < s->to; i++)
+		check_entry(s->a, &s->a->jobs[i]);
+	return NULL;
+}
+
+static void run_parallel(struct audit *a, unsigned threads)
+{
+	struct slice sl[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	size_t per, i;
+	unsigned t;
+
+	if (threads > a->njobs)
+		threads = a->njobs ? (unsigned)a->njobs : 1;
+	per = (a->njobs + threads - 1) / threads;
+	for (t = 0; t < threads; t++) {
+		sl[t].a = a;
+		sl[t].from = t * per < a->njobs ? t * per : a->njobs;
+		sl[t].to = (t + 1) * per < a->njobs ? (t + 1) * per : a->njobs;
+	}
+	for (t = 1; t < threads; t++)
+		started[t] = pthread_create(&tid[t], NULL, run_slice, &sl[t]) == 0;
+	run_slice(&sl[0]);
+	for (t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			for (i = sl[t].from; i < sl[t].to; i++)
+				check_entry(a, &a->jobs[i]);
+	}
+}
+
+/* Walks the checkpoints in size order while the tree is rebuilt. */
+struct cp_walk {
+	sqlite3_stmt *st;
+	int has;
+	uint64_t size;
+	uint64_t count;
+};
+
+static int cp_next(sdx_ledger *l, struct cp_walk *w)
+{
+	int rc = sqlite3_step(w->st);
+
+	if (rc == SQLITE_ROW) {
+		w->has = 1;
+		w->size = (uint64_t)sqlite3_column_int64(w->st, 0);
+		return 0;
+	}
+	w->has = 0;
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading checkpoints");
+}
+
+static int cp_check(sdx_ledger *l, struct cp_walk *w, const unsigned char root[32])
+{
+	const char *note = sqlite3_column_blob(w->st, 2);
+	size_t len = (size_t)sqlite3_column_bytes(w->st, 2);
+	sdx_verifier *vs[1] = { l->key };
+	sdx_checkpoint cp;
+	int err;
+
+	char what[SDX_NAME_MAX + 64];
+
+	snprintf(what, sizeof(what), "'%s': checkpoint %" PRIu64, l->path, w->size);
+	if ((err = sdx_note_verify(note, len, vs, 1, NULL, NULL)) < 0 ||
+	    (err = sdx_checkpoint_parse(&cp, note, len)) < 0)
+		return sdx__error_prefix(SDX_EVERIFY, what);
+	if (strcmp(cp.origin, l->origin) != 0 || cp.size != w->size)
+		return sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64 ": origin or size "
+				     "does not match its row", l->path, w->size);
+	if (sqlite3_column_bytes(w->st, 1) != 32 ||
+	    memcmp(sqlite3_column_blob(w->st, 1), cp.root, 32) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64 ": stored root "
+				     "differs from the signed one", l->path, w->size);
+	if (memcmp(root, cp.root, 32) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64 ": signed root does "
+				     "not match the entries (the ledger was rewritten)", l->path, w->size);
+	w->count++;
+	return 0;
+}
+
+struct node_check {
+	sdx_ledger *l;
+	uint64_t count;
+};
+
+static int compare_node(void *ctx, unsigned level, uint64_t index, const unsigned char hash[32])
+{
+	struct node_check *nc = ctx;
+	unsigned char stored[32];
+	int err;
+
+	if ((err = sdx__node_reader(nc->l, level, index, stored)) < 0)
+		return err;
+	if (memcmp(stored, hash, 32) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': stored tree hash at level %u index %" PRIu64
+				     " is wrong", nc->l->path, level, index);
+	nc->count++;
+	return 0;
+}
+
+static int check_triggers(sdx_ledger *l)
+{
+	static const char *const tables[] = { "meta", "entries", "nodes", "checkpoints", "keys",
+					       "attachments", "chunks", NULL };
+	sqlite3_stmt *st = NULL;
+	char name[64];
+	int i, k, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND "
+			       "name = ?", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading schema");
+	for (i = 0; tables[i] && !err; i++)
+		for (k = 0; k < 2 && !err; k++) {
+			snprintf(name, sizeof(name), "%s_no_%s", tables[i], k ? "delete" : "update");
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				err = sdx_error_set(SDX_EVERIFY, "'%s': append-only trigger '%s' was "
+						    "removed", l->path, name);
+		}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int check_attachments(sdx_ledger *l, sdx_verify_report *rep)
+{
+	sqlite3_stmt *at = NULL, *ch = NULL;
+	crypto_hash_sha256_state h;
+	unsigned char hash[32];
+	char hex[65];
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT hash, size FROM attachments ORDER BY hash", -1, &at,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "SELECT n, data FROM attachment_chunks WHERE hash = ? "
+			       "ORDER BY n", -1, &ch, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading attachments");
+		goto done;
+	}
+	while ((rc = sqlite3_step(at)) == SQLITE_ROW) {
+		uint64_t size = 0, want = (uint64_t)sqlite3_column_int64(at, 1);
+		sqlite3_int64 n = 0;
+		int key_ok = sqlite3_column_bytes(at, 0) == 32;
+
+		memset(hex, 0, sizeof(hex));
+		if (key_ok)
+			sdx__hex(hex, sqlite3_column_blob(at, 0), 32);
+		crypto_hash_sha256_init(&h);
+		sqlite3_reset(ch);
+		sqlite3_bind_blob(ch, 1, sqlite3_column_blob(at, 0), sqlite3_column_bytes(at, 0),
+				  SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(ch)) == SQLITE_ROW) {
+			if (sqlite3_column_int64(ch, 0) != n++) {
+				err = sdx_error_set(SDX_EVERIFY, "'%s': attachment %s: a chunk is "
+						    "missing", l->path, hex);
+				goto done;
+			}
+			crypto_hash_sha256_update(&h, sqlite3_column_blob(ch, 1),
+						  (unsigned long long)sqlite3_column_bytes(ch, 1));
+			size += (uint64_t)sqlite3_column_bytes(ch, 1);
+		}
+		if (rc != SQLITE_DONE) {
+			err = sdx__db_error(l, "reading attachments");
+			goto done;
+		}
+		crypto_hash_sha256_final(&h, hash);
+		if (!key_ok || size != want || memcmp(hash, sqlite3_column_blob(at, 0), 32) != 0) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': attachment %s: content does not match "
+					    "its hash", l->path, hex);
+			goto done;
+		}
+		rep->attachments++;
+		rep->attachment_bytes += size;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sdx__db_error(l, "reading attachments");
+		goto done;
+	}
+	sqlite3_finalize(at);
+	at = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM attachment_chunks WHERE hash NOT IN "
+			       "(SELECT hash FROM attachments)", -1, &at, NULL) != SQLITE_OK ||
+	    sqlite3_step(at) != SQLITE_ROW) {
+		err = sdx__db_error(l, "reading attachments");
+		goto done;
+	}
+	if (sqlite3_column_int64(at, 0) != 0)
+		err = sdx_error_set(SDX_EVERIFY, "'%s': attachment chunks belong to no attachment",
+				    l->path);
+done:
+	sqlite3_finalize(at);
+	sqlite3_finalize(ch);
+	return err;
+}
+
+static void free_jobs(struct audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->njobs; i++)
+		free(a->jobs[i].data);
+	a->njobs = 0;
+}
+
+int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out)
+{
+	sdx_verify_options def = SDX_VERIFY_OPTIONS_INIT;
+	sdx_verify_report rep;
+	struct audit a;
+	struct cp_walk cw = { 0 };
+	struct node_check nc = { l, 0 };
+	sdx_merkle_builder tree;
+	sqlite3_stmt *st = NULL;
+	unsigned char prev[32], root[32];
+	char *vkey = NULL;
+	uint64_t expect = 0;
+	size_t bytes, i;
+	unsigned threads;
+	long ncpu;
+	int rc = SQLITE_ROW, err = 0, in_read = 0;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&a, 0, sizeof(a));
+	rep.first_bad = -1;
+	if (!opts)
+		opts = &def;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	threads = opts->threads ? opts->threads : (ncpu > 0 ? (unsigned)ncpu : 1);
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	rep.threads = threads;
+	a.l = l;
+	if ((err = sdx_verifier_format(&vkey, l->key)) < 0)
+		goto done;
+	snprintf(a.vkey, sizeof(a.vkey), "%s", vkey);
+	if (!(a.jobs = calloc(BATCH_ENTRIES, sizeof(*a.jobs)))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* One read transaction: a consistent snapshot even while others append. */
+	if (!l->in_tx) {
+		if ((err = sdx__db_exec(l, "BEGIN")) < 0)
+			goto done;
+		in_read = 1;
+	}
+	if ((err = check_triggers(l)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(l->db, "SELECT size, root, note FROM checkpoints ORDER BY size",
+			       -1, &cw.st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading checkpoints");
+		goto done;
+	}
+	if ((err = cp_next(l, &cw)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, data FROM entries ORDER BY idx",
+			       -1, &st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading entries");
+		goto done;
+	}
+	sdx_merkle_builder_init(&tree);
+	memset(prev, 0, 32);
+	while (rc == SQLITE_ROW) {
+		/* read a batch */
+		for (bytes = 0; a.njobs < BATCH_ENTRIES && bytes < BATCH_BYTES;) {
+			struct job *j;
+			int n;
+
+			if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+				break;
+			j = &a.jobs[a.njobs];
+			memset(j, 0, sizeof(*j));
+			j->idx = (uint64_t)sqlite3_column_int64(st, 0);
+			if (sqlite3_column_bytes(st, 1) == 32)
+				memcpy(j->stored_leaf, sqlite3_column_blob(st, 1), 32);
+			snprintf(j->type, sizeof(j->type), "%s", (const char *)sqlite3_column_text(st, 2));
+			snprintf(j->time, sizeof(j->time), "%s", (const char *)sqlite3_column_text(st, 3));
+			n = sqlite3_column_bytes(st, 4);
+			if (!(j->data = malloc((size_t)n + 1))) {
+				err = sdx_error_set(SDX_ENOMEM, "out of memory");
+				goto done;
+			}
+			if (n)
+				memcpy(j->data, sqlite3_column_blob(st, 4), (size_t)n);
+			j->len = (size_t)n;
+			bytes += (size_t)n;
+			a.njobs++;
+		}
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			err = sdx__db_error(l, "reading entries");
+			goto done;
+		}
+		run_parallel(&a, threads);
+		for (i = 0; i < a.njobs; i++) {
+			struct job *j = &a.jobs[i];
+
+			if (j->idx != expect) {
+				rep.first_bad = (int64_t)expect;
+				err = sdx_error_set(SDX_EVERIFY, "'%s': entry %" PRIu64 " is missing "
+						    "(entries were deleted or reordered)", l->path, expect);
+				goto done;
+			}
+			if (!j->bad && j->seq != j->idx)
+				snprintf(j->why, sizeof(j->why), "payload says seq %" PRIu64
+					 " (entries were reordered)", j->seq), j->bad = 1;
+			if (!j->bad && memcmp(j->prev, prev, 32) != 0)
+				snprintf(j->why, sizeof(j->why), "chain link does not match the leaf "
+					 "hash of entry %" PRIu64, j->idx ? j->idx - 1 : 0), j->bad = 1;
+			if (!j->bad && memcmp(j->leaf, j->stored_leaf, 32) != 0)
+				snprintf(j->why, sizeof(j->why), "stored leaf hash is wrong"), j->bad = 1;
+			if (j->bad) {
+				rep.first_bad = (int64_t)j->idx;
+				err = sdx_error_set(SDX_EVERIFY, "'%s': entry %" PRIu64 ": %s", l->path,
+						    j->idx, j->why);
+				goto done;
+			}
+			memcpy(prev, j->leaf, 32);
+			if ((err = sdx_merkle_builder_append(&tree, j->leaf, compare_node, &nc)) < 0) {
+				rep.first_bad = (int64_t)j->idx;
+				goto done;
+			}
+			expect++;
+			while (cw.has && cw.size <= expect) {
+				if (cw.size < expect) {
+					err = sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64
+							    " does not match the entries", l->path, cw.size);
+					goto done;
+				}
+				sdx_merkle_builder_root(&tree, root);
+				if ((err = cp_check(l, &cw, root)) < 0 || (err = cp_next(l, &cw)) < 0)
+					goto done;
+			}
+		}
+		free_jobs(&a);
+	}
+	rep.entries = expect;
+	if (expect == 0) {
+		err = sdx_error_set(SDX_EVERIFY, "'%s': the ledger has no entries (not even genesis)",
+				    l->path);
+		goto done;
+	}
+	if (cw.has) {
+		err = sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64 " is larger than the "
+				    "ledger (%" PRIu64 " entries): entries were deleted", l->path,
+				    cw.size, expect);
+		goto done;
+	}
+	if (cw.count == 0) {
+		err = sdx_error_set(SDX_EVERIFY, "'%s': no signed checkpoint", l->path);
+		goto done;
+	}
+	rep.checkpoints = cw.count;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Stored hashes the rebuild did not produce would be extra rows. */
+	if (sqlite3_prepare_v2(l->db, "SELECT count(*) FROM nodes", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		err = sdx__db_error(l, "reading tree hashes");
+		goto done;
+	}
+	if ((uint64_t)sqlite3_column_int64(st, 0) != nc.count) {
+		err = sdx_error_set(SDX_EVERIFY, "'%s': %" PRIu64 " stored tree hashes, expected %"
+				    PRIu64, l->path, (uint64_t)sqlite3_column_int64(st, 0), nc.count);
+		goto done;
+	}
+	rep.nodes = nc.count;
+	err = check_attachments(l, &rep);
+done:
+	free_jobs(&a);
+	free(a.jobs);
+	free(vkey);
+	sqlite3_finalize(st);
+	sqlite3_finalize(cw.st);
+	if (in_read)
+		sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	if (out)
+		*out = rep;
+	return err;
+}

@@ -1,0 +1,189 @@
+/*
+ * tests/bench/bench.c - the measuring tools behind `make bench`.
+ *
+ *   bench raw N                       raw libsodium Ed25519 sign and verify rates (one core)
+ *   bench gen TEMPLATE.json N PATH    N JSON lines from TEMPLATE, the string at PATH
+ *                                     (dot-separated, numbers index arrays) suffixed -i
+ *   bench run CMD ARGS...             run a command; print wall seconds and peak RSS
+ *   bench fill LEDGER KEY N           append N small records through the library
+ *   bench prove LEDGER N              time N inclusion and N consistency proofs
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "sdx.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int raw(long n)
+{
+	unsigned char pk[32], sk[64], msg[1500], (*sigs)[64];
+	double t0, ts, tv;
+	long i;
+
+	if (sodium_init() < 0 || !(sigs = malloc((size_t)n * 64)))
+		return 1;
+	crypto_sign_keypair(pk, sk);
+	randombytes_buf(msg, sizeof(msg));
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		msg[0] = (unsigned char)i;
+		crypto_sign_detached(sigs[i], NULL, msg, sizeof(msg), sk);
+	}
+	ts = now() - t0;
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		msg[0] = (unsigned char)i;
+		if (crypto_sign_verify_detached(sigs[i], msg, sizeof(msg), pk) != 0)
+			return 1;
+	}
+	tv = now() - t0;
+	printf("%.0f %.0f\n", (double)n / ts, (double)n / tv);
+	free(sigs);
+	return 0;
+}
+
+static json_t *walk(json_t *j, char *path, json_t **parent, char **last)
+{
+	char *dot = strchr(path, '.');
+
+	*parent = j;
+	*last = path;
+	if (!dot)
+		return j;
+	*dot = '\0';
+	if (json_is_array(j))
+		j = json_array_get(j, strtoul(path, NULL, 10));
+	else
+		j = json_object_get(j, path);
+	return j ? walk(j, dot + 1, parent, last) : NULL;
+}
+
+static int gen(const char *tmpl, long n, const char *spec)
+{
+	json_t *root = json_load_file(tmpl, JSON_REJECT_DUPLICATES, NULL), *parent, *v;
+	char path[256], *last, val[512];
+	const char *orig;
+	long i;
+
+	if (!root)
+		return fprintf(stderr, "bench: cannot read '%s'\n", tmpl), 1;
+	snprintf(path, sizeof(path), "%s", spec);
+	if (!walk(root, path, &parent, &last))
+		return fprintf(stderr, "bench: no '%s' in '%s'\n", spec, tmpl), 1;
+	v = json_is_array(parent) ? json_array_get(parent, strtoul(last, NULL, 10))
+				  : json_object_get(parent, last);
+	if (!(orig = json_string_value(v)))
+		return fprintf(stderr, "bench: '%s' is not a string\n", spec), 1;
+	snprintf(path, sizeof(path), "%s", orig);
+	for (i = 0; i < n; i++) {
+		char *s;
+		snprintf(val, sizeof(val), "%s-%ld", path, i);
+		json_string_set(v, val);
+		s = json_dumps(root, JSON_COMPACT);
+		puts(s);
+		free(s);
+	}
+	json_decref(root);
+	return 0;
+}
+
+static int run(char **argv)
+{
+	struct rusage ru;
+	double t0 = now();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+		return 1;
+	printf("%.3f %ld %d\n", now() - t0, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+	return 0;
+}
+
+static int fill(const char *path, const char *keypath, long n)
+{
+	sdx_ledger *l = NULL;
+	sdx_signer *key = NULL;
+	char body[64];
+	long i;
+
+	if (sdx_key_load(&key, keypath, getenv("SDX_PASSPHRASE")) < 0 ||
+	    sdx_ledger_open(&l, path, 0) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	for (i = 0; i < n; i++) {
+		if (i % 10000 == 0 && (i ? sdx_ledger_commit(l) : 0) == 0 && sdx_ledger_begin(l) < 0)
+			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+		snprintf(body, sizeof(body), "{\"n\":%ld}", i);
+		if (sdx_ledger_append(l, key, "note", body, strlen(body), NULL) < 0)
+			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	}
+	if (sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	sdx_ledger_free(l);
+	sdx_signer_free(key);
+	return 0;
+}
+
+static int prove(const char *path, long n)
+{
+	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
+	sdx_ledger *l = NULL;
+	uint64_t size;
+	double t0, ti, tc;
+	size_t len;
+	long i;
+
+	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0 || sdx_ledger_size(l, &size) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	srand(1);
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if (sdx_ledger_prove_inclusion(l, (uint64_t)rand() % size, size, proof, &len) < 0)
+			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	ti = (now() - t0) / (double)n;
+	t0 = now();
+	for (i = 0; i < n; i++)
+		if (sdx_ledger_prove_consistency(l, 1 + (uint64_t)rand() % size, size, proof, &len) < 0)
+			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	tc = (now() - t0) / (double)n;
+	printf("%llu %.1f %.1f\n", (unsigned long long)size, ti * 1e6, tc * 1e6);
+	sdx_ledger_free(l);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "raw") == 0)
+		return raw(atol(argv[2]));
+	if (argc >= 5 && strcmp(argv[1], "gen") == 0)
+		return gen(argv[2], atol(argv[3]), argv[4]);
+	if (argc >= 3 && strcmp(argv[1], "run") == 0)
+		return run(argv + 2);
+	if (argc >= 5 && strcmp(argv[1], "fill") == 0)
+		return fill(argv[2], argv[3], atol(argv[4]));
+	if (argc >= 4 && strcmp(argv[1], "prove") == 0)
+		return prove(argv[2], atol(argv[3]));
+	fprintf(stderr, "usage: bench raw N | gen TEMPLATE N PATH | run CMD... | "
+		"fill LEDGER KEY N | prove LEDGER N\n");
+	return 2;
+}

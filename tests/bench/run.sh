@@ -1,0 +1,45 @@
+#!/bin/sh
+# make bench: speed and memory figures.  Prints; asserts nothing (targets are
+# judged by reading the figures, never by timed unit tests).
+#   BENCH_N        declarations for declare/verify (default 100000)
+#   BENCH_PROVE_N  entries of the ledger the proofs are timed on (default 1000000)
+set -e
+BUILD=${BUILD:-build}
+top=$(pwd)
+SDX=$top/$BUILD/sdx
+BENCH=$top/$BUILD/tests/bench/bench
+N=${BENCH_N:-100000}
+P=${BENCH_PROVE_N:-1000000}
+TEMPLATE=$top/examples/data/pvc-compound-declaration.json
+REPORT=$top/examples/data/reports/cnas-l1234-report-2026-0917.txt
+LOTPATH=material.lots.0.lot_number
+W=$(mktemp -d "${TMPDIR:-/tmp}/sdx-bench-XXXXXX")
+trap 'rm -rf "$W"' EXIT
+cores=$(nproc)
+export SDX_KDF=min
+
+echo "sdx bench on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+set -- $("$BENCH" raw 20000)
+sign=$1 verify=$2
+echo "raw libsodium Ed25519 (1 core, 1.5 KB messages): sign $sign/s, verify $verify/s"
+
+"$BENCH" gen "$TEMPLATE" "$N" "$LOTPATH" > "$W/decl.jsonl"
+"$SDX" init -L "$W/b.db" --origin bench.example/supplier --unencrypted > /dev/null
+set -- $("$BENCH" run "$SDX" declare -L "$W/b.db" --jsonl "$W/decl.jsonl" --batch 10000 --attach "$REPORT" --json)
+[ "$3" = 0 ] || { echo "bench: declare failed"; exit 1; }
+awk -v n="$N" -v s="$1" -v r="$2" -v sign="$sign" 'BEGIN {
+	printf "declare --jsonl: %d declarations in %.2f s = %.0f/s = %.2f x raw sign rate (target >= 0.70); peak RSS %.1f MiB\n",
+		n, s, n / s, n / s / sign, r / 1024 }'
+set -- $("$BENCH" run "$SDX" verify -L "$W/b.db")
+[ "$3" = 0 ] || { echo "bench: verify failed"; exit 1; }
+awk -v n="$N" -v s="$1" -v r="$2" -v v="$verify" -v c="$cores" 'BEGIN {
+	printf "verify: %d entries in %.2f s = %.0f/s = %.2f x raw verify rate x %d cores (target >= 0.70); peak RSS %.1f MiB\n",
+		n + 1, s, (n + 1) / s, (n + 1) / s / (v * c), c, r / 1024 }'
+ls -l "$W/b.db" | awk -v n="$N" '{ printf "ledger file: %.1f MiB, %.0f bytes per declaration\n", $5 / 1048576, $5 / n }'
+
+"$SDX" init -L "$W/p.db" --origin bench.example/prove --unencrypted > /dev/null
+"$BENCH" fill "$W/p.db" "$W/p.key" "$P"
+set -- $("$BENCH" prove "$W/p.db" 2000)
+echo "prove at $1 entries: inclusion $2 us, consistency $3 us per proof (target < 1000 us)"
+set -- $("$BENCH" run "$SDX" prove -L "$W/p.db" $((P / 2)) --json)
+awk -v s="$1" -v r="$2" 'BEGIN { printf "sdx prove (whole process): %.1f ms, peak RSS %.1f MiB\n", s * 1000, r / 1024 }'

@@ -1,0 +1,59 @@
+#!/bin/sh
+# sdx verify on a good ledger and after tampering through raw SQL.
+. "$(dirname "$0")/lib.sh"
+
+mk() { # a fresh ledger with a few declarations and one attachment
+	rm -f t.db t.key t.db-wal t.db-shm
+	sdx init -L t.db --origin example.com/acme --unencrypted > /dev/null &&
+	sdx declare -L t.db "$EXAMPLES/data/pvc-compound-declaration.json" \
+		--attach "$EXAMPLES/data/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2>&1 &&
+	sdx declare -L t.db "$EXAMPLES/data/pigment-declaration.json" \
+		--attach "$EXAMPLES/data/reports/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
+}
+sql() { sqlite3 t.db "$1"; }
+unlock() { sql "DROP TRIGGER ${1}_no_update; DROP TRIGGER ${1}_no_delete;"; }
+relock() { sql "CREATE TRIGGER ${1}_no_update BEFORE UPDATE ON $2 BEGIN SELECT RAISE(ABORT, 'x'); END; CREATE TRIGGER ${1}_no_delete BEFORE DELETE ON $2 BEGIN SELECT RAISE(ABORT, 'x'); END;"; }
+
+check "make a ledger" mk
+expect 0 "verify a good ledger" sdx verify -L t.db
+expect_out "verify reports counts" "^ok: t.db \(example.com/acme\): 3 entries, .* 2 attachments"
+expect 0 "verify --json" sdx verify -L t.db --json
+expect_out "json ok" '"ok": true'
+expect 0 "verify with one thread" sdx verify -L t.db --threads 1
+
+check "append-only triggers refuse UPDATE" sh -c '! sqlite3 t.db "UPDATE entries SET type = 1" 2>/dev/null'
+check "append-only triggers refuse DELETE" sh -c '! sqlite3 t.db "DELETE FROM checkpoints" 2>/dev/null'
+
+unlock entries
+sql "UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 1;"
+relock entries entries
+expect 1 "a flipped entry byte fails verify" sdx verify -L t.db
+expect_err "names the entry" "entry 1: "
+
+mk; unlock entries; sql "DELETE FROM entries WHERE idx = 1;"; relock entries entries
+expect 1 "a deleted entry fails verify" sdx verify -L t.db
+expect_err "names the missing entry" "entry 1 is missing"
+
+mk; unlock entries; sql "DELETE FROM entries WHERE idx = 2;"; relock entries entries
+expect 1 "a deleted last entry fails verify" sdx verify -L t.db
+expect_err "names the checkpoint" "checkpoint 3"
+
+mk; unlock nodes; sql "UPDATE nodes SET hash = randomblob(32) WHERE level = 1 AND idx = 0;"; relock nodes nodes
+expect 1 "a changed tree hash fails verify" sdx verify -L t.db
+expect_err "names the hash" "tree hash at level 1 index 0"
+
+mk; unlock checkpoints; sql "UPDATE checkpoints SET note = CAST(replace(CAST(note AS TEXT), char(10) || '3' || char(10), char(10) || '4' || char(10)) AS BLOB) WHERE size = 3;"; relock checkpoints checkpoints
+expect 1 "a changed checkpoint fails verify" sdx verify -L t.db
+expect_err "names the checkpoint" "checkpoint 3"
+
+mk; sql "DROP TRIGGER entries_no_delete;"
+expect 1 "a dropped trigger fails verify" sdx verify -L t.db
+expect_err "names the trigger" "entries_no_delete"
+
+mk; unlock chunks; sql "UPDATE attachment_chunks SET data = CAST('forged report' AS BLOB);"; relock chunks attachment_chunks
+expect 1 "a changed attachment fails verify" sdx verify -L t.db
+expect_err "names the attachment" "attachment [0-9a-f]{64}: content does not match"
+
+mk; unlock keys; sql "UPDATE keys SET pubkey = randomblob(32);"; relock keys keys
+expect 1 "a swapped public key fails verify" sdx verify -L t.db
+expect_err "names entry 0" "entry 0"

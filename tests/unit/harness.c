@@ -1,0 +1,100 @@
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int failed;
+static char why[1200];
+
+void test_fail(const char *file, int line, const char *what)
+{
+	if (!failed)
+		snprintf(why, sizeof(why), "%s:%d: %s", file, line, what);
+	failed = 1;
+}
+
+int test_failed(void)
+{
+	return failed;
+}
+
+const char *test_data(const char *rel)
+{
+	static char path[4096];
+	const char *root = getenv("SDX_TEST_DATA");
+
+	snprintf(path, sizeof(path), "%s/%s", root ? root : "tests/data", rel);
+	return path;
+}
+
+char *test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) != NULL) {
+		if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf[n] = '\0';
+			if (len)
+				*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb; (void)flag; (void)ftw;
+	return remove(p);
+}
+
+int test_run(const char *file, const struct test_case *cases)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	char cwd[4096], dir[4096];
+	int nfail = 0;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return 2;
+	if (!getenv("SDX_TEST_DATA")) {
+		static char data[4200];
+		snprintf(data, sizeof(data), "%s/tests/data", cwd);
+		setenv("SDX_TEST_DATA", data, 1);
+	}
+	for (const struct test_case *c = cases; c->name; c++) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(dir, sizeof(dir), "%s/sdx-unit-XXXXXX", tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir) || chdir(dir) != 0) {
+			printf("not ok - %s: %s: cannot make a temporary directory\n", base, c->name);
+			nfail++;
+			continue;
+		}
+		failed = 0;
+		why[0] = '\0';
+		sdx_error_clear();
+		c->fn();
+		if (failed) {
+			printf("not ok - %s: %s: %s\n", base, c->name, why);
+			nfail++;
+		} else {
+			printf("ok - %s: %s\n", base, c->name);
+		}
+		fflush(stdout);
+		if (chdir(cwd) != 0)
+			return 2;
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	return nfail ? 1 : 0;
+}

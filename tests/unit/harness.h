@@ -1,0 +1,53 @@
+/*
+ * tests/unit/harness.h - a tiny test runner.
+ *
+ * Each test file defines its cases and ends with
+ *     static const struct test_case tests[] = { {"name", fn}, ..., {NULL, NULL} };
+ *     TEST_MAIN(tests)
+ * Every case runs in a fresh temporary directory (the current directory).
+ * Output is one line per case, "ok - file: name" or "not ok - file: name: why",
+ * which tests/run.sh counts.
+ */
+#ifndef SDX_TEST_HARNESS_H
+#define SDX_TEST_HARNESS_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "sdx/error.h"
+
+struct test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+void test_fail(const char *file, int line, const char *what);
+int test_failed(void);
+int test_run(const char *file, const struct test_case *cases);
+/* Absolute path of a file under tests/data (static buffer, valid until next call). */
+const char *test_data(const char *rel);
+/* Read a whole file (malloc'd, NUL-terminated); NULL on error. */
+char *test_read_file(const char *path, size_t *len);
+
+#define TEST_MAIN(cases) \
+	int main(void) { return test_run(__FILE__, cases); }
+
+#define CHECK(cond) do { \
+	if (!(cond)) { test_fail(__FILE__, __LINE__, #cond); return; } \
+} while (0)
+
+/* Expect an sdx call to return 0; on failure report sdx_error_last(). */
+#define CHECK_OK(expr) do { \
+	int check_rc_ = (expr); \
+	if (check_rc_ != 0) { test_fail(__FILE__, __LINE__, sdx_error_last()); return; } \
+} while (0)
+
+#define CHECK_ERR(expr, code) do { \
+	int check_rc_ = (expr); \
+	if (check_rc_ != (code)) { test_fail(__FILE__, __LINE__, #expr " returned the wrong code"); return; } \
+} while (0)
+
+#define CHECK_MEM(a, b, n) CHECK(memcmp((a), (b), (n)) == 0)
+#define CHECK_STR(a, b) CHECK(strcmp((a), (b)) == 0)
+
+#endif
