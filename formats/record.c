@@ -678,18 +678,19 @@ static int check_evidence(const struct decl *d, const json_t *claims)
 	return 0;
 }
 
-static int check_supplier(const struct decl *d, const json_t *supplier)
+/* Identifiers with check digits: GLN (GS1 mod 10) and LEI (ISO 17442). */
+static int check_party(const struct decl *d, const json_t *party, const char *path)
 {
 	char s[80];
 	size_t i;
 	json_t *x;
 
-	json_array_foreach(json_object_get(supplier, "identifiers"), i, x) {
+	json_array_foreach(json_object_get(party, "identifiers"), i, x) {
 		const char *scheme = str(x, "scheme"), *v = str(x, "id");
 		if ((strcmp(scheme, "GLN") == 0 && !gln_ok(v)) ||
 		    (strcmp(scheme, "LEI") == 0 && !lei_ok(v)))
-			return bad(d->type, "supplier.identifiers[%zu].id: '%s' fails the %s check "
-				   "digits", i, shown(s, sizeof(s), v), scheme);
+			return bad(d->type, "%s.identifiers[%zu].id: '%s' fails the %s check digits",
+				   path, i, shown(s, sizeof(s), v), scheme);
 	}
 	return 0;
 }
@@ -712,7 +713,9 @@ static int declaration_rules(const char *type, const json_t *root)
 	d.issue_date = str(root, "issue_date");
 	if (strcmp(until, from) < 0)
 		return bad(type, "valid_until: %s is before valid_from %s", until, from);
-	if ((err = check_supplier(&d, json_object_get(root, "supplier"))) < 0)
+	if ((err = check_party(&d, json_object_get(root, "supplier"), "supplier")) < 0 ||
+	    (err = check_party(&d, json_object_get(material, "manufacturer"),
+			       "material.manufacturer")) < 0)
 		return err;
 	json_array_foreach(json_object_get(material, "cas_numbers"), i, x) {
 		snprintf(path, sizeof(path), "material.cas_numbers[%zu]", i);
@@ -889,7 +892,8 @@ static void memo_store(int type, const json_t *j, const char *canon, size_t len)
 	}
 	free(hs[0].h);
 	free(hs[1].h);
-	sdx_error_clear();
+	if (!ok)
+		sdx_error_clear(); /* the memo is optional; its failure is not the caller's */
 }
 
 /* 1 and the remembered list if `json` is the last canonical form made here. */

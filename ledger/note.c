@@ -141,7 +141,7 @@ static int split3(const char *s, const char **name, size_t *name_len, char hex[9
 {
 	const char *p1 = strchr(s, '+'), *p2;
 
-	if (!p1 || !(p2 = strchr(p1 + 1, '+')) || strchr(p2 + 1, '+'))
+	if (!p1 || !(p2 = strchr(p1 + 1, '+')))
 		return -1;
 	if (p2 - p1 - 1 != 8 || strspn(p1 + 1, "0123456789abcdef") < 8)
 		return -1;

@@ -747,6 +747,43 @@ static void references(void)
 	free(s);
 }
 
+/* After normalize, attachments and references on the canonical bytes come from the memo. */
+static void memo_after_normalize(void)
+{
+	unsigned char (*h)[32] = NULL;
+	char *text, *canon = NULL, *wcanon = NULL;
+	size_t len, clen, wlen, n = 0;
+
+	CHECK((text = example_text("pvc-compound-declaration.json", &len)) != NULL);
+	CHECK_OK(sdx_record_normalize(&canon, &clen, "declaration", text, len));
+	free(text);
+	CHECK_OK(sdx_record_attachments(&h, &n, "declaration", canon, clen));
+	CHECK(n == 1 && h[0][0] == 0x0f);
+	free(h);
+	CHECK_OK(sdx_record_references(&h, &n, "declaration", canon, clen));
+	CHECK(n == 0 && h == NULL);
+	/* the same bytes under another type are not the remembered record */
+	EXPECT_RC(sdx_record_attachments(&h, &n, "withdrawal", canon, clen), SDX_ESCHEMA,
+		  "withdrawal: unexpected field 'claims'");
+	/* one changed byte misses the memo and is validated in full */
+	canon[clen - 3] = 'X'; /* inside valid_until's date */
+	EXPECT_RC(sdx_record_attachments(&h, &n, "declaration", canon, clen), SDX_ESCHEMA,
+		  "declaration: valid_until: '2027-09-1X' is not a calendar date");
+	/* a newer normalize replaces the memo */
+	CHECK((text = example_text("withdrawal.json", &len)) != NULL);
+	CHECK_OK(sdx_record_normalize(&wcanon, &wlen, "withdrawal", text, len));
+	free(text);
+	CHECK_OK(sdx_record_references(&h, &n, "withdrawal", wcanon, wlen));
+	CHECK(n == 1 && h[0][0] == 0x7a);
+	free(h);
+	canon[clen - 3] = '6';
+	CHECK_OK(sdx_record_attachments(&h, &n, "declaration", canon, clen));
+	CHECK(n == 1 && h[0][31] == 0x60);
+	free(h);
+	free(canon);
+	free(wcanon);
+}
+
 /* ---- hostile and malformed input -------------------------------------------------------------------- */
 
 static void malformed_json(void)
@@ -1101,6 +1138,17 @@ static void check_digits(void)
 	put(j, "supplier.identifiers[1].id", json_string("HWUPKR0MPOU8FGXBT394"));
 	put(j, "supplier.identifiers[2]", json_pack("{s:s,s:s}", "scheme", "GLN", "id", "4006381333931"));
 	EXPECT_GOOD(j);
+	/* a manufacturer other than the supplier (EU 10/2011 Annex IV point 2) */
+	j = example("pp-food-contact-declaration.json");
+	put(j, "material.manufacturer", json_deep_copy(json_object_get(j, "supplier")));
+	put(j, "material.manufacturer.name", json_string("Clearwater Polymers Europe B.V."));
+	put(j, "material.manufacturer.country", json_string("NL"));
+	put(j, "material.manufacturer.identifiers", json_pack("[{s:s,s:s}]", "scheme", "GLN", "id", "8712345678904"));
+	EXPECT_BAD(j, "declaration: material.manufacturer.identifiers[0].id: '8712345678904' fails the GLN check digits");
+	j = example("pp-food-contact-declaration.json");
+	put(j, "material.manufacturer", json_deep_copy(json_object_get(j, "supplier")));
+	put(j, "material.manufacturer.identifiers", json_pack("[{s:s,s:s}]", "scheme", "GLN", "id", "8712345678906"));
+	EXPECT_GOOD(j);
 	j = example("pvc-compound-declaration.json");
 	put(j, "supplier.identifiers[1].id", json_string("690123450001"));
 	EXPECT_BAD(j, "declaration: supplier.identifiers[1].id: '690123450001' does not match ^[0-9]{13}$");
@@ -1366,6 +1414,7 @@ static const struct test_case tests[] = {
 	{ "normalize resolves escapes", normalize_escapes },
 	{ "attachments are listed once, in order", attachments_deduplicated },
 	{ "references", references },
+	{ "attachments and references after normalize", memo_after_normalize },
 	{ "malformed JSON, duplicate keys, bad UTF-8", malformed_json },
 	{ "huge numbers", huge_numbers },
 	{ "deep nesting", deep_nesting },
