@@ -26,34 +26,66 @@ int sdx_dsse_pae(unsigned char **out, size_t *out_len, const char *type, const v
 	return 0;
 }
 
+/* Strings that need no JSON escaping: printable ASCII other than '"' and '\\'. */
+static int plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e || *s == '"' || *s == '\\')
+			return 0;
+	return 1;
+}
+
 int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *payload,
 		  size_t len, const char *keyid, const sdx_signer *s)
 {
+	static const char k1[] = "{\"payload\":\"", k2[] = "\",\"payloadType\":\"",
+		k3[] = "\",\"signatures\":[{\"keyid\":\"", k4[] = "\",\"sig\":\"", k5[] = "\"}]}";
 	unsigned char *pae = NULL, sig[64];
-	char *p64 = NULL, s64[100];
-	json_t *env = NULL;
-	size_t plen;
+	size_t plen, b64len, tlen = strlen(type), klen = strlen(keyid), cap, n;
+	char *buf = NULL;
 	int err;
 
 	*out = NULL;
+	/* The envelope is written directly in canonical form (keys sorted, no
+	 * whitespace): base64 never needs escaping, and the two strings are
+	 * required to be plain ASCII, so no JSON encoder pass over the payload. */
+	if (!plain_ascii(type) || !plain_ascii(keyid))
+		return sdx_error_set(SDX_EINVAL, "payloadType and keyid must be printable ASCII "
+				     "without quotes or backslashes");
 	if ((err = sdx_dsse_pae(&pae, &plen, type, payload, len)) < 0)
 		return err;
 	if ((err = sdx_signer_sign(sig, s, pae, plen)) < 0)
 		goto done;
-	if ((err = sdx__b64_encode(&p64, payload, len)) < 0)
-		goto done;
-	sodium_bin2base64(s64, sizeof(s64), sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
-	env = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "payload", p64, "payloadType", type,
-			"signatures", "keyid", keyid, "sig", s64);
-	if (!env) {
-		err = sdx_error_set(SDX_EINVAL, "cannot build envelope (invalid UTF-8 in type or keyid?)");
+	b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+	cap = b64len + tlen + klen + 128 + sizeof(k1) + sizeof(k2) + sizeof(k3) + sizeof(k4) +
+	      sizeof(k5);
+	if (!(buf = malloc(cap))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	err = sdx__json_dump(out, out_len, env);
+	n = sizeof(k1) - 1;
+	memcpy(buf, k1, n);
+	sodium_bin2base64(buf + n, b64len, payload, len, sodium_base64_VARIANT_ORIGINAL);
+	n += b64len - 1;
+	memcpy(buf + n, k2, sizeof(k2) - 1);
+	n += sizeof(k2) - 1;
+	memcpy(buf + n, type, tlen);
+	n += tlen;
+	memcpy(buf + n, k3, sizeof(k3) - 1);
+	n += sizeof(k3) - 1;
+	memcpy(buf + n, keyid, klen);
+	n += klen;
+	memcpy(buf + n, k4, sizeof(k4) - 1);
+	n += sizeof(k4) - 1;
+	sodium_bin2base64(buf + n, cap - n, sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
+	n += strlen(buf + n);
+	memcpy(buf + n, k5, sizeof(k5));
+	n += sizeof(k5) - 1;
+	*out = buf;
+	if (out_len)
+		*out_len = n;
 done:
-	json_decref(env);
 	free(pae);
-	free(p64);
 	return err;
 }
 

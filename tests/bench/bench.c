@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 /*
  * tests/bench/bench.c - the measuring tools behind `make bench`.
  *
@@ -111,6 +112,9 @@ static int run(char **argv)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* the command's output would mix with the figures */
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
