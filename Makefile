@@ -57,8 +57,10 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/un
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
 .PHONY: all check test demo bench install uninstall clean deps
-.SECONDARY:
+# keep test objects (intermediates of the unit-test link rule)
+.PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
+FORCE:
 
 # --- dependencies: install what is missing (root), or say exactly how ------
 deps:
@@ -117,7 +119,8 @@ $(BUILD)/sdx: $(CMD_OBJ) $(BUILD)/libsdx.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libsdx.a $(DEPLIBS)
 
-$(BUILD)/sdx.pc: Makefile
+# regenerated every time: it must carry the PREFIX of this very make run
+$(BUILD)/sdx.pc: FORCE
 	@mkdir -p $(dir $@)
 	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
 	  'Name: sdx' 'Description: supplier-declaration exchange ledger' 'Version: $(VERSION)' \

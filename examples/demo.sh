@@ -13,7 +13,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sdx-demo-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*" | sed "s/\x1b\[[0-9;]*m//g"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then B=$(printf '\033[1m') N=$(printf '\033[0m'); else B= N=; fi
+say() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 sdx() { "$SDX" "$@"; }
 
@@ -51,5 +52,8 @@ run sdx publish -L acme.db public-log
 find public-log -type f | sort
 
 say "Someone edits the file behind sdx's back: verify names the damage"
-sqlite3 acme.db "DROP TRIGGER entries_no_update; UPDATE entries SET data = replace(data, 'A', 'B') WHERE idx = 2;"
+echo "(flipping one character of entry 2 with the sqlite3 shell, trigger put back afterwards)"
+sqlite3 acme.db "DROP TRIGGER entries_no_update;
+  UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 2;
+  CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 run sdx verify -L acme.db || echo "(exit code $?: tampering detected)"

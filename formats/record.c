@@ -31,7 +31,6 @@ extern const struct sdx_embedded_schema sdx_embedded_schemas[];
 
 static pthread_once_t schemas_once = PTHREAD_ONCE_INIT;
 static struct sdx_schema **schemas;
-static size_t nschemas;
 static int schemas_rc;
 static char schemas_msg[1024];
 
@@ -56,7 +55,6 @@ static void schemas_load(void)
 			return;
 		}
 	}
-	nschemas = n;
 }
 
 static int schemas_ready(void)
@@ -367,7 +365,7 @@ static int keyed_cmp(const void *a, const void *b)
  */
 static int find_repeat(const json_t *arr, const char *key, size_t *first, size_t *again)
 {
-	size_t n = json_array_size(arr), i, m = 0;
+	size_t n = json_array_size(arr), i, e, m = 0;
 	struct keyed *t;
 	int found = 0;
 
@@ -384,15 +382,16 @@ static int find_repeat(const json_t *arr, const char *key, size_t *first, size_t
 		}
 	}
 	qsort(t, m, sizeof(*t), keyed_cmp);
-	for (i = 1; i < m; i++)
-		if (strcmp(t[i].s, t[i - 1].s) == 0 && (!found || t[i].i < *again)) {
-			size_t j = i - 1;
-			while (j > 0 && strcmp(t[j - 1].s, t[i].s) == 0)
-				j--;
-			*first = t[j].i;
-			*again = t[i].i;
+	/* Sorted by (string, index): a group's first two are its first repeat. */
+	for (i = 0; i < m; i = e) {
+		for (e = i + 1; e < m && strcmp(t[e].s, t[i].s) == 0; e++)
+			;
+		if (e - i > 1 && (!found || t[i + 1].i < *again)) {
+			*first = t[i].i;
+			*again = t[i + 1].i;
 			found = 1;
 		}
+	}
 	free(t);
 	return found;
 }

@@ -914,6 +914,8 @@ static int values_equal(const json_t *a, const json_t *b)
 	json_t *v;
 	size_t i;
 
+	if (json_is_integer(a) && json_is_integer(b))
+		return json_integer_value(a) == json_integer_value(b);
 	if (json_is_number(a) && json_is_number(b))
 		return json_number_value(a) == json_number_value(b);
 	if (json_typeof(a) != json_typeof(b))

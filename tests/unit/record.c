@@ -545,6 +545,46 @@ static void examples_validate(void)
 	}
 }
 
+/* The complete examples printed in the specs are valid and equal the example files. */
+static void check_spec_example(const char *spec, const char *type, const char *file)
+{
+	char rel[256], *md, *start, *end, *text = NULL;
+	json_t *a = NULL, *b = NULL;
+	size_t len = 0;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "../../formats/%s", spec);
+	if (!(md = test_read_file(test_data(rel), NULL))) {
+		test_fail(__FILE__, __LINE__, "cannot read the spec");
+		return;
+	}
+	start = strstr(md, "```json\n");
+	end = start ? strstr(start + 8, "```") : NULL;
+	if (!start || !end) {
+		free(md);
+		test_fail(__FILE__, __LINE__, "the spec has no ```json example");
+		return;
+	}
+	rc = sdx_record_validate(type, start + 8, (size_t)(end - start - 8));
+	a = json_loadb(start + 8, (size_t)(end - start - 8), 0, NULL);
+	text = example_text(file, &len);
+	b = text ? json_loadb(text, len, 0, NULL) : NULL;
+	if (rc != 0)
+		test_fail(__FILE__, __LINE__, sdx_error_last());
+	else if (!a || !b || !json_equal(a, b))
+		test_fail(__FILE__, __LINE__, "the spec's example differs from the example file");
+	json_decref(a);
+	json_decref(b);
+	free(text);
+	free(md);
+}
+
+static void spec_examples(void)
+{
+	check_spec_example("declaration.md", "declaration", "pvc-compound-declaration.json");
+	check_spec_example("withdrawal.md", "withdrawal", "withdrawal.json");
+}
+
 /* The attachment each example cites is the SHA-256 of the report file next to it. */
 static void check_attachment(const char *file, const char *report)
 {
@@ -1078,6 +1118,22 @@ static void lots_and_ids(void)
 	CHECK(j);
 	put(j, "material.lots[0].lot_number", json_string("HX2609-0418"));
 	EXPECT_BAD(j, "declaration: material.lots[1].lot_number: 'HX2609-0418' is already used by material.lots[0]");
+	/* several repeats: the earliest second occurrence is reported */
+	j = example("pvc-compound-declaration.json");
+	{
+		json_t *lots = json_object_get(json_object_get(j, "material"), "lots");
+		const char *names[] = { "A-1", "B-2", "C-3", "B-2", "A-1" };
+		json_t *proto = json_deep_copy(json_array_get(lots, 0));
+		json_array_clear(lots);
+		for (int k = 0; k < 5; k++) {
+			json_t *lot = json_deep_copy(proto);
+			json_object_set_new(lot, "lot_number", json_string(names[k]));
+			json_array_append_new(lots, lot);
+		}
+		json_decref(proto);
+	}
+	put(j, "evidence[0].sampled_lots", NULL);
+	EXPECT_BAD(j, "declaration: material.lots[3].lot_number: 'B-2' is already used by material.lots[1]");
 	j = example("pvc-compound-declaration.json");
 	put(j, "material.lots[0].lot_number", json_string(" HX1"));
 	EXPECT_BAD(j, "declaration: material.lots[0].lot_number: ' HX1' does not match");
@@ -1390,6 +1446,8 @@ static void threads(void)
 }
 
 static const struct test_case tests[] = {
+	/* first, so that the schemas are compiled while several threads race */
+	{ "first use from several threads at once", threads },
 	{ "keyword type", kw_type },
 	{ "keywords properties, required, additionalProperties", kw_object },
 	{ "keywords items, minItems, maxItems, uniqueItems", kw_array },
@@ -1409,6 +1467,7 @@ static const struct test_case tests[] = {
 	{ "record types", type_known },
 	{ "examples validate", examples_validate },
 	{ "examples cite the hashes of their reports", examples_cite_their_reports },
+	{ "the specs' examples are valid and current", spec_examples },
 	{ "normalize is idempotent", normalize_idempotent },
 	{ "normalize sorts keys and keeps 0.05", normalize_sorts_and_keeps_numbers },
 	{ "normalize resolves escapes", normalize_escapes },
@@ -1430,7 +1489,6 @@ static const struct test_case tests[] = {
 	{ "rule: conforming claims keep their limits", limits },
 	{ "rule: claim basis and food-contact placement", claim_structure },
 	{ "rule: migration results", migration },
-	{ "validation from several threads", threads },
 	{ NULL, NULL }
 };
 
