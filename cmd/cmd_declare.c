@@ -9,7 +9,7 @@
 #include "cmd/cmd.h"
 
 #define MAX_ATTACH 64
-#define MAX_FILE (4 * SDX_RECORD_MAX)
+#define MAX_FILE SDX_RECORD_INPUT_MAX
 
 static const struct opt opts[] = {
 	{ "attach", 'a', "FILE", "store FILE as evidence (lab report, certificate); repeatable" },
@@ -172,20 +172,95 @@ done:
 	return rc;
 }
 
+/* One batch of JSONL lines, kept until it is appended. */
+struct lines {
+	char **text;
+	size_t *len;
+	char **what;
+	unsigned long long *lineno;
+	sdx_entry_info *info;
+	size_t n, cap, bytes;
+};
+
+static void lines_clear(struct lines *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->text[i]);
+		free(b->what[i]);
+	}
+	b->n = 0;
+	b->bytes = 0;
+}
+
+static void lines_free(struct lines *b)
+{
+	lines_clear(b);
+	free(b->text);
+	free(b->len);
+	free(b->what);
+	free(b->lineno);
+	free(b->info);
+}
+
+static int lines_init(struct lines *b, size_t cap)
+{
+	memset(b, 0, sizeof(*b));
+	b->cap = cap;
+	if (!(b->text = calloc(cap, sizeof(*b->text))) || !(b->len = calloc(cap, sizeof(*b->len))) ||
+	    !(b->what = calloc(cap, sizeof(*b->what))) ||
+	    !(b->lineno = calloc(cap, sizeof(*b->lineno))) ||
+	    !(b->info = calloc(cap, sizeof(*b->info))))
+		return cmd_error(EXIT_ENV, "out of memory");
+	return 0;
+}
+
+/* Append one batch as one transaction; returns 0 or an exit code. */
+static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct lines *b,
+		 unsigned long long *committed, int first_batch)
+{
+	size_t failed = 0;
+	int err;
+
+	if (b->n == 0)
+		return 0;
+	if ((err = sdx_ledger_begin(l)) < 0)
+		return cmd_fail(err);
+	if ((first_batch && (err = attach_all(o, l)) < 0) ||
+	    (err = sdx_record_append_many(l, key, o->type, b->n, (const char *const *)b->text,
+					  b->len, (const char *const *)b->what, b->info,
+					  &failed)) < 0 ||
+	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_ledger_commit(l)) < 0) {
+		sdx_ledger_rollback(l);
+		return cmd_fail(err);
+	}
+	*committed += b->n;
+	if (!o->json)
+		printf("committed lines %llu-%llu as entries %" PRIu64 "-%" PRIu64 "\n",
+		       b->lineno[0], b->lineno[b->n - 1], b->info[0].index, b->info[b->n - 1].index);
+	fflush(stdout);
+	return 0;
+}
+
+#define BATCH_BYTES (64u * 1024 * 1024)
+
 static int declare_jsonl(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, json_t *list)
 {
 	FILE *f = strcmp(o->jsonl, "-") == 0 ? stdin : fopen(o->jsonl, "rb");
 	char *line = NULL, what[4200];
-	size_t cap = 0, in_batch = 0;
-	unsigned long long lineno = 0, committed = 0, first_line = 1;
-	uint64_t first_index = 0;
-	sdx_entry_info info;
+	size_t cap = 0;
+	unsigned long long lineno = 0, committed = 0, batches = 0;
+	struct lines b;
 	ssize_t n;
-	int rc = 0, err = 0, open_tx = 0;
+	int rc = 0;
 
 	if (!f)
 		return cmd_error(errno == ENOENT ? EXIT_USAGE : EXIT_ENV, "cannot open '%s': %s",
 				 o->jsonl, strerror(errno));
+	if ((rc = lines_init(&b, (size_t)o->batch)) != 0)
+		goto done;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if ((size_t)n > MAX_FILE) {
@@ -195,59 +270,40 @@ static int declare_jsonl(struct declare_opts *o, sdx_ledger *l, sdx_signer *key,
 		}
 		if (strspn(line, " \t\r\n") == (size_t)n)
 			continue; /* blank line */
-		if (!open_tx) {
-			if ((err = sdx_ledger_begin(l)) < 0)
-				goto done;
-			open_tx = 1;
-			first_line = lineno;
-			if (committed == 0 && (err = attach_all(o, l)) < 0)
-				goto done;
-		}
 		snprintf(what, sizeof(what), "'%s' line %llu", o->jsonl, lineno);
-		if ((err = sdx_record_append(l, key, o->type, line, (size_t)n, what, &info)) < 0)
+		if (!(b.text[b.n] = malloc((size_t)n + 1)) || !(b.what[b.n] = strdup(what))) {
+			free(b.text[b.n]);
+			rc = cmd_error(EXIT_ENV, "out of memory");
 			goto done;
-		if (in_batch == 0)
-			first_index = info.index;
-		if (++in_batch == o->batch) {
-			if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
-			    (err = sdx_ledger_commit(l)) < 0)
+		}
+		memcpy(b.text[b.n], line, (size_t)n + 1);
+		b.len[b.n] = (size_t)n;
+		b.lineno[b.n] = lineno;
+		b.bytes += (size_t)n;
+		b.n++;
+		if (b.n == b.cap || b.bytes >= BATCH_BYTES) {
+			if ((rc = flush(o, l, key, &b, &committed, batches++ == 0)) != 0)
 				goto done;
-			open_tx = 0;
-			committed += in_batch;
-			if (!o->json)
-				printf("committed lines %llu-%llu as entries %" PRIu64 "-%" PRIu64 "\n",
-				       first_line, lineno, first_index, info.index);
-			fflush(stdout);
-			in_batch = 0;
+			lines_clear(&b);
 		}
 	}
 	if (ferror(f)) {
 		rc = cmd_error(EXIT_ENV, "cannot read '%s': %s", o->jsonl, strerror(errno));
 		goto done;
 	}
-	if (open_tx) {
-		if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
-		    (err = sdx_ledger_commit(l)) < 0)
-			goto done;
-		open_tx = 0;
-		committed += in_batch;
-		if (!o->json)
-			printf("committed lines %llu-%llu as entries %" PRIu64 "-%" PRIu64 "\n",
-			       first_line, lineno, first_index, info.index);
-	}
+	if ((rc = flush(o, l, key, &b, &committed, batches++ == 0)) != 0)
+		goto done;
 	if (o->json)
 		json_array_append_new(list, json_pack("{s:s, s:I}", "input", o->jsonl,
 						      "committed", (json_int_t)committed));
 	else
 		printf("%llu records committed\n", committed);
 done:
-	if (open_tx)
-		sdx_ledger_rollback(l);
-	if (err < 0)
-		rc = cmd_fail(err);
 	if (rc != 0)
 		fprintf(stderr, "sdx: %llu records committed before the failure; the failing "
-			"batch (from line %llu) was not written\n", committed, first_line);
+			"batch (from line %llu) was not written\n", committed,
+			b.n ? b.lineno[0] : lineno);
+	lines_free(&b);
 	free(line);
 	if (f != stdin)
 		fclose(f);

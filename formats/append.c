@@ -3,6 +3,9 @@
  * goes into: attachments present, references resolvable and of the right kind.
  */
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,41 +35,142 @@ static int check_reference(sdx_ledger *l, const char *type, const unsigned char 
 	return err;
 }
 
+/* A record made ready off the ledger: canonical bytes and what it cites. */
+struct prepared {
+	char *canon;
+	size_t clen;
+	unsigned char (*atts)[32];
+	size_t natts;
+	unsigned char (*refs)[32];
+	size_t nrefs;
+	int err;
+	char msg[512];
+};
+
+static void prepare(struct prepared *p, const char *type, const char *json, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	if ((p->err = sdx_record_normalize(&p->canon, &p->clen, type, json, len)) < 0 ||
+	    (p->err = sdx_record_attachments(&p->atts, &p->natts, type, p->canon, p->clen)) < 0 ||
+	    (p->err = sdx_record_references(&p->refs, &p->nrefs, type, p->canon, p->clen)) < 0)
+		snprintf(p->msg, sizeof(p->msg), "%s", sdx_error_last());
+}
+
+static void prepared_clear(struct prepared *p)
+{
+	free(p->canon);
+	free(p->atts);
+	free(p->refs);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The ledger-dependent checks, then the append itself. */
+static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *type,
+			   struct prepared *p, const char *what, sdx_entry_info *out)
+{
+	char hex[65];
+	size_t i;
+	int err;
+
+	if (p->err < 0) {
+		sdx_error_set(p->err, "%s", p->msg);
+		return sdx__error_prefix(p->err, what);
+	}
+	for (i = 0; i < p->natts; i++) {
+		if ((err = sdx_ledger_has_attachment(l, p->atts[i])) < 0)
+			return err;
+		if (err == 0) {
+			sdx__hex(hex, p->atts[i], 32);
+			return sdx_error_set(SDX_ENOTFOUND, "%s: attachment %s is not stored; add the "
+					     "file with --attach", what, hex);
+		}
+	}
+	for (i = 0; i < p->nrefs; i++)
+		if ((err = check_reference(l, type, p->refs[i], what)) < 0)
+			return err;
+	if ((err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen, out)) < 0)
+		return sdx__error_prefix(err, what);
+	return 0;
+}
+
 int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 		      const char *json, size_t len, const char *what, sdx_entry_info *out)
 {
-	unsigned char (*hashes)[32] = NULL;
-	char *canon = NULL, hex[65];
-	size_t clen = 0, n = 0, i;
+	struct prepared p;
 	int err;
 
-	if ((err = sdx_record_normalize(&canon, &clen, type, json, len)) < 0) {
-		err = sdx__error_prefix(err, what);
-		goto done;
+	prepare(&p, type, json, len);
+	err = append_prepared(l, key, type, &p, what, out);
+	prepared_clear(&p);
+	return err;
+}
+
+#define MAX_THREADS 32
+
+struct batch {
+	const char *type;
+	const char *const *jsons;
+	const size_t *lens;
+	struct prepared *ps;
+	size_t from, to;
+};
+
+static void *prepare_slice(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (i = b->from; i < b->to; i++)
+		prepare(&b->ps[i], b->type, b->jsons[i], b->lens[i]);
+	return NULL;
+}
+
+int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *type, size_t n,
+			   const char *const *jsons, const size_t *lens,
+			   const char *const *whats, sdx_entry_info *outs, size_t *failed)
+{
+	struct batch slices[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	struct prepared *ps;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = ncpu > 1 ? (size_t)ncpu : 1, per, i, t;
+	int err = 0;
+
+	if (failed)
+		*failed = n;
+	if (n == 0)
+		return 0;
+	if (!(ps = calloc(n, sizeof(*ps))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > n)
+		threads = n;
+	/* Validation and normalisation do not depend on the ledger: spread them. */
+	per = (n + threads - 1) / threads;
+	for (t = 0; t < threads; t++) {
+		slices[t] = (struct batch){ type, jsons, lens, ps, t * per < n ? t * per : n,
+					    (t + 1) * per < n ? (t + 1) * per : n };
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, prepare_slice, &slices[t]) == 0;
 	}
-	if ((err = sdx_record_attachments(&hashes, &n, type, canon, clen)) < 0)
-		goto done;
+	prepare_slice(&slices[0]);
+	for (t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			prepare_slice(&slices[t]);
+	}
 	for (i = 0; i < n; i++) {
-		if ((err = sdx_ledger_has_attachment(l, hashes[i])) < 0)
-			goto done;
-		if (err == 0) {
-			sdx__hex(hex, hashes[i], 32);
-			err = sdx_error_set(SDX_ENOTFOUND, "%s: attachment %s is not stored; add the "
-					    "file with --attach", what, hex);
-			goto done;
+		if ((err = append_prepared(l, key, type, &ps[i], whats[i], outs ? &outs[i] : NULL)) < 0) {
+			if (failed)
+				*failed = i;
+			break;
 		}
 	}
-	free(hashes);
-	hashes = NULL;
-	if ((err = sdx_record_references(&hashes, &n, type, canon, clen)) < 0)
-		goto done;
 	for (i = 0; i < n; i++)
-		if ((err = check_reference(l, type, hashes[i], what)) < 0)
-			goto done;
-	if ((err = sdx__ledger_append_canonical(l, key, type, canon, clen, out)) < 0)
-		err = sdx__error_prefix(err, what);
-done:
-	free(hashes);
-	free(canon);
+		prepared_clear(&ps[i]);
+	free(ps);
 	return err;
 }

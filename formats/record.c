@@ -758,10 +758,10 @@ static int load_record(json_t **out, int *type_out, const char *type, const char
 		return err;
 	if ((i = type_index(type)) < 0)
 		return sdx_error_set(SDX_ENOTFOUND, "unknown record type '%.40s'", type);
-	if (len > SDX_RECORD_MAX)
-		return sdx_error_set(SDX_ELIMIT, "%s: %zu bytes is larger than the record limit of "
+	if (len > SDX_RECORD_INPUT_MAX)
+		return sdx_error_set(SDX_ELIMIT, "%s: %zu bytes is larger than the input limit of "
 				     "%d bytes; put documents into attachments", type, len,
-				     SDX_RECORD_MAX);
+				     SDX_RECORD_INPUT_MAX);
 	if ((err = sdx__json_parse(&j, json ? json : "", len, SDX_JSON_MAX_DEPTH, type)) < 0)
 		return err;
 	if (!json_is_object(j)) {

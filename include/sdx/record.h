@@ -24,7 +24,11 @@
 extern "C" {
 #endif
 
-#define SDX_RECORD_MAX 60000  /* largest record body accepted, in bytes */
+/* Largest canonical record body; its signed entry (base64 inside an envelope)
+ * must fit the 65,535 bytes of a C2SP entry bundle record. */
+#define SDX_RECORD_MAX 48000
+/* Largest input text accepted (pretty-printed JSON is larger than canonical). */
+#define SDX_RECORD_INPUT_MAX (4 * SDX_RECORD_MAX)
 #define SDX_JSON_MAX_DEPTH 32 /* deepest nesting accepted in a record */
 
 /** 1 if `type` (e.g. "declaration") is a known record type, else 0. */
@@ -35,8 +39,10 @@ int sdx_record_schema(const char **out, size_t *out_len, const char *type);
 
 /**
  * Validate `json` as a record of `type`.
- * @return 0, SDX_EFORMAT (not JSON, duplicate key, bad UTF-8, too deep or too
- *         large) or SDX_ESCHEMA (the message names the field).
+ * @return 0, SDX_EFORMAT (not JSON, duplicate key, bad UTF-8, too deep),
+ *         SDX_ELIMIT (input over SDX_RECORD_INPUT_MAX or canonical form over
+ *         SDX_RECORD_MAX), SDX_ENOTFOUND (unknown type) or SDX_ESCHEMA (the
+ *         message names the field).
  */
 int sdx_record_validate(const char *type, const char *json, size_t len);
 
@@ -75,6 +81,20 @@ int sdx_record_references(unsigned char (**out)[32], size_t *count,
  */
 int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 		      const char *json, size_t len, const char *what, sdx_entry_info *out);
+
+/**
+ * Append `n` records of one type in order, inside sdx_ledger_begin()/commit():
+ * they are validated and normalised on every core first, then checked,
+ * signed and appended one after the other (the hash chain is sequential).
+ * Stops at the first refused record: *failed (may be NULL) is its index and
+ * the records before it are appended (roll back to drop them).
+ *
+ * @param whats  names of the inputs for messages, e.g. "'bulk.jsonl' line 7"
+ * @param outs   n results (may be NULL)
+ */
+int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *type, size_t n,
+			   const char *const *jsons, const size_t *lens,
+			   const char *const *whats, sdx_entry_info *outs, size_t *failed);
 
 #ifdef __cplusplus
 }

@@ -924,20 +924,20 @@ static void deep_nesting(void)
 
 static void too_large(void)
 {
-	size_t n = 100 * 1024;
+	size_t n = 250 * 1000;
 	char *big = malloc(n + 64);
 	char *out = (char *)1;
 	size_t olen = 5;
 
 	CHECK(big);
-	/* a syntactically fine 100 KB record: refused before parsing */
+	/* a syntactically fine 250 KB record: refused before parsing */
 	memcpy(big, "{\"remarks\":\"", 12);
 	memset(big + 12, 'x', n - 14);
 	memcpy(big + n - 2, "\"}", 2);
 	EXPECT_RC(sdx_record_validate("declaration", big, n), SDX_ELIMIT,
-		  "declaration: 102400 bytes is larger than the record limit of 60000 bytes");
+		  "declaration: 250000 bytes is larger than the input limit of 192000 bytes");
 	EXPECT_RC(sdx_record_normalize(&out, &olen, "declaration", big, n), SDX_ELIMIT,
-		  "declaration: 102400 bytes");
+		  "declaration: 250000 bytes");
 	CHECK(out == NULL && olen == 0);
 	free(big);
 }
@@ -1477,7 +1477,7 @@ static const struct test_case tests[] = {
 	{ "malformed JSON, duplicate keys, bad UTF-8", malformed_json },
 	{ "huge numbers", huge_numbers },
 	{ "deep nesting", deep_nesting },
-	{ "a 100 KB body is refused", too_large },
+	{ "a 250 KB body is refused", too_large },
 	{ "canonical form growing past the limit", grows_past_limit },
 	{ "control characters and bidi overrides", control_characters },
 	{ "schema errors name the JSON path", schema_paths },
