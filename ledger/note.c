@@ -180,6 +180,8 @@ int sdx_signer_parse(sdx_signer **out, const char *skey)
 	int err;
 
 	*out = NULL;
+	if ((err = sdx__init()) < 0)
+		return err;
 	if (strncmp(skey, prefix, sizeof(prefix) - 1) != 0 ||
 	    split3(skey + sizeof(prefix) - 1, &name, &nlen, hex, &b64) < 0 || nlen > SDX_NAME_MAX)
 		return sdx_error_set(SDX_EFORMAT, "signer key: not of the form "
