@@ -132,10 +132,10 @@ static void note_tamper_and_untrusted(void)
 	}
 	CHECK_ERR(sdx_note_verify(note, len - 1, &v, 1, NULL, NULL), SDX_EFORMAT);
 	CHECK_ERR(sdx_note_verify(text, strlen(text), &v, 1, NULL, NULL), SDX_EFORMAT);
+	free(note);
 	CHECK_ERR(sdx_note_sign(&note, &len, "no newline", 10, s), SDX_EFORMAT);
 	CHECK_ERR(sdx_note_sign(&note, &len, "", 0, s), SDX_EFORMAT);
 	CHECK_ERR(sdx_note_sign(&note, &len, "a\x01\n", 3, s), SDX_EFORMAT);
-	free(note);
 	sdx_signer_free(s);
 	sdx_signer_free(other);
 	sdx_verifier_free(v);
