@@ -25,7 +25,7 @@ echo "raw libsodium Ed25519 (1 core, 1.5 KB messages): sign $sign/s, verify $ver
 
 "$BENCH" gen "$TEMPLATE" "$N" "$LOTPATH" > "$W/decl.jsonl"
 "$SDX" init -L "$W/b.db" --origin bench.example/supplier --unencrypted > /dev/null
-set -- $("$BENCH" run "$SDX" declare -L "$W/b.db" --jsonl "$W/decl.jsonl" --batch 10000 --attach "$REPORT")
+set -- $("$BENCH" run "$SDX" declare -L "$W/b.db" --jsonl "$W/decl.jsonl" --attach "$REPORT")
 [ "$3" = 0 ] || { echo "bench: declare failed"; exit 1; }
 awk -v n="$N" -v s="$1" -v r="$2" -v sign="$sign" 'BEGIN {
 	printf "declare --jsonl: %d declarations in %.2f s = %.0f/s = %.2f x raw sign rate (target >= 0.70); peak RSS %.1f MiB\n",

@@ -1,0 +1,141 @@
+/* Unit tests for appending records: attachments, references, batches. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "sdx.h"
+
+static sdx_signer *key(void)
+{
+	unsigned char seed[32] = { 5 };
+	sdx_signer *s = NULL;
+
+	return sdx_signer_from_seed(&s, "example.com/acme", seed) < 0 ? NULL : s;
+}
+
+static char *example(const char *name, size_t *len)
+{
+	char rel[200];
+
+	snprintf(rel, sizeof(rel), "../../examples/data/%s", name);
+	return test_read_file(test_data(rel), len);
+}
+
+static int attach(sdx_ledger *l, const char *report)
+{
+	char rel[200];
+
+	snprintf(rel, sizeof(rel), "../../examples/data/reports/%s", report);
+	return sdx_ledger_attach_file(l, test_data(rel), NULL, NULL);
+}
+
+static void attachments_must_be_stored(void)
+{
+	sdx_signer *k = key();
+	sdx_ledger *l = NULL;
+	size_t len;
+	char *pvc = example("pvc-compound-declaration.json", &len);
+	sdx_entry_info info;
+
+	CHECK(k && pvc);
+	CHECK_OK(sdx_ledger_create(&l, "t.db", k));
+	CHECK_OK(sdx_ledger_begin(l));
+	CHECK_ERR(sdx_record_append(l, k, "declaration", pvc, len, "'pvc'", &info), SDX_ENOTFOUND);
+	CHECK(strstr(sdx_error_last(), "'pvc': attachment 0f6acfef") != NULL);
+	CHECK_OK(attach(l, "cnas-l1234-report-2026-0917.txt"));
+	CHECK_OK(sdx_record_append(l, k, "declaration", pvc, len, "'pvc'", &info));
+	CHECK(info.index == 1);
+	CHECK_OK(sdx_ledger_commit(l));
+	sdx_ledger_free(l);
+	free(pvc);
+	sdx_signer_free(k);
+}
+
+static void batch_stops_at_first_bad_record(void)
+{
+	sdx_signer *k = key();
+	sdx_ledger *l = NULL;
+	size_t len, failed = 99, lens[4];
+	char *pvc = example("pvc-compound-declaration.json", &len);
+	const char *jsons[4], *whats[4] = { "line 1", "line 2", "line 3", "line 4" };
+	sdx_entry_info infos[4];
+	uint64_t size;
+
+	CHECK(k && pvc);
+	CHECK_OK(sdx_ledger_create(&l, "t.db", k));
+	CHECK_OK(sdx_ledger_begin(l));
+	CHECK_OK(attach(l, "cnas-l1234-report-2026-0917.txt"));
+	jsons[0] = jsons[1] = jsons[3] = pvc;
+	lens[0] = lens[1] = lens[3] = len;
+	jsons[2] = "{\"declaration_id\": 5}";
+	lens[2] = strlen(jsons[2]);
+	CHECK_ERR(sdx_record_append_many(l, k, "declaration", 4, jsons, lens, whats, infos, &failed),
+		  SDX_ESCHEMA);
+	CHECK(failed == 2);
+	CHECK(strncmp(sdx_error_last(), "line 3: ", 8) == 0);
+	CHECK(infos[0].index == 1 && infos[1].index == 2);
+	sdx_ledger_rollback(l);
+	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK(size == 1);
+	/* a good batch lands in order */
+	CHECK_OK(sdx_ledger_begin(l));
+	CHECK_OK(attach(l, "cnas-l1234-report-2026-0917.txt"));
+	jsons[2] = pvc;
+	lens[2] = len;
+	CHECK_OK(sdx_record_append_many(l, k, "declaration", 4, jsons, lens, whats, infos, &failed));
+	CHECK(failed == 4);
+	CHECK(infos[3].index == 4);
+	CHECK_OK(sdx_ledger_commit(l));
+	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	sdx_ledger_free(l);
+	free(pvc);
+	sdx_signer_free(k);
+}
+
+static void withdrawal_must_name_a_declaration(void)
+{
+	sdx_signer *k = key();
+	sdx_ledger *l = NULL;
+	sdx_entry *e = NULL;
+	size_t len, wlen, i;
+	char *pvc = example("pvc-compound-declaration.json", &len), *wd, *pos, hex[65];
+	sdx_entry_info info;
+
+	CHECK(k && pvc);
+	wd = example("withdrawal.json", &wlen);
+	CHECK(wd && (pos = strstr(wd, "\"withdraws\": \"")) != NULL);
+	pos += strlen("\"withdraws\": \"");
+	CHECK_OK(sdx_ledger_create(&l, "t.db", k));
+	CHECK_OK(sdx_ledger_begin(l));
+	/* the example names an entry this ledger does not hold */
+	CHECK_ERR(sdx_record_append(l, k, "withdrawal", wd, wlen, "'wd'", NULL), SDX_ENOTFOUND);
+	/* the genesis entry is not a declaration */
+	CHECK_OK(sdx_ledger_entry(l, 0, &e));
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", e->leaf_hash[i]);
+	sdx_entry_free(e);
+	memcpy(pos, hex, 64);
+	CHECK_ERR(sdx_record_append(l, k, "withdrawal", wd, wlen, "'wd'", NULL), SDX_ESCHEMA);
+	CHECK(strstr(sdx_error_last(), "which is a genesis, not a declaration") != NULL);
+	CHECK_OK(attach(l, "cnas-l1234-report-2026-0917.txt"));
+	CHECK_OK(sdx_record_append(l, k, "declaration", pvc, len, "'pvc'", &info));
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", info.leaf_hash[i]);
+	memcpy(pos, hex, 64);
+	CHECK_OK(sdx_record_append(l, k, "withdrawal", wd, wlen, "'wd'", NULL));
+	CHECK_OK(sdx_ledger_commit(l));
+	sdx_ledger_free(l);
+	free(wd);
+	free(pvc);
+	sdx_signer_free(k);
+}
+
+static const struct test_case tests[] = {
+	{ "cited attachments must be stored", attachments_must_be_stored },
+	{ "a batch stops at the first bad record", batch_stops_at_first_bad_record },
+	{ "a withdrawal must name a declaration", withdrawal_must_name_a_declaration },
+	{ NULL, NULL }
+};
+
+TEST_MAIN(tests)
