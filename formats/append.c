@@ -4,6 +4,8 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -107,21 +109,43 @@ int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 
 #define MAX_THREADS 32
 
-struct batch {
+/*
+ * A batch is prepared by a pool while the calling thread appends in order:
+ * whoever is free claims the next unprepared record (an atomic counter); the
+ * appender, when the record it needs is not ready, prepares one itself rather
+ * than wait.  So validation of later records overlaps the sequential signing
+ * of earlier ones, and every core stays busy.
+ */
+struct pool {
 	const char *type;
 	const char *const *jsons;
 	const size_t *lens;
 	struct prepared *ps;
-	size_t from, to;
+	size_t n;
+	atomic_size_t next;       /* next record to claim */
+	atomic_int *ready;        /* ready[i] set once ps[i] is prepared */
+	atomic_int stop;          /* the appender gave up: stop preparing */
 };
 
-static void *prepare_slice(void *arg)
+/* Claim and prepare one record; 0 if none was left. */
+static int prepare_one(struct pool *p)
 {
-	struct batch *b = arg;
 	size_t i;
 
-	for (i = b->from; i < b->to; i++)
-		prepare(&b->ps[i], b->type, b->jsons[i], b->lens[i]);
+	if (atomic_load(&p->stop))
+		return 0;
+	i = atomic_fetch_add(&p->next, 1);
+	if (i >= p->n)
+		return 0;
+	prepare(&p->ps[i], p->type, p->jsons[i], p->lens[i]);
+	atomic_store_explicit(&p->ready[i], 1, memory_order_release);
+	return 1;
+}
+
+static void *pool_worker(void *arg)
+{
+	while (prepare_one(arg))
+		;
 	return NULL;
 }
 
@@ -129,48 +153,57 @@ int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *typ
 			   const char *const *jsons, const size_t *lens,
 			   const char *const *whats, sdx_entry_info *outs, size_t *failed)
 {
-	struct batch slices[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
 	int started[MAX_THREADS] = { 0 };
-	struct prepared *ps;
+	struct pool p;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = ncpu > 1 ? (size_t)ncpu : 1, per, i, t;
+	size_t workers = ncpu > 1 ? (size_t)ncpu - 1 : 0, i, t;
 	int err = 0;
 
 	if (failed)
 		*failed = n;
 	if (n == 0)
 		return 0;
-	if (!(ps = calloc(n, sizeof(*ps))))
+	memset(&p, 0, sizeof(p));
+	p.type = type;
+	p.jsons = jsons;
+	p.lens = lens;
+	p.n = n;
+	atomic_init(&p.next, 0);
+	atomic_init(&p.stop, 0);
+	p.ps = calloc(n, sizeof(*p.ps));
+	p.ready = calloc(n, sizeof(*p.ready));
+	if (!p.ps || !p.ready) {
+		free(p.ps);
+		free(p.ready);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	if (threads > n)
-		threads = n;
-	/* Validation and normalisation do not depend on the ledger: spread them. */
-	per = (n + threads - 1) / threads;
-	for (t = 0; t < threads; t++) {
-		slices[t] = (struct batch){ type, jsons, lens, ps, t * per < n ? t * per : n,
-					    (t + 1) * per < n ? (t + 1) * per : n };
-		if (t > 0)
-			started[t] = pthread_create(&tid[t], NULL, prepare_slice, &slices[t]) == 0;
 	}
-	prepare_slice(&slices[0]);
-	for (t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			prepare_slice(&slices[t]);
-	}
+	for (i = 0; i < n; i++)
+		atomic_init(&p.ready[i], 0);
+	if (workers > MAX_THREADS)
+		workers = MAX_THREADS;
+	if (workers > n)
+		workers = n;
+	for (t = 0; t < workers; t++)
+		started[t] = pthread_create(&tid[t], NULL, pool_worker, &p) == 0;
 	for (i = 0; i < n; i++) {
-		if ((err = append_prepared(l, key, type, &ps[i], whats[i], outs ? &outs[i] : NULL)) < 0) {
+		while (!atomic_load_explicit(&p.ready[i], memory_order_acquire))
+			if (!prepare_one(&p))
+				sched_yield(); /* record i is being prepared by a worker */
+		if ((err = append_prepared(l, key, type, &p.ps[i], whats[i],
+					   outs ? &outs[i] : NULL)) < 0) {
 			if (failed)
 				*failed = i;
 			break;
 		}
 	}
+	atomic_store(&p.stop, 1);
+	for (t = 0; t < workers; t++)
+		if (started[t])
+			pthread_join(tid[t], NULL);
 	for (i = 0; i < n; i++)
-		prepared_clear(&ps[i]);
-	free(ps);
+		prepared_clear(&p.ps[i]);
+	free(p.ps);
+	free(p.ready);
 	return err;
 }
