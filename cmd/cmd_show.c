@@ -38,6 +38,19 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
+/* 1 if the entry's own signature checks against the ledger key. */
+static int signature_ok(sdx_ledger *l, const sdx_entry *e)
+{
+	sdx_dsse_envelope *env = NULL;
+	sdx_verifier *v = NULL;
+	int ok = sdx_dsse_parse(&env, e->data, e->len) == 0 && sdx_ledger_verifier(l, &v) == 0 &&
+		 sdx_dsse_verify(env, v) == 0;
+
+	sdx_dsse_envelope_free(env);
+	sdx_verifier_free(v);
+	return ok;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	struct show_opts o;
@@ -47,7 +60,7 @@ int cmd_show(int argc, char **argv)
 	json_t *p = NULL;
 	uint64_t index;
 	size_t plen;
-	int first, rc, err;
+	int first, rc, err, sig_ok;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
@@ -73,14 +86,16 @@ int cmd_show(int argc, char **argv)
 	}
 	p = json_loadb(payload, plen, 0, NULL);
 	hex_hash(hex, e->leaf_hash);
+	sig_ok = signature_ok(l, e);
 	if (o.json) {
-		print_json(json_pack("{s:I, s:s, s:s, s:s, s:O}", "index", (json_int_t)e->index,
+		print_json(json_pack("{s:I, s:s, s:s, s:s, s:b, s:O}", "index", (json_int_t)e->index,
 				     "leaf_hash", hex, "type", e->type, "time", e->time,
-				     "payload", p ? p : json_null()));
+				     "signature_valid", sig_ok, "payload", p ? p : json_null()));
 	} else {
 		printf("entry:     %" PRIu64 "\nleaf hash: %s\ntype:      %s\ntime:      %s\n",
 		       e->index, hex, e->type, e->time);
-		printf("signed by: %s\n", json_string_value(json_object_get(p, "key")));
+		printf("signed by: %s (%s)\n", json_string_value(json_object_get(p, "key")),
+		       sig_ok ? "signature valid" : "SIGNATURE INVALID: run sdx verify");
 		printf("prev:      %s\n", json_string_value(json_object_get(p, "prev")));
 		printf("body:\n");
 		print_json(json_incref(json_object_get(p, "body")));

@@ -162,7 +162,13 @@ int where_option(struct where *w, const char *name, const char *arg)
 
 int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags)
 {
-	int err = sdx_ledger_open(out, w->ledger, flags);
+	const char *durable = getenv("SDX_DURABLE");
+	int err;
+
+	/* fsync every commit: survives power loss, not only a crash of sdx */
+	if (durable && strcmp(durable, "1") == 0)
+		flags |= SDX_OPEN_DURABLE;
+	err = sdx_ledger_open(out, w->ledger, flags);
 
 	if (err == SDX_ENOTFOUND)
 		return cmd_error(EXIT_USAGE, "no ledger at '%s'; create one with 'sdx init "

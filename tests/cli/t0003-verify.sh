@@ -29,6 +29,8 @@ sql "UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41,
 relock entries entries
 expect 1 "a flipped entry byte fails verify" sdx verify -L t.db
 expect_err "names the entry" "entry 1: "
+expect 0 "show still prints the damaged entry" sdx show -L t.db 1
+expect_out "show flags its signature" "SIGNATURE INVALID"
 
 mk; unlock entries; sql "DELETE FROM entries WHERE idx = 1;"; relock entries entries
 expect 1 "a deleted entry fails verify" sdx verify -L t.db

@@ -18,6 +18,7 @@ check "one line" test "$(wc -l < "$out")" = 1
 
 expect 0 "show by index" sdx show -L t.db 1
 expect_out "show prints the leaf hash" "^leaf hash: [0-9a-f]{64}$"
+expect_out "show checks the signature" "^signed by: example.com/acme\+[0-9a-f]{8} \(signature valid\)$"
 leaf=$(sed -n 's/^leaf hash: //p' "$out")
 prefix=$(printf %s "$leaf" | cut -c1-8)
 expect 0 "show by leaf-hash prefix" sdx show -L t.db "$prefix"
