@@ -102,5 +102,6 @@ int cmd_prove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_attachment(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -2,31 +2,77 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 
+#define MAX_TRUST 64
+
 static const struct opt opts[] = {
 	{ "threads", 'j', "N", "signature-checking threads (default: every core)" },
+	{ "trust", 0, "VKEY|FILE", "bundles: trust this verifier key (or the keys in FILE, one per line); repeatable" },
+	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" },
 	{ "json", 0, NULL, "print the report as JSON" },
 	WHERE_OPTS,
 	{ NULL, 0, NULL, NULL }
 };
 
 static const struct usage use = {
-	"sdx verify [--threads N] [--json] [-L LEDGER]",
-	"Audit the ledger from scratch: every entry's signature and payload, the\n"
-	"sequence and hash chain, every stored Merkle tree hash, every checkpoint's\n"
-	"signature and root, every attachment's content, and the append-only\n"
-	"triggers.  Exit 0 if all holds; exit 1 naming the first bad entry, hash or\n"
-	"checkpoint otherwise.  Needs no key and no passphrase.",
+	"sdx verify [--threads N] [--json] [-L LEDGER]\n"
+	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--json]",
+	"Without FILE: audit the ledger from scratch: every entry's signature and\n"
+	"payload, the sequence and hash chain, every stored Merkle tree hash, every\n"
+	"checkpoint's signature and root, every attachment's content, and the\n"
+	"append-only triggers.\n"
+	"With FILE.sdxb: check a bundle offline, needing no ledger: archive safety, the\n"
+	"manifest's signature and every member's hash, every entry's signature and\n"
+	"inclusion proof, every checkpoint and consistency proof, the cited evidence.\n"
+	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
+	"hash or member is named); 3 if valid but signed by a key you do not trust;\n"
+	"2 if the input cannot be read.  Needs no key and no passphrase.",
 	opts
 };
 
 struct verify_opts {
 	struct where w;
 	unsigned long long threads;
-	int json;
+	int json, tofu;
+	sdx_verifier *trusted[MAX_TRUST];
+	size_t n_trusted;
 };
+
+/* --trust: a verifier key line, or a file of them. */
+static int add_trust(struct verify_opts *o, const char *arg)
+{
+	char line[1024];
+	FILE *f;
+	int err;
+
+	if (access(arg, R_OK) == 0 && (f = fopen(arg, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (!*line || *line == '#')
+				continue;
+			if (o->n_trusted == MAX_TRUST) {
+				fclose(f);
+				return cmd_error(EXIT_USAGE, "at most %d trusted keys", MAX_TRUST);
+			}
+			if ((err = sdx_verifier_parse(&o->trusted[o->n_trusted], line)) < 0) {
+				fclose(f);
+				return cmd_error(EXIT_USAGE, "'%s': %s", arg, sdx_error_last());
+			}
+			o->n_trusted++;
+		}
+		fclose(f);
+		return 0;
+	}
+	if (o->n_trusted == MAX_TRUST)
+		return cmd_error(EXIT_USAGE, "at most %d trusted keys", MAX_TRUST);
+	if ((err = sdx_verifier_parse(&o->trusted[o->n_trusted], arg)) < 0)
+		return cmd_error(EXIT_USAGE, "--trust: %s", sdx_error_last());
+	o->n_trusted++;
+	return 0;
+}
 
 static int on_opt(void *ctx, const char *name, const char *arg)
 {
@@ -39,8 +85,65 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 			return cmd_error(EXIT_USAGE, "--threads must be between 0 and 64");
 	} else if (strcmp(name, "json") == 0) {
 		o->json = 1;
+	} else if (strcmp(name, "trust") == 0) {
+		return add_trust(o, arg);
+	} else if (strcmp(name, "trust-on-first-use") == 0) {
+		o->tofu = 1;
 	}
 	return 0;
+}
+
+static int verify_bundle(struct verify_opts *o, const char *path)
+{
+	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_bundle_report rep;
+	size_t i;
+	int err;
+
+	bo.trusted = o->trusted;
+	bo.n_trusted = o->n_trusted;
+	bo.trust_on_first_use = o->tofu;
+	bo.threads = (unsigned)o->threads;
+	err = sdx_bundle_verify(path, &bo, &rep);
+	if (o->json) {
+		json_t *led = json_array();
+		for (i = 0; i < rep.n_ledgers; i++)
+			json_array_append_new(led, json_pack("{s:s, s:I, s:I, s:I, s:b}",
+				"origin", rep.ledgers[i].origin,
+				"tree_size", (json_int_t)rep.ledgers[i].tree_size,
+				"entries", (json_int_t)rep.ledgers[i].entries,
+				"consistency_proofs", (json_int_t)rep.ledgers[i].consistency,
+				"trusted", rep.ledgers[i].trusted));
+		json_t *j = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:b, s:o, s:I, s:I}",
+				      "bundle", path,
+				      "result", err == 0 ? "ok" : err == SDX_EUNTRUSTED ? "untrusted"
+					       : err == SDX_EVERIFY ? "forged-or-corrupt" : "unreadable",
+				      "ok", err == 0, "producer", rep.producer,
+				      "producer_key", rep.producer_vkey, "created", rep.created,
+				      "producer_trusted", rep.producer_trusted, "ledgers", led,
+				      "entries", (json_int_t)rep.entries,
+				      "attachments", (json_int_t)rep.attachments);
+		if (err < 0)
+			json_object_set_new(j, "error", json_string(sdx_error_last()));
+		print_json(j);
+	} else if (err == 0 || err == SDX_EUNTRUSTED) {
+		printf("bundle %s\n  producer  %s%s\n  created   %s\n", path, rep.producer,
+		       rep.producer_trusted ? " (trusted key)" : err ? " (key NOT trusted)" :
+		       " (trusted on first use)", rep.created);
+		if (*rep.recipient)
+			printf("  for       %s\n", rep.recipient);
+		for (i = 0; i < rep.n_ledgers; i++)
+			printf("  ledger    %s: %" PRIu64 " entries proved against its checkpoint at "
+			       "size %" PRIu64 ", %" PRIu64 " consistency proofs, key %s\n",
+			       rep.ledgers[i].origin, rep.ledgers[i].entries, rep.ledgers[i].tree_size,
+			       rep.ledgers[i].consistency, rep.ledgers[i].trusted ? "trusted" : "NOT trusted");
+		printf("  checked   manifest signature, %" PRIu64 " member hashes, entry signatures, "
+		       "inclusion proofs, checkpoints, %" PRIu64 " attachments\n", rep.members,
+		       rep.attachments);
+		if (err == 0)
+			printf("ok: %s\n", path);
+	}
+	return err < 0 ? cmd_fail(err) : EXIT_OK;
 }
 
 int cmd_verify(int argc, char **argv)
@@ -54,9 +157,14 @@ int cmd_verify(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first < argc)
-		return cmd_error(EXIT_USAGE, "unexpected argument '%s' (bundle verification is "
-				 "not available yet)", argv[first]);
+	if (first + 1 < argc)
+		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first + 1]);
+	if (first < argc) {
+		rc = verify_bundle(&o, argv[first]);
+		for (size_t i = 0; i < o.n_trusted; i++)
+			sdx_verifier_free(o.trusted[i]);
+		return rc;
+	}
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;

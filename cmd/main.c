@@ -15,7 +15,8 @@ static const struct command commands[] = {
 	{ "attachment", cmd_attachment, "list or extract stored evidence files" },
 	{ "checkpoint", cmd_checkpoint, "sign and print the latest checkpoint" },
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
-	{ "verify", cmd_verify, "audit the whole ledger" },
+	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
+	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "publish", cmd_publish, "write the ledger as a static tlog-tiles directory" },
 	{ NULL, NULL, NULL }
 };

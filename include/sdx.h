@@ -8,5 +8,6 @@
 #include "sdx/dsse.h"
 #include "sdx/ledger.h"
 #include "sdx/record.h"
+#include "sdx/bundle.h"
 #include "sdx/version.h"
 #endif

@@ -106,15 +106,19 @@ static const char *get_string(json_t *obj, const char *key)
 
 int sdx_dsse_parse(sdx_dsse_envelope **out, const void *data, size_t len)
 {
+	return sdx_dsse_parse_max(out, data, len, SDX_DSSE_MAX_ENVELOPE);
+}
+
+int sdx_dsse_parse_max(sdx_dsse_envelope **out, const void *data, size_t len, size_t max)
+{
 	sdx_dsse_envelope *e = NULL;
 	json_t *j = NULL, *sigs, *sig;
 	const char *payload, *type, *keyid, *s64;
 	int err;
 
 	*out = NULL;
-	if (len > SDX_DSSE_MAX_ENVELOPE)
-		return sdx_error_set(SDX_ELIMIT, "envelope of %zu bytes exceeds %d", len,
-				     SDX_DSSE_MAX_ENVELOPE);
+	if (len > max)
+		return sdx_error_set(SDX_ELIMIT, "envelope of %zu bytes exceeds %zu", len, max);
 	if ((err = sdx__json_parse(&j, data, len, 4, "envelope")) < 0)
 		return err;
 	if (!json_is_object(j) || json_object_size(j) != 3) {

@@ -818,6 +818,109 @@ done:
 	return err;
 }
 
+struct sdx_attachment_reader {
+	sdx_ledger *l;
+	sqlite3_stmt *st;
+	const unsigned char *chunk;
+	size_t len, off;
+	int done;
+};
+
+int sdx_ledger_attachment_open(sdx_ledger *l, const unsigned char hash[32],
+			       sdx_attachment_reader **out, uint64_t *size)
+{
+	sdx_attachment_reader *r = NULL;
+	sqlite3_stmt *st = NULL;
+	char hex[65];
+	int rc, err = 0;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT size FROM attachments WHERE hash = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading attachments");
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && size)
+		*size = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE) {
+		sdx__hex(hex, hash, 32);
+		return sdx_error_set(SDX_ENOTFOUND, "'%s': no attachment %s", l->path, hex);
+	}
+	if (rc != SQLITE_ROW)
+		return sdx__db_error(l, "reading attachments");
+	if (!(r = calloc(1, sizeof(*r))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	r->l = l;
+	if (sqlite3_prepare_v2(l->db, "SELECT data FROM attachment_chunks WHERE hash = ? ORDER BY n",
+			       -1, &r->st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading attachments");
+		sdx_attachment_reader_free(r);
+		return err;
+	}
+	sqlite3_bind_blob(r->st, 1, hash, 32, SQLITE_TRANSIENT);
+	*out = r;
+	return 0;
+}
+
+int sdx_attachment_read(sdx_attachment_reader *r, void *buf, size_t cap, size_t *got)
+{
+	size_t n;
+	int rc;
+
+	*got = 0;
+	while (!r->done && r->off == r->len) {
+		rc = sqlite3_step(r->st);
+		if (rc == SQLITE_DONE) {
+			r->done = 1;
+			break;
+		}
+		if (rc != SQLITE_ROW)
+			return sdx__db_error(r->l, "reading attachment");
+		r->chunk = sqlite3_column_blob(r->st, 0);
+		r->len = (size_t)sqlite3_column_bytes(r->st, 0);
+		r->off = 0;
+	}
+	if (r->done)
+		return 0;
+	n = r->len - r->off < cap ? r->len - r->off : cap;
+	memcpy(buf, r->chunk + r->off, n);
+	r->off += n;
+	*got = n;
+	return 0;
+}
+
+void sdx_attachment_reader_free(sdx_attachment_reader *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->st);
+	free(r);
+}
+
+int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT size, root, note FROM checkpoints ORDER BY size DESC",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading checkpoints");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != 32) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': damaged checkpoint row", l->path);
+			break;
+		}
+		if ((err = cb(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+			      sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) != 0)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = sdx__db_error(l, "reading checkpoints");
+	sqlite3_finalize(st);
+	return err;
+}
+
 /* --- reading entries -------------------------------------------------------- */
 
 static int entry_from_row(sqlite3_stmt *st, sdx_entry *e, int copy)

@@ -42,8 +42,11 @@ typedef struct sdx_dsse_envelope {
 	unsigned char sig[64];
 } sdx_dsse_envelope;
 
-/** Parse (not verify) an envelope.  SDX_EFORMAT names the bad field. */
+/** Parse (not verify) an envelope of at most SDX_DSSE_MAX_ENVELOPE bytes.
+ *  SDX_EFORMAT names the bad field; SDX_ELIMIT if it is larger. */
 int sdx_dsse_parse(sdx_dsse_envelope **out, const void *data, size_t len);
+/** The same with another size limit (bundle manifests are larger). */
+int sdx_dsse_parse_max(sdx_dsse_envelope **out, const void *data, size_t len, size_t max);
 void sdx_dsse_envelope_free(sdx_dsse_envelope *e);
 
 /** Verify the envelope's signature with v: 0 or SDX_EVERIFY. */

@@ -117,6 +117,28 @@ int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32]);
 /** Write a stored attachment's bytes to `path` (created, must not exist). */
 int sdx_ledger_export_attachment(sdx_ledger *l, const unsigned char hash[32], const char *path);
 
+/** Streams a stored attachment; see sdx_ledger_attachment_open(). */
+typedef struct sdx_attachment_reader sdx_attachment_reader;
+
+/**
+ * Open a stored attachment for reading in order.  *size gets its length.
+ * SDX_ENOTFOUND if there is none.  The reader borrows the ledger: free it
+ * before the ledger.
+ */
+int sdx_ledger_attachment_open(sdx_ledger *l, const unsigned char hash[32],
+			       sdx_attachment_reader **out, uint64_t *size);
+/** Read up to cap bytes; *got is 0 only at the end. */
+int sdx_attachment_read(sdx_attachment_reader *r, void *buf, size_t cap, size_t *got);
+void sdx_attachment_reader_free(sdx_attachment_reader *r);
+
+/**
+ * Call cb for every signed checkpoint, newest first, as (size, root, signed
+ * note).  A non-zero return from cb stops the walk and is returned.
+ */
+typedef int (*sdx_checkpoint_cb)(void *ctx, uint64_t size, const unsigned char root[32],
+				 const char *note, size_t len);
+int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx);
+
 /**
  * Sign a checkpoint for the current tree if it grew since the last one (inside
  * or outside a transaction), then return the latest signed checkpoint note.

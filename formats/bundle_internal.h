@@ -1,0 +1,20 @@
+/*
+ * formats/bundle_internal.h - constants shared by the bundle writer and
+ * reader (formats/bundle.md).  Not installed.
+ */
+#ifndef SDX_BUNDLE_INTERNAL_H
+#define SDX_BUNDLE_INTERNAL_H
+
+#include "sdx/dsse.h"
+#include "sdx/merkle.h"
+
+#define SDX_BUNDLE_MANIFEST "MANIFEST.dsse"
+/* One record of a ledgers/<k>/entries member: u64 index, u16 length, the
+ * entry, u8 proof length, the proof hashes. */
+#define SDX_BUNDLE_RECORD_MAX (8 + 2 + SDX_DSSE_MAX_ENVELOPE + 1 + 32 * SDX_MERKLE_MAX_PROOF)
+/* Most recent earlier checkpoints given consistency proofs. */
+#define SDX_BUNDLE_MAX_CONSISTENCY 1024
+/* Largest manifest accepted (it lists every member). */
+#define SDX_BUNDLE_MAX_MANIFEST (64u * 1024 * 1024)
+
+#endif

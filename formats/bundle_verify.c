@@ -1,0 +1,684 @@
+/*
+ * formats/bundle_verify.c - check a bundle offline (formats/bundle.md).
+ *
+ * The archive is streamed once.  The manifest comes first and is checked
+ * before anything else is believed; every later member must be listed in it,
+ * is hashed while it is read, and is refused if its hash or size differs.
+ * Entries are checked against the checkpoint of the ledger that signed them,
+ * not against the producer's word.  Nothing is written anywhere.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "formats/archive.h"
+#include "formats/bundle_internal.h"
+#include "ledger/internal.h"
+#include "sdx/bundle.h"
+#include "sdx/dsse.h"
+#include "sdx/ledger.h"
+#include "sdx/merkle.h"
+#include "sdx/record.h"
+
+#define MAX_KEYS 8
+
+struct member_info {
+	char *name;
+	unsigned char sha[32];
+	uint64_t size;
+	int seen;
+};
+
+struct ledger_info {
+	char origin[SDX_NAME_MAX + 1];
+	sdx_verifier *keys[MAX_KEYS];
+	size_t nkeys;
+	uint64_t tree_size, entries;
+	int trusted, have_cp;
+	unsigned char root[32];
+};
+
+struct bv {
+	const char *path;
+	const sdx_bundle_verify_options *o;
+	sdx_bundle_report *rep;
+	int have_manifest, untrusted;
+	struct member_info *m;
+	size_t nm;
+	struct ledger_info led[SDX_BUNDLE_MAX_LEDGERS];
+	size_t nled;
+	unsigned char (*atts)[32];
+	size_t natts, attcap;
+};
+
+/* Reads a member through the archive layer, hashing what it reads. */
+struct mreader {
+	struct sdx_tar_reader *r;
+	crypto_hash_sha256_state h;
+	uint64_t n;
+};
+
+static int mread(struct mreader *m, void *buf, size_t want, size_t *got_total)
+{
+	size_t got, total = 0;
+	int err;
+
+	while (total < want) {
+		if ((err = sdx__tar_member_read(m->r, (unsigned char *)buf + total, want - total,
+						&got)) < 0)
+			return err;
+		if (got == 0)
+			break;
+		crypto_hash_sha256_update(&m->h, (unsigned char *)buf + total, got);
+		total += got;
+	}
+	m->n += total;
+	*got_total = total;
+	return 0;
+}
+
+static int is_trusted(const struct bv *b, const sdx_verifier *v)
+{
+	size_t i;
+
+	for (i = 0; i < b->o->n_trusted; i++)
+		if (memcmp(sdx_verifier_public_key(b->o->trusted[i]), sdx_verifier_public_key(v), 32) == 0 &&
+		    strcmp(sdx_verifier_name(b->o->trusted[i]), sdx_verifier_name(v)) == 0)
+			return 1;
+	return 0;
+}
+
+static int cmp_member(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct member_info *)elem)->name);
+}
+
+static int parse_hex32(unsigned char out[32], const char *s)
+{
+	size_t n;
+
+	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64 &&
+	       sodium_hex2bin(out, 32, s, 64, NULL, &n, NULL) == 0 && n == 32 ? 0 : -1;
+}
+
+static int bad(struct bv *b, int code, const char *fmt, const char *a, const char *c)
+{
+	char msg[600];
+
+	snprintf(msg, sizeof(msg), fmt, a, c);
+	return sdx_error_set(code, "'%s': %s", b->path, msg);
+}
+
+/* --- the manifest ------------------------------------------------------------ */
+
+static int load_manifest(struct bv *b, json_t *j)
+{
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	json_t *members = json_object_get(j, "members"), *ledgers = json_object_get(j, "ledgers");
+	json_t *v, *k;
+	size_t i, x;
+	int err;
+
+	if (!fmt || strncmp(fmt, "sdx-bundle/", 11) != 0)
+		return bad(b, SDX_EFORMAT, "manifest: not an sdx bundle manifest%s%s", "", "");
+	if (strcmp(fmt, SDX_BUNDLE_FORMAT) != 0)
+		return bad(b, SDX_EFORMAT, "bundle format '%.40s' is not supported (this sdx reads "
+			   "%s); upgrade sdx", fmt, SDX_BUNDLE_FORMAT);
+	if (!json_is_array(members) || !json_is_array(ledgers) || json_array_size(ledgers) == 0 ||
+	    json_array_size(ledgers) > SDX_BUNDLE_MAX_LEDGERS)
+		return bad(b, SDX_EFORMAT, "manifest: 'members' or 'ledgers' missing or too many%s%s",
+			   "", "");
+	if (!(b->m = calloc(json_array_size(members) + 1, sizeof(*b->m))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	json_array_foreach(members, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		json_t *size = json_object_get(v, "size");
+
+		if (!name || !json_is_integer(size) || json_integer_value(size) < 0 ||
+		    parse_hex32(b->m[i].sha, json_string_value(json_object_get(v, "sha256"))) < 0)
+			return bad(b, SDX_EFORMAT, "manifest: members[%s]: needs name, sha256 and size%s",
+				   "", "");
+		if (i > 0 && strcmp(b->m[i - 1].name, name) >= 0)
+			return bad(b, SDX_EFORMAT, "manifest: member '%.200s' is out of order or "
+				   "listed twice%s", name, "");
+		if (!(b->m[i].name = strdup(name)))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		b->m[i].size = (uint64_t)json_integer_value(size);
+		b->nm++;
+	}
+	json_array_foreach(ledgers, i, v) {
+		struct ledger_info *li = &b->led[i];
+		const char *origin = json_string_value(json_object_get(v, "origin"));
+		json_t *keys = json_object_get(v, "keys");
+
+		if (!origin || !sdx_origin_valid(origin) || !json_is_array(keys) ||
+		    json_array_size(keys) == 0 || json_array_size(keys) > MAX_KEYS ||
+		    !json_is_integer(json_object_get(v, "tree_size")) ||
+		    !json_is_integer(json_object_get(v, "entries")))
+			return bad(b, SDX_EFORMAT, "manifest: ledgers[%s]: needs origin, keys, "
+				   "tree_size and entries%s", "", "");
+		snprintf(li->origin, sizeof(li->origin), "%s", origin);
+		li->tree_size = (uint64_t)json_integer_value(json_object_get(v, "tree_size"));
+		li->entries = (uint64_t)json_integer_value(json_object_get(v, "entries"));
+		json_array_foreach(keys, x, k) {
+			if (!json_is_string(k) ||
+			    (err = sdx_verifier_parse(&li->keys[x], json_string_value(k))) < 0)
+				return bad(b, SDX_EFORMAT, "manifest: ledger '%s': bad key%s", origin, "");
+			li->nkeys++;
+			if (strcmp(sdx_verifier_name(li->keys[x]), origin) != 0)
+				return bad(b, SDX_EFORMAT, "manifest: ledger '%s': key named '%s'",
+					   origin, sdx_verifier_name(li->keys[x]));
+			if (is_trusted(b, li->keys[x]))
+				li->trusted = 1;
+		}
+		b->nled++;
+		snprintf(b->rep->ledgers[i].origin, sizeof(b->rep->ledgers[i].origin), "%s", origin);
+		b->rep->ledgers[i].tree_size = li->tree_size;
+	}
+	b->rep->n_ledgers = b->nled;
+	return 0;
+}
+
+static int read_manifest(struct bv *b, const char *name, uint64_t size, struct sdx_tar_reader *r)
+{
+	struct mreader mr;
+	sdx_dsse_envelope *env = NULL;
+	sdx_verifier *pv = NULL;
+	json_t *j = NULL;
+	const char *s;
+	char *buf = NULL, keyid[SDX_NAME_MAX + 16];
+	size_t got, i;
+	int err;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.r = r;
+	if (strcmp(name, SDX_BUNDLE_MANIFEST) != 0)
+		return bad(b, SDX_EFORMAT, "not an sdx bundle (first member is '%.200s', not %s)",
+			   name, SDX_BUNDLE_MANIFEST);
+	if (size > SDX_BUNDLE_MAX_MANIFEST)
+		return bad(b, SDX_ELIMIT, "%s: larger than the manifest limit%s", name, "");
+	crypto_hash_sha256_init(&mr.h);
+	if (!(buf = malloc((size_t)size + 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((err = mread(&mr, buf, (size_t)size, &got)) < 0)
+		goto done;
+	if (got != size) {
+		err = bad(b, SDX_EFORMAT, "%s: truncated%s", name, "");
+		goto done;
+	}
+	if ((err = sdx_dsse_parse_max(&env, buf, got, SDX_BUNDLE_MAX_MANIFEST)) < 0 ||
+	    strcmp(env->payload_type, SDX_BUNDLE_PAYLOAD_TYPE) != 0) {
+		err = bad(b, SDX_EFORMAT, "%s: not a bundle manifest envelope (%s)", name,
+			  err < 0 ? sdx_error_last() : "wrong payloadType");
+		goto done;
+	}
+	/* the envelope is well formed, so a payload that is not JSON was damaged */
+	if ((err = sdx__json_parse(&j, (const char *)env->payload, env->payload_len, 8,
+				   "manifest")) < 0) {
+		err = bad(b, SDX_EVERIFY, "%s: the signed manifest is corrupt (%s)", name,
+			  sdx_error_last());
+		goto done;
+	}
+	if (!json_is_object(j) || !(s = json_string_value(json_object_get(j, "producer_key"))) ||
+	    sdx_verifier_parse(&pv, s) < 0) {
+		err = bad(b, SDX_EFORMAT, "%s: manifest has no valid producer_key%s", name, "");
+		goto done;
+	}
+	snprintf(b->rep->producer_vkey, sizeof(b->rep->producer_vkey), "%s", s);
+	snprintf(b->rep->producer, sizeof(b->rep->producer), "%s", sdx_verifier_name(pv));
+	if ((s = json_string_value(json_object_get(j, "created"))))
+		snprintf(b->rep->created, sizeof(b->rep->created), "%s", s);
+	if ((s = json_string_value(json_object_get(j, "recipient"))))
+		snprintf(b->rep->recipient, sizeof(b->rep->recipient), "%s", s);
+	/* the producer's signature first: nothing in the manifest counts before it */
+	snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_verifier_name(pv), sdx_verifier_keyid(pv));
+	if (strcmp(env->keyid, keyid) != 0 || sdx_dsse_verify(env, pv) < 0) {
+		err = bad(b, SDX_EVERIFY, "%s: the producer's signature does not verify%s", name, "");
+		goto done;
+	}
+	b->rep->producer_trusted = is_trusted(b, pv);
+	if ((err = load_manifest(b, j)) < 0)
+		goto done;
+	/* trust on first use: the producer's own ledger, keyed as the manifest says */
+	for (i = 0; i < b->nled; i++) {
+		if (b->o->trust_on_first_use && strcmp(b->led[i].origin, b->rep->producer) == 0)
+			b->led[i].trusted = 1;
+		b->rep->ledgers[i].trusted = b->led[i].trusted;
+	}
+	if (!b->rep->producer_trusted && !b->o->trust_on_first_use)
+		b->untrusted = 1;
+	b->have_manifest = 1;
+done:
+	sdx_verifier_free(pv);
+	sdx_dsse_envelope_free(env);
+	json_decref(j);
+	free(buf);
+	return err;
+}
+
+/* --- members ------------------------------------------------------------------- */
+
+static int has_attachment(const struct bv *b, const unsigned char h[32])
+{
+	size_t i;
+
+	for (i = 0; i < b->natts; i++)
+		if (memcmp(b->atts[i], h, 32) == 0)
+			return 1;
+	return 0;
+}
+
+static int read_attachment(struct bv *b, const char *name, struct mreader *mr)
+{
+	unsigned char buf[65536], want[32], got_hash[32];
+	size_t got;
+	int err;
+
+	if (parse_hex32(want, name + strlen("attachments/")) < 0)
+		return bad(b, SDX_EFORMAT, "member '%.200s': not attachments/<sha256>%s", name, "");
+	do {
+		if ((err = mread(mr, buf, sizeof(buf), &got)) < 0)
+			return err;
+	} while (got);
+	{
+		crypto_hash_sha256_state copy = mr->h;
+		crypto_hash_sha256_final(&copy, got_hash);
+	}
+	if (memcmp(got_hash, want, 32) != 0)
+		return bad(b, SDX_EVERIFY, "member '%.200s': content does not match its name%s",
+			   name, "");
+	if (b->natts == b->attcap) {
+		size_t cap = b->attcap ? 2 * b->attcap : 64;
+		unsigned char (*p)[32] = realloc(b->atts, cap * 32);
+		if (!p)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		b->atts = p;
+		b->attcap = cap;
+	}
+	memcpy(b->atts[b->natts++], want, 32);
+	b->rep->attachments++;
+	return 0;
+}
+
+static struct ledger_info *ledger_of(struct bv *b, const char *name, const char **rest)
+{
+	char *end;
+	unsigned long k;
+
+	if (strncmp(name, "ledgers/", 8) != 0)
+		return NULL;
+	k = strtoul(name + 8, &end, 10);
+	if (end == name + 8 || *end != '/' || k >= b->nled || (end - (name + 8) > 1 && name[8] == '0'))
+		return NULL;
+	*rest = end + 1;
+	return &b->led[k];
+}
+
+static int read_small(struct bv *b, const char *name, struct mreader *mr, uint64_t size,
+		      uint64_t max, char **out)
+{
+	size_t got;
+	int err;
+
+	if (size > max)
+		return bad(b, SDX_ELIMIT, "member '%.200s': too large%s", name, "");
+	if (!(*out = malloc((size_t)size + 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((err = mread(mr, *out, (size_t)size, &got)) < 0)
+		return err;
+	if (got != size)
+		return bad(b, SDX_EFORMAT, "member '%.200s': truncated%s", name, "");
+	(*out)[size] = '\0';
+	return 0;
+}
+
+static int check_note(struct bv *b, struct ledger_info *li, const char *what, const char *note,
+		      size_t len, sdx_checkpoint *cp)
+{
+	int err = sdx_note_verify(note, len, li->keys, li->nkeys, NULL, NULL);
+
+	if (err == SDX_EUNTRUSTED)
+		return bad(b, SDX_EVERIFY, "%s: not signed by the ledger's key%s", what, "");
+	if (err < 0)
+		return bad(b, err == SDX_EVERIFY ? SDX_EVERIFY : SDX_EFORMAT, "%s: %s", what,
+			   sdx_error_last());
+	if (sdx_checkpoint_parse(cp, note, len) < 0)
+		return bad(b, SDX_EFORMAT, "%s: %s", what, sdx_error_last());
+	if (strcmp(cp->origin, li->origin) != 0)
+		return bad(b, SDX_EVERIFY, "%s: checkpoint of origin '%.200s', not the ledger's",
+			   what, cp->origin);
+	return 0;
+}
+
+static int read_checkpoint(struct bv *b, struct ledger_info *li, const char *name,
+			   struct mreader *mr, uint64_t size)
+{
+	sdx_checkpoint cp;
+	char *note = NULL;
+	int err;
+
+	if ((err = read_small(b, name, mr, size, SDX_NOTE_MAX, &note)) < 0 ||
+	    (err = check_note(b, li, name, note, (size_t)size, &cp)) < 0)
+		goto done;
+	if (cp.size != li->tree_size) {
+		err = bad(b, SDX_EVERIFY, "%s: checkpoint size differs from the manifest's%s", name, "");
+		goto done;
+	}
+	memcpy(li->root, cp.root, 32);
+	li->have_cp = 1;
+done:
+	free(note);
+	return err;
+}
+
+static int read_consistency(struct bv *b, struct ledger_info *li, const char *name,
+			    struct mreader *mr, uint64_t size)
+{
+	unsigned char proof[SDX_MERKLE_MAX_PROOF][32], old_root[32];
+	char *text = NULL, what[300];
+	json_t *j = NULL, *c, *h;
+	sdx_checkpoint cp;
+	size_t i, k, n;
+	int err;
+
+	if (!li->have_cp)
+		return bad(b, SDX_EFORMAT, "member '%.200s' before its checkpoint%s", name, "");
+	if ((err = read_small(b, name, mr, size, 16u * 1024 * 1024, &text)) < 0)
+		goto done;
+	if ((err = sdx__json_parse(&j, text, (size_t)size, 4, name)) < 0 || !json_is_array(j)) {
+		err = bad(b, SDX_EFORMAT, "member '%.200s': not a JSON list%s", name, "");
+		goto done;
+	}
+	json_array_foreach(j, i, c) {
+		const char *note = json_string_value(json_object_get(c, "checkpoint"));
+		const char *root = json_string_value(json_object_get(c, "old_root"));
+		json_t *size_v = json_object_get(c, "old_size"), *pl = json_object_get(c, "proof");
+
+		snprintf(what, sizeof(what), "%s[%zu]", name, i);
+		if (!note || !root || !json_is_integer(size_v) || !json_is_array(pl) ||
+		    json_array_size(pl) > SDX_MERKLE_MAX_PROOF ||
+		    sdx__b64_decode_fixed(old_root, 32, root, strlen(root)) < 0) {
+			err = bad(b, SDX_EFORMAT, "%s: needs old_size, old_root, proof, checkpoint%s",
+				  what, "");
+			goto done;
+		}
+		if ((err = check_note(b, li, what, note, strlen(note), &cp)) < 0)
+			goto done;
+		if (cp.size != (uint64_t)json_integer_value(size_v) || memcmp(cp.root, old_root, 32)) {
+			err = bad(b, SDX_EVERIFY, "%s: old checkpoint differs from old_size/old_root%s",
+				  what, "");
+			goto done;
+		}
+		n = json_array_size(pl);
+		json_array_foreach(pl, k, h) {
+			const char *s = json_string_value(h);
+			if (!s || sdx__b64_decode_fixed(proof[k], 32, s, strlen(s)) < 0) {
+				err = bad(b, SDX_EFORMAT, "%s: bad proof hash%s", what, "");
+				goto done;
+			}
+		}
+		if (sdx_merkle_verify_consistency(cp.size, li->tree_size, cp.root, li->root,
+						  (const unsigned char (*)[32])proof, n) < 0) {
+			err = bad(b, SDX_EVERIFY, "%s: the ledger was rewritten since this older "
+				  "checkpoint (consistency proof fails)%s", what, "");
+			goto done;
+		}
+		b->rep->ledgers[li - b->led].consistency++;
+	}
+done:
+	json_decref(j);
+	free(text);
+	return err;
+}
+
+/* One entry: signature, payload, chain link, inclusion proof, cited evidence. */
+static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
+		       const unsigned char *data, size_t len, unsigned char (*proof)[32], size_t plen,
+		       unsigned char prev_leaf[32], int *have_prev, uint64_t prev_index)
+{
+	sdx_dsse_envelope *env = NULL;
+	unsigned char leaf[32], prev[32], (*h)[32] = NULL;
+	char what[80], *body = NULL;
+	const char *s, *type;
+	json_t *p = NULL;
+	size_t i, n = 0, blen;
+	int err = 0, signed_ok = 0;
+
+	snprintf(what, sizeof(what), "%s entry %" PRIu64, li->origin, index);
+	if (index >= li->tree_size)
+		return bad(b, SDX_EVERIFY, "%s: beyond the checkpoint%s", what, "");
+	if (sdx_dsse_parse(&env, data, len) < 0)
+		return bad(b, SDX_EVERIFY, "%s: %s", what, sdx_error_last());
+	if (strcmp(env->payload_type, SDX_ENTRY_PAYLOAD_TYPE) != 0) {
+		err = bad(b, SDX_EVERIFY, "%s: wrong payloadType '%.60s'", what, env->payload_type);
+		goto done;
+	}
+	for (i = 0; i < li->nkeys && !signed_ok; i++) {
+		char keyid[SDX_NAME_MAX + 16];
+		snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_verifier_name(li->keys[i]),
+			 sdx_verifier_keyid(li->keys[i]));
+		signed_ok = strcmp(keyid, env->keyid) == 0 && sdx_dsse_verify(env, li->keys[i]) == 0;
+	}
+	if (!signed_ok) {
+		err = bad(b, SDX_EVERIFY, "%s: signature does not verify%s", what, "");
+		goto done;
+	}
+	if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, what) < 0 ||
+	    !json_is_object(p)) {
+		err = bad(b, SDX_EVERIFY, "%s: bad payload%s", what, "");
+		goto done;
+	}
+	if (!(s = json_string_value(json_object_get(p, "origin"))) || strcmp(s, li->origin) != 0 ||
+	    !json_is_integer(json_object_get(p, "seq")) ||
+	    (uint64_t)json_integer_value(json_object_get(p, "seq")) != index ||
+	    !(type = json_string_value(json_object_get(p, "type"))) ||
+	    parse_hex32(prev, json_string_value(json_object_get(p, "prev"))) < 0) {
+		err = bad(b, SDX_EVERIFY, "%s: payload origin, seq, type or prev is wrong%s", what, "");
+		goto done;
+	}
+	sdx_merkle_leaf_hash(leaf, data, len);
+	if (*have_prev && prev_index + 1 == index && memcmp(prev, prev_leaf, 32) != 0) {
+		err = bad(b, SDX_EVERIFY, "%s: chain link does not match the previous entry%s", what, "");
+		goto done;
+	}
+	if (sdx_merkle_verify_inclusion(leaf, index, li->tree_size, li->root,
+					(const unsigned char (*)[32])proof, plen) < 0) {
+		err = bad(b, SDX_EVERIFY, "%s: inclusion proof does not lead to the checkpoint%s",
+			  what, "");
+		goto done;
+	}
+	memcpy(prev_leaf, leaf, 32);
+	*have_prev = 1;
+	if (sdx_record_type_known(type) &&
+	    sdx__json_dump(&body, &blen, json_object_get(p, "body")) == 0 &&
+	    sdx_record_attachments(&h, &n, type, body, blen) == 0)
+		for (i = 0; i < n; i++)
+			if (!has_attachment(b, h[i])) {
+				char hex[65];
+				sdx__hex(hex, h[i], 32);
+				err = bad(b, SDX_EVERIFY, "%s: cites attachment %s, which the bundle "
+					  "lacks", what, hex);
+				goto done;
+			}
+done:
+	free(h);
+	free(body);
+	json_decref(p);
+	sdx_dsse_envelope_free(env);
+	return err;
+}
+
+static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
+			struct mreader *mr, uint64_t size)
+{
+	unsigned char hdr[10], *data = NULL, proof[SDX_MERKLE_MAX_PROOF][32], prev_leaf[32], cnt;
+	uint64_t index, last = 0, count = 0, max = b->o->max_entries;
+	size_t got, len, i;
+	int err = 0, have_prev = 0, any = 0;
+
+	(void)size;
+	if (!li->have_cp)
+		return bad(b, SDX_EFORMAT, "member '%.200s' before its checkpoint%s", name, "");
+	if (!(data = malloc(SDX_DSSE_MAX_ENVELOPE)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	for (;;) {
+		if ((err = mread(mr, hdr, sizeof(hdr), &got)) < 0)
+			goto done;
+		if (got == 0)
+			break;
+		if (got != sizeof(hdr))
+			goto truncated;
+		for (index = 0, i = 0; i < 8; i++)
+			index = index << 8 | hdr[i];
+		len = (size_t)hdr[8] << 8 | hdr[9];
+		if (any && index <= last) {
+			err = bad(b, SDX_EFORMAT, "member '%.200s': entries out of order%s", name, "");
+			goto done;
+		}
+		if (max && count >= max) {
+			err = bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit%s", name, "");
+			goto done;
+		}
+		if ((err = mread(mr, data, len, &got)) < 0)
+			goto done;
+		if (got != len)
+			goto truncated;
+		if ((err = mread(mr, &cnt, 1, &got)) < 0)
+			goto done;
+		if (got != 1 || cnt > SDX_MERKLE_MAX_PROOF)
+			goto truncated;
+		if ((err = mread(mr, proof, 32 * (size_t)cnt, &got)) < 0)
+			goto done;
+		if (got != 32 * (size_t)cnt)
+			goto truncated;
+		if ((err = check_entry(b, li, index, data, len, proof, cnt, prev_leaf, &have_prev,
+				       last)) < 0)
+			goto done;
+		last = index;
+		any = 1;
+		count++;
+	}
+	if (count != li->entries) {
+		err = bad(b, SDX_EVERIFY, "member '%.200s': entry count differs from the manifest%s",
+			  name, "");
+		goto done;
+	}
+	b->rep->ledgers[li - b->led].entries = count;
+	b->rep->entries += count;
+	goto done;
+truncated:
+	err = bad(b, SDX_EFORMAT, "member '%.200s': truncated entry record%s", name, "");
+done:
+	free(data);
+	return err;
+}
+
+static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_reader *r)
+{
+	struct bv *b = ctx;
+	struct member_info *m;
+	struct ledger_info *li;
+	struct mreader mr;
+	unsigned char hash[32], buf[4096];
+	const char *rest;
+	size_t got;
+	int err;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.r = r;
+	b->rep->members++;
+	if (!b->have_manifest)
+		return read_manifest(b, name, size, r);
+	if (!(m = bsearch(name, b->m, b->nm, sizeof(*b->m), cmp_member)))
+		return bad(b, SDX_EVERIFY, "member '%.200s' is not in the signed manifest%s", name, "");
+	if (m->size != size)
+		return bad(b, SDX_EVERIFY, "member '%.200s': size differs from the manifest%s", name, "");
+	m->seen = 1;
+	crypto_hash_sha256_init(&mr.h);
+	if (strncmp(name, "attachments/", 12) == 0)
+		err = read_attachment(b, name, &mr);
+	else if ((li = ledger_of(b, name, &rest)) && strcmp(rest, "checkpoint") == 0)
+		err = read_checkpoint(b, li, name, &mr, size);
+	else if (li && strcmp(rest, "consistency.json") == 0)
+		err = read_consistency(b, li, name, &mr, size);
+	else if (li && strcmp(rest, "entries") == 0)
+		err = read_entries(b, li, name, &mr, size);
+	else
+		err = bad(b, SDX_EFORMAT, "member '%.200s': unknown kind of member%s", name, "");
+	if (err < 0)
+		return err;
+	/* whatever the reader left unread still counts towards the hash */
+	do {
+		if ((err = mread(&mr, buf, sizeof(buf), &got)) < 0)
+			return err;
+	} while (got);
+	crypto_hash_sha256_final(&mr.h, hash);
+	if (mr.n != size || memcmp(hash, m->sha, 32) != 0)
+		return bad(b, SDX_EVERIFY, "member '%.200s': SHA-256 does not match the manifest%s",
+			   name, "");
+	return 0;
+}
+
+int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
+		      sdx_bundle_report *out)
+{
+	sdx_bundle_verify_options def = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	struct sdx_tar_limits lim = SDX_TAR_LIMITS_INIT;
+	sdx_bundle_report rep;
+	struct bv b;
+	size_t i, k;
+	int err;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&b, 0, sizeof(b));
+	if ((err = sdx__init()) < 0)
+		return err;
+	b.path = path;
+	b.o = opts ? opts : &def;
+	b.rep = &rep;
+	if (b.o->max_member)
+		lim.max_member = b.o->max_member;
+	if (b.o->max_total)
+		lim.max_total = b.o->max_total;
+	if ((err = sdx__tar_read(path, &lim, on_member, &b)) < 0)
+		goto done;
+	if (!b.have_manifest) {
+		err = sdx_error_set(SDX_EFORMAT, "'%s': empty bundle", path);
+		goto done;
+	}
+	for (i = 0; i < b.nm; i++)
+		if (!b.m[i].seen) {
+			err = bad(&b, SDX_EVERIFY, "member '%.200s' is listed in the manifest but "
+				  "missing%s", b.m[i].name, "");
+			goto done;
+		}
+	for (i = 0; i < b.nled; i++) {
+		if (!b.led[i].have_cp) {
+			err = bad(&b, SDX_EVERIFY, "ledger '%s' has no checkpoint in the bundle%s",
+				  b.led[i].origin, "");
+			goto done;
+		}
+		if (!b.led[i].trusted)
+			b.untrusted = 1;
+	}
+	if (b.untrusted) {
+		for (i = 0; i < b.nled && b.led[i].trusted; i++)
+			;
+		err = sdx_error_set(SDX_EUNTRUSTED, "'%s': valid, but signed by a key you do not "
+				    "trust: %s", path, i < b.nled ? b.led[i].origin : rep.producer);
+	}
+done:
+	for (i = 0; i < b.nm; i++)
+		free(b.m[i].name);
+	free(b.m);
+	for (i = 0; i < SDX_BUNDLE_MAX_LEDGERS; i++)
+		for (k = 0; k < b.led[i].nkeys; k++)
+			sdx_verifier_free(b.led[i].keys[k]);
+	free(b.atts);
+	if (out)
+		*out = rep;
+	return err;
+}

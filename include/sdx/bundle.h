@@ -1,0 +1,114 @@
+/*
+ * sdx/bundle.h - signed bundles: what one party sends another.
+ *
+ * A bundle (*.sdxb) is a gzip-compressed tar archive, written
+ * deterministically, that carries selected ledger entries with everything a
+ * recipient needs to check them offline: each source ledger's signed
+ * checkpoint, an RFC 6962 inclusion proof per entry, consistency proofs from
+ * the ledger's earlier checkpoints, the evidence files the entries cite, and
+ * a manifest signed by the producer that lists every member with its SHA-256
+ * and size.  formats/bundle.md specifies every byte.
+ *
+ * Order of calls: producer: sdx_bundle_export(); recipient:
+ * sdx_bundle_verify() (offline, no ledger needed) with the keys it trusts.
+ */
+#ifndef SDX_BUNDLE_H
+#define SDX_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sdx/ledger.h"
+#include "sdx/note.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SDX_BUNDLE_FORMAT "sdx-bundle/1"
+#define SDX_BUNDLE_PAYLOAD_TYPE "application/vnd.sdx.bundle.v1+json"
+
+/** What to put in a bundle. */
+typedef struct sdx_export_options {
+	unsigned version;
+	const uint64_t *indexes;  /* explicit entries (may be NULL) */
+	size_t n_indexes;
+	const char *lot;          /* declarations covering this lot number (may be NULL) */
+	const char *since;        /* entries signed at or after this UTC time (may be NULL) */
+	int all;                  /* every entry */
+	const char *recipient;    /* intended recipient, recorded in the manifest (may be NULL) */
+} sdx_export_options;
+#define SDX_EXPORT_OPTIONS_VERSION 1
+#define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL }
+
+typedef struct sdx_bundle_stats {
+	uint64_t entries;
+	uint64_t attachments;
+	uint64_t attachment_bytes;
+	uint64_t tree_size;      /* size of the checkpoint the proofs lead to */
+	uint64_t consistency;    /* consistency proofs included */
+} sdx_bundle_stats;
+
+/**
+ * Write a bundle of the selected entries to `path` (which must not exist).
+ * The ledger must have a checkpoint covering them; `key` (the ledger's key)
+ * signs the manifest.  SDX_ENOTFOUND if the selection is empty.
+ */
+int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
+		      const char *path, sdx_bundle_stats *out);
+
+/** Limits and trust for reading a bundle. */
+typedef struct sdx_bundle_verify_options {
+	unsigned version;
+	sdx_verifier *const *trusted; /* keys the caller trusts (may be empty) */
+	size_t n_trusted;
+	int trust_on_first_use;       /* accept the producer's own keys when none is trusted */
+	uint64_t max_member;          /* 0: defaults (see formats/bundle.md) */
+	uint64_t max_total;
+	uint64_t max_entries;
+	unsigned threads;             /* 0: one per core */
+} sdx_bundle_verify_options;
+#define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 1
+#define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0 }
+
+#define SDX_BUNDLE_MAX_LEDGERS 64
+
+/** What a verification found; filled as far as it got. */
+typedef struct sdx_bundle_report {
+	char producer[SDX_NAME_MAX + 1];
+	char producer_vkey[SDX_NAME_MAX + 64];
+	char created[21];
+	char recipient[SDX_NAME_MAX + 1];
+	size_t n_ledgers;
+	struct {
+		char origin[SDX_NAME_MAX + 1];
+		uint64_t tree_size;
+		uint64_t entries;
+		uint64_t consistency;
+		int trusted;     /* its key is among the trusted ones */
+	} ledgers[SDX_BUNDLE_MAX_LEDGERS];
+	uint64_t entries;
+	uint64_t attachments;
+	uint64_t members;
+	int producer_trusted;
+} sdx_bundle_report;
+
+/**
+ * Check a bundle offline: archive safety and limits, the manifest's
+ * signature and every member's hash and size, every entry's signature and
+ * payload, every inclusion proof, every checkpoint signature and every
+ * consistency proof, and that every cited attachment is present.
+ *
+ * @return 0 when everything holds and every signer is trusted;
+ *         SDX_EUNTRUSTED when everything holds but a signer is not trusted;
+ *         SDX_EVERIFY when anything is forged, corrupt or inconsistent;
+ *         SDX_EFORMAT / SDX_ELIMIT when the input is unreadable or too large.
+ *         The message names the member or entry at fault.
+ */
+int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
+		      sdx_bundle_report *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,85 @@
+#!/bin/sh
+# sdx export and sdx verify FILE.sdxb: offline checks, trust, tampering.
+. "$(dirname "$0")/lib.sh"
+
+D=$EXAMPLES/data
+sdx init -L s.db --origin example.com/acme --unencrypted > /dev/null
+sdx declare -L s.db "$D/pvc-compound-declaration.json" --attach "$D/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2>&1
+sdx declare -L s.db "$D/pigment-declaration.json" --attach "$D/reports/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
+vkey=$(sdx key show -L s.db --vkey)
+
+expect 2 "export needs -o" sdx export -L s.db 1
+expect 2 "export needs a selection" sdx export -L s.db -o x.sdxb
+expect 0 "export two declarations" sdx export -L s.db 1 2 --to example.com/buyer -o b.sdxb
+expect_out "export summary" "wrote b.sdxb: 2 entries, 2 attachments"
+expect 2 "export refuses to overwrite" sdx export -L s.db 1 -o b.sdxb
+expect 0 "export by lot" sdx export -L s.db --lot HX2609-0418 -o lot.sdxb
+expect_out "one declaration covers the lot" "1 entries, 1 attachments"
+expect 2 "export of an unknown lot" sdx export -L s.db --lot NOPE -o none.sdxb
+check "a refused export leaves no file" test ! -e none.sdxb
+check "gzip" sh -c "gzip -t b.sdxb"
+check "manifest first" sh -c "tar -tzf b.sdxb | head -n 1 | grep -qx MANIFEST.dsse"
+
+expect 0 "verify with the trusted key" sdx verify b.sdxb --trust "$vkey"
+expect_out "names the producer" "producer +example.com/acme \(trusted key\)"
+expect_out "names the recipient" "for +example.com/buyer"
+expect_out "counts the entries" "ledger +example.com/acme: 2 entries proved"
+echo "$vkey" > trusted.keys
+expect 0 "verify with a key file" sdx verify b.sdxb --trust trusted.keys
+expect 3 "an unknown key is untrusted" sdx verify b.sdxb
+expect_err "says whose key" "signed by a key you do not trust: example.com/acme"
+expect 0 "trust on first use" sdx verify b.sdxb --trust-on-first-use
+expect 0 "verify --json" sdx verify b.sdxb --trust "$vkey" --json
+check "json result ok" test "$(jq -r .result "$out")" = ok
+sdx init -L other.db --origin example.com/other --unencrypted > /dev/null
+expect 3 "another party's key does not help" sdx verify b.sdxb --trust "$(sdx key show -L other.db --vkey)"
+
+# the same selection twice: identical but for the manifest's time
+SDX_TIME=2026-11-23T00:00:00Z sdx export -L s.db 1 2 -o d1.sdxb > /dev/null
+SDX_TIME=2026-11-23T00:00:00Z sdx export -L s.db 1 2 -o d2.sdxb > /dev/null
+check "export is deterministic" cmp d1.sdxb d2.sdxb
+
+# tampering: rebuild the archive with one member changed
+mkdir t && (cd t && tar -xzf ../b.sdxb)
+retar() { (cd t && find . -type f | sed 's|^\./||' | LC_ALL=C sort |
+	tar --owner=0 --group=0 --numeric-owner --mtime=@0 --no-recursion -czf "../$1" -T -); }
+cp t/ledgers/0/entries entries.orig
+printf 'X' | dd of=t/ledgers/0/entries bs=1 seek=200 conv=notrunc 2>/dev/null
+retar bad-entry.sdxb
+expect 1 "a changed entry byte is caught" sdx verify bad-entry.sdxb --trust "$vkey"
+expect_err "names the entry" "example.com/acme entry 1: signature does not verify"
+cp entries.orig t/ledgers/0/entries
+att=$(ls t/attachments | head -n 1)
+cp "t/attachments/$att" att.orig
+echo "forged" >> "t/attachments/$att"
+retar bad-att.sdxb
+expect 1 "a changed attachment is caught" sdx verify bad-att.sdxb --trust "$vkey"
+expect_err "names the attachment" "attachments/$att"
+cp att.orig "t/attachments/$att"
+echo extra > t/ledgers/0/extra
+retar extra.sdxb
+expect 1 "a member not in the manifest is refused" sdx verify extra.sdxb --trust "$vkey"
+expect_err "names it" "'ledgers/0/extra' is not in the signed manifest"
+rm t/ledgers/0/extra
+rm "t/attachments/$att"
+retar missing.sdxb
+expect 1 "a missing member is refused" sdx verify missing.sdxb --trust "$vkey"
+cp att.orig "t/attachments/$att"
+cp t/MANIFEST.dsse manifest.orig
+sed 's/"payload":"./"payload":"A/' t/MANIFEST.dsse > m && mv m t/MANIFEST.dsse
+retar bad-manifest.sdxb
+expect 1 "a changed manifest is refused" sdx verify bad-manifest.sdxb --trust "$vkey"
+expect_err "says the manifest is corrupt" "MANIFEST.dsse: the signed manifest is corrupt"
+cp manifest.orig t/MANIFEST.dsse
+
+# unreadable input
+echo "not a bundle" > junk.sdxb
+expect 2 "a text file is not a bundle" sdx verify junk.sdxb
+expect_err "says not gzip" "junk.sdxb.*gzip"
+head -c 300 b.sdxb > cut.sdxb
+expect 2 "a truncated bundle" sdx verify cut.sdxb --trust "$vkey"
+(cd t && ln -s /etc/passwd link && tar -czf ../link.sdxb MANIFEST.dsse link)
+expect 2 "a symlink member is refused" sdx verify link.sdxb --trust "$vkey"
+(cd t && tar -czf ../abs.sdxb -P /etc/hostname 2>/dev/null || tar -czf ../abs.sdxb MANIFEST.dsse)
+expect 2 "a bundle without the manifest first" sdx verify abs.sdxb --trust "$vkey"
+expect 2 "a missing bundle" sdx verify nowhere.sdxb
