@@ -8,6 +8,8 @@
  * not against the producer's word.  Nothing is written anywhere.
  */
 #include <inttypes.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,11 +439,11 @@ done:
 /* One entry: signature, payload, chain link, inclusion proof, cited evidence. */
 static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		       const unsigned char *data, size_t len, unsigned char (*proof)[32], size_t plen,
-		       unsigned char prev_leaf[32], int *have_prev, uint64_t prev_index)
+		       unsigned char leaf[32], unsigned char prev[32])
 {
 	sdx_dsse_envelope *env = NULL;
-	unsigned char leaf[32], prev[32], (*h)[32] = NULL;
-	char what[80], *body = NULL;
+	unsigned char (*h)[32] = NULL;
+	char what[SDX_NAME_MAX + 40], *body = NULL;
 	const char *s, *type;
 	json_t *p = NULL;
 	size_t i, n = 0, blen;
@@ -480,18 +482,12 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		goto done;
 	}
 	sdx_merkle_leaf_hash(leaf, data, len);
-	if (*have_prev && prev_index + 1 == index && memcmp(prev, prev_leaf, 32) != 0) {
-		err = bad(b, SDX_EVERIFY, "%s: chain link does not match the previous entry%s", what, "");
-		goto done;
-	}
 	if (sdx_merkle_verify_inclusion(leaf, index, li->tree_size, li->root,
 					(const unsigned char (*)[32])proof, plen) < 0) {
 		err = bad(b, SDX_EVERIFY, "%s: inclusion proof does not lead to the checkpoint%s",
 			  what, "");
 		goto done;
 	}
-	memcpy(prev_leaf, leaf, 32);
-	*have_prev = 1;
 	if (sdx_record_type_known(type) &&
 	    sdx__json_dump(&body, &blen, json_object_get(p, "body")) == 0 &&
 	    sdx_record_attachments(&h, &n, type, body, blen) == 0)
@@ -511,55 +507,157 @@ done:
 	return err;
 }
 
+/* Entries are read in batches; the independent checks of a batch run on
+ * every core, then the chain links are checked in order. */
+#define BATCH_RECORDS 1024
+#define BATCH_BYTES (16u * 1024 * 1024)
+#define MAX_THREADS 32
+
+struct rec {
+	uint64_t index;
+	unsigned char *data;
+	size_t len;
+	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
+	size_t plen;
+	unsigned char leaf[32], prev[32];
+	int err;
+	char msg[400];
+};
+
+struct slice {
+	struct bv *b;
+	struct ledger_info *li;
+	struct rec *recs;
+	size_t from, to;
+};
+
+static void *check_slice(void *arg)
+{
+	struct slice *sl = arg;
+	size_t i;
+
+	for (i = sl->from; i < sl->to; i++) {
+		struct rec *r = &sl->recs[i];
+		r->err = check_entry(sl->b, sl->li, r->index, r->data, r->len, r->proof, r->plen,
+				     r->leaf, r->prev);
+		if (r->err < 0)
+			snprintf(r->msg, sizeof(r->msg), "%s", sdx_error_last());
+	}
+	return NULL;
+}
+
+static void check_batch(struct bv *b, struct ledger_info *li, struct rec *recs, size_t n)
+{
+	struct slice sl[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = b->o->threads ? b->o->threads : (ncpu > 0 ? (size_t)ncpu : 1), per, t;
+
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (threads > n)
+		threads = n ? n : 1;
+	per = (n + threads - 1) / threads;
+	for (t = 0; t < threads; t++) {
+		sl[t] = (struct slice){ b, li, recs, t * per < n ? t * per : n,
+					(t + 1) * per < n ? (t + 1) * per : n };
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, check_slice, &sl[t]) == 0;
+	}
+	check_slice(&sl[0]);
+	for (t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			check_slice(&sl[t]);
+	}
+}
+
 static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 			struct mreader *mr, uint64_t size)
 {
-	unsigned char hdr[10], *data = NULL, proof[SDX_MERKLE_MAX_PROOF][32], prev_leaf[32], cnt;
-	uint64_t index, last = 0, count = 0, max = b->o->max_entries;
-	size_t got, len, i;
-	int err = 0, have_prev = 0, any = 0;
+	unsigned char hdr[10], cnt, prev_leaf[32];
+	uint64_t index, last = 0, count = 0, max = b->o->max_entries, prev_index = 0;
+	struct rec *recs = NULL;
+	size_t got, len, i, n = 0, bytes = 0;
+	int err = 0, have_prev = 0, any = 0, eof = 0;
 
 	(void)size;
 	if (!li->have_cp)
 		return bad(b, SDX_EFORMAT, "member '%.200s' before its checkpoint%s", name, "");
-	if (!(data = malloc(SDX_DSSE_MAX_ENVELOPE)))
+	if (!(recs = calloc(BATCH_RECORDS, sizeof(*recs))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	for (;;) {
-		if ((err = mread(mr, hdr, sizeof(hdr), &got)) < 0)
-			goto done;
-		if (got == 0)
-			break;
-		if (got != sizeof(hdr))
-			goto truncated;
-		for (index = 0, i = 0; i < 8; i++)
-			index = index << 8 | hdr[i];
-		len = (size_t)hdr[8] << 8 | hdr[9];
-		if (any && index <= last) {
-			err = bad(b, SDX_EFORMAT, "member '%.200s': entries out of order%s", name, "");
-			goto done;
+	while (!eof) {
+		/* read a batch */
+		for (n = 0, bytes = 0; n < BATCH_RECORDS && bytes < BATCH_BYTES; n++) {
+			struct rec *r = &recs[n];
+
+			if ((err = mread(mr, hdr, sizeof(hdr), &got)) < 0)
+				goto done;
+			if (got == 0) {
+				eof = 1;
+				break;
+			}
+			if (got != sizeof(hdr))
+				goto truncated;
+			for (index = 0, i = 0; i < 8; i++)
+				index = index << 8 | hdr[i];
+			len = (size_t)hdr[8] << 8 | hdr[9];
+			if (any && index <= last) {
+				err = bad(b, SDX_EFORMAT, "member '%.200s': entries out of order%s", name, "");
+				goto done;
+			}
+			if (max && count >= max) {
+				err = bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit%s",
+					  name, "");
+				goto done;
+			}
+			free(r->data);
+			if (!(r->data = malloc(len ? len : 1))) {
+				err = sdx_error_set(SDX_ENOMEM, "out of memory");
+				goto done;
+			}
+			if ((err = mread(mr, r->data, len, &got)) < 0)
+				goto done;
+			if (got != len)
+				goto truncated;
+			if ((err = mread(mr, &cnt, 1, &got)) < 0)
+				goto done;
+			if (got != 1 || cnt > SDX_MERKLE_MAX_PROOF)
+				goto truncated;
+			if ((err = mread(mr, r->proof, 32 * (size_t)cnt, &got)) < 0)
+				goto done;
+			if (got != 32 * (size_t)cnt)
+				goto truncated;
+			r->index = index;
+			r->len = len;
+			r->plen = cnt;
+			r->err = 0;
+			last = index;
+			any = 1;
+			count++;
+			bytes += len;
 		}
-		if (max && count >= max) {
-			err = bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit%s", name, "");
-			goto done;
+		check_batch(b, li, recs, n);
+		for (i = 0; i < n; i++) {
+			struct rec *r = &recs[i];
+			if (r->err < 0) {
+				err = sdx_error_set(r->err, "%s", r->msg);
+				goto done;
+			}
+			/* the chain can be checked wherever neighbours travel together */
+			if (have_prev && prev_index + 1 == r->index &&
+			    memcmp(r->prev, prev_leaf, 32) != 0) {
+				err = sdx_error_set(SDX_EVERIFY, "'%s': %s entry %" PRIu64 ": chain link "
+						    "does not match the previous entry", b->path,
+						    li->origin, r->index);
+				goto done;
+			}
+			memcpy(prev_leaf, r->leaf, 32);
+			prev_index = r->index;
+			have_prev = 1;
 		}
-		if ((err = mread(mr, data, len, &got)) < 0)
-			goto done;
-		if (got != len)
-			goto truncated;
-		if ((err = mread(mr, &cnt, 1, &got)) < 0)
-			goto done;
-		if (got != 1 || cnt > SDX_MERKLE_MAX_PROOF)
-			goto truncated;
-		if ((err = mread(mr, proof, 32 * (size_t)cnt, &got)) < 0)
-			goto done;
-		if (got != 32 * (size_t)cnt)
-			goto truncated;
-		if ((err = check_entry(b, li, index, data, len, proof, cnt, prev_leaf, &have_prev,
-				       last)) < 0)
-			goto done;
-		last = index;
-		any = 1;
-		count++;
 	}
 	if (count != li->entries) {
 		err = bad(b, SDX_EVERIFY, "member '%.200s': entry count differs from the manifest%s",
@@ -572,7 +670,9 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 truncated:
 	err = bad(b, SDX_EFORMAT, "member '%.200s': truncated entry record%s", name, "");
 done:
-	free(data);
+	for (i = 0; i < BATCH_RECORDS; i++)
+		free(recs[i].data);
+	free(recs);
 	return err;
 }
 
