@@ -103,5 +103,6 @@ int cmd_verify(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_attachment(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
 
 #endif

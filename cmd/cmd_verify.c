@@ -93,12 +93,54 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
+static int collect_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added)
+{
+	struct verify_opts *o = ctx;
+
+	(void)label;
+	(void)added;
+	if (o->n_trusted == MAX_TRUST)
+		return 0;
+	return sdx_verifier_new(&o->trusted[o->n_trusted++], sdx_verifier_name(v),
+				sdx_verifier_public_key(v));
+}
+
+/* Record the producer's key after a first good bundle (--trust-on-first-use). */
+static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
+{
+	sdx_verifier *v = NULL;
+	char label[64], fp[80];
+
+	if (!l || sdx_verifier_parse(&v, rep->producer_vkey) < 0)
+		return;
+	snprintf(label, sizeof(label), "trusted on first use, %.20s", rep->created);
+	if (sdx_ledger_trust_add(l, v, label) == 0) {
+		sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v));
+		fprintf(stderr, "sdx: now trusting %s (fingerprint %s); check it with them\n",
+			rep->producer_vkey, fp);
+	}
+	sdx_verifier_free(v);
+}
+
 static int verify_bundle(struct verify_opts *o, const char *path)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_report rep;
+	sdx_ledger *l = NULL;
 	size_t i;
 	int err;
+
+	/* a local ledger, if there is one, holds the keys this organisation trusts */
+	where_resolve(&o->w);
+	if (access(o->w.ledger, F_OK) == 0) {
+		if ((err = open_ledger(&l, &o->w, o->tofu ? 0 : SDX_OPEN_READONLY)) != 0)
+			return err;
+		if ((err = sdx_ledger_foreach_trusted(l, collect_trusted, o)) < 0 &&
+		    err != SDX_EIO) {
+			sdx_ledger_free(l);
+			return cmd_fail(err);
+		}
+	}
 
 	bo.trusted = o->trusted;
 	bo.n_trusted = o->n_trusted;
@@ -143,6 +185,9 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		if (err == 0)
 			printf("ok: %s\n", path);
 	}
+	if (err == 0 && o->tofu && !rep.producer_trusted)
+		remember_producer(l, &rep);
+	sdx_ledger_free(l);
 	return err < 0 ? cmd_fail(err) : EXIT_OK;
 }
 

@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{ "checkpoint", cmd_checkpoint, "sign and print the latest checkpoint" },
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
 	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
+	{ "trust", cmd_trust, "add, list or remove the keys whose bundles you accept" },
 	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "publish", cmd_publish, "write the ledger as a static tlog-tiles directory" },
 	{ NULL, NULL, NULL }

@@ -49,6 +49,10 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER chunks_no_update BEFORE UPDATE ON attachment_chunks BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER chunks_no_delete BEFORE DELETE ON attachment_chunks BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 2: the keys this organisation trusts.  Local policy, not evidence:
+	 * not signed, not append-only, never exported. */
+	"CREATE TABLE trusted_keys(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL,"
+	" keyid INTEGER NOT NULL, label TEXT NOT NULL, added TEXT NOT NULL);",
 };
 
 int sdx__db_error(sdx_ledger *l, const char *what)
@@ -275,12 +279,8 @@ int sdx_ledger_open(sdx_ledger **out, const char *path, unsigned flags)
 				    "understands (%d); upgrade sdx", path, v, SDX_LEDGER_FORMAT);
 		goto done;
 	}
-	if (v < SDX_LEDGER_FORMAT) {
-		if (flags & SDX_OPEN_READONLY) {
-			err = sdx_error_set(SDX_EFORMAT, "'%s': ledger format %d needs an upgrade; "
-					    "open it once for writing", path, v);
-			goto done;
-		}
+	/* Read-only handles read an older format as it is; writers upgrade it. */
+	if (v < SDX_LEDGER_FORMAT && !(flags & SDX_OPEN_READONLY)) {
 		if ((err = sdx__db_exec(l, "BEGIN IMMEDIATE")) < 0)
 			goto done;
 		if ((err = migrate(l, v)) < 0 || (err = sdx__db_exec(l, "COMMIT")) < 0) {
@@ -917,6 +917,83 @@ int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx
 	}
 	if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = sdx__db_error(l, "reading checkpoints");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* --- trusted keys (local policy) ------------------------------------------------ */
+
+int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label)
+{
+	sqlite3_stmt *st = NULL;
+	char time[21];
+	int rc;
+
+	sdx__utc_now(time);
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO trusted_keys(pubkey, name, keyid, label, added) "
+			       "VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing a trusted key");
+	sqlite3_bind_blob(st, 1, sdx_verifier_public_key(v), 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sdx_verifier_name(v), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, sdx_verifier_keyid(v));
+	sqlite3_bind_text(st, 4, label ? label : sdx_verifier_name(v), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return sdx_error_set(SDX_EEXISTS, "key %s+%08" PRIx32 " is already trusted",
+				     sdx_verifier_name(v), sdx_verifier_keyid(v));
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing a trusted key");
+}
+
+int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	/* a key name removes all its keys; name+keyid or the key id alone one key */
+	if (sqlite3_prepare_v2(l->db, "DELETE FROM trusted_keys WHERE name = ?1 OR label = ?1 OR "
+			       "printf('%08x', keyid) = ?1 OR name || '+' || printf('%08x', keyid) = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "removing a trusted key");
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sdx__db_error(l, "removing a trusted key");
+	if (removed)
+		*removed = (size_t)sqlite3_changes(l->db);
+	if (sqlite3_changes(l->db) == 0)
+		return sdx_error_set(SDX_ENOTFOUND, "no trusted key matches '%s'", ref);
+	return 0;
+}
+
+int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	sdx_verifier *v = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey, label, added FROM trusted_keys "
+			       "ORDER BY name, added", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading trusted keys");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != 32 ||
+		    (err = sdx_verifier_new(&v, (const char *)sqlite3_column_text(st, 0),
+					    sqlite3_column_blob(st, 1))) < 0) {
+			err = err < 0 ? err : sdx_error_set(SDX_EFORMAT, "'%s': damaged trusted key",
+							   l->path);
+			break;
+		}
+		err = cb(ctx, v, (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3));
+		sdx_verifier_free(v);
+		v = NULL;
+		if (err != 0)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sdx__db_error(l, "reading trusted keys");
 	sqlite3_finalize(st);
 	return err;
 }

@@ -198,6 +198,25 @@ int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
 int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
 				 unsigned char (*out)[32], size_t *out_len);
 
+/*
+ * Trusted keys: the parties whose bundles this organisation accepts.  Local
+ * policy kept in the ledger file, but not part of the signed ledger.
+ */
+
+/** Trust `v`; `label` (may be NULL) is a note for people. SDX_EEXISTS if trusted already. */
+int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label);
+
+/**
+ * Stop trusting the keys matching `ref`: a key name (all its keys), a label,
+ * an 8-hex-digit key id, or name+keyid.  SDX_ENOTFOUND if none matched.
+ */
+int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
+
+/** Call cb for each trusted key (borrowed for the call), ordered by name. */
+typedef int (*sdx_trusted_cb)(void *ctx, const sdx_verifier *v, const char *label,
+			      const char *added);
+int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx);
+
 /** Options for sdx_ledger_verify. */
 typedef struct sdx_verify_options {
 	unsigned version;

@@ -1,0 +1,32 @@
+#!/bin/sh
+# sdx trust add/list/remove and bundle verification against the keyring.
+. "$(dirname "$0")/lib.sh"
+
+D=$EXAMPLES/data
+sdx init -L s.db --origin example.com/acme --unencrypted > /dev/null
+sdx declare -L s.db "$D/pvc-compound-declaration.json" --attach "$D/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2>&1
+sdx key show -L s.db --vkey > acme.vkey
+sdx export -L s.db --all -o b.sdxb > /dev/null
+sdx init -L m.db --origin example.com/maker --unencrypted > /dev/null
+
+expect 3 "an empty keyring trusts nobody" sdx verify -L m.db b.sdxb
+expect 0 "trust add from a file" sdx trust add -L m.db acme.vkey --name "PVC supplier"
+expect_out "prints the fingerprint" "^fingerprint: ([0-9a-f]{4} ){15}[0-9a-f]{4}$"
+expect 2 "adding twice is refused" sdx trust add -L m.db "$(cat acme.vkey)"
+expect_err "says it is trusted already" "already trusted"
+expect 0 "trust list" sdx trust list -L m.db
+expect_out "lists the key" "^example.com/acme\+[0-9a-f]{8}\+"
+expect_out "with its label" "label: +PVC supplier"
+expect 0 "trust list --json" sdx trust list -L m.db --json
+check "one key" test "$(jq length "$out")" = 1
+expect 0 "the keyring is used" sdx verify -L m.db b.sdxb
+expect 2 "a malformed key is refused" sdx trust add -L m.db "example.com/x+00000000+AAAA"
+expect 2 "trust add needs a key" sdx trust add -L m.db
+expect 0 "trust remove" sdx trust remove -L m.db example.com/acme
+expect_out "says how many" "removed 1 key"
+expect 2 "removing an unknown key" sdx trust remove -L m.db example.com/acme
+expect 3 "removed keys are not trusted" sdx verify -L m.db b.sdxb
+expect 0 "trust on first use records the key" sdx verify -L m.db b.sdxb --trust-on-first-use
+expect_err "says so" "now trusting example.com/acme\+"
+expect 0 "and it is trusted afterwards" sdx verify -L m.db b.sdxb
+expect 0 "the manufacturer's own ledger still verifies" sdx verify -L m.db
