@@ -104,5 +104,7 @@ int cmd_publish(int argc, char **argv);
 int cmd_attachment(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_inbox(int argc, char **argv);
 
 #endif

@@ -57,6 +57,12 @@ static void summarise(char *out, size_t cap, json_t *body, const char *type)
 		snprintf(out, cap, "ledger %s", json_string_value(json_object_get(body, "origin")));
 		return;
 	}
+	if (strcmp(type, "import") == 0) {
+		snprintf(out, cap, "imported %" JSON_INTEGER_FORMAT " entries from %s",
+			 json_integer_value(json_object_get(body, "entries")),
+			 json_string_value(json_object_get(body, "producer")));
+		return;
+	}
 	if (strcmp(type, "withdrawal") == 0) {
 		a = json_string_value(json_object_get(body, "withdraws"));
 		snprintf(out, cap, "withdraws %.16s", a ? a : "?");

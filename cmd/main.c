@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
 	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
 	{ "trust", cmd_trust, "add, list or remove the keys whose bundles you accept" },
+	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },
+	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
 	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "publish", cmd_publish, "write the ledger as a static tlog-tiles directory" },
 	{ NULL, NULL, NULL }

@@ -273,16 +273,22 @@ static int has_attachment(const struct bv *b, const unsigned char h[32])
 	return 0;
 }
 
-static int read_attachment(struct bv *b, const char *name, struct mreader *mr)
+static int read_attachment(struct bv *b, const char *name, struct mreader *mr, uint64_t size)
 {
 	unsigned char buf[65536], want[32], got_hash[32];
 	size_t got;
 	int err;
 
+	const sdx_bundle_sink *sk = b->o->sink;
+
 	if (parse_hex32(want, name + strlen("attachments/")) < 0)
 		return bad(b, SDX_EFORMAT, "member '%.200s': not attachments/<sha256>%s", name, "");
+	if (sk && sk->attachment_begin && (err = sk->attachment_begin(sk->ctx, want, size)) != 0)
+		return err;
 	do {
 		if ((err = mread(mr, buf, sizeof(buf), &got)) < 0)
+			return err;
+		if (got && sk && sk->attachment_data && (err = sk->attachment_data(sk->ctx, buf, got)) != 0)
 			return err;
 	} while (got);
 	{
@@ -302,6 +308,8 @@ static int read_attachment(struct bv *b, const char *name, struct mreader *mr)
 	}
 	memcpy(b->atts[b->natts++], want, 32);
 	b->rep->attachments++;
+	if (sk && sk->attachment_end && (err = sk->attachment_end(sk->ctx)) != 0)
+		return err;
 	return 0;
 }
 
@@ -371,6 +379,10 @@ static int read_checkpoint(struct bv *b, struct ledger_info *li, const char *nam
 	}
 	memcpy(li->root, cp.root, 32);
 	li->have_cp = 1;
+	if (b->o->sink && b->o->sink->checkpoint &&
+	    (err = b->o->sink->checkpoint(b->o->sink->ctx, li->origin, cp.size, cp.root, note,
+					   (size_t)size)) != 0)
+		goto done;
 done:
 	free(note);
 	return err;
@@ -429,6 +441,10 @@ static int read_consistency(struct bv *b, struct ledger_info *li, const char *na
 			goto done;
 		}
 		b->rep->ledgers[li - b->led].consistency++;
+		if (b->o->sink && b->o->sink->checkpoint &&
+		    (err = b->o->sink->checkpoint(b->o->sink->ctx, li->origin, cp.size, cp.root, note,
+						   strlen(note))) != 0)
+			goto done;
 	}
 done:
 	json_decref(j);
@@ -439,7 +455,8 @@ done:
 /* One entry: signature, payload, chain link, inclusion proof, cited evidence. */
 static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		       const unsigned char *data, size_t len, unsigned char (*proof)[32], size_t plen,
-		       unsigned char leaf[32], unsigned char prev[32])
+		       unsigned char leaf[32], unsigned char prev[32], char type_out[SDX_TYPE_MAX + 1],
+		       char time_out[21])
 {
 	sdx_dsse_envelope *env = NULL;
 	unsigned char (*h)[32] = NULL;
@@ -482,6 +499,13 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		goto done;
 	}
 	sdx_merkle_leaf_hash(leaf, data, len);
+	s = json_string_value(json_object_get(p, "time"));
+	if (strlen(type) > SDX_TYPE_MAX || !s || strlen(s) != 20) {
+		err = bad(b, SDX_EVERIFY, "%s: payload type or time is malformed%s", what, "");
+		goto done;
+	}
+	memcpy(type_out, type, strlen(type) + 1);
+	memcpy(time_out, s, 21);
 	if (sdx_merkle_verify_inclusion(leaf, index, li->tree_size, li->root,
 					(const unsigned char (*)[32])proof, plen) < 0) {
 		err = bad(b, SDX_EVERIFY, "%s: inclusion proof does not lead to the checkpoint%s",
@@ -520,6 +544,7 @@ struct rec {
 	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
 	size_t plen;
 	unsigned char leaf[32], prev[32];
+	char type[SDX_TYPE_MAX + 1], time[21];
 	int err;
 	char msg[400];
 };
@@ -539,7 +564,7 @@ static void *check_slice(void *arg)
 	for (i = sl->from; i < sl->to; i++) {
 		struct rec *r = &sl->recs[i];
 		r->err = check_entry(sl->b, sl->li, r->index, r->data, r->len, r->proof, r->plen,
-				     r->leaf, r->prev);
+				     r->leaf, r->prev, r->type, r->time);
 		if (r->err < 0)
 			snprintf(r->msg, sizeof(r->msg), "%s", sdx_error_last());
 	}
@@ -657,6 +682,11 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 			memcpy(prev_leaf, r->leaf, 32);
 			prev_index = r->index;
 			have_prev = 1;
+			if (b->o->sink && b->o->sink->entry &&
+			    (err = b->o->sink->entry(b->o->sink->ctx, li->origin, r->index, r->leaf,
+						     r->type, r->time, r->data, r->len, li->tree_size,
+						     (const unsigned char (*)[32])r->proof, r->plen)) != 0)
+				goto done;
 		}
 	}
 	if (count != li->entries) {
@@ -699,7 +729,7 @@ static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_
 	m->seen = 1;
 	crypto_hash_sha256_init(&mr.h);
 	if (strncmp(name, "attachments/", 12) == 0)
-		err = read_attachment(b, name, &mr);
+		err = read_attachment(b, name, &mr, size);
 	else if ((li = ledger_of(b, name, &rest)) && strcmp(rest, "checkpoint") == 0)
 		err = read_checkpoint(b, li, name, &mr, size);
 	else if (li && strcmp(rest, "consistency.json") == 0)

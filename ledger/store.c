@@ -53,6 +53,21 @@ static const char *const migrations[] = {
 	 * not signed, not append-only, never exported. */
 	"CREATE TABLE trusted_keys(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL,"
 	" keyid INTEGER NOT NULL, label TEXT NOT NULL, added TEXT NOT NULL);",
+	/* 3: what was imported from other ledgers, kept apart from the own chain */
+	"CREATE TABLE foreign_checkpoints(origin TEXT NOT NULL, size INTEGER NOT NULL,"
+	" root BLOB NOT NULL, note BLOB NOT NULL, PRIMARY KEY(origin, size)) WITHOUT ROWID;"
+	"CREATE TABLE foreign_entries(origin TEXT NOT NULL, idx INTEGER NOT NULL,"
+	" leaf BLOB NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL, data BLOB NOT NULL,"
+	" proof_size INTEGER NOT NULL, proof BLOB NOT NULL, PRIMARY KEY(origin, idx));"
+	"CREATE INDEX foreign_entries_leaf ON foreign_entries(leaf);"
+	"CREATE TABLE imports(bundle BLOB PRIMARY KEY, producer TEXT NOT NULL,"
+	" created TEXT NOT NULL, entries INTEGER NOT NULL, receipt INTEGER NOT NULL);"
+	"CREATE TRIGGER fcp_no_update BEFORE UPDATE ON foreign_checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fcp_no_delete BEFORE DELETE ON foreign_checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fentries_no_update BEFORE UPDATE ON foreign_entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fentries_no_delete BEFORE DELETE ON foreign_entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER imports_no_update BEFORE UPDATE ON imports BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER imports_no_delete BEFORE DELETE ON imports BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
 };
 
 int sdx__db_error(sdx_ledger *l, const char *what)
@@ -919,6 +934,319 @@ int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx
 		err = sdx__db_error(l, "reading checkpoints");
 	sqlite3_finalize(st);
 	return err;
+}
+
+/* --- imported data ---------------------------------------------------------------- */
+
+int sdx_ledger_foreign_checkpoint(sdx_ledger *l, const char *origin, uint64_t size,
+				  const unsigned char root[32], const char *note, size_t len,
+				  char **held)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (held)
+		*held = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT root, note FROM foreign_checkpoints WHERE origin = ? "
+			       "AND size = ?", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported checkpoints");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != 32 || memcmp(sqlite3_column_blob(st, 0), root, 32)) {
+			/* same origin, same size, another root: the signer showed two trees */
+			if (held && (*held = malloc((size_t)sqlite3_column_bytes(st, 1) + 1))) {
+				memcpy(*held, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+				(*held)[sqlite3_column_bytes(st, 1)] = '\0';
+			}
+			err = sdx_error_set(SDX_ECONFLICT, "equivocation by %s: a checkpoint of size %"
+					    PRIu64 " with a different root is already held", origin, size);
+		}
+		sqlite3_finalize(st);
+		return err < 0 ? err : 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sdx__db_error(l, "reading imported checkpoints");
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO foreign_checkpoints(origin, size, root, note) "
+			       "VALUES(?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing an imported checkpoint");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	sqlite3_bind_blob(st, 3, root, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, note, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an imported checkpoint");
+}
+
+int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
+					  sdx_checkpoint_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT size, root, note FROM foreign_checkpoints WHERE "
+			       "origin = ? ORDER BY size DESC", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported checkpoints");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((err = cb(ctx, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+			      sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2))) != 0)
+			break;
+	if (!err && rc != SQLITE_DONE)
+		err = sdx__db_error(l, "reading imported checkpoints");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int sdx_ledger_foreign_latest(sdx_ledger *l, const char *origin, uint64_t *size, char **note)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	*size = 0;
+	if (note)
+		*note = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT size, note FROM foreign_checkpoints WHERE origin = ? "
+			       "ORDER BY size DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported checkpoints");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*size = (uint64_t)sqlite3_column_int64(st, 0);
+		if (note && (*note = malloc((size_t)sqlite3_column_bytes(st, 1) + 1))) {
+			memcpy(*note, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+			(*note)[sqlite3_column_bytes(st, 1)] = '\0';
+		}
+	} else if (rc == SQLITE_DONE) {
+		err = SDX_ENOTFOUND;
+	} else {
+		err = sdx__db_error(l, "reading imported checkpoints");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
+			     const unsigned char leaf[32], const char *type, const char *time,
+			     const unsigned char *data, size_t len, uint64_t tree_size,
+			     const unsigned char (*proof)[32], size_t plen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT leaf FROM foreign_entries WHERE origin = ? AND idx = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported entries");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int same = sqlite3_column_bytes(st, 0) == 32 && !memcmp(sqlite3_column_blob(st, 0), leaf, 32);
+		sqlite3_finalize(st);
+		return same ? 0 : sdx_error_set(SDX_ECONFLICT, "equivocation by %s: entry %" PRIu64
+						" differs from the one already held", origin, index);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sdx__db_error(l, "reading imported entries");
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO foreign_entries(origin, idx, leaf, type, time, "
+			       "data, proof_size, proof) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing an imported entry");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	sqlite3_bind_blob(st, 3, leaf, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, time, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)tree_size);
+	sqlite3_bind_blob(st, 8, plen ? (const void *)proof : "", (int)(32 * plen), SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an imported entry");
+}
+
+int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT receipt FROM imports WHERE bundle = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imports");
+	sqlite3_bind_blob(st, 1, bundle, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && receipt)
+		*receipt = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading imports");
+}
+
+int sdx_ledger_import_record(sdx_ledger *l, const unsigned char bundle[32], const char *producer,
+			     const char *created, uint64_t entries, uint64_t receipt)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO imports(bundle, producer, created, entries, "
+			       "receipt) VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing an import");
+	sqlite3_bind_blob(st, 1, bundle, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, producer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, created, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)entries);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)receipt);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an import");
+}
+
+int sdx_ledger_foreach_origin(sdx_ledger *l, sdx_origin_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db,
+			       "SELECT c.origin, max(c.size), (SELECT count(*) FROM foreign_entries e "
+			       "WHERE e.origin = c.origin), (SELECT max(time) FROM foreign_entries e "
+			       "WHERE e.origin = c.origin) FROM foreign_checkpoints c GROUP BY c.origin "
+			       "ORDER BY c.origin", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imports");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *latest = (const char *)sqlite3_column_text(st, 3);
+		if ((err = cb(ctx, (const char *)sqlite3_column_text(st, 0),
+			      (uint64_t)sqlite3_column_int64(st, 1),
+			      (uint64_t)sqlite3_column_int64(st, 2), latest ? latest : "")) != 0)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sdx__db_error(l, "reading imports");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Attachments arriving in pieces (from a bundle); the hash is checked at the end. */
+struct sdx_attachment_writer {
+	sdx_ledger *l;
+	unsigned char hash[32];
+	uint64_t size, got;
+	crypto_hash_sha256_state h;
+	unsigned char *buf;
+	size_t fill;
+	sqlite3_int64 n;
+	int skip;
+};
+
+int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], uint64_t size,
+				 sdx_attachment_writer **out)
+{
+	sdx_attachment_writer *w;
+	int have;
+
+	*out = NULL;
+	if (!l->in_tx)
+		return sdx_error_set(SDX_EINVAL, "'%s': attach outside a transaction", l->path);
+	if ((have = sdx_ledger_has_attachment(l, hash)) < 0)
+		return have;
+	if (!(w = calloc(1, sizeof(*w))) || (!have && !(w->buf = malloc(SDX_ATTACH_CHUNK)))) {
+		free(w);
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	w->l = l;
+	memcpy(w->hash, hash, 32);
+	w->size = size;
+	w->skip = have; /* content-addressed: already stored means identical */
+	crypto_hash_sha256_init(&w->h);
+	*out = w;
+	return 0;
+}
+
+static int writer_flush(sdx_attachment_writer *w)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (w->fill == 0)
+		return 0;
+	if (sqlite3_prepare_v2(w->l->db, "INSERT INTO attachment_chunks(hash, n, data) VALUES(?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(w->l, "storing attachment");
+	sqlite3_bind_blob(st, 1, w->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, w->n++);
+	sqlite3_bind_blob(st, 3, w->buf, (int)w->fill, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	w->fill = 0;
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(w->l, "storing attachment");
+}
+
+int sdx_attachment_write(sdx_attachment_writer *w, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	int err;
+
+	crypto_hash_sha256_update(&w->h, p, len);
+	w->got += len;
+	if (w->got > w->size)
+		return sdx_error_set(SDX_EVERIFY, "attachment longer than announced");
+	if (w->skip)
+		return 0;
+	while (len) {
+		size_t k = SDX_ATTACH_CHUNK - w->fill < len ? SDX_ATTACH_CHUNK - w->fill : len;
+		memcpy(w->buf + w->fill, p, k);
+		w->fill += k;
+		p += k;
+		len -= k;
+		if (w->fill == SDX_ATTACH_CHUNK && (err = writer_flush(w)) < 0)
+			return err;
+	}
+	return 0;
+}
+
+int sdx_attachment_writer_finish(sdx_attachment_writer *w)
+{
+	unsigned char check[32];
+	sqlite3_stmt *st = NULL;
+	int rc, err;
+
+	crypto_hash_sha256_final(&w->h, check);
+	if (w->got != w->size || memcmp(check, w->hash, 32) != 0) {
+		err = sdx_error_set(SDX_EVERIFY, "attachment content does not match its hash");
+		goto done;
+	}
+	if (w->skip) {
+		err = 0;
+		goto done;
+	}
+	if ((err = writer_flush(w)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(w->l->db, "INSERT INTO attachments(hash, size, name) VALUES(?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(w->l, "storing attachment");
+		goto done;
+	}
+	sqlite3_bind_blob(st, 1, w->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)w->size);
+	sqlite3_bind_text(st, 3, "(imported)", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	err = rc == SQLITE_DONE ? 0 : sdx__db_error(w->l, "storing attachment");
+done:
+	sdx_attachment_writer_free(w);
+	return err;
+}
+
+void sdx_attachment_writer_free(sdx_attachment_writer *w)
+{
+	if (!w)
+		return;
+	free(w->buf);
+	free(w);
 }
 
 /* --- trusted keys (local policy) ------------------------------------------------ */

@@ -248,25 +248,43 @@ static int compare_node(void *ctx, unsigned level, uint64_t index, const unsigne
 
 static int check_triggers(sdx_ledger *l)
 {
-	static const char *const tables[] = { "meta", "entries", "nodes", "checkpoints", "keys",
-					       "attachments", "chunks", NULL };
-	sqlite3_stmt *st = NULL;
+	/* trigger prefix, table: every append-only table of every format version */
+	static const char *const tables[][2] = {
+		{ "meta", "meta" }, { "entries", "entries" }, { "nodes", "nodes" },
+		{ "checkpoints", "checkpoints" }, { "keys", "keys" },
+		{ "attachments", "attachments" }, { "chunks", "attachment_chunks" },
+		{ "fcp", "foreign_checkpoints" }, { "fentries", "foreign_entries" },
+		{ "imports", "imports" }, { NULL, NULL }
+	};
+	sqlite3_stmt *st = NULL, *tb = NULL;
 	char name[64];
 	int i, k, err = 0;
 
 	if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND "
-			       "name = ?", -1, &st, NULL) != SQLITE_OK)
-		return sdx__db_error(l, "reading schema");
-	for (i = 0; tables[i] && !err; i++)
+			       "name = ?", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+			       "name = ?", -1, &tb, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading schema");
+		goto done;
+	}
+	for (i = 0; tables[i][0] && !err; i++) {
+		/* tables of a newer format than this file's are simply absent */
+		sqlite3_reset(tb);
+		sqlite3_bind_text(tb, 1, tables[i][1], -1, SQLITE_STATIC);
+		if (sqlite3_step(tb) != SQLITE_ROW)
+			continue;
 		for (k = 0; k < 2 && !err; k++) {
-			snprintf(name, sizeof(name), "%s_no_%s", tables[i], k ? "delete" : "update");
+			snprintf(name, sizeof(name), "%s_no_%s", tables[i][0], k ? "delete" : "update");
 			sqlite3_reset(st);
 			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_ROW)
 				err = sdx_error_set(SDX_EVERIFY, "'%s': append-only trigger '%s' was "
 						    "removed", l->path, name);
 		}
+	}
+done:
 	sqlite3_finalize(st);
+	sqlite3_finalize(tb);
 	return err;
 }
 

@@ -57,6 +57,26 @@ typedef struct sdx_bundle_stats {
 int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
 		      const char *path, sdx_bundle_stats *out);
 
+/**
+ * Optional receivers of what a verification proves, in bundle order (used by
+ * sdx_bundle_import).  Each is called only after the item passed its checks
+ * (attachments: data first, then end with the verdict), but the verdict on
+ * the whole bundle comes last: a receiver must be able to undo everything
+ * (a database transaction) if the final result is not 0.  A non-zero return
+ * stops the verification and is returned.  Any member may be NULL.
+ */
+typedef struct sdx_bundle_sink {
+	void *ctx;
+	int (*checkpoint)(void *ctx, const char *origin, uint64_t size,
+			  const unsigned char root[32], const char *note, size_t len);
+	int (*entry)(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
+		     const char *type, const char *time, const unsigned char *data, size_t len,
+		     uint64_t tree_size, const unsigned char (*proof)[32], size_t plen);
+	int (*attachment_begin)(void *ctx, const unsigned char hash[32], uint64_t size);
+	int (*attachment_data)(void *ctx, const void *data, size_t len);
+	int (*attachment_end)(void *ctx);
+} sdx_bundle_sink;
+
 /** Limits and trust for reading a bundle. */
 typedef struct sdx_bundle_verify_options {
 	unsigned version;
@@ -67,9 +87,10 @@ typedef struct sdx_bundle_verify_options {
 	uint64_t max_total;
 	uint64_t max_entries;
 	unsigned threads;             /* 0: one per core */
+	const sdx_bundle_sink *sink;  /* may be NULL */
 } sdx_bundle_verify_options;
 #define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 1
-#define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0 }
+#define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL }
 
 #define SDX_BUNDLE_MAX_LEDGERS 64
 
@@ -107,6 +128,32 @@ typedef struct sdx_bundle_report {
  */
 int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 		      sdx_bundle_report *out);
+
+/** What an import did. */
+typedef struct sdx_import_result {
+	int already;                    /* this very bundle was imported before: nothing done */
+	uint64_t receipt;               /* index of the import receipt in the own ledger */
+	unsigned char bundle_sha256[32];
+	sdx_bundle_report report;
+	char *held_checkpoint;          /* on SDX_ECONFLICT: the checkpoint already held */
+	char *new_checkpoint;           /* ... and the bundle's checkpoint that contradicts it */
+} sdx_import_result;
+
+/** Free what an sdx_import_result holds (not the struct). */
+void sdx_import_result_clear(sdx_import_result *r);
+
+/**
+ * Verify a bundle (as sdx_bundle_verify, with the same options) and, only if
+ * it is valid and every signer trusted, store its entries, checkpoints and
+ * attachments in the ledger, apart from the own chain, and append an import
+ * receipt (bundle hash, producer, counts) to the own ledger, signed with
+ * `key`, all in one transaction.  Importing the same bundle again does
+ * nothing.  A checkpoint that contradicts one already held for its origin
+ * (same size and another root; or an older or newer tree that cannot be shown
+ * consistent with it) is refused with SDX_ECONFLICT, both notes in `out`.
+ */
+int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
+		      const sdx_bundle_verify_options *opts, sdx_import_result *out);
 
 #ifdef __cplusplus
 }

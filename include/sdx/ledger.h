@@ -217,6 +217,49 @@ typedef int (*sdx_trusted_cb)(void *ctx, const sdx_verifier *v, const char *labe
 			      const char *added);
 int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx);
 
+/*
+ * Imported data: entries, checkpoints and attachments received from other
+ * ledgers (see sdx_bundle_import), kept apart from the own chain.  Inside a
+ * transaction.  Equivocation - two different checkpoints of one size, or two
+ * different entries at one index, from the same origin - is SDX_ECONFLICT.
+ */
+
+/**
+ * Store a checkpoint of `origin`: 0 if stored, 1 if the same one was held
+ * already, SDX_ECONFLICT if one of that size with another root is held
+ * (*held, may be NULL, then gets that note, malloc'd).
+ */
+int sdx_ledger_foreign_checkpoint(sdx_ledger *l, const char *origin, uint64_t size,
+				  const unsigned char root[32], const char *note, size_t len,
+				  char **held);
+/** Call cb for each held checkpoint of `origin`, largest first. */
+int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
+					  sdx_checkpoint_cb cb, void *ctx);
+/** The largest held checkpoint of `origin` (SDX_ENOTFOUND if none); note may be NULL. */
+int sdx_ledger_foreign_latest(sdx_ledger *l, const char *origin, uint64_t *size, char **note);
+/** Store an entry of `origin` with its inclusion proof in the tree of tree_size. */
+int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
+			     const unsigned char leaf[32], const char *type, const char *time,
+			     const unsigned char *data, size_t len, uint64_t tree_size,
+			     const unsigned char (*proof)[32], size_t plen);
+/** 1 if a bundle with this SHA-256 was imported (*receipt: its receipt entry), 0 if not. */
+int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt);
+int sdx_ledger_import_record(sdx_ledger *l, const unsigned char bundle[32], const char *producer,
+			     const char *created, uint64_t entries, uint64_t receipt);
+/** For each origin held: latest checkpoint size, entries held, newest entry time. */
+typedef int (*sdx_origin_cb)(void *ctx, const char *origin, uint64_t tree_size,
+			     uint64_t entries, const char *latest);
+int sdx_ledger_foreach_origin(sdx_ledger *l, sdx_origin_cb cb, void *ctx);
+
+/** Writes an attachment that arrives in pieces; the hash is checked at the end. */
+typedef struct sdx_attachment_writer sdx_attachment_writer;
+int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], uint64_t size,
+				 sdx_attachment_writer **out);
+int sdx_attachment_write(sdx_attachment_writer *w, const void *data, size_t len);
+/** Check size and hash and store; frees w.  SDX_EVERIFY if the content is not what the hash says. */
+int sdx_attachment_writer_finish(sdx_attachment_writer *w);
+void sdx_attachment_writer_free(sdx_attachment_writer *w);
+
 /** Options for sdx_ledger_verify. */
 typedef struct sdx_verify_options {
 	unsigned version;

@@ -1,0 +1,195 @@
+/* cmd/cmd_import.c - sdx import and sdx inbox: what other parties sent. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+static const struct opt opts[] = {
+	{ "trust-on-first-use", 0, NULL, "accept and remember the producer's key if none is trusted yet" },
+	{ "json", 0, NULL, "print the result as JSON" },
+	WHERE_OPTS,
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct usage use = {
+	"sdx import FILE.sdxb [--trust-on-first-use] [--json] [-L LEDGER] [-k KEY]",
+	"Verify a bundle exactly as 'sdx verify FILE.sdxb' does, against the keys in\n"
+	"'sdx trust list', and only if it is valid and trusted store its entries,\n"
+	"checkpoints and evidence files in the ledger (apart from your own entries),\n"
+	"then append a signed import receipt to your own chain.  One transaction:\n"
+	"all or nothing.  Importing the same bundle again does nothing.  A checkpoint\n"
+	"that contradicts one already held from the same party (a fork or a rolled-back\n"
+	"tree) is refused and both checkpoints are printed as evidence.",
+	opts
+};
+
+struct import_opts {
+	struct where w;
+	int tofu, json;
+};
+
+static int on_opt(void *ctx, const char *name, const char *arg)
+{
+	struct import_opts *o = ctx;
+
+	if (where_option(&o->w, name, arg))
+		return 0;
+	if (strcmp(name, "trust-on-first-use") == 0)
+		o->tofu = 1;
+	else if (strcmp(name, "json") == 0)
+		o->json = 1;
+	return 0;
+}
+
+#define MAX_TRUST 256
+
+struct keyring {
+	sdx_verifier *v[MAX_TRUST];
+	size_t n;
+};
+
+static int collect(void *ctx, const sdx_verifier *v, const char *label, const char *added)
+{
+	struct keyring *k = ctx;
+
+	(void)label;
+	(void)added;
+	if (k->n == MAX_TRUST)
+		return 0;
+	return sdx_verifier_new(&k->v[k->n++], sdx_verifier_name(v), sdx_verifier_public_key(v));
+}
+
+int cmd_import(int argc, char **argv)
+{
+	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	struct import_opts o;
+	struct keyring ring;
+	sdx_import_result res;
+	sdx_ledger *l = NULL;
+	sdx_signer *key = NULL;
+	sdx_verifier *pv = NULL;
+	char hex[65];
+	size_t i;
+	int first, rc, err;
+
+	memset(&o, 0, sizeof(o));
+	memset(&ring, 0, sizeof(ring));
+	memset(&res, 0, sizeof(res));
+	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (first + 1 != argc)
+		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
+	where_resolve(&o.w);
+	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
+		return rc;
+	if ((err = sdx_ledger_foreach_trusted(l, collect, &ring)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	if ((rc = load_key(&key, &o.w)) != 0)
+		goto done;
+	bo.trusted = ring.v;
+	bo.n_trusted = ring.n;
+	bo.trust_on_first_use = o.tofu;
+	err = sdx_bundle_import(l, key, argv[first], &bo, &res);
+	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
+		rc = cmd_fail(err);
+		fprintf(stderr, "evidence of equivocation: the checkpoint already held\n%s"
+			"contradicts the bundle's checkpoint\n%s", res.held_checkpoint ?
+			res.held_checkpoint : "(not available)\n", res.new_checkpoint ?
+			res.new_checkpoint : "(not available)\n");
+		goto done;
+	}
+	if (err < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	hex_hash(hex, res.bundle_sha256);
+	if (!res.already && o.tofu && !res.report.producer_trusted &&
+	    sdx_verifier_parse(&pv, res.report.producer_vkey) == 0 &&
+	    sdx_ledger_trust_add(l, pv, "trusted on first use (import)") == 0)
+		fprintf(stderr, "sdx: now trusting %s; compare its fingerprint with them\n",
+			res.report.producer_vkey);
+	if (o.json) {
+		print_json(json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I}", "bundle", argv[first],
+				     "bundle_sha256", hex, "already_imported", res.already,
+				     "receipt", (json_int_t)res.receipt, "producer", res.report.producer,
+				     "entries", (json_int_t)res.report.entries,
+				     "attachments", (json_int_t)res.report.attachments));
+	} else if (res.already) {
+		printf("%s was imported before (receipt entry %" PRIu64 "); nothing to do\n",
+		       argv[first], res.receipt);
+	} else {
+		printf("imported %s from %s: %" PRIu64 " entries, %" PRIu64 " attachments; "
+		       "receipt entry %" PRIu64 "\n", argv[first], res.report.producer,
+		       res.report.entries, res.report.attachments, res.receipt);
+	}
+	rc = EXIT_OK;
+done:
+	sdx_import_result_clear(&res);
+	sdx_verifier_free(pv);
+	for (i = 0; i < ring.n; i++)
+		sdx_verifier_free(ring.v[i]);
+	sdx_signer_free(key);
+	sdx_ledger_free(l);
+	return rc;
+}
+
+static const struct opt inbox_opts[] = {
+	{ "json", 0, NULL, "print as JSON" },
+	WHERE_OPTS,
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct usage inbox_use = {
+	"sdx inbox [--json] [-L LEDGER]",
+	"List what has been imported from other parties, by origin: the largest\n"
+	"checkpoint held, the number of entries held and the newest entry's time.",
+	inbox_opts
+};
+
+static int print_origin(void *ctx, const char *origin, uint64_t size, uint64_t entries,
+			const char *latest)
+{
+	json_t *list = ctx;
+
+	if (list)
+		json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:s}", "origin", origin,
+						      "tree_size", (json_int_t)size,
+						      "entries", (json_int_t)entries, "latest", latest));
+	else
+		printf("%-40s %8" PRIu64 " entries held, checkpoint at size %" PRIu64 ", newest %s\n",
+		       origin, entries, size, *latest ? latest : "-");
+	return 0;
+}
+
+int cmd_inbox(int argc, char **argv)
+{
+	struct import_opts o;
+	sdx_ledger *l = NULL;
+	json_t *list = NULL;
+	int first, rc, err;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = cmd_parse(argc, argv, &inbox_use, on_opt, &o, &first)) != 0)
+		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (first != argc)
+		return cmd_error(EXIT_USAGE, "usage: %s", inbox_use.synopsis);
+	where_resolve(&o.w);
+	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+		return rc;
+	list = o.json ? json_array() : NULL;
+	if ((err = sdx_ledger_foreach_origin(l, print_origin, list)) < 0) {
+		rc = cmd_fail(err);
+	} else {
+		if (list) {
+			print_json(list);
+			list = NULL;
+		}
+		rc = EXIT_OK;
+	}
+	json_decref(list);
+	sdx_ledger_free(l);
+	return rc;
+}

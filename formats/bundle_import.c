@@ -1,0 +1,292 @@
+/*
+ * formats/bundle_import.c - store a verified bundle in the local ledger.
+ *
+ * The verification streams the bundle once and hands every checked item to
+ * the sink below, which writes it inside one transaction; only when the whole
+ * bundle is valid, trusted and consistent with what is already held is the
+ * transaction committed, with an import receipt on the own chain.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ledger/internal.h"
+#include "sdx/bundle.h"
+
+#define MAX_SEEN 1100 /* checkpoints one bundle may bring per ledger and then some */
+
+struct importer {
+	sdx_ledger *l;
+	sdx_import_result *res;
+	sdx_attachment_writer *aw;
+	uint64_t entries;
+	/* the checkpoints this bundle brought, to check against what is held */
+	struct seen {
+		char origin[SDX_NAME_MAX + 1];
+		uint64_t size;
+		int fresh;   /* not held before this import */
+	} seen[MAX_SEEN];
+	size_t nseen;
+};
+
+static int on_checkpoint(void *ctx, const char *origin, uint64_t size, const unsigned char root[32],
+			 const char *note, size_t len)
+{
+	struct importer *im = ctx;
+	char *held = NULL;
+	int err;
+
+	if ((err = sdx_ledger_foreign_checkpoint(im->l, origin, size, root, note, len, &held)) < 0) {
+		if (err == SDX_ECONFLICT && !im->res->held_checkpoint) {
+			im->res->held_checkpoint = held;
+			held = NULL;
+			im->res->new_checkpoint = strndup(note, len);
+		}
+		free(held);
+		return err;
+	}
+	if (im->nseen < MAX_SEEN) {
+		snprintf(im->seen[im->nseen].origin, sizeof(im->seen[0].origin), "%s", origin);
+		im->seen[im->nseen].fresh = err == 0;
+		im->seen[im->nseen++].size = size;
+	}
+	return 0;
+}
+
+static int on_entry(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
+		    const char *type, const char *time, const unsigned char *data, size_t len,
+		    uint64_t tree_size, const unsigned char (*proof)[32], size_t plen)
+{
+	struct importer *im = ctx;
+	int err;
+
+	if ((err = sdx_ledger_foreign_entry(im->l, origin, index, leaf, type, time, data, len,
+					    tree_size, proof, plen)) < 0)
+		return err;
+	im->entries++;
+	return 0;
+}
+
+static int on_att_begin(void *ctx, const unsigned char hash[32], uint64_t size)
+{
+	struct importer *im = ctx;
+
+	return sdx_ledger_attachment_create(im->l, hash, size, &im->aw);
+}
+
+static int on_att_data(void *ctx, const void *data, size_t len)
+{
+	return sdx_attachment_write(((struct importer *)ctx)->aw, data, len);
+}
+
+static int on_att_end(void *ctx)
+{
+	struct importer *im = ctx;
+	int err = sdx_attachment_writer_finish(im->aw);
+
+	im->aw = NULL;
+	return err;
+}
+
+/* 1 if this bundle brought a checkpoint of that size (fresh: only if new). */
+static int brought(const struct importer *im, const char *origin, uint64_t size, int fresh_only)
+{
+	size_t i;
+
+	for (i = 0; i < im->nseen; i++)
+		if (im->seen[i].size == size && strcmp(im->seen[i].origin, origin) == 0 &&
+		    (!fresh_only || im->seen[i].fresh))
+			return 1;
+	return 0;
+}
+
+struct prior {
+	const struct importer *im;
+	const char *origin;
+	uint64_t size;
+	char *note;
+	int found;
+};
+
+/* The largest checkpoint held before this import. */
+static int find_prior(void *ctx, uint64_t size, const unsigned char root[32], const char *note,
+		      size_t len)
+{
+	struct prior *p = ctx;
+
+	(void)root;
+	if (brought(p->im, p->origin, size, 1))
+		return 0;
+	p->size = size;
+	p->note = strndup(note, len);
+	p->found = 1;
+	return 1;
+}
+
+struct by_size {
+	uint64_t size;
+	char *note;
+};
+
+static int find_size(void *ctx, uint64_t size, const unsigned char root[32], const char *note,
+		     size_t len)
+{
+	struct by_size *b = ctx;
+
+	(void)root;
+	if (size != b->size)
+		return 0;
+	b->note = strndup(note, len);
+	return 1;
+}
+
+/*
+ * What is held and what arrives must be one growing tree.  Checkpoints of
+ * equal size were compared root for root as they were stored; it remains to
+ * tie the newest checkpoint held before to the bundle's: a larger bundle must
+ * have brought a consistency proof from it, and a smaller (older) bundle's
+ * checkpoint must be one already held.  Earlier imports tied the older held
+ * checkpoints to the newest in the same way.
+ */
+static int check_history(struct importer *im, const sdx_bundle_report *rep)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < rep->n_ledgers; i++) {
+		struct prior p = { im, rep->ledgers[i].origin, 0, NULL, 0 };
+		uint64_t size = rep->ledgers[i].tree_size;
+
+		err = sdx_ledger_foreach_foreign_checkpoint(im->l, p.origin, find_prior, &p);
+		if (err < 0) {
+			free(p.note);
+			return err;
+		}
+		if (!p.found)
+			continue;
+		if ((p.size <= size && !brought(im, p.origin, p.size, 0)) ||
+		    (p.size > size && brought(im, p.origin, size, 1))) {
+			struct by_size bs = { size, NULL };
+			sdx_ledger_foreach_foreign_checkpoint(im->l, p.origin, find_size, &bs);
+			im->res->held_checkpoint = p.note;
+			im->res->new_checkpoint = bs.note;
+			return sdx_error_set(SDX_ECONFLICT, "%s: the bundle's checkpoint (size %" PRIu64
+					     ") cannot be shown consistent with the one held (size %"
+					     PRIu64 "): %s", p.origin, size, p.size,
+					     p.size > size ? "an older tree, possibly rolled back"
+							   : "no consistency proof from it");
+		}
+		free(p.note);
+	}
+	return 0;
+}
+
+static int hash_file(const char *path, unsigned char out[32])
+{
+	crypto_hash_sha256_state h;
+	unsigned char buf[65536];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int err = 0;
+
+	if (!f)
+		return sdx_error_set(errno == ENOENT ? SDX_ENOTFOUND : SDX_EIO, "cannot open '%s': %s",
+				     path, strerror(errno));
+	crypto_hash_sha256_init(&h);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_hash_sha256_update(&h, buf, n);
+	if (ferror(f))
+		err = sdx_error_set(SDX_EIO, "cannot read '%s': %s", path, strerror(errno));
+	fclose(f);
+	crypto_hash_sha256_final(&h, out);
+	return err;
+}
+
+void sdx_import_result_clear(sdx_import_result *r)
+{
+	if (!r)
+		return;
+	free(r->held_checkpoint);
+	free(r->new_checkpoint);
+	r->held_checkpoint = r->new_checkpoint = NULL;
+}
+
+int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
+		      const sdx_bundle_verify_options *opts, sdx_import_result *out)
+{
+	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_bundle_sink sink;
+	struct importer *im = NULL;
+	sdx_entry_info info;
+	json_t *body = NULL, *led;
+	char hex[65], root[48], *text = NULL;
+	size_t tlen, i;
+	int err, seen;
+
+	memset(out, 0, sizeof(*out));
+	if (opts)
+		o = *opts;
+	if ((err = hash_file(path, out->bundle_sha256)) < 0)
+		return err;
+	if ((err = sdx_ledger_begin(l)) < 0)
+		return err;
+	if ((seen = sdx_ledger_import_seen(l, out->bundle_sha256, &out->receipt)) != 0) {
+		sdx_ledger_rollback(l);
+		if (seen < 0)
+			return seen;
+		out->already = 1;
+		return 0;
+	}
+	if (!(im = calloc(1, sizeof(*im)))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	im->l = l;
+	im->res = out;
+	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end };
+	o.sink = &sink;
+	if ((err = sdx_bundle_verify(path, &o, &out->report)) < 0) {
+		if (err == SDX_EUNTRUSTED)
+			err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
+		goto done;
+	}
+	if ((err = check_history(im, &out->report)) < 0)
+		goto done;
+	/* the receipt: what was imported, on the own signed chain */
+	sdx__hex(hex, out->bundle_sha256, 32);
+	led = json_array();
+	for (i = 0; i < out->report.n_ledgers; i++)
+		json_array_append_new(led, json_pack("{s:s, s:I, s:I}",
+			"origin", out->report.ledgers[i].origin,
+			"tree_size", (json_int_t)out->report.ledgers[i].tree_size,
+			"entries", (json_int_t)out->report.ledgers[i].entries));
+	body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o}", "bundle_sha256", hex,
+			 "producer", out->report.producer, "producer_key", out->report.producer_vkey,
+			 "created", out->report.created, "entries", (json_int_t)out->report.entries,
+			 "attachments", (json_int_t)out->report.attachments, "ledgers", led);
+	(void)root;
+	if (!body || (err = sdx__json_dump(&text, &tlen, body)) < 0) {
+		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = sdx_ledger_append(l, key, "import", text, tlen, &info)) < 0 ||
+	    (err = sdx_ledger_import_record(l, out->bundle_sha256, out->report.producer,
+					    out->report.created, out->report.entries, info.index)) < 0 ||
+	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_ledger_commit(l)) < 0)
+		goto done;
+	out->receipt = info.index;
+done:
+	if (err < 0)
+		sdx_ledger_rollback(l);
+	if (im)
+		sdx_attachment_writer_free(im->aw);
+	free(im);
+	free(text);
+	json_decref(body);
+	return err;
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# sdx import and sdx inbox: trusted imports, re-imports, equivocation.
+. "$(dirname "$0")/lib.sh"
+
+D=$EXAMPLES/data
+sdx init -L s.db --origin example.com/acme --unencrypted > /dev/null
+sdx declare -L s.db "$D/pvc-compound-declaration.json" --attach "$D/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2>&1
+cp s.db fork.db; cp s.key fork.key    # the same ledger and key, about to diverge
+sdx declare -L s.db "$D/pigment-declaration.json" --attach "$D/reports/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
+sdx export -L s.db --all -o b1.sdxb > /dev/null
+sdx init -L m.db --origin example.com/maker --unencrypted > /dev/null
+
+expect 3 "an untrusted bundle is refused" sdx import -L m.db b1.sdxb
+expect_err "says why" "refused: .*not trust: example.com/acme"
+check "nothing was stored" test "$(sdx inbox -L m.db | wc -l)" = 0
+sdx key show -L s.db --vkey > acme.vkey
+sdx trust add -L m.db acme.vkey > /dev/null
+expect 0 "a trusted bundle is imported" sdx import -L m.db b1.sdxb
+expect_out "says what" "imported b1.sdxb from example.com/acme: 3 entries, 2 attachments; receipt entry 1"
+expect 0 "importing again does nothing" sdx import -L m.db b1.sdxb
+expect_out "says so" "was imported before \(receipt entry 1\)"
+expect 0 "inbox" sdx inbox -L m.db
+expect_out "lists the origin" "^example.com/acme +3 entries held, checkpoint at size 3"
+expect 0 "the receipt is on the own chain" sdx log -L m.db --type import
+expect_out "receipt summary" "imported 3 entries from example.com/acme"
+expect 0 "the importer's ledger verifies" sdx verify -L m.db
+expect 0 "imported evidence can be read back" sdx attachment get -L m.db 0f6acfef83072dea3b5ace2dc79ebcb9adcced9ca515e28440318f96234ee960 -o report.txt
+check "byte for byte" cmp report.txt "$D/reports/cnas-l1234-report-2026-0917.txt"
+
+# a fork: the same key signs a different tree of the same size
+sdx declare -L fork.db "$D/pp-food-contact-declaration.json" --attach "$D/reports/pp-migration-report-2026-0802.txt" > /dev/null 2>&1
+sdx export -L fork.db --all -o fork.sdxb > /dev/null
+expect 0 "the forked bundle is valid on its own" sdx verify fork.sdxb --trust acme.vkey
+expect 1 "importing a fork is refused" sdx import -L m.db fork.sdxb
+expect_err "as equivocation" "equivocation by example.com/acme"
+expect_err "showing the held checkpoint" "the checkpoint already held"
+check "nothing of the fork was stored" test "$(sdx inbox -L m.db --json | jq '.[0].entries')" = 3
+
+# growth is accepted: a later bundle proves consistency with what is held
+sdx declare -L s.db "$D/pp-food-contact-declaration.json" --attach "$D/reports/pp-migration-report-2026-0802.txt" > /dev/null 2>&1
+sdx export -L s.db 3 -o b2.sdxb > /dev/null
+expect 0 "a later bundle is imported" sdx import -L m.db b2.sdxb
+check "4 entries held" test "$(sdx inbox -L m.db --json | jq '.[0].entries')" = 4
+expect 2 "import needs a bundle" sdx import -L m.db
+expect 2 "a missing bundle" sdx import -L m.db nowhere.sdxb
+echo junk > junk.sdxb
+expect 2 "a junk bundle" sdx import -L m.db junk.sdxb
+expect 0 "still verifies" sdx verify -L m.db
