@@ -110,6 +110,7 @@ int cmd_exit_code(int err)
 
 int cmd_fail(int err)
 {
+	fflush(stdout); /* what was printed comes before the error */
 	fprintf(stderr, "sdx: %s\n", *sdx_error_last() ? sdx_error_last() : sdx_error_name(err));
 	return cmd_exit_code(err);
 }
@@ -118,6 +119,7 @@ int cmd_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
+	fflush(stdout);
 	fputs("sdx: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

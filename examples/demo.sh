@@ -2,9 +2,10 @@
 # The sdx walkthrough run by `make demo`.  Everything happens in a temporary
 # directory; nothing outside it is touched.
 #
-# Today it shows the raw-material supplier's side: a ledger, signed
-# declarations with lab evidence, the audit, proofs and a published log.
-# (Bundles to a manufacturer and an exporter's shipment check follow.)
+# A raw-material supplier signs declarations with lab evidence and sends a
+# bundle; a manufacturer checks it offline, trusts the supplier's key and
+# imports it.  (The exporter's shipment and market checks come with batches
+# and shipments: see the issues.)
 set -eu
 SDX=${SDX:-sdx}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,7 +52,28 @@ say "Publish as a static C2SP tlog-tiles log that any web server can serve"
 run sdx publish -L acme.db public-log
 find public-log -type f | sort
 
-say "Someone edits the file behind sdx's back: verify names the damage"
+say "The supplier sends its declarations to a manufacturer as a signed bundle"
+run sdx export -L acme.db --all --to demo.example/ornament-works -o acme-2026-11.sdxb
+
+say "The manufacturer checks the bundle offline, before trusting anybody"
+run sdx init --origin demo.example/ornament-works -L works.db
+run sdx verify -L works.db acme-2026-11.sdxb || echo "(exit code $?: valid, but the key is not trusted yet)"
+
+say "It compares the supplier's fingerprint by phone, trusts the key, imports"
+sdx key show -L acme.db --vkey > acme.vkey
+run sdx trust add -L works.db acme.vkey --name "Acme Polymers, PVC compound"
+run sdx import -L works.db acme-2026-11.sdxb
+run sdx inbox -L works.db
+run sdx verify -L works.db
+
+say "A forged bundle is caught and the damage named"
+mkdir forged && (cd forged && tar -xzf ../acme-2026-11.sdxb)
+printf 'X' | dd of=forged/ledgers/0/entries bs=1 seek=300 conv=notrunc 2>/dev/null
+(cd forged && find . -type f | sed 's|^\./||' | LC_ALL=C sort |
+	tar --owner=0 --group=0 --numeric-owner --mtime=@0 --no-recursion -czf ../forged.sdxb -T -)
+run sdx verify -L works.db forged.sdxb || echo "(exit code $?: forged)"
+
+say "Someone edits the supplier's file behind sdx's back: verify names the damage"
 echo "(flipping one character of entry 2 with the sqlite3 shell, trigger put back afterwards)"
 sqlite3 acme.db "DROP TRIGGER entries_no_update;
   UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 2;
