@@ -12,7 +12,7 @@ static const struct command commands[] = {
 	{ "declare", cmd_declare, "record signed declarations (with lab evidence)" },
 	{ "log", cmd_log, "list the entries of the ledger" },
 	{ "show", cmd_show, "print one entry" },
-	{ "attachment", cmd_attachment, "list or extract stored evidence files" },
+	{ "attachment", cmd_attachment, "extract a stored evidence file by its SHA-256" },
 	{ "checkpoint", cmd_checkpoint, "sign and print the latest checkpoint" },
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
 	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
@@ -46,6 +46,12 @@ static void usage(FILE *f)
 		"  sdx log; sdx show 1                             # what is recorded\n"
 		"  sdx verify                                      # audit every signature and hash\n"
 		"  sdx prove 1 --json                              # inclusion proof for entry 1\n"
+		"  sdx export --all --to example.com/works -o acme.sdxb   # bundle for a customer\n"
+		"\n"
+		"a manufacturer receiving it:\n"
+		"  sdx verify acme.sdxb --trust VKEY               # offline check, no ledger needed\n"
+		"  sdx trust add acme.vkey --name \"Acme, PVC\"      # after comparing the fingerprint\n"
+		"  sdx import acme.sdxb; sdx inbox                 # store it, with a signed receipt\n"
 		"\n"
 		"environment: SDX_LEDGER (ledger file), SDX_KEY (key file), SDX_PASSPHRASE\n"
 		"(key passphrase; otherwise asked on the terminal), NO_COLOR.\n"
