@@ -49,6 +49,12 @@ set -- $("$BENCH" run "$SDX" verify "$W/b.sdxb" --trust "$vkey")
 awk -v n="$N" -v s="$1" -v r="$2" -v v="$verify" -v c="$cores" 'BEGIN {
 	printf "verify FILE.sdxb: %d entries in %.2f s = %.0f/s = %.2f x raw verify rate x %d cores (target >= 0.70); peak RSS %.1f MiB\n",
 		n + 1, s, (n + 1) / s, (n + 1) / s / (v * c), c, r / 1024 }'
+"$SDX" init -L "$W/m.db" --origin bench.example/maker --unencrypted > /dev/null
+"$SDX" trust add -L "$W/m.db" "$vkey" > /dev/null
+set -- $("$BENCH" run "$SDX" import -L "$W/m.db" "$W/b.sdxb")
+[ "$3" = 0 ] || { echo "bench: import failed"; exit 1; }
+awk -v n="$N" -v s="$1" -v r="$2" 'BEGIN {
+	printf "import: %d entries in %.2f s = %.0f/s; peak RSS %.1f MiB\n", n + 1, s, (n + 1) / s, r / 1024 }'
 ls -l "$W/b.db" | awk -v n="$N" '{ printf "ledger file: %.1f MiB, %.0f bytes per declaration\n", $5 / 1048576, $5 / n }'
 
 "$SDX" init -L "$W/p.db" --origin bench.example/prove --unencrypted > /dev/null
