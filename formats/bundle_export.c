@@ -296,7 +296,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 	unsigned char hash[32];
 	size_t note_len = 0, cons_len = 0, mlen = 0, env_len = 0, i, j;
 	uint64_t esize = 0, asize;
-	int err;
+	int err, snap = 0;
 
 	memset(&sel, 0, sizeof(sel));
 	memset(&st, 0, sizeof(st));
@@ -312,6 +312,10 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 				    sdx_signer_name(key));
 		goto done;
 	}
+	/* one snapshot: entries, proofs and checkpoint must agree */
+	if ((err = sdx_ledger_snapshot_begin(l)) < 0)
+		goto done;
+	snap = 1;
 	if ((err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0)
 		goto done;
 	for (i = 0; i < opts->n_indexes; i++) {
@@ -420,6 +424,8 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 	st.tree_size = cp.size;
 	st.consistency = json_array_size(cons.list);
 done:
+	if (snap)
+		sdx_ledger_snapshot_end(l);
 	sdx__tar_abort(w);
 	sdx_attachment_reader_free(ar);
 	sdx_verifier_free(v);

@@ -333,6 +333,19 @@ static int load_tree(sdx_ledger *l)
 	return err;
 }
 
+int sdx_ledger_snapshot_begin(sdx_ledger *l)
+{
+	if (l->in_tx)
+		return 0; /* a write transaction is a snapshot already */
+	return sdx__db_exec(l, "BEGIN");
+}
+
+void sdx_ledger_snapshot_end(sdx_ledger *l)
+{
+	if (!l->in_tx)
+		sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+}
+
 int sdx_ledger_begin(sdx_ledger *l)
 {
 	int err;

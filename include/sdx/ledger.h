@@ -80,6 +80,13 @@ int sdx_ledger_size(sdx_ledger *l, uint64_t *out);
 /** The ledger's public key as a new verifier (free it). */
 int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out);
 
+/**
+ * Read from one consistent snapshot until sdx_ledger_snapshot_end(), however
+ * others append meanwhile (and with fewer locks, so faster for long reads).
+ */
+int sdx_ledger_snapshot_begin(sdx_ledger *l);
+void sdx_ledger_snapshot_end(sdx_ledger *l);
+
 /** Start a write transaction (waits for other writers). */
 int sdx_ledger_begin(sdx_ledger *l);
 /** Make everything since begin durable at once. */
