@@ -83,6 +83,17 @@ int load_key(sdx_signer **out, const struct where *w);
 /* Passphrase from $SDX_PASSPHRASE or the terminal (twice when confirm). sodium_free() it. */
 int read_passphrase(char **out, const char *prompt, int confirm);
 
+/* A size with an optional K, M or G suffix (powers of 1024). */
+int parse_size(const char *s, unsigned long long *out, const char *what);
+
+/* Bundle limits shared by verify and import. */
+#define LIMIT_OPTS \
+	{ "max-member", 0, "SIZE", "bundles: largest member (default 1G + 64K; K, M, G suffixes)" }, \
+	{ "max-total", 0, "SIZE", "bundles: most uncompressed bytes (default 8G)" }, \
+	{ "max-entries", 0, "N", "bundles: most entries (default 10000000)" }
+/* Returns 1 if `name` was a limit option (stored in bo), 0 if not, exit code on error. */
+int limit_option(sdx_bundle_verify_options *bo, const char *name, const char *arg);
+
 /* Parse a non-negative decimal number option. */
 int parse_u64(const char *s, unsigned long long *out, const char *what);
 

@@ -8,6 +8,7 @@
 static const struct opt opts[] = {
 	{ "trust-on-first-use", 0, NULL, "accept and remember the producer's key if none is trusted yet" },
 	{ "json", 0, NULL, "print the result as JSON" },
+	LIMIT_OPTS,
 	WHERE_OPTS,
 	{ NULL, 0, NULL, NULL }
 };
@@ -26,15 +27,19 @@ static const struct usage use = {
 
 struct import_opts {
 	struct where w;
+	sdx_bundle_verify_options bo;
 	int tofu, json;
 };
 
 static int on_opt(void *ctx, const char *name, const char *arg)
 {
 	struct import_opts *o = ctx;
+	int rc;
 
 	if (where_option(&o->w, name, arg))
 		return 0;
+	if ((rc = limit_option(&o->bo, name, arg)) != 0)
+		return rc == 1 ? 0 : rc;
 	if (strcmp(name, "trust-on-first-use") == 0)
 		o->tofu = 1;
 	else if (strcmp(name, "json") == 0)
@@ -89,6 +94,9 @@ int cmd_import(int argc, char **argv)
 	}
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
+	bo.max_member = o.bo.max_member;
+	bo.max_total = o.bo.max_total;
+	bo.max_entries = o.bo.max_entries;
 	bo.trusted = ring.v;
 	bo.n_trusted = ring.n;
 	bo.trust_on_first_use = o.tofu;

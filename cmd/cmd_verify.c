@@ -13,6 +13,7 @@ static const struct opt opts[] = {
 	{ "trust", 0, "VKEY|FILE", "bundles: trust this verifier key (or the keys in FILE, one per line); repeatable" },
 	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" },
 	{ "json", 0, NULL, "print the report as JSON" },
+	LIMIT_OPTS,
 	WHERE_OPTS,
 	{ NULL, 0, NULL, NULL }
 };
@@ -35,6 +36,7 @@ static const struct usage use = {
 
 struct verify_opts {
 	struct where w;
+	sdx_bundle_verify_options bo;
 	unsigned long long threads;
 	int json, tofu;
 	sdx_verifier *trusted[MAX_TRUST];
@@ -77,9 +79,12 @@ static int add_trust(struct verify_opts *o, const char *arg)
 static int on_opt(void *ctx, const char *name, const char *arg)
 {
 	struct verify_opts *o = ctx;
+	int rc;
 
 	if (where_option(&o->w, name, arg))
 		return 0;
+	if ((rc = limit_option(&o->bo, name, arg)) != 0)
+		return rc == 1 ? 0 : rc;
 	if (strcmp(name, "threads") == 0) {
 		if (parse_u64(arg, &o->threads, "--threads") != 0 || o->threads > 64)
 			return cmd_error(EXIT_USAGE, "--threads must be between 0 and 64");
@@ -142,6 +147,9 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		}
 	}
 
+	bo.max_member = o->bo.max_member;
+	bo.max_total = o->bo.max_total;
+	bo.max_entries = o->bo.max_entries;
 	bo.trusted = o->trusted;
 	bo.n_trusted = o->n_trusted;
 	bo.trust_on_first_use = o->tofu;

@@ -279,6 +279,53 @@ int parse_u64(const char *s, unsigned long long *out, const char *what)
 	return 0;
 }
 
+int parse_size(const char *s, unsigned long long *out, const char *what)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	unsigned long long mult = 1;
+	int rc;
+
+	if (n == 0 || n >= sizeof(buf))
+		return cmd_error(EXIT_USAGE, "%s: '%s' is not a size", what, s);
+	memcpy(buf, s, n + 1);
+	switch (buf[n - 1]) {
+	case 'K': case 'k': mult = 1ULL << 10; buf[--n] = '\0'; break;
+	case 'M': case 'm': mult = 1ULL << 20; buf[--n] = '\0'; break;
+	case 'G': case 'g': mult = 1ULL << 30; buf[--n] = '\0'; break;
+	default: break;
+	}
+	if ((rc = parse_u64(buf, out, what)) != 0)
+		return rc;
+	if (*out > UINT64_MAX / mult)
+		return cmd_error(EXIT_USAGE, "%s: '%s' is too large", what, s);
+	*out *= mult;
+	return 0;
+}
+
+int limit_option(sdx_bundle_verify_options *bo, const char *name, const char *arg)
+{
+	unsigned long long v;
+	int rc;
+
+	if (strcmp(name, "max-member") == 0 || strcmp(name, "max-total") == 0) {
+		if ((rc = parse_size(arg, &v, name)) != 0)
+			return rc;
+		if (name[4] == 'm')
+			bo->max_member = v;
+		else
+			bo->max_total = v;
+		return 1;
+	}
+	if (strcmp(name, "max-entries") == 0) {
+		if ((rc = parse_u64(arg, &v, "--max-entries")) != 0)
+			return rc;
+		bo->max_entries = v;
+		return 1;
+	}
+	return 0;
+}
+
 void print_json(json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));

@@ -603,7 +603,8 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 			struct mreader *mr, uint64_t size)
 {
 	unsigned char hdr[10], cnt, prev_leaf[32];
-	uint64_t index, last = 0, count = 0, max = b->o->max_entries, prev_index = 0;
+	uint64_t index, last = 0, count = 0, prev_index = 0;
+	uint64_t max = b->o->max_entries ? b->o->max_entries : SDX_BUNDLE_DEFAULT_MAX_ENTRIES;
 	struct rec *recs = NULL;
 	size_t got, len, i, n = 0, bytes = 0;
 	int err = 0, have_prev = 0, any = 0, eof = 0;
@@ -633,9 +634,9 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 				err = bad(b, SDX_EFORMAT, "member '%.200s': entries out of order%s", name, "");
 				goto done;
 			}
-			if (max && count >= max) {
-				err = bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit%s",
-					  name, "");
+			if (count >= max) {
+				err = bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit "
+					  "(raise it with --max-entries)%s", name, "");
 				goto done;
 			}
 			free(r->data);

@@ -83,9 +83,9 @@ typedef struct sdx_bundle_verify_options {
 	sdx_verifier *const *trusted; /* keys the caller trusts (may be empty) */
 	size_t n_trusted;
 	int trust_on_first_use;       /* accept the producer's own keys when none is trusted */
-	uint64_t max_member;          /* 0: defaults (see formats/bundle.md) */
-	uint64_t max_total;
-	uint64_t max_entries;
+	uint64_t max_member;          /* 0: default, 1 GiB + 64 KiB (formats/bundle.md) */
+	uint64_t max_total;           /* 0: default, 8 GiB uncompressed */
+	uint64_t max_entries;         /* 0: default, SDX_BUNDLE_DEFAULT_MAX_ENTRIES */
 	unsigned threads;             /* 0: one per core */
 	const sdx_bundle_sink *sink;  /* may be NULL */
 } sdx_bundle_verify_options;
@@ -93,6 +93,7 @@ typedef struct sdx_bundle_verify_options {
 #define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL }
 
 #define SDX_BUNDLE_MAX_LEDGERS 64
+#define SDX_BUNDLE_DEFAULT_MAX_ENTRIES 10000000ULL
 
 /** What a verification found; filled as far as it got. */
 typedef struct sdx_bundle_report {

@@ -83,3 +83,11 @@ expect 2 "a symlink member is refused" sdx verify link.sdxb --trust "$vkey"
 (cd t && tar -czf ../abs.sdxb -P /etc/hostname 2>/dev/null || tar -czf ../abs.sdxb MANIFEST.dsse)
 expect 2 "a bundle without the manifest first" sdx verify abs.sdxb --trust "$vkey"
 expect 2 "a missing bundle" sdx verify nowhere.sdxb
+
+# limits, and the flags that raise them
+expect 2 "a member over --max-member" sdx verify b.sdxb --trust "$vkey" --max-member 1K
+expect_err "names the member and the limit" "member '.*'.*(limit|larger|exceeds)"
+expect 0 "a raised limit passes" sdx verify b.sdxb --trust "$vkey" --max-member 64M
+expect 2 "more entries than --max-entries" sdx verify b.sdxb --trust "$vkey" --max-entries 1
+expect_err "says to raise it" "raise it with --max-entries"
+expect 2 "a bad size" sdx verify b.sdxb --max-member lots
