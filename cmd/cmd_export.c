@@ -11,6 +11,7 @@ static const struct opt opts[] = {
 	{ "lot", 0, "LOT", "every declaration covering lot number LOT" },
 	{ "since", 0, "TIME", "every entry signed at or after TIME (YYYY-MM-DDTHH:MM:SSZ)" },
 	{ "all", 0, NULL, "every entry of the ledger" },
+	{ "imported", 0, NULL, "also forward every imported entry, with the checkpoint and proof it came with" },
 	{ "to", 0, "RECIPIENT", "the intended recipient, recorded in the signed manifest" },
 	{ "json", 0, NULL, "print what was written as JSON" },
 	WHERE_OPTS,
@@ -18,11 +19,14 @@ static const struct opt opts[] = {
 };
 
 static const struct usage use = {
-	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--to RECIPIENT] -o FILE.sdxb",
+	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb",
 	"Write a signed bundle (formats/bundle.md) of the selected entries with\n"
 	"everything a recipient needs to check them offline: the ledger's signed\n"
 	"checkpoint, an inclusion proof per entry, consistency proofs from earlier\n"
 	"checkpoints, the cited evidence files and a manifest signed with your key.\n"
+	"With --imported, the suppliers' entries you imported travel on too, each\n"
+	"with its own ledger's checkpoint and proof: the recipient checks them against\n"
+	"the suppliers' keys, not your word.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
 	"selection give the same bytes, apart from the manifest's creation time.",
 	opts
@@ -49,6 +53,8 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 		o->eo.since = arg;
 	else if (strcmp(name, "all") == 0)
 		o->eo.all = 1;
+	else if (strcmp(name, "imported") == 0)
+		o->eo.imported = 1;
 	else if (strcmp(name, "to") == 0)
 		o->eo.recipient = arg;
 	else if (strcmp(name, "json") == 0)
@@ -71,8 +77,9 @@ int cmd_export(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (!o.output)
 		return cmd_error(EXIT_USAGE, "-o FILE.sdxb is required");
-	if (first == argc && !o.eo.lot && !o.eo.since && !o.eo.all)
-		return cmd_error(EXIT_USAGE, "nothing selected: give entries, --lot, --since or --all");
+	if (first == argc && !o.eo.lot && !o.eo.since && !o.eo.all && !o.eo.imported)
+		return cmd_error(EXIT_USAGE, "nothing selected: give entries, --lot, --since, --all "
+				 "or --imported");
 	if (access(o.output, F_OK) == 0)
 		return cmd_error(EXIT_USAGE, "'%s' already exists", o.output);
 	where_resolve(&o.w);

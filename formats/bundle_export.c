@@ -135,6 +135,7 @@ done:
 
 struct entry_stream {
 	sdx_ledger *l;
+	const char *foreign;  /* origin of imported entries, NULL for the own ledger */
 	const uint64_t *idx;
 	size_t n, next;
 	uint64_t tree_size;
@@ -142,31 +143,54 @@ struct entry_stream {
 	size_t len, off;
 };
 
-/* Build the record of the next entry into s->rec. */
-static int next_record(struct entry_stream *s)
+/* One record: u64 index, u16 length, entry, u8 proof length, proof. */
+static void put_record(struct entry_stream *s, uint64_t index, const unsigned char *data,
+		       size_t len, const unsigned char (*proof)[32], size_t plen)
 {
-	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
-	sdx_entry *e = NULL;
-	size_t plen, i, n = 0;
-	uint64_t index = s->idx[s->next];
-	int err;
+	size_t i, n = 0;
 
-	if ((err = sdx_ledger_entry(s->l, index, &e)) < 0)
-		return err;
-	if ((err = sdx_ledger_prove_inclusion(s->l, index, s->tree_size, proof, &plen)) < 0)
-		goto done;
 	for (i = 0; i < 8; i++)
 		s->rec[n++] = (unsigned char)(index >> (56 - 8 * i));
-	s->rec[n++] = (unsigned char)(e->len >> 8);
-	s->rec[n++] = (unsigned char)e->len;
-	memcpy(s->rec + n, e->data, e->len);
-	n += e->len;
+	s->rec[n++] = (unsigned char)(len >> 8);
+	s->rec[n++] = (unsigned char)len;
+	memcpy(s->rec + n, data, len);
+	n += len;
 	s->rec[n++] = (unsigned char)plen;
 	for (i = 0; i < plen; i++, n += 32)
 		memcpy(s->rec + n, proof[i], 32);
 	s->len = n;
 	s->off = 0;
 	s->next++;
+}
+
+static int put_foreign(void *ctx, const sdx_foreign_entry *e)
+{
+	struct entry_stream *s = ctx;
+
+	if (e->tree_size != s->tree_size || e->len > SDX_DSSE_MAX_ENVELOPE)
+		return sdx_error_set(SDX_EVERIFY, "imported entry %s/%" PRIu64 " changed", e->origin,
+				     e->index);
+	put_record(s, e->index, e->data, e->len, e->proof, e->proof_len);
+	return 0;
+}
+
+/* Build the record of the next entry into s->rec. */
+static int next_record(struct entry_stream *s)
+{
+	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
+	sdx_entry *e = NULL;
+	size_t plen;
+	uint64_t index = s->idx[s->next];
+	int err;
+
+	/* imported entries travel with the proof they came with */
+	if (s->foreign)
+		return sdx_ledger_foreign_get(s->l, s->foreign, index, put_foreign, s);
+	if ((err = sdx_ledger_entry(s->l, index, &e)) < 0)
+		return err;
+	if ((err = sdx_ledger_prove_inclusion(s->l, index, s->tree_size, proof, &plen)) < 0)
+		goto done;
+	put_record(s, index, e->data, e->len, (const unsigned char (*)[32])proof, plen);
 done:
 	sdx_entry_free(e);
 	return err;
@@ -279,32 +303,199 @@ static void member(json_t *list, const char *name, const unsigned char hash[32],
 					      "size", (json_int_t)size));
 }
 
+/* One ledgers/<k>/ directory of the bundle. */
+struct block {
+	char origin[SDX_NAME_MAX + 1];
+	int foreign;
+	uint64_t *idx;
+	size_t n, cap;
+	uint64_t tree_size;
+	char *note, *cons;
+	size_t note_len, cons_len;
+	json_t *keys;
+	unsigned char ehash[32];
+	uint64_t esize;
+};
+
+struct blocks {
+	struct block *b;
+	size_t n;
+	struct selection *sel;
+	sdx_ledger *l;
+	int err;
+};
+
+static struct block *new_block(struct blocks *bs)
+{
+	struct block *p = realloc(bs->b, (bs->n + 1) * sizeof(*p));
+
+	if (!p)
+		return NULL;
+	bs->b = p;
+	memset(&p[bs->n], 0, sizeof(*p));
+	return &p[bs->n++];
+}
+
+static int block_push(struct block *b, uint64_t i)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 256;
+		uint64_t *p = realloc(b->idx, cap * sizeof(*p));
+		if (!p)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		b->idx = p;
+		b->cap = cap;
+	}
+	b->idx[b->n++] = i;
+	return 0;
+}
+
+/* Group imported entries by (origin, proof size): one block each. */
+static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
+{
+	struct blocks *bs = ctx;
+	struct block *b = bs->n ? &bs->b[bs->n - 1] : NULL;
+	sdx_entry tmp;
+	unsigned char (*h)[32] = NULL;
+	char *body = NULL;
+	size_t blen, n = 0, i;
+	int err;
+
+	if (!b || !b->foreign || strcmp(b->origin, e->origin) != 0 || b->tree_size != e->tree_size) {
+		if (!(b = new_block(bs)))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		b->foreign = 1;
+		snprintf(b->origin, sizeof(b->origin), "%s", e->origin);
+		b->tree_size = e->tree_size;
+	}
+	if ((err = block_push(b, e->index)) < 0)
+		return err;
+	/* the evidence imported with it travels on too */
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.index = e->index;
+	tmp.data = (unsigned char *)e->data;
+	tmp.len = e->len;
+	if (sdx_record_type_known(e->type) && entry_body(&tmp, &body, &blen, NULL, NULL) == 0 &&
+	    sdx_record_attachments(&h, &n, e->type, body, blen) == 0)
+		for (i = 0; i < n && !err; i++)
+			err = push_attachment(bs->sel, h[i]);
+	free(h);
+	free(body);
+	return err;
+}
+
+struct key_filter {
+	const char *origin;
+	json_t *keys;
+};
+
+static int trusted_of(void *ctx, const sdx_verifier *v, const char *label, const char *added)
+{
+	struct key_filter *f = ctx;
+	char *vkey = NULL;
+
+	(void)label;
+	(void)added;
+	if (strcmp(sdx_verifier_name(v), f->origin) != 0)
+		return 0;
+	if (sdx_verifier_format(&vkey, v) < 0)
+		return -1;
+	json_array_append_new(f->keys, json_string(vkey));
+	free(vkey);
+	return 0;
+}
+
+struct note_of_size {
+	uint64_t size;
+	char *note;
+	size_t len;
+};
+
+static int find_note(void *ctx, uint64_t size, const unsigned char root[32], const char *note,
+		     size_t len)
+{
+	struct note_of_size *f = ctx;
+
+	(void)root;
+	if (size != f->size)
+		return 0;
+	if (!(f->note = malloc(len + 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	memcpy(f->note, note, len);
+	f->note[len] = '\0';
+	f->len = len;
+	return 1;
+}
+
+/* Checkpoint, consistency proofs and keys of a block of imported entries. */
+static int prepare_foreign(sdx_ledger *l, struct block *b)
+{
+	struct key_filter kf = { b->origin, json_array() };
+	struct note_of_size ns = { b->tree_size, NULL, 0 };
+	int err;
+
+	b->keys = kf.keys;
+	if ((err = sdx_ledger_foreach_trusted(l, trusted_of, &kf)) < 0)
+		return err;
+	if (json_array_size(b->keys) == 0)
+		return sdx_error_set(SDX_EUNTRUSTED, "cannot forward entries of %s: none of its keys "
+				     "is trusted any more", b->origin);
+	if ((err = sdx_ledger_foreach_foreign_checkpoint(l, b->origin, find_note, &ns)) < 0)
+		return err;
+	if (!ns.note)
+		return sdx_error_set(SDX_ENOTFOUND, "the checkpoint of %s at size %" PRIu64 " is not "
+				     "held", b->origin, b->tree_size);
+	b->note = ns.note;
+	b->note_len = ns.len;
+	/* the older checkpoints are held, but not the proofs between them */
+	if (!(b->cons = strdup("[]")))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	b->cons_len = 2;
+	return 0;
+}
+
+struct planned {
+	char name[128];
+	int kind; /* 0 attachment, 1 checkpoint, 2 consistency, 3 entries */
+	size_t i;
+};
+
+static int cmp_planned(const void *a, const void *b)
+{
+	return strcmp(((const struct planned *)a)->name, ((const struct planned *)b)->name);
+}
+
 int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
 		      const char *path, sdx_bundle_stats *out)
 {
 	struct selection sel;
+	struct blocks bs;
 	struct entry_stream es;
 	struct consistency cons;
 	struct sdx_tar_writer *w = NULL;
+	struct planned *plan = NULL;
 	sdx_attachment_reader *ar = NULL;
 	sdx_verifier *v = NULL;
 	sdx_bundle_stats st;
 	sdx_checkpoint cp;
-	json_t *manifest = NULL, *members = NULL;
-	char *note = NULL, *cons_text = NULL, *vkey = NULL, *mtext = NULL, *env = NULL;
-	char name[128], hex[65], created[21], keyid[SDX_NAME_MAX + 16];
+	json_t *manifest = NULL, *members = NULL, *ledgers = NULL;
+	char *vkey = NULL, *mtext = NULL, *env = NULL;
+	char hex[65], created[21], keyid[SDX_NAME_MAX + 16];
 	unsigned char hash[32];
-	size_t note_len = 0, cons_len = 0, mlen = 0, env_len = 0, i, j;
-	uint64_t esize = 0, asize;
+	size_t mlen = 0, env_len = 0, i, j, np = 0;
+	uint64_t asize;
 	int err, snap = 0;
 
 	memset(&sel, 0, sizeof(sel));
+	memset(&bs, 0, sizeof(bs));
 	memset(&st, 0, sizeof(st));
 	memset(&cons, 0, sizeof(cons));
 	sel.opts = opts;
-	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since))
-		return sdx_error_set(SDX_EINVAL, "nothing selected: name entries, a lot, a time or "
-				     "all of them");
+	bs.sel = &sel;
+	bs.l = l;
+	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since && !opts->imported))
+		return sdx_error_set(SDX_EINVAL, "nothing selected: name entries, a lot, a time, "
+				     "all of them or the imported ones");
 	if ((err = sdx_ledger_verifier(l, &v)) < 0)
 		return err;
 	if (memcmp(sdx_signer_public_key(key), sdx_verifier_public_key(v), 32) != 0) {
@@ -312,11 +503,14 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 				    sdx_signer_name(key));
 		goto done;
 	}
-	/* one snapshot: entries, proofs and checkpoint must agree */
+	if ((err = sdx_verifier_format(&vkey, v)) < 0)
+		goto done;
+	/* one snapshot: entries, proofs and checkpoints must agree */
 	if ((err = sdx_ledger_snapshot_begin(l)) < 0)
 		goto done;
 	snap = 1;
-	if ((err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0)
+	if ((opts->all || opts->n_indexes || opts->lot || opts->since) &&
+	    (err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0)
 		goto done;
 	for (i = 0; i < opts->n_indexes; i++) {
 		for (j = 0; j < sel.n && sel.idx[j] != opts->indexes[i]; j++)
@@ -326,66 +520,125 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			goto done;
 		}
 	}
-	if (sel.n == 0) {
+	/* block 0: the own ledger's entries */
+	if (sel.n) {
+		struct block *b = new_block(&bs);
+		if (!b) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		qsort(sel.idx, sel.n, sizeof(*sel.idx), cmp_u64);
+		snprintf(b->origin, sizeof(b->origin), "%s", sdx_ledger_origin(l));
+		b->idx = sel.idx;
+		b->n = sel.n;
+		sel.idx = NULL;
+		if ((err = sdx_ledger_get_checkpoint(l, 0, &b->note, &b->note_len, &cp)) < 0)
+			goto done;
+		if (cp.size <= b->idx[b->n - 1]) {
+			err = sdx_error_set(SDX_ENOTFOUND, "entry %" PRIu64 " is not covered by a "
+					    "signed checkpoint yet; run 'sdx checkpoint'",
+					    b->idx[b->n - 1]);
+			goto done;
+		}
+		b->tree_size = cp.size;
+		cons.l = l;
+		cons.size = cp.size;
+		cons.list = json_array();
+		err = sdx_ledger_foreach_checkpoint(l, add_consistency, &cons);
+		if (cons.err < 0 || err < 0) {
+			err = cons.err < 0 ? cons.err : err;
+			goto done;
+		}
+		if ((err = sdx__json_dump(&b->cons, &b->cons_len, cons.list)) < 0)
+			goto done;
+		st.consistency = json_array_size(cons.list);
+		st.tree_size = cp.size;
+		b->keys = json_pack("[s]", vkey);
+	}
+	/* then every imported entry, grouped by the checkpoint its proof leads to */
+	if (opts->imported) {
+		size_t first = bs.n;
+		if ((err = sdx_ledger_foreach_foreign_entry(l, collect_foreign, &bs)) < 0)
+			goto done;
+		for (i = first; i < bs.n; i++)
+			if ((err = prepare_foreign(l, &bs.b[i])) < 0)
+				goto done;
+	}
+	if (bs.n == 0) {
 		err = sdx_error_set(SDX_ENOTFOUND, "no entry matches the selection");
 		goto done;
 	}
-	qsort(sel.idx, sel.n, sizeof(*sel.idx), cmp_u64);
+	if (bs.n > SDX_BUNDLE_MAX_LEDGERS) {
+		err = sdx_error_set(SDX_ELIMIT, "entries of %zu ledger checkpoints; a bundle holds "
+				    "at most %d", bs.n, SDX_BUNDLE_MAX_LEDGERS);
+		goto done;
+	}
 	qsort(sel.atts, sel.natts, 32, cmp_hash);
-	if ((err = sdx_ledger_get_checkpoint(l, 0, &note, &note_len, &cp)) < 0)
-		goto done;
-	if (cp.size <= sel.idx[sel.n - 1]) {
-		err = sdx_error_set(SDX_ENOTFOUND, "entry %" PRIu64 " is not covered by a signed "
-				    "checkpoint yet; run 'sdx checkpoint'", sel.idx[sel.n - 1]);
+	/* the plan: every member by name, in the byte order the archive needs */
+	if (!(plan = calloc(sel.natts + 3 * bs.n, sizeof(*plan)))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	/* consistency proofs from earlier checkpoints to this one */
-	cons.l = l;
-	cons.size = cp.size;
-	cons.list = json_array();
-	err = sdx_ledger_foreach_checkpoint(l, add_consistency, &cons);
-	if (cons.err < 0 || err < 0) {
-		err = cons.err < 0 ? cons.err : err;
-		goto done;
+	for (i = 0; i < sel.natts; i++, np++) {
+		sdx__hex(hex, sel.atts[i], 32);
+		snprintf(plan[np].name, sizeof(plan[np].name), "attachments/%s", hex);
+		plan[np].kind = 0;
+		plan[np].i = i;
 	}
-	if ((err = sdx__json_dump(&cons_text, &cons_len, cons.list)) < 0)
-		goto done;
-	/* the entries stream, hashed once before it is written */
+	for (i = 0; i < bs.n; i++) {
+		static const char *const what[] = { "checkpoint", "consistency.json", "entries" };
+		for (j = 0; j < 3; j++, np++) {
+			snprintf(plan[np].name, sizeof(plan[np].name), "ledgers/%zu/%s", i, what[j]);
+			plan[np].kind = (int)j + 1;
+			plan[np].i = i;
+		}
+	}
+	qsort(plan, np, sizeof(*plan), cmp_planned);
+	/* hash what the manifest lists (entries streams are generated twice) */
+	members = json_array();
+	ledgers = json_array();
 	memset(&es, 0, sizeof(es));
 	es.l = l;
-	es.idx = sel.idx;
-	es.n = sel.n;
-	es.tree_size = cp.size;
-	if ((err = stream_hash(&es, hash, &esize)) < 0)
-		goto done;
-	/* the manifest */
-	members = json_array();
-	for (i = 0; i < sel.natts; i++) {
-		if ((err = sdx_ledger_attachment_open(l, sel.atts[i], &ar, &asize)) < 0)
-			goto done;
-		sdx_attachment_reader_free(ar);
-		ar = NULL;
-		sdx__hex(hex, sel.atts[i], 32);
-		snprintf(name, sizeof(name), "attachments/%s", hex);
-		member(members, name, sel.atts[i], asize);
-		st.attachment_bytes += asize;
+	for (i = 0; i < np; i++) {
+		struct block *b = plan[i].kind ? &bs.b[plan[i].i] : NULL;
+		switch (plan[i].kind) {
+		case 0:
+			if ((err = sdx_ledger_attachment_open(l, sel.atts[plan[i].i], &ar, &asize)) < 0)
+				goto done;
+			sdx_attachment_reader_free(ar);
+			ar = NULL;
+			member(members, plan[i].name, sel.atts[plan[i].i], asize);
+			st.attachment_bytes += asize;
+			break;
+		case 1:
+			crypto_hash_sha256(hash, (const unsigned char *)b->note, b->note_len);
+			member(members, plan[i].name, hash, b->note_len);
+			break;
+		case 2:
+			crypto_hash_sha256(hash, (const unsigned char *)b->cons, b->cons_len);
+			member(members, plan[i].name, hash, b->cons_len);
+			break;
+		default:
+			es.foreign = b->foreign ? b->origin : NULL;
+			es.idx = b->idx;
+			es.n = b->n;
+			es.tree_size = b->tree_size;
+			if ((err = stream_hash(&es, b->ehash, &b->esize)) < 0)
+				goto done;
+			member(members, plan[i].name, b->ehash, b->esize);
+			break;
+		}
 	}
-	crypto_hash_sha256(hash, (const unsigned char *)note, note_len);
-	member(members, "ledgers/0/checkpoint", hash, note_len);
-	crypto_hash_sha256(hash, (const unsigned char *)cons_text, cons_len);
-	member(members, "ledgers/0/consistency.json", hash, cons_len);
-	if ((err = stream_hash(&es, hash, &esize)) < 0)
-		goto done;
-	member(members, "ledgers/0/entries", hash, esize);
-	if ((err = sdx_verifier_format(&vkey, v)) < 0)
-		goto done;
+	for (i = 0; i < bs.n; i++) {
+		json_array_append_new(ledgers, json_pack("{s:s, s:O, s:I, s:I}", "origin",
+			bs.b[i].origin, "keys", bs.b[i].keys, "tree_size",
+			(json_int_t)bs.b[i].tree_size, "entries", (json_int_t)bs.b[i].n));
+		st.entries += bs.b[i].n;
+	}
 	sdx__utc_now(created);
-	manifest = json_pack("{s:s, s:s, s:s, s:s, s:[{s:s, s:[s], s:I, s:I}], s:O}",
-			     "format", SDX_BUNDLE_FORMAT, "producer", sdx_ledger_origin(l),
-			     "producer_key", vkey, "created", created,
-			     "ledgers", "origin", sdx_ledger_origin(l), "keys", vkey,
-			     "tree_size", (json_int_t)cp.size, "entries", (json_int_t)sel.n,
-			     "members", members);
+	manifest = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O}", "format", SDX_BUNDLE_FORMAT,
+			     "producer", sdx_ledger_origin(l), "producer_key", vkey,
+			     "created", created, "ledgers", ledgers, "members", members);
 	if (!manifest) {
 		err = sdx_error_set(SDX_ENOMEM, "cannot build the manifest");
 		goto done;
@@ -396,33 +649,44 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		goto done;
 	snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_signer_name(key), sdx_signer_keyid(key));
 	if ((err = sdx_dsse_sign(&env, &env_len, SDX_BUNDLE_PAYLOAD_TYPE, mtext, mlen, keyid,
-				     key)) < 0)
+				 key)) < 0)
 		goto done;
-	/* write, in name order */
-	if ((err = sdx__tar_create(&w, path)) < 0)
+	/* write */
+	if ((err = sdx__tar_create(&w, path)) < 0 ||
+	    (err = sdx__tar_add(w, SDX_BUNDLE_MANIFEST, env, env_len)) < 0)
 		goto done;
-	if ((err = sdx__tar_add(w, SDX_BUNDLE_MANIFEST, env, env_len)) < 0)
-		goto done;
-	for (i = 0; i < sel.natts; i++) {
-		if ((err = sdx_ledger_attachment_open(l, sel.atts[i], &ar, &asize)) < 0)
+	for (i = 0; i < np; i++) {
+		struct block *b = plan[i].kind ? &bs.b[plan[i].i] : NULL;
+		switch (plan[i].kind) {
+		case 0:
+			if ((err = sdx_ledger_attachment_open(l, sel.atts[plan[i].i], &ar, &asize)) < 0 ||
+			    (err = sdx__tar_add_stream(w, plan[i].name, asize, attachment_read, ar)) < 0)
+				goto done;
+			sdx_attachment_reader_free(ar);
+			ar = NULL;
+			break;
+		case 1:
+			err = sdx__tar_add(w, plan[i].name, b->note, b->note_len);
+			break;
+		case 2:
+			err = sdx__tar_add(w, plan[i].name, b->cons, b->cons_len);
+			break;
+		default:
+			es.foreign = b->foreign ? b->origin : NULL;
+			es.idx = b->idx;
+			es.n = b->n;
+			es.tree_size = b->tree_size;
+			es.next = 0;
+			es.len = es.off = 0;
+			err = sdx__tar_add_stream(w, plan[i].name, b->esize, stream_read, &es);
+			break;
+		}
+		if (err < 0)
 			goto done;
-		sdx__hex(hex, sel.atts[i], 32);
-		snprintf(name, sizeof(name), "attachments/%s", hex);
-		if ((err = sdx__tar_add_stream(w, name, asize, attachment_read, ar)) < 0)
-			goto done;
-		sdx_attachment_reader_free(ar);
-		ar = NULL;
 	}
-	if ((err = sdx__tar_add(w, "ledgers/0/checkpoint", note, note_len)) < 0 ||
-	    (err = sdx__tar_add(w, "ledgers/0/consistency.json", cons_text, cons_len)) < 0 ||
-	    (err = sdx__tar_add_stream(w, "ledgers/0/entries", esize, stream_read, &es)) < 0)
-		goto done;
 	err = sdx__tar_close(w);
 	w = NULL;
-	st.entries = sel.n;
 	st.attachments = sel.natts;
-	st.tree_size = cp.size;
-	st.consistency = json_array_size(cons.list);
 done:
 	if (snap)
 		sdx_ledger_snapshot_end(l);
@@ -431,11 +695,18 @@ done:
 	sdx_verifier_free(v);
 	json_decref(manifest);
 	json_decref(members);
+	json_decref(ledgers);
 	json_decref(cons.list);
+	for (i = 0; i < bs.n; i++) {
+		free(bs.b[i].idx);
+		free(bs.b[i].note);
+		free(bs.b[i].cons);
+		json_decref(bs.b[i].keys);
+	}
+	free(bs.b);
+	free(plan);
 	free(sel.idx);
 	free(sel.atts);
-	free(note);
-	free(cons_text);
 	free(vkey);
 	free(mtext);
 	free(env);

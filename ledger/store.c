@@ -1082,6 +1082,67 @@ int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
 	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an imported entry");
 }
 
+static int foreign_rows(sdx_ledger *l, sqlite3_stmt *st, sdx_foreign_cb cb, void *ctx, int *any)
+{
+	sdx_foreign_entry e;
+	int rc, err = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		snprintf(e.origin, sizeof(e.origin), "%s", (const char *)sqlite3_column_text(st, 0));
+		e.index = (uint64_t)sqlite3_column_int64(st, 1);
+		if (sqlite3_column_bytes(st, 2) == 32)
+			memcpy(e.leaf_hash, sqlite3_column_blob(st, 2), 32);
+		snprintf(e.type, sizeof(e.type), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(e.time, sizeof(e.time), "%s", (const char *)sqlite3_column_text(st, 4));
+		e.data = sqlite3_column_blob(st, 5);
+		e.len = (size_t)sqlite3_column_bytes(st, 5);
+		e.tree_size = (uint64_t)sqlite3_column_int64(st, 6);
+		e.proof = (const unsigned char (*)[32])sqlite3_column_blob(st, 7);
+		e.proof_len = (size_t)sqlite3_column_bytes(st, 7) / 32;
+		if (e.proof_len > SDX_MERKLE_MAX_PROOF)
+			return sdx_error_set(SDX_EVERIFY, "'%s': damaged imported entry", l->path);
+		*any = 1;
+		if ((err = cb(ctx, &e)) != 0)
+			return err;
+	}
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading imported entries");
+}
+
+#define FOREIGN_COLS "origin, idx, leaf, type, time, data, proof_size, proof"
+
+int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int any = 0, err;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT " FOREIGN_COLS " FROM foreign_entries ORDER BY "
+			       "origin, proof_size, idx", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported entries");
+	err = foreign_rows(l, st, cb, ctx, &any);
+	sqlite3_finalize(st);
+	return err;
+}
+
+int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
+			   sdx_foreign_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int any = 0, err;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT " FOREIGN_COLS " FROM foreign_entries WHERE "
+			       "origin = ? AND idx = ?", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported entries");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)index);
+	err = foreign_rows(l, st, cb, ctx, &any);
+	sqlite3_finalize(st);
+	if (!err && !any)
+		err = sdx_error_set(SDX_ENOTFOUND, "'%s': no imported entry %s/%" PRIu64, l->path,
+				    origin, index);
+	return err;
+}
+
 int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt)
 {
 	sqlite3_stmt *st = NULL;

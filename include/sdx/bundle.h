@@ -37,9 +37,11 @@ typedef struct sdx_export_options {
 	const char *since;        /* entries signed at or after this UTC time (may be NULL) */
 	int all;                  /* every entry */
 	const char *recipient;    /* intended recipient, recorded in the manifest (may be NULL) */
+	int imported;             /* also forward every imported entry, each with the
+				     checkpoint and proof it arrived with */
 } sdx_export_options;
 #define SDX_EXPORT_OPTIONS_VERSION 1
-#define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL }
+#define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0 }
 
 typedef struct sdx_bundle_stats {
 	uint64_t entries;

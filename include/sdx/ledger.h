@@ -249,6 +249,27 @@ int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
 			     const unsigned char leaf[32], const char *type, const char *time,
 			     const unsigned char *data, size_t len, uint64_t tree_size,
 			     const unsigned char (*proof)[32], size_t plen);
+/** An imported entry with the inclusion proof it arrived with. */
+typedef struct sdx_foreign_entry {
+	char origin[SDX_NAME_MAX + 1];
+	uint64_t index;
+	uint64_t tree_size;           /* the checkpoint size the proof leads to */
+	unsigned char leaf_hash[32];
+	char type[SDX_TYPE_MAX + 1];
+	char time[21];
+	const unsigned char *data;    /* borrowed for the callback */
+	size_t len;
+	const unsigned char (*proof)[32];
+	size_t proof_len;
+} sdx_foreign_entry;
+
+/** Call cb for every imported entry, by origin, proof tree size and index. */
+typedef int (*sdx_foreign_cb)(void *ctx, const sdx_foreign_entry *e);
+int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx);
+/** The same for one entry; SDX_ENOTFOUND if not held. */
+int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
+			   sdx_foreign_cb cb, void *ctx);
+
 /** 1 if a bundle with this SHA-256 was imported (*receipt: its receipt entry), 0 if not. */
 int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt);
 int sdx_ledger_import_record(sdx_ledger *l, const unsigned char bundle[32], const char *producer,

@@ -46,3 +46,19 @@ expect 2 "a missing bundle" sdx import -L m.db nowhere.sdxb
 echo junk > junk.sdxb
 expect 2 "a junk bundle" sdx import -L m.db junk.sdxb
 expect 0 "still verifies" sdx verify -L m.db
+
+# forwarding: the manufacturer passes the supplier's entries on to an exporter
+expect 0 "export with --imported" sdx export -L m.db --all --imported -o fwd.sdxb
+expect_out "own and forwarded entries" "wrote fwd.sdxb: [0-9]+ entries"
+sdx init -L x.db --origin example.com/exporter --unencrypted > /dev/null
+sdx key show -L m.db --vkey > maker.vkey
+sdx trust add -L x.db maker.vkey > /dev/null
+expect 3 "the maker's word is not enough" sdx verify -L x.db fwd.sdxb
+expect_err "names the supplier" "do not trust: example.com/acme"
+sdx trust add -L x.db acme.vkey > /dev/null
+expect 0 "with both keys trusted it verifies" sdx verify -L x.db fwd.sdxb
+expect_out "each ledger proved on its own" "ledger +example.com/acme: [0-9]+ entries proved against its checkpoint"
+expect 0 "the exporter imports it" sdx import -L x.db fwd.sdxb
+expect 0 "and holds both origins" sdx inbox -L x.db
+expect_out "the supplier" "^example.com/acme +4 entries held"
+expect_out "the maker" "^example.com/maker +"
