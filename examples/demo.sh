@@ -66,6 +66,16 @@ run sdx import -L works.db acme-2026-11.sdxb
 run sdx inbox -L works.db
 run sdx verify -L works.db
 
+say "The manufacturer forwards the supplier's declarations to its exporter"
+run sdx export -L works.db --all --imported --to demo.example/ningbo-export -o works-2026-11.sdxb
+run sdx init --origin demo.example/ningbo-export -L export.db
+sdx key show -L works.db --vkey > works.vkey
+run sdx trust add -L export.db works.vkey --name "Ornament Works"
+run sdx verify -L export.db works-2026-11.sdxb || echo "(exit code $?: the supplier's own key is not trusted yet)"
+run sdx trust add -L export.db acme.vkey --name "Acme Polymers, via Ornament Works"
+run sdx import -L export.db works-2026-11.sdxb
+run sdx inbox -L export.db
+
 say "A forged bundle is caught and the damage named"
 mkdir forged && (cd forged && tar -xzf ../acme-2026-11.sdxb)
 printf 'X' | dd of=forged/ledgers/0/entries bs=1 seek=300 conv=notrunc 2>/dev/null
