@@ -83,6 +83,12 @@ int load_key(sdx_signer **out, const struct where *w);
 /* Passphrase from $SDX_PASSPHRASE or the terminal (twice when confirm). sodium_free() it. */
 int read_passphrase(char **out, const char *prompt, int confirm);
 
+/*
+ * Verifier keys given as one key line, or as a file of them (one per line,
+ * '#' comments).  Appends to out[*n] up to max; returns 0 or an exit code.
+ */
+int load_vkeys(const char *arg, sdx_verifier **out, size_t max, size_t *n);
+
 /* A size with an optional K, M or G suffix (powers of 1024). */
 int parse_size(const char *s, unsigned long long *out, const char *what);
 

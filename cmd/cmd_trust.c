@@ -46,33 +46,6 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
-/* A verifier key given inline or as the first key line of a file. */
-static int read_vkey(sdx_verifier **out, const char *arg)
-{
-	char line[1024];
-	FILE *f;
-	int err;
-
-	if (access(arg, R_OK) == 0 && (f = fopen(arg, "r")) != NULL) {
-		while (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (*line && *line != '#')
-				break;
-			*line = '\0';
-		}
-		fclose(f);
-		if (!*line)
-			return cmd_error(EXIT_USAGE, "'%s': no verifier key in the file", arg);
-		arg = line;
-		if ((err = sdx_verifier_parse(out, arg)) < 0)
-			return cmd_fail(err);
-		return 0;
-	}
-	if ((err = sdx_verifier_parse(out, arg)) < 0)
-		return cmd_fail(err);
-	return 0;
-}
-
 static int print_one(void *ctx, const sdx_verifier *v, const char *label, const char *added)
 {
 	json_t *list = ctx;
@@ -116,7 +89,8 @@ int cmd_trust(int argc, char **argv)
 	if ((rc = open_ledger(&l, &o.w, strcmp(verb, "list") == 0 ? SDX_OPEN_READONLY : 0)) != 0)
 		return rc;
 	if (strcmp(verb, "add") == 0) {
-		if ((rc = read_vkey(&v, argv[first + 1])) != 0)
+		size_t nk = 0;
+		if ((rc = load_vkeys(argv[first + 1], &v, 1, &nk)) != 0)
 			goto done;
 		if ((err = sdx_ledger_trust_add(l, v, o.label)) < 0) {
 			rc = cmd_fail(err);

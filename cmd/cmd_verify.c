@@ -43,39 +43,6 @@ struct verify_opts {
 	size_t n_trusted;
 };
 
-/* --trust: a verifier key line, or a file of them. */
-static int add_trust(struct verify_opts *o, const char *arg)
-{
-	char line[1024];
-	FILE *f;
-	int err;
-
-	if (access(arg, R_OK) == 0 && (f = fopen(arg, "r")) != NULL) {
-		while (fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			if (!*line || *line == '#')
-				continue;
-			if (o->n_trusted == MAX_TRUST) {
-				fclose(f);
-				return cmd_error(EXIT_USAGE, "at most %d trusted keys", MAX_TRUST);
-			}
-			if ((err = sdx_verifier_parse(&o->trusted[o->n_trusted], line)) < 0) {
-				fclose(f);
-				return cmd_error(EXIT_USAGE, "'%s': %s", arg, sdx_error_last());
-			}
-			o->n_trusted++;
-		}
-		fclose(f);
-		return 0;
-	}
-	if (o->n_trusted == MAX_TRUST)
-		return cmd_error(EXIT_USAGE, "at most %d trusted keys", MAX_TRUST);
-	if ((err = sdx_verifier_parse(&o->trusted[o->n_trusted], arg)) < 0)
-		return cmd_error(EXIT_USAGE, "--trust: %s", sdx_error_last());
-	o->n_trusted++;
-	return 0;
-}
-
 static int on_opt(void *ctx, const char *name, const char *arg)
 {
 	struct verify_opts *o = ctx;
@@ -91,7 +58,7 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	} else if (strcmp(name, "json") == 0) {
 		o->json = 1;
 	} else if (strcmp(name, "trust") == 0) {
-		return add_trust(o, arg);
+		return load_vkeys(arg, o->trusted, MAX_TRUST, &o->n_trusted);
 	} else if (strcmp(name, "trust-on-first-use") == 0) {
 		o->tofu = 1;
 	}

@@ -279,6 +279,41 @@ int parse_u64(const char *s, unsigned long long *out, const char *what)
 	return 0;
 }
 
+int load_vkeys(const char *arg, sdx_verifier **out, size_t max, size_t *n)
+{
+	char line[1024];
+	size_t before = *n;
+	FILE *f;
+	int err;
+
+	if (access(arg, R_OK) != 0 || !(f = fopen(arg, "r"))) {
+		if (*n == max)
+			return cmd_error(EXIT_USAGE, "at most %zu keys", max);
+		if ((err = sdx_verifier_parse(&out[*n], arg)) < 0)
+			return cmd_fail(err);
+		(*n)++;
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		if (*n == max) {
+			fclose(f);
+			return cmd_error(EXIT_USAGE, "'%s': at most %zu keys", arg, max);
+		}
+		if ((err = sdx_verifier_parse(&out[*n], line)) < 0) {
+			fclose(f);
+			return cmd_error(EXIT_USAGE, "'%s': %s", arg, sdx_error_last());
+		}
+		(*n)++;
+	}
+	fclose(f);
+	if (*n == before)
+		return cmd_error(EXIT_USAGE, "'%s': no verifier key in the file", arg);
+	return 0;
+}
+
 int parse_size(const char *s, unsigned long long *out, const char *what)
 {
 	char buf[32];

@@ -34,17 +34,18 @@ struct selection {
 	const sdx_export_options *opts;
 };
 
-static int push_index(struct selection *s, uint64_t i)
+/* Append to a growing array of indexes. */
+static int push_u64(uint64_t **arr, size_t *n, size_t *cap, uint64_t v)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024;
-		uint64_t *p = realloc(s->idx, cap * sizeof(*p));
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 256;
+		uint64_t *p = realloc(*arr, c * sizeof(*p));
 		if (!p)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		s->idx = p;
-		s->cap = cap;
+		*arr = p;
+		*cap = c;
 	}
-	s->idx[s->n++] = i;
+	(*arr)[(*n)++] = v;
 	return 0;
 }
 
@@ -115,7 +116,7 @@ static int select_one(void *ctx, const sdx_entry *e)
 	if (!want && o->lot && has_lot && strcmp(e->type, "declaration") == 0)
 		want = 1;
 	if (want) {
-		if ((err = push_index(s, e->index)) < 0)
+		if ((err = push_u64(&s->idx, &s->n, &s->cap, e->index)) < 0)
 			goto done;
 		/* the evidence the entry cites travels with it */
 		if (sdx_record_type_known(e->type) &&
@@ -336,20 +337,6 @@ static struct block *new_block(struct blocks *bs)
 	return &p[bs->n++];
 }
 
-static int block_push(struct block *b, uint64_t i)
-{
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 256;
-		uint64_t *p = realloc(b->idx, cap * sizeof(*p));
-		if (!p)
-			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		b->idx = p;
-		b->cap = cap;
-	}
-	b->idx[b->n++] = i;
-	return 0;
-}
-
 /* Group imported entries by (origin, proof size): one block each. */
 static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 {
@@ -368,7 +355,7 @@ static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 		snprintf(b->origin, sizeof(b->origin), "%s", e->origin);
 		b->tree_size = e->tree_size;
 	}
-	if ((err = block_push(b, e->index)) < 0)
+	if ((err = push_u64(&b->idx, &b->n, &b->cap, e->index)) < 0)
 		return err;
 	/* the evidence imported with it travels on too */
 	memset(&tmp, 0, sizeof(tmp));
@@ -405,33 +392,10 @@ static int trusted_of(void *ctx, const sdx_verifier *v, const char *label, const
 	return 0;
 }
 
-struct note_of_size {
-	uint64_t size;
-	char *note;
-	size_t len;
-};
-
-static int find_note(void *ctx, uint64_t size, const unsigned char root[32], const char *note,
-		     size_t len)
-{
-	struct note_of_size *f = ctx;
-
-	(void)root;
-	if (size != f->size)
-		return 0;
-	if (!(f->note = malloc(len + 1)))
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	memcpy(f->note, note, len);
-	f->note[len] = '\0';
-	f->len = len;
-	return 1;
-}
-
 /* Checkpoint, consistency proofs and keys of a block of imported entries. */
 static int prepare_foreign(sdx_ledger *l, struct block *b)
 {
 	struct key_filter kf = { b->origin, json_array() };
-	struct note_of_size ns = { b->tree_size, NULL, 0 };
 	int err;
 
 	b->keys = kf.keys;
@@ -440,13 +404,9 @@ static int prepare_foreign(sdx_ledger *l, struct block *b)
 	if (json_array_size(b->keys) == 0)
 		return sdx_error_set(SDX_EUNTRUSTED, "cannot forward entries of %s: none of its keys "
 				     "is trusted any more", b->origin);
-	if ((err = sdx_ledger_foreach_foreign_checkpoint(l, b->origin, find_note, &ns)) < 0)
+	if ((err = sdx_ledger_foreign_checkpoint_note(l, b->origin, b->tree_size, &b->note,
+						      &b->note_len)) < 0)
 		return err;
-	if (!ns.note)
-		return sdx_error_set(SDX_ENOTFOUND, "the checkpoint of %s at size %" PRIu64 " is not "
-				     "held", b->origin, b->tree_size);
-	b->note = ns.note;
-	b->note_len = ns.len;
 	/* the older checkpoints are held, but not the proofs between them */
 	if (!(b->cons = strdup("[]")))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");

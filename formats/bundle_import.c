@@ -127,23 +127,6 @@ static int find_prior(void *ctx, uint64_t size, const unsigned char root[32], co
 	return 1;
 }
 
-struct by_size {
-	uint64_t size;
-	char *note;
-};
-
-static int find_size(void *ctx, uint64_t size, const unsigned char root[32], const char *note,
-		     size_t len)
-{
-	struct by_size *b = ctx;
-
-	(void)root;
-	if (size != b->size)
-		return 0;
-	b->note = strndup(note, len);
-	return 1;
-}
-
 /*
  * What is held and what arrives must be one growing tree.  Checkpoints of
  * equal size were compared root for root as they were stored; it remains to
@@ -170,10 +153,10 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 			continue;
 		if ((p.size <= size && !brought(im, p.origin, p.size, 0)) ||
 		    (p.size > size && brought(im, p.origin, size, 1))) {
-			struct by_size bs = { size, NULL };
-			sdx_ledger_foreach_foreign_checkpoint(im->l, p.origin, find_size, &bs);
+			size_t len;
+			sdx_ledger_foreign_checkpoint_note(im->l, p.origin, size,
+							   &im->res->new_checkpoint, &len);
 			im->res->held_checkpoint = p.note;
-			im->res->new_checkpoint = bs.note;
 			return sdx_error_set(SDX_ECONFLICT, "%s: the bundle's checkpoint (size %" PRIu64
 					     ") cannot be shown consistent with the one held (size %"
 					     PRIu64 "): %s", p.origin, size, p.size,

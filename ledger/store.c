@@ -1014,6 +1014,39 @@ int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
 	return err;
 }
 
+int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
+				       char **note, size_t *len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, n, err = 0;
+
+	*note = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT note FROM foreign_checkpoints WHERE origin = ? AND "
+			       "size = ?", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported checkpoints");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 0);
+		if (!(*note = malloc((size_t)n + 1))) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		} else {
+			memcpy(*note, sqlite3_column_blob(st, 0), (size_t)n);
+			(*note)[n] = '\0';
+			if (len)
+				*len = (size_t)n;
+		}
+	} else if (rc == SQLITE_DONE) {
+		err = sdx_error_set(SDX_ENOTFOUND, "the checkpoint of %s at size %" PRIu64
+				    " is not held", origin, size);
+	} else {
+		err = sdx__db_error(l, "reading imported checkpoints");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 int sdx_ledger_foreign_latest(sdx_ledger *l, const char *origin, uint64_t *size, char **note)
 {
 	sqlite3_stmt *st = NULL;

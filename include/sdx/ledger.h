@@ -242,6 +242,9 @@ int sdx_ledger_foreign_checkpoint(sdx_ledger *l, const char *origin, uint64_t si
 /** Call cb for each held checkpoint of `origin`, largest first. */
 int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
 					  sdx_checkpoint_cb cb, void *ctx);
+/** The held checkpoint of `origin` at `size` (malloc'd note); SDX_ENOTFOUND if none. */
+int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
+				       char **note, size_t *len);
 /** The largest held checkpoint of `origin` (SDX_ENOTFOUND if none); note may be NULL. */
 int sdx_ledger_foreign_latest(sdx_ledger *l, const char *origin, uint64_t *size, char **note);
 /** Store an entry of `origin` with its inclusion proof in the tree of tree_size. */
