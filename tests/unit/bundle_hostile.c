@@ -1,0 +1,451 @@
+/*
+ * Hostile bundle content: bundles that are well-formed archives, often with a
+ * validly re-signed manifest, but whose content lies.  Each must be refused
+ * with the right code and a message naming what is wrong.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "harness.h"
+#include "formats/archive.h"
+#include "ledger/internal.h"
+#include "sdx.h"
+
+#define MAX_MEMBERS 16
+
+struct unpacked {
+	char *name[MAX_MEMBERS];
+	unsigned char *data[MAX_MEMBERS];
+	size_t len[MAX_MEMBERS];
+	size_t n;
+};
+
+static void unpacked_free(struct unpacked *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		free(u->name[i]);
+		free(u->data[i]);
+	}
+	u->n = 0;
+}
+
+static int grab(void *ctx, const char *name, uint64_t size, struct sdx_tar_reader *r)
+{
+	struct unpacked *u = ctx;
+	size_t got, total = 0;
+	int err;
+
+	if (u->n == MAX_MEMBERS)
+		return -1;
+	u->name[u->n] = strdup(name);
+	u->data[u->n] = malloc((size_t)size + 1);
+	while (total < size) {
+		if ((err = sdx__tar_member_read(r, u->data[u->n] + total, (size_t)size - total,
+						&got)) < 0)
+			return err;
+		if (got == 0)
+			break;
+		total += got;
+	}
+	u->len[u->n++] = total;
+	return 0;
+}
+
+static int find(const struct unpacked *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (strcmp(u->name[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void replace(struct unpacked *u, const char *name, const void *data, size_t len)
+{
+	int i = find(u, name);
+
+	if (i < 0)
+		return;
+	free(u->data[i]);
+	u->data[i] = malloc(len ? len : 1);
+	memcpy(u->data[i], data, len);
+	u->len[i] = len;
+}
+
+/* The manifest payload as JSON (borrowed from the unpacked envelope). */
+static json_t *manifest_json(const struct unpacked *u)
+{
+	sdx_dsse_envelope *e = NULL;
+	json_t *j = NULL;
+	int i = find(u, "MANIFEST.dsse");
+
+	if (i >= 0 && sdx_dsse_parse_max(&e, u->data[i], u->len[i], 1 << 24) == 0)
+		j = json_loadb((const char *)e->payload, e->payload_len, 0, NULL);
+	sdx_dsse_envelope_free(e);
+	return j;
+}
+
+/* Recompute every member's hash and size in `m`, sign it with `key`, write `path`. */
+static int repack(struct unpacked *u, json_t *m, const sdx_signer *key, const char *payload_text,
+		  const char *path)
+{
+	struct sdx_tar_writer *w = NULL;
+	json_t *members = json_array();
+	char *text = NULL, *env = NULL, keyid[300], hex[65];
+	unsigned char h[32];
+	size_t tlen, elen, i;
+	int err;
+
+	for (i = 0; i < u->n; i++) {
+		if (strcmp(u->name[i], "MANIFEST.dsse") == 0)
+			continue;
+		crypto_hash_sha256(h, u->data[i], u->len[i]);
+		sdx__hex(hex, h, 32);
+		json_array_append_new(members, json_pack("{s:s, s:s, s:I}", "name", u->name[i],
+							 "sha256", hex, "size", (json_int_t)u->len[i]));
+	}
+	json_object_set_new(m, "members", members);
+	if (payload_text) {
+		text = strdup(payload_text);
+		tlen = strlen(text);
+	} else if ((err = sdx__json_dump(&text, &tlen, m)) < 0) {
+		return err;
+	}
+	snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_signer_name(key), sdx_signer_keyid(key));
+	if ((err = sdx_dsse_sign(&env, &elen, SDX_BUNDLE_PAYLOAD_TYPE, text, tlen, keyid, key)) < 0)
+		goto done;
+	replace(u, "MANIFEST.dsse", env, elen);
+	if ((err = sdx__tar_create(&w, path)) < 0)
+		goto done;
+	for (i = 0; i < u->n; i++)
+		if ((err = sdx__tar_add(w, u->name[i], u->data[i], u->len[i])) < 0)
+			goto done;
+	err = sdx__tar_close(w);
+	w = NULL;
+done:
+	sdx__tar_abort(w);
+	free(text);
+	free(env);
+	return err;
+}
+
+static sdx_signer *key_of(unsigned char seed_byte, const char *name)
+{
+	unsigned char seed[32];
+	sdx_signer *s = NULL;
+
+	memset(seed, seed_byte, sizeof(seed));
+	return sdx_signer_from_seed(&s, name, seed) < 0 ? NULL : s;
+}
+
+/* A ledger with two declarations, exported to b.sdxb and unpacked into u. */
+static int setup(sdx_signer *k, const char *db, struct unpacked *u)
+{
+	static const char *const files[] = { "pvc-compound-declaration.json",
+					     "pigment-declaration.json" };
+	static const char *const reports[] = { "cnas-l1234-report-2026-0917.txt",
+					       "cnas-l5678-report-2026-0821.txt" };
+	sdx_export_options eo = SDX_EXPORT_OPTIONS_INIT;
+	struct sdx_tar_limits lim = SDX_TAR_LIMITS_INIT;
+	sdx_ledger *l = NULL;
+	char rel[200], *text;
+	size_t len, i;
+	int err;
+
+	if ((err = sdx_ledger_create(&l, db, k)) < 0 || (err = sdx_ledger_begin(l)) < 0)
+		goto done;
+	for (i = 0; i < 2; i++) {
+		snprintf(rel, sizeof(rel), "../../examples/data/reports/%s", reports[i]);
+		if ((err = sdx_ledger_attach_file(l, test_data(rel), NULL, NULL)) < 0)
+			goto done;
+		snprintf(rel, sizeof(rel), "../../examples/data/%s", files[i]);
+		text = test_read_file(test_data(rel), &len);
+		err = text ? sdx_record_append(l, k, "declaration", text, len, files[i], NULL) : -1;
+		free(text);
+		if (err < 0)
+			goto done;
+	}
+	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+		goto done;
+	eo.all = 1;
+	if ((err = sdx_bundle_export(l, k, &eo, "b.sdxb", NULL)) < 0)
+		goto done;
+	if (u)
+		err = sdx__tar_read("b.sdxb", &lim, grab, u);
+done:
+	sdx_ledger_free(l);
+	return err;
+}
+
+static int verify(const char *path, const sdx_signer *trusted)
+{
+	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_verifier *v = NULL;
+	int err;
+
+	if (sdx_signer_verifier(&v, trusted) < 0)
+		return -100;
+	o.trusted = &v;
+	o.n_trusted = 1;
+	err = sdx_bundle_verify(path, &o, NULL);
+	sdx_verifier_free(v);
+	return err;
+}
+
+#define EXPECT(path, code, text) do { \
+	int rc_ = verify((path), k); \
+	if (rc_ != (code) || !strstr(sdx_error_last(), (text))) { \
+		printf("# got %d: %s\n", rc_, sdx_error_last()); \
+		test_fail(__FILE__, __LINE__, text); \
+	} \
+} while (0)
+
+static void repacked_unchanged_verifies(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	json_t *m;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	CHECK_OK(verify("b.sdxb", k));
+	m = manifest_json(&u);
+	CHECK(m);
+	CHECK_OK(repack(&u, m, k, NULL, "same.sdxb"));
+	CHECK_OK(verify("same.sdxb", k));
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
+static void unknown_major_version(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	json_t *m;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	m = manifest_json(&u);
+	json_object_set_new(m, "format", json_string("sdx-bundle/2"));
+	CHECK_OK(repack(&u, m, k, NULL, "v2.sdxb"));
+	EXPECT("v2.sdxb", SDX_EFORMAT, "'sdx-bundle/2' is not supported");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
+static void manifest_signed_by_another_key(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme"), *evil = key_of(2, "example.com/acme");
+	struct unpacked u = { 0 };
+	json_t *m;
+
+	CHECK(k && evil);
+	CHECK_OK(setup(k, "t.db", &u));
+	m = manifest_json(&u);
+	CHECK_OK(repack(&u, m, evil, NULL, "evil.sdxb"));
+	EXPECT("evil.sdxb", SDX_EVERIFY, "the producer's signature does not verify");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(evil);
+	sdx_signer_free(k);
+}
+
+static void checkpoint_from_another_origin(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme"), *other = key_of(3, "example.com/other");
+	struct unpacked u = { 0 }, v = { 0 };
+	json_t *m;
+	int i;
+
+	CHECK(k && other);
+	CHECK_OK(setup(other, "o.db", NULL));
+	CHECK(rename("b.sdxb", "o.sdxb") == 0);
+	CHECK_OK(setup(k, "t.db", &u));
+	{
+		struct sdx_tar_limits lim = SDX_TAR_LIMITS_INIT;
+		CHECK_OK(sdx__tar_read("o.sdxb", &lim, grab, &v));
+	}
+	i = find(&v, "ledgers/0/checkpoint");
+	CHECK(i >= 0);
+	replace(&u, "ledgers/0/checkpoint", v.data[i], v.len[i]);
+	m = manifest_json(&u);
+	CHECK_OK(repack(&u, m, k, NULL, "cp.sdxb"));
+	EXPECT("cp.sdxb", SDX_EVERIFY, "ledgers/0/checkpoint: not signed by the ledger's key");
+	json_decref(m);
+	unpacked_free(&u);
+	unpacked_free(&v);
+	sdx_signer_free(other);
+	sdx_signer_free(k);
+}
+
+/* Records: u64 index, u16 len, entry, u8 n, n hashes.  Swap two proofs. */
+static void inclusion_proof_for_another_entry(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	unsigned char *d, *p1, *p2, tmp[32];
+	size_t off = 0, len, r;
+	json_t *m;
+	int i;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	i = find(&u, "ledgers/0/entries");
+	CHECK(i >= 0);
+	d = u.data[i];
+	/* records 0 and 1: genesis and the first declaration; first proof hash of each */
+	len = (size_t)d[8] << 8 | d[9];
+	p1 = d + 10 + len + 1;
+	r = 10 + len + 1 + 32 * (size_t)d[10 + len];
+	off = r;
+	len = (size_t)d[off + 8] << 8 | d[off + 9];
+	p2 = d + off + 10 + len + 1;
+	CHECK(d[10 + ((size_t)d[8] << 8 | d[9])] > 0 && d[off + 10 + len] > 0);
+	memcpy(tmp, p1, 32);
+	memcpy(p1, p2, 32);
+	memcpy(p2, tmp, 32);
+	m = manifest_json(&u);
+	CHECK_OK(repack(&u, m, k, NULL, "proof.sdxb"));
+	EXPECT("proof.sdxb", SDX_EVERIFY, "inclusion proof does not lead to the checkpoint");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
+/* A validly signed entry the ledger never held: its proof cannot fit. */
+static void entry_signed_outside_the_ledger(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	unsigned char *d, *rec;
+	char *env = NULL, keyid[300];
+	size_t len, elen, old, rest, nlen;
+	json_t *m;
+	int i;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_signer_name(k), sdx_signer_keyid(k));
+	CHECK_OK(sdx_dsse_sign(&env, &elen, "text/plain", "hello", 5, keyid, k));
+	i = find(&u, "ledgers/0/entries");
+	d = u.data[i];
+	old = (size_t)d[8] << 8 | d[9];
+	rest = u.len[i] - 10 - old;
+	nlen = 10 + elen + rest;
+	rec = malloc(nlen);
+	memcpy(rec, d, 8);
+	rec[8] = (unsigned char)(elen >> 8);
+	rec[9] = (unsigned char)elen;
+	memcpy(rec + 10, env, elen);
+	memcpy(rec + 10 + elen, d + 10 + old, rest);
+	replace(&u, "ledgers/0/entries", rec, nlen);
+	m = manifest_json(&u);
+	CHECK_OK(repack(&u, m, k, NULL, "ptype.sdxb"));
+	EXPECT("ptype.sdxb", SDX_EVERIFY, "wrong payloadType 'text/plain'");
+	json_decref(m);
+	free(rec);
+	free(env);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+	(void)len;
+}
+
+static void entry_count_differs(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	json_t *m, *led;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	m = manifest_json(&u);
+	led = json_array_get(json_object_get(m, "ledgers"), 0);
+	json_object_set_new(led, "entries", json_integer(2));
+	CHECK_OK(repack(&u, m, k, NULL, "count.sdxb"));
+	EXPECT("count.sdxb", SDX_EVERIFY, "entry count differs from the manifest");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
+static void truncated_entry_record(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	json_t *m;
+	int i;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	i = find(&u, "ledgers/0/entries");
+	u.len[i] -= 7;
+	m = manifest_json(&u);
+	CHECK_OK(repack(&u, m, k, NULL, "trunc.sdxb"));
+	EXPECT("trunc.sdxb", SDX_EFORMAT, "truncated entry record");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
+static void hostile_manifest_json(void)
+{
+	static const char *const texts[] = {
+		"{\"format\":\"sdx-bundle/1\",\"format\":\"sdx-bundle/1\"}",
+		"{\"format\":\"sdx-bundle/1\",\"producer\":\"\xff\xfe\"}",
+		"{\"members\":[{\"name\":\"x\",\"sha256\":\"00\",\"size\":99999999999999999999999}]}",
+		"{\"members\":[{\"name\":\"x\",\"size\":1e400}]}",
+		NULL
+	};
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	char *deep;
+	json_t *m;
+	size_t i;
+	int rc;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	m = manifest_json(&u);
+	for (i = 0; texts[i]; i++) {
+		char path[32];
+		snprintf(path, sizeof(path), "h%zu.sdxb", i);
+		CHECK_OK(repack(&u, m, k, texts[i], path));
+		rc = verify(path, k);
+		CHECK(rc == SDX_EVERIFY || rc == SDX_EFORMAT);
+	}
+	deep = malloc(20002);
+	memset(deep, '[', 10000);
+	memset(deep + 10000, ']', 10000);
+	deep[20000] = '\0';
+	CHECK_OK(repack(&u, m, k, deep, "deep.sdxb"));
+	rc = verify("deep.sdxb", k);
+	CHECK(rc == SDX_EVERIFY || rc == SDX_EFORMAT);
+	free(deep);
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
+static const struct test_case tests[] = {
+	{ "a repacked, re-signed bundle still verifies", repacked_unchanged_verifies },
+	{ "an unknown major version is refused", unknown_major_version },
+	{ "a manifest signed by another key", manifest_signed_by_another_key },
+	{ "a checkpoint from another origin", checkpoint_from_another_origin },
+	{ "an inclusion proof for another entry", inclusion_proof_for_another_entry },
+	{ "a signed entry the ledger never held", entry_signed_outside_the_ledger },
+	{ "the manifest's entry count differs", entry_count_differs },
+	{ "a truncated entry record", truncated_entry_record },
+	{ "hostile manifest JSON does not crash", hostile_manifest_json },
+	{ NULL, NULL }
+};
+
+TEST_MAIN(tests)
