@@ -20,6 +20,7 @@
 
 #include "formats/archive.h"
 #include "formats/bundle_internal.h"
+#include "formats/record_internal.h"
 #include "ledger/internal.h"
 #include "sdx/bundle.h"
 #include "sdx/dsse.h"
@@ -68,30 +69,35 @@ static int push_attachment(struct selection *s, const unsigned char h[32])
 	return 0;
 }
 
-/* The record body of an entry as canonical text, and whether it covers `lot`. */
-static int entry_body(const sdx_entry *e, char **body, size_t *blen, int *has_lot, const char *lot)
+/* The attachments an entry's record cites, and whether it covers `lot`. */
+static int entry_citations(const unsigned char *data, size_t len, const char *type,
+			   unsigned char (**h)[32], size_t *n, int *has_lot, const char *lot)
 {
+	sdx_entry tmp;
 	char *payload = NULL;
-	json_t *p = NULL, *lots, *v;
+	json_t *p = NULL, *body, *v;
 	size_t plen, i;
 	int err;
 
-	*body = NULL;
-	if ((err = sdx_entry_payload(e, &payload, &plen)) < 0)
+	*h = NULL;
+	*n = 0;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.data = (unsigned char *)data;
+	tmp.len = len;
+	if ((err = sdx_entry_payload(&tmp, &payload, &plen)) < 0)
 		return err;
 	if ((err = sdx__json_parse(&p, payload, plen, 64, "entry payload")) < 0)
 		goto done;
-	if ((err = sdx__json_dump(body, blen, json_object_get(p, "body"))) < 0)
-		goto done;
+	body = json_object_get(p, "body");
 	if (has_lot) {
 		*has_lot = 0;
-		lots = json_object_get(json_object_get(json_object_get(p, "body"), "material"), "lots");
-		json_array_foreach(lots, i, v) {
+		json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, v) {
 			const char *ln = json_string_value(json_object_get(v, "lot_number"));
 			if (ln && lot && strcmp(ln, lot) == 0)
 				*has_lot = 1;
 		}
 	}
+	err = sdx__record_attachments_json(h, n, type, body);
 done:
 	json_decref(p);
 	free(payload);
@@ -104,31 +110,24 @@ static int select_one(void *ctx, const sdx_entry *e)
 	const sdx_export_options *o = s->opts;
 	int want = o->all, has_lot = 0, err;
 	unsigned char (*h)[32] = NULL;
-	char *body = NULL;
-	size_t blen, n = 0, i;
+	size_t n = 0, i;
 
 	for (i = 0; !want && i < o->n_indexes; i++)
 		want = o->indexes[i] == e->index;
 	if (!want && o->since && strcmp(e->time, o->since) >= 0)
 		want = 1;
-	if ((err = entry_body(e, &body, &blen, o->lot ? &has_lot : NULL, o->lot)) < 0)
+	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, o->lot ? &has_lot : NULL,
+				   o->lot)) < 0)
 		return err;
 	if (!want && o->lot && has_lot && strcmp(e->type, "declaration") == 0)
 		want = 1;
 	if (want) {
-		if ((err = push_u64(&s->idx, &s->n, &s->cap, e->index)) < 0)
-			goto done;
 		/* the evidence the entry cites travels with it */
-		if (sdx_record_type_known(e->type) &&
-		    (err = sdx_record_attachments(&h, &n, e->type, body, blen)) == 0)
-			for (i = 0; i < n && !err; i++)
-				err = push_attachment(s, h[i]);
-		if (err == SDX_ESCHEMA || err == SDX_EFORMAT)
-			err = 0; /* an old record the current schema refuses still travels */
+		err = push_u64(&s->idx, &s->n, &s->cap, e->index);
+		for (i = 0; i < n && !err; i++)
+			err = push_attachment(s, h[i]);
 	}
-done:
 	free(h);
-	free(body);
 	return err;
 }
 
@@ -342,10 +341,8 @@ static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 {
 	struct blocks *bs = ctx;
 	struct block *b = bs->n ? &bs->b[bs->n - 1] : NULL;
-	sdx_entry tmp;
 	unsigned char (*h)[32] = NULL;
-	char *body = NULL;
-	size_t blen, n = 0, i;
+	size_t n = 0, i;
 	int err;
 
 	if (!b || !b->foreign || strcmp(b->origin, e->origin) != 0 || b->tree_size != e->tree_size) {
@@ -358,16 +355,11 @@ static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 	if ((err = push_u64(&b->idx, &b->n, &b->cap, e->index)) < 0)
 		return err;
 	/* the evidence imported with it travels on too */
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.index = e->index;
-	tmp.data = (unsigned char *)e->data;
-	tmp.len = e->len;
-	if (sdx_record_type_known(e->type) && entry_body(&tmp, &body, &blen, NULL, NULL) == 0 &&
-	    sdx_record_attachments(&h, &n, e->type, body, blen) == 0)
-		for (i = 0; i < n && !err; i++)
-			err = push_attachment(bs->sel, h[i]);
+	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, NULL, NULL)) < 0)
+		return err;
+	for (i = 0; i < n && !err; i++)
+		err = push_attachment(bs->sel, h[i]);
 	free(h);
-	free(body);
 	return err;
 }
 

@@ -18,6 +18,7 @@
 
 #include "formats/archive.h"
 #include "formats/bundle_internal.h"
+#include "formats/record_internal.h"
 #include "ledger/internal.h"
 #include "sdx/bundle.h"
 #include "sdx/dsse.h"
@@ -460,10 +461,10 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 {
 	sdx_dsse_envelope *env = NULL;
 	unsigned char (*h)[32] = NULL;
-	char what[SDX_NAME_MAX + 40], *body = NULL;
+	char what[SDX_NAME_MAX + 40];
 	const char *s, *type;
 	json_t *p = NULL;
-	size_t i, n = 0, blen;
+	size_t i, n = 0;
 	int err = 0, signed_ok = 0;
 
 	snprintf(what, sizeof(what), "%s entry %" PRIu64, li->origin, index);
@@ -512,10 +513,11 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 			  what, "");
 		goto done;
 	}
-	if (sdx_record_type_known(type) &&
-	    sdx__json_dump(&body, &blen, json_object_get(p, "body")) == 0 &&
-	    sdx_record_attachments(&h, &n, type, body, blen) == 0)
-		for (i = 0; i < n; i++)
+	if (sdx__record_attachments_json(&h, &n, type, json_object_get(p, "body")) < 0) {
+		err = bad(b, SDX_EVERIFY, "%s: %s", what, sdx_error_last());
+		goto done;
+	}
+	for (i = 0; i < n; i++)
 			if (!has_attachment(b, h[i])) {
 				char hex[65];
 				sdx__hex(hex, h[i], 32);
@@ -525,7 +527,6 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 			}
 done:
 	free(h);
-	free(body);
 	json_decref(p);
 	sdx_dsse_envelope_free(env);
 	return err;

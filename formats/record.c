@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "sdx/record.h"
+#include "formats/record_internal.h"
 #include "formats/schema.h"
 #include "ledger/internal.h"
 
@@ -851,6 +852,46 @@ static int collect(struct hashes *hs, const char *type, const json_t *j, int ref
 		if (refs)
 			return hashes_add(hs, str(j, "withdraws"));
 	}
+	return 0;
+}
+
+/* The same from an already parsed body that was not validated here (a
+ * signed record from elsewhere): every hash is checked before it is read. */
+static int checked_hex(const json_t *j)
+{
+	const char *s = json_string_value(j);
+
+	return !s || (strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64);
+}
+
+int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const char *type,
+				 const json_t *body)
+{
+	struct hashes hs = { NULL, 0, 0 };
+	size_t i;
+	json_t *e;
+	int err = 0;
+
+	*out = NULL;
+	*count = 0;
+	if (strcmp(type, "declaration") != 0)
+		return 0;
+	json_array_foreach(json_object_get(body, "evidence"), i, e) {
+		json_t *h = json_object_get(json_object_get(e, "attachment"), "sha256");
+		if (!checked_hex(h)) {
+			err = sdx_error_set(SDX_ESCHEMA, "declaration: evidence[%zu].attachment.sha256: "
+					    "not 64 lowercase hex digits", i);
+			break;
+		}
+		if ((err = hashes_add(&hs, json_string_value(h))) < 0)
+			break;
+	}
+	if (err < 0) {
+		free(hs.h);
+		return err;
+	}
+	*out = hs.h;
+	*count = hs.n;
 	return 0;
 }
 

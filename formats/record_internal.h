@@ -1,0 +1,19 @@
+/*
+ * formats/record_internal.h - record helpers shared inside libsdx (bundles).
+ * Not installed.
+ */
+#ifndef SDX_RECORD_INTERNAL_H
+#define SDX_RECORD_INTERNAL_H
+
+#include <jansson.h>
+
+/*
+ * The attachment hashes a parsed record body cites, each once, without
+ * validating the body against its schema (for signed records from other
+ * ledgers, which are checked by signature, not re-judged).  Hashes that are
+ * not 64 lowercase hex digits are SDX_ESCHEMA.  *out malloc'd.
+ */
+int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const char *type,
+				 const json_t *body);
+
+#endif
