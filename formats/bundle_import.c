@@ -206,7 +206,7 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 	struct importer *im = NULL;
 	sdx_entry_info info;
 	json_t *body = NULL, *led;
-	char hex[65], root[48], *text = NULL;
+	char hex[65], *text = NULL;
 	size_t tlen, i;
 	int err, seen;
 
@@ -251,7 +251,6 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 			 "producer", out->report.producer, "producer_key", out->report.producer_vkey,
 			 "created", out->report.created, "entries", (json_int_t)out->report.entries,
 			 "attachments", (json_int_t)out->report.attachments, "ledgers", led);
-	(void)root;
 	if (!body || (err = sdx__json_dump(&text, &tlen, body)) < 0) {
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;

@@ -328,7 +328,7 @@ static void entry_signed_outside_the_ledger(void)
 	struct unpacked u = { 0 };
 	unsigned char *d, *rec;
 	char *env = NULL, keyid[300];
-	size_t len, elen, old, rest, nlen;
+	size_t elen, old, rest, nlen;
 	json_t *m;
 	int i;
 
@@ -356,7 +356,6 @@ static void entry_signed_outside_the_ledger(void)
 	free(env);
 	unpacked_free(&u);
 	sdx_signer_free(k);
-	(void)len;
 }
 
 static void entry_count_differs(void)
