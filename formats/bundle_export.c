@@ -406,6 +406,17 @@ static int prepare_foreign(sdx_ledger *l, struct block *b)
 	return 0;
 }
 
+/* Point the entries stream at the start of a block. */
+static void stream_start(struct entry_stream *es, const struct block *b)
+{
+	es->foreign = b->foreign ? b->origin : NULL;
+	es->idx = b->idx;
+	es->n = b->n;
+	es->tree_size = b->tree_size;
+	es->next = 0;
+	es->len = es->off = 0;
+}
+
 struct planned {
 	char name[128];
 	int kind; /* 0 attachment, 1 checkpoint, 2 consistency, 3 entries */
@@ -571,10 +582,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			member(members, plan[i].name, hash, b->cons_len);
 			break;
 		default:
-			es.foreign = b->foreign ? b->origin : NULL;
-			es.idx = b->idx;
-			es.n = b->n;
-			es.tree_size = b->tree_size;
+			stream_start(&es, b);
 			if ((err = stream_hash(&es, b->ehash, &b->esize)) < 0)
 				goto done;
 			member(members, plan[i].name, b->ehash, b->esize);
@@ -624,12 +632,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			err = sdx__tar_add(w, plan[i].name, b->cons, b->cons_len);
 			break;
 		default:
-			es.foreign = b->foreign ? b->origin : NULL;
-			es.idx = b->idx;
-			es.n = b->n;
-			es.tree_size = b->tree_size;
-			es.next = 0;
-			es.len = es.off = 0;
+			stream_start(&es, b);
 			err = sdx__tar_add_stream(w, plan[i].name, b->esize, stream_read, &es);
 			break;
 		}
