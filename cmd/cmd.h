@@ -108,6 +108,24 @@ void print_json(json_t *j);   /* prints and decrefs */
 void b64_hash(char out[45], const unsigned char hash[32]);
 void hex_hash(char out[65], const unsigned char hash[32]);
 
+/*
+ * Sign and append one record given as text (a record built from options by
+ * sdx batch / sdx ship), storing the --attach files first; prints what
+ * sdx declare prints.  `name` names the record in messages.  Returns an exit code.
+ */
+int cmd_declare_text(const struct where *w, const char *type, const char *text, size_t len,
+		     const char *name, const char *const *attach, size_t nattach, int json);
+
+/* Split "a:b:c" in place at ':' into at most max fields; -1 if there are more. */
+int split_fields(char *s, char **fields, size_t max, size_t *n);
+/* {"value": V, "unit": U} from option text, or NULL after printing the error. */
+json_t *quantity_json(const char *value, const char *unit, const char *what);
+/* Resolve REF (own index or leaf-hash prefix, own or imported) to the full hex leaf hash. */
+int resolve_leaf(sdx_ledger *l, const char *ref, char hex[65], char *type, size_t type_cap);
+/* Append a record built from options (or with dry_run print it, validated). */
+int record_from_options(const struct where *w, const char *type, json_t *rec,
+			const char *const *attach, size_t nattach, int dry_run, int json);
+
 /* Subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);
@@ -123,5 +141,10 @@ int cmd_export(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_inbox(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_ship(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_where_used(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -42,6 +42,8 @@ struct declare_opts {
 	const char *type;
 	unsigned long long batch;
 	int json;
+	const char *text;         /* a record made by another command, instead of files */
+	size_t text_len;
 };
 
 static int on_opt(void *ctx, const char *name, const char *arg)
@@ -147,12 +149,17 @@ static int declare_files(struct declare_opts *o, sdx_ledger *l, sdx_signer *key,
 	if ((err = attach_all(o, l)) < 0)
 		goto done;
 	for (i = 0; i < n; i++) {
-		if ((rc = read_file(files[i], &buf, &len)) != 0)
-			goto done;
-		snprintf(what, sizeof(what), "'%s'", files[i]);
-		err = sdx_record_append(l, key, o->type, buf, len, what, &infos[i]);
-		free(buf);
-		buf = NULL;
+		if (o->text) {
+			snprintf(what, sizeof(what), "%s", files[i]);
+			err = sdx_record_append(l, key, o->type, o->text, o->text_len, what, &infos[i]);
+		} else {
+			if ((rc = read_file(files[i], &buf, &len)) != 0)
+				goto done;
+			snprintf(what, sizeof(what), "'%s'", files[i]);
+			err = sdx_record_append(l, key, o->type, buf, len, what, &infos[i]);
+			free(buf);
+			buf = NULL;
+		}
 		if (err < 0)
 			goto done;
 	}
@@ -340,6 +347,44 @@ int cmd_declare(int argc, char **argv)
 		rc = declare_jsonl(&o, l, key, list);
 	else
 		rc = declare_files(&o, l, key, argv + first, argc - first, list);
+	if (rc == 0 && o.json) {
+		print_json(list);
+		list = NULL;
+	}
+done:
+	json_decref(list);
+	sdx_signer_free(key);
+	sdx_ledger_free(l);
+	return rc;
+}
+
+int cmd_declare_text(const struct where *w, const char *type, const char *text, size_t len,
+		     const char *name, const char *const *attach, size_t nattach, int json)
+{
+	struct declare_opts o;
+	sdx_ledger *l = NULL;
+	sdx_signer *key = NULL;
+	json_t *list = NULL;
+	char *names[1];
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.w = *w;
+	o.type = type;
+	o.text = text;
+	o.text_len = len;
+	o.json = json;
+	if (nattach > MAX_ATTACH)
+		return cmd_error(EXIT_USAGE, "at most %d --attach files per call", MAX_ATTACH);
+	for (o.nattach = 0; o.nattach < nattach; o.nattach++)
+		o.attach[o.nattach] = attach[o.nattach];
+	names[0] = (char *)name;
+	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
+		return rc;
+	if ((rc = load_key(&key, &o.w)) != 0)
+		goto done;
+	list = json_array();
+	rc = declare_files(&o, l, key, names, 1, list);
 	if (rc == 0 && o.json) {
 		print_json(list);
 		list = NULL;

@@ -68,6 +68,26 @@ static void summarise(char *out, size_t cap, json_t *body, const char *type)
 		snprintf(out, cap, "withdraws %.16s", a ? a : "?");
 		return;
 	}
+	if (strcmp(type, "batch") == 0) {
+		json_t *pr = json_object_get(body, "product");
+		snprintf(out, cap, "batch %s: %s, HS %s, %zu input%s",
+			 json_string_value(json_object_get(body, "batch_id")),
+			 json_string_value(json_object_get(pr, "name")),
+			 json_string_value(json_object_get(pr, "hs_code")),
+			 json_array_size(json_object_get(body, "inputs")),
+			 json_array_size(json_object_get(body, "inputs")) == 1 ? "" : "s");
+		return;
+	}
+	if (strcmp(type, "shipment") == 0) {
+		snprintf(out, cap, "shipment %s %s to %s from %s, %zu batch%s",
+			 json_string_value(json_object_get(body, "shipment_id")),
+			 json_string_value(json_object_get(body, "ship_date")),
+			 json_string_value(json_object_get(body, "destination_country")),
+			 json_string_value(json_object_get(body, "port_of_loading")),
+			 json_array_size(json_object_get(body, "items")),
+			 json_array_size(json_object_get(body, "items")) == 1 ? "" : "es");
+		return;
+	}
 	a = json_string_value(json_object_get(json_object_get(body, "material"), "name"));
 	b = json_string_value(json_object_get(json_object_get(body, "supplier"), "name"));
 	lots = json_object_get(json_object_get(body, "material"), "lots");

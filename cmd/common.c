@@ -381,3 +381,79 @@ void hex_hash(char out[65], const unsigned char hash[32])
 {
 	sodium_bin2hex(out, 65, hash, 32);
 }
+
+int split_fields(char *s, char **fields, size_t max, size_t *n)
+{
+	char *p = s;
+
+	*n = 0;
+	for (;;) {
+		char *c = strchr(p, ':');
+		if (*n == max)
+			return -1;
+		fields[(*n)++] = p;
+		if (!c)
+			return 0;
+		*c = '\0';
+		p = c + 1;
+	}
+}
+
+json_t *quantity_json(const char *value, const char *unit, const char *what)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (!*value || *end || errno || !(v > 0)) {
+		cmd_error(EXIT_USAGE, "%s: '%s' is not a positive number", what, value);
+		return NULL;
+	}
+	if (!*unit) {
+		cmd_error(EXIT_USAGE, "%s: a unit is needed (UN/ECE Rec 20: KGM, TNE, H87...)", what);
+		return NULL;
+	}
+	if (strspn(value, "0123456789") == strlen(value) && strlen(value) < 16)
+		return json_pack("{s:I, s:s}", "value", (json_int_t)v, "unit", unit);
+	return json_pack("{s:f, s:s}", "value", v, "unit", unit);
+}
+
+int resolve_leaf(sdx_ledger *l, const char *ref, char hex[65], char *type, size_t type_cap)
+{
+	sdx_found *f = NULL;
+	int err;
+
+	if ((err = sdx_ledger_find(l, ref, &f)) < 0)
+		return cmd_fail(err);
+	hex_hash(hex, f->entry.leaf_hash);
+	if (type)
+		snprintf(type, type_cap, "%s", f->entry.type);
+	sdx_found_free(f);
+	return 0;
+}
+
+int record_from_options(const struct where *w, const char *type, json_t *rec,
+			const char *const *attach, size_t nattach, int dry_run, int json)
+{
+	char *text, name[128];
+	int rc;
+
+	if (!(text = json_dumps(rec, JSON_REAL_PRECISION(15) |
+				(dry_run ? JSON_INDENT(2) | JSON_SORT_KEYS : JSON_COMPACT))))
+		return cmd_error(EXIT_ENV, "out of memory");
+	if (dry_run) {
+		size_t n = strlen(text);
+		int err = sdx_record_validate(type, text, n);
+		if (err == 0)
+			printf("%s\n", text);
+		free(text);
+		return err < 0 ? cmd_fail(err) : 0;
+	}
+	snprintf(name, sizeof(name), "%s '%s'", type,
+		 json_string_value(json_object_get(rec, strcmp(type, "batch") == 0 ? "batch_id"
+						   : "shipment_id")));
+	rc = cmd_declare_text(w, type, text, strlen(text), name, attach, nattach, json);
+	free(text);
+	return rc;
+}

@@ -10,6 +10,8 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "create a ledger and its signing key" },
 	{ "key", cmd_key, "show the ledger's public key (verifier key, fingerprint)" },
 	{ "declare", cmd_declare, "record signed declarations (with lab evidence)" },
+	{ "batch", cmd_batch, "record a production batch and the declarations it used" },
+	{ "ship", cmd_ship, "record an export shipment of batches" },
 	{ "log", cmd_log, "list the entries of the ledger" },
 	{ "show", cmd_show, "print one entry" },
 	{ "attachment", cmd_attachment, "extract a stored evidence file by its SHA-256" },

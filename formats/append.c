@@ -12,9 +12,10 @@
 #include <string.h>
 
 #include "sdx/record.h"
+#include "formats/record_internal.h"
 #include "ledger/internal.h"
 
-static int check_reference(sdx_ledger *l, const char *type, const unsigned char hash[32],
+static int check_reference(sdx_ledger *l, const unsigned char hash[32],
 			   const char *what)
 {
 	sdx_entry *e = NULL;
@@ -29,11 +30,98 @@ static int check_reference(sdx_ledger *l, const char *type, const unsigned char 
 	if ((err = sdx_ledger_entry(l, index, &e)) < 0)
 		return err;
 	/* Supersessions and withdrawals only make sense against declarations. */
-	if ((strcmp(type, "declaration") == 0 || strcmp(type, "withdrawal") == 0) &&
-	    strcmp(e->type, "declaration") != 0)
+	if (strcmp(e->type, "declaration") != 0)
 		err = sdx_error_set(SDX_ESCHEMA, "%s: refers to entry %" PRIu64 " (%s), which is a "
 				    "%s, not a declaration", what, index, hex, e->type);
 	sdx_entry_free(e);
+	return err;
+}
+
+/* An entry a batch or shipment links to, own or imported, with its body. */
+static int find_linked(sdx_ledger *l, const char *hex, const char *path, const char *what,
+		       sdx_found **f, json_t **payload)
+{
+	int err;
+
+	*payload = NULL;
+	if ((err = sdx_ledger_find(l, hex, f)) < 0)
+		return err == SDX_ENOTFOUND
+			? sdx_error_set(SDX_ENOTFOUND, "%s: %s: entry %s is neither in this ledger "
+					"nor imported; import the bundle that carries it first",
+					what, path, hex)
+			: err;
+	if ((err = sdx__entry_payload_json(payload, (*f)->entry.data, (*f)->entry.len, path)) < 0) {
+		sdx_found_free(*f);
+		*f = NULL;
+		return sdx__error_prefix(err, what);
+	}
+	return 0;
+}
+
+/*
+ * A batch's inputs are declarations (naming one of their lots) or earlier
+ * batches; a shipment's items are batches.  Own or imported, they must be
+ * held, so they are earlier entries and the graph cannot have cycles.
+ */
+static int check_links(sdx_ledger *l, const char *type, const char *canon, size_t clen,
+		       const char *what)
+{
+	int is_batch = strcmp(type, "batch") == 0;
+	json_t *rec = NULL, *x, *payload = NULL, *lot;
+	sdx_found *f = NULL;
+	char path[48];
+	size_t i, k;
+	int err;
+
+	if ((err = sdx__json_parse(&rec, canon, clen, SDX_JSON_MAX_DEPTH, type)) < 0)
+		return err;
+	json_array_foreach(json_object_get(rec, is_batch ? "inputs" : "items"), i, x) {
+		const char *hex = json_string_value(json_object_get(x, is_batch ? "entry" : "batch"));
+		const char *want = json_string_value(json_object_get(x, "lot_number")), *kind;
+		json_t *body;
+		int found = 0;
+
+		snprintf(path, sizeof(path), is_batch ? "inputs[%zu].entry" : "items[%zu].batch", i);
+		if ((err = find_linked(l, hex, path, what, &f, &payload)) < 0)
+			break;
+		kind = f->entry.type;
+		body = json_object_get(payload, "body");
+		if (!is_batch || strcmp(kind, "batch") == 0) {
+			const char *id = json_string_value(json_object_get(body, "batch_id"));
+			if (strcmp(kind, "batch") != 0)
+				err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %.16s... is a %s, not a "
+						    "batch", what, path, hex, kind);
+			else if (want && id && strcmp(want, id) != 0)
+				err = sdx_error_set(SDX_ESCHEMA, "%s: inputs[%zu].lot_number: '%s' is "
+						    "not the batch id '%s' of entry %.16s...", what,
+						    i, want, id, hex);
+		} else if (strcmp(kind, "declaration") != 0) {
+			err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %.16s... is a %s, not a "
+					    "declaration or a batch", what, path, hex, kind);
+		} else if (!want) {
+			err = sdx_error_set(SDX_ESCHEMA, "%s: inputs[%zu].lot_number: required when "
+					    "the input is a declaration (which of its lots was used?)",
+					    what, i);
+		} else {
+			json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"),
+					   k, lot) {
+				const char *ln = json_string_value(json_object_get(lot, "lot_number"));
+				if (ln && strcmp(ln, want) == 0)
+					found = 1;
+			}
+			if (!found)
+				err = sdx_error_set(SDX_ESCHEMA, "%s: inputs[%zu].lot_number: lot '%s' "
+						    "is not one of the lots declaration %.16s... covers",
+						    what, i, want, hex);
+		}
+		json_decref(payload);
+		payload = NULL;
+		sdx_found_free(f);
+		f = NULL;
+		if (err < 0)
+			break;
+	}
+	json_decref(rec);
 	return err;
 }
 
@@ -87,9 +175,14 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 					     "file with --attach", what, hex);
 		}
 	}
-	for (i = 0; i < p->nrefs; i++)
-		if ((err = check_reference(l, type, p->refs[i], what)) < 0)
+	if (strcmp(type, "batch") == 0 || strcmp(type, "shipment") == 0) {
+		if ((err = check_links(l, type, p->canon, p->clen, what)) < 0)
 			return err;
+	} else {
+		for (i = 0; i < p->nrefs; i++)
+			if ((err = check_reference(l, p->refs[i], what)) < 0)
+				return err;
+	}
 	if ((err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen, out)) < 0)
 		return sdx__error_prefix(err, what);
 	return 0;

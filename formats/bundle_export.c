@@ -73,21 +73,14 @@ static int push_attachment(struct selection *s, const unsigned char h[32])
 static int entry_citations(const unsigned char *data, size_t len, const char *type,
 			   unsigned char (**h)[32], size_t *n, int *has_lot, const char *lot)
 {
-	sdx_entry tmp;
-	char *payload = NULL;
 	json_t *p = NULL, *body, *v;
-	size_t plen, i;
+	size_t i;
 	int err;
 
 	*h = NULL;
 	*n = 0;
-	memset(&tmp, 0, sizeof(tmp));
-	tmp.data = (unsigned char *)data;
-	tmp.len = len;
-	if ((err = sdx_entry_payload(&tmp, &payload, &plen)) < 0)
+	if ((err = sdx__entry_payload_json(&p, data, len, "entry payload")) < 0)
 		return err;
-	if ((err = sdx__json_parse(&p, payload, plen, 64, "entry payload")) < 0)
-		goto done;
 	body = json_object_get(p, "body");
 	if (has_lot) {
 		*has_lot = 0;
@@ -98,9 +91,7 @@ static int entry_citations(const unsigned char *data, size_t len, const char *ty
 		}
 	}
 	err = sdx__record_attachments_json(h, n, type, body);
-done:
 	json_decref(p);
-	free(payload);
 	return err;
 }
 

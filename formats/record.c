@@ -739,6 +739,59 @@ static int declaration_rules(const char *type, const json_t *root)
 	return check_evidence(&d, claims);
 }
 
+
+/* ---- batch and shipment rules ---------------------------------------------------------- */
+
+/* A finished-goods batch: its product reports and inputs (formats/batch.md §5). */
+static int batch_rules(const char *type, const json_t *root)
+{
+	const json_t *inputs = json_object_get(root, "inputs");
+	const json_t *evidence = json_object_get(root, "evidence");
+	size_t i, j;
+	json_t *x, *y;
+	int err;
+
+	if ((err = check_party(&(struct decl){ .type = type }, json_object_get(root, "site"),
+			       "site")) < 0)
+		return err;
+	/* one line per (entry, lot): a second line for the same lot is a typing mistake */
+	json_array_foreach(inputs, i, x) {
+		for (j = 0; j < i; j++) {
+			y = json_array_get(inputs, j);
+			const char *la = str(x, "lot_number"), *lb = str(y, "lot_number");
+			if (strcmp(str(x, "entry"), str(y, "entry")) == 0 &&
+			    ((!la && !lb) || (la && lb && strcmp(la, lb) == 0)))
+				return bad(type, "inputs[%zu]: the same entry and lot as inputs[%zu]; "
+					   "add the quantities into one input", i, j);
+		}
+	}
+	if ((err = unique_ids(type, evidence, "id", "evidence")) < 0)
+		return err;
+	json_array_foreach(evidence, i, x) {
+		const char *from = str(x, "issue_date"), *until = str(x, "valid_until");
+		if (strcmp(until, from) < 0)
+			return bad(type, "evidence[%zu].valid_until: %s is before its issue_date %s",
+				   i, until, from);
+	}
+	return 0;
+}
+
+/* A shipment: each batch once (formats/shipment.md §4). */
+static int shipment_rules(const char *type, const json_t *root)
+{
+	const json_t *items = json_object_get(root, "items");
+	size_t a = 0, b = 0;
+	int r;
+
+	if ((r = find_repeat(items, "batch", &a, &b)) < 0)
+		return r;
+	if (r)
+		return bad(type, "items[%zu].batch: the same batch as items[%zu]; add the "
+			   "quantities into one item", b, a);
+	return check_party(&(struct decl){ .type = type }, json_object_get(root, "consignee"),
+			   "consignee");
+}
+
 /* ---- the record operations ------------------------------------------------------------- */
 
 /*
@@ -775,6 +828,10 @@ static int load_record(json_t **out, int *type_out, const char *type, const char
 	if (!text_clean(j) && (err = walk_text(type, j, NULL, path, 0, sizeof(path))) < 0)
 		goto done;
 	if (strcmp(type, "declaration") == 0 && (err = declaration_rules(type, j)) < 0)
+		goto done;
+	if (strcmp(type, "batch") == 0 && (err = batch_rules(type, j)) < 0)
+		goto done;
+	if (strcmp(type, "shipment") == 0 && (err = shipment_rules(type, j)) < 0)
 		goto done;
 	*out = j;
 	*type_out = i;
@@ -842,16 +899,27 @@ static int collect(struct hashes *hs, const char *type, const json_t *j, int ref
 	json_t *e;
 	int err;
 
-	if (strcmp(type, "declaration") == 0) {
+	if (strcmp(type, "withdrawal") == 0)
+		return refs ? hashes_add(hs, str(j, "withdraws")) : 0;
+	if (strcmp(type, "shipment") == 0) {
 		if (refs)
-			return hashes_add(hs, str(j, "supersedes"));
-		json_array_foreach(json_object_get(j, "evidence"), i, e)
-			if ((err = hashes_add(hs, str(json_object_get(e, "attachment"), "sha256"))) < 0)
-				return err;
-	} else if (strcmp(type, "withdrawal") == 0) {
-		if (refs)
-			return hashes_add(hs, str(j, "withdraws"));
+			json_array_foreach(json_object_get(j, "items"), i, e)
+				if ((err = hashes_add(hs, str(e, "batch"))) < 0)
+					return err;
+		return 0;
 	}
+	if (refs && strcmp(type, "declaration") == 0)
+		return hashes_add(hs, str(j, "supersedes"));
+	if (refs && strcmp(type, "batch") == 0) {
+		json_array_foreach(json_object_get(j, "inputs"), i, e)
+			if ((err = hashes_add(hs, str(e, "entry"))) < 0)
+				return err;
+		return 0;
+	}
+	/* declarations and batches cite their reports' files */
+	json_array_foreach(json_object_get(j, "evidence"), i, e)
+		if ((err = hashes_add(hs, str(json_object_get(e, "attachment"), "sha256"))) < 0)
+			return err;
 	return 0;
 }
 
@@ -874,13 +942,13 @@ int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const
 
 	*out = NULL;
 	*count = 0;
-	if (strcmp(type, "declaration") != 0)
+	if (strcmp(type, "declaration") != 0 && strcmp(type, "batch") != 0)
 		return 0;
 	json_array_foreach(json_object_get(body, "evidence"), i, e) {
 		json_t *h = json_object_get(json_object_get(e, "attachment"), "sha256");
 		if (!checked_hex(h)) {
-			err = sdx_error_set(SDX_ESCHEMA, "declaration: evidence[%zu].attachment.sha256: "
-					    "not 64 lowercase hex digits", i);
+			err = sdx_error_set(SDX_ESCHEMA, "%s: evidence[%zu].attachment.sha256: "
+					    "not 64 lowercase hex digits", type, i);
 			break;
 		}
 		if ((err = hashes_add(&hs, json_string_value(h))) < 0)
@@ -1023,4 +1091,28 @@ int sdx_record_references(unsigned char (**out)[32], size_t *count, const char *
 			  const char *json, size_t len)
 {
 	return extract(out, count, type, json, len, 1);
+}
+
+int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
+			    const char *what)
+{
+	sdx_entry tmp;
+	char *payload = NULL;
+	size_t plen;
+	int err;
+
+	*out = NULL;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.data = (unsigned char *)data;
+	tmp.len = len;
+	if ((err = sdx_entry_payload(&tmp, &payload, &plen)) < 0)
+		return sdx__error_prefix(err, what);
+	err = sdx__json_parse(out, payload, plen, 64, what);
+	free(payload);
+	if (!err && !json_is_object(json_object_get(*out, "body"))) {
+		json_decref(*out);
+		*out = NULL;
+		err = sdx_error_set(SDX_EFORMAT, "%s: the payload has no record body", what);
+	}
+	return err;
 }

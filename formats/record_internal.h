@@ -16,4 +16,12 @@
 int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const char *type,
 				 const json_t *body);
 
+/*
+ * The parsed payload of an entry envelope (DSSE JSON bytes), not verified:
+ * {"body":..., "type":..., ...}.  *out is a new reference.  `what` names the
+ * entry in messages.
+ */
+int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
+			    const char *what);
+
 #endif

@@ -1557,31 +1557,39 @@ static int parse_index(const char *ref, uint64_t *out)
 	return 1;
 }
 
+/* The range of leaf hashes starting with the hex prefix `ref` (4 to 64 digits); 0 if not one. */
+static int prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[32])
+{
+	size_t n = strlen(ref), i;
+
+	if (n < 4 || n > 64 || strspn(ref, "0123456789abcdefABCDEF") != n)
+		return 0;
+	memset(lo, 0, 32);
+	memset(hi, 0xff, 32);
+	for (i = 0; i < n; i++) {
+		char c = ref[i];
+		unsigned d = (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+		if (i % 2 == 0) {
+			lo[i / 2] = (unsigned char)(d << 4);
+			hi[i / 2] = (unsigned char)((d << 4) | 0x0f);
+		} else {
+			lo[i / 2] |= (unsigned char)d;
+			hi[i / 2] = (unsigned char)((hi[i / 2] & 0xf0) | d);
+		}
+	}
+	return 1;
+}
+
 int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index)
 {
 	unsigned char lo[32], hi[32];
 	sqlite3_stmt *st = NULL;
-	size_t n = strlen(ref), i;
 	uint64_t size, v = 0;
 	int is_index = parse_index(ref, &v), rc, err, found = 0;
 
 	/* Short numbers are indexes; hex of 4+ digits is a leaf-hash prefix, and a
 	 * number that matches no prefix falls back to being an index. */
-	if (!(is_index && n < 4) && n >= 4 && n <= 64 &&
-	    strspn(ref, "0123456789abcdefABCDEF") == n) {
-		memset(lo, 0, 32);
-		memset(hi, 0xff, 32);
-		for (i = 0; i < n; i++) {
-			char c = ref[i];
-			unsigned d = (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-			if (i % 2 == 0) {
-				lo[i / 2] = (unsigned char)(d << 4);
-				hi[i / 2] = (unsigned char)((d << 4) | 0x0f);
-			} else {
-				lo[i / 2] |= (unsigned char)d;
-				hi[i / 2] = (unsigned char)((hi[i / 2] & 0xf0) | d);
-			}
-		}
+	if (!(is_index && strlen(ref) < 4) && prefix_range(ref, lo, hi)) {
 		if (sqlite3_prepare_v2(l->db, "SELECT idx FROM entries WHERE leaf BETWEEN ? AND ? "
 				       "LIMIT 2", -1, &st, NULL) != SQLITE_OK)
 			return sdx__db_error(l, "reading entries");
@@ -1609,6 +1617,86 @@ int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index)
 		return sdx_error_set(SDX_ENOTFOUND, "no entry %" PRIu64 " (the ledger has %" PRIu64
 				     " entries)", v, size);
 	*index = v;
+	return 0;
+}
+
+void sdx_found_free(sdx_found *f)
+{
+	if (f) {
+		free(f->entry.data);
+		free(f);
+	}
+}
+
+/* Imported entries whose leaf is in [lo, hi]: the first into *f (if not yet
+ * filled), and how many distinct leaves matched. */
+static int find_foreign(sdx_ledger *l, const unsigned char lo[32], const unsigned char hi[32],
+			sdx_found *f, int *found)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, data, origin FROM "
+			       "foreign_entries WHERE leaf BETWEEN ? AND ? ORDER BY leaf LIMIT 2",
+			       -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading imported entries");
+	sqlite3_bind_blob(st, 1, lo, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, hi, 32, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *leaf = sqlite3_column_blob(st, 1);
+		if (*found && f->entry.data && leaf && !memcmp(leaf, f->entry.leaf_hash, 32))
+			continue; /* the same entry, held twice */
+		(*found)++;
+		if (f->entry.data)
+			continue;
+		f->own = 0;
+		snprintf(f->origin, sizeof(f->origin), "%s", (const char *)sqlite3_column_text(st, 5));
+		if ((err = entry_from_row(st, &f->entry, 1)) < 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = sdx__db_error(l, "reading imported entries");
+	return err;
+}
+
+int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out)
+{
+	unsigned char lo[32], hi[32];
+	sdx_found *f;
+	sdx_entry *e = NULL;
+	uint64_t index;
+	int err, found = 0;
+
+	*out = NULL;
+	if (!(f = calloc(1, sizeof(*f))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	err = sdx_ledger_resolve(l, ref, &index);
+	if (err == 0) {
+		if ((err = sdx_ledger_entry(l, index, &e)) < 0)
+			goto done;
+		f->own = 1;
+		snprintf(f->origin, sizeof(f->origin), "%s", l->origin);
+		f->entry = *e;
+		free(e);
+		found = 1;
+	} else if (err != SDX_ENOTFOUND) {
+		goto done;
+	}
+	err = 0;
+	if (prefix_range(ref, lo, hi) && (err = find_foreign(l, lo, hi, f, &found)) < 0)
+		goto done;
+	if (found == 0)
+		err = sdx_error_set(SDX_ENOTFOUND, "no entry, own or imported, matches '%s'", ref);
+	else if (found > 1 && !(f->own && strlen(ref) == 64))
+		err = sdx_error_set(SDX_EINVAL, "'%s' matches several entries; give more digits",
+				    ref);
+done:
+	if (err < 0) {
+		sdx_found_free(f);
+		return err;
+	}
+	*out = f;
 	return 0;
 }
 

@@ -186,6 +186,22 @@ int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len);
  */
 int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index);
 
+/** An entry found by sdx_ledger_find(): own, or imported from another ledger. */
+typedef struct sdx_found {
+	int own;                        /* 1: this ledger's entry; 0: imported */
+	char origin[SDX_NAME_MAX + 1];  /* the ledger that signed it */
+	sdx_entry entry;                /* its index there, leaf hash, type, time and bytes */
+} sdx_found;
+
+/**
+ * Find an entry among the own and the imported ones: REF is a hex prefix (4
+ * to 64 digits) of its leaf hash, or an index in the own ledger.
+ * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.  Free with
+ * sdx_found_free().
+ */
+int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out);
+void sdx_found_free(sdx_found *f);
+
 /**
  * Call cb for entries [from, to) in order (to = UINT64_MAX: to the end).
  * The entry passed is borrowed for the call.  A non-zero return from cb
