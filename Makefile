@@ -49,9 +49,10 @@ LIB_SRC  = $(wildcard ledger/*.c) $(wildcard formats/*.c)
 CMD_SRC  = $(wildcard cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 SCHEMAS  = $(wildcard formats/schemas/*.json)
+PROFILES = $(sort $(wildcard formats/profiles/*.json))
 GEN_SRC  = $(BUILD)/gen/schemas.c
 
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
@@ -90,24 +91,37 @@ $(BUILD)/%.o: %.c
 $(BUILD)/gen/schemas.o: $(GEN_SRC)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-# JSON Schemas are compiled into the library so validation needs no files at run time.
+# JSON Schemas and shipped compliance profiles are compiled into the library,
+# so validation and `sdx check --profile NAME` need no files at run time.
+# $(call embed,ARRAY,SUFFIX,FILES) writes a C table { name, text, len } of FILES.
+define embed
+{ echo '/* generated from formats/ by the Makefile; do not edit */'; \
+  echo '#include <stddef.h>'; \
+  echo 'struct sdx_embedded_schema { const char *name; const char *text; size_t len; };'; \
+  for f in $(3); do \
+    n=$$(basename $$f $(2) | tr -c 'a-zA-Z0-9\n' '_'); \
+    echo "static const char $(1)_$$n[] = {"; \
+    od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+    echo '0x00};'; \
+  done; \
+  echo 'const struct sdx_embedded_schema $(1)[] = {'; \
+  for f in $(3); do \
+    n=$$(basename $$f $(2) | tr -c 'a-zA-Z0-9\n' '_'); \
+    echo "  { \"$$(basename $$f $(2))\", $(1)_$$n, sizeof($(1)_$$n) - 1 },"; \
+  done; \
+  echo '  { NULL, NULL, 0 } };'; }
+endef
+
 $(GEN_SRC): $(SCHEMAS) Makefile
 	@mkdir -p $(dir $@)
-	$(Q){ echo '/* generated from formats/schemas/ by the Makefile; do not edit */'; \
-	  echo '#include <stddef.h>'; \
-	  echo 'struct sdx_embedded_schema { const char *name; const char *text; size_t len; };'; \
-	  for f in $(SCHEMAS); do \
-	    n=$$(basename $$f .schema.json | tr -c 'a-zA-Z0-9\n' '_'); \
-	    echo "static const char schema_$$n[] = {"; \
-	    od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
-	    echo '0x00};'; \
-	  done; \
-	  echo 'const struct sdx_embedded_schema sdx_embedded_schemas[] = {'; \
-	  for f in $(SCHEMAS); do \
-	    n=$$(basename $$f .schema.json | tr -c 'a-zA-Z0-9\n' '_'); \
-	    echo "  { \"$$(basename $$f .schema.json)\", schema_$$n, sizeof(schema_$$n) - 1 },"; \
-	  done; \
-	  echo '  { NULL, NULL, 0 } };'; } > $@
+	$(Q)$(call embed,sdx_embedded_schemas,.schema.json,$(SCHEMAS)) > $@
+
+$(BUILD)/gen/profiles.c: $(PROFILES) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed,sdx_embedded_profiles,.json,$(PROFILES)) > $@
+
+$(BUILD)/gen/profiles.o: $(BUILD)/gen/profiles.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsdx.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^

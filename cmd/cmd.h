@@ -126,6 +126,28 @@ int resolve_leaf(sdx_ledger *l, const char *ref, char hex[65], char *type, size_
 int record_from_options(const struct where *w, const char *type, json_t *rec,
 			const char *const *attach, size_t nattach, int dry_run, int json);
 
+/* Where trace, check and where-used read records: a ledger, or a bundle checked on the way. */
+#define GRAPH_MAX_TRUST 64
+struct graph_src {
+	struct where w;
+	sdx_verifier *trusted[GRAPH_MAX_TRUST];
+	size_t n_trusted;
+	int tofu;
+	const char *ref;
+};
+#define GRAPH_OPTS \
+	{ "ref", 'r', "REF", "bundles: start at this record, not at the bundle's top records" }, \
+	{ "trust", 0, "VKEY|FILE", "bundles: trust this key too (besides the ledger's keyring)" }, \
+	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" }
+/* -1 if `name` is not a graph option, else 0 or an exit code. */
+int graph_option(struct graph_src *s, const char *name, const char *arg);
+/*
+ * Load the graph for ARG: FILE.sdxb (verified; its top records, or --ref) or a
+ * REF in the ledger.  *nodes (malloc'd) are the records to start from.
+ */
+int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
+void graph_src_clear(struct graph_src *s);
+
 /* Subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -457,3 +457,108 @@ int record_from_options(const struct where *w, const char *type, json_t *rec,
 	free(text);
 	return rc;
 }
+
+int graph_option(struct graph_src *s, const char *name, const char *arg)
+{
+	if (where_option(&s->w, name, arg))
+		return 0;
+	if (strcmp(name, "trust") == 0)
+		return load_vkeys(arg, s->trusted, GRAPH_MAX_TRUST, &s->n_trusted);
+	if (strcmp(name, "trust-on-first-use") == 0) {
+		s->tofu = 1;
+		return 0;
+	}
+	if (strcmp(name, "ref") == 0) {
+		s->ref = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static int graph_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added)
+{
+	struct graph_src *s = ctx;
+
+	(void)label;
+	(void)added;
+	if (s->n_trusted == GRAPH_MAX_TRUST)
+		return 0;
+	return sdx_verifier_new(&s->trusted[s->n_trusted++], sdx_verifier_name(v),
+				sdx_verifier_public_key(v));
+}
+
+static int is_bundle_path(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return n > 5 && strcmp(arg + n - 5, ".sdxb") == 0;
+}
+
+int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n)
+{
+	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_ledger *l = NULL;
+	int err;
+
+	*g = NULL;
+	*nodes = NULL;
+	*n = 0;
+	where_resolve(&s->w);
+	if (is_bundle_path(arg)) {
+		/* a local ledger, if there is one, holds the keys this organisation trusts */
+		if (access(s->w.ledger, F_OK) == 0) {
+			if ((err = open_ledger(&l, &s->w, SDX_OPEN_READONLY)) != 0)
+				return err;
+			err = sdx_ledger_foreach_trusted(l, graph_trusted, s);
+			sdx_ledger_free(l);
+			if (err < 0 && err != SDX_EIO)
+				return cmd_fail(err);
+		}
+		bo.trusted = s->trusted;
+		bo.n_trusted = s->n_trusted;
+		bo.trust_on_first_use = s->tofu;
+		if ((err = sdx_graph_from_bundle(g, arg, &bo, NULL)) != 0) {
+			cmd_fail(err);
+			if (err == SDX_EUNTRUSTED)
+				fprintf(stderr, "sdx: trust the key ('sdx trust add') or pass --trust VKEY; "
+					"'sdx verify %s' shows who signed it\n", arg);
+			return cmd_exit_code(err);
+		}
+		if (!s->ref) {
+			if ((err = sdx_graph_roots(*g, nodes, n)) < 0)
+				goto fail;
+			return 0;
+		}
+		arg = s->ref;
+	} else {
+		if (s->ref)
+			return cmd_error(EXIT_USAGE, "--ref is for bundles; name the record directly");
+		if ((err = open_ledger(&l, &s->w, SDX_OPEN_READONLY)) != 0)
+			return err;
+		err = sdx_graph_from_ledger(g, l);
+		sdx_ledger_free(l);
+		if (err < 0)
+			return cmd_fail(err);
+	}
+	if (!(*nodes = malloc(sizeof(**nodes)))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((err = sdx_graph_resolve(*g, arg, *nodes)) < 0)
+		goto fail;
+	*n = 1;
+	return 0;
+fail:
+	free(*nodes);
+	*nodes = NULL;
+	sdx_graph_free(*g);
+	*g = NULL;
+	return cmd_fail(err);
+}
+
+void graph_src_clear(struct graph_src *s)
+{
+	for (size_t i = 0; i < s->n_trusted; i++)
+		sdx_verifier_free(s->trusted[i]);
+	s->n_trusted = 0;
+}

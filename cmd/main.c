@@ -21,6 +21,9 @@ static const struct command commands[] = {
 	{ "trust", cmd_trust, "add, list or remove the keys whose bundles you accept" },
 	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },
 	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
+	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
+	{ "check", cmd_check, "judge it against a market's rules (compliance profiles)" },
+	{ "where-used", cmd_where_used, "which batches and shipments a lot reached (recall)" },
 	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "publish", cmd_publish, "write the ledger as a static tlog-tiles directory" },
 	{ NULL, NULL, NULL }

@@ -66,12 +66,34 @@ static int schemas_ready(void)
 	return 0;
 }
 
+/* Embedded schemas that are not record types (formats/schemas/profile.schema.json). */
+static int record_type(const char *name)
+{
+	return strcmp(name, "profile") != 0;
+}
+
 static int type_index(const char *type)
 {
+	if (!record_type(type))
+		return -1;
 	for (size_t i = 0; sdx_embedded_schemas[i].name; i++)
 		if (strcmp(sdx_embedded_schemas[i].name, type) == 0)
 			return (int)i;
 	return -1;
+}
+
+int sdx__schema_named(const struct sdx_schema **out, const char *name)
+{
+	int err;
+
+	if ((err = schemas_ready()) < 0)
+		return err;
+	for (size_t i = 0; sdx_embedded_schemas[i].name; i++)
+		if (strcmp(sdx_embedded_schemas[i].name, name) == 0) {
+			*out = schemas[i];
+			return 0;
+		}
+	return sdx_error_set(SDX_ENOTFOUND, "no embedded schema '%s'", name);
 }
 
 int sdx_record_type_known(const char *type)

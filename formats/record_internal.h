@@ -24,4 +24,8 @@ int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const
 int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
 			    const char *what);
 
+/* A compiled embedded schema by file name ("profile"), borrowed. */
+struct sdx_schema;
+int sdx__schema_named(const struct sdx_schema **out, const char *name);
+
 #endif

@@ -9,5 +9,6 @@
 #include "sdx/ledger.h"
 #include "sdx/record.h"
 #include "sdx/bundle.h"
+#include "sdx/provenance.h"
 #include "sdx/version.h"
 #endif

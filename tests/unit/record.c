@@ -503,12 +503,14 @@ static void type_known(void)
 {
 	CHECK(sdx_record_type_known("declaration"));
 	CHECK(sdx_record_type_known("withdrawal"));
+	CHECK(sdx_record_type_known("batch"));
+	CHECK(sdx_record_type_known("shipment"));
 	CHECK(!sdx_record_type_known("genesis"));
 	CHECK(!sdx_record_type_known("Declaration"));
 	CHECK(!sdx_record_type_known(""));
 	CHECK(!sdx_record_type_known(NULL));
-	EXPECT_RC(sdx_record_validate("shipment", "{}", 2), SDX_ENOTFOUND,
-		  "unknown record type 'shipment'");
+	EXPECT_RC(sdx_record_validate("invoice", "{}", 2), SDX_ENOTFOUND,
+		  "unknown record type 'invoice'");
 }
 
 static void check_example(const char *type, const char *file)

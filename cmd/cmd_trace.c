@@ -1,0 +1,191 @@
+/* cmd/cmd_trace.c - sdx trace: the provenance tree of a shipment, batch or declaration. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+static const struct opt opts[] = {
+	{ "json", 0, NULL, "print the tree as JSON (formats/provenance.md)" },
+	{ "no-evidence", 0, NULL, "leave the lab reports out of the tree" },
+	GRAPH_OPTS,
+	WHERE_OPTS,
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct usage use = {
+	"sdx trace REF [--json]\n"
+	"   or: sdx trace FILE.sdxb [--ref REF] [--trust VKEY]... [--json]",
+	"Print where a shipment, batch or declaration comes from: shipment -> batches\n"
+	"-> inputs (with the supplier lot and quantity used) -> supplier declarations\n"
+	"-> the lab reports behind them.  REF is an own entry index or 4+ hex digits of\n"
+	"a leaf hash (own or imported).  A bundle is verified first, exactly as\n"
+	"'sdx verify' does, and traced from its top records.  Marks: WITHDRAWN (the\n"
+	"supplier withdrew the declaration), AFFECTED (something below is withdrawn),\n"
+	"superseded (a corrected declaration exists), MISSING (an input not held here).",
+	opts
+};
+
+struct trace_opts {
+	struct graph_src src;
+	int json, no_evidence;
+};
+
+static int on_opt(void *ctx, const char *name, const char *arg)
+{
+	struct trace_opts *o = ctx;
+	int rc = graph_option(&o->src, name, arg);
+
+	if (rc >= 0)
+		return rc;
+	if (strcmp(name, "json") == 0)
+		o->json = 1;
+	else if (strcmp(name, "no-evidence") == 0)
+		o->no_evidence = 1;
+	return 0;
+}
+
+static const char *s_of(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+static void quantity(char *out, size_t cap, const json_t *q)
+{
+	if (!q) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, cap, "%g %s", json_number_value(json_object_get(q, "value")),
+		 s_of(q, "unit"));
+}
+
+static const char *mark(const json_t *n)
+{
+	const char *st = s_of(n, "status");
+
+	if (strcmp(st, "withdrawn") == 0)
+		return "  [WITHDRAWN]";
+	if (strcmp(st, "affected") == 0)
+		return "  [AFFECTED]";
+	if (strcmp(st, "incomplete") == 0)
+		return "  [INCOMPLETE]";
+	if (strcmp(st, "superseded") == 0)
+		return "  [superseded]";
+	return "";
+}
+
+static void print_node(const struct trace_opts *o, const json_t *n, const char *prefix,
+		       const char *how);
+
+/* Print the children lines under `prefix`. */
+static void print_children(const struct trace_opts *o, const json_t *n, const char *prefix)
+{
+	const json_t *inputs = json_object_get(n, "inputs"), *ev = json_object_get(n, "evidence");
+	const json_t *wd = json_object_get(n, "withdrawn"), *x;
+	size_t ni = json_array_size(inputs), ne = o->no_evidence ? 0 : json_array_size(ev);
+	size_t nw = json_array_size(wd), total = ni + ne + nw, k = 0, i;
+	char pre[1024], how[160], q[64];
+
+	json_array_foreach(wd, i, x) {
+		int last = ++k == total;
+		printf("%s%s withdrawn from %s (%s): %s\n", prefix, last ? "└─" : "├─",
+		       s_of(x, "effective_date"), s_of(x, "reason_code"), s_of(x, "reason"));
+	}
+	json_array_foreach(inputs, i, x) {
+		int last = ++k == total;
+		quantity(q, sizeof(q), json_object_get(x, "quantity"));
+		if (json_object_get(x, "lot_number"))
+			snprintf(how, sizeof(how), "lot %s, %s: ", s_of(x, "lot_number"), q);
+		else if (json_object_get(x, "hs_code"))
+			snprintf(how, sizeof(how), "%s, HS %s: ", q, s_of(x, "hs_code"));
+		else
+			snprintf(how, sizeof(how), "%s: ", q);
+		printf("%s%s", prefix, last ? "└─ " : "├─ ");
+		snprintf(pre, sizeof(pre), "%s%s", prefix, last ? "   " : "│  ");
+		print_node(o, json_object_get(x, "record"), pre, how);
+	}
+	for (i = 0; i < ne; i++) {
+		int last = ++k == total;
+		x = json_array_get(ev, i);
+		printf("%s%s report %s, %s%s%s, issued %s, valid to %s\n", prefix,
+		       last ? "└─" : "├─", s_of(x, "report_number"), s_of(x, "lab"),
+		       json_object_get(x, "accreditation") ? ", " : " (no accreditation named)",
+		       s_of(x, "accreditation"), s_of(x, "issue_date"), s_of(x, "valid_until"));
+	}
+}
+
+static void print_node(const struct trace_opts *o, const json_t *n, const char *prefix,
+		       const char *how)
+{
+	const char *type = s_of(n, "type");
+
+	if (strcmp(s_of(n, "status"), "missing") == 0) {
+		printf("%sentry %.16s...  [MISSING: not in this ledger or bundle]\n", how,
+		       s_of(n, "ref"));
+		return;
+	}
+	printf("%s%s%s\n", how, s_of(n, "label"), mark(n));
+	if (json_is_true(json_object_get(n, "repeat"))) {
+		printf("%s   (inputs shown above)\n", prefix);
+		return;
+	}
+	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s%s\n", prefix, s_of(n, "origin"),
+	       json_integer_value(json_object_get(n, "index")), s_of(n, "ref"),
+	       strcmp(type, "declaration") == 0 ? "" : "");
+	print_children(o, n, prefix);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o;
+	sdx_graph *g = NULL;
+	size_t *nodes = NULL, n = 0, i;
+	json_t *all = NULL;
+	int first, rc, err;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0) {
+		graph_src_clear(&o.src);
+		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	}
+	if (argc - first != 1) {
+		graph_src_clear(&o.src);
+		return cmd_error(EXIT_USAGE, "give one REF or FILE.sdxb; see 'sdx trace --help'");
+	}
+	if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
+		goto done;
+	if (n == 0) {
+		rc = cmd_error(EXIT_USAGE, "'%s' holds no declaration, batch or shipment", argv[first]);
+		goto done;
+	}
+	all = json_array();
+	for (i = 0; i < n; i++) {
+		char *text = NULL;
+		json_t *t;
+		if ((err = sdx_graph_trace(&text, g, nodes[i])) < 0) {
+			rc = cmd_fail(err);
+			goto done;
+		}
+		t = json_loads(text, 0, NULL);
+		free(text);
+		if (o.json) {
+			json_array_append_new(all, t);
+			continue;
+		}
+		if (i)
+			printf("\n");
+		print_node(&o, t, "", "");
+		json_decref(t);
+	}
+	if (o.json) {
+		print_json(n == 1 ? json_incref(json_array_get(all, 0)) : json_incref(all));
+	}
+done:
+	json_decref(all);
+	free(nodes);
+	sdx_graph_free(g);
+	graph_src_clear(&o.src);
+	return rc;
+}

@@ -1,0 +1,123 @@
+/* cmd/cmd_where_used.c - sdx where-used: which batches and shipments a lot reached (recall). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+static const struct opt opts[] = {
+	{ "lot", 0, "LOT", "a supplier lot (or batch) number instead of a REF" },
+	{ "json", 0, NULL, "print the result as JSON" },
+	GRAPH_OPTS,
+	WHERE_OPTS,
+	{ NULL, 0, NULL, NULL }
+};
+
+static const struct usage use = {
+	"sdx where-used REF [--json]\n"
+	"   or: sdx where-used --lot LOT [FILE.sdxb] [--json]",
+	"The recall question: every batch and shipment that a declaration (REF), a\n"
+	"supplier lot (--lot, across every declaration covering it) or a batch reached,\n"
+	"directly or through sub-assemblies, with the path it took.  Reads the ledger\n"
+	"(own and imported records), or a bundle after verifying it.",
+	opts
+};
+
+struct wu_opts {
+	struct graph_src src;
+	const char *lot;
+	int json;
+};
+
+static int on_opt(void *ctx, const char *name, const char *arg)
+{
+	struct wu_opts *o = ctx;
+	int rc = graph_option(&o->src, name, arg);
+
+	if (rc >= 0)
+		return rc;
+	if (strcmp(name, "lot") == 0)
+		o->lot = arg;
+	else if (strcmp(name, "json") == 0)
+		o->json = 1;
+	return 0;
+}
+
+static const char *s_of(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+int cmd_where_used(int argc, char **argv)
+{
+	struct wu_opts o;
+	sdx_graph *g = NULL;
+	size_t *nodes = NULL, n = 0, i, node = SIZE_MAX;
+	char *text = NULL;
+	json_t *r = NULL, *x;
+	int first, rc, err;
+	sdx_ledger *l = NULL;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+		goto done;
+	if ((o.lot && argc - first > 1) || (!o.lot && argc - first != 1)) {
+		rc = cmd_error(EXIT_USAGE, "give a REF, or --lot LOT (and optionally a bundle); "
+			       "see 'sdx where-used --help'");
+		goto done;
+	}
+	if (o.lot && first == argc) {
+		/* the whole ledger, own and imported */
+		where_resolve(&o.src.w);
+		if ((rc = open_ledger(&l, &o.src.w, SDX_OPEN_READONLY)) != 0)
+			goto done;
+		err = sdx_graph_from_ledger(&g, l);
+		sdx_ledger_free(l);
+		if (err < 0) {
+			rc = cmd_fail(err);
+			goto done;
+		}
+	} else {
+		if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
+			goto done;
+		if (!o.lot)
+			node = nodes[0];
+	}
+	if ((err = sdx_graph_where_used(&text, g, node, o.lot)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	r = json_loads(text, 0, NULL);
+	if (o.json) {
+		print_json(json_incref(r));
+		goto done;
+	}
+	if (json_array_size(json_object_get(r, "targets")) == 0) {
+		rc = cmd_error(EXIT_USAGE, "no declaration or batch covers lot '%s'", o.lot);
+		goto done;
+	}
+	json_array_foreach(json_object_get(r, "targets"), i, x)
+		printf("%s\n   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", s_of(x, "label"),
+		       s_of(x, "origin"), json_integer_value(json_object_get(x, "index")),
+		       s_of(x, "ref"));
+	if (json_array_size(json_object_get(r, "used_by")) == 0) {
+		printf("\nnot used by any batch or shipment held here\n");
+		goto done;
+	}
+	printf("\nreached %zu batch(es) and shipment(s):\n",
+	       json_array_size(json_object_get(r, "used_by")));
+	json_array_foreach(json_object_get(r, "used_by"), i, x)
+		printf("  %-9s %s  (%s #%" JSON_INTEGER_FORMAT ", entry %.16s, %zu step%s away)\n",
+		       s_of(x, "type"), s_of(x, "label"), s_of(x, "origin"),
+		       json_integer_value(json_object_get(x, "index")), s_of(x, "ref"),
+		       json_array_size(json_object_get(x, "path")) - 1,
+		       json_array_size(json_object_get(x, "path")) == 2 ? "" : "s");
+done:
+	json_decref(r);
+	free(text);
+	free(nodes);
+	sdx_graph_free(g);
+	graph_src_clear(&o.src);
+	return rc == CMD_HELP_SHOWN ? 0 : rc;
+}

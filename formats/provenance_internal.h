@@ -1,0 +1,52 @@
+/*
+ * formats/provenance_internal.h - the graph's insides, shared by
+ * provenance.c (load, trace, where-used) and profile.c (checks).  Not installed.
+ */
+#ifndef SDX_PROVENANCE_INTERNAL_H
+#define SDX_PROVENANCE_INTERNAL_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sdx/provenance.h"
+
+enum { NODE_DECLARATION, NODE_WITHDRAWAL, NODE_BATCH, NODE_SHIPMENT };
+
+struct gnode {
+	unsigned char leaf[32];
+	char hex[65];
+	const char *origin;       /* interned in the graph */
+	uint64_t index;
+	int own;                  /* from the ledger's own chain */
+	int kind;                 /* NODE_* */
+	char time[21];
+	json_t *body;             /* the record */
+	size_t *users;            /* records that refer to this one */
+	size_t nusers, capusers;
+};
+
+struct sdx_graph {
+	struct gnode *n;
+	size_t len, cap;
+	size_t *slots;            /* open addressing: leaf -> node + 1 */
+	size_t nslots;
+	char **origins;
+	size_t norigins;
+	int from_ledger;
+	char *err_msg;
+};
+
+/* The node with this leaf hash, or SIZE_MAX. */
+size_t sdx__graph_find(const sdx_graph *g, const unsigned char leaf[32]);
+size_t sdx__graph_find_hex(const sdx_graph *g, const char *hex);
+
+/* Withdrawals of a declaration signed by its own ledger (node indexes); *n may be 0. */
+size_t sdx__graph_withdrawals(const sdx_graph *g, size_t decl, size_t *out, size_t cap);
+/* The declarations (same ledger) that supersede `decl`. */
+size_t sdx__graph_superseders(const sdx_graph *g, size_t decl, size_t *out, size_t cap);
+
+/* A one-line human label: "declaration HX-DOC-1 (Ningbo Haixing ...)". */
+void sdx__graph_label(char *out, size_t cap, const sdx_graph *g, size_t node);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * sdx/provenance.h - the provenance graph: shipments -> batches -> inputs ->
+ * supplier declarations -> evidence, across every ledger involved; trace,
+ * where-used (recall) and compliance checks against profiles.
+ *
+ * A graph is loaded from a ledger (its own records and everything imported)
+ * or from a bundle (verified first, exactly as sdx_bundle_verify does).
+ * Records link to earlier entries by leaf hash, so the graph has no cycles by
+ * construction; the walks check that anyway.  Withdrawals and supersessions
+ * count only when signed by the ledger that signed the declaration.
+ *
+ * Results are JSON text (formats/provenance.md gives the shapes); the CLI
+ * prints them or renders them as trees and tables.
+ *
+ * Order of calls: sdx_graph_from_ledger() or sdx_graph_from_bundle(),
+ * sdx_graph_resolve(), then sdx_graph_trace() / sdx_graph_where_used() /
+ * sdx_profile_check(), sdx_graph_free().
+ */
+#ifndef SDX_PROVENANCE_H
+#define SDX_PROVENANCE_H
+
+#include <stddef.h>
+
+#include "sdx/bundle.h"
+#include "sdx/ledger.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sdx_graph sdx_graph;
+
+/** Load every declaration, withdrawal, batch and shipment the ledger holds, own and imported. */
+int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l);
+
+/**
+ * Verify a bundle (same options and results as sdx_bundle_verify) and load
+ * the records it carries.  Anything but 0 from the verification is returned
+ * and no graph is made; `report` may be NULL.
+ */
+int sdx_graph_from_bundle(sdx_graph **out, const char *path,
+			  const sdx_bundle_verify_options *opts, sdx_bundle_report *report);
+
+void sdx_graph_free(sdx_graph *g);
+
+/** Number of records loaded. */
+size_t sdx_graph_size(const sdx_graph *g);
+
+/**
+ * Find a record: REF is 4 to 64 hex digits of its leaf hash, or (graphs from
+ * a ledger) the index of an own entry.  SDX_ENOTFOUND; SDX_EINVAL if ambiguous.
+ */
+int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node);
+
+/**
+ * The records nothing else in the graph refers to (shipments, the last
+ * batches, unused declarations), newest first: what a bundle is "about".
+ * *out malloc'd (free it), *n may be 0.
+ */
+int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n);
+
+/**
+ * The provenance tree below `node` as JSON text (malloc'd): each record with
+ * its key fields, status ("ok", "withdrawn", "superseded", "affected",
+ * "incomplete") and its inputs.  A record reached twice is expanded once.
+ */
+int sdx_graph_trace(char **out, const sdx_graph *g, size_t node);
+
+/**
+ * Where a declaration or batch went - or, when `lot` is not NULL and `node`
+ * is SIZE_MAX, every declaration covering that supplier lot: the batches and
+ * shipments it reached, directly or through sub-assemblies, as JSON text.
+ */
+int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char *lot);
+
+/* ---- compliance profiles (formats/profiles.md) ------------------------------------- */
+
+typedef struct sdx_profile sdx_profile;
+
+/**
+ * Load a profile: a file path (anything with a '/' or ending in .json), or
+ * the name of one shipped with sdx (formats/profiles/NAME.json, compiled in).
+ * The profile is validated; errors name the file and the field.
+ */
+int sdx_profile_load(sdx_profile **out, const char *name_or_path);
+void sdx_profile_free(sdx_profile *p);
+/** Borrowed name and title of a loaded profile. */
+const char *sdx_profile_name(const sdx_profile *p);
+const char *sdx_profile_title(const sdx_profile *p);
+/** Name of the i-th profile shipped with sdx, NULL past the end. */
+const char *sdx_profile_builtin(size_t i);
+
+/** Verdicts, best to worst. */
+enum { SDX_VERDICT_PASS = 0, SDX_VERDICT_UNKNOWN = 1, SDX_VERDICT_FAIL = 2 };
+
+/**
+ * Evaluate the profile over everything upstream of `node`: every rule
+ * against every declaration (or batch) it applies to, each with a verdict
+ * and the reason (value against limit and regulation; missing claim, expired
+ * or unaccredited evidence, withdrawn declaration).  Evidence age and
+ * validity are judged at `date` (YYYY-MM-DD); NULL means the shipment's ship
+ * date when `node` is a shipment, else today (UTC).
+ * @param out    JSON text, malloc'd
+ * @param worst  the worst verdict (SDX_VERDICT_*)
+ */
+int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
+		      const sdx_profile *p, const char *date);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
