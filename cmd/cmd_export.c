@@ -12,6 +12,8 @@ static const struct opt opts[] = {
 	{ "since", 0, "TIME", "every entry signed at or after TIME (YYYY-MM-DDTHH:MM:SSZ)" },
 	{ "all", 0, NULL, "every entry of the ledger" },
 	{ "imported", 0, NULL, "also forward every imported entry, with the checkpoint and proof it came with" },
+	{ "provenance", 'p', "REF", "a shipment or batch and everything upstream of it, from every "
+	  "ledger involved (repeatable)" },
 	{ "to", 0, "RECIPIENT", "the intended recipient, recorded in the signed manifest" },
 	{ "json", 0, NULL, "print what was written as JSON" },
 	WHERE_OPTS,
@@ -19,22 +21,30 @@ static const struct opt opts[] = {
 };
 
 static const struct usage use = {
-	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb",
+	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb\n"
+	"   or: sdx export --provenance REF [--to RECIPIENT] -o FILE.sdxb",
 	"Write a signed bundle (formats/bundle.md) of the selected entries with\n"
 	"everything a recipient needs to check them offline: the ledger's signed\n"
 	"checkpoint, an inclusion proof per entry, consistency proofs from earlier\n"
 	"checkpoints, the cited evidence files and a manifest signed with your key.\n"
 	"With --imported, the suppliers' entries you imported travel on too, each\n"
 	"with its own ledger's checkpoint and proof: the recipient checks them against\n"
-	"the suppliers' keys, not your word.\n"
+	"the suppliers' keys, not your word.  With --provenance, exactly what a\n"
+	"customs broker or buyer needs for one shipment or batch: it, the batches and\n"
+	"declarations upstream (own and imported), the withdrawals and corrections of\n"
+	"those declarations, and their evidence.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
 	"selection give the same bytes, apart from the manifest's creation time.",
 	opts
 };
 
+#define MAX_PROVENANCE 16
+
 struct export_opts {
 	struct where w;
 	sdx_export_options eo;
+	const char *prov[MAX_PROVENANCE];
+	size_t nprov;
 	const char *output;
 	int json;
 };
@@ -57,8 +67,55 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 		o->eo.imported = 1;
 	else if (strcmp(name, "to") == 0)
 		o->eo.recipient = arg;
+	else if (strcmp(name, "provenance") == 0) {
+		if (o->nprov == MAX_PROVENANCE)
+			return cmd_error(EXIT_USAGE, "at most %d --provenance", MAX_PROVENANCE);
+		o->prov[o->nprov++] = arg;
+	}
 	else if (strcmp(name, "json") == 0)
 		o->json = 1;
+	return 0;
+}
+
+/* Everything upstream of each --provenance REF, once each. */
+static int provenance_leaves(struct export_opts *o, sdx_ledger *l, unsigned char (**out)[32])
+{
+	sdx_graph *g = NULL;
+	unsigned char (*all)[32] = NULL, (*one)[32] = NULL;
+	size_t n = 0, k, m, node, j;
+	int err = 0;
+
+	if ((err = sdx_graph_from_ledger(&g, l)) < 0)
+		return cmd_fail(err);
+	for (k = 0; k < o->nprov && !err; k++) {
+		void *p;
+		if ((err = sdx_graph_resolve(g, o->prov[k], &node)) < 0 ||
+		    (err = sdx_graph_upstream(g, node, &one, &m)) < 0)
+			break;
+		if (!(p = realloc(all, (n + m) * 32))) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			break;
+		}
+		all = p;
+		for (j = 0; j < m; j++) {
+			size_t q;
+			for (q = 0; q < n && memcmp(all[q], one[j], 32) != 0; q++)
+				;
+			if (q == n)
+				memcpy(all[n++], one[j], 32);
+		}
+		free(one);
+		one = NULL;
+	}
+	free(one);
+	sdx_graph_free(g);
+	if (err < 0) {
+		free(all);
+		return cmd_fail(err);
+	}
+	*out = all;
+	o->eo.leaves = (const unsigned char (*)[32])all;
+	o->eo.n_leaves = n;
 	return 0;
 }
 
@@ -69,6 +126,7 @@ int cmd_export(int argc, char **argv)
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	uint64_t *idx = NULL;
+	unsigned char (*leaves)[32] = NULL;
 	int first, rc, err, i;
 
 	memset(&o, 0, sizeof(o));
@@ -77,7 +135,7 @@ int cmd_export(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (!o.output)
 		return cmd_error(EXIT_USAGE, "-o FILE.sdxb is required");
-	if (first == argc && !o.eo.lot && !o.eo.since && !o.eo.all && !o.eo.imported)
+	if (first == argc && !o.eo.lot && !o.eo.since && !o.eo.all && !o.eo.imported && !o.nprov)
 		return cmd_error(EXIT_USAGE, "nothing selected: give entries, --lot, --since, --all "
 				 "or --imported");
 	if (access(o.output, F_OK) == 0)
@@ -96,6 +154,8 @@ int cmd_export(int argc, char **argv)
 		}
 	o.eo.indexes = idx;
 	o.eo.n_indexes = (size_t)(argc - first);
+	if (o.nprov && (rc = provenance_leaves(&o, l, &leaves)) != 0)
+		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
 	if ((err = sdx_bundle_export(l, key, &o.eo, o.output, &st)) < 0) {
@@ -115,6 +175,7 @@ int cmd_export(int argc, char **argv)
 		       st.entries, st.attachments, st.attachment_bytes, st.tree_size, st.consistency);
 	rc = EXIT_OK;
 done:
+	free(leaves);
 	free(idx);
 	sdx_signer_free(key);
 	sdx_ledger_free(l);

@@ -33,7 +33,28 @@ struct selection {
 	unsigned char (*atts)[32];
 	size_t natts, attcap;
 	const sdx_export_options *opts;
+	unsigned char (*leaves)[32];  /* opts->leaves, sorted */
+	unsigned char *leaf_found;    /* per sorted leaf: selected */
 };
+
+static int cmp_leaf(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* 1 if the leaf is among the requested ones (and mark it found). */
+static int leaf_wanted(struct selection *s, const unsigned char leaf[32])
+{
+	unsigned char (*hit)[32];
+
+	if (!s->leaves)
+		return 0;
+	hit = bsearch(leaf, s->leaves, s->opts->n_leaves, 32, cmp_leaf);
+	if (!hit)
+		return 0;
+	s->leaf_found[hit - s->leaves] = 1;
+	return 1;
+}
 
 /* Append to a growing array of indexes. */
 static int push_u64(uint64_t **arr, size_t *n, size_t *cap, uint64_t v)
@@ -107,6 +128,10 @@ static int select_one(void *ctx, const sdx_entry *e)
 		want = o->indexes[i] == e->index;
 	if (!want && o->since && strcmp(e->time, o->since) >= 0)
 		want = 1;
+	if (leaf_wanted(s, e->leaf_hash))
+		want = 1;
+	if (!want && !o->lot)
+		return 0;
 	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, o->lot ? &has_lot : NULL,
 				   o->lot)) < 0)
 		return err;
@@ -336,6 +361,8 @@ static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 	size_t n = 0, i;
 	int err;
 
+	if (!leaf_wanted(bs->sel, e->leaf_hash) && !bs->sel->opts->imported)
+		return 0;
 	if (!b || !b->foreign || strcmp(b->origin, e->origin) != 0 || b->tree_size != e->tree_size) {
 		if (!(b = new_block(bs)))
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -447,11 +474,23 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 	sel.opts = opts;
 	bs.sel = &sel;
 	bs.l = l;
-	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since && !opts->imported))
+	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since && !opts->imported &&
+		      !opts->n_leaves))
 		return sdx_error_set(SDX_EINVAL, "nothing selected: name entries, a lot, a time, "
 				     "all of them or the imported ones");
+	if (opts->n_leaves) {
+		sel.leaves = malloc(opts->n_leaves * 32);
+		sel.leaf_found = calloc(opts->n_leaves, 1);
+		if (!sel.leaves || !sel.leaf_found) {
+			free(sel.leaves);
+			free(sel.leaf_found);
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		}
+		memcpy(sel.leaves, opts->leaves, opts->n_leaves * 32);
+		qsort(sel.leaves, opts->n_leaves, 32, cmp_leaf);
+	}
 	if ((err = sdx_ledger_verifier(l, &v)) < 0)
-		return err;
+		goto done;
 	if (memcmp(sdx_signer_public_key(key), sdx_verifier_public_key(v), 32) != 0) {
 		err = sdx_error_set(SDX_EUNTRUSTED, "key '%s' is not this ledger's key",
 				    sdx_signer_name(key));
@@ -463,7 +502,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 	if ((err = sdx_ledger_snapshot_begin(l)) < 0)
 		goto done;
 	snap = 1;
-	if ((opts->all || opts->n_indexes || opts->lot || opts->since) &&
+	if ((opts->all || opts->n_indexes || opts->lot || opts->since || opts->n_leaves) &&
 	    (err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0)
 		goto done;
 	for (i = 0; i < opts->n_indexes; i++) {
@@ -510,7 +549,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		b->keys = json_pack("[s]", vkey);
 	}
 	/* then every imported entry, grouped by the checkpoint its proof leads to */
-	if (opts->imported) {
+	if (opts->imported || opts->n_leaves) {
 		size_t first = bs.n;
 		if ((err = sdx_ledger_foreach_foreign_entry(l, collect_foreign, &bs)) < 0)
 			goto done;
@@ -518,6 +557,13 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			if ((err = prepare_foreign(l, &bs.b[i])) < 0)
 				goto done;
 	}
+	for (i = 0; i < opts->n_leaves; i++)
+		if (!sel.leaf_found[i]) {
+			sdx__hex(hex, sel.leaves[i], 32);
+			err = sdx_error_set(SDX_ENOTFOUND, "entry %s is neither in this ledger nor "
+					    "imported", hex);
+			goto done;
+		}
 	if (bs.n == 0) {
 		err = sdx_error_set(SDX_ENOTFOUND, "no entry matches the selection");
 		goto done;
@@ -652,6 +698,8 @@ done:
 	free(bs.b);
 	free(plan);
 	free(sel.idx);
+	free(sel.leaves);
+	free(sel.leaf_found);
 	free(sel.atts);
 	free(vkey);
 	free(mtext);

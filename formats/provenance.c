@@ -825,3 +825,79 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 	err = dump(out, root);
 	return err;
 }
+
+/* ---- upstream closure (for export --provenance) --------------------------------------- */
+
+struct closure {
+	const sdx_graph *g;
+	unsigned char *in;
+	size_t n;
+	int err;
+};
+
+static void close_over(struct closure *c, size_t i, int depth)
+{
+	const struct gnode *n = &c->g->n[i];
+	const char *refs[MAX_REFS];
+	size_t k, nr, to;
+
+	if (c->in[i] || c->err)
+		return;
+	if (depth > MAX_WALK_DEPTH) {
+		c->err = sdx_error_set(SDX_EVERIFY, "entry %s: inputs nested too deep", n->hex);
+		return;
+	}
+	c->in[i] = 1;
+	c->n++;
+	if (n->kind == NODE_DECLARATION) {
+		/* whoever relies on it must also learn of its withdrawals and corrections */
+		for (k = 0; k < n->nusers; k++) {
+			const struct gnode *u = &c->g->n[n->users[k]];
+			if ((u->kind == NODE_WITHDRAWAL || u->kind == NODE_DECLARATION) &&
+			    u->origin == n->origin)
+				close_over(c, n->users[k], depth + 1);
+		}
+		return;
+	}
+	if (n->kind == NODE_WITHDRAWAL)
+		return;
+	nr = refs_of(n, refs, MAX_REFS);
+	for (k = 0; k < nr; k++) {
+		if ((to = sdx__graph_find_hex(c->g, refs[k])) == SIZE_MAX) {
+			c->err = sdx_error_set(SDX_ENOTFOUND, "entry %s refers to %s, which is not "
+					       "held: the provenance would be incomplete", n->hex,
+					       refs[k]);
+			return;
+		}
+		close_over(c, to, depth + 1);
+	}
+}
+
+int sdx_graph_upstream(const sdx_graph *g, size_t node, unsigned char (**out)[32], size_t *n)
+{
+	struct closure c;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (node >= g->len)
+		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
+	memset(&c, 0, sizeof(c));
+	c.g = g;
+	if (!(c.in = calloc(g->len, 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	close_over(&c, node, 0);
+	if (!c.err && !(*out = malloc(c.n * 32)))
+		c.err = sdx_error_set(SDX_ENOMEM, "out of memory");
+	for (i = 0; !c.err && i < g->len; i++)
+		if (c.in[i])
+			memcpy((*out)[k++], g->n[i].leaf, 32);
+	free(c.in);
+	if (c.err) {
+		free(*out);
+		*out = NULL;
+		return c.err;
+	}
+	*n = k;
+	return 0;
+}

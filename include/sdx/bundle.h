@@ -39,9 +39,13 @@ typedef struct sdx_export_options {
 	const char *recipient;    /* intended recipient, recorded in the manifest (may be NULL) */
 	int imported;             /* also forward every imported entry, each with the
 				     checkpoint and proof it arrived with */
+	const unsigned char (*leaves)[32]; /* entries by leaf hash, own or imported (may be
+					      NULL); each must be held.  See sdx_graph_upstream() */
+	size_t n_leaves;
 } sdx_export_options;
 #define SDX_EXPORT_OPTIONS_VERSION 1
-#define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0 }
+#define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0, \
+				  NULL, 0 }
 
 typedef struct sdx_bundle_stats {
 	uint64_t entries;

@@ -73,6 +73,14 @@ int sdx_graph_trace(char **out, const sdx_graph *g, size_t node);
  */
 int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char *lot);
 
+/**
+ * The leaf hashes of `node` and everything upstream of it - batches, inputs,
+ * declarations, and every withdrawal or correction of those declarations
+ * signed by their ledgers - for sdx_export_options.leaves.  SDX_ENOTFOUND
+ * (naming it) if an input is not held.  *out malloc'd.
+ */
+int sdx_graph_upstream(const sdx_graph *g, size_t node, unsigned char (**out)[32], size_t *n);
+
 /* ---- compliance profiles (formats/profiles.md) ------------------------------------- */
 
 typedef struct sdx_profile sdx_profile;
