@@ -1,11 +1,12 @@
 #!/bin/sh
-# The sdx walkthrough run by `make demo`.  Everything happens in a temporary
-# directory; nothing outside it is touched.
+# The sdx walkthrough run by `make demo`: two raw-material suppliers, a toy
+# manufacturer and an exporter, each with its own ledger, in a temporary
+# directory (nothing outside it is touched).  examples/README.md explains the
+# story and every data file.
 #
-# A raw-material supplier signs declarations with lab evidence and sends a
-# bundle; a manufacturer checks it offline, trusts the supplier's key and
-# imports it.  (The exporter's shipment and market checks come with batches
-# and shipments: see the issues.)
+#   Haixing Polymer (PVC compound)  ─┐
+#                                     ├─> Little Harbour Toys (bath ducks) ─> Ningbo export agent ─> US buyer
+#   Redstone Pigments (iron oxides) ─┘
 set -eu
 SDX=${SDX:-sdx}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,74 +19,118 @@ if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then B=$(printf '\033[1m') N=$(printf '\0
 say() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 sdx() { "$SDX" "$@"; }
+# the leaf hash of the newest entry of a ledger whose summary mentions $2
+leaf() { sdx log -L "$1" --json | jq -r --arg m "$2" 'select(.summary | contains($m)) | .leaf_hash' | tail -n 1; }
 
 export SDX_PASSPHRASE="demo passphrase, use your own"
 export SDX_KDF=min   # fast key derivation: for demos and tests only
 
-say "A PVC compound supplier creates its ledger and signing key"
-run sdx init --origin demo.example/acme-polymers -L acme.db
-run sdx key show -L acme.db
+say "1. Two raw-material suppliers create their ledgers and signing keys"
+run sdx init --origin haixing-polymer.example/ledger -L haixing.db
+run sdx init --origin redstone-pigments.example/ledger -L redstone.db
+run sdx key show -L haixing.db
 
-say "It declares a lot: phthalate-free, heavy metals under 100 mg/kg, with the CNAS lab report"
-run sdx declare -L acme.db "$data/pvc-compound-declaration.json" \
-	--attach "$data/reports/cnas-l1234-report-2026-0917.txt"
+say "2. Haixing declares a toy-grade PVC lot: phthalates (REACH, CPSIA), heavy metals, with its CNAS lab report"
+run sdx declare -L haixing.db "$data/pvc-toy-grade-declaration.json" \
+	--attach "$data/reports/cnas-l1234-report-2026-1006.txt"
 
-say "A food-contact polypropylene declaration (EU 10/2011, FDA 21 CFR 177.1520, GB 4806.7)"
-run sdx declare -L acme.db "$data/pp-food-contact-declaration.json" \
-	--attach "$data/reports/pp-migration-report-2026-0802.txt"
+say "   A declaration with a broken field is refused, naming the field; nothing is written"
+sed 's/"value": *[0-9.]*/"value": "low"/' "$data/pvc-toy-grade-declaration.json" > broken.json
+run sdx declare -L haixing.db broken.json || echo "(exit code $?: refused as expected)"
 
-say "A declaration with a broken field is refused, naming the field; nothing is written"
-sed 's/"value": *[0-9.]*/"value": "low"/' "$data/pvc-compound-declaration.json" > broken.json
-run sdx declare -L acme.db broken.json || echo "(exit code $?: refused as expected)"
+say "3. Redstone declares two pigment lots: red (packaging limits) and yellow (RoHS only)"
+run sdx declare -L redstone.db "$data/pigment-declaration.json" \
+	--attach "$data/reports/cnas-l5678-report-2026-0821.txt"
+run sdx declare -L redstone.db "$data/yellow-pigment-declaration.json" \
+	--attach "$data/reports/cnas-l5678-report-2026-0909.txt"
+run sdx log -L redstone.db
 
-say "What the ledger holds"
-run sdx log -L acme.db
-run sdx show -L acme.db 1 | head -n 12
+say "4. Each supplier sends its customer a signed bundle"
+run sdx export -L haixing.db --all --to littleharbour-toys.example/ledger -o haixing-2026-10.sdxb
+run sdx export -L redstone.db --all --to littleharbour-toys.example/ledger -o redstone-2026-10.sdxb
+sdx key show -L haixing.db --vkey > haixing.vkey
+sdx key show -L redstone.db --vkey > redstone.vkey
 
-say "Anyone can audit it: every signature, link, tree hash, checkpoint and attachment"
-run sdx verify -L acme.db
+say "5. The toy manufacturer checks the bundles offline, before trusting anybody"
+run sdx init --origin littleharbour-toys.example/ledger -L toys.db
+run sdx verify -L toys.db haixing-2026-10.sdxb || echo "(exit code $?: valid, but the key is not trusted yet)"
 
-say "A proof that entry 1 is in the signed tree, and the checkpoint it leads to"
-run sdx prove -L acme.db 1
+say "   It compares the fingerprints by phone, trusts the keys, imports both bundles"
+run sdx trust add -L toys.db haixing.vkey --name "Haixing Polymer, PVC compound"
+run sdx trust add -L toys.db redstone.vkey --name "Redstone Pigments"
+run sdx import -L toys.db haixing-2026-10.sdxb
+run sdx import -L toys.db redstone-2026-10.sdxb
+run sdx inbox -L toys.db
 
-say "Publish as a static C2SP tlog-tiles log that any web server can serve"
-run sdx publish -L acme.db public-log
-find public-log -type f | sort
+say "6. It records a production batch of bath ducks that links to the supplier lots it used"
+pvc=$(leaf haixing.db "toy grade")
+yellow=$(leaf redstone.db "yellow")
+red=$(leaf redstone.db "red")
+jq --arg pvc "$pvc" --arg yellow "$yellow" --arg red "$red" \
+	'.inputs[0].entry = $pvc | .inputs[1].entry = $yellow | .inputs[2].entry = $red' \
+	"$data/bath-duck-batch.json" > batch.json
+echo "(batch.json is examples/data/bath-duck-batch.json with the declarations' leaf hashes filled in)"
+run sdx batch -L toys.db batch.json --attach "$data/reports/cnas-l9012-product-report-2026-1020.txt"
+duck=$(leaf toys.db "LH2610-0315")
 
-say "The supplier sends its declarations to a manufacturer as a signed bundle"
-run sdx export -L acme.db --all --to demo.example/ornament-works -o acme-2026-11.sdxb
+say "   An input that does not exist, or a lot the declaration does not cover, is refused"
+run sdx batch -L toys.db --id LH2610-0316 --product "Bath duck" --hs 9503.00 --date 2026-10-16 \
+	--site "Moulding hall 2" --site-country CN --quantity 24000:H87 \
+	--input "$pvc:HX2609-9999:0.96:TNE" || echo "(exit code $?: refused)"
 
-say "The manufacturer checks the bundle offline, before trusting anybody"
-run sdx init --origin demo.example/ornament-works -L works.db
-run sdx verify -L works.db acme-2026-11.sdxb || echo "(exit code $?: valid, but the key is not trusted yet)"
+say "7. It sends its exporter the provenance of the batch: the batch, the supplier declarations, their reports"
+run sdx export -L toys.db --provenance "$duck" --to ningbo-export.example/ledger -o duck-provenance.sdxb
+sdx key show -L toys.db --vkey > toys.vkey
 
-say "It compares the supplier's fingerprint by phone, trusts the key, imports"
-sdx key show -L acme.db --vkey > acme.vkey
-run sdx trust add -L works.db acme.vkey --name "Acme Polymers, PVC compound"
-run sdx import -L works.db acme-2026-11.sdxb
-run sdx inbox -L works.db
-run sdx verify -L works.db
+say "8. The exporter trusts the three parties, imports, and records the shipment to the US"
+run sdx init --origin ningbo-export.example/ledger -L export.db
+run sdx trust add -L export.db toys.vkey --name "Little Harbour Toys"
+run sdx trust add -L export.db haixing.vkey --name "Haixing Polymer (via Little Harbour)"
+run sdx trust add -L export.db redstone.vkey --name "Redstone Pigments (via Little Harbour)"
+run sdx import -L export.db duck-provenance.sdxb
+run sdx ship -L export.db --id NBX-2611-0087 --date 2026-11-20 --to US --port CNNGB --discharge USLAX \
+	--consignee "Pacific Kids Supply Inc." --mode sea --item "$duck:24000:H87"
+ship=$(leaf export.db "NBX-2611-0087")
 
-say "The manufacturer forwards the supplier's declarations to its exporter"
-run sdx export -L works.db --all --imported --to demo.example/ningbo-export -o works-2026-11.sdxb
-run sdx init --origin demo.example/ningbo-export -L export.db
-sdx key show -L works.db --vkey > works.vkey
-run sdx trust add -L export.db works.vkey --name "Ornament Works"
-run sdx verify -L export.db works-2026-11.sdxb || echo "(exit code $?: the supplier's own key is not trusted yet)"
-run sdx trust add -L export.db acme.vkey --name "Acme Polymers, via Ornament Works"
-run sdx import -L export.db works-2026-11.sdxb
-run sdx inbox -L export.db
+say "9. It exports the shipment's provenance bundle for the customs broker and the buyer"
+run sdx export -L export.db --provenance "$ship" -o NBX-2611-0087.sdxb
 
-say "A forged bundle is caught and the damage named"
-mkdir forged && (cd forged && tar -xzf ../acme-2026-11.sdxb)
+say "10. The broker, with no ledger of its own, verifies the bundle offline"
+run sdx verify NBX-2611-0087.sdxb --trust "$(sdx key show -L export.db --vkey)" \
+	--trust toys.vkey --trust haixing.vkey --trust redstone.vkey
+keys="--trust $(sdx key show -L export.db --vkey) --trust toys.vkey --trust haixing.vkey --trust redstone.vkey"
+
+say "11. ... and traces it: shipment -> batch -> supplier lots -> declarations -> lab reports"
+# shellcheck disable=SC2086
+run sdx trace NBX-2611-0087.sdxb $keys
+
+say "12. China export: the green clearance channel wants a full CNAS report, at most 90 days old"
+# shellcheck disable=SC2086
+run sdx check --profile cn-green-clearance-infant NBX-2611-0087.sdxb $keys
+
+say "13. US market: CPSIA. The yellow pigment's lead (120 mg/kg) is over 100 ppm: its RoHS claim holds, CPSIA fails"
+# shellcheck disable=SC2086
+run sdx check --profile us-cpsia NBX-2611-0087.sdxb $keys || echo "(exit code $?: 5 = a rule fails)"
+
+say "14. The recall question: where did yellow pigment lot RSY42-260905 go?"
+run sdx where-used -L export.db --lot RSY42-260905
+
+say "15. Every ledger audits clean: every signature, link, tree hash, checkpoint, attachment"
+for db in haixing.db redstone.db toys.db export.db; do run sdx verify -L $db; done
+
+say "16. A forged bundle is caught and the damage named"
+mkdir forged && (cd forged && tar -xzf ../NBX-2611-0087.sdxb)
 printf 'X' | dd of=forged/ledgers/0/entries bs=1 seek=300 conv=notrunc 2>/dev/null
 (cd forged && find . -type f | sed 's|^\./||' | LC_ALL=C sort |
 	tar --owner=0 --group=0 --numeric-owner --mtime=@0 --no-recursion -czf ../forged.sdxb -T -)
-run sdx verify -L works.db forged.sdxb || echo "(exit code $?: forged)"
+# shellcheck disable=SC2086
+run sdx verify forged.sdxb $keys || echo "(exit code $?: forged)"
 
-say "Someone edits the supplier's file behind sdx's back: verify names the damage"
-echo "(flipping one character of entry 2 with the sqlite3 shell, trigger put back afterwards)"
-sqlite3 acme.db "DROP TRIGGER entries_no_update;
-  UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 2;
+say "17. Someone edits a supplier's file behind sdx's back: verify names the damage"
+echo "(flipping one character of entry 1 with the sqlite3 shell, trigger put back afterwards)"
+sqlite3 redstone.db "DROP TRIGGER entries_no_update;
+  UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 1;
   CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
-run sdx verify -L acme.db || echo "(exit code $?: tampering detected)"
+run sdx verify -L redstone.db || echo "(exit code $?: tampering detected)"
+
+say "Done: the whole chain, supplier to customs, checked offline from signed data"

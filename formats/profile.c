@@ -430,8 +430,8 @@ static void substance_rule(struct check *c, const json_t *rule, size_t node, con
 			continue;
 		}
 		fmt_num(num, sizeof(num), f[s].mgkg / f_unit);
-		snprintf(parts + pl, sizeof(parts) - pl, "%s%s %s", pl ? (is_sum ? " + " : ", ") : "",
-			 name, f[s].nd ? "not detected" : num);
+		snprintf(parts + pl, sizeof(parts) - pl, "%s%s %s%s%s", pl ? (is_sum ? " + " : ", ") : "",
+			 name, f[s].nd ? "not detected" : num, f[s].nd ? "" : " ", f[s].nd ? "" : unit);
 		sum += f[s].mgkg / f_unit;
 		if (!is_sum && !within(f[s].mgkg / f_unit, lim, cmp)) {
 			snprintf(over + ol, sizeof(over) - ol, "%s%s %s %s", ol ? ", " : "", name, num,
