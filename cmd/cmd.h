@@ -148,6 +148,9 @@ int graph_option(struct graph_src *s, const char *name, const char *arg);
 int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
 void graph_src_clear(struct graph_src *s);
 
+/* A one-line human summary of a record body (what sdx log and sdx inbox print). */
+void record_summary(char *out, size_t cap, json_t *body, const char *type);
+
 /* Subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -28,7 +28,7 @@ static const struct usage use = {
 struct import_opts {
 	struct where w;
 	sdx_bundle_verify_options bo;
-	int tofu, json;
+	int tofu, json, entries;
 };
 
 static int on_opt(void *ctx, const char *name, const char *arg)
@@ -44,6 +44,8 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 		o->tofu = 1;
 	else if (strcmp(name, "json") == 0)
 		o->json = 1;
+	else if (strcmp(name, "entries") == 0)
+		o->entries = 1;
 	return 0;
 }
 
@@ -145,15 +147,18 @@ done:
 }
 
 static const struct opt inbox_opts[] = {
+	{ "entries", 'e', NULL, "list the imported entries themselves, with their leaf hashes" },
 	{ "json", 0, NULL, "print as JSON" },
 	WHERE_OPTS,
 	{ NULL, 0, NULL, NULL }
 };
 
 static const struct usage inbox_use = {
-	"sdx inbox [--json] [-L LEDGER]",
+	"sdx inbox [--entries [ORIGIN]] [--json] [-L LEDGER]",
 	"List what has been imported from other parties, by origin: the largest\n"
-	"checkpoint held, the number of entries held and the newest entry's time.",
+	"checkpoint held, the number of entries held and the newest entry's time.\n"
+	"With --entries, every imported entry (of ORIGIN, if given): its index in its\n"
+	"own ledger, type, leaf hash (what 'sdx batch --input' takes) and summary.",
 	inbox_opts
 };
 
@@ -172,6 +177,41 @@ static int print_origin(void *ctx, const char *origin, uint64_t size, uint64_t e
 	return 0;
 }
 
+struct entry_list {
+	const char *origin;
+	json_t *list;
+};
+
+static int print_entry(void *ctx, const sdx_foreign_entry *e)
+{
+	struct entry_list *el = ctx;
+	sdx_entry tmp;
+	char *payload = NULL, hex[65], summary[300];
+	size_t plen;
+	json_t *p = NULL;
+
+	if (el->origin && strcmp(el->origin, e->origin) != 0)
+		return 0;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.data = (unsigned char *)e->data;
+	tmp.len = e->len;
+	summary[0] = '\0';
+	if (sdx_entry_payload(&tmp, &payload, &plen) == 0 && (p = json_loadb(payload, plen, 0, NULL)))
+		record_summary(summary, sizeof(summary), json_object_get(p, "body"), e->type);
+	json_decref(p);
+	free(payload);
+	hex_hash(hex, e->leaf_hash);
+	if (el->list)
+		json_array_append_new(el->list, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "origin",
+							  e->origin, "index", (json_int_t)e->index,
+							  "type", e->type, "time", e->time,
+							  "leaf_hash", hex, "summary", summary));
+	else
+		printf("%-32s %6" PRIu64 "  %-12s %.16s  %s\n", e->origin, e->index, e->type, hex,
+		       summary);
+	return 0;
+}
+
 int cmd_inbox(int argc, char **argv)
 {
 	struct import_opts o;
@@ -182,13 +222,19 @@ int cmd_inbox(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &inbox_use, on_opt, &o, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first != argc)
+	if (first != argc && !(o.entries && first + 1 == argc))
 		return cmd_error(EXIT_USAGE, "usage: %s", inbox_use.synopsis);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	list = o.json ? json_array() : NULL;
-	if ((err = sdx_ledger_foreach_origin(l, print_origin, list)) < 0) {
+	if (o.entries) {
+		struct entry_list el = { first < argc ? argv[first] : NULL, list };
+		err = sdx_ledger_foreach_foreign_entry(l, print_entry, &el);
+	} else {
+		err = sdx_ledger_foreach_origin(l, print_origin, list);
+	}
+	if (err < 0) {
 		rc = cmd_fail(err);
 	} else {
 		if (list) {

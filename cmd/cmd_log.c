@@ -46,56 +46,6 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
-/* A short human summary of a record body: the fields a reader scans for. */
-static void summarise(char *out, size_t cap, json_t *body, const char *type)
-{
-	const char *a = NULL, *b = NULL;
-	json_t *lots;
-
-	out[0] = '\0';
-	if (strcmp(type, "genesis") == 0) {
-		snprintf(out, cap, "ledger %s", json_string_value(json_object_get(body, "origin")));
-		return;
-	}
-	if (strcmp(type, "import") == 0) {
-		snprintf(out, cap, "imported %" JSON_INTEGER_FORMAT " entries from %s",
-			 json_integer_value(json_object_get(body, "entries")),
-			 json_string_value(json_object_get(body, "producer")));
-		return;
-	}
-	if (strcmp(type, "withdrawal") == 0) {
-		a = json_string_value(json_object_get(body, "withdraws"));
-		snprintf(out, cap, "withdraws %.16s", a ? a : "?");
-		return;
-	}
-	if (strcmp(type, "batch") == 0) {
-		json_t *pr = json_object_get(body, "product");
-		snprintf(out, cap, "batch %s: %s, HS %s, %zu input%s",
-			 json_string_value(json_object_get(body, "batch_id")),
-			 json_string_value(json_object_get(pr, "name")),
-			 json_string_value(json_object_get(pr, "hs_code")),
-			 json_array_size(json_object_get(body, "inputs")),
-			 json_array_size(json_object_get(body, "inputs")) == 1 ? "" : "s");
-		return;
-	}
-	if (strcmp(type, "shipment") == 0) {
-		snprintf(out, cap, "shipment %s %s to %s from %s, %zu batch%s",
-			 json_string_value(json_object_get(body, "shipment_id")),
-			 json_string_value(json_object_get(body, "ship_date")),
-			 json_string_value(json_object_get(body, "destination_country")),
-			 json_string_value(json_object_get(body, "port_of_loading")),
-			 json_array_size(json_object_get(body, "items")),
-			 json_array_size(json_object_get(body, "items")) == 1 ? "" : "es");
-		return;
-	}
-	a = json_string_value(json_object_get(json_object_get(body, "material"), "name"));
-	b = json_string_value(json_object_get(json_object_get(body, "supplier"), "name"));
-	lots = json_object_get(json_object_get(body, "material"), "lots");
-	if (a || b)
-		snprintf(out, cap, "%s%s%s (%zu lot%s)", a ? a : "", a && b ? " — " : "",
-			 b ? b : "", json_array_size(lots), json_array_size(lots) == 1 ? "" : "s");
-}
-
 static int show_one(void *ctx, const sdx_entry *e)
 {
 	struct log_opts *o = ctx;
@@ -112,7 +62,7 @@ static int show_one(void *ctx, const sdx_entry *e)
 		return err;
 	p = json_loads(payload, 0, NULL);
 	hex_hash(hex, e->leaf_hash);
-	summarise(summary, sizeof(summary), json_object_get(p, "body"), e->type);
+	record_summary(summary, sizeof(summary), json_object_get(p, "body"), e->type);
 	if (o->json) {
 		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)e->index,
 				      "time", e->time, "type", e->type, "leaf_hash", hex,

@@ -124,3 +124,7 @@ expect 5 "and check fails it" sdx check -p eu-packaging-heavy-metals -L toys.db 
 expect_out "saying why" "was withdrawn by its supplier from 2026-10-05"
 expect 0 "a new provenance bundle carries the withdrawal" sdx export -L toys.db --provenance "$duck" -o p2.sdxb
 expect_out "five entries now" "wrote p2.sdxb: 5 entries"
+
+# what a manufacturer reads to fill in --input
+expect 0 "inbox --entries lists imported declarations" sdx inbox -L toys.db --entries example.com/redstone
+expect_out "with leaf hash and lot numbers" "declaration +${yellow%"${yellow#????????????????}"}  Iron oxide yellow.* — lot RSY42-260905"
