@@ -126,12 +126,16 @@ int resolve_leaf(sdx_ledger *l, const char *ref, char hex[65], char *type, size_
 int record_from_options(const struct where *w, const char *type, json_t *rec,
 			const char *const *attach, size_t nattach, int dry_run, int json);
 
+#define MAX_REVOKED 256
+
 /* Where trace, check and where-used read records: a ledger, or a bundle checked on the way. */
 #define GRAPH_MAX_TRUST 64
 struct graph_src {
 	struct where w;
 	sdx_verifier *trusted[GRAPH_MAX_TRUST];
 	size_t n_trusted;
+	sdx_verifier *revoked[MAX_REVOKED];
+	size_t n_revoked;
 	int tofu;
 	const char *ref;
 };
@@ -147,6 +151,9 @@ int graph_option(struct graph_src *s, const char *name, const char *arg);
  */
 int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
 void graph_src_clear(struct graph_src *s);
+
+/* Append the ledger's revoked keys to out[*n] (up to max); 0 or an exit code. */
+int load_revoked(sdx_ledger *l, sdx_verifier **out, size_t max, size_t *n);
 
 /* A one-line human summary of a record body (what sdx log and sdx inbox print). */
 void record_summary(char *out, size_t cap, json_t *body, const char *type);

@@ -54,6 +54,8 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 struct keyring {
 	sdx_verifier *v[MAX_TRUST];
 	size_t n;
+	sdx_verifier *revoked[MAX_REVOKED];
+	size_t n_revoked;
 };
 
 static int collect(void *ctx, const sdx_verifier *v, const char *label, const char *added)
@@ -94,6 +96,8 @@ int cmd_import(int argc, char **argv)
 		rc = cmd_fail(err);
 		goto done;
 	}
+	if ((rc = load_revoked(l, ring.revoked, MAX_REVOKED, &ring.n_revoked)) != 0)
+		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
 	bo.max_member = o.bo.max_member;
@@ -101,6 +105,8 @@ int cmd_import(int argc, char **argv)
 	bo.max_entries = o.bo.max_entries;
 	bo.trusted = ring.v;
 	bo.n_trusted = ring.n;
+	bo.revoked = ring.revoked;
+	bo.n_revoked = ring.n_revoked;
 	bo.trust_on_first_use = o.tofu;
 	err = sdx_bundle_import(l, key, argv[first], &bo, &res);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
@@ -141,6 +147,8 @@ done:
 	sdx_verifier_free(pv);
 	for (i = 0; i < ring.n; i++)
 		sdx_verifier_free(ring.v[i]);
+	for (i = 0; i < ring.n_revoked; i++)
+		sdx_verifier_free(ring.revoked[i]);
 	sdx_signer_free(key);
 	sdx_ledger_free(l);
 	return rc;

@@ -41,6 +41,8 @@ struct verify_opts {
 	int json, tofu;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
+	sdx_verifier *revoked[MAX_REVOKED];
+	size_t n_revoked;
 };
 
 static int on_opt(void *ctx, const char *name, const char *arg)
@@ -112,6 +114,10 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 			sdx_ledger_free(l);
 			return cmd_fail(err);
 		}
+		if ((err = load_revoked(l, o->revoked, MAX_REVOKED, &o->n_revoked)) != 0) {
+			sdx_ledger_free(l);
+			return err;
+		}
 	}
 
 	bo.max_member = o->bo.max_member;
@@ -119,6 +125,8 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.max_entries = o->bo.max_entries;
 	bo.trusted = o->trusted;
 	bo.n_trusted = o->n_trusted;
+	bo.revoked = o->revoked;
+	bo.n_revoked = o->n_revoked;
 	bo.trust_on_first_use = o->tofu;
 	bo.threads = (unsigned)o->threads;
 	err = sdx_bundle_verify(path, &bo, &rep);
@@ -183,6 +191,8 @@ int cmd_verify(int argc, char **argv)
 		rc = verify_bundle(&o, argv[first]);
 		for (size_t i = 0; i < o.n_trusted; i++)
 			sdx_verifier_free(o.trusted[i]);
+		for (size_t i = 0; i < o.n_revoked; i++)
+			sdx_verifier_free(o.revoked[i]);
 		return rc;
 	}
 	where_resolve(&o.w);

@@ -510,12 +510,19 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 			if ((err = open_ledger(&l, &s->w, SDX_OPEN_READONLY)) != 0)
 				return err;
 			err = sdx_ledger_foreach_trusted(l, graph_trusted, s);
-			sdx_ledger_free(l);
-			if (err < 0 && err != SDX_EIO)
+			if (err < 0 && err != SDX_EIO) {
+				sdx_ledger_free(l);
 				return cmd_fail(err);
+			}
+			err = load_revoked(l, s->revoked, MAX_REVOKED, &s->n_revoked);
+			sdx_ledger_free(l);
+			if (err)
+				return err;
 		}
 		bo.trusted = s->trusted;
 		bo.n_trusted = s->n_trusted;
+		bo.revoked = s->revoked;
+		bo.n_revoked = s->n_revoked;
 		bo.trust_on_first_use = s->tofu;
 		if ((err = sdx_graph_from_bundle(g, arg, &bo, NULL)) != 0) {
 			cmd_fail(err);
@@ -560,7 +567,9 @@ void graph_src_clear(struct graph_src *s)
 {
 	for (size_t i = 0; i < s->n_trusted; i++)
 		sdx_verifier_free(s->trusted[i]);
-	s->n_trusted = 0;
+	for (size_t i = 0; i < s->n_revoked; i++)
+		sdx_verifier_free(s->revoked[i]);
+	s->n_trusted = s->n_revoked = 0;
 }
 
 /* A short human summary of a record body: the fields a reader scans for. */
@@ -629,3 +638,27 @@ void record_summary(char *out, size_t cap, json_t *body, const char *type)
 	}
 }
 
+
+struct revoked_list {
+	sdx_verifier **v;
+	size_t max, *n;
+};
+
+static int add_revoked(void *ctx, const sdx_verifier *v, const char *revoked, const char *reason)
+{
+	struct revoked_list *r = ctx;
+
+	(void)revoked;
+	(void)reason;
+	if (*r->n == r->max)
+		return sdx_error_set(SDX_ELIMIT, "more than %zu revoked keys", r->max);
+	return sdx_verifier_new(&r->v[(*r->n)++], sdx_verifier_name(v), sdx_verifier_public_key(v));
+}
+
+int load_revoked(sdx_ledger *l, sdx_verifier **out, size_t max, size_t *n)
+{
+	struct revoked_list r = { out, max, n };
+	int err = sdx_ledger_foreach_revoked(l, add_revoked, &r);
+
+	return err < 0 ? cmd_fail(err) : 0;
+}

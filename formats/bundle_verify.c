@@ -94,6 +94,16 @@ static int is_trusted(const struct bv *b, const sdx_verifier *v)
 	return 0;
 }
 
+static int is_revoked(const struct bv *b, const sdx_verifier *v)
+{
+	size_t i;
+
+	for (i = 0; i < b->o->n_revoked; i++)
+		if (memcmp(sdx_verifier_public_key(b->o->revoked[i]), sdx_verifier_public_key(v), 32) == 0)
+			return 1;
+	return 0;
+}
+
 static int cmp_member(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct member_info *)elem)->name);
@@ -174,6 +184,10 @@ static int load_manifest(struct bv *b, json_t *j)
 			if (strcmp(sdx_verifier_name(li->keys[x]), origin) != 0)
 				return bad(b, SDX_EFORMAT, "manifest: ledger '%s': key named '%s'",
 					   origin, sdx_verifier_name(li->keys[x]));
+			if (is_revoked(b, li->keys[x]))
+				return sdx_error_set(SDX_EUNTRUSTED, "'%s': ledger '%s' signs with key "
+						     "%s+%08" PRIx32 ", which you revoked", b->path,
+						     origin, origin, sdx_verifier_keyid(li->keys[x]));
 			if (is_trusted(b, li->keys[x]))
 				li->trusted = 1;
 		}
@@ -240,6 +254,11 @@ static int read_manifest(struct bv *b, const char *name, uint64_t size, struct s
 	snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_verifier_name(pv), sdx_verifier_keyid(pv));
 	if (strcmp(env->keyid, keyid) != 0 || sdx_dsse_verify(env, pv) < 0) {
 		err = bad(b, SDX_EVERIFY, "%s: the producer's signature does not verify%s", name, "");
+		goto done;
+	}
+	if (is_revoked(b, pv)) {
+		err = sdx_error_set(SDX_EUNTRUSTED, "'%s': signed by %s, a key you revoked", b->path,
+				    keyid);
 		goto done;
 	}
 	b->rep->producer_trusted = is_trusted(b, pv);

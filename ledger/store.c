@@ -68,6 +68,11 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER fentries_no_delete BEFORE DELETE ON foreign_entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER imports_no_update BEFORE UPDATE ON imports BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER imports_no_delete BEFORE DELETE ON imports BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 3 -> 4: revoked keys (local policy, but a revocation is never undone) */
+	"CREATE TABLE revoked_keys(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL,"
+	" keyid INTEGER NOT NULL, revoked TEXT NOT NULL, reason TEXT NOT NULL);"
+	"CREATE TRIGGER revoked_no_update BEFORE UPDATE ON revoked_keys BEGIN SELECT RAISE(ABORT, 'sdx: a revocation is permanent'); END;"
+	"CREATE TRIGGER revoked_no_delete BEFORE DELETE ON revoked_keys BEGIN SELECT RAISE(ABORT, 'sdx: a revocation is permanent'); END;",
 };
 
 int sdx__db_error(sdx_ledger *l, const char *what)
@@ -302,7 +307,9 @@ int sdx_ledger_open(sdx_ledger **out, const char *path, unsigned flags)
 			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 			goto done;
 		}
+		v = SDX_LEDGER_FORMAT;
 	}
+	l->format = v;
 	err = load_identity(l);
 done:
 	if (err < 0) {
@@ -556,6 +563,7 @@ int sdx_ledger_create(sdx_ledger **out, const char *path, const sdx_signer *key)
 	if ((err = sdx__db_exec(l, "BEGIN IMMEDIATE")) < 0)
 		goto done;
 	l->in_tx = 1;
+	l->format = SDX_LEDGER_FORMAT;
 	if ((err = migrate(l, 0)) < 0)
 		goto done;
 	snprintf(l->origin, sizeof(l->origin), "%s", sdx_signer_name(key));
@@ -1358,12 +1366,37 @@ void sdx_attachment_writer_free(sdx_attachment_writer *w)
 
 /* --- trusted keys (local policy) ------------------------------------------------ */
 
+/* 1 and the revocation if `pubkey` was revoked, 0 if not. */
+static int revoked_at(sdx_ledger *l, const unsigned char pubkey[32], char when[21])
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (l->format < 4) /* an older file, read as it is: nothing was revoked in it */
+		return 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT revoked FROM revoked_keys WHERE pubkey = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading revoked keys");
+	sqlite3_bind_blob(st, 1, pubkey, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(when, 21, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sdx__db_error(l, "reading revoked keys");
+	return rc == SQLITE_ROW;
+}
+
 int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label)
 {
 	sqlite3_stmt *st = NULL;
 	char time[21];
 	int rc;
 
+	if ((rc = revoked_at(l, sdx_verifier_public_key(v), time)) != 0)
+		return rc < 0 ? rc : sdx_error_set(SDX_EUNTRUSTED, "key %s+%08" PRIx32 " was revoked "
+						   "on %s; a revoked key is never trusted again",
+						   sdx_verifier_name(v), sdx_verifier_keyid(v), time);
 	sdx__utc_now(time);
 	if (sqlite3_prepare_v2(l->db, "INSERT INTO trusted_keys(pubkey, name, keyid, label, added) "
 			       "VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
@@ -1379,6 +1412,71 @@ int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label
 		return sdx_error_set(SDX_EEXISTS, "key %s+%08" PRIx32 " is already trusted",
 				     sdx_verifier_name(v), sdx_verifier_keyid(v));
 	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing a trusted key");
+}
+
+int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason)
+{
+	sqlite3_stmt *st = NULL;
+	char time[21];
+	int rc;
+
+	if ((rc = revoked_at(l, sdx_verifier_public_key(v), time)) != 0)
+		return rc < 0 ? rc : sdx_error_set(SDX_EEXISTS, "key %s+%08" PRIx32 " was revoked "
+						   "already, on %s", sdx_verifier_name(v),
+						   sdx_verifier_keyid(v), time);
+	sdx__utc_now(time);
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO revoked_keys(pubkey, name, keyid, revoked, reason) "
+			       "VALUES(?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing a revocation");
+	sqlite3_bind_blob(st, 1, sdx_verifier_public_key(v), 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sdx_verifier_name(v), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, sdx_verifier_keyid(v));
+	sqlite3_bind_text(st, 4, time, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, reason ? reason : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sdx__db_error(l, "storing a revocation");
+	/* a revoked key is trusted no more */
+	if (sqlite3_prepare_v2(l->db, "DELETE FROM trusted_keys WHERE pubkey = ?", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "removing a trusted key");
+	sqlite3_bind_blob(st, 1, sdx_verifier_public_key(v), 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "removing a trusted key");
+}
+
+int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	sdx_verifier *v = NULL;
+	int rc, err = 0;
+
+	if (l->format < 4)
+		return 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey, revoked, reason FROM revoked_keys "
+			       "ORDER BY name, revoked", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading revoked keys");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != 32 ||
+		    (err = sdx_verifier_new(&v, (const char *)sqlite3_column_text(st, 0),
+					    sqlite3_column_blob(st, 1))) < 0) {
+			err = err < 0 ? err : sdx_error_set(SDX_EFORMAT, "'%s': damaged revoked key",
+							   l->path);
+			break;
+		}
+		err = cb(ctx, v, (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3));
+		sdx_verifier_free(v);
+		v = NULL;
+		if (err != 0)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sdx__db_error(l, "reading revoked keys");
+	sqlite3_finalize(st);
+	return err;
 }
 
 int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed)

@@ -11,7 +11,7 @@
 #include "sdx/merkle.h"
 #include "ledger/internal.h"
 
-#define SDX_LEDGER_FORMAT 3          /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 4          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 
@@ -19,6 +19,7 @@ struct sdx_ledger {
 	sqlite3 *db;
 	char *path;
 	unsigned flags;
+	int format;                    /* user_version as opened (or after upgrading) */
 	char origin[SDX_NAME_MAX + 1];
 	sdx_verifier *key;             /* the ledger's own key, from the genesis entry */
 	char keyid[SDX_KEYID_MAX];     /* "origin+hex8" as written in envelopes */

@@ -254,7 +254,7 @@ static int check_triggers(sdx_ledger *l)
 		{ "checkpoints", "checkpoints" }, { "keys", "keys" },
 		{ "attachments", "attachments" }, { "chunks", "attachment_chunks" },
 		{ "fcp", "foreign_checkpoints" }, { "fentries", "foreign_entries" },
-		{ "imports", "imports" }, { NULL, NULL }
+		{ "imports", "imports" }, { "revoked", "revoked_keys" }, { NULL, NULL }
 	};
 	sqlite3_stmt *st = NULL, *tb = NULL;
 	char name[64];

@@ -94,9 +94,12 @@ typedef struct sdx_bundle_verify_options {
 	uint64_t max_entries;         /* 0: default, SDX_BUNDLE_DEFAULT_MAX_ENTRIES */
 	unsigned threads;             /* 0: one per core */
 	const sdx_bundle_sink *sink;  /* may be NULL */
+	sdx_verifier *const *revoked; /* keys revoked: a bundle they signed is refused */
+	size_t n_revoked;
 } sdx_bundle_verify_options;
 #define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 1
-#define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, NULL }
+#define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, \
+					 NULL, NULL, 0 }
 
 #define SDX_BUNDLE_MAX_LEDGERS 64
 #define SDX_BUNDLE_DEFAULT_MAX_ENTRIES 10000000ULL
@@ -128,7 +131,8 @@ typedef struct sdx_bundle_report {
  * consistency proof, and that every cited attachment is present.
  *
  * @return 0 when everything holds and every signer is trusted;
- *         SDX_EUNTRUSTED when everything holds but a signer is not trusted;
+ *         SDX_EUNTRUSTED when everything holds but a signer is not trusted,
+ *         or when the producer or a ledger in the bundle signs with a revoked key;
  *         SDX_EVERIFY when anything is forged, corrupt or inconsistent;
  *         SDX_EFORMAT / SDX_ELIMIT when the input is unreadable or too large.
  *         The message names the member or entry at fault.

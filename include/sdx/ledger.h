@@ -235,6 +235,18 @@ int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label
  */
 int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
 
+/**
+ * Revoke a key: it is removed from the trusted keys, and bundles signed with
+ * it are refused from now on (sdx_bundle_verify_options.revoked), whoever
+ * vouches for it.  Permanent: the key can never be trusted again in this
+ * ledger.  SDX_EEXISTS if it was revoked already.
+ */
+int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason);
+/** Call cb for each revoked key with the UTC time of its revocation and the reason. */
+typedef int (*sdx_revoked_cb)(void *ctx, const sdx_verifier *v, const char *revoked,
+			      const char *reason);
+int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx);
+
 /** Call cb for each trusted key (borrowed for the call), ordered by name. */
 typedef int (*sdx_trusted_cb)(void *ctx, const sdx_verifier *v, const char *label,
 			      const char *added);

@@ -30,3 +30,24 @@ expect 0 "trust on first use records the key" sdx verify -L m.db b.sdxb --trust-
 expect_err "says so" "now trusting example.com/acme\+"
 expect 0 "and it is trusted afterwards" sdx verify -L m.db b.sdxb
 expect 0 "the manufacturer's own ledger still verifies" sdx verify -L m.db
+
+# revocation: the key is refused from now on, whoever vouches for it
+sdx init -L r.db --origin example.com/recipient --unencrypted > /dev/null
+sdx trust add -L r.db acme.vkey --name "PVC supplier" > /dev/null
+expect 0 "before revocation the bundle is accepted" sdx verify -L r.db b.sdxb
+expect 0 "revoke by name" sdx trust revoke -L r.db "PVC supplier" --reason "laptop stolen"
+expect_out "names the key" "^revoked example.com/acme\+[0-9a-f]{8}"
+expect 3 "verify refuses what the revoked key signed" sdx verify -L r.db b.sdxb
+expect_err "saying it was revoked" "a key you revoked"
+expect 3 "even when passed with --trust" sdx verify -L r.db b.sdxb --trust acme.vkey
+expect 3 "import refuses it" sdx import -L r.db b.sdxb
+expect_err "the same way" "a key you revoked"
+expect 3 "trust-on-first-use does not bring it back" sdx import -L r.db b.sdxb --trust-on-first-use
+expect 3 "nor adding it again" sdx trust add -L r.db acme.vkey
+expect_err "a revoked key is never trusted again" "was revoked on .*never trusted again"
+expect 0 "list shows the revocation" sdx trust list -L r.db
+expect_out "with the reason" "REVOKED +[0-9T:-]+Z: laptop stolen"
+expect 2 "revoking twice" sdx trust revoke -L r.db acme.vkey
+expect_err "says when" "was revoked already, on"
+check "a revocation cannot be deleted with SQL" sh -c "! sqlite3 r.db 'DELETE FROM revoked_keys' 2>/dev/null"
+check "the row is still there" test "$(sqlite3 r.db 'SELECT count(*) FROM revoked_keys')" = 1

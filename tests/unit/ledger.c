@@ -416,7 +416,8 @@ static void migrates_format_1(void)
 	l = NULL;
 	/* what a format-1 file looked like */
 	CHECK(raw_sql("DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints; "
-		      "DROP TABLE foreign_entries; DROP TABLE imports; PRAGMA user_version = 1;") == 0);
+		      "DROP TABLE foreign_entries; DROP TABLE imports; DROP TABLE revoked_keys; "
+		      "PRAGMA user_version = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
 	sdx_ledger_free(l);
