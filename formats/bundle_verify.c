@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,10 @@ struct ledger_info {
 	char origin[SDX_NAME_MAX + 1];
 	sdx_verifier *keys[MAX_KEYS];
 	size_t nkeys;
+	/* A ledger is trusted only when every signature in it is by a trusted key:
+	 * listing a trusted key beside a key of one's own must not lend trust. */
+	unsigned char key_ok[MAX_KEYS];
+	atomic_int other_signer;      /* an entry signed by a listed but untrusted key */
 	uint64_t tree_size, entries;
 	int trusted, have_cp;
 	unsigned char root[32];
@@ -188,7 +193,8 @@ static int load_manifest(struct bv *b, json_t *j)
 				return sdx_error_set(SDX_EUNTRUSTED, "'%s': ledger '%s' signs with key "
 						     "%s+%08" PRIx32 ", which you revoked", b->path,
 						     origin, origin, sdx_verifier_keyid(li->keys[x]));
-			if (is_trusted(b, li->keys[x]))
+			li->key_ok[x] = (unsigned char)is_trusted(b, li->keys[x]);
+			if (li->key_ok[x])
 				li->trusted = 1;
 		}
 		b->nled++;
@@ -266,8 +272,10 @@ static int read_manifest(struct bv *b, const char *name, uint64_t size, struct s
 		goto done;
 	/* trust on first use: the producer's own ledger, keyed as the manifest says */
 	for (i = 0; i < b->nled; i++) {
-		if (b->o->trust_on_first_use && strcmp(b->led[i].origin, b->rep->producer) == 0)
+		if (b->o->trust_on_first_use && strcmp(b->led[i].origin, b->rep->producer) == 0) {
 			b->led[i].trusted = 1;
+			memset(b->led[i].key_ok, 1, sizeof(b->led[i].key_ok));
+		}
 		b->rep->ledgers[i].trusted = b->led[i].trusted;
 	}
 	if (!b->rep->producer_trusted && !b->o->trust_on_first_use)
@@ -368,8 +376,19 @@ static int read_small(struct bv *b, const char *name, struct mreader *mr, uint64
 static int check_note(struct bv *b, struct ledger_info *li, const char *what, const char *note,
 		      size_t len, sdx_checkpoint *cp)
 {
+	sdx_verifier *ok[MAX_KEYS];
+	size_t i, nok = 0;
 	int err = sdx_note_verify(note, len, li->keys, li->nkeys, NULL, NULL);
 
+	/* valid; but does a trusted key vouch for it, or only another listed key? */
+	for (i = 0; err == 0 && i < li->nkeys; i++)
+		if (li->key_ok[i])
+			ok[nok++] = li->keys[i];
+	if (err == 0 && li->trusted && (nok == 0 || sdx_note_verify(note, len, ok, nok, NULL,
+								     NULL) != 0)) {
+		li->trusted = 0;
+		sdx_error_clear();
+	}
 	if (err == SDX_EUNTRUSTED)
 		return bad(b, SDX_EVERIFY, "%s: not signed by the ledger's key%s", what, "");
 	if (err < 0)
@@ -500,6 +519,8 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_verifier_name(li->keys[i]),
 			 sdx_verifier_keyid(li->keys[i]));
 		signed_ok = strcmp(keyid, env->keyid) == 0 && sdx_dsse_verify(env, li->keys[i]) == 0;
+		if (signed_ok && !li->key_ok[i])
+			atomic_store(&li->other_signer, 1);
 	}
 	if (!signed_ok) {
 		err = bad(b, SDX_EVERIFY, "%s: signature does not verify%s", what, "");
@@ -812,6 +833,9 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 				  b.led[i].origin, "");
 			goto done;
 		}
+		if (atomic_load(&b.led[i].other_signer))
+			b.led[i].trusted = 0;
+		rep.ledgers[i].trusted = b.led[i].trusted;
 		if (!b.led[i].trusted)
 			b.untrusted = 1;
 	}

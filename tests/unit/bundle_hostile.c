@@ -434,6 +434,59 @@ static void hostile_manifest_json(void)
 	sdx_signer_free(k);
 }
 
+/*
+ * A forwarder lists a trusted supplier's key beside a key of its own that
+ * carries the supplier's name, and signs the supplier's ledger with its own:
+ * the trusted key lends no trust to what it did not sign.
+ */
+static void trusted_key_listed_beside_a_forged_one(void)
+{
+	sdx_signer *acme = key_of(1, "example.com/acme"), *evil = key_of(2, "example.com/acme");
+	sdx_signer *works = key_of(4, "example.com/works");
+	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_verifier *tv[2] = { NULL, NULL }, *ev = NULL;
+	struct unpacked u = { 0 };
+	char *vk = NULL;
+	json_t *m, *keys;
+	int rc;
+
+	CHECK(acme && evil && works);
+	CHECK_OK(setup(evil, "e.db", &u));   /* a ledger "example.com/acme" signed by evil */
+	m = manifest_json(&u);
+	CHECK(m);
+	CHECK_OK(sdx_signer_verifier(&tv[0], acme));
+	CHECK_OK(sdx_signer_verifier(&tv[1], works));
+	CHECK_OK(sdx_verifier_format(&vk, tv[0]));
+	keys = json_object_get(json_array_get(json_object_get(m, "ledgers"), 0), "keys");
+	json_array_append_new(keys, json_string(vk));
+	free(vk);
+	CHECK_OK(sdx_verifier_format(&vk, tv[1]));
+	json_object_set_new(m, "producer_key", json_string(vk));
+	free(vk);
+	CHECK_OK(repack(&u, m, works, NULL, "fwd.sdxb"));
+	o.trusted = tv;
+	o.n_trusted = 2;
+	rc = sdx_bundle_verify("fwd.sdxb", &o, NULL);
+	CHECK(rc == SDX_EUNTRUSTED);
+	CHECK(strstr(sdx_error_last(), "not trust: example.com/acme") != NULL);
+	/* and trusting the forged key too makes it valid: nothing else was wrong */
+	CHECK_OK(sdx_signer_verifier(&ev, evil));
+	{
+		sdx_verifier *three[3] = { tv[0], tv[1], ev };
+		o.trusted = three;
+		o.n_trusted = 3;
+		CHECK_OK(sdx_bundle_verify("fwd.sdxb", &o, NULL));
+	}
+	sdx_verifier_free(ev);
+	sdx_verifier_free(tv[0]);
+	sdx_verifier_free(tv[1]);
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(acme);
+	sdx_signer_free(evil);
+	sdx_signer_free(works);
+}
+
 static const struct test_case tests[] = {
 	{ "a repacked, re-signed bundle still verifies", repacked_unchanged_verifies },
 	{ "an unknown major version is refused", unknown_major_version },
@@ -444,6 +497,8 @@ static const struct test_case tests[] = {
 	{ "the manifest's entry count differs", entry_count_differs },
 	{ "a truncated entry record", truncated_entry_record },
 	{ "hostile manifest JSON does not crash", hostile_manifest_json },
+	{ "a trusted key listed beside a forged one lends no trust",
+	  trusted_key_listed_beside_a_forged_one },
 	{ NULL, NULL }
 };
 
