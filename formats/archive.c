@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <sodium.h>
+#include <zlib.h>
 
 #include "formats/archive.h"
 #include "ledger/internal.h"
@@ -193,6 +194,42 @@ static void writer_free(struct sdx_tar_writer *w)
 	free(w);
 }
 
+/*
+ * The one encoding of a bundle: pax_restricted (plain ustar unless a name
+ * does not fit, then a pax "path" record, itself with mtime 0); gzip
+ * in-process at a fixed level with no timestamp; fixed blocking (10240-byte
+ * blocks, the last one not padded).  The reader rebuilds the tar stream with
+ * the same settings (without gzip) to check an archive is canonical.
+ */
+static int canonical_setup(struct archive *a, int gzip)
+{
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    (gzip && (archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+		      archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
+		      archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK)) ||
+	    archive_write_set_bytes_per_block(a, 10240) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK)
+		return ARCHIVE_FATAL;
+	return ARCHIVE_OK;
+}
+
+/* A member header with everything that could vary between machines or runs fixed. */
+static struct archive_entry *canonical_entry(const char *name, uint64_t size)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	if (!e)
+		return NULL;
+	archive_entry_copy_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)size);
+	archive_entry_set_mtime(e, 0, 0);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	return e;
+}
+
 int sdx__tar_create(struct sdx_tar_writer **out, const char *path)
 {
 	struct sdx_tar_writer *w = NULL;
@@ -250,19 +287,9 @@ int sdx__tar_create(struct sdx_tar_writer **out, const char *path)
 		err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", path);
 		goto done;
 	}
-	/*
-	 * Determinism: pax_restricted writes plain ustar unless a name does not
-	 * fit (then a pax "path" record, itself with mtime 0); gzip must run
-	 * in-process (a WARN means an external program), at a fixed level,
-	 * with no timestamp; blocking is fixed (10240-byte blocks, the last
-	 * one not padded).
-	 */
-	if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(w->a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(w->a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
-	    archive_write_set_filter_option(w->a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(w->a, 10240) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
+	/* Determinism: see canonical_setup(); gzip must run in-process (a WARN
+	 * would mean an external program). */
+	if (canonical_setup(w->a, 1) != ARCHIVE_OK ||
 	    archive_write_open(w->a, w, NULL, writer_output, NULL) != ARCHIVE_OK) {
 		err = sdx_error_set(SDX_EIO, "'%s': cannot set up the archive: %s", path,
 				    archive_error_string(w->a) ? archive_error_string(w->a)
@@ -329,18 +356,10 @@ static int add_header(struct sdx_tar_writer *w, const char *name, uint64_t size)
 	if (!name_is_ascii(name, len))
 		return sdx_error_set(SDX_EINVAL, "'%s': member '%s': name is not ASCII",
 				     w->path, shown);
-	if (!(e = archive_entry_new())) {
+	if (!(e = canonical_entry(name, size))) {
 		err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", w->path);
 		goto done;
 	}
-	/* Everything that could vary between machines or runs is fixed. */
-	archive_entry_copy_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)size);
-	archive_entry_set_mtime(e, 0, 0);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
 	if (archive_write_header(w->a, e) != ARCHIVE_OK) {
 		err = writer_failed(w, shown);
 		goto done;
@@ -588,34 +607,104 @@ struct sdx_tar_reader {
 	size_t primed;                      /* bytes already in inbuf, not yet given */
 	int eof;                            /* the source has been read to its end */
 	int io_errno;                       /* a read(2) error, 0 if none */
+	/* gzip is inflated here with zlib (which checks the CRC and length) and
+	 * libarchive reads plain tar, so every byte of the stream passes by */
+	z_stream z;
+	int z_ready, z_end;
+	unsigned char *outbuf;              /* CHUNK bytes of tar stream */
+	unsigned char head[10];             /* the gzip header as found */
+	size_t headn;
+	/* canonical mode: the tar stream as read, and as sdx would write it */
+	struct archive *cw;
+	int cw_failed;
+	crypto_hash_sha256_state raw, canon;
 	int in_member;                      /* the callback is running */
 	int err;                            /* sticky error of sdx__tar_member_read */
 	uint64_t left;                      /* unread bytes of the current member */
 	char shown[SHOWN_MAX * 4 + 8];      /* the current member, printable */
 };
 
-static la_ssize_t src_read(struct archive *a, void *ctx, const void **buf)
+/* Refill zlib's input from the file (what prime() read first, then read(2)). */
+static int fill(struct sdx_tar_reader *r)
 {
-	struct sdx_tar_reader *r = ctx;
 	ssize_t n;
 
-	*buf = r->inbuf;
 	if (r->primed) {
-		n = (ssize_t)r->primed;
+		r->z.next_in = r->inbuf;
+		r->z.avail_in = (uInt)r->primed;
 		r->primed = 0;
-		return n;
+		return 0;
 	}
+	if (r->eof)
+		return 0;
 	do
 		n = read(r->fd, r->inbuf, CHUNK);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		r->io_errno = errno;
-		archive_set_error(a, errno, "read error");
-		return ARCHIVE_FATAL;
+		return -1;
 	}
 	if (n == 0)
 		r->eof = 1;
-	return n;
+	r->z.next_in = r->inbuf;
+	r->z.avail_in = (uInt)n;
+	return 0;
+}
+
+/* The next piece of the tar stream: inflated from the file. */
+static la_ssize_t src_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct sdx_tar_reader *r = ctx;
+	size_t produced;
+	int rc;
+
+	*buf = r->outbuf;
+	for (;;) {
+		if (r->z_end)
+			return 0;
+		if (r->z.avail_in == 0 && fill(r) < 0) {
+			archive_set_error(a, r->io_errno, "read error");
+			return ARCHIVE_FATAL;
+		}
+		r->z.next_out = r->outbuf;
+		r->z.avail_out = CHUNK;
+		rc = inflate(&r->z, Z_NO_FLUSH);
+		produced = CHUNK - r->z.avail_out;
+		if (rc == Z_STREAM_END) {
+			r->z_end = 1;
+			/* one gzip member, nothing after it */
+			if (r->z.avail_in == 0 && fill(r) < 0) {
+				archive_set_error(a, r->io_errno, "read error");
+				return ARCHIVE_FATAL;
+			}
+			if (r->z.avail_in > 0) {
+				archive_set_error(a, EINVAL, "data after the end of the gzip stream");
+				return ARCHIVE_FATAL;
+			}
+		} else if (rc == Z_BUF_ERROR && r->z.avail_in == 0 && r->eof) {
+			archive_set_error(a, EINVAL, "truncated gzip input");
+			return ARCHIVE_FATAL;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			archive_set_error(a, rc == Z_MEM_ERROR ? ENOMEM : EINVAL, "gzip: %s",
+					  r->z.msg ? r->z.msg : "damaged data");
+			return ARCHIVE_FATAL;
+		}
+		if (produced > 0) {
+			if (r->cw)
+				crypto_hash_sha256_update(&r->raw, r->outbuf, produced);
+			return (la_ssize_t)produced;
+		}
+	}
+}
+
+/* The canonical re-encoding's output: only hashed. */
+static la_ssize_t canon_out(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct sdx_tar_reader *r = ctx;
+
+	(void)a;
+	crypto_hash_sha256_update(&r->canon, buf, len);
+	return (la_ssize_t)len;
 }
 
 /* "'x.sdxb': member 'a/b': " or "'x.sdxb': " for messages about r. */
@@ -644,17 +733,16 @@ static int la_failed(struct sdx_tar_reader *r)
 
 static int check_ratio(struct sdx_tar_reader *r)
 {
-	la_int64_t u = archive_filter_bytes(r->a, 0), c = archive_filter_bytes(r->a, -1);
+	uint64_t u = (uint64_t)r->z.total_out, c = (uint64_t)r->z.total_in;
 	uint64_t ratio = r->lim->max_ratio;
 
-	if (u <= (la_int64_t)SDX_TAR_RATIO_FLOOR || c < 0)
+	if (u <= (uint64_t)SDX_TAR_RATIO_FLOOR)
 		return 0;
 	if (ratio != 0 && (uint64_t)c > UINT64_MAX / ratio)
 		return 0;
-	if ((uint64_t)u > ratio * (uint64_t)c)
+	if (u > ratio * c)
 		return sdx_error_set(SDX_ELIMIT, WHERE_FMT "decompression ratio over %" PRIu64
-				     " (%" PRId64 " bytes from %" PRId64 ")", WHERE(r), ratio,
-				     (int64_t)u, (int64_t)c);
+				     " (%" PRIu64 " bytes from %" PRIu64 ")", WHERE(r), ratio, u, c);
 	return 0;
 }
 
@@ -685,6 +773,8 @@ int sdx__tar_member_read(struct sdx_tar_reader *r, void *buf, size_t cap, size_t
 		r->err = check_ratio(r);
 		if (!r->err)
 			*got = (size_t)n;
+		if (r->cw && !r->cw_failed && archive_write_data(r->cw, buf, (size_t)n) != n)
+			r->cw_failed = 1;
 	}
 	return r->err;
 }
@@ -747,7 +837,7 @@ static int check_member(struct sdx_tar_reader *r, struct archive_entry *e, const
 /* Fill inbuf with the first bytes (at least 2 unless the input is shorter). */
 static int prime(struct sdx_tar_reader *r)
 {
-	while (r->primed < 2) {
+	while (r->primed < sizeof(r->head)) {
 		ssize_t n = read(r->fd, r->inbuf + r->primed, CHUNK - r->primed);
 
 		if (n < 0 && errno == EINTR)
@@ -765,6 +855,43 @@ static int prime(struct sdx_tar_reader *r)
 		return sdx_error_set(SDX_EFORMAT, "'%s': not an sdx bundle (empty file)", r->what);
 	if (r->primed < 2 || r->inbuf[0] != 0x1f || r->inbuf[1] != 0x8b)
 		return sdx_error_set(SDX_EFORMAT, "'%s': not an sdx bundle (not gzip)", r->what);
+	r->headn = r->primed < sizeof(r->head) ? r->primed : sizeof(r->head);
+	memcpy(r->head, r->inbuf, r->headn);
+	return 0;
+}
+
+/* The gzip header sdx__tar_create() writes: deflate, no flags, no time, OS Unix. */
+static const unsigned char canonical_gzip_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+
+/*
+ * After the last member: read the stream to its end (so zlib checks the CRC
+ * and length, and nothing may follow), then, in canonical mode, compare it
+ * with the members' canonical encoding.
+ */
+static int finish(struct sdx_tar_reader *r)
+{
+	unsigned char a[32], b[32];
+	const void *p;
+	la_ssize_t k;
+
+	while ((k = src_read(r->a, r, &p)) > 0)
+		;
+	if (k < 0)
+		return la_failed(r);
+	if (!r->cw)
+		return 0;
+	if (archive_write_close(r->cw) != ARCHIVE_OK)
+		r->cw_failed = 1;
+	crypto_hash_sha256_final(&r->raw, a);
+	crypto_hash_sha256_final(&r->canon, b);
+	if (r->headn != sizeof(canonical_gzip_head) ||
+	    memcmp(r->head, canonical_gzip_head, sizeof(canonical_gzip_head)) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': the gzip header is not the one sdx writes "
+				     "(flags, time or OS byte changed)", r->what);
+	if (r->cw_failed || sodium_memcmp(a, b, 32) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': the tar stream is not the canonical "
+				     "encoding of its members (a header field, padding or the end "
+				     "was changed)", r->what);
 	return 0;
 }
 
@@ -774,7 +901,7 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 	static const struct sdx_tar_limits defaults = SDX_TAR_LIMITS_INIT;
 	struct sdx_tar_reader r;
 	struct seen seen = { NULL, 0, 0 };
-	struct archive_entry *e;
+	struct archive_entry *e, *ce;
 	unsigned char *scratch = NULL;
 	uint64_t n = 0, total = 0;
 	size_t got;
@@ -788,22 +915,36 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 		return sdx_error_set(SDX_EINVAL, "'%s': no member callback", r.what);
 	if ((err = sdx__init()) < 0)
 		return err;
-	if (!(r.inbuf = malloc(CHUNK)) || !(scratch = malloc(CHUNK))) {
+	if (!(r.inbuf = malloc(CHUNK)) || !(r.outbuf = malloc(CHUNK)) ||
+	    !(scratch = malloc(CHUNK))) {
 		err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", r.what);
 		goto done;
 	}
 	if ((err = prime(&r)) < 0)
 		goto done;
+	/* gzip only (16 + window bits), one member */
+	if (inflateInit2(&r.z, 16 + MAX_WBITS) != Z_OK) {
+		err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", r.what);
+		goto done;
+	}
+	r.z_ready = 1;
+	if (r.lim->canonical) {
+		crypto_hash_sha256_init(&r.raw);
+		crypto_hash_sha256_init(&r.canon);
+		if (!(r.cw = archive_write_new()) || canonical_setup(r.cw, 0) != ARCHIVE_OK ||
+		    archive_write_open(r.cw, &r, NULL, canon_out, NULL) != ARCHIVE_OK) {
+			err = sdx_error_set(SDX_EIO, "'%s': cannot set up the canonical encoding",
+					    r.what);
+			goto done;
+		}
+	}
 	if (!(r.a = archive_read_new())) {
 		err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", r.what);
 		goto done;
 	}
-	/* Only in-process gzip (WARN would mean an external program) and only
-	 * tar; nothing is ever extracted. */
-	if (archive_read_support_filter_gzip(r.a) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(r.a) != ARCHIVE_OK) {
-		err = sdx_error_set(SDX_EIO, "'%s': libarchive cannot read gzip in-process",
-				    r.what);
+	/* Only tar (the gzip layer is ours); nothing is ever extracted. */
+	if (archive_read_support_format_tar(r.a) != ARCHIVE_OK) {
+		err = sdx_error_set(SDX_EIO, "'%s': libarchive cannot read tar", r.what);
 		goto done;
 	}
 	if (archive_read_open(r.a, &r, NULL, src_read, NULL) != ARCHIVE_OK) {
@@ -812,19 +953,12 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 		 * gzip stream ended too early to tell. */
 		const char *msg = archive_error_string(r.a);
 
-		if (!r.io_errno && archive_filter_count(r.a) > 0 &&
-		    archive_filter_code(r.a, 0) != ARCHIVE_FILTER_GZIP)
-			err = sdx_error_set(SDX_EFORMAT, "'%s': not an sdx bundle (not gzip)", r.what);
-		else if (!r.io_errno && archive_format(r.a) == 0 &&
-			 archive_errno(r.a) != ENOMEM && !(msg && strstr(msg, "runcat")))
+		if (!r.io_errno && archive_format(r.a) == 0 && archive_errno(r.a) != ENOMEM &&
+		    !(msg && (strstr(msg, "runcat") || strstr(msg, "gzip"))))
 			err = sdx_error_set(SDX_EFORMAT, "'%s': not an sdx bundle "
 					    "(not a tar archive)", r.what);
 		else
 			err = la_failed(&r);
-		goto done;
-	}
-	if (archive_filter_code(r.a, 0) != ARCHIVE_FILTER_GZIP) {
-		err = sdx_error_set(SDX_EFORMAT, "'%s': not an sdx bundle (not gzip)", r.what);
 		goto done;
 	}
 	for (;;) {
@@ -858,6 +992,15 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 		r.in_member = 1;
 		if ((err = check_member(&r, e, name, n, &total, &seen)) < 0)
 			goto done;
+		if (r.cw && !r.cw_failed) {
+			if (!(ce = canonical_entry(name, (uint64_t)archive_entry_size(e)))) {
+				err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", r.what);
+				goto done;
+			}
+			if (archive_write_header(r.cw, ce) != ARCHIVE_OK)
+				r.cw_failed = 1;
+			archive_entry_free(ce);
+		}
 		if ((rc = cb(ctx, name, archive_entry_size(e), &r)) != 0) {
 			err = rc;
 			goto done;
@@ -872,13 +1015,21 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 		}
 		r.in_member = 0;
 	}
-	if (n == 0)
+	if (n == 0) {
 		err = sdx_error_set(SDX_EFORMAT, "'%s': empty", r.what);
+		goto done;
+	}
+	err = finish(&r);
 done:
 	if (r.a)
 		archive_read_free(r.a);
+	if (r.cw)
+		archive_write_free(r.cw);
+	if (r.z_ready)
+		inflateEnd(&r.z);
 	free(seen.slot);
 	free(scratch);
+	free(r.outbuf);
 	free(r.inbuf);
 	return err;
 }

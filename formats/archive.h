@@ -104,6 +104,8 @@ struct sdx_tar_limits {
 	uint64_t max_total;    /* uncompressed bytes of all members together */
 	uint64_t max_members;  /* number of members */
 	uint64_t max_ratio;    /* uncompressed/compressed, judged past SDX_TAR_RATIO_FLOOR */
+	int canonical;         /* also require the bytes sdx__tar_create() would write for
+				  these members: any other byte anywhere is SDX_EVERIFY */
 };
 
 /* The limits of formats/bundle.md: 1 GiB + 64 KiB, 8 GiB, 2,000,000, 200. */
@@ -111,7 +113,8 @@ struct sdx_tar_limits {
 	(UINT64_C(1) << 30) + 64 * 1024, \
 	UINT64_C(8) << 30, \
 	UINT64_C(2000000), \
-	UINT64_C(200) }
+	UINT64_C(200), \
+	0 }
 
 /* The member being visited; valid only during the callback. */
 struct sdx_tar_reader;

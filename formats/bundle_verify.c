@@ -804,6 +804,7 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 	size_t i, k;
 	int err;
 
+	lim.canonical = 1; /* any byte of the file that is not sdx's encoding is refused */
 	memset(&rep, 0, sizeof(rep));
 	memset(&b, 0, sizeof(b));
 	if ((err = sdx__init()) < 0)

@@ -246,6 +246,32 @@ static int compare_node(void *ctx, unsigned level, uint64_t index, const unsigne
 	return 0;
 }
 
+/* meta holds exactly what sdx_ledger_create() wrote: the origin and the format. */
+static int check_meta(sdx_ledger *l)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, n = 0, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT name, value FROM meta ORDER BY name", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading meta");
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *value = (const char *)sqlite3_column_text(st, 1);
+		int ok = name && value &&
+			 ((strcmp(name, "format") == 0 && strcmp(value, "sdx-ledger/1") == 0) ||
+			  (strcmp(name, "origin") == 0 && strcmp(value, l->origin) == 0));
+		if (!ok)
+			err = sdx_error_set(SDX_EVERIFY, "'%s': meta '%.40s' was changed or added",
+					    l->path, name ? name : "");
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (!err && n != 2)
+		err = sdx_error_set(SDX_EVERIFY, "'%s': meta rows were removed", l->path);
+	return err;
+}
+
 static int check_triggers(sdx_ledger *l)
 {
 	/* trigger prefix, table: every append-only table of every format version */
@@ -409,7 +435,7 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 			goto done;
 		in_read = 1;
 	}
-	if ((err = check_triggers(l)) < 0)
+	if ((err = check_triggers(l)) < 0 || (err = check_meta(l)) < 0)
 		goto done;
 	if (sqlite3_prepare_v2(l->db, "SELECT size, root, note FROM checkpoints ORDER BY size",
 			       -1, &cw.st, NULL) != SQLITE_OK) {
