@@ -4,6 +4,7 @@
 #   make check      install missing deps, run every test, then again under ASan+UBSan
 #   make demo       install missing deps, build, run the walkthrough in examples/
 #   make bench      print speed and memory figures (not part of check)
+#   make torture    crash, tamper and concurrency tests at length (TORTURE_TRIALS=100)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show full commands; SANITIZE=address,undefined for a sanitized build
 
@@ -57,7 +58,7 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check test demo bench install uninstall clean deps
+.PHONY: all check test demo bench torture install uninstall clean deps
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
@@ -159,6 +160,16 @@ check: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)SDX=$(CURDIR)/$(BUILD)/sdx sh examples/demo.sh
+
+# Reliability under faults, at length (not part of check, which runs a few of each):
+# TORTURE_TRIALS SIGKILLs of declare, import and checkpoint; the tamper sweep
+# over every byte; the concurrent-writers test.
+TORTURE_TRIALS ?= 100
+torture: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/unit/tamper
+	$(Q)sh tests/torture/crash.sh $(CURDIR)/$(BUILD)/sdx $(TORTURE_TRIALS) $(CURDIR)/tests/data
+	$(Q)SDX_TAMPER_ALL=1 SDX_TEST_DATA=$(CURDIR)/tests/data $(BUILD)/tests/unit/tamper
+	$(Q)SDX=$(CURDIR)/$(BUILD)/sdx SDX_TEST_DATA=$(CURDIR)/tests/data sh tests/cli/t0101-concurrent.sh
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/bench/bench

@@ -338,7 +338,7 @@ int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node)
 	size_t n = strlen(ref), i, found = SIZE_MAX, hits = 0;
 	char lower[65];
 
-	if (g->from_ledger && n > 0 && n < 4 && strspn(ref, "0123456789") == n) {
+	if (g->from_ledger && n > 0 && n < 64 && strspn(ref, "0123456789") == n) {
 		uint64_t idx = strtoull(ref, NULL, 10);
 		for (i = 0; i < g->len; i++)
 			if (g->n[i].own && g->n[i].index == idx) {

@@ -1685,9 +1685,10 @@ int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index)
 	uint64_t size, v = 0;
 	int is_index = parse_index(ref, &v), rc, err, found = 0;
 
-	/* Short numbers are indexes; hex of 4+ digits is a leaf-hash prefix, and a
-	 * number that matches no prefix falls back to being an index. */
-	if (!(is_index && strlen(ref) < 4) && prefix_range(ref, lo, hi)) {
+	/* A decimal number is an index (`sdx show 2494` must never show another
+	 * entry whose hash happens to start with 2494); hex with a letter in it,
+	 * 4 to 64 digits, is a leaf-hash prefix; so is all 64 digits. */
+	if ((!is_index || strlen(ref) == 64) && prefix_range(ref, lo, hi)) {
 		if (sqlite3_prepare_v2(l->db, "SELECT idx FROM entries WHERE leaf BETWEEN ? AND ? "
 				       "LIMIT 2", -1, &st, NULL) != SQLITE_OK)
 			return sdx__db_error(l, "reading entries");
@@ -1782,7 +1783,8 @@ int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out)
 		goto done;
 	}
 	err = 0;
-	if (prefix_range(ref, lo, hi) && (err = find_foreign(l, lo, hi, f, &found)) < 0)
+	if ((strspn(ref, "0123456789") != strlen(ref) || strlen(ref) == 64) &&
+	    prefix_range(ref, lo, hi) && (err = find_foreign(l, lo, hi, f, &found)) < 0)
 		goto done;
 	if (found == 0)
 		err = sdx_error_set(SDX_ENOTFOUND, "no entry, own or imported, matches '%s'", ref);

@@ -181,8 +181,9 @@ void sdx_entry_free(sdx_entry *e);
 int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len);
 
 /**
- * Resolve REF: a decimal index, or a hex prefix (at least 4 digits) of a leaf
- * hash.  SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.
+ * Resolve REF: a decimal number is an index; otherwise a hex prefix (4 to 64
+ * digits, so with a letter unless all 64 are given) of a leaf hash.
+ * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.
  */
 int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index);
 
@@ -195,7 +196,8 @@ typedef struct sdx_found {
 
 /**
  * Find an entry among the own and the imported ones: REF is a hex prefix (4
- * to 64 digits) of its leaf hash, or an index in the own ledger.
+ * to 64 digits) of its leaf hash, or a decimal index in the own ledger (as
+ * for sdx_ledger_resolve()).
  * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.  Free with
  * sdx_found_free().
  */

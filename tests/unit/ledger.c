@@ -474,7 +474,51 @@ static void trusted_keys(void)
 	sdx_signer_free(key);
 }
 
+/*
+ * A decimal REF is an index, never a hash prefix: `sdx show 2494` once showed
+ * the entry whose leaf hash starts with 2494 (found by the crash torture).
+ */
+static void decimal_refs_are_indexes(void)
+{
+	sdx_signer *key = test_key("example.com/acme");
+	sdx_ledger *l = make_ledger(key, 60);
+	sdx_entry *e = NULL;
+	char hex[65], digits[5];
+	uint64_t idx, i;
+	int found = 0;
+
+	CHECK(l);
+	for (i = 1; i <= 60 && !found; i++) {
+		CHECK_OK(sdx_ledger_entry(l, i, &e));
+		for (int k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", e->leaf_hash[k]);
+		sdx_entry_free(e);
+		e = NULL;
+		if (strspn(hex, "0123456789") >= 4 && strtoul(hex, NULL, 10) >= 100) {
+			memcpy(digits, hex, 4);
+			digits[4] = '\0';
+			found = 1;
+		}
+	}
+	CHECK(found); /* 60 entries: a 4-decimal-digit prefix is all but certain */
+	if (strtoul(digits, NULL, 10) > 60) {
+		CHECK_ERR(sdx_ledger_resolve(l, digits, &idx), SDX_ENOTFOUND);
+	} else {
+		CHECK_OK(sdx_ledger_resolve(l, digits, &idx));
+		CHECK(idx == strtoul(digits, NULL, 10));
+	}
+	/* the same digits with the next hex digit of the hash are a prefix again */
+	hex[5] = '\0';
+	if (strspn(hex, "0123456789") < 5) {
+		CHECK_OK(sdx_ledger_resolve(l, hex, &idx));
+		CHECK(idx == i - 1);
+	}
+	sdx_ledger_free(l);
+	sdx_signer_free(key);
+}
+
 static const struct test_case tests[] = {
+	{ "decimal refs are indexes, not hash prefixes", decimal_refs_are_indexes },
 	{ "format 1 files are read and upgraded", migrates_format_1 },
 	{ "trusted keys: add, list, remove", trusted_keys },
 	{ "create and reopen", create_and_reopen },
