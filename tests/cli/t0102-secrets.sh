@@ -22,9 +22,9 @@ seed_hex=$(printf '%s' "$seed_b64" | base64 -d | od -An -tx1 | tr -d ' \n')
 	sdx declare -L u.db --jsonl /dev/null
 } > all.out 2>&1
 cat init.out >> all.out
-expect 2 "a wrong passphrase is refused" env SDX_PASSPHRASE=wrong "$SDX" declare -L s.db "$EX/pigment-declaration.json"
+expect 2 "a wrong passphrase is refused" env SDX_PASSPHRASE="Tr0ub4dor-typo" "$SDX" declare -L s.db "$EX/pigment-declaration.json"
 expect_err "without echoing it" "passphrase"
-check "the refusal does not echo what was typed" sh -c "! grep -q wrong '$err'"
+check "the refusal does not echo what was typed" sh -c "! grep -q Tr0ub4dor '$err'"
 cat "$err" >> all.out
 for f in all.out s.db u.db s.sdxb u.sdxb; do
 	# bundles are compressed: look inside them too
