@@ -209,6 +209,11 @@ int cmd_verify(int argc, char **argv)
 				      "attachments", (json_int_t)rep.attachments,
 				      "attachment_bytes", (json_int_t)rep.attachment_bytes,
 				      "threads", (int)rep.threads);
+		json_object_set_new(j, "imported_entries", json_integer((json_int_t)rep.imported_entries));
+		json_object_set_new(j, "imported_checkpoints",
+				    json_integer((json_int_t)rep.imported_checkpoints));
+		json_object_set_new(j, "imported_unsigned",
+				    json_integer((json_int_t)rep.imported_unsigned));
 		if (err < 0) {
 			json_object_set_new(j, "error", json_string(sdx_error_last()));
 			if (rep.first_bad >= 0)
@@ -225,6 +230,11 @@ int cmd_verify(int argc, char **argv)
 			       "with %u threads\n", o.w.ledger, sdx_ledger_origin(l), rep.entries,
 			       rep.nodes, rep.checkpoints, rep.attachments, rep.attachment_bytes,
 			       rep.threads);
+		if (!o.json && rep.imported_entries)
+			printf("    and %" PRIu64 " imported entries and %" PRIu64 " imported checkpoints "
+			       "(hashes, proofs%s)\n", rep.imported_entries, rep.imported_checkpoints,
+			       rep.imported_unsigned ? "; signatures of those imported before ledger "
+			       "format 5 cannot be checked again" : ", signatures");
 		rc = EXIT_OK;
 	}
 	sdx_ledger_free(l);

@@ -71,6 +71,13 @@ static int on_entry(void *ctx, const char *origin, uint64_t index, const unsigne
 	return 0;
 }
 
+static int on_key(void *ctx, const sdx_verifier *v)
+{
+	struct importer *im = ctx;
+
+	return sdx_ledger_foreign_key(im->l, v);
+}
+
 static int on_att_begin(void *ctx, const unsigned char hash[32], uint64_t size)
 {
 	struct importer *im = ctx;
@@ -230,7 +237,8 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 	}
 	im->l = l;
 	im->res = out;
-	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end };
+	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end,
+				  on_key };
 	o.sink = &sink;
 	if ((err = sdx_bundle_verify(path, &o, &out->report)) < 0) {
 		if (err == SDX_EUNTRUSTED)

@@ -422,6 +422,10 @@ static int read_checkpoint(struct bv *b, struct ledger_info *li, const char *nam
 	    (err = b->o->sink->checkpoint(b->o->sink->ctx, li->origin, cp.size, cp.root, note,
 					   (size_t)size)) != 0)
 		goto done;
+	/* the keys this ledger is trusted by, for whoever keeps what it signed */
+	for (size_t k = 0; b->o->sink && b->o->sink->key && k < li->nkeys; k++)
+		if (li->key_ok[k] && (err = b->o->sink->key(b->o->sink->ctx, li->keys[k])) != 0)
+			goto done;
 done:
 	free(note);
 	return err;

@@ -73,6 +73,11 @@ static const char *const migrations[] = {
 	" keyid INTEGER NOT NULL, revoked TEXT NOT NULL, reason TEXT NOT NULL);"
 	"CREATE TRIGGER revoked_no_update BEFORE UPDATE ON revoked_keys BEGIN SELECT RAISE(ABORT, 'sdx: a revocation is permanent'); END;"
 	"CREATE TRIGGER revoked_no_delete BEFORE DELETE ON revoked_keys BEGIN SELECT RAISE(ABORT, 'sdx: a revocation is permanent'); END;",
+	/* 4 -> 5: the keys imported data was verified with, so sdx verify can check it again */
+	"CREATE TABLE foreign_keys(origin TEXT NOT NULL, pubkey BLOB NOT NULL, added TEXT NOT NULL,"
+	" PRIMARY KEY(origin, pubkey));"
+	"CREATE TRIGGER fkeys_no_update BEFORE UPDATE ON foreign_keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fkeys_no_delete BEFORE DELETE ON foreign_keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
 };
 
 int sdx__db_error(sdx_ledger *l, const char *what)
@@ -1121,6 +1126,24 @@ int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an imported entry");
+}
+
+int sdx_ledger_foreign_key(sdx_ledger *l, const sdx_verifier *v)
+{
+	sqlite3_stmt *st = NULL;
+	char time[21];
+	int rc;
+
+	sdx__utc_now(time);
+	if (sqlite3_prepare_v2(l->db, "INSERT OR IGNORE INTO foreign_keys(origin, pubkey, added) "
+			       "VALUES(?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing an imported key");
+	sqlite3_bind_text(st, 1, sdx_verifier_name(v), -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, sdx_verifier_public_key(v), 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, time, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an imported key");
 }
 
 static int foreign_rows(sdx_ledger *l, sqlite3_stmt *st, sdx_foreign_cb cb, void *ctx, int *any)

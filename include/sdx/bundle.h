@@ -81,6 +81,8 @@ typedef struct sdx_bundle_sink {
 	int (*attachment_begin)(void *ctx, const unsigned char hash[32], uint64_t size);
 	int (*attachment_data)(void *ctx, const void *data, size_t len);
 	int (*attachment_end)(void *ctx);
+	/* a key a trusted ledger in the bundle signs with (after its checkpoint verified) */
+	int (*key)(void *ctx, const sdx_verifier *v);
 } sdx_bundle_sink;
 
 /** Limits and trust for reading a bundle. */

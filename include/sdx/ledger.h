@@ -282,6 +282,9 @@ int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
 			     const unsigned char leaf[32], const char *type, const char *time,
 			     const unsigned char *data, size_t len, uint64_t tree_size,
 			     const unsigned char (*proof)[32], size_t plen);
+/** Keep a key that signed imported data (named by its origin), so that
+ * sdx_ledger_verify() can check the imported entries and checkpoints again. */
+int sdx_ledger_foreign_key(sdx_ledger *l, const sdx_verifier *v);
 /** An imported entry with the inclusion proof it arrived with. */
 typedef struct sdx_foreign_entry {
 	char origin[SDX_NAME_MAX + 1];
@@ -338,11 +341,17 @@ typedef struct sdx_verify_report {
 	uint64_t attachment_bytes;
 	unsigned threads;
 	int64_t first_bad;  /* index of the first bad entry, -1 if none or not entry-specific */
+	uint64_t imported_entries;      /* imported entries checked again */
+	uint64_t imported_checkpoints;  /* imported checkpoints checked again */
+	uint64_t imported_unsigned;     /* of those, checked without signatures: imported
+					   before ledger format 5 kept the signers' keys */
 } sdx_verify_report;
 
 /**
  * Audit the whole ledger: every entry's signature, payload, sequence and
  * chain link; every stored tree hash (and that there are no others); every
+ * imported entry's hash, signature, payload and inclusion proof against the
+ * imported checkpoint it came with, and that checkpoint's signature; every
  * checkpoint's signature and root; every attachment's hash; the append-only
  * triggers.  Returns 0, or SDX_EVERIFY with a message naming the first
  * problem (e.g. "entry 17: signature does not verify").

@@ -62,3 +62,19 @@ expect 0 "the exporter imports it" sdx import -L x.db fwd.sdxb
 expect 0 "and holds both origins" sdx inbox -L x.db
 expect_out "the supplier" "^example.com/acme +4 entries held"
 expect_out "the maker" "^example.com/maker +"
+
+# sdx verify of the importer's own file checks the imported data again
+expect 0 "verify re-checks imported entries" sdx verify -L m.db
+expect_out "and says so" "imported entries and [0-9]+ imported checkpoints \(hashes, proofs, signatures\)"
+cp m.db m2.db
+sqlite3 m2.db "DROP TRIGGER fentries_no_update;
+  UPDATE foreign_entries SET data = CAST(replace(CAST(data AS TEXT), 'eyJ', 'eyK') AS BLOB) WHERE idx = 1;
+  CREATE TRIGGER fentries_no_update BEFORE UPDATE ON foreign_entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+expect 1 "an imported entry changed behind sdx's back is caught" sdx verify -L m2.db
+expect_err "and named" "imported entry example.com/acme/1"
+cp m.db m3.db
+sqlite3 m3.db "DROP TRIGGER fcp_no_update;
+  UPDATE foreign_checkpoints SET note = CAST(replace(CAST(note AS TEXT), 'example.com/acme', 'example.com/acmf') AS BLOB);
+  CREATE TRIGGER fcp_no_update BEFORE UPDATE ON foreign_checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+expect 1 "an imported checkpoint changed is caught" sdx verify -L m3.db
+expect_err "and named" "imported checkpoint of example.com/acme"
