@@ -259,6 +259,7 @@ static int stream_hash(struct entry_stream *s, unsigned char out[32], uint64_t *
 
 struct consistency {
 	sdx_ledger *l;
+	const char *foreign;  /* an imported ledger's origin: forward the proofs kept */
 	uint64_t size;
 	json_t *list;
 	int err;
@@ -278,8 +279,17 @@ static int add_consistency(void *ctx, uint64_t size, const unsigned char root[32
 		return 0;
 	if (json_array_size(c->list) >= SDX_BUNDLE_MAX_CONSISTENCY)
 		return 1; /* enough: the most recent ones */
-	if ((err = sdx_ledger_prove_consistency(c->l, size, c->size, proof, &n)) < 0)
+	if (c->foreign) {
+		err = sdx_ledger_foreign_consistency_get(c->l, c->foreign, size, c->size, proof, &n);
+		if (err == SDX_ENOTFOUND) {
+			sdx_error_clear();
+			return 0; /* no proof was brought from this one */
+		}
+		if (err < 0)
+			return c->err = err;
+	} else if ((err = sdx_ledger_prove_consistency(c->l, size, c->size, proof, &n)) < 0) {
 		return c->err = err;
+	}
 	p = json_array();
 	for (i = 0; i < n; i++) {
 		sodium_bin2base64(b64, sizeof(b64), proof[i], 32, sodium_base64_VARIANT_ORIGINAL);
@@ -417,11 +427,18 @@ static int prepare_foreign(sdx_ledger *l, struct block *b)
 	if ((err = sdx_ledger_foreign_checkpoint_note(l, b->origin, b->tree_size, &b->note,
 						      &b->note_len)) < 0)
 		return err;
-	/* the older checkpoints are held, but not the proofs between them */
-	if (!(b->cons = strdup("[]")))
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	b->cons_len = 2;
-	return 0;
+	/* the proofs kept from older held checkpoints to this one travel on */
+	{
+		struct consistency cons = { l, b->origin, b->tree_size, json_array(), 0 };
+		err = sdx_ledger_foreach_foreign_checkpoint(l, b->origin, add_consistency, &cons);
+		if (cons.err < 0 || err < 0) {
+			json_decref(cons.list);
+			return cons.err < 0 ? cons.err : err;
+		}
+		err = sdx__json_dump(&b->cons, &b->cons_len, cons.list);
+		json_decref(cons.list);
+	}
+	return err;
 }
 
 /* Point the entries stream at the start of a block. */

@@ -71,6 +71,14 @@ static int on_entry(void *ctx, const char *origin, uint64_t index, const unsigne
 	return 0;
 }
 
+static int on_consistency(void *ctx, const char *origin, uint64_t old_size, uint64_t size,
+			  const unsigned char (*proof)[32], size_t n)
+{
+	struct importer *im = ctx;
+
+	return sdx_ledger_foreign_consistency(im->l, origin, old_size, size, proof, n);
+}
+
 static int on_key(void *ctx, const sdx_verifier *v)
 {
 	struct importer *im = ctx;
@@ -158,8 +166,18 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 		}
 		if (!p.found)
 			continue;
-		if ((p.size <= size && !brought(im, p.origin, p.size, 0)) ||
-		    (p.size > size && brought(im, p.origin, size, 1))) {
+		if (p.size <= size && !brought(im, p.origin, p.size, 0)) {
+			/* not a contradiction shown, just nothing to show there is none */
+			err = sdx_error_set(SDX_EVERIFY, "%s: the bundle's checkpoint (size %" PRIu64
+					    ") cannot be shown consistent with the one held (size %"
+					    PRIu64 "): it carries no consistency proof from it; ask "
+					    "for a bundle that does (every export by %s, or a "
+					    "forwarder holding the proof, includes one)", p.origin,
+					    size, p.size, p.origin);
+			free(p.note);
+			return err;
+		}
+		if (p.size > size && brought(im, p.origin, size, 1)) {
 			size_t len;
 			sdx_ledger_foreign_checkpoint_note(im->l, p.origin, size,
 							   &im->res->new_checkpoint, &len);
@@ -167,8 +185,7 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 			return sdx_error_set(SDX_ECONFLICT, "%s: the bundle's checkpoint (size %" PRIu64
 					     ") cannot be shown consistent with the one held (size %"
 					     PRIu64 "): %s", p.origin, size, p.size,
-					     p.size > size ? "an older tree, possibly rolled back"
-							   : "no consistency proof from it");
+					     "an older tree, possibly rolled back");
 		}
 		free(p.note);
 	}
@@ -238,7 +255,7 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 	im->l = l;
 	im->res = out;
 	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end,
-				  on_key };
+				  on_key, on_consistency };
 	o.sink = &sink;
 	if ((err = sdx_bundle_verify(path, &o, &out->report)) < 0) {
 		if (err == SDX_EUNTRUSTED)

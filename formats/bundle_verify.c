@@ -488,6 +488,11 @@ static int read_consistency(struct bv *b, struct ledger_info *li, const char *na
 		    (err = b->o->sink->checkpoint(b->o->sink->ctx, li->origin, cp.size, cp.root, note,
 						   strlen(note))) != 0)
 			goto done;
+		if (b->o->sink && b->o->sink->consistency &&
+		    (err = b->o->sink->consistency(b->o->sink->ctx, li->origin, cp.size,
+						    li->tree_size,
+						    (const unsigned char (*)[32])proof, n)) != 0)
+			goto done;
 	}
 done:
 	json_decref(j);

@@ -78,6 +78,11 @@ static const char *const migrations[] = {
 	" PRIMARY KEY(origin, pubkey));"
 	"CREATE TRIGGER fkeys_no_update BEFORE UPDATE ON foreign_keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER fkeys_no_delete BEFORE DELETE ON foreign_keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 5 -> 6: consistency proofs between imported checkpoints, to forward them */
+	"CREATE TABLE foreign_consistency(origin TEXT NOT NULL, old_size INTEGER NOT NULL,"
+	" size INTEGER NOT NULL, proof BLOB NOT NULL, PRIMARY KEY(origin, old_size, size));"
+	"CREATE TRIGGER fcons_no_update BEFORE UPDATE ON foreign_consistency BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fcons_no_delete BEFORE DELETE ON foreign_consistency BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
 };
 
 int sdx__db_error(sdx_ledger *l, const char *what)
@@ -1126,6 +1131,54 @@ int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing an imported entry");
+}
+
+int sdx_ledger_foreign_consistency(sdx_ledger *l, const char *origin, uint64_t old_size,
+				   uint64_t size, const unsigned char (*proof)[32], size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "INSERT OR IGNORE INTO foreign_consistency(origin, old_size, "
+			       "size, proof) VALUES(?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "storing a consistency proof");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)old_size);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	sqlite3_bind_blob(st, 4, n ? (const void *)proof : "", (int)(32 * n), SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "storing a consistency proof");
+}
+
+int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
+				       uint64_t size, unsigned char (*proof)[32], size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, err = 0;
+
+	*n = 0;
+	if (l->format < 6)
+		return SDX_ENOTFOUND;
+	if (sqlite3_prepare_v2(l->db, "SELECT proof FROM foreign_consistency WHERE origin = ? AND "
+			       "old_size = ? AND size = ?", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading consistency proofs");
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)old_size);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)size);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int bytes = sqlite3_column_bytes(st, 0);
+		if (bytes % 32 != 0 || bytes / 32 > SDX_MERKLE_MAX_PROOF)
+			err = sdx_error_set(SDX_EVERIFY, "'%s': a damaged consistency proof", l->path);
+		else if (bytes)
+			memcpy(proof, sqlite3_column_blob(st, 0), (size_t)bytes);
+		*n = (size_t)bytes / 32;
+	} else {
+		err = rc == SQLITE_DONE ? SDX_ENOTFOUND : sdx__db_error(l, "reading consistency proofs");
+	}
+	sqlite3_finalize(st);
+	return err;
 }
 
 int sdx_ledger_foreign_key(sdx_ledger *l, const sdx_verifier *v)

@@ -11,7 +11,7 @@
 #include "sdx/merkle.h"
 #include "ledger/internal.h"
 
-#define SDX_LEDGER_FORMAT 5          /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 6          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 

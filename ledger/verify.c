@@ -281,7 +281,7 @@ static int check_triggers(sdx_ledger *l)
 		{ "attachments", "attachments" }, { "chunks", "attachment_chunks" },
 		{ "fcp", "foreign_checkpoints" }, { "fentries", "foreign_entries" },
 		{ "imports", "imports" }, { "revoked", "revoked_keys" },
-		{ "fkeys", "foreign_keys" }, { NULL, NULL }
+		{ "fkeys", "foreign_keys" }, { "fcons", "foreign_consistency" }, { NULL, NULL }
 	};
 	sqlite3_stmt *st = NULL, *tb = NULL;
 	char name[64];
@@ -571,6 +571,33 @@ static int check_foreign(sdx_ledger *l, sdx_verify_report *rep)
 	}
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		err = check_foreign_entry(l, &k, st, &roots, rep);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* the consistency proofs kept to be forwarded hold between the held roots */
+	if (err || l->format < 6)
+		goto done;
+	if (sqlite3_prepare_v2(l->db, "SELECT origin, old_size, size, proof FROM "
+			       "foreign_consistency", -1, &st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "reading consistency proofs");
+		goto done;
+	}
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *origin = (const char *)sqlite3_column_text(st, 0);
+		uint64_t old = (uint64_t)sqlite3_column_int64(st, 1);
+		uint64_t size = (uint64_t)sqlite3_column_int64(st, 2);
+		unsigned char r1[32], r2[32];
+		int n = sqlite3_column_bytes(st, 3);
+
+		if ((err = foreign_root(l, &roots, origin, old, r1)) < 0 ||
+		    (err = foreign_root(l, &roots, origin, size, r2)) < 0)
+			break;
+		if (n % 32 != 0 || sdx_merkle_verify_consistency(old, size, r1, r2,
+				(const unsigned char (*)[32])sqlite3_column_blob(st, 3),
+				(size_t)n / 32) < 0)
+			err = sdx_error_set(SDX_EVERIFY, "'%s': kept consistency proof of %s from size %"
+					    PRIu64 " to %" PRIu64 " does not hold", l->path, origin,
+					    old, size);
+	}
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(roots);

@@ -83,6 +83,9 @@ typedef struct sdx_bundle_sink {
 	int (*attachment_end)(void *ctx);
 	/* a key a trusted ledger in the bundle signs with (after its checkpoint verified) */
 	int (*key)(void *ctx, const sdx_verifier *v);
+	/* a consistency proof from an older checkpoint (passed to `checkpoint` first) */
+	int (*consistency)(void *ctx, const char *origin, uint64_t old_size, uint64_t size,
+			   const unsigned char (*proof)[32], size_t n);
 } sdx_bundle_sink;
 
 /** Limits and trust for reading a bundle. */

@@ -282,6 +282,12 @@ int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
 			     const unsigned char leaf[32], const char *type, const char *time,
 			     const unsigned char *data, size_t len, uint64_t tree_size,
 			     const unsigned char (*proof)[32], size_t plen);
+/** Keep a verified consistency proof between two imported checkpoints of `origin`. */
+int sdx_ledger_foreign_consistency(sdx_ledger *l, const char *origin, uint64_t old_size,
+				   uint64_t size, const unsigned char (*proof)[32], size_t n);
+/** The kept proof from old_size to size (out: SDX_MERKLE_MAX_PROOF room); SDX_ENOTFOUND. */
+int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
+				       uint64_t size, unsigned char (*proof)[32], size_t *n);
 /** Keep a key that signed imported data (named by its origin), so that
  * sdx_ledger_verify() can check the imported entries and checkpoints again. */
 int sdx_ledger_foreign_key(sdx_ledger *l, const sdx_verifier *v);

@@ -417,7 +417,7 @@ static void migrates_format_1(void)
 	/* what a format-1 file looked like */
 	CHECK(raw_sql("DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints; "
 		      "DROP TABLE foreign_entries; DROP TABLE imports; DROP TABLE revoked_keys; "
-		      "DROP TABLE foreign_keys; "
+		      "DROP TABLE foreign_keys; DROP TABLE foreign_consistency; "
 		      "PRAGMA user_version = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
