@@ -1,4 +1,5 @@
-/* cmd/cmd_attachment.c - sdx attachment: get stored evidence back out. */
+/* cmd/cmd_attachment.c - sdx attachment: store evidence, or get it back out. */
+#include <inttypes.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -12,10 +13,13 @@ static const struct opt opts[] = {
 };
 
 static const struct usage use = {
-	"sdx attachment get SHA256 -o FILE [-L LEDGER]",
-	"Write a stored evidence file (lab report, certificate), named by the SHA-256\n"
-	"a declaration cites, to FILE.  Its content is what the hash says it is: sdx\n"
-	"verify checks every attachment.",
+	"sdx attachment add FILE... [-L LEDGER]\n"
+	"   or: sdx attachment get SHA256 -o FILE [-L LEDGER]",
+	"add: store evidence files (lab reports, certificates; any size, streamed in\n"
+	"1 MiB chunks) and print the SHA-256 a declaration cites them by, in its\n"
+	"evidence[].attachment.sha256.  Storing the same content again does nothing.\n"
+	"get: write a stored file, named by that SHA-256, to FILE.  Its content is\n"
+	"what the hash says it is: sdx verify checks every attachment.",
 	opts
 };
 
@@ -35,6 +39,37 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
+/* All files in one transaction: all are stored, or none. */
+static int add(struct att_opts *o, int n, char **files)
+{
+	unsigned char hash[32];
+	char hex[65];
+	sdx_ledger *l = NULL;
+	uint64_t size;
+	int i, rc, err;
+
+	where_resolve(&o->w);
+	if ((rc = open_ledger(&l, &o->w, 0)) != 0)
+		return rc;
+	if ((err = sdx_ledger_begin(l)) < 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((err = sdx_ledger_attach_file(l, files[i], hash, &size)) < 0)
+			goto fail;
+		hex_hash(hex, hash);
+		printf("%s  %s (%" PRIu64 " bytes)\n", hex, files[i], size);
+	}
+	if ((err = sdx_ledger_commit(l)) < 0)
+		goto fail;
+	sdx_ledger_free(l);
+	return EXIT_OK;
+fail:
+	sdx_ledger_rollback(l);
+	rc = cmd_fail(err);
+	sdx_ledger_free(l);
+	return rc;
+}
+
 int cmd_attachment(int argc, char **argv)
 {
 	struct att_opts o;
@@ -46,6 +81,8 @@ int cmd_attachment(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (first + 2 <= argc && strcmp(argv[first], "add") == 0)
+		return add(&o, argc - first - 1, argv + first + 1);
 	if (first + 2 != argc || strcmp(argv[first], "get") != 0 || !o.output)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	if (strlen(argv[first + 1]) != 64 ||

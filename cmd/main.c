@@ -14,7 +14,7 @@ static const struct command commands[] = {
 	{ "ship", cmd_ship, "record an export shipment of batches" },
 	{ "log", cmd_log, "list the entries of the ledger" },
 	{ "show", cmd_show, "print one entry" },
-	{ "attachment", cmd_attachment, "extract a stored evidence file by its SHA-256" },
+	{ "attachment", cmd_attachment, "store an evidence file (prints its SHA-256), or get one back" },
 	{ "checkpoint", cmd_checkpoint, "sign and print the latest checkpoint" },
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
 	{ "export", cmd_export, "write a signed bundle of entries for a customer" },

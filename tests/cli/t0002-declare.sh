@@ -69,3 +69,12 @@ check "first batch kept, failing batch dropped" test "$(size)" = 12
 cat bulk.jsonl | sdx declare -L t.db --jsonl - > /dev/null
 check "JSONL from stdin" test "$(size)" = 17
 expect 0 "the ledger verifies after all that" sdx verify -L t.db
+
+# evidence stored first, cited later
+sdx init -L att.db --origin example.com/att --unencrypted > /dev/null
+expect 0 "attachment add prints the SHA-256 to cite" sdx attachment add -L att.db "$EXAMPLES/data/reports/cnas-l1234-report-2026-0917.txt"
+check "the same as sha256sum says" test "$(cut -d' ' -f1 "$out")" = "$(sha256sum "$EXAMPLES/data/reports/cnas-l1234-report-2026-0917.txt" | cut -d' ' -f1)"
+expect 0 "a declaration citing it needs no --attach now" sdx declare -L att.db "$EXAMPLES/data/pvc-compound-declaration.json"
+expect 2 "a missing file stores nothing" sdx attachment add -L att.db "$EXAMPLES/data/reports/pp-migration-report-2026-0802.txt" /nonexistent
+expect_err "naming it" "'/nonexistent'"
+expect 2 "so the first file was not stored either" sdx declare -L att.db "$EXAMPLES/data/pp-food-contact-declaration.json"
