@@ -3,7 +3,8 @@
 #   make            build libsdx.a, libsdx.so and sdx into $(BUILD)/
 #   make check      install missing deps, run every test, then again under ASan+UBSan
 #   make demo       install missing deps, build, run the walkthrough in examples/
-#   make bench      print speed and memory figures (not part of check)
+#   make bench      print speed and memory figures (not part of check);
+#                   BENCH_BIG=1 adds the 1,000,000-entry bundle and a 1 GiB attachment
 #   make torture    crash, tamper and concurrency tests at length (TORTURE_TRIALS=100)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show full commands; SANITIZE=address,undefined for a sanitized build
@@ -174,6 +175,7 @@ torture: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/bench/bench
 	$(Q)BUILD=$(BUILD) sh tests/bench/run.sh
+	$(Q)if [ -n "$(BENCH_BIG)" ]; then BUILD=$(BUILD) sh tests/bench/big.sh; fi
 
 $(BUILD)/tests/bench/bench: $(BUILD)/tests/bench/bench.o $(BUILD)/libsdx.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libsdx.a $(DEPLIBS)
