@@ -797,6 +797,14 @@ static const char *type_refused(struct archive_entry *e)
 	}
 }
 
+/* A member of bounded records (lim->stream_suffix), read record by record. */
+static int is_stream(const struct sdx_tar_limits *lim, const char *name)
+{
+	size_t n = strlen(name), k = lim->stream_suffix ? strlen(lim->stream_suffix) : 0;
+
+	return k && n >= k && strcmp(name + n - k, lim->stream_suffix) == 0;
+}
+
 /* Check the header of the member just read; 0 if the callback may see it. */
 static int check_member(struct sdx_tar_reader *r, struct archive_entry *e, const char *name,
 			uint64_t n, uint64_t *total, struct seen *seen)
@@ -817,7 +825,7 @@ static int check_member(struct sdx_tar_reader *r, struct archive_entry *e, const
 	size = archive_entry_size(e);
 	if (!archive_entry_size_is_set(e) || size < 0)
 		return sdx_error_set(SDX_EFORMAT, WHERE_FMT "no valid size", WHERE(r));
-	if ((uint64_t)size > r->lim->max_member)
+	if ((uint64_t)size > r->lim->max_member && !is_stream(r->lim, name))
 		return sdx_error_set(SDX_ELIMIT, WHERE_FMT "%" PRId64 " bytes, over the limit of %"
 				     PRIu64, WHERE(r), (int64_t)size, r->lim->max_member);
 	if ((uint64_t)size > r->lim->max_total - *total)

@@ -106,6 +106,9 @@ struct sdx_tar_limits {
 	uint64_t max_ratio;    /* uncompressed/compressed, judged past SDX_TAR_RATIO_FLOOR */
 	int canonical;         /* also require the bytes sdx__tar_create() would write for
 				  these members: any other byte anywhere is SDX_EVERIFY */
+	/* members whose name ends with this (NULL: none) are streams of bounded
+	 * records, limited by max_total instead of max_member */
+	const char *stream_suffix;
 };
 
 /* The limits of formats/bundle.md: 1 GiB + 64 KiB, 8 GiB, 2,000,000, 200. */
@@ -114,7 +117,7 @@ struct sdx_tar_limits {
 	UINT64_C(8) << 30, \
 	UINT64_C(2000000), \
 	UINT64_C(200), \
-	0 }
+	0, NULL }
 
 /* The member being visited; valid only during the callback. */
 struct sdx_tar_reader;

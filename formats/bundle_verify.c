@@ -814,6 +814,7 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 	int err;
 
 	lim.canonical = 1; /* any byte of the file that is not sdx's encoding is refused */
+	lim.stream_suffix = "/entries"; /* read record by record: bounded by the total */
 	memset(&rep, 0, sizeof(rep));
 	memset(&b, 0, sizeof(b));
 	if ((err = sdx__init()) < 0)

@@ -262,7 +262,8 @@ static int load_identity(sdx_ledger *l)
 	snprintf(l->origin, sizeof(l->origin), "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey FROM keys ORDER BY since LIMIT 1",
+	/* the key that signs now: the latest one (sdx_ledger_rotate_key) */
+	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey FROM keys ORDER BY since DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK) {
 		err = sdx__db_error(l, "reading ledger key");
 		goto done;
@@ -271,6 +272,8 @@ static int load_identity(sdx_ledger *l)
 		err = sdx_error_set(SDX_EFORMAT, "'%s': ledger has no public key", l->path);
 		goto done;
 	}
+	sdx_verifier_free(l->key);
+	l->key = NULL;
 	if ((err = sdx_verifier_new(&l->key, (const char *)sqlite3_column_text(st, 0),
 				    sqlite3_column_blob(st, 1))) < 0)
 		goto done;
@@ -401,6 +404,9 @@ void sdx_ledger_rollback(sdx_ledger *l)
 	if (l && l->in_tx) {
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 		l->in_tx = 0;
+		/* a key rotated in the dropped transaction is undone too */
+		if (load_identity(l) < 0)
+			sdx_error_clear();
 	}
 }
 
@@ -500,8 +506,8 @@ static int check_type(const char *type)
 {
 	if (!valid_type(type))
 		return sdx_error_set(SDX_EINVAL, "invalid record type '%.40s'", type);
-	if (strcmp(type, "genesis") == 0)
-		return sdx_error_set(SDX_EINVAL, "record type 'genesis' is reserved");
+	if (strcmp(type, "genesis") == 0 || strcmp(type, "key") == 0)
+		return sdx_error_set(SDX_EINVAL, "record type '%s' is reserved", type);
 	return 0;
 }
 
@@ -544,6 +550,120 @@ int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 done:
 	json_decref(j);
 	free(canon);
+	return err;
+}
+
+int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer *new_key,
+			  const char *reason, sdx_entry_info *out)
+{
+	sdx_verifier *nv = NULL;
+	sdx_entry_info info;
+	sqlite3_stmt *st = NULL;
+	json_t *j = NULL;
+	char *vkey = NULL, *body = NULL, keyid[SDX_KEYID_MAX];
+	size_t blen;
+	int rc, err;
+
+	if (!l->in_tx)
+		return sdx_error_set(SDX_EINVAL, "'%s': key rotation outside a transaction", l->path);
+	if (strcmp(sdx_signer_name(new_key), l->origin) != 0)
+		return sdx_error_set(SDX_EINVAL, "the new key is named '%s', not the ledger's origin "
+				     "'%s'", sdx_signer_name(new_key), l->origin);
+	if (!memcmp(sdx_signer_public_key(new_key), sdx_signer_public_key(old), 32))
+		return sdx_error_set(SDX_EINVAL, "the new key is the old key");
+	if ((err = sdx_signer_verifier(&nv, new_key)) < 0 ||
+	    (err = sdx_verifier_format(&vkey, nv)) < 0)
+		goto done;
+	j = json_pack("{s:s, s:s}", "new_key", vkey, "reason", reason && *reason ? reason :
+		      "key rotation");
+	if (!j) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = sdx__json_dump(&body, &blen, j)) < 0)
+		goto done;
+	/* the old key signs the new one in: whoever trusts it can follow */
+	if ((err = append_raw(l, old, "key", body, blen, &info)) < 0)
+		goto done;
+	sdx__keyid_string(keyid, nv);
+	if (sqlite3_prepare_v2(l->db, "INSERT INTO keys(pubkey, name, keyid, since) VALUES(?, ?, ?, ?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		err = sdx__db_error(l, "storing the new key");
+		goto done;
+	}
+	sqlite3_bind_blob(st, 1, sdx_signer_public_key(new_key), 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, sdx_verifier_keyid(nv));
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)(info.index + 1));
+	rc = sqlite3_step(st);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		err = sdx_error_set(SDX_EEXISTS, "that key signed this ledger before; use a new one");
+		goto done;
+	}
+	if (rc != SQLITE_DONE) {
+		err = sdx__db_error(l, "storing the new key");
+		goto done;
+	}
+	sdx_verifier_free(l->key);
+	l->key = nv;
+	nv = NULL;
+	snprintf(l->keyid, sizeof(l->keyid), "%s", keyid);
+	if (out)
+		*out = info;
+done:
+	sqlite3_finalize(st);
+	sdx_verifier_free(nv);
+	json_decref(j);
+	free(vkey);
+	free(body);
+	return err;
+}
+
+int sdx_ledger_key_at(sdx_ledger *l, uint64_t index, sdx_verifier **out)
+{
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey FROM keys WHERE since <= ? ORDER BY since "
+			       "DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading ledger keys");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_bytes(st, 1) != 32)
+		err = sdx_error_set(SDX_EFORMAT, "'%s': no key for entry %" PRIu64, l->path, index);
+	else
+		err = sdx_verifier_new(out, (const char *)sqlite3_column_text(st, 0),
+				       sqlite3_column_blob(st, 1));
+	sqlite3_finalize(st);
+	return err;
+}
+
+int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	sdx_verifier *v = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey, since FROM keys ORDER BY since", -1, &st,
+			       NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading ledger keys");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != 32) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': a damaged ledger key", l->path);
+			break;
+		}
+		if ((err = sdx_verifier_new(&v, (const char *)sqlite3_column_text(st, 0),
+					    sqlite3_column_blob(st, 1))) < 0)
+			break;
+		err = cb(ctx, v, (uint64_t)sqlite3_column_int64(st, 2));
+		sdx_verifier_free(v);
+		v = NULL;
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = sdx__db_error(l, "reading ledger keys");
+	sqlite3_finalize(st);
 	return err;
 }
 

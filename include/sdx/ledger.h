@@ -77,8 +77,9 @@ const char *sdx_ledger_path(const sdx_ledger *l);
 /** The number of entries. */
 int sdx_ledger_size(sdx_ledger *l, uint64_t *out);
 
-/** The ledger's public key as a new verifier (free it). */
+/** The ledger's current public key (the one that signs now) as a new verifier (free it). */
 int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out);
+
 
 /**
  * Read from one consistent snapshot until sdx_ledger_snapshot_end(), however
@@ -109,6 +110,22 @@ typedef struct sdx_entry_info {
  */
 int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 		      const char *body, size_t len, sdx_entry_info *out);
+
+/**
+ * Rotate the ledger's key: append an entry of type "key", signed by `old`
+ * (the current key), that names `new_key`; from the next entry on, entries
+ * and checkpoints are signed by `new_key`.  Whoever trusts the old key can
+ * follow the rotation (bundles carry the key entries); everything signed
+ * before stays verifiable with the old key.  Inside a transaction; sign a
+ * checkpoint (with the new key) before committing.
+ */
+int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer *new_key,
+			  const char *reason, sdx_entry_info *out);
+/** The key that signs entry `index` (and checkpoints of that size). */
+int sdx_ledger_key_at(sdx_ledger *l, uint64_t index, sdx_verifier **out);
+/** Every key the ledger has had, oldest first, with the first entry it signs. */
+typedef int (*sdx_key_cb)(void *ctx, const sdx_verifier *v, uint64_t since);
+int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx);
 
 /**
  * Store a file as an attachment, content-addressed by SHA-256, streaming it

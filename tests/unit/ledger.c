@@ -363,7 +363,11 @@ static void resolve_refs(void)
 	sdx_entry_free(e);
 	CHECK_OK(sdx_ledger_resolve(l, hex, &idx));
 	CHECK(idx == 7);
-	hex[9] = '\0';
+	/* a prefix of 9 digits or more, long enough to hold a letter (all-decimal
+	 * input is an index) */
+	for (i = 9; i < 64 && strspn(hex, "0123456789") >= i; i++)
+		;
+	hex[i] = '\0';
 	CHECK_OK(sdx_ledger_resolve(l, hex, &idx));
 	CHECK(idx == 7);
 	CHECK_ERR(sdx_ledger_resolve(l, "11", &idx), SDX_ENOTFOUND);
