@@ -82,6 +82,8 @@ int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags);
 int load_key(sdx_signer **out, const struct where *w);
 /* Passphrase from $SDX_PASSPHRASE or the terminal (twice when confirm). sodium_free() it. */
 int read_passphrase(char **out, const char *prompt, int confirm);
+/* How hard new key files are to brute-force: $SDX_KDF (min, moderate), else interactive. */
+sdx_kdf_level cmd_kdf_level(void);
 
 /*
  * Verifier keys given as one key line, or as a file of them (one per line,

@@ -45,17 +45,6 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
-static sdx_kdf_level kdf_level(void)
-{
-	const char *k = getenv("SDX_KDF");
-
-	if (k && strcmp(k, "min") == 0)
-		return SDX_KDF_MIN; /* test suites only: documented in README */
-	if (k && strcmp(k, "moderate") == 0)
-		return SDX_KDF_MODERATE;
-	return SDX_KDF_INTERACTIVE;
-}
-
 int cmd_init(int argc, char **argv)
 {
 	struct init_opts o;
@@ -89,7 +78,7 @@ int cmd_init(int argc, char **argv)
 		rc = cmd_fail(err);
 		goto done;
 	}
-	if ((err = sdx_key_save(key, o.w.key, pass, kdf_level())) < 0) {
+	if ((err = sdx_key_save(key, o.w.key, pass, cmd_kdf_level())) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}

@@ -38,12 +38,12 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
-/* 1 if the entry's own signature checks against the ledger key. */
+/* 1 if the entry's own signature checks against the ledger key that signs it. */
 static int signature_ok(sdx_ledger *l, const sdx_entry *e)
 {
 	sdx_dsse_envelope *env = NULL;
 	sdx_verifier *v = NULL;
-	int ok = sdx_dsse_parse(&env, e->data, e->len) == 0 && sdx_ledger_verifier(l, &v) == 0 &&
+	int ok = sdx_dsse_parse(&env, e->data, e->len) == 0 && sdx_ledger_key_at(l, e->index, &v) == 0 &&
 		 sdx_dsse_verify(env, v) == 0;
 
 	sdx_dsse_envelope_free(env);

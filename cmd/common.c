@@ -589,6 +589,17 @@ void record_summary(char *out, size_t cap, json_t *body, const char *type)
 			 json_string_value(json_object_get(body, "producer")));
 		return;
 	}
+	if (strcmp(type, "key") == 0) {
+		/* "origin+keyid+base64": show origin+keyid */
+		const char *plus;
+		int n = 0;
+		a = json_string_value(json_object_get(body, "new_key"));
+		if (a && (plus = strchr(a, '+')) && (plus = strchr(plus + 1, '+')))
+			n = (int)(plus - a);
+		snprintf(out, cap, "new key %.*s: %s", n, a ? a : "",
+			 json_string_value(json_object_get(body, "reason")));
+		return;
+	}
 	if (strcmp(type, "withdrawal") == 0) {
 		a = json_string_value(json_object_get(body, "withdraws"));
 		snprintf(out, cap, "withdraws %.16s", a ? a : "?");
@@ -661,4 +672,15 @@ int load_revoked(sdx_ledger *l, sdx_verifier **out, size_t max, size_t *n)
 	int err = sdx_ledger_foreach_revoked(l, add_revoked, &r);
 
 	return err < 0 ? cmd_fail(err) : 0;
+}
+
+sdx_kdf_level cmd_kdf_level(void)
+{
+	const char *k = getenv("SDX_KDF");
+
+	if (k && strcmp(k, "min") == 0)
+		return SDX_KDF_MIN; /* test suites only: documented in README */
+	if (k && strcmp(k, "moderate") == 0)
+		return SDX_KDF_MODERATE;
+	return SDX_KDF_INTERACTIVE;
 }

@@ -38,12 +38,64 @@ struct job {
 	unsigned char prev[32];
 };
 
+#define MAX_LEDGER_KEYS 256
+
+/* The ledger's keys, each from the entry it first signs (key rotation). */
+struct akey {
+	uint64_t since;
+	sdx_verifier *v;
+	char keyid[SDX_KEYID_MAX];
+	char vkey[SDX_NAME_MAX + 64];
+	int introduced;   /* its "key" entry was seen (set by one worker only) */
+};
+
 struct audit {
 	sdx_ledger *l;
-	char vkey[SDX_NAME_MAX + 64]; /* the ledger key as a verifier key line */
+	struct akey keys[MAX_LEDGER_KEYS];
+	size_t nkeys;
 	struct job *jobs;
 	size_t njobs;
 };
+
+/* The key that signs entry idx, or a checkpoint of size idx. */
+static struct akey *key_for(struct audit *a, uint64_t idx)
+{
+	size_t i = a->nkeys;
+
+	while (i > 1 && a->keys[i - 1].since > idx)
+		i--;
+	return &a->keys[i - 1];
+}
+
+static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
+{
+	struct audit *a = ctx;
+	struct akey *k;
+	char *vkey = NULL;
+	int err;
+
+	if (a->nkeys == MAX_LEDGER_KEYS)
+		return sdx_error_set(SDX_ELIMIT, "more than %d ledger keys", MAX_LEDGER_KEYS);
+	k = &a->keys[a->nkeys];
+	memset(k, 0, sizeof(*k));
+	k->since = since;
+	if ((err = sdx_verifier_new(&k->v, sdx_verifier_name(v), sdx_verifier_public_key(v))) < 0)
+		return err;
+	a->nkeys++;
+	sdx__keyid_string(k->keyid, k->v);
+	if ((err = sdx_verifier_format(&vkey, k->v)) < 0)
+		return err;
+	snprintf(k->vkey, sizeof(k->vkey), "%s", vkey);
+	free(vkey);
+	if ((a->nkeys == 1) != (since == 0) ||
+	    (a->nkeys > 1 && since <= a->keys[a->nkeys - 2].since))
+		return sdx_error_set(SDX_EVERIFY, "'%s': the ledger's key list is damaged (key %s "
+				     "from entry %" PRIu64 ")", a->l->path, k->keyid, since);
+	if (strcmp(sdx_verifier_name(v), a->l->origin) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': a ledger key is named '%.80s', not the "
+				     "origin", a->l->path, sdx_verifier_name(v));
+	return 0;
+}
 
 struct slice {
 	struct audit *a;
@@ -83,6 +135,7 @@ static void check_entry(struct audit *a, struct job *j)
 					      "type", "version", NULL };
 	sdx_dsse_envelope *env = NULL;
 	json_t *p = NULL, *v;
+	struct akey *k;
 	const char *s;
 	size_t i;
 
@@ -92,9 +145,10 @@ static void check_entry(struct audit *a, struct job *j)
 	if (strcmp(env->payload_type, SDX_ENTRY_PAYLOAD_TYPE) != 0)
 		BAD("envelope: payloadType '%.60s' is not '%s'", env->payload_type,
 		    SDX_ENTRY_PAYLOAD_TYPE);
-	if (strcmp(env->keyid, a->l->keyid) != 0)
-		BAD("signed by key '%.80s', not the ledger's key '%s'", env->keyid, a->l->keyid);
-	if (sdx_dsse_verify(env, a->l->key) < 0)
+	k = key_for(a, j->idx);
+	if (strcmp(env->keyid, k->keyid) != 0)
+		BAD("signed by key '%.80s', not the ledger's key '%s'", env->keyid, k->keyid);
+	if (sdx_dsse_verify(env, k->v) < 0)
 		BAD("signature does not verify");
 	if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, "payload") < 0)
 		BAD("%s", sdx_error_last());
@@ -131,8 +185,18 @@ static void check_entry(struct audit *a, struct job *j)
 		if (!(s = json_string_value(json_object_get(b, "origin"))) ||
 		    strcmp(s, a->l->origin) != 0)
 			BAD("genesis: origin does not match the ledger's origin '%s'", a->l->origin);
-		if (!(s = json_string_value(json_object_get(b, "key"))) || strcmp(s, a->vkey) != 0)
+		if (!(s = json_string_value(json_object_get(b, "key"))) ||
+		    strcmp(s, a->keys[0].vkey) != 0)
 			BAD("genesis: key does not match the ledger's key");
+	}
+	if (strcmp(j->type, "key") == 0) {
+		/* a rotation: the next entry on is signed by the key it names */
+		s = json_string_value(json_object_get(json_object_get(p, "body"), "new_key"));
+		for (i = 1; i < a->nkeys && a->keys[i].since != j->idx + 1; i++)
+			;
+		if (!s || i == a->nkeys || strcmp(s, a->keys[i].vkey) != 0)
+			BAD("key rotation: the new key does not match the ledger's keys");
+		a->keys[i].introduced = 1;
 	}
 done:
 	json_decref(p);
@@ -198,11 +262,12 @@ static int cp_next(sdx_ledger *l, struct cp_walk *w)
 	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading checkpoints");
 }
 
-static int cp_check(sdx_ledger *l, struct cp_walk *w, const unsigned char root[32])
+static int cp_check(sdx_ledger *l, struct audit *a, struct cp_walk *w,
+		    const unsigned char root[32])
 {
 	const char *note = sqlite3_column_blob(w->st, 2);
 	size_t len = (size_t)sqlite3_column_bytes(w->st, 2);
-	sdx_verifier *vs[1] = { l->key };
+	sdx_verifier *vs[1] = { key_for(a, w->size)->v };
 	sdx_checkpoint cp;
 	int err;
 
@@ -624,7 +689,6 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	sdx_merkle_builder tree;
 	sqlite3_stmt *st = NULL;
 	unsigned char prev[32], root[32];
-	char *vkey = NULL;
 	uint64_t expect = 0;
 	size_t bytes, i;
 	unsigned threads;
@@ -642,9 +706,6 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 		threads = MAX_THREADS;
 	rep.threads = threads;
 	a.l = l;
-	if ((err = sdx_verifier_format(&vkey, l->key)) < 0)
-		goto done;
-	snprintf(a.vkey, sizeof(a.vkey), "%s", vkey);
 	if (!(a.jobs = calloc(BATCH_ENTRIES, sizeof(*a.jobs)))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
@@ -655,8 +716,13 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 			goto done;
 		in_read = 1;
 	}
-	if ((err = check_triggers(l)) < 0 || (err = check_meta(l)) < 0)
+	if ((err = check_triggers(l)) < 0 || (err = check_meta(l)) < 0 ||
+	    (err = sdx_ledger_foreach_key(l, add_key, &a)) < 0)
 		goto done;
+	if (a.nkeys == 0) {
+		err = sdx_error_set(SDX_EVERIFY, "'%s': the ledger has no key", l->path);
+		goto done;
+	}
 	if (sqlite3_prepare_v2(l->db, "SELECT size, root, note FROM checkpoints ORDER BY size",
 			       -1, &cw.st, NULL) != SQLITE_OK) {
 		err = sdx__db_error(l, "reading checkpoints");
@@ -738,7 +804,7 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 					goto done;
 				}
 				sdx_merkle_builder_root(&tree, root);
-				if ((err = cp_check(l, &cw, root)) < 0 || (err = cp_next(l, &cw)) < 0)
+				if ((err = cp_check(l, &a, &cw, root)) < 0 || (err = cp_next(l, &cw)) < 0)
 					goto done;
 			}
 		}
@@ -761,6 +827,14 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 		goto done;
 	}
 	rep.checkpoints = cw.count;
+	/* every key after the first was signed in by a rotation entry */
+	for (size_t k = 1; k < a.nkeys; k++)
+		if (!a.keys[k].introduced || a.keys[k].since > expect) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': key %s signs from entry %" PRIu64
+					    " but no rotation entry before it names it", l->path,
+					    a.keys[k].keyid, a.keys[k].since);
+			goto done;
+		}
 	sqlite3_finalize(st);
 	st = NULL;
 	/* Stored hashes the rebuild did not produce would be extra rows. */
@@ -781,7 +855,8 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 done:
 	free_jobs(&a);
 	free(a.jobs);
-	free(vkey);
+	for (size_t k = 0; k < a.nkeys; k++)
+		sdx_verifier_free(a.keys[k].v);
 	sqlite3_finalize(st);
 	sqlite3_finalize(cw.st);
 	if (in_read)
