@@ -33,6 +33,7 @@ struct selection {
 	unsigned char (*atts)[32];
 	size_t natts, attcap;
 	const sdx_export_options *opts;
+	size_t nkeys;                 /* of idx, key rotations (they go with anything else) */
 	unsigned char (*leaves)[32];  /* opts->leaves, sorted */
 	unsigned char *leaf_found;    /* per sorted leaf: selected */
 };
@@ -130,6 +131,11 @@ static int select_one(void *ctx, const sdx_entry *e)
 		want = 1;
 	if (leaf_wanted(s, e->leaf_hash))
 		want = 1;
+	/* key rotations always travel: they let a recipient follow the ledger's keys */
+	if (!want && strcmp(e->type, "key") == 0) {
+		s->nkeys++;
+		return push_u64(&s->idx, &s->n, &s->cap, e->index);
+	}
 	if (!want && !o->lot)
 		return 0;
 	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, o->lot ? &has_lot : NULL,
@@ -145,6 +151,20 @@ static int select_one(void *ctx, const sdx_entry *e)
 	}
 	free(h);
 	return err;
+}
+
+/* Every key the ledger has had: entries and checkpoints in a bundle may be signed by any. */
+static int add_key_line(void *ctx, const sdx_verifier *v, uint64_t since)
+{
+	char *line = NULL;
+	int err;
+
+	(void)since;
+	if ((err = sdx_verifier_format(&line, v)) < 0)
+		return err;
+	json_array_append_new(ctx, json_string(line));
+	free(line);
+	return 0;
 }
 
 /* --- the entries stream: index, entry and proof per record ----------------- */
@@ -530,6 +550,8 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			goto done;
 		}
 	}
+	if (sel.n == sel.nkeys)
+		sel.n = 0; /* only key rotations: nothing was selected */
 	/* block 0: the own ledger's entries */
 	if (sel.n) {
 		struct block *b = new_block(&bs);
@@ -563,7 +585,9 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			goto done;
 		st.consistency = json_array_size(cons.list);
 		st.tree_size = cp.size;
-		b->keys = json_pack("[s]", vkey);
+		b->keys = json_array();
+		if ((err = sdx_ledger_foreach_key(l, add_key_line, b->keys)) < 0)
+			goto done;
 	}
 	/* then every imported entry, grouped by the checkpoint its proof leads to */
 	if (opts->imported || opts->n_leaves) {

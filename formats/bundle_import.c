@@ -79,11 +79,20 @@ static int on_consistency(void *ctx, const char *origin, uint64_t old_size, uint
 	return sdx_ledger_foreign_consistency(im->l, origin, old_size, size, proof, n);
 }
 
-static int on_key(void *ctx, const sdx_verifier *v)
+static int on_key(void *ctx, const sdx_verifier *v, int via_rotation)
 {
 	struct importer *im = ctx;
+	int err;
 
-	return sdx_ledger_foreign_key(im->l, v);
+	if ((err = sdx_ledger_foreign_key(im->l, v)) < 0 || !via_rotation)
+		return err;
+	/* the trusted old key signed this one in: trust it from now on */
+	err = sdx_ledger_trust_add(im->l, v, "signed in by a key rotation");
+	if (err == SDX_EEXISTS) {
+		sdx_error_clear();
+		err = 0;
+	}
+	return err;
 }
 
 static int on_att_begin(void *ctx, const unsigned char hash[32], uint64_t size)

@@ -42,8 +42,12 @@ struct ledger_info {
 	size_t nkeys;
 	/* A ledger is trusted only when every signature in it is by a trusted key:
 	 * listing a trusted key beside a key of one's own must not lend trust. */
-	unsigned char key_ok[MAX_KEYS];
-	atomic_int other_signer;      /* an entry signed by a listed but untrusted key */
+	unsigned char key_ok[MAX_KEYS];     /* trusted (or revoked: see revoked) as given */
+	unsigned char revoked[MAX_KEYS];
+	atomic_uint signers;                /* bit k: keys[k] signed a checkpoint or entry */
+	/* key rotations in the bundle: entry seq, signer, the key it names */
+	struct rotation { uint64_t seq; size_t from, to; } rot[MAX_KEYS];
+	size_t nrot;
 	uint64_t tree_size, entries;
 	int trusted, have_cp;
 	unsigned char root[32];
@@ -53,7 +57,8 @@ struct bv {
 	const char *path;
 	const sdx_bundle_verify_options *o;
 	sdx_bundle_report *rep;
-	int have_manifest, untrusted;
+	int have_manifest, untrusted, producer_untrusted;
+	unsigned char producer_pk[32];
 	struct member_info *m;
 	size_t nm;
 	struct ledger_info led[SDX_BUNDLE_MAX_LEDGERS];
@@ -189,11 +194,8 @@ static int load_manifest(struct bv *b, json_t *j)
 			if (strcmp(sdx_verifier_name(li->keys[x]), origin) != 0)
 				return bad(b, SDX_EFORMAT, "manifest: ledger '%s': key named '%s'",
 					   origin, sdx_verifier_name(li->keys[x]));
-			if (is_revoked(b, li->keys[x]))
-				return sdx_error_set(SDX_EUNTRUSTED, "'%s': ledger '%s' signs with key "
-						     "%s+%08" PRIx32 ", which you revoked", b->path,
-						     origin, origin, sdx_verifier_keyid(li->keys[x]));
-			li->key_ok[x] = (unsigned char)is_trusted(b, li->keys[x]);
+			li->revoked[x] = (unsigned char)is_revoked(b, li->keys[x]);
+			li->key_ok[x] = (unsigned char)(is_trusted(b, li->keys[x]) && !li->revoked[x]);
 			if (li->key_ok[x])
 				li->trusted = 1;
 		}
@@ -278,8 +280,10 @@ static int read_manifest(struct bv *b, const char *name, uint64_t size, struct s
 		}
 		b->rep->ledgers[i].trusted = b->led[i].trusted;
 	}
+	/* decided at the end: the producer's own ledger may have rotated to this key */
 	if (!b->rep->producer_trusted && !b->o->trust_on_first_use)
-		b->untrusted = 1;
+		b->producer_untrusted = 1;
+	memcpy(b->producer_pk, sdx_verifier_public_key(pv), 32);
 	b->have_manifest = 1;
 done:
 	sdx_verifier_free(pv);
@@ -373,22 +377,16 @@ static int read_small(struct bv *b, const char *name, struct mreader *mr, uint64
 	return 0;
 }
 
+/* counts: the note's signer is one the ledger's trust depends on (the included
+ * checkpoint, not the older ones that only vouch for its history) */
 static int check_note(struct bv *b, struct ledger_info *li, const char *what, const char *note,
-		      size_t len, sdx_checkpoint *cp)
+		      size_t len, sdx_checkpoint *cp, int counts)
 {
-	sdx_verifier *ok[MAX_KEYS];
-	size_t i, nok = 0;
-	int err = sdx_note_verify(note, len, li->keys, li->nkeys, NULL, NULL);
+	size_t signer = 0;
+	int err = sdx_note_verify(note, len, li->keys, li->nkeys, NULL, &signer);
 
-	/* valid; but does a trusted key vouch for it, or only another listed key? */
-	for (i = 0; err == 0 && i < li->nkeys; i++)
-		if (li->key_ok[i])
-			ok[nok++] = li->keys[i];
-	if (err == 0 && li->trusted && (nok == 0 || sdx_note_verify(note, len, ok, nok, NULL,
-								     NULL) != 0)) {
-		li->trusted = 0;
-		sdx_error_clear();
-	}
+	if (err == 0 && counts && signer < li->nkeys)
+		atomic_fetch_or(&li->signers, 1u << signer);
 	if (err == SDX_EUNTRUSTED)
 		return bad(b, SDX_EVERIFY, "%s: not signed by the ledger's key%s", what, "");
 	if (err < 0)
@@ -410,7 +408,7 @@ static int read_checkpoint(struct bv *b, struct ledger_info *li, const char *nam
 	int err;
 
 	if ((err = read_small(b, name, mr, size, SDX_NOTE_MAX, &note)) < 0 ||
-	    (err = check_note(b, li, name, note, (size_t)size, &cp)) < 0)
+	    (err = check_note(b, li, name, note, (size_t)size, &cp, 1)) < 0)
 		goto done;
 	if (cp.size != li->tree_size) {
 		err = bad(b, SDX_EVERIFY, "%s: checkpoint size differs from the manifest's%s", name, "");
@@ -422,10 +420,7 @@ static int read_checkpoint(struct bv *b, struct ledger_info *li, const char *nam
 	    (err = b->o->sink->checkpoint(b->o->sink->ctx, li->origin, cp.size, cp.root, note,
 					   (size_t)size)) != 0)
 		goto done;
-	/* the keys this ledger is trusted by, for whoever keeps what it signed */
-	for (size_t k = 0; b->o->sink && b->o->sink->key && k < li->nkeys; k++)
-		if (li->key_ok[k] && (err = b->o->sink->key(b->o->sink->ctx, li->keys[k])) != 0)
-			goto done;
+
 done:
 	free(note);
 	return err;
@@ -462,7 +457,7 @@ static int read_consistency(struct bv *b, struct ledger_info *li, const char *na
 				  what, "");
 			goto done;
 		}
-		if ((err = check_note(b, li, what, note, strlen(note), &cp)) < 0)
+		if ((err = check_note(b, li, what, note, strlen(note), &cp, 0)) < 0)
 			goto done;
 		if (cp.size != (uint64_t)json_integer_value(size_v) || memcmp(cp.root, old_root, 32)) {
 			err = bad(b, SDX_EVERIFY, "%s: old checkpoint differs from old_size/old_root%s",
@@ -500,6 +495,66 @@ done:
 	return err;
 }
 
+static pthread_mutex_t rot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A key rotation entry (signed by `keyid`) naming `new_key`: remember who vouches for whom. */
+static void note_rotation(struct bv *b, struct ledger_info *li, uint64_t seq, const char *keyid,
+			  const char *new_key)
+{
+	sdx_verifier *nv = NULL;
+	size_t from, to;
+	char id[SDX_NAME_MAX + 16];
+
+	(void)b;
+	if (!new_key || sdx_verifier_parse(&nv, new_key) < 0)
+		return;
+	for (from = 0; from < li->nkeys; from++) {
+		snprintf(id, sizeof(id), "%s+%08" PRIx32, sdx_verifier_name(li->keys[from]),
+			 sdx_verifier_keyid(li->keys[from]));
+		if (strcmp(id, keyid) == 0)
+			break;
+	}
+	for (to = 0; to < li->nkeys; to++)
+		if (!memcmp(sdx_verifier_public_key(li->keys[to]), sdx_verifier_public_key(nv), 32))
+			break;
+	sdx_verifier_free(nv);
+	if (from == li->nkeys || to == li->nkeys)
+		return; /* a key the manifest does not list signs nothing here */
+	pthread_mutex_lock(&rot_lock);
+	if (li->nrot < MAX_KEYS) {
+		li->rot[li->nrot].seq = seq;
+		li->rot[li->nrot].from = from;
+		li->rot[li->nrot].to = to;
+		li->nrot++;
+	}
+	pthread_mutex_unlock(&rot_lock);
+}
+
+/*
+ * Who the verifier trusts in a ledger: the keys it trusts, then, rotation by
+ * rotation in ledger order, each key a trusted (and not revoked) key signed
+ * in.  Bit k of the result is keys[k].
+ */
+static unsigned trusted_keys(struct ledger_info *li)
+{
+	unsigned t = 0;
+	size_t i, j;
+
+	for (i = 0; i < li->nkeys; i++)
+		if (li->key_ok[i] && !li->revoked[i])
+			t |= 1u << i;
+	for (i = 1; i < li->nrot; i++)
+		for (j = i; j > 0 && li->rot[j - 1].seq > li->rot[j].seq; j--) {
+			struct rotation r = li->rot[j];
+			li->rot[j] = li->rot[j - 1];
+			li->rot[j - 1] = r;
+		}
+	for (i = 0; i < li->nrot; i++)
+		if ((t >> li->rot[i].from & 1u) && !li->revoked[li->rot[i].to])
+			t |= 1u << li->rot[i].to;
+	return t;
+}
+
 /* One entry: signature, payload, chain link, inclusion proof, cited evidence. */
 static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		       const unsigned char *data, size_t len, unsigned char (*proof)[32], size_t plen,
@@ -513,6 +568,7 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 	json_t *p = NULL;
 	size_t i, n = 0;
 	int err = 0, signed_ok = 0;
+	size_t signer = 0;
 
 	snprintf(what, sizeof(what), "%s entry %" PRIu64, li->origin, index);
 	if (index >= li->tree_size)
@@ -528,8 +584,7 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, sdx_verifier_name(li->keys[i]),
 			 sdx_verifier_keyid(li->keys[i]));
 		signed_ok = strcmp(keyid, env->keyid) == 0 && sdx_dsse_verify(env, li->keys[i]) == 0;
-		if (signed_ok && !li->key_ok[i])
-			atomic_store(&li->other_signer, 1);
+		signer = i;
 	}
 	if (!signed_ok) {
 		err = bad(b, SDX_EVERIFY, "%s: signature does not verify%s", what, "");
@@ -556,6 +611,13 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 	}
 	memcpy(type_out, type, strlen(type) + 1);
 	memcpy(time_out, s, 21);
+	/* what the ledger says counts only if a trusted key says it; a rotation only
+	 * vouches for a key (trusted_keys()) */
+	if (strcmp(type, "key") == 0)
+		note_rotation(b, li, index, env->keyid,
+			      json_string_value(json_object_get(json_object_get(p, "body"), "new_key")));
+	else
+		atomic_fetch_or(&li->signers, 1u << signer);
 	if (sdx_merkle_verify_inclusion(leaf, index, li->tree_size, li->root,
 					(const unsigned char (*)[32])proof, plen) < 0) {
 		err = bad(b, SDX_EVERIFY, "%s: inclusion proof does not lead to the checkpoint%s",
@@ -844,12 +906,42 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 				  b.led[i].origin, "");
 			goto done;
 		}
-		if (atomic_load(&b.led[i].other_signer))
-			b.led[i].trusted = 0;
+		{
+			struct ledger_info *li = &b.led[i];
+			unsigned used = atomic_load(&li->signers), t = trusted_keys(li);
+			for (k = 0; k < li->nkeys; k++)
+				if ((used >> k & 1u) && li->revoked[k]) {
+					err = sdx_error_set(SDX_EUNTRUSTED, "'%s': ledger '%s' signs with "
+							    "key %s+%08" PRIx32 ", which you revoked",
+							    path, li->origin, li->origin,
+							    sdx_verifier_keyid(li->keys[k]));
+					goto done;
+				}
+			/* trusted only if every signature in it is by a trusted key: a
+			 * trusted key listed beside another lends that one no trust */
+			li->trusted = used != 0 && (used & ~t) == 0;
+			for (k = 0; li->trusted && b.o->sink && b.o->sink->key && k < li->nkeys; k++)
+				if ((t >> k & 1u) &&
+				    (err = b.o->sink->key(b.o->sink->ctx, li->keys[k],
+							  !li->key_ok[k])) != 0)
+					goto done;
+		}
 		rep.ledgers[i].trusted = b.led[i].trusted;
 		if (!b.led[i].trusted)
 			b.untrusted = 1;
+		/* a producer key signed in by a rotation of its own trusted ledger */
+		if (b.producer_untrusted && b.led[i].trusted && strcmp(b.led[i].origin, rep.producer) == 0) {
+			unsigned t = trusted_keys(&b.led[i]);
+			for (k = 0; k < b.led[i].nkeys; k++)
+				if ((t >> k & 1u) && !memcmp(sdx_verifier_public_key(b.led[i].keys[k]),
+							     b.producer_pk, 32)) {
+					b.producer_untrusted = 0;
+					rep.producer_trusted = 1;
+				}
+		}
 	}
+	if (b.producer_untrusted)
+		b.untrusted = 1;
 	if (b.untrusted) {
 		for (i = 0; i < b.nled && b.led[i].trusted; i++)
 			;

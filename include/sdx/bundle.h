@@ -81,8 +81,9 @@ typedef struct sdx_bundle_sink {
 	int (*attachment_begin)(void *ctx, const unsigned char hash[32], uint64_t size);
 	int (*attachment_data)(void *ctx, const void *data, size_t len);
 	int (*attachment_end)(void *ctx);
-	/* a key a trusted ledger in the bundle signs with (after its checkpoint verified) */
-	int (*key)(void *ctx, const sdx_verifier *v);
+	/* each key a trusted ledger in the bundle is trusted by; via_rotation: not
+	 * trusted as given, but signed in by a key rotation of a trusted key */
+	int (*key)(void *ctx, const sdx_verifier *v, int via_rotation);
 	/* a consistency proof from an older checkpoint (passed to `checkpoint` first) */
 	int (*consistency)(void *ctx, const char *origin, uint64_t old_size, uint64_t size,
 			   const unsigned char (*proof)[32], size_t n);
