@@ -45,3 +45,37 @@ if [ "$3" = 0 ]; then
 else
 	echo "attachment add: not a command here (attachments are added with declare --attach)"
 fi
+
+# 100,000 tiny members: 2,000 declarations citing 50 small reports each
+T=${BENCH_TINY_N:-2000}
+mkdir "$W/tiny"
+i=0
+while [ $i -lt $((T * 50)) ]; do
+	printf 'report %d\n' $i > "$W/tiny/r$i.txt"
+	i=$((i + 1))
+done
+"$SDX" init -L "$W/tiny.db" --origin bench.example/tiny --unencrypted > /dev/null
+(cd "$W/tiny" && ls | xargs -n 5000 "$SDX" attachment add -L "$W/tiny.db") > "$W/tiny.hashes"
+jq -c . "$top/examples/data/pigment-declaration.json" > "$W/one.json"
+awk '{ print $1 }' "$W/tiny.hashes" | awk -v per=50 '{ printf "%s%s", (NR % per == 1 ? "" : " "), $1; if (NR % per == 0) printf "\n" }' |
+while read -r hashes; do
+	jq -c --arg h "$hashes" '
+		($h | split(" ")) as $hs
+		| .evidence = [range(0; $hs | length) as $k | .evidence[0]
+			| .id = "R\($k)" | .report_number = "PRAL-\($k)" | .attachment = { sha256: $hs[$k] }]
+		| .claims = [range(0; 3) as $c | .claims[0] | .id = "HM\($c)"
+			| .evidence_ids = [range($c * 20; ([($c + 1) * 20, ($hs | length)] | min)) | "R\(.)"]]' "$W/one.json"
+done > "$W/tiny.jsonl"
+"$SDX" declare -L "$W/tiny.db" --jsonl "$W/tiny.jsonl" > /dev/null
+set -- $("$BENCH" run "$SDX" export -L "$W/tiny.db" --all -o "$W/tiny.sdxb")
+[ "$3" = 0 ] || { echo "tiny: export failed"; exit 1; }
+awk -v s="$1" -v r="$2" -v n=$((T * 50)) 'BEGIN { printf "export of %d tiny attachments (as many bundle members): %.1f s; peak RSS %.1f MiB\n", n, s, r / 1024 }'
+tvkey=$("$SDX" key show -L "$W/tiny.db" --vkey)
+set -- $("$BENCH" run "$SDX" verify "$W/tiny.sdxb" --trust "$tvkey")
+[ "$3" = 0 ] || { echo "tiny: verify failed"; exit 1; }
+awk -v s="$1" -v r="$2" 'BEGIN { printf "verify of that bundle: %.1f s; peak RSS %.1f MiB\n", s, r / 1024 }'
+"$SDX" init -L "$W/timp.db" --origin bench.example/timp --unencrypted > /dev/null
+"$SDX" trust add -L "$W/timp.db" "$tvkey" > /dev/null
+set -- $("$BENCH" run "$SDX" import -L "$W/timp.db" "$W/tiny.sdxb")
+[ "$3" = 0 ] || { echo "tiny: import failed"; exit 1; }
+awk -v s="$1" -v r="$2" 'BEGIN { printf "import of that bundle: %.1f s; peak RSS %.1f MiB\n", s, r / 1024 }'
