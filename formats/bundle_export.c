@@ -648,7 +648,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 				goto done;
 			sdx_attachment_reader_free(ar);
 			ar = NULL;
-			member(members, plan[i].name, sel.atts[plan[i].i], asize);
+			/* named by their SHA-256 and cited by the entries: not listed */
 			st.attachment_bytes += asize;
 			break;
 		case 1:
@@ -674,9 +674,10 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		st.entries += bs.b[i].n;
 	}
 	sdx__utc_now(created);
-	manifest = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O}", "format", SDX_BUNDLE_FORMAT,
+	manifest = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:I}", "format", SDX_BUNDLE_FORMAT,
 			     "producer", sdx_ledger_origin(l), "producer_key", vkey,
-			     "created", created, "ledgers", ledgers, "members", members);
+			     "created", created, "ledgers", ledgers, "members", members,
+			     "attachments", (json_int_t)sel.natts);
 	if (!manifest) {
 		err = sdx_error_set(SDX_ENOMEM, "cannot build the manifest");
 		goto done;

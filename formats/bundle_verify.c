@@ -65,6 +65,8 @@ struct bv {
 	size_t nled;
 	unsigned char (*atts)[32];
 	size_t natts, attcap;
+	atomic_uchar *cited;                /* per attachment: an entry cites it */
+	uint64_t manifest_atts;             /* the attachments the manifest counts */
 };
 
 /* Reads a member through the archive layer, hashing what it reads. */
@@ -141,6 +143,12 @@ static int load_manifest(struct bv *b, json_t *j)
 {
 	const char *fmt = json_string_value(json_object_get(j, "format"));
 	json_t *members = json_object_get(j, "members"), *ledgers = json_object_get(j, "ledgers");
+	json_t *natts = json_object_get(j, "attachments");
+
+	if (!json_is_integer(natts) || json_integer_value(natts) < 0)
+		return bad(b, SDX_EFORMAT, "manifest: 'attachments' (their number) missing%s%s", "",
+			   "");
+	b->manifest_atts = (uint64_t)json_integer_value(natts);
 	json_t *v, *k;
 	size_t i, x;
 	int err;
@@ -295,14 +303,21 @@ done:
 
 /* --- members ------------------------------------------------------------------- */
 
-static int has_attachment(const struct bv *b, const unsigned char h[32])
+static int cmp_hash32(const void *a, const void *b)
 {
-	size_t i;
+	return memcmp(a, b, 32);
+}
 
-	for (i = 0; i < b->natts; i++)
-		if (memcmp(b->atts[i], h, 32) == 0)
-			return 1;
-	return 0;
+/* Is the attachment in the bundle?  Marks it cited.  (Attachments arrive in
+ * name order, so b->atts is sorted.) */
+static int has_attachment(struct bv *b, const unsigned char h[32])
+{
+	unsigned char (*hit)[32] = bsearch(h, b->atts, b->natts, 32, cmp_hash32);
+
+	if (!hit)
+		return 0;
+	atomic_store_explicit(&b->cited[hit - b->atts], 1, memory_order_relaxed);
+	return 1;
 }
 
 static int read_attachment(struct bv *b, const char *name, struct mreader *mr, uint64_t size)
@@ -333,12 +348,21 @@ static int read_attachment(struct bv *b, const char *name, struct mreader *mr, u
 	if (b->natts == b->attcap) {
 		size_t cap = b->attcap ? 2 * b->attcap : 64;
 		unsigned char (*p)[32] = realloc(b->atts, cap * 32);
+		atomic_uchar *c;
 		if (!p)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
 		b->atts = p;
+		if (!(c = realloc(b->cited, cap * sizeof(*c))))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		b->cited = c;
 		b->attcap = cap;
 	}
-	memcpy(b->atts[b->natts++], want, 32);
+	if (b->natts >= b->manifest_atts)
+		return bad(b, SDX_EVERIFY, "member '%.200s': more attachments than the signed "
+			   "manifest counts%s", name, "");
+	memcpy(b->atts[b->natts], want, 32);
+	atomic_init(&b->cited[b->natts], 0);
+	b->natts++;
 	b->rep->attachments++;
 	if (sk && sk->attachment_end && (err = sk->attachment_end(sk->ctx)) != 0)
 		return err;
@@ -835,15 +859,20 @@ static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_
 	b->rep->members++;
 	if (!b->have_manifest)
 		return read_manifest(b, name, size, r);
+	if (strncmp(name, "attachments/", 12) == 0) {
+		/* self-certifying: named by their SHA-256, and each must be cited */
+		crypto_hash_sha256_init(&mr.h);
+		if ((err = read_attachment(b, name, &mr, size)) < 0)
+			return err;
+		return 0;
+	}
 	if (!(m = bsearch(name, b->m, b->nm, sizeof(*b->m), cmp_member)))
 		return bad(b, SDX_EVERIFY, "member '%.200s' is not in the signed manifest%s", name, "");
 	if (m->size != size)
 		return bad(b, SDX_EVERIFY, "member '%.200s': size differs from the manifest%s", name, "");
 	m->seen = 1;
 	crypto_hash_sha256_init(&mr.h);
-	if (strncmp(name, "attachments/", 12) == 0)
-		err = read_attachment(b, name, &mr, size);
-	else if ((li = ledger_of(b, name, &rest)) && strcmp(rest, "checkpoint") == 0)
+	if ((li = ledger_of(b, name, &rest)) && strcmp(rest, "checkpoint") == 0)
 		err = read_checkpoint(b, li, name, &mr, size);
 	else if (li && strcmp(rest, "consistency.json") == 0)
 		err = read_consistency(b, li, name, &mr, size);
@@ -898,6 +927,20 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 		if (!b.m[i].seen) {
 			err = bad(&b, SDX_EVERIFY, "member '%.200s' is listed in the manifest but "
 				  "missing%s", b.m[i].name, "");
+			goto done;
+		}
+	if (b.natts != b.manifest_atts) {
+		err = sdx_error_set(SDX_EVERIFY, "'%s': the signed manifest counts %" PRIu64
+				    " attachments, the bundle holds %zu", path, b.manifest_atts,
+				    b.natts);
+		goto done;
+	}
+	for (i = 0; i < b.natts; i++)
+		if (!atomic_load(&b.cited[i])) {
+			char hex[65];
+			sdx__hex(hex, b.atts[i], 32);
+			err = sdx_error_set(SDX_EVERIFY, "'%s': member 'attachments/%s' is cited by no "
+					    "entry of the bundle", path, hex);
 			goto done;
 		}
 	for (i = 0; i < b.nled; i++) {
@@ -956,6 +999,7 @@ done:
 		for (k = 0; k < b.led[i].nkeys; k++)
 			sdx_verifier_free(b.led[i].keys[k]);
 	free(b.atts);
+	free(b.cited);
 	if (out)
 		*out = rep;
 	return err;

@@ -104,7 +104,9 @@ static int repack(struct unpacked *u, json_t *m, const sdx_signer *key, const ch
 	int err;
 
 	for (i = 0; i < u->n; i++) {
-		if (strcmp(u->name[i], "MANIFEST.dsse") == 0)
+		/* attachments are not listed: named by their hash, cited by entries */
+		if (strcmp(u->name[i], "MANIFEST.dsse") == 0 ||
+		    strncmp(u->name[i], "attachments/", 12) == 0)
 			continue;
 		crypto_hash_sha256(h, u->data[i], u->len[i]);
 		sdx__hex(hex, h, 32);
@@ -487,6 +489,64 @@ static void trusted_key_listed_beside_a_forged_one(void)
 	sdx_signer_free(works);
 }
 
+/* Attachments are not listed in the manifest: each must be cited, and their number is signed. */
+static void attachments_cited_and_counted(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	unsigned char h[32];
+	char name[100], hex[65];
+	json_int_t n;
+	json_t *m;
+	int i;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	m = manifest_json(&u);
+	CHECK(m);
+	n = json_integer_value(json_object_get(m, "attachments"));
+	CHECK(n == 2);
+	/* an extra, uncited attachment (correctly named), counted */
+	crypto_hash_sha256(h, (const unsigned char *)"smuggled", 8);
+	sdx__hex(hex, h, 32);
+	snprintf(name, sizeof(name), "attachments/%s", hex);
+	CHECK(u.n < MAX_MEMBERS);
+	/* keep names sorted: attachments sort before ledgers/ */
+	for (i = (int)u.n; i > 0 && strcmp(u.name[i - 1], name) > 0; i--) {
+		u.name[i] = u.name[i - 1];
+		u.data[i] = u.data[i - 1];
+		u.len[i] = u.len[i - 1];
+	}
+	u.name[i] = strdup(name);
+	u.data[i] = (unsigned char *)strdup("smuggled");
+	u.len[i] = 8;
+	u.n++;
+	json_object_set_new(m, "attachments", json_integer(n + 1));
+	CHECK_OK(repack(&u, m, k, NULL, "extra.sdxb"));
+	EXPECT("extra.sdxb", SDX_EVERIFY, "is cited by no entry of the bundle");
+	/* the same, but the count left as it was */
+	json_object_set_new(m, "attachments", json_integer(n));
+	CHECK_OK(repack(&u, m, k, NULL, "count.sdxb"));
+	EXPECT("count.sdxb", SDX_EVERIFY, "more attachments than the signed manifest counts");
+	/* an attachment removed (and the smuggled one with it), the count lowered */
+	for (i = 0; i < (int)u.n && strncmp(u.name[i], "attachments/", 12) != 0; i++)
+		;
+	free(u.name[i]);
+	free(u.data[i]);
+	for (; i + 1 < (int)u.n; i++) {
+		u.name[i] = u.name[i + 1];
+		u.data[i] = u.data[i + 1];
+		u.len[i] = u.len[i + 1];
+	}
+	u.n--;
+	json_object_set_new(m, "attachments", json_integer(n));
+	CHECK_OK(repack(&u, m, k, NULL, "gone.sdxb"));
+	EXPECT("gone.sdxb", SDX_EVERIFY, "which the bundle lacks");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
 static const struct test_case tests[] = {
 	{ "a repacked, re-signed bundle still verifies", repacked_unchanged_verifies },
 	{ "an unknown major version is refused", unknown_major_version },
@@ -497,6 +557,7 @@ static const struct test_case tests[] = {
 	{ "the manifest's entry count differs", entry_count_differs },
 	{ "a truncated entry record", truncated_entry_record },
 	{ "hostile manifest JSON does not crash", hostile_manifest_json },
+	{ "attachments: each cited, their number signed", attachments_cited_and_counted },
 	{ "a trusted key listed beside a forged one lends no trust",
 	  trusted_key_listed_beside_a_forged_one },
 	{ NULL, NULL }
