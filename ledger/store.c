@@ -312,11 +312,16 @@ int sdx_ledger_open(sdx_ledger **out, const char *path, unsigned flags)
 				    "understands (%d); upgrade sdx", path, v, SDX_LEDGER_FORMAT);
 		goto done;
 	}
-	/* Read-only handles read an older format as it is; writers upgrade it. */
+	/* Read-only handles read an older format as it is; writers upgrade it,
+	 * reading the version again under the write lock, as another process
+	 * may have upgraded it in the meantime (found by the torture helper:
+	 * writers opening an old ledger at once failed with "table ... already
+	 * exists"). */
 	if (v < SDX_LEDGER_FORMAT && !(flags & SDX_OPEN_READONLY)) {
 		if ((err = sdx__db_exec(l, "BEGIN IMMEDIATE")) < 0)
 			goto done;
-		if ((err = migrate(l, v)) < 0 || (err = sdx__db_exec(l, "COMMIT")) < 0) {
+		if ((err = user_version(l, &v)) < 0 || (err = migrate(l, v)) < 0 ||
+		    (err = sdx__db_exec(l, "COMMIT")) < 0) {
 			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 			goto done;
 		}
