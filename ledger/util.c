@@ -93,6 +93,11 @@ int sdx__b64_decode(unsigned char **out, size_t *out_len, const char *b64, size_
 	*out = NULL;
 	if (len % 4 != 0)
 		return sdx_error_set(SDX_EFORMAT, "base64 length is not a multiple of 4");
+	/* libsodium (1.0.18) decodes every byte >= 0x80 as '/': without this a
+	 * signature, key or root would have many encodings. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)b64[i] >= 0x80)
+			return sdx_error_set(SDX_EFORMAT, "invalid base64");
 	if (!(buf = malloc(cap + 1)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	if (sodium_base642bin(buf, cap, b64, len, NULL, &n, &end,

@@ -193,6 +193,39 @@ static void checkpoint_parse_errors(void)
 	CHECK_ERR(sdx_checkpoint_parse(&c, buf, strlen(buf)), SDX_EFORMAT);
 }
 
+/*
+ * Found by tests/fuzz (note, json): libsodium decodes any byte >= 0x80 as the
+ * base64 digit '/', so a key or signature had many spellings.
+ */
+static void base64_outside_alphabet(void)
+{
+	const char *vkey = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+	char *cp = NULL, *vkey_s = NULL, *slash, buf[128];
+	sdx_verifier *v = NULL;
+	size_t len;
+
+	snprintf(buf, sizeof(buf), "%s", vkey);
+	*strchr(buf, '/') = (char)0xd4;
+	CHECK_ERR(sdx_verifier_parse(&v, buf), SDX_EFORMAT);
+	CHECK(v == NULL);
+	/* the upstream size-7 checkpoint has a '/' in its signature */
+	cp = test_read_file(test_data("upstream/tlog/size-7/checkpoint"), &len);
+	vkey_s = test_read_file(test_data("upstream/tlog/size-7/vkey"), NULL);
+	CHECK(cp && vkey_s);
+	chomp(vkey_s);
+	CHECK_OK(sdx_verifier_parse(&v, vkey_s));
+	CHECK_OK(sdx_note_verify(cp, len, &v, 1, NULL, NULL));
+	slash = strchr(strrchr(cp, ' '), '/'); /* after the key name */
+	CHECK(slash);
+	*slash = (char)0x80;
+	CHECK_ERR(sdx_note_verify(cp, len, &v, 1, NULL, NULL), SDX_EFORMAT);
+	*slash = (char)0xff;
+	CHECK_ERR(sdx_note_verify(cp, len, &v, 1, NULL, NULL), SDX_EFORMAT);
+	sdx_verifier_free(v);
+	free(cp);
+	free(vkey_s);
+}
+
 static void dsse_pae_example(void)
 {
 	unsigned char *pae = NULL;
@@ -393,6 +426,7 @@ static const struct test_case tests[] = {
 	{ "note tampering and unknown keys", note_tamper_and_untrusted },
 	{ "note with too many signatures", note_too_many_signatures },
 	{ "checkpoint parse errors", checkpoint_parse_errors },
+	{ "base64 outside its alphabet is refused (fuzz)", base64_outside_alphabet },
 	{ "DSSE PAE example", dsse_pae_example },
 	{ "DSSE round trip and tampering", dsse_round_trip_and_tamper },
 	{ "DSSE malformed envelopes", dsse_malformed },
