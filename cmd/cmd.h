@@ -140,6 +140,7 @@ struct graph_src {
 	size_t n_revoked;
 	int tofu;
 	const char *ref;
+	sdx_ledger *l;     /* kept open while a graph read from it lives */
 };
 #define GRAPH_OPTS \
 	{ "ref", 'r', "REF", "bundles: start at this record, not at the bundle's top records" }, \
@@ -149,7 +150,8 @@ struct graph_src {
 int graph_option(struct graph_src *s, const char *name, const char *arg);
 /*
  * Load the graph for ARG: FILE.sdxb (verified; its top records, or --ref) or a
- * REF in the ledger.  *nodes (malloc'd) are the records to start from.
+ * REF in the ledger.  *nodes (malloc'd) are the records to start from.  Free
+ * the graph before graph_src_clear(), which closes the ledger it reads from.
  */
 int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
 void graph_src_clear(struct graph_src *s);

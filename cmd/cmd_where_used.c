@@ -56,8 +56,8 @@ int cmd_where_used(int argc, char **argv)
 	size_t *nodes = NULL, n = 0, i, node = SIZE_MAX;
 	char *text = NULL;
 	json_t *r = NULL, *x;
-	int first, rc, err;
 	sdx_ledger *l = NULL;
+	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
@@ -72,8 +72,8 @@ int cmd_where_used(int argc, char **argv)
 		where_resolve(&o.src.w);
 		if ((rc = open_ledger(&l, &o.src.w, SDX_OPEN_READONLY)) != 0)
 			goto done;
+		o.src.l = l; /* closed by graph_src_clear, after the graph */
 		err = sdx_graph_from_ledger(&g, l);
-		sdx_ledger_free(l);
 		if (err < 0) {
 			rc = cmd_fail(err);
 			goto done;

@@ -542,9 +542,9 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 			return cmd_error(EXIT_USAGE, "--ref is for bundles; name the record directly");
 		if ((err = open_ledger(&l, &s->w, SDX_OPEN_READONLY)) != 0)
 			return err;
-		err = sdx_graph_from_ledger(g, l);
-		sdx_ledger_free(l);
-		if (err < 0)
+		/* the graph reads declarations from the ledger as it needs them */
+		s->l = l;
+		if ((err = sdx_graph_from_ledger(g, l)) < 0)
 			return cmd_fail(err);
 	}
 	if (!(*nodes = malloc(sizeof(**nodes)))) {
@@ -565,6 +565,8 @@ fail:
 
 void graph_src_clear(struct graph_src *s)
 {
+	sdx_ledger_free(s->l);
+	s->l = NULL;
 	for (size_t i = 0; i < s->n_trusted; i++)
 		sdx_verifier_free(s->trusted[i]);
 	for (size_t i = 0; i < s->n_revoked; i++)

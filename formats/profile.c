@@ -400,7 +400,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 static void substance_rule(struct check *c, const json_t *rule, size_t node, const char *lot,
 			   const char *via)
 {
-	const json_t *decl = c->g->n[node].body, *subs = json_object_get(rule, "substances");
+	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *subs = json_object_get(rule, "substances");
 	const json_t *limit = json_object_get(rule, "limit");
 	const char *unit = sget(limit, "unit"), *cmp = sget(limit, "comparison");
 	int is_sum = strcmp(sget(rule, "check"), "substance_sum") == 0;
@@ -468,7 +468,7 @@ static void substance_rule(struct check *c, const json_t *rule, size_t node, con
 static void nia_rule(struct check *c, const json_t *rule, size_t node, const char *lot,
 		     const char *via)
 {
-	const json_t *decl = c->g->n[node].body, *claim;
+	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *claim;
 	const char *topic = sget(rule, "topic");
 	size_t i;
 
@@ -507,7 +507,7 @@ static int regulation_matches(const json_t *rule, const json_t *claim)
 static void claim_rule(struct check *c, const json_t *rule, size_t node, const char *lot,
 		       const char *via)
 {
-	const json_t *decl = c->g->n[node].body, *claim, *req = json_object_get(rule, "require_fields");
+	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *claim, *req = json_object_get(rule, "require_fields");
 	const char *topic = sget(rule, "topic");
 	char why[400], missing[300];
 	size_t i, k;
@@ -562,7 +562,7 @@ static void claim_rule(struct check *c, const json_t *rule, size_t node, const c
 static void report_rule(struct check *c, const json_t *rule, size_t node, const char *lot,
 			const char *via)
 {
-	const json_t *rec = c->g->n[node].body, *e, *items = json_object_get(rule, "test_items");
+	const json_t *rec = sdx__graph_body(c->g, &c->g->n[node]), *e, *items = json_object_get(rule, "test_items");
 	const json_t *policy = json_object_get(rule, "evidence");
 	char why[600], missing[500];
 	size_t i, k, j, fewest = SIZE_MAX;
@@ -652,7 +652,7 @@ static size_t current_version(const sdx_graph *g, size_t decl, const char *lot, 
 	m = sdx__graph_superseders(g, decl, ids, 16);
 	for (k = 0; k < m; k++) {
 		int covers = !lot;
-		json_array_foreach(json_object_get(json_object_get(g->n[ids[k]].body, "material"), "lots"),
+		json_array_foreach(json_object_get(json_object_get(sdx__graph_body(g, &g->n[ids[k]]), "material"), "lots"),
 				   i, x)
 			if (lot && strcmp(sget(x, "lot_number"), lot) == 0)
 				covers = 1;
@@ -666,7 +666,7 @@ static void check_declaration(struct check *c, size_t node, const char *lot, con
 {
 	const json_t *rules = json_object_get(c->profile, "rules"), *rule;
 	size_t cur = current_version(c->g, node, lot, 0), w[16], nw, i, k;
-	const json_t *body = c->g->n[cur].body;
+	const json_t *body = sdx__graph_body(c->g, &c->g->n[cur]);
 	char note[200];
 
 	note[0] = '\0';
@@ -678,10 +678,10 @@ static void check_declaration(struct check *c, size_t node, const char *lot, con
 			continue;
 		nw = sdx__graph_withdrawals(c->g, cur, w, 16);
 		for (k = 0; k < nw; k++)
-			if (days_of(sget(c->g->n[w[k]].body, "effective_date")) <= c->today)
+			if (days_of(sget(sdx__graph_body(c->g, &c->g->n[w[k]]), "effective_date")) <= c->today)
 				break;
 		if (k < nw) {
-			const json_t *wb = c->g->n[w[k]].body;
+			const json_t *wb = sdx__graph_body(c->g, &c->g->n[w[k]]);
 			result(c, rule, cur, lot, via, SDX_VERDICT_FAIL, "declaration %s was withdrawn "
 			       "by its supplier from %s (%s): %s%s", sget(body, "declaration_id"),
 			       sget(wb, "effective_date"), sget(wb, "reason_code"), sget(wb, "reason"),
@@ -762,7 +762,7 @@ static void missing_input(struct check *c, size_t from, const char *hex)
 	result(c, rule, from, NULL, NULL, SDX_VERDICT_UNKNOWN, "input %s of %s %s is not in this "
 	       "ledger or bundle: nothing upstream of it can be checked", hex,
 	       n->kind == NODE_BATCH ? "batch" : "shipment",
-	       sget(n->body, n->kind == NODE_BATCH ? "batch_id" : "shipment_id"));
+	       sget(sdx__graph_body(c->g, n), n->kind == NODE_BATCH ? "batch_id" : "shipment_id"));
 	json_decref(rule);
 }
 
@@ -791,7 +791,7 @@ static void visit(struct check *c, struct visit *v, size_t node, const char *lot
 	v->state[node] = 1;
 	if (n->kind == NODE_BATCH)
 		check_batch(c, node);
-	json_array_foreach(json_object_get(n->body, n->kind == NODE_BATCH ? "inputs" : "items"), k,
+	json_array_foreach(json_object_get(sdx__graph_body(c->g, n), n->kind == NODE_BATCH ? "inputs" : "items"), k,
 			   x) {
 		const char *hex = sget(x, n->kind == NODE_BATCH ? "entry" : "batch");
 		if ((to = sdx__graph_find_hex(c->g, hex)) == SIZE_MAX) {
@@ -799,7 +799,7 @@ static void visit(struct check *c, struct visit *v, size_t node, const char *lot
 			continue;
 		}
 		visit(c, v, to, json_string_value(json_object_get(x, "lot_number")),
-		      n->kind == NODE_BATCH ? sget(n->body, "batch_id") : via, depth + 1);
+		      n->kind == NODE_BATCH ? sget(sdx__graph_body(c->g, n), "batch_id") : via, depth + 1);
 	}
 	v->state[node] = 2;
 }
@@ -818,7 +818,7 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	if (node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
 	if (!date && g->n[node].kind == NODE_SHIPMENT)
-		date = sget(g->n[node].body, "ship_date");
+		date = sget(sdx__graph_body(g, &g->n[node]), "ship_date");
 	if (!date) {
 		sdx__utc_now(today);
 		today[10] = '\0';

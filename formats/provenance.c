@@ -105,7 +105,66 @@ static const char *intern(sdx_graph *g, const char *origin)
 	return p[g->norigins++];
 }
 
-/* Add one entry (the envelope bytes); other record types are skipped, repeats too. */
+/* The leaf hashes a record refers to, as strings borrowed from its body. */
+static size_t refs_of(const struct gnode *n, const char **out, size_t cap)
+{
+	size_t k = 0, i;
+	json_t *x;
+
+	switch (n->kind) {
+	case NODE_DECLARATION:
+		if (json_string_value(json_object_get(n->body, "supersedes")) && k < cap)
+			out[k++] = json_string_value(json_object_get(n->body, "supersedes"));
+		break;
+	case NODE_WITHDRAWAL:
+		if (json_string_value(json_object_get(n->body, "withdraws")) && k < cap)
+			out[k++] = json_string_value(json_object_get(n->body, "withdraws"));
+		break;
+	case NODE_BATCH:
+		json_array_foreach(json_object_get(n->body, "inputs"), i, x)
+			if (k < cap && json_string_value(json_object_get(x, "entry")))
+				out[k++] = json_string_value(json_object_get(x, "entry"));
+		break;
+	case NODE_SHIPMENT:
+		json_array_foreach(json_object_get(n->body, "items"), i, x)
+			if (k < cap && json_string_value(json_object_get(x, "batch")))
+				out[k++] = json_string_value(json_object_get(x, "batch"));
+		break;
+	}
+	return k;
+}
+
+#define MAX_REFS 600
+
+/* What a node needs without its body: the leaves it refers to, its lots. */
+static int index_node(struct gnode *n)
+{
+	const char *refs[MAX_REFS];
+	size_t k, nr = refs_of(n, refs, MAX_REFS), len = 0;
+	json_t *x;
+
+	if (nr && !(n->refs = malloc(nr * 32)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	for (k = 0; k < nr; k++)
+		if (unhex32(n->refs[n->nrefs], refs[k]))
+			n->nrefs++;
+	if (n->kind != NODE_DECLARATION)
+		return 0;
+	json_array_foreach(json_object_get(json_object_get(n->body, "material"), "lots"), k, x)
+		len += strlen(json_string_value(json_object_get(x, "lot_number")) ?
+			      json_string_value(json_object_get(x, "lot_number")) : "") + 1;
+	if (!(n->lots = malloc(len + 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	n->lots[0] = '\0';
+	json_array_foreach(json_object_get(json_object_get(n->body, "material"), "lots"), k, x) {
+		const char *ln = json_string_value(json_object_get(x, "lot_number"));
+		strcat(n->lots, ln ? ln : "");
+		strcat(n->lots, "\n");
+	}
+	return 0;
+}
+
+
 static int add_entry(sdx_graph *g, const char *origin, uint64_t index, int own,
 		     const unsigned char leaf[32], const char *type, const char *time,
 		     const unsigned char *data, size_t len)
@@ -149,6 +208,13 @@ static int add_entry(sdx_graph *g, const char *origin, uint64_t index, int own,
 	snprintf(n->time, sizeof(n->time), "%s", time);
 	n->body = json_incref(json_object_get(payload, "body"));
 	json_decref(payload);
+	if ((err = index_node(n)) < 0)
+		return err;
+	/* a ledger's declarations are the bulk: read again only if needed */
+	if (g->l && kind == NODE_DECLARATION) {
+		json_decref(n->body);
+		n->body = NULL;
+	}
 	for (s = slot_of(leaf, g->nslots); g->slots[s]; s = (s + 1) & (g->nslots - 1))
 		;
 	g->slots[s] = ++g->len;
@@ -169,50 +235,16 @@ static int add_user(struct gnode *to, size_t from)
 	return 0;
 }
 
-/* The leaf hashes a record refers to, as strings borrowed from its body. */
-static size_t refs_of(const struct gnode *n, const char **out, size_t cap)
-{
-	size_t k = 0, i;
-	json_t *x;
-
-	switch (n->kind) {
-	case NODE_DECLARATION:
-		if (json_string_value(json_object_get(n->body, "supersedes")) && k < cap)
-			out[k++] = json_string_value(json_object_get(n->body, "supersedes"));
-		break;
-	case NODE_WITHDRAWAL:
-		if (json_string_value(json_object_get(n->body, "withdraws")) && k < cap)
-			out[k++] = json_string_value(json_object_get(n->body, "withdraws"));
-		break;
-	case NODE_BATCH:
-		json_array_foreach(json_object_get(n->body, "inputs"), i, x)
-			if (k < cap && json_string_value(json_object_get(x, "entry")))
-				out[k++] = json_string_value(json_object_get(x, "entry"));
-		break;
-	case NODE_SHIPMENT:
-		json_array_foreach(json_object_get(n->body, "items"), i, x)
-			if (k < cap && json_string_value(json_object_get(x, "batch")))
-				out[k++] = json_string_value(json_object_get(x, "batch"));
-		break;
-	}
-	return k;
-}
-
-#define MAX_REFS 600
-
 static int link_users(sdx_graph *g)
 {
-	const char *refs[MAX_REFS];
-	size_t i, k, nr, to;
+	size_t i, k, to;
 	int err;
 
-	for (i = 0; i < g->len; i++) {
-		nr = refs_of(&g->n[i], refs, MAX_REFS);
-		for (k = 0; k < nr; k++)
-			if ((to = sdx__graph_find_hex(g, refs[k])) != SIZE_MAX && to != i &&
+	for (i = 0; i < g->len; i++)
+		for (k = 0; k < g->n[i].nrefs; k++)
+			if ((to = sdx__graph_find(g, g->n[i].refs[k])) != SIZE_MAX && to != i &&
 			    (err = add_user(&g->n[to], i)) < 0)
 				return err;
-	}
 	return 0;
 }
 
@@ -232,6 +264,8 @@ void sdx_graph_free(sdx_graph *g)
 	for (i = 0; i < g->len; i++) {
 		json_decref(g->n[i].body);
 		free(g->n[i].users);
+		free(g->n[i].refs);
+		free(g->n[i].lots);
 	}
 	for (i = 0; i < g->norigins; i++)
 		free(g->origins[i]);
@@ -277,6 +311,7 @@ int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l)
 	if ((err = new_graph(&g)) < 0)
 		return err;
 	g->from_ledger = 1;
+	g->l = l;
 	ll.g = g;
 	ll.origin = sdx_ledger_origin(l);
 	snap = sdx_ledger_snapshot_begin(l) == 0;
@@ -410,6 +445,41 @@ int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n)
 	return 0;
 }
 
+struct fetch {
+	json_t *payload;
+	int err;
+};
+
+static int fetched(void *ctx, const sdx_foreign_entry *e)
+{
+	struct fetch *f = ctx;
+
+	f->err = sdx__entry_payload_json(&f->payload, e->data, e->len, "imported entry");
+	return 0;
+}
+
+json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
+{
+	struct gnode *m = (struct gnode *)n; /* the cache is not part of the graph's value */
+	struct fetch f = { NULL, 0 };
+	sdx_entry *e = NULL;
+
+	if (n->body || !g->l)
+		return n->body;
+	if (n->own) {
+		if (sdx_ledger_entry(g->l, n->index, &e) == 0)
+			f.err = sdx__entry_payload_json(&f.payload, e->data, e->len, "entry");
+		sdx_entry_free(e);
+	} else if (sdx_ledger_foreign_get(g->l, n->origin, n->index, fetched, &f) < 0) {
+		f.err = -1;
+	}
+	if (f.payload && !f.err && json_is_object(json_object_get(f.payload, "body")))
+		m->body = json_incref(json_object_get(f.payload, "body"));
+	json_decref(f.payload);
+	sdx_error_clear();
+	return m->body;
+}
+
 /* ---- status --------------------------------------------------------------------------- */
 
 size_t sdx__graph_withdrawals(const sdx_graph *g, size_t decl, size_t *out, size_t cap)
@@ -450,25 +520,26 @@ static const char *sget(const json_t *o, const char *a, const char *b)
 void sdx__graph_label(char *out, size_t cap, const sdx_graph *g, size_t node)
 {
 	const struct gnode *n = &g->n[node];
+	const json_t *body = sdx__graph_body(g, n);
 
 	switch (n->kind) {
 	case NODE_DECLARATION:
-		snprintf(out, cap, "declaration %s: %s (%s)", sget(n->body, "declaration_id", NULL),
-			 sget(n->body, "material", "name"), sget(n->body, "supplier", "name"));
+		snprintf(out, cap, "declaration %s: %s (%s)", sget(body, "declaration_id", NULL),
+			 sget(body, "material", "name"), sget(body, "supplier", "name"));
 		break;
 	case NODE_WITHDRAWAL:
-		snprintf(out, cap, "withdrawal of %.16s, effective %s", sget(n->body, "withdraws", NULL),
-			 sget(n->body, "effective_date", NULL));
+		snprintf(out, cap, "withdrawal of %.16s, effective %s", sget(body, "withdraws", NULL),
+			 sget(body, "effective_date", NULL));
 		break;
 	case NODE_BATCH:
-		snprintf(out, cap, "batch %s: %s, HS %s, made %s", sget(n->body, "batch_id", NULL),
-			 sget(n->body, "product", "name"), sget(n->body, "product", "hs_code"),
-			 sget(n->body, "production_date", NULL));
+		snprintf(out, cap, "batch %s: %s, HS %s, made %s", sget(body, "batch_id", NULL),
+			 sget(body, "product", "name"), sget(body, "product", "hs_code"),
+			 sget(body, "production_date", NULL));
 		break;
 	default:
-		snprintf(out, cap, "shipment %s: %s to %s from %s", sget(n->body, "shipment_id", NULL),
-			 sget(n->body, "ship_date", NULL), sget(n->body, "destination_country", NULL),
-			 sget(n->body, "port_of_loading", NULL));
+		snprintf(out, cap, "shipment %s: %s to %s from %s", sget(body, "shipment_id", NULL),
+			 sget(body, "ship_date", NULL), sget(body, "destination_country", NULL),
+			 sget(body, "port_of_loading", NULL));
 	}
 }
 
@@ -565,6 +636,7 @@ static const char *inherited(const char *child)
 static json_t *trace_node(struct walk *w, size_t i, int depth)
 {
 	const struct gnode *n = &w->g->n[i];
+	const json_t *body = sdx__graph_body(w->g, n);
 	const char *status = "ok";
 	json_t *j, *list, *x, *child;
 	size_t k, m, ids[16];
@@ -585,15 +657,15 @@ static json_t *trace_node(struct walk *w, size_t i, int depth)
 	w->state[i] = 1;
 	switch (n->kind) {
 	case NODE_DECLARATION:
-		json_object_set_new(j, "declaration_id", json_string(sget(n->body, "declaration_id", NULL)));
-		json_object_set_new(j, "supplier", json_string(sget(n->body, "supplier", "name")));
-		json_object_set_new(j, "material", json_string(sget(n->body, "material", "name")));
-		json_object_set_new(j, "valid_until", json_string(sget(n->body, "valid_until", NULL)));
-		json_object_set_new(j, "evidence", evidence_json(json_object_get(n->body, "evidence")));
+		json_object_set_new(j, "declaration_id", json_string(sget(body, "declaration_id", NULL)));
+		json_object_set_new(j, "supplier", json_string(sget(body, "supplier", "name")));
+		json_object_set_new(j, "material", json_string(sget(body, "material", "name")));
+		json_object_set_new(j, "valid_until", json_string(sget(body, "valid_until", NULL)));
+		json_object_set_new(j, "evidence", evidence_json(json_object_get(body, "evidence")));
 		list = json_array();
 		m = sdx__graph_withdrawals(w->g, i, ids, 16);
 		for (k = 0; k < m; k++) {
-			const json_t *b = w->g->n[ids[k]].body;
+			const json_t *b = sdx__graph_body(w->g, &w->g->n[ids[k]]);
 			json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "ref",
 							      w->g->n[ids[k]].hex, "effective_date",
 							      sget(b, "effective_date", NULL),
@@ -613,24 +685,24 @@ static json_t *trace_node(struct walk *w, size_t i, int depth)
 	case NODE_BATCH:
 	case NODE_SHIPMENT:
 		if (n->kind == NODE_BATCH) {
-			json_object_set_new(j, "batch_id", json_string(sget(n->body, "batch_id", NULL)));
-			json_object_set_new(j, "product", json_string(sget(n->body, "product", "name")));
-			json_object_set_new(j, "hs_code", json_string(sget(n->body, "product", "hs_code")));
+			json_object_set_new(j, "batch_id", json_string(sget(body, "batch_id", NULL)));
+			json_object_set_new(j, "product", json_string(sget(body, "product", "name")));
+			json_object_set_new(j, "hs_code", json_string(sget(body, "product", "hs_code")));
 			json_object_set_new(j, "production_date",
-					    json_string(sget(n->body, "production_date", NULL)));
-			json_object_set_new(j, "quantity", json_deep_copy(json_object_get(n->body, "quantity")));
-			json_object_set_new(j, "evidence", evidence_json(json_object_get(n->body, "evidence")));
+					    json_string(sget(body, "production_date", NULL)));
+			json_object_set_new(j, "quantity", json_deep_copy(json_object_get(body, "quantity")));
+			json_object_set_new(j, "evidence", evidence_json(json_object_get(body, "evidence")));
 		} else {
-			json_object_set_new(j, "shipment_id", json_string(sget(n->body, "shipment_id", NULL)));
-			json_object_set_new(j, "ship_date", json_string(sget(n->body, "ship_date", NULL)));
+			json_object_set_new(j, "shipment_id", json_string(sget(body, "shipment_id", NULL)));
+			json_object_set_new(j, "ship_date", json_string(sget(body, "ship_date", NULL)));
 			json_object_set_new(j, "destination_country",
-					    json_string(sget(n->body, "destination_country", NULL)));
+					    json_string(sget(body, "destination_country", NULL)));
 			json_object_set_new(j, "port_of_loading",
-					    json_string(sget(n->body, "port_of_loading", NULL)));
-			json_object_set_new(j, "consignee", json_string(sget(n->body, "consignee", "name")));
+					    json_string(sget(body, "port_of_loading", NULL)));
+			json_object_set_new(j, "consignee", json_string(sget(body, "consignee", "name")));
 		}
 		list = json_array();
-		json_array_foreach(json_object_get(n->body, n->kind == NODE_BATCH ? "inputs" : "items"),
+		json_array_foreach(json_object_get(body, n->kind == NODE_BATCH ? "inputs" : "items"),
 				   k, x) {
 			json_t *in = json_object();
 			const char *hex = json_string_value(json_object_get(x, n->kind == NODE_BATCH
@@ -723,13 +795,13 @@ static void reach_up(struct reach *r, size_t i, json_t *path, int depth)
 			e = node_head(r->g, u);
 			json_object_set(e, "path", p);
 			if (un->kind == NODE_BATCH) {
-				json_object_set_new(e, "batch_id", json_string(sget(un->body, "batch_id", NULL)));
-				json_object_set_new(e, "quantity", json_deep_copy(json_object_get(un->body, "quantity")));
+				json_object_set_new(e, "batch_id", json_string(sget(sdx__graph_body(r->g, un), "batch_id", NULL)));
+				json_object_set_new(e, "quantity", json_deep_copy(json_object_get(sdx__graph_body(r->g, un), "quantity")));
 			} else {
-				json_object_set_new(e, "shipment_id", json_string(sget(un->body, "shipment_id", NULL)));
+				json_object_set_new(e, "shipment_id", json_string(sget(sdx__graph_body(r->g, un), "shipment_id", NULL)));
 				json_object_set_new(e, "destination_country",
-						    json_string(sget(un->body, "destination_country", NULL)));
-				json_object_set_new(e, "ship_date", json_string(sget(un->body, "ship_date", NULL)));
+						    json_string(sget(sdx__graph_body(r->g, un), "destination_country", NULL)));
+				json_object_set_new(e, "ship_date", json_string(sget(sdx__graph_body(r->g, un), "ship_date", NULL)));
 			}
 			json_array_append_new(r->list, e);
 			reach_up(r, u, p, depth + 1);
@@ -739,12 +811,12 @@ static void reach_up(struct reach *r, size_t i, json_t *path, int depth)
 }
 
 /* Does batch `u` use declaration `d` for `lot` (or any lot when lot is NULL)? */
-static int uses_lot(const struct gnode *u, const char *dhex, const char *lot)
+static int uses_lot(const sdx_graph *g, const struct gnode *u, const char *dhex, const char *lot)
 {
 	size_t k;
 	json_t *x;
 
-	json_array_foreach(json_object_get(u->body, "inputs"), k, x)
+	json_array_foreach(json_object_get(sdx__graph_body(g, u), "inputs"), k, x)
 		if (strcmp(sget(x, "entry", NULL), dhex) == 0 &&
 		    (!lot || strcmp(sget(x, "lot_number", NULL), lot) == 0))
 			return 1;
@@ -775,13 +847,16 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 		if (node != SIZE_MAX) {
 			match = i == node;
 		} else if (n->kind == NODE_DECLARATION) {
-			json_t *x;
-			json_array_foreach(json_object_get(json_object_get(n->body, "material"), "lots"),
-					   k, x)
-				if (strcmp(sget(x, "lot_number", NULL), lot) == 0)
+			/* n->lots: "lot\nlot\n" */
+			const char *p = n->lots;
+			size_t ll = strlen(lot);
+			while (p && (p = strstr(p, lot)) && !match) {
+				if ((p == n->lots || p[-1] == '\n') && p[ll] == '\n')
 					match = 1;
+				p += ll;
+			}
 		} else if (n->kind == NODE_BATCH) {
-			match = strcmp(sget(n->body, "batch_id", NULL), lot) == 0;
+			match = strcmp(sget(sdx__graph_body(g, n), "batch_id", NULL), lot) == 0;
 		}
 		if (!match)
 			continue;
@@ -792,7 +867,7 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 			for (k = 0; k < n->nusers && !r.err; k++) {
 				size_t u = n->users[k];
 				json_t *p, *e;
-				if (g->n[u].kind != NODE_BATCH || !uses_lot(&g->n[u], n->hex, lot))
+				if (g->n[u].kind != NODE_BATCH || !uses_lot(g, &g->n[u], n->hex, lot))
 					continue;
 				p = json_pack("[s, s]", n->hex, g->n[u].hex);
 				if (!r.seen[u]) {
@@ -800,9 +875,9 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 					e = node_head(g, u);
 					json_object_set(e, "path", p);
 					json_object_set_new(e, "batch_id",
-							    json_string(sget(g->n[u].body, "batch_id", NULL)));
+							    json_string(sget(sdx__graph_body(g, &g->n[u]), "batch_id", NULL)));
 					json_object_set_new(e, "quantity", json_deep_copy(
-								    json_object_get(g->n[u].body, "quantity")));
+								    json_object_get(sdx__graph_body(g, &g->n[u]), "quantity")));
 					json_array_append_new(r.list, e);
 					reach_up(&r, u, p, 1);
 				}
@@ -838,8 +913,8 @@ struct closure {
 static void close_over(struct closure *c, size_t i, int depth)
 {
 	const struct gnode *n = &c->g->n[i];
-	const char *refs[MAX_REFS];
-	size_t k, nr, to;
+	char hex[65];
+	size_t k, to;
 
 	if (c->in[i] || c->err)
 		return;
@@ -861,12 +936,12 @@ static void close_over(struct closure *c, size_t i, int depth)
 	}
 	if (n->kind == NODE_WITHDRAWAL)
 		return;
-	nr = refs_of(n, refs, MAX_REFS);
-	for (k = 0; k < nr; k++) {
-		if ((to = sdx__graph_find_hex(c->g, refs[k])) == SIZE_MAX) {
+	for (k = 0; k < n->nrefs; k++) {
+		if ((to = sdx__graph_find(c->g, n->refs[k])) == SIZE_MAX) {
+			sdx__hex(hex, n->refs[k], 32);
 			c->err = sdx_error_set(SDX_ENOTFOUND, "entry %s refers to %s, which is not "
 					       "held: the provenance would be incomplete", n->hex,
-					       refs[k]);
+					       hex);
 			return;
 		}
 		close_over(c, to, depth + 1);

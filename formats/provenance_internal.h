@@ -21,7 +21,10 @@ struct gnode {
 	int own;                  /* from the ledger's own chain */
 	int kind;                 /* NODE_* */
 	char time[21];
-	json_t *body;             /* the record */
+	json_t *body;             /* the record; NULL until read (sdx__graph_body) */
+	unsigned char (*refs)[32];/* the entries it refers to (inputs, items, supersedes...) */
+	size_t nrefs;
+	char *lots;               /* declarations: their lot numbers, each followed by '\n' */
 	size_t *users;            /* records that refer to this one */
 	size_t nusers, capusers;
 };
@@ -34,8 +37,13 @@ struct sdx_graph {
 	char **origins;
 	size_t norigins;
 	int from_ledger;
+	sdx_ledger *l;            /* borrowed: declarations are read from it when needed */
 	char *err_msg;
 };
+
+/* The record of node n (borrowed, cached), read from the ledger on first use;
+ * NULL if it cannot be read. */
+json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n);
 
 /* The node with this leaf hash, or SIZE_MAX. */
 size_t sdx__graph_find(const sdx_graph *g, const unsigned char leaf[32]);

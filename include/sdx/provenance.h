@@ -30,7 +30,13 @@ extern "C" {
 
 typedef struct sdx_graph sdx_graph;
 
-/** Load every declaration, withdrawal, batch and shipment the ledger holds, own and imported. */
+/**
+ * Load every declaration, withdrawal, batch and shipment the ledger holds, own
+ * and imported.  Declarations are kept as their links and lots only and read
+ * again from the ledger when a walk needs them, so memory grows with what a
+ * trace or check visits, not with the ledger.  The graph borrows `l`: free
+ * the graph first.
+ */
 int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l);
 
 /**
