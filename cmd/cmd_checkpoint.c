@@ -66,7 +66,9 @@ int cmd_checkpoint(int argc, char **argv)
 		if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0)
 			goto fail;
 	}
-	if ((err = sdx_ledger_get_checkpoint(l, 0, &note, &len, &cp)) < 0)
+	/* a checkpoint printed may be passed on: make sure it outlives a power loss */
+	if ((err = sdx_ledger_sync(l)) < 0 ||
+	    (err = sdx_ledger_get_checkpoint(l, 0, &note, &len, &cp)) < 0)
 		goto fail;
 	if (o.json) {
 		b64_hash(root, cp.root);

@@ -49,9 +49,10 @@ int cmd_publish(int argc, char **argv)
 	if (first + 1 != argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	/* not read-only: the published checkpoint is synced to disk first */
+	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
-	if ((err = sdx_ledger_publish(l, argv[first], &st)) < 0) {
+	if ((err = sdx_ledger_sync(l)) < 0 || (err = sdx_ledger_publish(l, argv[first], &st)) < 0) {
 		rc = cmd_fail(err);
 	} else {
 		if (o.json)

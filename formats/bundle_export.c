@@ -535,6 +535,9 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 	}
 	if ((err = sdx_verifier_format(&vkey, v)) < 0)
 		goto done;
+	/* the checkpoint that leaves in the bundle must never be lost and re-signed */
+	if ((err = sdx_ledger_sync(l)) < 0)
+		goto done;
 	/* one snapshot: entries, proofs and checkpoints must agree */
 	if ((err = sdx_ledger_snapshot_begin(l)) < 0)
 		goto done;

@@ -707,11 +707,17 @@ static void *check_slice(void *arg)
 	return NULL;
 }
 
-static void check_batch(struct bv *b, struct ledger_info *li, struct rec *recs, size_t n)
-{
+/* The checks of one batch, on worker threads while the caller reads the next. */
+struct batch_run {
 	struct slice sl[MAX_THREADS];
 	pthread_t tid[MAX_THREADS];
-	int started[MAX_THREADS] = { 0 };
+	int started[MAX_THREADS];
+	size_t threads;
+};
+
+static void batch_start(struct batch_run *br, struct bv *b, struct ledger_info *li,
+			struct rec *recs, size_t n)
+{
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t threads = b->o->threads ? b->o->threads : (ncpu > 0 ? (size_t)ncpu : 1), per, t;
 
@@ -720,90 +726,132 @@ static void check_batch(struct bv *b, struct ledger_info *li, struct rec *recs, 
 	if (threads > n)
 		threads = n ? n : 1;
 	per = (n + threads - 1) / threads;
+	br->threads = threads;
 	for (t = 0; t < threads; t++) {
-		sl[t] = (struct slice){ b, li, recs, t * per < n ? t * per : n,
-					(t + 1) * per < n ? (t + 1) * per : n };
-		if (t > 0)
-			started[t] = pthread_create(&tid[t], NULL, check_slice, &sl[t]) == 0;
-	}
-	check_slice(&sl[0]);
-	for (t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			check_slice(&sl[t]);
+		br->sl[t] = (struct slice){ b, li, recs, t * per < n ? t * per : n,
+					    (t + 1) * per < n ? (t + 1) * per : n };
+		br->started[t] = pthread_create(&br->tid[t], NULL, check_slice, &br->sl[t]) == 0;
 	}
 }
 
+static void batch_finish(struct batch_run *br)
+{
+	for (size_t t = 0; t < br->threads; t++) {
+		if (br->started[t])
+			pthread_join(br->tid[t], NULL);
+		else
+			check_slice(&br->sl[t]); /* no thread to spare: do it here */
+	}
+}
+
+struct entries_reader {
+	struct bv *b;
+	struct mreader *mr;
+	const char *name;
+	uint64_t last, count, max;
+	int any, eof;
+};
+
+/* Read up to a batch of records into recs; *n of them. */
+static int read_batch(struct entries_reader *er, struct rec *recs, size_t *n)
+{
+	struct bv *b = er->b;
+	unsigned char hdr[10], cnt;
+	uint64_t index;
+	size_t got, len, i, bytes = 0;
+	int err;
+
+	for (*n = 0; *n < BATCH_RECORDS && bytes < BATCH_BYTES && !er->eof; ) {
+		struct rec *r = &recs[*n];
+
+		if ((err = mread(er->mr, hdr, sizeof(hdr), &got)) < 0)
+			return err;
+		if (got == 0) {
+			er->eof = 1;
+			break;
+		}
+		if (got != sizeof(hdr))
+			goto truncated;
+		for (index = 0, i = 0; i < 8; i++)
+			index = index << 8 | hdr[i];
+		len = (size_t)hdr[8] << 8 | hdr[9];
+		if (er->any && index <= er->last)
+			return bad(b, SDX_EFORMAT, "member '%.200s': entries out of order%s", er->name, "");
+		if (er->count >= er->max)
+			return bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit "
+				   "(raise it with --max-entries)%s", er->name, "");
+		free(r->data);
+		if (!(r->data = malloc(len ? len : 1)))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		if ((err = mread(er->mr, r->data, len, &got)) < 0)
+			return err;
+		if (got != len)
+			goto truncated;
+		if ((err = mread(er->mr, &cnt, 1, &got)) < 0)
+			return err;
+		if (got != 1 || cnt > SDX_MERKLE_MAX_PROOF)
+			goto truncated;
+		if ((err = mread(er->mr, r->proof, 32 * (size_t)cnt, &got)) < 0)
+			return err;
+		if (got != 32 * (size_t)cnt)
+			goto truncated;
+		r->index = index;
+		r->len = len;
+		r->plen = cnt;
+		r->err = 0;
+		er->last = index;
+		er->any = 1;
+		er->count++;
+		bytes += len;
+		(*n)++;
+	}
+	return 0;
+truncated:
+	return bad(b, SDX_EFORMAT, "member '%.200s': truncated entry record%s", er->name, "");
+}
+
+/*
+ * Entries are read in batches; while the workers check one batch (every
+ * core), this thread reads the next; then the chain links of the checked
+ * batch are followed in order and the sink is told.
+ */
 static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 			struct mreader *mr, uint64_t size)
 {
-	unsigned char hdr[10], cnt, prev_leaf[32];
-	uint64_t index, last = 0, count = 0, prev_index = 0;
-	uint64_t max = b->o->max_entries ? b->o->max_entries : SDX_BUNDLE_DEFAULT_MAX_ENTRIES;
-	struct rec *recs = NULL;
-	size_t got, len, i, n = 0, bytes = 0;
-	int err = 0, have_prev = 0, any = 0, eof = 0;
+	struct entries_reader er;
+	struct batch_run br;
+	struct rec *bufs[2] = { NULL, NULL }, *cur, *nxt, *t;
+	unsigned char prev_leaf[32];
+	uint64_t prev_index = 0;
+	size_t ncur = 0, nnext = 0, i;
+	int err = 0, read_err, have_prev = 0;
 
 	(void)size;
 	if (!li->have_cp)
 		return bad(b, SDX_EFORMAT, "member '%.200s' before its checkpoint%s", name, "");
-	if (!(recs = calloc(BATCH_RECORDS, sizeof(*recs))))
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	while (!eof) {
-		/* read a batch */
-		for (n = 0, bytes = 0; n < BATCH_RECORDS && bytes < BATCH_BYTES; n++) {
-			struct rec *r = &recs[n];
-
-			if ((err = mread(mr, hdr, sizeof(hdr), &got)) < 0)
-				goto done;
-			if (got == 0) {
-				eof = 1;
-				break;
-			}
-			if (got != sizeof(hdr))
-				goto truncated;
-			for (index = 0, i = 0; i < 8; i++)
-				index = index << 8 | hdr[i];
-			len = (size_t)hdr[8] << 8 | hdr[9];
-			if (any && index <= last) {
-				err = bad(b, SDX_EFORMAT, "member '%.200s': entries out of order%s", name, "");
-				goto done;
-			}
-			if (count >= max) {
-				err = bad(b, SDX_ELIMIT, "member '%.200s': more entries than the limit "
-					  "(raise it with --max-entries)%s", name, "");
-				goto done;
-			}
-			free(r->data);
-			if (!(r->data = malloc(len ? len : 1))) {
-				err = sdx_error_set(SDX_ENOMEM, "out of memory");
-				goto done;
-			}
-			if ((err = mread(mr, r->data, len, &got)) < 0)
-				goto done;
-			if (got != len)
-				goto truncated;
-			if ((err = mread(mr, &cnt, 1, &got)) < 0)
-				goto done;
-			if (got != 1 || cnt > SDX_MERKLE_MAX_PROOF)
-				goto truncated;
-			if ((err = mread(mr, r->proof, 32 * (size_t)cnt, &got)) < 0)
-				goto done;
-			if (got != 32 * (size_t)cnt)
-				goto truncated;
-			r->index = index;
-			r->len = len;
-			r->plen = cnt;
-			r->err = 0;
-			last = index;
-			any = 1;
-			count++;
-			bytes += len;
-		}
-		check_batch(b, li, recs, n);
-		for (i = 0; i < n; i++) {
-			struct rec *r = &recs[i];
+	memset(&er, 0, sizeof(er));
+	er.b = b;
+	er.mr = mr;
+	er.name = name;
+	er.max = b->o->max_entries ? b->o->max_entries : SDX_BUNDLE_DEFAULT_MAX_ENTRIES;
+	if (!(bufs[0] = calloc(BATCH_RECORDS, sizeof(**bufs))) ||
+	    !(bufs[1] = calloc(BATCH_RECORDS, sizeof(**bufs)))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	cur = bufs[0];
+	nxt = bufs[1];
+	if ((err = read_batch(&er, cur, &ncur)) < 0)
+		goto done;
+	while (ncur > 0) {
+		batch_start(&br, b, li, cur, ncur);
+		read_err = read_batch(&er, nxt, &nnext);
+		/* the reader's message is this thread's; keep it past the workers */
+		char read_msg[400];
+		snprintf(read_msg, sizeof(read_msg), "%s", read_err < 0 ? sdx_error_last() : "");
+		batch_finish(&br);
+		for (i = 0; i < ncur; i++) {
+			struct rec *r = &cur[i];
 			if (r->err < 0) {
 				err = sdx_error_set(r->err, "%s", r->msg);
 				goto done;
@@ -825,21 +873,28 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 						     (const unsigned char (*)[32])r->proof, r->plen)) != 0)
 				goto done;
 		}
+		if (read_err < 0) {
+			err = sdx_error_set(read_err, "%s", read_msg);
+			goto done;
+		}
+		t = cur;
+		cur = nxt;
+		nxt = t;
+		ncur = nnext;
 	}
-	if (count != li->entries) {
+	if (er.count != li->entries) {
 		err = bad(b, SDX_EVERIFY, "member '%.200s': entry count differs from the manifest%s",
 			  name, "");
 		goto done;
 	}
-	b->rep->ledgers[li - b->led].entries = count;
-	b->rep->entries += count;
-	goto done;
-truncated:
-	err = bad(b, SDX_EFORMAT, "member '%.200s': truncated entry record%s", name, "");
+	b->rep->ledgers[li - b->led].entries = er.count;
+	b->rep->entries += er.count;
 done:
-	for (i = 0; i < BATCH_RECORDS; i++)
-		free(recs[i].data);
-	free(recs);
+	for (int k = 0; k < 2; k++) {
+		for (i = 0; bufs[k] && i < BATCH_RECORDS; i++)
+			free(bufs[k][i].data);
+		free(bufs[k]);
+	}
 	return err;
 }
 

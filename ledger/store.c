@@ -194,7 +194,9 @@ static int db_open(sdx_ledger **out, const char *path, unsigned flags, int creat
 		err = sdx__db_error(l, "cannot open ledger");
 		goto done;
 	}
-	sqlite3_busy_timeout(l->db, 30000);
+	/* writers wait for each other (one transaction at a time); a long import
+	 * may hold the lock for minutes, and a waiting declare must not fail */
+	sqlite3_busy_timeout(l->db, SDX_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(l->db, 1);
 	/* The first statement that reads the file tells a ledger from anything else. */
 	if (!(flags & SDX_OPEN_READONLY) &&
@@ -401,6 +403,29 @@ int sdx_ledger_commit(sdx_ledger *l)
 		return err;
 	}
 	l->in_tx = 0;
+	return 0;
+}
+
+int sdx_ledger_sync(sdx_ledger *l)
+{
+	int busy = 0, logged = 0, done = 0;
+	sqlite3_stmt *st = NULL;
+
+	if (l->flags & SDX_OPEN_READONLY)
+		return 0; /* a reader cannot checkpoint the WAL; the writer's own sync applies */
+	/* copy the WAL into the database file and sync it: everything committed
+	 * so far survives a power loss */
+	if (sqlite3_prepare_v2(l->db, "PRAGMA wal_checkpoint(FULL)", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "syncing the ledger");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		busy = sqlite3_column_int(st, 0);
+		logged = sqlite3_column_int(st, 1);
+		done = sqlite3_column_int(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (busy || done < logged)
+		return sdx_error_set(SDX_EIO, "'%s': cannot sync the ledger to disk while another "
+				     "process holds it; try again", l->path);
 	return 0;
 }
 

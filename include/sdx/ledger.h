@@ -92,6 +92,13 @@ void sdx_ledger_snapshot_end(sdx_ledger *l);
 int sdx_ledger_begin(sdx_ledger *l);
 /** Make everything since begin durable at once. */
 int sdx_ledger_commit(sdx_ledger *l);
+/**
+ * Make everything committed so far survive a power loss, whatever the
+ * durability setting (SDX_OPEN_DURABLE): called before a checkpoint leaves the
+ * ledger (export, publish, sdx checkpoint), so that a checkpoint others hold
+ * can never be lost and signed differently later (which they would see as a fork).
+ */
+int sdx_ledger_sync(sdx_ledger *l);
 /** Drop everything since begin. */
 void sdx_ledger_rollback(sdx_ledger *l);
 
