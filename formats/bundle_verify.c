@@ -374,7 +374,8 @@ static struct ledger_info *ledger_of(struct bv *b, const char *name, const char 
 	char *end;
 	unsigned long k;
 
-	if (strncmp(name, "ledgers/", 8) != 0)
+	/* digits only: strtoul() would also take "+0", "-0" and " 0" for ledger 0 */
+	if (strncmp(name, "ledgers/", 8) != 0 || name[8] < '0' || name[8] > '9')
 		return NULL;
 	k = strtoul(name + 8, &end, 10);
 	if (end == name + 8 || *end != '/' || k >= b->nled || (end - (name + 8) > 1 && name[8] == '0'))

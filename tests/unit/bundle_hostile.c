@@ -397,6 +397,55 @@ static void truncated_entry_record(void)
 	sdx_signer_free(k);
 }
 
+static void add(struct unpacked *u, const char *name, const void *data, size_t len)
+{
+	u->name[u->n] = strdup(name);
+	u->data[u->n] = malloc(len ? len : 1);
+	memcpy(u->data[u->n], data, len);
+	u->len[u->n++] = len;
+}
+
+/*
+ * Found while writing the bundle fuzz targets: the ledger number was read
+ * with strtoul(), which also takes "+0", "-0" and " 0", so a producer could
+ * send one ledger's checkpoint and entries again under other names, and
+ * have them counted and handed to the importer twice.
+ */
+static void ledger_number_spelled_otherwise(void)
+{
+	static const char *const aliases[] = { "ledgers/+0", "ledgers/ 0", "ledgers/-0", NULL };
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	char name[64], path[32];
+	json_t *m;
+	size_t i, a;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	for (a = 0; aliases[a]; a++) {
+		struct unpacked v = { 0 };
+		/* names in byte order: the aliases sort before "ledgers/0/" */
+		for (i = 0; i < u.n; i++) {
+			if (strcmp(u.name[i], "ledgers/0/checkpoint") == 0) {
+				snprintf(name, sizeof(name), "%s/checkpoint", aliases[a]);
+				add(&v, name, u.data[i], u.len[i]);
+				snprintf(name, sizeof(name), "%s/entries", aliases[a]);
+				add(&v, name, u.data[find(&u, "ledgers/0/entries")],
+				    u.len[find(&u, "ledgers/0/entries")]);
+			}
+			add(&v, u.name[i], u.data[i], u.len[i]);
+		}
+		m = manifest_json(&v);
+		snprintf(path, sizeof(path), "alias%zu.sdxb", a);
+		CHECK_OK(repack(&v, m, k, NULL, path));
+		EXPECT(path, SDX_EFORMAT, "unknown kind of member");
+		json_decref(m);
+		unpacked_free(&v);
+	}
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
 static void hostile_manifest_json(void)
 {
 	static const char *const texts[] = {
@@ -560,6 +609,7 @@ static const struct test_case tests[] = {
 	{ "attachments: each cited, their number signed", attachments_cited_and_counted },
 	{ "a trusted key listed beside a forged one lends no trust",
 	  trusted_key_listed_beside_a_forged_one },
+	{ "a ledger number spelled otherwise (fuzz)", ledger_number_spelled_otherwise },
 	{ NULL, NULL }
 };
 
