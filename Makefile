@@ -168,7 +168,8 @@ demo: deps
 TORTURE_TRIALS ?= 100
 torture: deps
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/unit/tamper
-	$(Q)sh tests/torture/crash.sh $(CURDIR)/$(BUILD)/sdx $(TORTURE_TRIALS) $(CURDIR)/tests/data
+	$(Q)TORTURE_TRIALS=$(TORTURE_TRIALS) SDX=$(CURDIR)/$(BUILD)/sdx SDX_TEST_DATA=$(CURDIR)/tests/data \
+		sh tests/torture/crash.sh
 	$(Q)SDX_TAMPER_ALL=1 SDX_TEST_DATA=$(CURDIR)/tests/data $(BUILD)/tests/unit/tamper
 	$(Q)SDX=$(CURDIR)/$(BUILD)/sdx SDX_TEST_DATA=$(CURDIR)/tests/data sh tests/cli/t0101-concurrent.sh
 
