@@ -118,6 +118,10 @@ void hex_hash(char out[65], const unsigned char hash[32]);
 int cmd_declare_text(const struct where *w, const char *type, const char *text, size_t len,
 		     const char *name, const char *const *attach, size_t nattach, int json);
 
+/* A record of `type` from a JSON file, as 'sdx declare --type TYPE FILE' does. */
+int cmd_declare_file(const struct where *w, const char *type, const char *file,
+		     const char *const *attach, size_t nattach, int json);
+
 /* Split "a:b:c" in place at ':' into at most max fields; -1 if there are more. */
 int split_fields(char *s, char **fields, size_t max, size_t *n);
 /* {"value": V, "unit": U} from option text, or NULL after printing the error. */
@@ -155,6 +159,13 @@ int graph_option(struct graph_src *s, const char *name, const char *arg);
  */
 int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
 void graph_src_clear(struct graph_src *s);
+
+/* sdx_ledger_foreach_trusted() callback: copies each key into a keyring (up to max). */
+struct keyring {
+	sdx_verifier **v;
+	size_t max, *n;
+};
+int collect_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added);
 
 /* Append the ledger's revoked keys to out[*n] (up to max); 0 or an exit code. */
 int load_revoked(sdx_ledger *l, sdx_verifier **out, size_t max, size_t *n);

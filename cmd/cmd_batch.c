@@ -169,9 +169,7 @@ done:
 int cmd_batch(int argc, char **argv)
 {
 	struct batch_opts o;
-	char *dargv[10 + 2 * MAX_ATTACH];
-	int first, rc, n = 0;
-	size_t i;
+	int first, rc;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
@@ -188,19 +186,5 @@ int cmd_batch(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "--dry-run applies to batches given by options");
 	}
 	/* a batch file is a record like a declaration: the same path through sdx declare */
-	dargv[n++] = (char *)"declare";
-	dargv[n++] = (char *)"--type=batch";
-	dargv[n++] = (char *)"--ledger";
-	dargv[n++] = (char *)o.w.ledger;
-	dargv[n++] = (char *)"--key";
-	dargv[n++] = (char *)o.w.key;
-	for (i = 0; i < o.nattach; i++) {
-		dargv[n++] = (char *)"--attach";
-		dargv[n++] = (char *)o.attach[i];
-	}
-	if (o.json)
-		dargv[n++] = (char *)"--json";
-	dargv[n++] = argv[first];
-	dargv[n] = NULL;
-	return cmd_declare(n, dargv);
+	return cmd_declare_file(&o.w, "batch", argv[first], o.attach, o.nattach, o.json);
 }

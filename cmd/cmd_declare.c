@@ -395,3 +395,29 @@ done:
 	sdx_ledger_free(l);
 	return rc;
 }
+
+int cmd_declare_file(const struct where *w, const char *type, const char *file,
+		     const char *const *attach, size_t nattach, int json)
+{
+	char typeopt[SDX_TYPE_MAX + 16], *argv[8 + 2 * MAX_ATTACH + 1];
+	int n = 0;
+
+	if (nattach > MAX_ATTACH)
+		return cmd_error(EXIT_USAGE, "at most %d --attach files per call", MAX_ATTACH);
+	snprintf(typeopt, sizeof(typeopt), "--type=%s", type);
+	argv[n++] = (char *)"declare";
+	argv[n++] = typeopt;
+	argv[n++] = (char *)"--ledger";
+	argv[n++] = (char *)w->ledger;
+	argv[n++] = (char *)"--key";
+	argv[n++] = (char *)w->key;
+	for (size_t i = 0; i < nattach; i++) {
+		argv[n++] = (char *)"--attach";
+		argv[n++] = (char *)attach[i];
+	}
+	if (json)
+		argv[n++] = (char *)"--json";
+	argv[n++] = (char *)file;
+	argv[n] = NULL;
+	return cmd_declare(n, argv);
+}

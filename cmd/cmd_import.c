@@ -51,29 +51,19 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 
 #define MAX_TRUST 256
 
-struct keyring {
+struct ring {
 	sdx_verifier *v[MAX_TRUST];
 	size_t n;
 	sdx_verifier *revoked[MAX_REVOKED];
 	size_t n_revoked;
 };
 
-static int collect(void *ctx, const sdx_verifier *v, const char *label, const char *added)
-{
-	struct keyring *k = ctx;
-
-	(void)label;
-	(void)added;
-	if (k->n == MAX_TRUST)
-		return 0;
-	return sdx_verifier_new(&k->v[k->n++], sdx_verifier_name(v), sdx_verifier_public_key(v));
-}
-
 int cmd_import(int argc, char **argv)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	struct import_opts o;
-	struct keyring ring;
+	struct ring ring;
+	struct keyring kr = { ring.v, MAX_TRUST, &ring.n };
 	sdx_import_result res;
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
@@ -92,7 +82,7 @@ int cmd_import(int argc, char **argv)
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
-	if ((err = sdx_ledger_foreach_trusted(l, collect, &ring)) < 0) {
+	if ((err = sdx_ledger_foreach_trusted(l, collect_trusted, &kr)) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}

@@ -180,8 +180,7 @@ done:
 int cmd_ship(int argc, char **argv)
 {
 	struct ship_opts o;
-	char *dargv[10];
-	int first, rc, n = 0;
+	int first, rc;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
@@ -195,15 +194,5 @@ int cmd_ship(int argc, char **argv)
 	if (argc - first > 1 || o.dry_run)
 		return cmd_error(EXIT_USAGE, "one shipment file per call; --dry-run applies to "
 				 "options");
-	dargv[n++] = (char *)"declare";
-	dargv[n++] = (char *)"--type=shipment";
-	dargv[n++] = (char *)"--ledger";
-	dargv[n++] = (char *)o.w.ledger;
-	dargv[n++] = (char *)"--key";
-	dargv[n++] = (char *)o.w.key;
-	if (o.json)
-		dargv[n++] = (char *)"--json";
-	dargv[n++] = argv[first];
-	dargv[n] = NULL;
-	return cmd_declare(n, dargv);
+	return cmd_declare_file(&o.w, "shipment", argv[first], NULL, 0, o.json);
 }

@@ -67,17 +67,6 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	return 0;
 }
 
-static int collect_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added)
-{
-	struct verify_opts *o = ctx;
-
-	(void)label;
-	(void)added;
-	if (o->n_trusted == MAX_TRUST)
-		return 0;
-	return sdx_verifier_new(&o->trusted[o->n_trusted++], sdx_verifier_name(v),
-				sdx_verifier_public_key(v));
-}
 
 /* Record the producer's key after a first good bundle (--trust-on-first-use). */
 static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
@@ -109,7 +98,8 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	if (access(o->w.ledger, F_OK) == 0) {
 		if ((err = open_ledger(&l, &o->w, o->tofu ? 0 : SDX_OPEN_READONLY)) != 0)
 			return err;
-		if ((err = sdx_ledger_foreach_trusted(l, collect_trusted, o)) < 0 &&
+		struct keyring kr = { o->trusted, MAX_TRUST, &o->n_trusted };
+		if ((err = sdx_ledger_foreach_trusted(l, collect_trusted, &kr)) < 0 &&
 		    err != SDX_EIO) {
 			sdx_ledger_free(l);
 			return cmd_fail(err);

@@ -475,16 +475,15 @@ int graph_option(struct graph_src *s, const char *name, const char *arg)
 	return -1;
 }
 
-static int graph_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added)
+int collect_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added)
 {
-	struct graph_src *s = ctx;
+	struct keyring *k = ctx;
 
 	(void)label;
 	(void)added;
-	if (s->n_trusted == GRAPH_MAX_TRUST)
+	if (*k->n == k->max)
 		return 0;
-	return sdx_verifier_new(&s->trusted[s->n_trusted++], sdx_verifier_name(v),
-				sdx_verifier_public_key(v));
+	return sdx_verifier_new(&k->v[(*k->n)++], sdx_verifier_name(v), sdx_verifier_public_key(v));
 }
 
 static int is_bundle_path(const char *arg)
@@ -509,7 +508,8 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 		if (access(s->w.ledger, F_OK) == 0) {
 			if ((err = open_ledger(&l, &s->w, SDX_OPEN_READONLY)) != 0)
 				return err;
-			err = sdx_ledger_foreach_trusted(l, graph_trusted, s);
+			struct keyring kr = { s->trusted, GRAPH_MAX_TRUST, &s->n_trusted };
+			err = sdx_ledger_foreach_trusted(l, collect_trusted, &kr);
 			if (err < 0 && err != SDX_EIO) {
 				sdx_ledger_free(l);
 				return cmd_fail(err);

@@ -151,17 +151,6 @@ static long days_of(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
-static double to_mg_per_kg(const char *unit)
-{
-	if (strcmp(unit, "%") == 0)
-		return 10000.0;
-	if (strcmp(unit, "mg/kg") == 0)
-		return 1.0;
-	if (strcmp(unit, "ug/kg") == 0)
-		return 0.001;
-	return NAN;
-}
-
 /* A number as a person writes it: 12.4, 100, 0.05. */
 static void fmt_num(char *out, size_t cap, double v)
 {
@@ -385,7 +374,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 				}
 				v = json_is_true(json_object_get(m, "below_detection"))
 					? 0 : json_number_value(json_object_get(m, "value")) *
-						      to_mg_per_kg(sget(m, "unit"));
+						      sdx__mass_fraction_factor(sget(m, "unit"));
 				if (!f[s].have || v > f[s].mgkg) {
 					f[s].mgkg = v;
 					f[s].nd = json_is_true(json_object_get(m, "below_detection"));
@@ -404,7 +393,7 @@ static void substance_rule(struct check *c, const json_t *rule, size_t node, con
 	const json_t *limit = json_object_get(rule, "limit");
 	const char *unit = sget(limit, "unit"), *cmp = sget(limit, "comparison");
 	int is_sum = strcmp(sget(rule, "check"), "substance_sum") == 0;
-	double f_unit = to_mg_per_kg(unit), lim = json_number_value(json_object_get(limit, "value"));
+	double f_unit = sdx__mass_fraction_factor(unit), lim = json_number_value(json_object_get(limit, "value"));
 	size_t nsub = json_array_size(subs), s;
 	struct found *f = calloc(nsub ? nsub : 1, sizeof(*f));
 	char parts[900], num[32], missing[400], over[400], limtxt[64], *why = NULL;

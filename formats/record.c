@@ -182,7 +182,7 @@ static int within_limit(double v, double limit, const char *comparison)
 }
 
 /* Mass fractions in mg/kg; 0 for a unit that is not a mass fraction. */
-static double mass_fraction_factor(const char *unit)
+double sdx__mass_fraction_factor(const char *unit)
 {
 	if (strcmp(unit, "%") == 0)
 		return 10000.0;
@@ -196,7 +196,7 @@ static double mass_fraction_factor(const char *unit)
 /* Factor from unit `from` to unit `to`, or 0 if they cannot be compared. */
 static double unit_factor(const char *from, const char *to)
 {
-	double f = mass_fraction_factor(from), t = mass_fraction_factor(to);
+	double f = sdx__mass_fraction_factor(from), t = sdx__mass_fraction_factor(to);
 
 	if (f > 0 && t > 0)
 		return f / t;

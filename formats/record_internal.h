@@ -24,6 +24,9 @@ int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const
 int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
 			    const char *what);
 
+/* mg/kg per unit of a mass fraction (%, mg/kg, ug/kg); 0 for any other unit. */
+double sdx__mass_fraction_factor(const char *unit);
+
 /* A compiled embedded schema by file name ("profile"), borrowed. */
 struct sdx_schema;
 int sdx__schema_named(const struct sdx_schema **out, const char *name);
