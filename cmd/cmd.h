@@ -118,6 +118,15 @@ void hex_hash(char out[65], const unsigned char hash[32]);
 int cmd_declare_text(const struct where *w, const char *type, const char *text, size_t len,
 		     const char *name, const char *const *attach, size_t nattach, int json);
 
+/* Options that only keep their argument: where in the options struct each goes. */
+struct string_opt {
+	const char *name;
+	size_t offset;
+};
+/* 1 if `name` is in the table (its argument stored), else 0. */
+int string_option(void *opts, const struct string_opt *table, size_t n, const char *name,
+		  const char *arg);
+
 /* A record of `type` from a JSON file, as 'sdx declare --type TYPE FILE' does. */
 int cmd_declare_file(const struct where *w, const char *type, const char *file,
 		     const char *const *attach, size_t nattach, int json);

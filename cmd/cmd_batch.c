@@ -60,7 +60,7 @@ struct batch_opts {
 static int on_opt(void *ctx, const char *name, const char *arg)
 {
 	struct batch_opts *o = ctx;
-	static const struct { const char *name; size_t off; } strs[] = {
+	static const struct string_opt strs[] = {
 		{ "id", offsetof(struct batch_opts, id) },
 		{ "product", offsetof(struct batch_opts, product) },
 		{ "hs", offsetof(struct batch_opts, hs) },
@@ -71,15 +71,10 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 		{ "site", offsetof(struct batch_opts, site) },
 		{ "site-country", offsetof(struct batch_opts, site_country) },
 	};
-	size_t i;
 
-	if (where_option(&o->w, name, arg))
+	if (where_option(&o->w, name, arg) ||
+	    string_option(o, strs, sizeof(strs) / sizeof(strs[0]), name, arg))
 		return 0;
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		if (strcmp(name, strs[i].name) == 0) {
-			*(const char **)((char *)o + strs[i].off) = arg;
-			return 0;
-		}
 	if (strcmp(name, "quantity") == 0) {
 		o->quantity = (char *)arg;
 	} else if (strcmp(name, "input") == 0) {

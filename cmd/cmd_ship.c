@@ -52,7 +52,7 @@ struct ship_opts {
 static int on_opt(void *ctx, const char *name, const char *arg)
 {
 	struct ship_opts *o = ctx;
-	static const struct { const char *name; size_t off; } strs[] = {
+	static const struct string_opt strs[] = {
 		{ "id", offsetof(struct ship_opts, id) },
 		{ "date", offsetof(struct ship_opts, date) },
 		{ "to", offsetof(struct ship_opts, to) },
@@ -63,15 +63,10 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 		{ "mode", offsetof(struct ship_opts, mode) },
 		{ "customs-declaration", offsetof(struct ship_opts, customs) },
 	};
-	size_t i;
 
-	if (where_option(&o->w, name, arg))
+	if (where_option(&o->w, name, arg) ||
+	    string_option(o, strs, sizeof(strs) / sizeof(strs[0]), name, arg))
 		return 0;
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
-		if (strcmp(name, strs[i].name) == 0) {
-			*(const char **)((char *)o + strs[i].off) = arg;
-			return 0;
-		}
 	if (strcmp(name, "item") == 0) {
 		if (o->nitems == MAX_ITEMS)
 			return cmd_error(EXIT_USAGE, "at most %d --item options", MAX_ITEMS);

@@ -686,3 +686,14 @@ sdx_kdf_level cmd_kdf_level(void)
 		return SDX_KDF_MODERATE;
 	return SDX_KDF_INTERACTIVE;
 }
+
+int string_option(void *opts, const struct string_opt *table, size_t n, const char *name,
+		  const char *arg)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, table[i].name) == 0) {
+			*(const char **)((char *)opts + table[i].offset) = arg;
+			return 1;
+		}
+	return 0;
+}
