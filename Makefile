@@ -59,7 +59,7 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check test demo bench torture install uninstall clean deps
+.PHONY: all check test demo bench torture install uninstall clean deps fuzz
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
@@ -202,3 +202,5 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+include tests/fuzz/fuzz.mk
