@@ -224,6 +224,8 @@ static void resign_manifest(struct bundle *b, struct member *mf, sdx_dsse_envelo
 	}
 	if (sdx__json_dump(&text, &len, j) < 0)
 		return;
+	/* again: the ledgers' keys may have pushed it out of the cache */
+	ps = producer ? fuzz_signer_named(producer) : NULL;
 	if (sdx_dsse_sign(&out, &len, env->payload_type, text, len, env->keyid,
 			  ps ? ps : fuzz_signer()) == 0)
 		replace(mf, (unsigned char *)out, len);
