@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <zlib.h>
 
 #include "common.h"
@@ -125,10 +126,18 @@ char *fuzz_strndup(const void *data, size_t len)
 
 /* ---- bundles: a sink that checks what an importer would be handed ---------- */
 
+#define SEEN_MAX 2048
+
 struct fuzz_sink {
 	uint64_t att_size, att_got;
 	int in_att;
 	uint64_t entries;
+	/* every entry reaches an importer once: (origin, tree size, index) */
+	struct {
+		unsigned char origin[16];
+		uint64_t tree_size, index;
+	} seen[SEEN_MAX];
+	size_t nseen;
 };
 
 static int sink_checkpoint(void *ctx, const char *origin, uint64_t size,
@@ -159,6 +168,18 @@ static int sink_entry(void *ctx, const char *origin, uint64_t index, const unsig
 	FUZZ_ASSERT(memcmp(h, leaf, 32) == 0);
 	if (plen)
 		FUZZ_ASSERT(proof != NULL);
+	if (s->nseen < SEEN_MAX) {
+		unsigned char o[16];
+		size_t i;
+		crypto_generichash(o, sizeof(o), (const unsigned char *)origin, strlen(origin),
+				   NULL, 0);
+		for (i = 0; i < s->nseen; i++)
+			FUZZ_ASSERT(s->seen[i].index != index || s->seen[i].tree_size != tree_size ||
+				    memcmp(s->seen[i].origin, o, sizeof(o)) != 0);
+		memcpy(s->seen[s->nseen].origin, o, sizeof(o));
+		s->seen[s->nseen].tree_size = tree_size;
+		s->seen[s->nseen++].index = index;
+	}
 	s->entries++;
 	return 0;
 }
@@ -196,7 +217,7 @@ static int sink_att_end(void *ctx)
 
 int fuzz_verify_bundle(const char *path)
 {
-	struct fuzz_sink fs;
+	static struct fuzz_sink fs; /* 80 KiB */
 	sdx_bundle_sink sink = { &fs, sink_checkpoint, sink_entry, sink_att_begin, sink_att_data,
 				 sink_att_end };
 	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
