@@ -34,7 +34,10 @@ static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_
 
 	w->n++;
 	FUZZ_ASSERT(sdx__tar_name_check(name, strlen(name)) == NULL);
-	FUZZ_ASSERT(size <= w->lim->max_member && w->n <= w->lim->max_members);
+	FUZZ_ASSERT((size <= w->lim->max_member ||
+		     (w->lim->stream_suffix && strlen(name) >= 8 &&
+		      strcmp(name + strlen(name) - 8, "/entries") == 0)) &&
+		    w->n <= w->lim->max_members);
 	w->total += size;
 	FUZZ_ASSERT(w->total <= w->lim->max_total);
 	if (w->stop_at && w->n == w->stop_at)
@@ -59,8 +62,13 @@ static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct sdx_tar_limits lim = { 1u << 20, 4u << 20, 64, 200 };
-	struct walk w = { 0, 0, 0, 0, &lim };
+	/* plain, and canonical with entries streams (as sdx_bundle_verify reads) */
+	static const struct sdx_tar_limits lims[2] = {
+		{ 1u << 20, 4u << 20, 64, 200, 0, NULL },
+		{ 1u << 20, 4u << 20, 64, 200, 1, "/entries" },
+	};
+	const struct sdx_tar_limits *lp = &lims[size > 1 && (data[size - 1] & 1)];
+	struct walk w = { 0, 0, 0, 0, lp };
 	unsigned char *gz = NULL;
 	const char *path;
 	int fd, err;
@@ -78,10 +86,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* the descriptor for pipes and the like, the path for files */
 	if (data[0] & 8)
-		err = sdx__tar_read(path, &lim, on_member, &w);
+		err = sdx__tar_read(path, lp, on_member, &w);
 	else
-		err = sdx__tar_read_fd(fd, "fuzz.sdxb", &lim, on_member, &w);
-	FUZZ_ASSERT(err == 0 || err == SDX_EFORMAT || err == SDX_ELIMIT || err == STOP_CODE);
+		err = sdx__tar_read_fd(fd, "fuzz.sdxb", lp, on_member, &w);
+	FUZZ_ASSERT(err == 0 || err == SDX_EFORMAT || err == SDX_ELIMIT || err == STOP_CODE ||
+		    (lp->canonical && err == SDX_EVERIFY));
 	if (err == STOP_CODE)
 		FUZZ_ASSERT(w.n == w.stop_at);
 	if (err == 0)

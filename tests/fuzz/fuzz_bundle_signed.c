@@ -261,7 +261,7 @@ static void write_bundle(const struct bundle *b, int fd)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct sdx_tar_limits lim = { 1u << 20, 4u << 20, MEMBERS_MAX, 200 };
+	static const struct sdx_tar_limits lim = { 1u << 20, 4u << 20, MEMBERS_MAX, 200, 0, NULL };
 	struct bundle b;
 	sdx_dsse_envelope *env = NULL;
 	unsigned char *gz = NULL;

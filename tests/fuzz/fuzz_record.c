@@ -2,8 +2,9 @@
  * tests/fuzz/fuzz_record.c - record validation and canonical form
  * (formats/record.c, formats/schema.c with the embedded schemas).
  *
- * The first byte picks the record type (bit 0: declaration or withdrawal;
- * 0xff: a type that does not exist); the rest is the record's JSON text.
+ * The first byte picks the record type (its low two bits: declaration,
+ * withdrawal, batch, shipment; 0xff: a type that does not exist); the rest is
+ * the record's JSON text.
  * Invariants: the canonical form of a valid record is valid, fits
  * SDX_RECORD_MAX and is its own canonical form; the attachment and
  * reference lists of a valid record can be read.
@@ -35,7 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	type = data[0] == 0xff ? "shipment" : (data[0] & 1) ? "withdrawal" : "declaration";
+	{
+		static const char *const types[] = { "declaration", "withdrawal", "batch", "shipment" };
+		type = data[0] == 0xff ? "invoice" : types[data[0] & 3];
+	}
 	/* records reach the library from files: no terminator promised */
 	json = fuzz_strndup(data + 1, size - 1);
 	err = sdx_record_normalize(&canon, &clen, type, json, size - 1);
