@@ -469,6 +469,12 @@ static int read_consistency(struct bv *b, struct ledger_info *li, const char *na
 		err = bad(b, SDX_EFORMAT, "member '%.200s': not a JSON list%s", name, "");
 		goto done;
 	}
+	/* each item costs a signature check: keep to what bundle.md allows */
+	if (json_array_size(j) > SDX_BUNDLE_MAX_CONSISTENCY) {
+		err = bad(b, SDX_ELIMIT, "member '%.200s': more than %s consistency proofs", name,
+			  "1,024");
+		goto done;
+	}
 	json_array_foreach(j, i, c) {
 		const char *note = json_string_value(json_object_get(c, "checkpoint"));
 		const char *root = json_string_value(json_object_get(c, "old_root"));

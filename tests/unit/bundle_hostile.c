@@ -596,6 +596,32 @@ static void attachments_cited_and_counted(void)
 	sdx_signer_free(k);
 }
 
+/* bundle.md allows 1,024 consistency proofs; each would cost a signature check. */
+static void too_many_consistency_proofs(void)
+{
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	json_t *m, *list = json_array();
+	char *text;
+	int i;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	for (i = 0; i < 1025; i++)
+		json_array_append_new(list, json_pack("{s:s}", "checkpoint", "x"));
+	text = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	CHECK(text != NULL);
+	replace(&u, "ledgers/0/consistency.json", text, strlen(text));
+	free(text);
+	m = manifest_json(&u);
+	CHECK_OK(repack(&u, m, k, NULL, "many.sdxb"));
+	EXPECT("many.sdxb", SDX_ELIMIT, "more than 1,024 consistency proofs");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
 static const struct test_case tests[] = {
 	{ "a repacked, re-signed bundle still verifies", repacked_unchanged_verifies },
 	{ "an unknown major version is refused", unknown_major_version },
@@ -610,6 +636,7 @@ static const struct test_case tests[] = {
 	{ "a trusted key listed beside a forged one lends no trust",
 	  trusted_key_listed_beside_a_forged_one },
 	{ "a ledger number spelled otherwise (fuzz)", ledger_number_spelled_otherwise },
+	{ "more consistency proofs than the format allows", too_many_consistency_proofs },
 	{ NULL, NULL }
 };
 
