@@ -1592,6 +1592,43 @@ void sdx_attachment_writer_free(sdx_attachment_writer *w)
 
 /* --- trusted keys (local policy) ------------------------------------------------ */
 
+/*
+ * Rows of (name, pubkey, text, text) as (verifier, text, text) callbacks: the
+ * trusted and the revoked keys.  `what` names the table in messages.
+ */
+typedef int (*key_row_cb)(void *ctx, const sdx_verifier *v, const char *a, const char *b);
+
+static int key_rows(sdx_ledger *l, const char *sql, const char *what, key_row_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	sdx_verifier *v = NULL;
+	int rc, err = 0;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, what);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != 32 ||
+		    (err = sdx_verifier_new(&v, (const char *)sqlite3_column_text(st, 0),
+					    sqlite3_column_blob(st, 1))) < 0) {
+			err = err < 0 ? err : sdx_error_set(SDX_EFORMAT, "'%s': damaged row in %s",
+							   l->path, what);
+			break;
+		}
+		err = cb(ctx, v, (const char *)sqlite3_column_text(st, 2),
+			 (const char *)sqlite3_column_text(st, 3));
+		sdx_verifier_free(v);
+		v = NULL;
+		if (err != 0)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sdx__db_error(l, what);
+	sqlite3_finalize(st);
+	return err;
+}
+
+
+
 /* 1 and the revocation if `pubkey` was revoked, 0 if not. */
 static int revoked_at(sdx_ledger *l, const unsigned char pubkey[32], char when[21])
 {
@@ -1675,34 +1712,10 @@ int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *re
 
 int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	sdx_verifier *v = NULL;
-	int rc, err = 0;
-
 	if (l->format < 4)
 		return 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey, revoked, reason FROM revoked_keys "
-			       "ORDER BY name, revoked", -1, &st, NULL) != SQLITE_OK)
-		return sdx__db_error(l, "reading revoked keys");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 1) != 32 ||
-		    (err = sdx_verifier_new(&v, (const char *)sqlite3_column_text(st, 0),
-					    sqlite3_column_blob(st, 1))) < 0) {
-			err = err < 0 ? err : sdx_error_set(SDX_EFORMAT, "'%s': damaged revoked key",
-							   l->path);
-			break;
-		}
-		err = cb(ctx, v, (const char *)sqlite3_column_text(st, 2),
-			 (const char *)sqlite3_column_text(st, 3));
-		sdx_verifier_free(v);
-		v = NULL;
-		if (err != 0)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = sdx__db_error(l, "reading revoked keys");
-	sqlite3_finalize(st);
-	return err;
+	return key_rows(l, "SELECT name, pubkey, revoked, reason FROM revoked_keys ORDER BY name, "
+			"revoked", "revoked keys", cb, ctx);
 }
 
 int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed)
@@ -1729,32 +1742,8 @@ int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed)
 
 int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = NULL;
-	sdx_verifier *v = NULL;
-	int rc, err = 0;
-
-	if (sqlite3_prepare_v2(l->db, "SELECT name, pubkey, label, added FROM trusted_keys "
-			       "ORDER BY name, added", -1, &st, NULL) != SQLITE_OK)
-		return sdx__db_error(l, "reading trusted keys");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 1) != 32 ||
-		    (err = sdx_verifier_new(&v, (const char *)sqlite3_column_text(st, 0),
-					    sqlite3_column_blob(st, 1))) < 0) {
-			err = err < 0 ? err : sdx_error_set(SDX_EFORMAT, "'%s': damaged trusted key",
-							   l->path);
-			break;
-		}
-		err = cb(ctx, v, (const char *)sqlite3_column_text(st, 2),
-			 (const char *)sqlite3_column_text(st, 3));
-		sdx_verifier_free(v);
-		v = NULL;
-		if (err != 0)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = sdx__db_error(l, "reading trusted keys");
-	sqlite3_finalize(st);
-	return err;
+	return key_rows(l, "SELECT name, pubkey, label, added FROM trusted_keys ORDER BY name, added",
+			"trusted keys", cb, ctx);
 }
 
 /* --- reading entries -------------------------------------------------------- */
