@@ -813,9 +813,9 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 		today[10] = '\0';
 		date = today;
 	}
-	if (strlen(date) != 10 || date[4] != '-' || date[7] != '-' ||
-	    strspn(date, "0123456789-") != 10)
-		return sdx_error_set(SDX_EINVAL, "date '%s': expected YYYY-MM-DD", date);
+	if (!sdx__is_date(date))
+		return sdx_error_set(SDX_EINVAL, "date '%s': expected a calendar date YYYY-MM-DD",
+				     date);
 	memset(&c, 0, sizeof(c));
 	memset(&v, 0, sizeof(v));
 	c.g = g;

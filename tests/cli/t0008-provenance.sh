@@ -128,3 +128,5 @@ expect_out "five entries now" "wrote p2.sdxb: 5 entries"
 # what a manufacturer reads to fill in --input
 expect 0 "inbox --entries lists imported declarations" sdx inbox -L toys.db --entries example.com/redstone
 expect_out "with leaf hash and lot numbers" "declaration +${yellow%"${yellow#????????????????}"}  Iron oxide yellow.* — lot RSY42-260905"
+expect 2 "check --date must be a real date" sdx check -p us-cpsia -L toys.db "$duck" --date 2026-13-45
+expect_err "saying so" "date '2026-13-45': expected a calendar date"
