@@ -317,12 +317,37 @@ done:
 	return rc;
 }
 
-int cmd_declare(int argc, char **argv)
+/* Open the ledger and key, append (files, a text, or --jsonl), print. */
+static int run(struct declare_opts *o, char **files, int n)
 {
-	struct declare_opts o;
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	json_t *list = NULL;
+	int rc;
+
+	if ((rc = open_ledger(&l, &o->w, 0)) != 0)
+		return rc;
+	if ((rc = load_key(&key, &o->w)) != 0)
+		goto done;
+	list = json_array();
+	if (o->jsonl)
+		rc = declare_jsonl(o, l, key, list);
+	else
+		rc = declare_files(o, l, key, files, n, list);
+	if (rc == 0 && o->json) {
+		print_json(list);
+		list = NULL;
+	}
+done:
+	json_decref(list);
+	sdx_signer_free(key);
+	sdx_ledger_free(l);
+	return rc;
+}
+
+int cmd_declare(int argc, char **argv)
+{
+	struct declare_opts o;
 	int first, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -338,86 +363,46 @@ int cmd_declare(int argc, char **argv)
 	if (!sdx_record_type_known(o.type) || strcmp(o.type, "genesis") == 0)
 		return cmd_error(EXIT_USAGE, "unknown record type '%s' for --type", o.type);
 	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
-		return rc;
-	if ((rc = load_key(&key, &o.w)) != 0)
-		goto done;
-	list = json_array();
-	if (o.jsonl)
-		rc = declare_jsonl(&o, l, key, list);
-	else
-		rc = declare_files(&o, l, key, argv + first, argc - first, list);
-	if (rc == 0 && o.json) {
-		print_json(list);
-		list = NULL;
-	}
-done:
-	json_decref(list);
-	sdx_signer_free(key);
-	sdx_ledger_free(l);
-	return rc;
+	return run(&o, argv + first, argc - first);
+}
+
+/* Options for a record made by another command (batch, ship). */
+static int other_opts(struct declare_opts *o, const struct where *w, const char *type,
+		      const char *const *attach, size_t nattach, int json)
+{
+	memset(o, 0, sizeof(*o));
+	o->w = *w;
+	o->type = type;
+	o->json = json;
+	if (nattach > MAX_ATTACH)
+		return cmd_error(EXIT_USAGE, "at most %d --attach files per call", MAX_ATTACH);
+	for (o->nattach = 0; o->nattach < nattach; o->nattach++)
+		o->attach[o->nattach] = attach[o->nattach];
+	return 0;
 }
 
 int cmd_declare_text(const struct where *w, const char *type, const char *text, size_t len,
 		     const char *name, const char *const *attach, size_t nattach, int json)
 {
 	struct declare_opts o;
-	sdx_ledger *l = NULL;
-	sdx_signer *key = NULL;
-	json_t *list = NULL;
-	char *names[1];
+	char *names[1] = { (char *)name };
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	o.w = *w;
-	o.type = type;
+	if ((rc = other_opts(&o, w, type, attach, nattach, json)) != 0)
+		return rc;
 	o.text = text;
 	o.text_len = len;
-	o.json = json;
-	if (nattach > MAX_ATTACH)
-		return cmd_error(EXIT_USAGE, "at most %d --attach files per call", MAX_ATTACH);
-	for (o.nattach = 0; o.nattach < nattach; o.nattach++)
-		o.attach[o.nattach] = attach[o.nattach];
-	names[0] = (char *)name;
-	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
-		return rc;
-	if ((rc = load_key(&key, &o.w)) != 0)
-		goto done;
-	list = json_array();
-	rc = declare_files(&o, l, key, names, 1, list);
-	if (rc == 0 && o.json) {
-		print_json(list);
-		list = NULL;
-	}
-done:
-	json_decref(list);
-	sdx_signer_free(key);
-	sdx_ledger_free(l);
-	return rc;
+	return run(&o, names, 1);
 }
 
 int cmd_declare_file(const struct where *w, const char *type, const char *file,
 		     const char *const *attach, size_t nattach, int json)
 {
-	char typeopt[SDX_TYPE_MAX + 16], *argv[8 + 2 * MAX_ATTACH + 1];
-	int n = 0;
+	struct declare_opts o;
+	char *names[1] = { (char *)file };
+	int rc;
 
-	if (nattach > MAX_ATTACH)
-		return cmd_error(EXIT_USAGE, "at most %d --attach files per call", MAX_ATTACH);
-	snprintf(typeopt, sizeof(typeopt), "--type=%s", type);
-	argv[n++] = (char *)"declare";
-	argv[n++] = typeopt;
-	argv[n++] = (char *)"--ledger";
-	argv[n++] = (char *)w->ledger;
-	argv[n++] = (char *)"--key";
-	argv[n++] = (char *)w->key;
-	for (size_t i = 0; i < nattach; i++) {
-		argv[n++] = (char *)"--attach";
-		argv[n++] = (char *)attach[i];
-	}
-	if (json)
-		argv[n++] = (char *)"--json";
-	argv[n++] = (char *)file;
-	argv[n] = NULL;
-	return cmd_declare(n, argv);
+	if ((rc = other_opts(&o, w, type, attach, nattach, json)) != 0)
+		return rc;
+	return run(&o, names, 1);
 }
