@@ -8,7 +8,7 @@
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "create a ledger and its signing key" },
-	{ "key", cmd_key, "show the ledger's public key (verifier key, fingerprint)" },
+	{ "key", cmd_key, "show the ledger's public key, or rotate it (key show | key rotate)" },
 	{ "declare", cmd_declare, "record signed declarations (with lab evidence)" },
 	{ "batch", cmd_batch, "record a production batch and the declarations it used" },
 	{ "ship", cmd_ship, "record an export shipment of batches" },
@@ -18,7 +18,7 @@ static const struct command commands[] = {
 	{ "checkpoint", cmd_checkpoint, "sign and print the latest checkpoint" },
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
 	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
-	{ "trust", cmd_trust, "add, list or remove the keys whose bundles you accept" },
+	{ "trust", cmd_trust, "add, list, remove or revoke the keys whose bundles you accept" },
 	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },
 	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
 	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
