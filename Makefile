@@ -20,8 +20,8 @@ PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
 
-PKGS      = libsodium sqlite3 jansson libarchive zlib
-DEB_PKGS  = build-essential pkg-config libsodium-dev libsqlite3-dev libjansson-dev \
+PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
+DEB_PKGS  = build-essential pkg-config libsodium-dev libssl-dev libsqlite3-dev libjansson-dev \
             libarchive-dev zlib1g-dev sqlite3 jq
 
 ifdef SANITIZE

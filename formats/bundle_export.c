@@ -254,22 +254,24 @@ static int stream_read(void *ctx, void *buf, size_t cap, size_t *got)
 
 static int stream_hash(struct entry_stream *s, unsigned char out[32], uint64_t *size)
 {
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h = { 0 };
 	unsigned char buf[65536];
 	size_t got;
 	int err;
 
-	crypto_hash_sha256_init(&h);
+	sdx__sha256_init(&h);
 	*size = 0;
 	for (;;) {
-		if ((err = stream_read(s, buf, sizeof(buf), &got)) < 0)
+		if ((err = stream_read(s, buf, sizeof(buf), &got)) < 0) {
+			sdx__sha256_clear(&h);
 			return err;
+		}
 		if (got == 0)
 			break;
-		crypto_hash_sha256_update(&h, buf, got);
+		sdx__sha256_update(&h, buf, got);
 		*size += got;
 	}
-	crypto_hash_sha256_final(&h, out);
+	sdx__sha256_final(&h, out);
 	s->next = 0;
 	s->len = s->off = 0;
 	return 0;
@@ -655,11 +657,11 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 			st.attachment_bytes += asize;
 			break;
 		case 1:
-			crypto_hash_sha256(hash, (const unsigned char *)b->note, b->note_len);
+			sdx__sha256(hash, (const unsigned char *)b->note, b->note_len);
 			member(members, plan[i].name, hash, b->note_len);
 			break;
 		case 2:
-			crypto_hash_sha256(hash, (const unsigned char *)b->cons, b->cons_len);
+			sdx__sha256(hash, (const unsigned char *)b->cons, b->cons_len);
 			member(members, plan[i].name, hash, b->cons_len);
 			break;
 		default:

@@ -203,7 +203,7 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 
 static int hash_file(const char *path, unsigned char out[32])
 {
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h = { 0 };
 	unsigned char buf[65536];
 	FILE *f = fopen(path, "rb");
 	size_t n;
@@ -212,13 +212,13 @@ static int hash_file(const char *path, unsigned char out[32])
 	if (!f)
 		return sdx_error_set(errno == ENOENT ? SDX_ENOTFOUND : SDX_EIO, "cannot open '%s': %s",
 				     path, strerror(errno));
-	crypto_hash_sha256_init(&h);
+	sdx__sha256_init(&h);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		crypto_hash_sha256_update(&h, buf, n);
+		sdx__sha256_update(&h, buf, n);
 	if (ferror(f))
 		err = sdx_error_set(SDX_EIO, "cannot read '%s': %s", path, strerror(errno));
 	fclose(f);
-	crypto_hash_sha256_final(&h, out);
+	sdx__sha256_final(&h, out);
 	return err;
 }
 

@@ -72,7 +72,7 @@ struct bv {
 /* Reads a member through the archive layer, hashing what it reads. */
 struct mreader {
 	struct sdx_tar_reader *r;
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h;
 	uint64_t n;
 };
 
@@ -87,7 +87,7 @@ static int mread(struct mreader *m, void *buf, size_t want, size_t *got_total)
 			return err;
 		if (got == 0)
 			break;
-		crypto_hash_sha256_update(&m->h, (unsigned char *)buf + total, got);
+		sdx__sha256_update(&m->h, (unsigned char *)buf + total, got);
 		total += got;
 	}
 	m->n += total;
@@ -233,9 +233,9 @@ static int read_manifest(struct bv *b, const char *name, uint64_t size, struct s
 			   name, SDX_BUNDLE_MANIFEST);
 	if (size > SDX_BUNDLE_MAX_MANIFEST)
 		return bad(b, SDX_ELIMIT, "%s: larger than the manifest limit%s", name, "");
-	crypto_hash_sha256_init(&mr.h);
 	if (!(buf = malloc((size_t)size + 1)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	sdx__sha256_init(&mr.h);
 	if ((err = mread(&mr, buf, (size_t)size, &got)) < 0)
 		goto done;
 	if (got != size) {
@@ -294,6 +294,7 @@ static int read_manifest(struct bv *b, const char *name, uint64_t size, struct s
 	memcpy(b->producer_pk, sdx_verifier_public_key(pv), 32);
 	b->have_manifest = 1;
 done:
+	sdx__sha256_clear(&mr.h);
 	sdx_verifier_free(pv);
 	sdx_dsse_envelope_free(env);
 	json_decref(j);
@@ -339,8 +340,7 @@ static int read_attachment(struct bv *b, const char *name, struct mreader *mr, u
 			return err;
 	} while (got);
 	{
-		crypto_hash_sha256_state copy = mr->h;
-		crypto_hash_sha256_final(&copy, got_hash);
+		sdx__sha256_peek(&mr->h, got_hash);
 	}
 	if (memcmp(got_hash, want, 32) != 0)
 		return bad(b, SDX_EVERIFY, "member '%.200s': content does not match its name%s",
@@ -905,26 +905,22 @@ done:
 	return err;
 }
 
-static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_reader *r)
+static int read_member(struct bv *b, const char *name, uint64_t size, struct mreader *mr)
 {
-	struct bv *b = ctx;
 	struct member_info *m;
 	struct ledger_info *li;
-	struct mreader mr;
 	unsigned char hash[32], buf[4096];
 	const char *rest;
 	size_t got;
 	int err;
 
-	memset(&mr, 0, sizeof(mr));
-	mr.r = r;
 	b->rep->members++;
 	if (!b->have_manifest)
-		return read_manifest(b, name, size, r);
+		return read_manifest(b, name, size, mr->r);
 	if (strncmp(name, "attachments/", 12) == 0) {
 		/* self-certifying: named by their SHA-256, and each must be cited */
-		crypto_hash_sha256_init(&mr.h);
-		if ((err = read_attachment(b, name, &mr, size)) < 0)
+		sdx__sha256_init(&mr->h);
+		if ((err = read_attachment(b, name, mr, size)) < 0)
 			return err;
 		return 0;
 	}
@@ -933,27 +929,39 @@ static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_
 	if (m->size != size)
 		return bad(b, SDX_EVERIFY, "member '%.200s': size differs from the manifest%s", name, "");
 	m->seen = 1;
-	crypto_hash_sha256_init(&mr.h);
+	sdx__sha256_init(&mr->h);
 	if ((li = ledger_of(b, name, &rest)) && strcmp(rest, "checkpoint") == 0)
-		err = read_checkpoint(b, li, name, &mr, size);
+		err = read_checkpoint(b, li, name, mr, size);
 	else if (li && strcmp(rest, "consistency.json") == 0)
-		err = read_consistency(b, li, name, &mr, size);
+		err = read_consistency(b, li, name, mr, size);
 	else if (li && strcmp(rest, "entries") == 0)
-		err = read_entries(b, li, name, &mr, size);
+		err = read_entries(b, li, name, mr, size);
 	else
 		err = bad(b, SDX_EFORMAT, "member '%.200s': unknown kind of member%s", name, "");
 	if (err < 0)
 		return err;
 	/* whatever the reader left unread still counts towards the hash */
 	do {
-		if ((err = mread(&mr, buf, sizeof(buf), &got)) < 0)
+		if ((err = mread(mr, buf, sizeof(buf), &got)) < 0)
 			return err;
 	} while (got);
-	crypto_hash_sha256_final(&mr.h, hash);
-	if (mr.n != size || memcmp(hash, m->sha, 32) != 0)
+	sdx__sha256_final(&mr->h, hash);
+	if (mr->n != size || memcmp(hash, m->sha, 32) != 0)
 		return bad(b, SDX_EVERIFY, "member '%.200s': SHA-256 does not match the manifest%s",
 			   name, "");
 	return 0;
+}
+
+static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_reader *r)
+{
+	struct mreader mr;
+	int err;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.r = r;
+	err = read_member(ctx, name, size, &mr);
+	sdx__sha256_clear(&mr.h);
+	return err;
 }
 
 int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,

@@ -56,7 +56,7 @@ int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *pay
 		return err;
 	if ((err = sdx_signer_sign(sig, s, pae, plen)) < 0)
 		goto done;
-	b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
+	b64len = (len + 2) / 3 * 4 + 1;
 	cap = b64len + tlen + klen + 128 + sizeof(k1) + sizeof(k2) + sizeof(k3) + sizeof(k4) +
 	      sizeof(k5);
 	if (!(buf = malloc(cap))) {
@@ -65,8 +65,7 @@ int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *pay
 	}
 	n = sizeof(k1) - 1;
 	memcpy(buf, k1, n);
-	sodium_bin2base64(buf + n, b64len, payload, len, sodium_base64_VARIANT_ORIGINAL);
-	n += b64len - 1;
+	n += sdx__b64_encode_to(buf + n, payload, len);
 	memcpy(buf + n, k2, sizeof(k2) - 1);
 	n += sizeof(k2) - 1;
 	memcpy(buf + n, type, tlen);
@@ -77,8 +76,7 @@ int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *pay
 	n += klen;
 	memcpy(buf + n, k4, sizeof(k4) - 1);
 	n += sizeof(k4) - 1;
-	sodium_bin2base64(buf + n, cap - n, sig, sizeof(sig), sodium_base64_VARIANT_ORIGINAL);
-	n += strlen(buf + n);
+	n += sdx__b64_encode_to(buf + n, sig, sizeof(sig));
 	memcpy(buf + n, k5, sizeof(k5));
 	n += sizeof(k5) - 1;
 	*out = buf;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "sdx/error.h"
 
@@ -28,6 +29,29 @@ int sdx__b64_encode(char **out, const unsigned char *data, size_t len);
 int sdx__b64_decode(unsigned char **out, size_t *out_len, const char *b64, size_t len);
 /* Decode into a fixed buffer; fails unless exactly `want` bytes decode. */
 int sdx__b64_decode_fixed(unsigned char *out, size_t want, const char *b64, size_t len);
+
+/* Base64 into a caller's buffer of at least 4*ceil(len/3)+1 bytes; returns
+ * the length written (NUL-terminated). */
+size_t sdx__b64_encode_to(char *out, const unsigned char *data, size_t len);
+/* Strict decode into out (cap >= len/4*3); *out_len gets the byte count. */
+int sdx__b64_decode_to(unsigned char *out, size_t cap, size_t *out_len, const char *b64,
+		       size_t len);
+
+/*
+ * SHA-256 (ledger/hash.c).  init cannot fail; every init must be ended by
+ * final or clear.  peek gives the digest so far and leaves h usable.
+ */
+typedef struct sdx__sha256_ctx {
+	void *evp;
+	crypto_hash_sha256_state fallback;
+} sdx__sha256_ctx;
+void sdx__sha256_init(sdx__sha256_ctx *h);
+void sdx__sha256_update(sdx__sha256_ctx *h, const void *data, size_t len);
+void sdx__sha256_final(sdx__sha256_ctx *h, unsigned char out[32]);
+void sdx__sha256_peek(const sdx__sha256_ctx *h, unsigned char out[32]);
+void sdx__sha256_clear(sdx__sha256_ctx *h);
+void sdx__sha256(unsigned char out[32], const void *data, size_t len);
+const char *sdx__crypto_version(void);
 
 /* Lowercase hex; out needs 2*len+1. */
 void sdx__hex(char *out, const unsigned char *data, size_t len);

@@ -14,42 +14,36 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
+#include "ledger/internal.h"
 #include "sdx/error.h"
 #include "sdx/merkle.h"
 
-/*
- * libsodium's SHA-256 has a single portable implementation and needs no
- * sodium_init(), which is why the hashing functions below can return void.
- */
+/* SHA-256 is ledger/hash.c's: it cannot fail, so these return void. */
 void sdx_merkle_leaf_hash(unsigned char out[32], const void *data, size_t len)
 {
-	crypto_hash_sha256_state st;
 	static const unsigned char prefix = 0x00;
+	sdx__sha256_ctx st;
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &prefix, 1);
-	crypto_hash_sha256_update(&st, data, len);
-	crypto_hash_sha256_final(&st, out);
+	sdx__sha256_init(&st);
+	sdx__sha256_update(&st, &prefix, 1);
+	sdx__sha256_update(&st, data, len);
+	sdx__sha256_final(&st, out);
 }
 
 void sdx_merkle_node_hash(unsigned char out[32], const unsigned char left[32],
 			  const unsigned char right[32])
 {
-	crypto_hash_sha256_state st;
-	static const unsigned char prefix = 0x01;
+	unsigned char buf[1 + 2 * SDX_HASH_SIZE];
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &prefix, 1);
-	crypto_hash_sha256_update(&st, left, SDX_HASH_SIZE);
-	crypto_hash_sha256_update(&st, right, SDX_HASH_SIZE);
-	crypto_hash_sha256_final(&st, out);
+	buf[0] = 0x01;
+	memcpy(buf + 1, left, SDX_HASH_SIZE);
+	memcpy(buf + 1 + SDX_HASH_SIZE, right, SDX_HASH_SIZE);
+	sdx__sha256(out, buf, sizeof(buf));
 }
 
 void sdx_merkle_empty_root(unsigned char out[32])
 {
-	crypto_hash_sha256(out, (const unsigned char *)"", 0);
+	sdx__sha256(out, "", 0);
 }
 
 /* Largest power of two <= x, for x > 0. */

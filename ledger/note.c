@@ -86,15 +86,15 @@ static int valid_name(const char *name)
 
 uint32_t sdx_note_keyid(const char *name, const unsigned char pk[32])
 {
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h = { 0 };
 	unsigned char alg = ALG_ED25519, nl = '\n', out[32];
 
-	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, (const unsigned char *)name, strlen(name));
-	crypto_hash_sha256_update(&h, &nl, 1);
-	crypto_hash_sha256_update(&h, &alg, 1);
-	crypto_hash_sha256_update(&h, pk, 32);
-	crypto_hash_sha256_final(&h, out);
+	sdx__sha256_init(&h);
+	sdx__sha256_update(&h, (const unsigned char *)name, strlen(name));
+	sdx__sha256_update(&h, &nl, 1);
+	sdx__sha256_update(&h, &alg, 1);
+	sdx__sha256_update(&h, pk, 32);
+	sdx__sha256_final(&h, out);
 	return (uint32_t)out[0] << 24 | (uint32_t)out[1] << 16 | (uint32_t)out[2] << 8 | out[3];
 }
 
@@ -347,7 +347,7 @@ int sdx_key_fingerprint(char *out, size_t cap, const unsigned char pk[32])
 
 	if (cap < 80)
 		return sdx_error_set(SDX_ELIMIT, "fingerprint buffer too small");
-	crypto_hash_sha256(h, pk, 32);
+	sdx__sha256(h, pk, 32);
 	sodium_bin2hex(hex, sizeof(hex), h, 32);
 	for (i = 0; i < 16; i++) {
 		memcpy(out + o, hex + 4 * i, 4);

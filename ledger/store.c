@@ -842,7 +842,7 @@ int sdx_ledger_size(sdx_ledger *l, uint64_t *out)
 
 static int hash_file(const char *path, unsigned char out[32], uint64_t *size)
 {
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h = { 0 };
 	unsigned char *buf = NULL;
 	uint64_t total = 0;
 	FILE *f = NULL;
@@ -856,18 +856,19 @@ static int hash_file(const char *path, unsigned char out[32], uint64_t *size)
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	crypto_hash_sha256_init(&h);
+	sdx__sha256_init(&h);
 	while ((n = fread(buf, 1, SDX_ATTACH_CHUNK, f)) > 0) {
-		crypto_hash_sha256_update(&h, buf, n);
+		sdx__sha256_update(&h, buf, n);
 		total += n;
 	}
 	if (ferror(f)) {
 		err = sdx_error_set(SDX_EIO, "cannot read attachment '%s': %s", path, strerror(errno));
 		goto done;
 	}
-	crypto_hash_sha256_final(&h, out);
+	sdx__sha256_final(&h, out);
 	*size = total;
 done:
+	sdx__sha256_clear(&h);
 	free(buf);
 	fclose(f);
 	return err;
@@ -894,7 +895,7 @@ int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32])
 int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
 			   uint64_t *out_size)
 {
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h = { 0 };
 	unsigned char hash[32], check[32], *buf = NULL;
 	sqlite3_stmt *st = NULL;
 	uint64_t size = 0, total = 0;
@@ -929,9 +930,9 @@ int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_ha
 		err = sdx__db_error(l, "storing attachment");
 		goto done;
 	}
-	crypto_hash_sha256_init(&h);
+	sdx__sha256_init(&h);
 	while ((got = fread(buf, 1, SDX_ATTACH_CHUNK, f)) > 0) {
-		crypto_hash_sha256_update(&h, buf, got);
+		sdx__sha256_update(&h, buf, got);
 		total += got;
 		sqlite3_reset(st);
 		sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
@@ -942,7 +943,7 @@ int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_ha
 			goto done;
 		}
 	}
-	crypto_hash_sha256_final(&h, check);
+	sdx__sha256_final(&h, check);
 	if (ferror(f) || total != size || memcmp(check, hash, 32) != 0) {
 		err = sdx_error_set(SDX_EIO, "attachment '%s' changed while it was being stored", path);
 		goto done;
@@ -961,6 +962,7 @@ int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_ha
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = sdx__db_error(l, "storing attachment");
 done:
+	sdx__sha256_clear(&h);
 	sqlite3_finalize(st);
 	free(buf);
 	if (f)
@@ -1476,7 +1478,7 @@ struct sdx_attachment_writer {
 	sdx_ledger *l;
 	unsigned char hash[32];
 	uint64_t size, got;
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h;
 	unsigned char *buf;
 	size_t fill;
 	sqlite3_int64 n;
@@ -1502,7 +1504,7 @@ int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], ui
 	memcpy(w->hash, hash, 32);
 	w->size = size;
 	w->skip = have; /* content-addressed: already stored means identical */
-	crypto_hash_sha256_init(&w->h);
+	sdx__sha256_init(&w->h);
 	*out = w;
 	return 0;
 }
@@ -1531,7 +1533,7 @@ int sdx_attachment_write(sdx_attachment_writer *w, const void *data, size_t len)
 	const unsigned char *p = data;
 	int err;
 
-	crypto_hash_sha256_update(&w->h, p, len);
+	sdx__sha256_update(&w->h, p, len);
 	w->got += len;
 	if (w->got > w->size)
 		return sdx_error_set(SDX_EVERIFY, "attachment longer than announced");
@@ -1555,7 +1557,7 @@ int sdx_attachment_writer_finish(sdx_attachment_writer *w)
 	sqlite3_stmt *st = NULL;
 	int rc, err;
 
-	crypto_hash_sha256_final(&w->h, check);
+	sdx__sha256_final(&w->h, check);
 	if (w->got != w->size || memcmp(check, w->hash, 32) != 0) {
 		err = sdx_error_set(SDX_EVERIFY, "attachment content does not match its hash");
 		goto done;
@@ -1586,6 +1588,7 @@ void sdx_attachment_writer_free(sdx_attachment_writer *w)
 {
 	if (!w)
 		return;
+	sdx__sha256_clear(&w->h);
 	free(w->buf);
 	free(w);
 }

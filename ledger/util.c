@@ -74,40 +74,30 @@ int sdx__json_dump(char **out, size_t *out_len, const json_t *j)
 
 int sdx__b64_encode(char **out, const unsigned char *data, size_t len)
 {
-	size_t n = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
-	char *s = malloc(n);
+	char *s = malloc((len + 2) / 3 * 4 + 1);
 
 	if (!s)
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	sodium_bin2base64(s, n, data, len, sodium_base64_VARIANT_ORIGINAL);
+	sdx__b64_encode_to(s, data, len);
 	*out = s;
 	return 0;
 }
 
 int sdx__b64_decode(unsigned char **out, size_t *out_len, const char *b64, size_t len)
 {
-	size_t cap = len / 4 * 3 + 3, n = 0;
-	const char *end = NULL;
+	size_t cap = len / 4 * 3;
 	unsigned char *buf;
+	int err;
 
 	*out = NULL;
-	if (len % 4 != 0)
-		return sdx_error_set(SDX_EFORMAT, "base64 length is not a multiple of 4");
-	/* libsodium (1.0.18) decodes every byte >= 0x80 as '/': without this a
-	 * signature, key or root would have many encodings. */
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)b64[i] >= 0x80)
-			return sdx_error_set(SDX_EFORMAT, "invalid base64");
 	if (!(buf = malloc(cap + 1)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	if (sodium_base642bin(buf, cap, b64, len, NULL, &n, &end,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 || end != b64 + len) {
+	if ((err = sdx__b64_decode_to(buf, cap, out_len, b64, len)) < 0) {
 		free(buf);
-		return sdx_error_set(SDX_EFORMAT, "invalid base64");
+		return err;
 	}
-	buf[n] = '\0';
+	buf[*out_len] = '\0';
 	*out = buf;
-	*out_len = n;
 	return 0;
 }
 
@@ -154,10 +144,11 @@ const char *sdx_version(void)
 
 const char *sdx_version_deps(void)
 {
-	static char buf[256];
+	static char buf[512];
 
-	snprintf(buf, sizeof(buf), "libsodium %s, SQLite %s, jansson %s, %s, zlib %s",
-		 sodium_version_string(), sqlite3_libversion(), jansson_version_str(),
+	snprintf(buf, sizeof(buf), "libsodium %s, %s, SQLite %s, jansson %s, %s, zlib %s",
+		 sodium_version_string(), sdx__crypto_version(), sqlite3_libversion(),
+		 jansson_version_str(),
 		 archive_version_string(), zlibVersion());
 	return buf;
 }

@@ -383,7 +383,7 @@ done:
 static int check_attachments(sdx_ledger *l, sdx_verify_report *rep)
 {
 	sqlite3_stmt *at = NULL, *ch = NULL;
-	crypto_hash_sha256_state h;
+	sdx__sha256_ctx h = { 0 };
 	unsigned char hash[32];
 	char hex[65];
 	int rc, err = 0;
@@ -403,7 +403,7 @@ static int check_attachments(sdx_ledger *l, sdx_verify_report *rep)
 		memset(hex, 0, sizeof(hex));
 		if (key_ok)
 			sdx__hex(hex, sqlite3_column_blob(at, 0), 32);
-		crypto_hash_sha256_init(&h);
+		sdx__sha256_init(&h);
 		sqlite3_reset(ch);
 		sqlite3_bind_blob(ch, 1, sqlite3_column_blob(at, 0), sqlite3_column_bytes(at, 0),
 				  SQLITE_TRANSIENT);
@@ -413,7 +413,7 @@ static int check_attachments(sdx_ledger *l, sdx_verify_report *rep)
 						    "missing", l->path, hex);
 				goto done;
 			}
-			crypto_hash_sha256_update(&h, sqlite3_column_blob(ch, 1),
+			sdx__sha256_update(&h, sqlite3_column_blob(ch, 1),
 						  (unsigned long long)sqlite3_column_bytes(ch, 1));
 			size += (uint64_t)sqlite3_column_bytes(ch, 1);
 		}
@@ -421,7 +421,7 @@ static int check_attachments(sdx_ledger *l, sdx_verify_report *rep)
 			err = sdx__db_error(l, "reading attachments");
 			goto done;
 		}
-		crypto_hash_sha256_final(&h, hash);
+		sdx__sha256_final(&h, hash);
 		if (!key_ok || size != want || memcmp(hash, sqlite3_column_blob(at, 0), 32) != 0) {
 			err = sdx_error_set(SDX_EVERIFY, "'%s': attachment %s: content does not match "
 					    "its hash", l->path, hex);
@@ -446,6 +446,7 @@ static int check_attachments(sdx_ledger *l, sdx_verify_report *rep)
 		err = sdx_error_set(SDX_EVERIFY, "'%s': attachment chunks belong to no attachment",
 				    l->path);
 done:
+	sdx__sha256_clear(&h);
 	sqlite3_finalize(at);
 	sqlite3_finalize(ch);
 	return err;
