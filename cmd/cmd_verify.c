@@ -12,6 +12,7 @@ static const struct opt opts[] = {
 	{ "threads", 'j', "N", "signature-checking threads (default: every core)" },
 	{ "trust", 0, "VKEY|FILE", "bundles: trust this verifier key (or the keys in FILE, one per line); repeatable" },
 	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" },
+	{ "bodies", 0, NULL, "ledger: also parse every record body as strict JSON (slower)" },
 	{ "json", 0, NULL, "print the report as JSON" },
 	LIMIT_OPTS,
 	WHERE_OPTS,
@@ -19,12 +20,13 @@ static const struct opt opts[] = {
 };
 
 static const struct usage use = {
-	"sdx verify [--threads N] [--json] [-L LEDGER]\n"
+	"sdx verify [--threads N] [--bodies] [--json] [-L LEDGER]\n"
 	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--json]",
 	"Without FILE: audit the ledger from scratch: every entry's signature and\n"
 	"payload, the sequence and hash chain, every stored Merkle tree hash, every\n"
 	"checkpoint's signature and root, every attachment's content, and the\n"
-	"append-only triggers.\n"
+	"append-only triggers.  Header fields are read from the exact layout sdx\n"
+	"writes; --bodies also parses each body (the signature already covers it).\n"
 	"With FILE.sdxb: check a bundle offline, needing no ledger: archive safety, the\n"
 	"manifest's signature and every member's hash, every entry's signature and\n"
 	"inclusion proof, every checkpoint and consistency proof, the cited evidence.\n"
@@ -38,7 +40,7 @@ struct verify_opts {
 	struct where w;
 	sdx_bundle_verify_options bo;
 	unsigned long long threads;
-	int json, tofu;
+	int json, tofu, bodies;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
 	sdx_verifier *revoked[MAX_REVOKED];
@@ -57,6 +59,8 @@ static int on_opt(void *ctx, const char *name, const char *arg)
 	if (strcmp(name, "threads") == 0) {
 		if (parse_u64(arg, &o->threads, "--threads") != 0 || o->threads > 64)
 			return cmd_error(EXIT_USAGE, "--threads must be between 0 and 64");
+	} else if (strcmp(name, "bodies") == 0) {
+		o->bodies = 1;
 	} else if (strcmp(name, "json") == 0) {
 		o->json = 1;
 	} else if (strcmp(name, "trust") == 0) {
@@ -189,6 +193,7 @@ int cmd_verify(int argc, char **argv)
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	vo.threads = (unsigned)o.threads;
+	vo.flags = o.bodies ? SDX_VERIFY_BODIES : 0;
 	err = sdx_ledger_verify(l, &vo, &rep);
 	if (o.json) {
 		json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:i}",

@@ -118,28 +118,34 @@ size_t sdx__b64_encode_to(char *out, const unsigned char *data, size_t len)
 int sdx__b64_decode_to(unsigned char *out, size_t cap, size_t *out_len, const char *b64,
 		       size_t len)
 {
-	size_t full = len / 4 * 3, pad, n;
-	char *again;
-	int ok;
+	size_t full = len / 4 * 3, pad, n, last;
+	char again[5];
 
-	/* EVP_DecodeBlock alone is lenient (it skips outer whitespace and
-	 * ignores padding bits), so the result is re-encoded and must give the
-	 * input back: only the one canonical encoding of each value passes */
+	/*
+	 * EVP_DecodeBlock alone is lenient: it skips outer whitespace, takes
+	 * '=' anywhere and ignores padding bits.  Only the canonical encoding
+	 * of each value passes here: every group decodes (no whitespace, since
+	 * the length must come out whole), '=' only as padding, and the last
+	 * group, re-encoded, gives the input back (padding bits zero).
+	 */
 	if (len % 4 != 0)
 		return sdx_error_set(SDX_EFORMAT, "base64 length is not a multiple of 4");
 	if (len > (size_t)1 << 30)
 		return sdx_error_set(SDX_ELIMIT, "base64 value too long");
-	pad = len == 0 ? 0 : (b64[len - 1] == '=') + (len > 1 && b64[len - 2] == '=');
 	if (cap < full)
 		return sdx_error_set(SDX_ELIMIT, "base64 value too long");
-	if (len && EVP_DecodeBlock(out, (const unsigned char *)b64, (int)len) != (int)full)
+	if (len == 0) {
+		*out_len = 0;
+		return 0;
+	}
+	pad = (b64[len - 1] == '=') + (b64[len - 2] == '=');
+	if (memchr(b64, '=', len - 2) ||
+	    EVP_DecodeBlock(out, (const unsigned char *)b64, (int)len) != (int)full)
 		return sdx_error_set(SDX_EFORMAT, "invalid base64");
 	n = full - pad;
-	if (!(again = malloc(len + 1)))
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	ok = sdx__b64_encode_to(again, out, n) == len && memcmp(again, b64, len) == 0;
-	free(again);
-	if (!ok)
+	last = full - 3;
+	if (sdx__b64_encode_to(again, out + last, n - last) != 4 ||
+	    memcmp(again, b64 + len - 4, 4) != 0)
 		return sdx_error_set(SDX_EFORMAT, "invalid base64");
 	*out_len = n;
 	return 0;

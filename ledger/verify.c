@@ -20,7 +20,7 @@
 #include "sdx/dsse.h"
 
 #define BATCH_ENTRIES 4096
-#define BATCH_BYTES (16u * 1024 * 1024)
+#define BATCH_BYTES (8u * 1024 * 1024) /* two batches are held at once */
 #define MAX_THREADS 64
 
 struct job {
@@ -53,8 +53,7 @@ struct audit {
 	sdx_ledger *l;
 	struct akey keys[MAX_LEDGER_KEYS];
 	size_t nkeys;
-	struct job *jobs;
-	size_t njobs;
+	int bodies;  /* SDX_VERIFY_BODIES: parse every body */
 };
 
 /* The key that signs entry idx, or a checkpoint of size idx. */
@@ -97,11 +96,6 @@ static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
 	return 0;
 }
 
-struct slice {
-	struct audit *a;
-	size_t from, to;
-};
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -111,12 +105,11 @@ static int hexval(char c)
 	return -1;
 }
 
-static int parse_hex32(unsigned char out[32], const char *s)
+/* 64 lowercase hex digits at s (not necessarily NUL-terminated). */
+static int hex32_at(unsigned char out[32], const char *s)
 {
 	size_t i;
 
-	if (strlen(s) != 64)
-		return -1;
 	for (i = 0; i < 32; i++) {
 		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
@@ -124,6 +117,46 @@ static int parse_hex32(unsigned char out[32], const char *s)
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+static int parse_hex32(unsigned char out[32], const char *s)
+{
+	return strlen(s) == 64 ? hex32_at(out, s) : -1;
+}
+
+/*
+ * The payload exactly as append_raw() lays it out: {"body":{...} and then
+ * the header fields, in sorted order, holding the values this entry must
+ * have (its key, the origin, its index as seq, the time and type of its row).
+ * Then the header is read without parsing the body, which the signature
+ * covers and which was validated when it was written.  1 if so (prev filled
+ * in); 0 if the bytes differ in any way, and the JSON path finds out how.
+ * Genesis and key entries always take the JSON path: their bodies matter.
+ */
+static int fast_header(const struct audit *a, struct job *j, const sdx_dsse_envelope *env)
+{
+	const char *pl = (const char *)env->payload, *t;
+	char head[SDX_KEYID_MAX + SDX_NAME_MAX + 64], tail[SDX_TYPE_MAX + 128];
+	int hn, tn;
+	size_t need;
+
+	if (j->idx == 0 || strcmp(j->type, "genesis") == 0 || strcmp(j->type, "key") == 0)
+		return 0;
+	hn = snprintf(head, sizeof(head), ",\"key\":\"%s\",\"origin\":\"%s\",\"prev\":\"",
+		      env->keyid, a->l->origin);
+	tn = snprintf(tail, sizeof(tail), "\",\"seq\":%" PRIu64 ",\"time\":\"%s\",\"type\":\"%s\","
+		      "\"version\":1}", j->idx, j->time, j->type);
+	if (hn < 0 || (size_t)hn >= sizeof(head) || tn < 0 || (size_t)tn >= sizeof(tail))
+		return 0;
+	need = (size_t)hn + 64 + (size_t)tn;
+	if (env->payload_len < 10 + need || memcmp(pl, "{\"body\":{", 9) != 0)
+		return 0;
+	t = pl + env->payload_len - need;
+	if (t[-1] != '}' || memcmp(t, head, (size_t)hn) != 0 ||
+	    hex32_at(j->prev, t + hn) < 0 || memcmp(t + hn + 64, tail, (size_t)tn) != 0)
+		return 0;
+	j->seq = j->idx;
+	return 1;
 }
 
 #define BAD(...) do { snprintf(j->why, sizeof(j->why), __VA_ARGS__); j->bad = 1; goto done; } while (0)
@@ -150,6 +183,8 @@ static void check_entry(struct audit *a, struct job *j)
 		BAD("signed by key '%.80s', not the ledger's key '%s'", env->keyid, k->keyid);
 	if (sdx_dsse_verify(env, k->v) < 0)
 		BAD("signature does not verify");
+	if (!a->bodies && fast_header(a, j, env))
+		goto done;
 	if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, "payload") < 0)
 		BAD("%s", sdx_error_last());
 	if (!json_is_object(p) || json_object_size(p) != 8)
@@ -203,42 +238,101 @@ done:
 	sdx_dsse_envelope_free(env);
 }
 
-static void *run_slice(void *arg)
-{
-	struct slice *s = arg;
-	size_t i;
+/*
+ * A pool that lives for the whole audit.  The calling thread reads the next
+ * batch and runs the in-order checks of the previous one while the workers
+ * check the current one; when it has to wait, it checks entries too.
+ */
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	struct audit *a;
+	struct job *jobs;
+	size_t n, next, finished;
+	int quit;
+	pthread_t tid[MAX_THREADS];
+	unsigned started;
+};
 
-	for (i = s->from; i < s->to; i++)
-		check_entry(s->a, &s->a->jobs[i]);
+#define CLAIM 8
+
+/* Claim and check up to CLAIM entries; 0 if none was left.  Called locked. */
+static int pool_step(struct pool *p)
+{
+	size_t from = p->next, to, i;
+
+	if (from >= p->n)
+		return 0;
+	to = from + CLAIM < p->n ? from + CLAIM : p->n;
+	p->next = to;
+	pthread_mutex_unlock(&p->mu);
+	for (i = from; i < to; i++)
+		check_entry(p->a, &p->jobs[i]);
+	pthread_mutex_lock(&p->mu);
+	p->finished += to - from;
+	if (p->finished == p->n)
+		pthread_cond_broadcast(&p->done);
+	return 1;
+}
+
+static void *pool_worker(void *arg)
+{
+	struct pool *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->quit)
+		if (!pool_step(p))
+			pthread_cond_wait(&p->work, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-static void run_parallel(struct audit *a, unsigned threads)
+static void pool_start(struct pool *p, struct audit *a, unsigned threads)
 {
-	struct slice sl[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	int started[MAX_THREADS] = { 0 };
-	size_t per, i;
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->a = a;
+	/* if none can be started, pool_wait() does all the work */
+	while (p->started < threads &&
+	       pthread_create(&p->tid[p->started], NULL, pool_worker, p) == 0)
+		p->started++;
+}
+
+static void pool_submit(struct pool *p, struct job *jobs, size_t n)
+{
+	pthread_mutex_lock(&p->mu);
+	p->jobs = jobs;
+	p->n = n;
+	p->next = p->finished = 0;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_wait(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (pool_step(p))
+		;
+	while (p->finished < p->n)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_stop(struct pool *p)
+{
 	unsigned t;
 
-	if (threads > a->njobs)
-		threads = a->njobs ? (unsigned)a->njobs : 1;
-	per = (a->njobs + threads - 1) / threads;
-	for (t = 0; t < threads; t++) {
-		sl[t].a = a;
-		sl[t].from = t * per < a->njobs ? t * per : a->njobs;
-		sl[t].to = (t + 1) * per < a->njobs ? (t + 1) * per : a->njobs;
-	}
-	for (t = 1; t < threads; t++)
-		started[t] = pthread_create(&tid[t], NULL, run_slice, &sl[t]) == 0;
-	run_slice(&sl[0]);
-	for (t = 1; t < threads; t++) {
-		if (started[t])
-			pthread_join(tid[t], NULL);
-		else
-			for (i = sl[t].from; i < sl[t].to; i++)
-				check_entry(a, &a->jobs[i]);
-	}
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (t = 0; t < p->started; t++)
+		pthread_join(p->tid[t], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
 }
 
 /* Walks the checkpoints in size order while the tree is rebuilt. */
@@ -671,13 +765,50 @@ done:
 	return err;
 }
 
-static void free_jobs(struct audit *a)
+struct batch {
+	struct job *jobs;
+	size_t n;
+};
+
+static void batch_clear(struct batch *b)
 {
 	size_t i;
 
-	for (i = 0; i < a->njobs; i++)
-		free(a->jobs[i].data);
-	a->njobs = 0;
+	for (i = 0; i < b->n; i++)
+		free(b->jobs[i].data);
+	b->n = 0;
+}
+
+/* The next rows, up to the batch limits; *rc is the last sqlite3_step(). */
+static int read_batch(sdx_ledger *l, sqlite3_stmt *st, struct batch *b, int *rc)
+{
+	size_t bytes;
+
+	for (bytes = 0; b->n < BATCH_ENTRIES && bytes < BATCH_BYTES;) {
+		struct job *j;
+		int n;
+
+		if ((*rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
+		j = &b->jobs[b->n];
+		memset(j, 0, sizeof(*j));
+		j->idx = (uint64_t)sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == 32)
+			memcpy(j->stored_leaf, sqlite3_column_blob(st, 1), 32);
+		snprintf(j->type, sizeof(j->type), "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(j->time, sizeof(j->time), "%s", (const char *)sqlite3_column_text(st, 3));
+		n = sqlite3_column_bytes(st, 4);
+		if (!(j->data = malloc((size_t)n + 1)))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		if (n)
+			memcpy(j->data, sqlite3_column_blob(st, 4), (size_t)n);
+		j->len = (size_t)n;
+		bytes += (size_t)n;
+		b->n++;
+	}
+	if (*rc != SQLITE_ROW && *rc != SQLITE_DONE)
+		return sdx__db_error(l, "reading entries");
+	return 0;
 }
 
 int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out)
@@ -691,10 +822,12 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	sqlite3_stmt *st = NULL;
 	unsigned char prev[32], root[32];
 	uint64_t expect = 0;
-	size_t bytes, i;
+	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct pool pool;
+	size_t i;
 	unsigned threads;
 	long ncpu;
-	int rc = SQLITE_ROW, err = 0, in_read = 0;
+	int rc = SQLITE_ROW, err = 0, in_read = 0, pool_on = 0, cur;
 
 	memset(&rep, 0, sizeof(rep));
 	memset(&a, 0, sizeof(a));
@@ -707,7 +840,9 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 		threads = MAX_THREADS;
 	rep.threads = threads;
 	a.l = l;
-	if (!(a.jobs = calloc(BATCH_ENTRIES, sizeof(*a.jobs)))) {
+	a.bodies = opts->version >= 2 && (opts->flags & SDX_VERIFY_BODIES);
+	if (!(bb[0].jobs = calloc(BATCH_ENTRIES, sizeof(*bb[0].jobs))) ||
+	    !(bb[1].jobs = calloc(BATCH_ENTRIES, sizeof(*bb[1].jobs)))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -738,39 +873,23 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	}
 	sdx_merkle_builder_init(&tree);
 	memset(prev, 0, 32);
-	while (rc == SQLITE_ROW) {
-		/* read a batch */
-		for (bytes = 0; a.njobs < BATCH_ENTRIES && bytes < BATCH_BYTES;) {
-			struct job *j;
-			int n;
+	pool_start(&pool, &a, threads);
+	pool_on = 1;
+	if ((err = read_batch(l, st, &bb[0], &rc)) < 0)
+		goto done;
+	pool_submit(&pool, bb[0].jobs, bb[0].n);
+	for (cur = 0; bb[cur].n > 0; cur = !cur) {
+		struct batch *b = &bb[cur], *next = &bb[!cur];
 
-			if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-				break;
-			j = &a.jobs[a.njobs];
-			memset(j, 0, sizeof(*j));
-			j->idx = (uint64_t)sqlite3_column_int64(st, 0);
-			if (sqlite3_column_bytes(st, 1) == 32)
-				memcpy(j->stored_leaf, sqlite3_column_blob(st, 1), 32);
-			snprintf(j->type, sizeof(j->type), "%s", (const char *)sqlite3_column_text(st, 2));
-			snprintf(j->time, sizeof(j->time), "%s", (const char *)sqlite3_column_text(st, 3));
-			n = sqlite3_column_bytes(st, 4);
-			if (!(j->data = malloc((size_t)n + 1))) {
-				err = sdx_error_set(SDX_ENOMEM, "out of memory");
-				goto done;
-			}
-			if (n)
-				memcpy(j->data, sqlite3_column_blob(st, 4), (size_t)n);
-			j->len = (size_t)n;
-			bytes += (size_t)n;
-			a.njobs++;
-		}
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			err = sdx__db_error(l, "reading entries");
+		/* the next batch is read while the workers check this one */
+		if (rc == SQLITE_ROW)
+			err = read_batch(l, st, next, &rc);
+		pool_wait(&pool);
+		if (err < 0)
 			goto done;
-		}
-		run_parallel(&a, threads);
-		for (i = 0; i < a.njobs; i++) {
-			struct job *j = &a.jobs[i];
+		pool_submit(&pool, next->jobs, next->n);
+		for (i = 0; i < b->n; i++) {
+			struct job *j = &b->jobs[i];
 
 			if (j->idx != expect) {
 				rep.first_bad = (int64_t)expect;
@@ -809,8 +928,10 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 					goto done;
 			}
 		}
-		free_jobs(&a);
+		batch_clear(b);
 	}
+	pool_stop(&pool);
+	pool_on = 0;
 	rep.entries = expect;
 	if (expect == 0) {
 		err = sdx_error_set(SDX_EVERIFY, "'%s': the ledger has no entries (not even genesis)",
@@ -854,8 +975,12 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 		goto done;
 	err = check_foreign(l, &rep);
 done:
-	free_jobs(&a);
-	free(a.jobs);
+	if (pool_on)
+		pool_stop(&pool);
+	for (i = 0; i < 2; i++) {
+		batch_clear(&bb[i]);
+		free(bb[i].jobs);
+	}
 	for (size_t k = 0; k < a.nkeys; k++)
 		sdx_verifier_free(a.keys[k].v);
 	sqlite3_finalize(st);

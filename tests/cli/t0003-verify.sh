@@ -20,6 +20,7 @@ expect_out "verify reports counts" "^ok: t.db \(example.com/acme\): 3 entries, .
 expect 0 "verify --json" sdx verify -L t.db --json
 expect_out "json ok" '"ok": true'
 expect 0 "verify with one thread" sdx verify -L t.db --threads 1
+expect 0 "verify --bodies parses every body too" sdx verify -L t.db --bodies
 
 check "append-only triggers refuse UPDATE" sh -c '! sqlite3 t.db "UPDATE entries SET type = 1" 2>/dev/null'
 check "append-only triggers refuse DELETE" sh -c '! sqlite3 t.db "DELETE FROM checkpoints" 2>/dev/null'
@@ -31,6 +32,14 @@ expect 1 "a flipped entry byte fails verify" sdx verify -L t.db
 expect_err "names the entry" "entry 1: "
 expect 0 "show still prints the damaged entry" sdx show -L t.db 1
 expect_out "show flags its signature" "SIGNATURE INVALID"
+
+# the stored columns must say what the signed payload says
+mk; unlock entries; sql "UPDATE entries SET time = '2020-01-01T00:00:00Z' WHERE idx = 1;"; relock entries entries
+expect 1 "a changed time column fails verify" sdx verify -L t.db
+expect_err "names the time" "entry 1: payload: time does not match the stored time"
+mk; unlock entries; sql "UPDATE entries SET type = 'batch' WHERE idx = 2;"; relock entries entries
+expect 1 "a changed type column fails verify" sdx verify -L t.db
+expect_err "names the type" "entry 2: payload: type does not match"
 
 mk; unlock entries; sql "DELETE FROM entries WHERE idx = 1;"; relock entries entries
 expect 1 "a deleted entry fails verify" sdx verify -L t.db
