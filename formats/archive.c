@@ -617,7 +617,7 @@ struct sdx_tar_reader {
 	/* canonical mode: the tar stream as read, and as sdx would write it */
 	struct archive *cw;
 	int cw_failed;
-	crypto_generichash_state raw, canon;  /* BLAKE2b: only compared, never shown */
+	sdx__sha256_ctx raw, canon;         /* only compared, never shown */
 	int in_member;                      /* the callback is running */
 	int err;                            /* sticky error of sdx__tar_member_read */
 	uint64_t left;                      /* unread bytes of the current member */
@@ -691,7 +691,7 @@ static la_ssize_t src_read(struct archive *a, void *ctx, const void **buf)
 		}
 		if (produced > 0) {
 			if (r->cw)
-				crypto_generichash_update(&r->raw, r->outbuf, produced);
+				sdx__sha256_update(&r->raw, r->outbuf, produced);
 			return (la_ssize_t)produced;
 		}
 	}
@@ -703,7 +703,7 @@ static la_ssize_t canon_out(struct archive *a, void *ctx, const void *buf, size_
 	struct sdx_tar_reader *r = ctx;
 
 	(void)a;
-	crypto_generichash_update(&r->canon, buf, len);
+	sdx__sha256_update(&r->canon, buf, len);
 	return (la_ssize_t)len;
 }
 
@@ -890,8 +890,8 @@ static int finish(struct sdx_tar_reader *r)
 		return 0;
 	if (archive_write_close(r->cw) != ARCHIVE_OK)
 		r->cw_failed = 1;
-	crypto_generichash_final(&r->raw, a, sizeof(a));
-	crypto_generichash_final(&r->canon, b, sizeof(b));
+	sdx__sha256_final(&r->raw, a);
+	sdx__sha256_final(&r->canon, b);
 	if (r->headn != sizeof(canonical_gzip_head) ||
 	    memcmp(r->head, canonical_gzip_head, sizeof(canonical_gzip_head)) != 0)
 		return sdx_error_set(SDX_EVERIFY, "'%s': the gzip header is not the one sdx writes "
@@ -937,8 +937,8 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 	}
 	r.z_ready = 1;
 	if (r.lim->canonical) {
-		crypto_generichash_init(&r.raw, NULL, 0, 32);
-		crypto_generichash_init(&r.canon, NULL, 0, 32);
+		sdx__sha256_init(&r.raw);
+		sdx__sha256_init(&r.canon);
 		if (!(r.cw = archive_write_new()) || canonical_setup(r.cw, 0) != ARCHIVE_OK ||
 		    archive_write_open(r.cw, &r, NULL, canon_out, NULL) != ARCHIVE_OK) {
 			err = sdx_error_set(SDX_EIO, "'%s': cannot set up the canonical encoding",
@@ -1033,6 +1033,8 @@ done:
 		archive_read_free(r.a);
 	if (r.cw)
 		archive_write_free(r.cw);
+	sdx__sha256_clear(&r.raw);
+	sdx__sha256_clear(&r.canon);
 	if (r.z_ready)
 		inflateEnd(&r.z);
 	free(seen.slot);
