@@ -140,9 +140,8 @@ struct prepared {
 static void prepare(struct prepared *p, const char *type, const char *json, size_t len)
 {
 	memset(p, 0, sizeof(*p));
-	if ((p->err = sdx_record_normalize(&p->canon, &p->clen, type, json, len)) < 0 ||
-	    (p->err = sdx_record_attachments(&p->atts, &p->natts, type, p->canon, p->clen)) < 0 ||
-	    (p->err = sdx_record_references(&p->refs, &p->nrefs, type, p->canon, p->clen)) < 0)
+	if ((p->err = sdx__record_prepare(type, json, len, &p->canon, &p->clen, &p->atts,
+					  &p->natts, &p->refs, &p->nrefs)) < 0)
 		snprintf(p->msg, sizeof(p->msg), "%s", sdx_error_last());
 }
 

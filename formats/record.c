@@ -1079,6 +1079,47 @@ done:
 	return err;
 }
 
+int sdx__record_prepare(const char *type, const char *json, size_t len, char **canon,
+			size_t *clen, unsigned char (**atts)[32], size_t *natts,
+			unsigned char (**refs)[32], size_t *nrefs)
+{
+	struct hashes hs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	json_t *j;
+	char *s = NULL;
+	size_t n = 0;
+	int i, k, err;
+
+	*canon = NULL;
+	*atts = *refs = NULL;
+	*clen = *natts = *nrefs = 0;
+	if ((err = load_record(&j, &i, type, json, len)) < 0)
+		return err;
+	if ((err = sdx__json_dump(&s, &n, j)) < 0)
+		goto done;
+	if (n > SDX_RECORD_MAX) {
+		err = sdx_error_set(SDX_ELIMIT, "%s: the canonical form has %zu bytes, more than "
+				    "the record limit of %d bytes", type, n, SDX_RECORD_MAX);
+		goto done;
+	}
+	for (k = 0; k < 2; k++)
+		if ((err = collect(&hs[k], sdx_embedded_schemas[i].name, j, k)) < 0)
+			goto done;
+	*canon = s;
+	*clen = n;
+	*atts = hs[0].h;
+	*natts = hs[0].n;
+	*refs = hs[1].h;
+	*nrefs = hs[1].n;
+	s = NULL;
+	hs[0].h = hs[1].h = NULL;
+done:
+	free(s);
+	free(hs[0].h);
+	free(hs[1].h);
+	json_decref(j);
+	return err;
+}
+
 static int extract(unsigned char (**out)[32], size_t *count, const char *type, const char *json,
 		   size_t len, int refs)
 {

@@ -24,6 +24,15 @@ int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const
 int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
 			    const char *what);
 
+/*
+ * sdx_record_normalize(), sdx_record_attachments() and
+ * sdx_record_references() from one parse of `json`: the canonical bytes and
+ * what they cite.  All three outputs malloc'd.
+ */
+int sdx__record_prepare(const char *type, const char *json, size_t len, char **canon,
+			size_t *clen, unsigned char (**atts)[32], size_t *natts,
+			unsigned char (**refs)[32], size_t *nrefs);
+
 /* mg/kg per unit of a mass fraction (%, mg/kg, ug/kg); 0 for any other unit. */
 double sdx__mass_fraction_factor(const char *unit);
 
