@@ -801,6 +801,7 @@ void sdx_ledger_free(sdx_ledger *l)
 		return;
 	sdx_ledger_rollback(l);
 	sqlite3_finalize(l->st_entry_insert);
+	sqlite3_finalize(l->st_has_attachment);
 	sqlite3_finalize(l->st_node_insert);
 	sqlite3_finalize(l->st_node_get);
 	sqlite3_close(l->db);
@@ -881,20 +882,17 @@ done:
 
 int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32])
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	int rc, err;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT 1 FROM attachments WHERE hash = ?", -1, &st,
-			       NULL) != SQLITE_OK)
-		return sdx__db_error(l, "reading attachments");
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	return sdx__db_error(l, "reading attachments");
+	/* asked once per cited attachment of every record appended */
+	if ((err = sdx__db_prepare(l, &l->st_has_attachment,
+				   "SELECT 1 FROM attachments WHERE hash = ?")) < 0)
+		return err;
+	sqlite3_bind_blob(l->st_has_attachment, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(l->st_has_attachment);
+	err = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading attachments");
+	sqlite3_reset(l->st_has_attachment);
+	return err;
 }
 
 int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],

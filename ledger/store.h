@@ -30,6 +30,7 @@ struct sdx_ledger {
 	unsigned char prev[32];
 	sdx_merkle_builder tree;
 	sqlite3_stmt *st_entry_insert;
+	sqlite3_stmt *st_has_attachment;
 	sqlite3_stmt *st_node_insert;
 	sqlite3_stmt *st_node_get;
 };

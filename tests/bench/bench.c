@@ -5,7 +5,8 @@
  *   bench raw N [BYTES]               raw libsodium Ed25519 sign and verify rates (one core)
  *   bench gen TEMPLATE.json N PATH    N JSON lines from TEMPLATE, the string at PATH
  *                                     (dot-separated, numbers index arrays) suffixed -i
- *   bench run CMD ARGS...             run a command; print wall seconds and peak RSS
+ *   bench run CMD ARGS...             run a command; print wall seconds, peak RSS, exit
+ *                                     status and CPU seconds
  *   bench fill LEDGER KEY N           append N small records through the library
  *   bench prove LEDGER N              time N inclusion and N consistency proofs
  */
@@ -122,7 +123,11 @@ static int run(char **argv)
 	}
 	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
 		return 1;
-	printf("%.3f %ld %d\n", now() - t0, ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+	/* wall seconds, peak RSS (KiB), exit status, CPU seconds (user + system) */
+	printf("%.3f %ld %d %.3f\n", now() - t0, ru.ru_maxrss,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	return 0;
 }
 

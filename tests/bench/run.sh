@@ -30,14 +30,17 @@ echo "raw libsodium Ed25519 (1 core, $msg-byte messages, the size sdx signs here
 "$SDX" init -L "$W/b.db" --origin bench.example/supplier --unencrypted > /dev/null
 set -- $("$BENCH" run "$SDX" declare -L "$W/b.db" --jsonl "$W/decl.jsonl" --attach "$REPORT")
 [ "$3" = 0 ] || { echo "bench: declare failed"; exit 1; }
-awk -v n="$N" -v s="$1" -v r="$2" -v sign="$sign" 'BEGIN {
+awk -v n="$N" -v s="$1" -v r="$2" -v sign="$sign" -v cpu="$4" -v c="$cores" 'BEGIN {
 	printf "declare --jsonl: %d declarations in %.2f s = %.0f/s = %.2f x raw sign rate (target >= 0.70); peak RSS %.1f MiB\n",
-		n, s, n / s, n / s / sign, r / 1024 }'
+		n, s, n / s, n / s / sign, r / 1024
+	printf "    CPU per declaration %.0f us on %d cores, of which signing %.0f us; %d cores at that CPU cost bound the rate to %.0f/s\n",
+		cpu / n * 1e6, c, 1e6 / sign, c, c * n / cpu }'
 set -- $("$BENCH" run "$SDX" verify -L "$W/b.db")
 [ "$3" = 0 ] || { echo "bench: verify failed"; exit 1; }
-awk -v n="$N" -v s="$1" -v r="$2" -v v="$verify" -v c="$cores" 'BEGIN {
+awk -v n="$N" -v s="$1" -v r="$2" -v v="$verify" -v c="$cores" -v cpu="$4" 'BEGIN {
 	printf "verify: %d entries in %.2f s = %.0f/s = %.2f x raw verify rate x %d cores (target >= 0.70); peak RSS %.1f MiB\n",
-		n + 1, s, (n + 1) / s, (n + 1) / s / (v * c), c, r / 1024 }'
+		n + 1, s, (n + 1) / s, (n + 1) / s / (v * c), c, r / 1024
+	printf "    CPU per entry %.0f us, of which the signature check %.0f us\n", cpu / (n + 1) * 1e6, 1e6 / v }'
 set -- $("$BENCH" run "$SDX" export -L "$W/b.db" --all -o "$W/b.sdxb")
 [ "$3" = 0 ] || { echo "bench: export failed"; exit 1; }
 awk -v n="$N" -v s="$1" -v r="$2" 'BEGIN {
@@ -46,9 +49,10 @@ ls -l "$W/b.sdxb" | awk '{ printf "bundle file: %.1f MiB\n", $5 / 1048576 }'
 vkey=$("$SDX" key show -L "$W/b.db" --vkey)
 set -- $("$BENCH" run "$SDX" verify "$W/b.sdxb" --trust "$vkey")
 [ "$3" = 0 ] || { echo "bench: bundle verify failed"; exit 1; }
-awk -v n="$N" -v s="$1" -v r="$2" -v v="$verify" -v c="$cores" 'BEGIN {
+awk -v n="$N" -v s="$1" -v r="$2" -v v="$verify" -v c="$cores" -v cpu="$4" 'BEGIN {
 	printf "verify FILE.sdxb: %d entries in %.2f s = %.0f/s = %.2f x raw verify rate x %d cores (target >= 0.70); peak RSS %.1f MiB\n",
-		n + 1, s, (n + 1) / s, (n + 1) / s / (v * c), c, r / 1024 }'
+		n + 1, s, (n + 1) / s, (n + 1) / s / (v * c), c, r / 1024
+	printf "    CPU per entry %.0f us, of which the signature check %.0f us\n", cpu / (n + 1) * 1e6, 1e6 / v }'
 "$SDX" init -L "$W/m.db" --origin bench.example/maker --unencrypted > /dev/null
 "$SDX" trust add -L "$W/m.db" "$vkey" > /dev/null
 set -- $("$BENCH" run "$SDX" import -L "$W/m.db" "$W/b.sdxb")
