@@ -1047,6 +1047,20 @@ static int memo_lookup(unsigned char (**out)[32], size_t *count, const char *typ
 	return 1;
 }
 
+/* The canonical bytes of a validated record, within the record limit. */
+static int canonical(char **s, size_t *n, const json_t *j, const char *type)
+{
+	int err;
+
+	if ((err = sdx__json_dump(s, n, j)) < 0)
+		return err;
+	/* 1e5 becomes 100000.0: the canonical form can outgrow the input. */
+	if (*n > SDX_RECORD_MAX)
+		return sdx_error_set(SDX_ELIMIT, "%s: the canonical form has %zu bytes, more than "
+				     "the record limit of %d bytes", type, *n, SDX_RECORD_MAX);
+	return 0;
+}
+
 int sdx_record_normalize(char **out, size_t *out_len, const char *type, const char *json,
 			 size_t len)
 {
@@ -1060,14 +1074,8 @@ int sdx_record_normalize(char **out, size_t *out_len, const char *type, const ch
 		*out_len = 0;
 	if ((err = load_record(&j, &i, type, json, len)) < 0)
 		return err;
-	if ((err = sdx__json_dump(&s, &n, j)) < 0)
+	if ((err = canonical(&s, &n, j, type)) < 0)
 		goto done;
-	/* 1e5 becomes 100000.0: the canonical form can outgrow the input. */
-	if (n > SDX_RECORD_MAX) {
-		err = sdx_error_set(SDX_ELIMIT, "%s: the canonical form has %zu bytes, more than "
-				    "the record limit of %d bytes", type, n, SDX_RECORD_MAX);
-		goto done;
-	}
 	memo_store(i, j, s, n);
 	*out = s;
 	s = NULL;
@@ -1094,13 +1102,8 @@ int sdx__record_prepare(const char *type, const char *json, size_t len, char **c
 	*clen = *natts = *nrefs = 0;
 	if ((err = load_record(&j, &i, type, json, len)) < 0)
 		return err;
-	if ((err = sdx__json_dump(&s, &n, j)) < 0)
+	if ((err = canonical(&s, &n, j, type)) < 0)
 		goto done;
-	if (n > SDX_RECORD_MAX) {
-		err = sdx_error_set(SDX_ELIMIT, "%s: the canonical form has %zu bytes, more than "
-				    "the record limit of %d bytes", type, n, SDX_RECORD_MAX);
-		goto done;
-	}
 	for (k = 0; k < 2; k++)
 		if ((err = collect(&hs[k], sdx_embedded_schemas[i].name, j, k)) < 0)
 			goto done;
