@@ -10,7 +10,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -678,7 +677,6 @@ done:
  * every core, then the chain links are checked in order. */
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES (16u * 1024 * 1024)
-#define MAX_THREADS 32
 
 struct rec {
 	uint64_t index;
@@ -692,63 +690,22 @@ struct rec {
 	char msg[400];
 };
 
-struct slice {
+/* A batch of records being checked by the pool. */
+struct batch_job {
 	struct bv *b;
 	struct ledger_info *li;
 	struct rec *recs;
-	size_t from, to;
 };
 
-static void *check_slice(void *arg)
+static void check_rec(void *ctx, size_t i)
 {
-	struct slice *sl = arg;
-	size_t i;
+	struct batch_job *bj = ctx;
+	struct rec *r = &bj->recs[i];
 
-	for (i = sl->from; i < sl->to; i++) {
-		struct rec *r = &sl->recs[i];
-		r->err = check_entry(sl->b, sl->li, r->index, r->data, r->len, r->proof, r->plen,
-				     r->leaf, r->prev, r->type, r->time);
-		if (r->err < 0)
-			snprintf(r->msg, sizeof(r->msg), "%s", sdx_error_last());
-	}
-	return NULL;
-}
-
-/* The checks of one batch, on worker threads while the caller reads the next. */
-struct batch_run {
-	struct slice sl[MAX_THREADS];
-	pthread_t tid[MAX_THREADS];
-	int started[MAX_THREADS];
-	size_t threads;
-};
-
-static void batch_start(struct batch_run *br, struct bv *b, struct ledger_info *li,
-			struct rec *recs, size_t n)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = b->o->threads ? b->o->threads : (ncpu > 0 ? (size_t)ncpu : 1), per, t;
-
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	if (threads > n)
-		threads = n ? n : 1;
-	per = (n + threads - 1) / threads;
-	br->threads = threads;
-	for (t = 0; t < threads; t++) {
-		br->sl[t] = (struct slice){ b, li, recs, t * per < n ? t * per : n,
-					    (t + 1) * per < n ? (t + 1) * per : n };
-		br->started[t] = pthread_create(&br->tid[t], NULL, check_slice, &br->sl[t]) == 0;
-	}
-}
-
-static void batch_finish(struct batch_run *br)
-{
-	for (size_t t = 0; t < br->threads; t++) {
-		if (br->started[t])
-			pthread_join(br->tid[t], NULL);
-		else
-			check_slice(&br->sl[t]); /* no thread to spare: do it here */
-	}
+	r->err = check_entry(bj->b, bj->li, r->index, r->data, r->len, r->proof, r->plen,
+			     r->leaf, r->prev, r->type, r->time);
+	if (r->err < 0)
+		snprintf(r->msg, sizeof(r->msg), "%s", sdx_error_last());
 }
 
 struct entries_reader {
@@ -826,7 +783,8 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 			struct mreader *mr, uint64_t size)
 {
 	struct entries_reader er;
-	struct batch_run br;
+	struct sdx__pool *pool = NULL;
+	struct batch_job bj[2];
 	struct rec *bufs[2] = { NULL, NULL }, *cur, *nxt, *t;
 	unsigned char prev_leaf[32];
 	uint64_t prev_index = 0;
@@ -846,17 +804,24 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
+	if ((err = sdx__pool_new(&pool, b->o->threads)) < 0)
+		goto done;
+	bj[0] = (struct batch_job){ b, li, bufs[0] };
+	bj[1] = (struct batch_job){ b, li, bufs[1] };
 	cur = bufs[0];
 	nxt = bufs[1];
 	if ((err = read_batch(&er, cur, &ncur)) < 0)
 		goto done;
+	sdx__pool_submit(pool, check_rec, &bj[cur == bufs[1]], ncur);
 	while (ncur > 0) {
-		batch_start(&br, b, li, cur, ncur);
+		/* the next batch is read while the pool checks this one, and
+		 * checked while this one goes to the sink (import's inserts) */
 		read_err = read_batch(&er, nxt, &nnext);
 		/* the reader's message is this thread's; keep it past the workers */
 		char read_msg[400];
 		snprintf(read_msg, sizeof(read_msg), "%s", read_err < 0 ? sdx_error_last() : "");
-		batch_finish(&br);
+		sdx__pool_wait(pool);
+		sdx__pool_submit(pool, check_rec, &bj[nxt == bufs[1]], read_err < 0 ? 0 : nnext);
 		for (i = 0; i < ncur; i++) {
 			struct rec *r = &cur[i];
 			if (r->err < 0) {
@@ -897,6 +862,7 @@ static int read_entries(struct bv *b, struct ledger_info *li, const char *name,
 	b->rep->ledgers[li - b->led].entries = er.count;
 	b->rep->entries += er.count;
 done:
+	sdx__pool_free(pool);
 	for (int k = 0; k < 2; k++) {
 		for (i = 0; bufs[k] && i < BATCH_RECORDS; i++)
 			free(bufs[k][i].data);

@@ -53,6 +53,20 @@ void sdx__sha256_clear(sdx__sha256_ctx *h);
 void sdx__sha256(unsigned char out[32], const void *data, size_t len);
 const char *sdx__crypto_version(void);
 
+/*
+ * Worker threads for batches of independent items (ledger/pool.c).  threads
+ * 0 means one per online CPU.  submit hands out fn(ctx, i) for i < n; wait
+ * returns when all ran (the caller runs items too while it waits).  One
+ * batch at a time; free waits for running items and joins.
+ */
+struct sdx__pool;
+typedef void (*sdx__pool_fn)(void *ctx, size_t i);
+int sdx__pool_new(struct sdx__pool **out, unsigned threads);
+unsigned sdx__pool_threads(const struct sdx__pool *p);
+void sdx__pool_submit(struct sdx__pool *p, sdx__pool_fn fn, void *ctx, size_t n);
+void sdx__pool_wait(struct sdx__pool *p);
+void sdx__pool_free(struct sdx__pool *p);
+
 /* Lowercase hex; out needs 2*len+1. */
 void sdx__hex(char *out, const unsigned char *data, size_t len);
 

@@ -3,16 +3,15 @@
  *
  * Entries are read in batches; the expensive, independent work (envelope
  * parsing, Ed25519 verification, payload parsing, leaf hashing) is spread
- * over worker threads; the order-dependent checks (sequence, chain links, the
- * tree and the checkpoints along it) run on the calling thread afterwards.
+ * over a pool of worker threads (ledger/pool.c); the order-dependent checks
+ * (sequence, chain links, the tree and the checkpoints along it) of one batch
+ * run on the calling thread while the pool checks the next.
  * Memory stays bounded by the batch limits whatever the ledger's size.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -21,7 +20,6 @@
 
 #define BATCH_ENTRIES 4096
 #define BATCH_BYTES (8u * 1024 * 1024) /* two batches are held at once */
-#define MAX_THREADS 64
 
 struct job {
 	uint64_t idx;
@@ -238,101 +236,17 @@ done:
 	sdx_dsse_envelope_free(env);
 }
 
-/*
- * A pool that lives for the whole audit.  The calling thread reads the next
- * batch and runs the in-order checks of the previous one while the workers
- * check the current one; when it has to wait, it checks entries too.
- */
-struct pool {
-	pthread_mutex_t mu;
-	pthread_cond_t work, done;
+/* A batch being checked by the pool. */
+struct batch_job {
 	struct audit *a;
 	struct job *jobs;
-	size_t n, next, finished;
-	int quit;
-	pthread_t tid[MAX_THREADS];
-	unsigned started;
 };
 
-#define CLAIM 8
-
-/* Claim and check up to CLAIM entries; 0 if none was left.  Called locked. */
-static int pool_step(struct pool *p)
+static void check_one(void *ctx, size_t i)
 {
-	size_t from = p->next, to, i;
+	struct batch_job *bj = ctx;
 
-	if (from >= p->n)
-		return 0;
-	to = from + CLAIM < p->n ? from + CLAIM : p->n;
-	p->next = to;
-	pthread_mutex_unlock(&p->mu);
-	for (i = from; i < to; i++)
-		check_entry(p->a, &p->jobs[i]);
-	pthread_mutex_lock(&p->mu);
-	p->finished += to - from;
-	if (p->finished == p->n)
-		pthread_cond_broadcast(&p->done);
-	return 1;
-}
-
-static void *pool_worker(void *arg)
-{
-	struct pool *p = arg;
-
-	pthread_mutex_lock(&p->mu);
-	while (!p->quit)
-		if (!pool_step(p))
-			pthread_cond_wait(&p->work, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-static void pool_start(struct pool *p, struct audit *a, unsigned threads)
-{
-	memset(p, 0, sizeof(*p));
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
-	p->a = a;
-	/* if none can be started, pool_wait() does all the work */
-	while (p->started < threads &&
-	       pthread_create(&p->tid[p->started], NULL, pool_worker, p) == 0)
-		p->started++;
-}
-
-static void pool_submit(struct pool *p, struct job *jobs, size_t n)
-{
-	pthread_mutex_lock(&p->mu);
-	p->jobs = jobs;
-	p->n = n;
-	p->next = p->finished = 0;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void pool_wait(struct pool *p)
-{
-	pthread_mutex_lock(&p->mu);
-	while (pool_step(p))
-		;
-	while (p->finished < p->n)
-		pthread_cond_wait(&p->done, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void pool_stop(struct pool *p)
-{
-	unsigned t;
-
-	pthread_mutex_lock(&p->mu);
-	p->quit = 1;
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->mu);
-	for (t = 0; t < p->started; t++)
-		pthread_join(p->tid[t], NULL);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->work);
-	pthread_cond_destroy(&p->done);
+	check_entry(bj->a, &bj->jobs[i]);
 }
 
 /* Walks the checkpoints in size order while the tree is rebuilt. */
@@ -823,22 +737,16 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	unsigned char prev[32], root[32];
 	uint64_t expect = 0;
 	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
-	struct pool pool;
+	struct sdx__pool *pool = NULL;
+	struct batch_job bj[2];
 	size_t i;
-	unsigned threads;
-	long ncpu;
-	int rc = SQLITE_ROW, err = 0, in_read = 0, pool_on = 0, cur;
+	int rc = SQLITE_ROW, err = 0, in_read = 0, cur;
 
 	memset(&rep, 0, sizeof(rep));
 	memset(&a, 0, sizeof(a));
 	rep.first_bad = -1;
 	if (!opts)
 		opts = &def;
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	threads = opts->threads ? opts->threads : (ncpu > 0 ? (unsigned)ncpu : 1);
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	rep.threads = threads;
 	a.l = l;
 	a.bodies = opts->version >= 2 && (opts->flags & SDX_VERIFY_BODIES);
 	if (!(bb[0].jobs = calloc(BATCH_ENTRIES, sizeof(*bb[0].jobs))) ||
@@ -873,21 +781,25 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	}
 	sdx_merkle_builder_init(&tree);
 	memset(prev, 0, 32);
-	pool_start(&pool, &a, threads);
-	pool_on = 1;
+	/* the next batch is read, and the in-order checks of this one run,
+	 * while the pool checks signatures */
+	if ((err = sdx__pool_new(&pool, opts->threads)) < 0)
+		goto done;
+	rep.threads = sdx__pool_threads(pool);
 	if ((err = read_batch(l, st, &bb[0], &rc)) < 0)
 		goto done;
-	pool_submit(&pool, bb[0].jobs, bb[0].n);
+	bj[0] = (struct batch_job){ &a, bb[0].jobs };
+	bj[1] = (struct batch_job){ &a, bb[1].jobs };
+	sdx__pool_submit(pool, check_one, &bj[0], bb[0].n);
 	for (cur = 0; bb[cur].n > 0; cur = !cur) {
 		struct batch *b = &bb[cur], *next = &bb[!cur];
 
-		/* the next batch is read while the workers check this one */
 		if (rc == SQLITE_ROW)
 			err = read_batch(l, st, next, &rc);
-		pool_wait(&pool);
+		sdx__pool_wait(pool);
 		if (err < 0)
 			goto done;
-		pool_submit(&pool, next->jobs, next->n);
+		sdx__pool_submit(pool, check_one, &bj[!cur], next->n);
 		for (i = 0; i < b->n; i++) {
 			struct job *j = &b->jobs[i];
 
@@ -930,8 +842,8 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 		}
 		batch_clear(b);
 	}
-	pool_stop(&pool);
-	pool_on = 0;
+	sdx__pool_free(pool);
+	pool = NULL;
 	rep.entries = expect;
 	if (expect == 0) {
 		err = sdx_error_set(SDX_EVERIFY, "'%s': the ledger has no entries (not even genesis)",
@@ -975,8 +887,7 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 		goto done;
 	err = check_foreign(l, &rep);
 done:
-	if (pool_on)
-		pool_stop(&pool);
+	sdx__pool_free(pool);
 	for (i = 0; i < 2; i++) {
 		batch_clear(&bb[i]);
 		free(bb[i].jobs);
