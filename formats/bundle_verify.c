@@ -338,9 +338,7 @@ static int read_attachment(struct bv *b, const char *name, struct mreader *mr, u
 		if (got && sk && sk->attachment_data && (err = sk->attachment_data(sk->ctx, buf, got)) != 0)
 			return err;
 	} while (got);
-	{
-		sdx__sha256_peek(&mr->h, got_hash);
-	}
+	sdx__sha256_final(&mr->h, got_hash);
 	if (memcmp(got_hash, want, 32) != 0)
 		return bad(b, SDX_EVERIFY, "member '%.200s': content does not match its name%s",
 			   name, "");

@@ -985,68 +985,6 @@ int sdx__record_attachments_json(unsigned char (**out)[32], size_t *count, const
 	return 0;
 }
 
-/*
- * sdx_record_append() normalises a record, then asks for its attachments and
- * references in the canonical bytes.  Each thread remembers what it found in
- * the last canonical form it produced, keyed by a BLAKE2b digest of those
- * bytes, so the follow-up calls need not parse and validate them again (that
- * is most of the cost of appending).  Equal bytes are the same valid record.
- */
-#define MEMO_MAX 64
-struct memo {
-	int valid, type;
-	unsigned char digest[32];
-	size_t n[2];                     /* [0] attachments, [1] references */
-	unsigned char h[2][MEMO_MAX][32];
-};
-static _Thread_local struct memo memo;
-
-static void memo_store(int type, const json_t *j, const char *canon, size_t len)
-{
-	struct hashes hs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	int k, ok = 1;
-
-	memo.valid = 0;
-	for (k = 0; k < 2 && ok; k++)
-		ok = collect(&hs[k], sdx_embedded_schemas[type].name, j, k) == 0 &&
-		     hs[k].n <= MEMO_MAX;
-	if (ok) {
-		for (k = 0; k < 2; k++) {
-			memo.n[k] = hs[k].n;
-			if (hs[k].n)
-				memcpy(memo.h[k], hs[k].h, hs[k].n * 32);
-		}
-		crypto_generichash(memo.digest, 32, (const unsigned char *)canon, len, NULL, 0);
-		memo.type = type;
-		memo.valid = 1;
-	}
-	free(hs[0].h);
-	free(hs[1].h);
-	if (!ok)
-		sdx_error_clear(); /* the memo is optional; its failure is not the caller's */
-}
-
-/* 1 and the remembered list if `json` is the last canonical form made here. */
-static int memo_lookup(unsigned char (**out)[32], size_t *count, const char *type,
-		       const char *json, size_t len, int refs)
-{
-	unsigned char digest[32];
-	int i = type ? type_index(type) : -1;
-
-	if (!memo.valid || i != memo.type || !json || len > SDX_RECORD_MAX)
-		return 0;
-	crypto_generichash(digest, 32, (const unsigned char *)json, len, NULL, 0);
-	if (sodium_memcmp(digest, memo.digest, 32) != 0)
-		return 0;
-	*count = memo.n[refs];
-	if (*count) {
-		if (!(*out = malloc(*count * 32)))
-			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		memcpy(*out, memo.h[refs], *count * 32);
-	}
-	return 1;
-}
-
 /* The canonical bytes of a validated record, within the record limit. */
 static int canonical(char **s, size_t *n, const json_t *j, const char *type)
 {
@@ -1076,7 +1014,6 @@ int sdx_record_normalize(char **out, size_t *out_len, const char *type, const ch
 		return err;
 	if ((err = canonical(&s, &n, j, type)) < 0)
 		goto done;
-	memo_store(i, j, s, n);
 	*out = s;
 	s = NULL;
 	if (out_len)
@@ -1132,8 +1069,6 @@ static int extract(unsigned char (**out)[32], size_t *count, const char *type, c
 
 	*out = NULL;
 	*count = 0;
-	if ((err = memo_lookup(out, count, type, json, len, refs)) != 0)
-		return err < 0 ? err : 0;
 	if ((err = load_record(&j, &i, type, json, len)) < 0)
 		return err;
 	err = collect(&hs, type, j, refs);

@@ -62,28 +62,6 @@ void sdx__sha256_final(sdx__sha256_ctx *h, unsigned char out[32])
 	}
 }
 
-void sdx__sha256_peek(const sdx__sha256_ctx *h, unsigned char out[32])
-{
-	sdx__sha256_ctx copy;
-	EVP_MD_CTX *c;
-
-	if (h->evp && (c = EVP_MD_CTX_new())) {
-		if (EVP_MD_CTX_copy_ex(c, h->evp) == 1) {
-			copy.evp = c;
-			sdx__sha256_final(&copy, out);
-			return;
-		}
-		EVP_MD_CTX_free(c);
-	}
-	if (!h->evp) {
-		copy = *h;
-		crypto_hash_sha256_final(&copy.fallback, out);
-		return;
-	}
-	/* no memory to copy the context: mark the digest as unusable */
-	memset(out, 0, 32);
-}
-
 void sdx__sha256_clear(sdx__sha256_ctx *h)
 {
 	EVP_MD_CTX_free(h->evp);

@@ -39,7 +39,7 @@ int sdx__b64_decode_to(unsigned char *out, size_t cap, size_t *out_len, const ch
 
 /*
  * SHA-256 (ledger/hash.c).  init cannot fail; every init must be ended by
- * final or clear.  peek gives the digest so far and leaves h usable.
+ * final or clear (clear after final is harmless).
  */
 typedef struct sdx__sha256_ctx {
 	void *evp;
@@ -48,7 +48,6 @@ typedef struct sdx__sha256_ctx {
 void sdx__sha256_init(sdx__sha256_ctx *h);
 void sdx__sha256_update(sdx__sha256_ctx *h, const void *data, size_t len);
 void sdx__sha256_final(sdx__sha256_ctx *h, unsigned char out[32]);
-void sdx__sha256_peek(const sdx__sha256_ctx *h, unsigned char out[32]);
 void sdx__sha256_clear(sdx__sha256_ctx *h);
 void sdx__sha256(unsigned char out[32], const void *data, size_t len);
 const char *sdx__crypto_version(void);

@@ -34,10 +34,10 @@ static void sha256_vectors(void)
 	}
 }
 
-/* Streaming, peeking and one-shot all agree with libsodium, at every split. */
+/* Streaming and one-shot agree with libsodium, at every split. */
 static void sha256_streaming(void)
 {
-	unsigned char data[1000], a[32], b[32], c[32];
+	unsigned char data[1000], a[32], b[32];
 	size_t split;
 
 	randombytes_buf(data, sizeof(data));
@@ -46,13 +46,9 @@ static void sha256_streaming(void)
 	CHECK_MEM(a, b, 32);
 	for (split = 0; split <= sizeof(data); split += 37) {
 		sdx__sha256_ctx h;
-		unsigned char part[32];
 
 		sdx__sha256_init(&h);
 		sdx__sha256_update(&h, data, split);
-		sdx__sha256_peek(&h, part);
-		crypto_hash_sha256(c, data, split);
-		CHECK_MEM(part, c, 32);
 		sdx__sha256_update(&h, data + split, sizeof(data) - split);
 		sdx__sha256_final(&h, b);
 		CHECK_MEM(a, b, 32);
@@ -189,7 +185,7 @@ static void dsse_canonical_and_json_agree(void)
 
 static const struct test_case tests[] = {
 	{ "sha256 vectors", sha256_vectors },
-	{ "sha256 streaming and peek agree with libsodium", sha256_streaming },
+	{ "sha256 streaming agrees with libsodium", sha256_streaming },
 	{ "base64 decoding is strict", base64_strict },
 	{ "base64 agrees with libsodium on every one-byte change", base64_agrees_with_libsodium },
 	{ "dsse canonical reader agrees with the JSON path", dsse_canonical_and_json_agree },
