@@ -13,7 +13,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <sodium.h>
 #include <zlib.h>
 
 #include "formats/archive.h"
@@ -614,10 +613,13 @@ struct sdx_tar_reader {
 	unsigned char *outbuf;              /* CHUNK bytes of tar stream */
 	unsigned char head[10];             /* the gzip header as found */
 	size_t headn;
-	/* canonical mode: the tar stream as read, and as sdx would write it */
+	/* canonical mode: the tar stream as sdx would write it (cw) is compared,
+	 * as it comes, with the stream as read; pend holds what was read and
+	 * not yet compared (the reader runs at most a chunk and a block ahead) */
 	struct archive *cw;
 	int cw_failed;
-	sdx__sha256_ctx raw, canon;         /* only compared, never shown */
+	unsigned char *pend;
+	size_t pend_off, pend_len;
 	int in_member;                      /* the callback is running */
 	int err;                            /* sticky error of sdx__tar_member_read */
 	uint64_t left;                      /* unread bytes of the current member */
@@ -649,6 +651,27 @@ static int fill(struct sdx_tar_reader *r)
 	r->z.next_in = r->inbuf;
 	r->z.avail_in = (uInt)n;
 	return 0;
+}
+
+/* More of the stream as read, kept until the canonical encoding reaches it.
+ * A canonical stream never gets further ahead than PEND_MAX; one that does
+ * (say, megabytes of zeros after the end) is not canonical. */
+#define PEND_MAX (4 * CHUNK)
+
+static void pend_add(struct sdx_tar_reader *r, const unsigned char *p, size_t n)
+{
+	if (r->cw_failed)
+		return;
+	if (r->pend_len + n > PEND_MAX) {
+		r->cw_failed = 1;
+		return;
+	}
+	if (r->pend_off + r->pend_len + n > PEND_MAX) {
+		memmove(r->pend, r->pend + r->pend_off, r->pend_len);
+		r->pend_off = 0;
+	}
+	memcpy(r->pend + r->pend_off + r->pend_len, p, n);
+	r->pend_len += n;
 }
 
 /* The next piece of the tar stream: inflated from the file. */
@@ -691,19 +714,24 @@ static la_ssize_t src_read(struct archive *a, void *ctx, const void **buf)
 		}
 		if (produced > 0) {
 			if (r->cw)
-				sdx__sha256_update(&r->raw, r->outbuf, produced);
+				pend_add(r, r->outbuf, produced);
 			return (la_ssize_t)produced;
 		}
 	}
 }
 
-/* The canonical re-encoding's output: only hashed. */
+/* The canonical re-encoding's output: it must be what was read, byte for byte. */
 static la_ssize_t canon_out(struct archive *a, void *ctx, const void *buf, size_t len)
 {
 	struct sdx_tar_reader *r = ctx;
 
 	(void)a;
-	sdx__sha256_update(&r->canon, buf, len);
+	if (!r->cw_failed && (len > r->pend_len || memcmp(buf, r->pend + r->pend_off, len) != 0))
+		r->cw_failed = 1;
+	if (!r->cw_failed) {
+		r->pend_off += len;
+		r->pend_len -= len;
+	}
 	return (la_ssize_t)len;
 }
 
@@ -878,7 +906,6 @@ static const unsigned char canonical_gzip_head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0
  */
 static int finish(struct sdx_tar_reader *r)
 {
-	unsigned char a[32], b[32];
 	const void *p;
 	la_ssize_t k;
 
@@ -890,13 +917,11 @@ static int finish(struct sdx_tar_reader *r)
 		return 0;
 	if (archive_write_close(r->cw) != ARCHIVE_OK)
 		r->cw_failed = 1;
-	sdx__sha256_final(&r->raw, a);
-	sdx__sha256_final(&r->canon, b);
 	if (r->headn != sizeof(canonical_gzip_head) ||
 	    memcmp(r->head, canonical_gzip_head, sizeof(canonical_gzip_head)) != 0)
 		return sdx_error_set(SDX_EVERIFY, "'%s': the gzip header is not the one sdx writes "
 				     "(flags, time or OS byte changed)", r->what);
-	if (r->cw_failed || sodium_memcmp(a, b, 32) != 0)
+	if (r->cw_failed || r->pend_len != 0)
 		return sdx_error_set(SDX_EVERIFY, "'%s': the tar stream is not the canonical "
 				     "encoding of its members (a header field, padding or the end "
 				     "was changed)", r->what);
@@ -937,8 +962,10 @@ int sdx__tar_read_fd(int fd, const char *what, const struct sdx_tar_limits *lim,
 	}
 	r.z_ready = 1;
 	if (r.lim->canonical) {
-		sdx__sha256_init(&r.raw);
-		sdx__sha256_init(&r.canon);
+		if (!(r.pend = malloc(PEND_MAX))) {
+			err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", r.what);
+			goto done;
+		}
 		if (!(r.cw = archive_write_new()) || canonical_setup(r.cw, 0) != ARCHIVE_OK ||
 		    archive_write_open(r.cw, &r, NULL, canon_out, NULL) != ARCHIVE_OK) {
 			err = sdx_error_set(SDX_EIO, "'%s': cannot set up the canonical encoding",
@@ -1033,8 +1060,7 @@ done:
 		archive_read_free(r.a);
 	if (r.cw)
 		archive_write_free(r.cw);
-	sdx__sha256_clear(&r.raw);
-	sdx__sha256_clear(&r.canon);
+	free(r.pend);
 	if (r.z_ready)
 		inflateEnd(&r.z);
 	free(seen.slot);

@@ -13,6 +13,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <zlib.h>
 
 #include "harness.h"
 #include "formats/archive.h"
@@ -464,6 +465,14 @@ static void test_stream_3mib(void)
 	CHECK_OK(sdx__tar_close(w));
 	CHECK_OK(sdx__tar_read("s.sdxb", NULL, check_pattern, &bad));
 	CHECK(!bad);
+	{
+		/* canonical mode follows a member far larger than what it buffers */
+		struct sdx_tar_limits lim = SDX_TAR_LIMITS_INIT;
+
+		lim.canonical = 1;
+		CHECK_OK(sdx__tar_read("s.sdxb", &lim, check_pattern, &bad));
+		CHECK(!bad);
+	}
 	{
 		struct visit v;
 
@@ -987,6 +996,131 @@ static void test_read_fd_pipe(void)
 	visit_free(&v);
 }
 
+/* ------------------------------------------------------------------------ */
+/* Canonical mode: the tar stream must be the one sdx__tar_create() writes. */
+
+/* The tar stream inside a gzip file (whole, small files only). */
+static unsigned char *gunzip_file(const char *path, size_t *out_len)
+{
+	size_t n, cap = 1 << 20;
+	char *in = test_read_file(path, &n);
+	unsigned char *out = malloc(cap);
+	z_stream z;
+	int ok;
+
+	memset(&z, 0, sizeof(z));
+	ok = in && out && inflateInit2(&z, 16 + MAX_WBITS) == Z_OK;
+	if (ok) {
+		z.next_in = (unsigned char *)in;
+		z.avail_in = (uInt)n;
+		z.next_out = out;
+		z.avail_out = (uInt)cap;
+		ok = inflate(&z, Z_FINISH) == Z_STREAM_END;
+		*out_len = cap - z.avail_out;
+		inflateEnd(&z);
+	}
+	free(in);
+	if (!ok) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* gzip with the header sdx writes (zlib's own: no name, no time, OS Unix). */
+static int gzip_canon(const char *path, const unsigned char *tar, size_t len, size_t zeros)
+{
+	unsigned char out[16384], *pad = calloc(1, zeros ? zeros : 1);
+	FILE *f = fopen(path, "wb");
+	z_stream z;
+	int ok, rc = Z_OK, last;
+
+	memset(&z, 0, sizeof(z));
+	ok = f && pad && deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+				      Z_DEFAULT_STRATEGY) == Z_OK;
+	for (last = 0; ok && last < 2; last++) {
+		z.next_in = last ? pad : (unsigned char *)tar;
+		z.avail_in = (uInt)(last ? zeros : len);
+		do {
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			rc = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+			ok = rc != Z_STREAM_ERROR &&
+			     fwrite(out, 1, sizeof(out) - z.avail_out, f) == sizeof(out) - z.avail_out;
+		} while (ok && (z.avail_out == 0 || (last && rc != Z_STREAM_END)));
+	}
+	if (f)
+		ok = fclose(f) == 0 && ok;
+	deflateEnd(&z);
+	free(pad);
+	return ok ? 0 : -1;
+}
+
+/* Re-checksum a ustar header after changing it. */
+static void tar_checksum(unsigned char *h)
+{
+	unsigned sum = 0;
+	int i;
+
+	memset(h + 148, ' ', 8);
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+}
+
+static void test_canonical(void)
+{
+	struct sdx_tar_limits lim = SDX_TAR_LIMITS_INIT;
+	unsigned char *tar;
+	struct visit v;
+	size_t len = 0;
+	int ok;
+
+	lim.canonical = 1;
+	CHECK_OK(write_sample("s.sdxb"));
+	/* read a few bytes at a time: the comparison runs behind the reader */
+	visit_init(&v, SIZE_MAX, 3);
+	CHECK_OK(read_all("s.sdxb", &lim, &v));
+	CHECK(v.n == NSAMPLE);
+	visit_free(&v);
+	/* members the callback leaves unread are compared too */
+	visit_init(&v, 0, 3);
+	CHECK_OK(read_all("s.sdxb", &lim, &v));
+	visit_free(&v);
+
+	tar = gunzip_file("s.sdxb", &len);
+	CHECK(tar && len > 1024);
+	/* the same tar stream, gzipped again: the same file, accepted */
+	CHECK(gzip_canon("same.sdxb", tar, len, 0) == 0);
+	visit_init(&v, SIZE_MAX, 4096);
+	CHECK_OK(read_all("same.sdxb", &lim, &v));
+	visit_free(&v);
+	/* one more zero block after the end; a megabyte of zeros */
+	CHECK(gzip_canon("tail.sdxb", tar, len, 512) == 0);
+	expect_refused("tail.sdxb", &lim, SDX_EVERIFY, "not the canonical encoding", &ok);
+	CHECK(ok);
+	CHECK(gzip_canon("zeros.sdxb", tar, len, 1 << 20) == 0);
+	expect_refused("zeros.sdxb", &lim, SDX_EVERIFY, "not the canonical encoding", &ok);
+	CHECK(ok);
+	/* the last block cut short: the end-of-archive marker is incomplete */
+	CHECK(gzip_canon("short.sdxb", tar, len - 512, 0) == 0);
+	expect_refused("short.sdxb", &lim, SDX_EVERIFY, "not the canonical encoding", &ok);
+	CHECK(ok);
+	/* a header field changed, checksum fixed: a valid tar, not sdx's */
+	memcpy(tar + 265, "root", 4); /* uname */
+	tar_checksum(tar);
+	CHECK(gzip_canon("uname.sdxb", tar, len, 0) == 0);
+	expect_refused("uname.sdxb", &lim, SDX_EVERIFY, "not the canonical encoding", &ok);
+	CHECK(ok);
+	/* without canonical mode the same archive reads */
+	visit_init(&v, SIZE_MAX, 4096);
+	CHECK_OK(read_all("uname.sdxb", NULL, &v));
+	CHECK(v.n == NSAMPLE);
+	visit_free(&v);
+	free(tar);
+}
+
 static const struct test_case tests[] = {
 	{"name rules", test_name_rules},
 	{"round trip", test_round_trip},
@@ -1015,6 +1149,7 @@ static const struct test_case tests[] = {
 	{"damaged gzip", test_damaged},
 	{"not a regular file", test_not_regular},
 	{"read from a pipe", test_read_fd_pipe},
+	{"canonical mode", test_canonical},
 	{NULL, NULL}
 };
 
