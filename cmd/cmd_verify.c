@@ -12,7 +12,8 @@ static const struct opt opts[] = {
 	{ "threads", 'j', "N", "signature-checking threads (default: every core)" },
 	{ "trust", 0, "VKEY|FILE", "bundles: trust this verifier key (or the keys in FILE, one per line); repeatable" },
 	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" },
-	{ "bodies", 0, NULL, "ledger: also parse every record body as strict JSON (slower)" },
+	{ "bodies", 0, NULL, "also parse every record body as strict JSON (slower); bundles: and "
+	  "check each header lists exactly the attachments its body cites" },
 	{ "json", 0, NULL, "print the report as JSON" },
 	LIMIT_OPTS,
 	WHERE_OPTS,
@@ -21,7 +22,7 @@ static const struct opt opts[] = {
 
 static const struct usage use = {
 	"sdx verify [--threads N] [--bodies] [--json] [-L LEDGER]\n"
-	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--json]",
+	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies] [--json]",
 	"Without FILE: audit the ledger from scratch: every entry's signature and\n"
 	"payload, the sequence and hash chain, every stored Merkle tree hash, every\n"
 	"checkpoint's signature and root, every attachment's content, and the\n"
@@ -29,7 +30,8 @@ static const struct usage use = {
 	"writes; --bodies also parses each body (the signature already covers it).\n"
 	"With FILE.sdxb: check a bundle offline, needing no ledger: archive safety, the\n"
 	"manifest's signature and every member's hash, every entry's signature and\n"
-	"inclusion proof, every checkpoint and consistency proof, the cited evidence.\n"
+	"inclusion proof, every checkpoint and consistency proof, the cited evidence\n"
+	"(from each entry's header; --bodies parses the bodies as well).\n"
 	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
 	"hash or member is named); 3 if valid but signed by a key you do not trust;\n"
 	"2 if the input cannot be read.  Needs no key and no passphrase.",
@@ -122,6 +124,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.revoked = o->revoked;
 	bo.n_revoked = o->n_revoked;
 	bo.trust_on_first_use = o->tofu;
+	bo.flags = o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0;
 	bo.threads = (unsigned)o->threads;
 	err = sdx_bundle_verify(path, &bo, &rep);
 	if (o->json) {

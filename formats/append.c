@@ -182,7 +182,9 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 			if ((err = check_reference(l, p->refs[i], what)) < 0)
 				return err;
 	}
-	if ((err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen, out)) < 0)
+	if ((err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
+						 (const unsigned char (*)[32])p->atts, p->natts,
+						 out)) < 0)
 		return sdx__error_prefix(err, what);
 	return 0;
 }

@@ -91,6 +91,28 @@ static int push_attachment(struct selection *s, const unsigned char h[32])
 	return 0;
 }
 
+/* A version 2 entry's attachments from its header read by position; 0 if
+ * it is not laid out so (then the JSON path reads it). */
+static int header_citations(const unsigned char *data, size_t len, unsigned char (**h)[32],
+			    size_t *n)
+{
+	sdx_dsse_envelope *env = NULL;
+	struct sdx__payload hd;
+	size_t i;
+	int ok = 0;
+
+	if (sdx_dsse_parse(&env, data, len) == 0 && sdx__payload_version(env->payload_type) == 2 &&
+	    sdx__payload_read(&hd, (const char *)env->payload, env->payload_len, 2) &&
+	    (hd.natts == 0 || (*h = malloc(hd.natts * sizeof(**h))) != NULL)) {
+		for (i = 0; i < hd.natts; i++)
+			sdx__payload_attachment((*h)[i], &hd, i);
+		*n = hd.natts;
+		ok = 1;
+	}
+	sdx_dsse_envelope_free(env);
+	return ok;
+}
+
 /* The attachments an entry's record cites, and whether it covers `lot`. */
 static int entry_citations(const unsigned char *data, size_t len, const char *type,
 			   unsigned char (**h)[32], size_t *n, int *has_lot, const char *lot)
@@ -101,6 +123,8 @@ static int entry_citations(const unsigned char *data, size_t len, const char *ty
 
 	*h = NULL;
 	*n = 0;
+	if (!has_lot && header_citations(data, len, h, n))
+		return 0;
 	if ((err = sdx__entry_payload_json(&p, data, len, "entry payload")) < 0)
 		return err;
 	body = json_object_get(p, "body");
@@ -112,7 +136,11 @@ static int entry_citations(const unsigned char *data, size_t len, const char *ty
 				*has_lot = 1;
 		}
 	}
-	err = sdx__record_attachments_json(h, n, type, body);
+	/* version 2 lists them in the header; version 1 only in the body */
+	if (json_integer_value(json_object_get(p, "version")) == 2)
+		err = sdx__payload_atts_json(h, n, json_object_get(p, "attachments"));
+	else
+		err = sdx__record_attachments_json(h, n, type, body);
 	json_decref(p);
 	return err;
 }
@@ -619,7 +647,8 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 				    "at most %d", bs.n, SDX_BUNDLE_MAX_LEDGERS);
 		goto done;
 	}
-	qsort(sel.atts, sel.natts, 32, cmp_hash);
+	if (sel.natts)
+		qsort(sel.atts, sel.natts, 32, cmp_hash);
 	/* the plan: every member by name, in the byte order the archive needs */
 	if (!(plan = calloc(sel.natts + 3 * bs.n, sizeof(*plan)))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");

@@ -65,6 +65,7 @@ struct bv {
 	unsigned char (*atts)[32];
 	size_t natts, attcap;
 	atomic_uchar *cited;                /* per attachment: an entry cites it */
+	int bodies;                         /* SDX_BUNDLE_VERIFY_BODIES */
 	uint64_t manifest_atts;             /* the attachments the manifest counts */
 };
 
@@ -583,6 +584,74 @@ static unsigned trusted_keys(struct ledger_info *li)
 	return t;
 }
 
+/*
+ * The payload header read by position (sdx__payload_read()): the layout sdx
+ * writes, naming this ledger, this index and the signing key.  Version 2
+ * lists the attachments in the header, so the body is not parsed; version
+ * 1 only for records that cite none.  Key entries take the JSON path (their
+ * body names the new key).  1 if read; 0 to take the JSON path instead.
+ */
+static int fast_payload(const struct ledger_info *li, uint64_t index,
+			const sdx_dsse_envelope *env, int version, struct sdx__payload *h)
+{
+	if (!sdx__payload_read(h, (const char *)env->payload, env->payload_len, version) ||
+	    !sdx__field_is(h->origin, h->origin_len, li->origin) || h->seq != index ||
+	    !sdx__field_is(h->key, h->key_len, env->keyid) || sdx__field_is(h->type, h->type_len, "key"))
+		return 0;
+	return version == 2 || (!sdx__field_is(h->type, h->type_len, "declaration") &&
+				!sdx__field_is(h->type, h->type_len, "batch"));
+}
+
+static int hash_in(const unsigned char (*list)[32], size_t n, const unsigned char h[32])
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(list[i], h, 32) == 0)
+			return 1;
+	return 0;
+}
+
+/* The cited attachments from a parsed payload: what the body cites
+ * (version 1), or the header's list (version 2), which with
+ * SDX_BUNDLE_VERIFY_BODIES must be exactly what the body cites. */
+static int payload_atts(unsigned char (**h)[32], size_t *n, const json_t *p, const char *type,
+			int version, int bodies)
+{
+	const json_t *body = json_object_get(p, "body");
+	unsigned char (*cited)[32] = NULL;
+	size_t nc = 0, i;
+	char hex[65];
+	int err;
+
+	if (version == 1)
+		return sdx__record_attachments_json(h, n, type, body);
+	if ((err = sdx__payload_atts_json(h, n, json_object_get(p, "attachments"))) < 0 || !bodies)
+		return err;
+	if ((err = sdx__record_attachments_json(&cited, &nc, type, body)) < 0)
+		goto done;
+	for (i = 0; i < nc && err == 0; i++)
+		if (!hash_in((const unsigned char (*)[32])*h, *n, cited[i])) {
+			sdx__hex(hex, cited[i], 32);
+			err = sdx_error_set(SDX_EFORMAT, "the body cites attachment %s, which the "
+					    "header does not list", hex);
+		}
+	for (i = 0; i < *n && err == 0; i++)
+		if (!hash_in((const unsigned char (*)[32])cited, nc, (*h)[i])) {
+			sdx__hex(hex, (*h)[i], 32);
+			err = sdx_error_set(SDX_EFORMAT, "the header lists attachment %s, which the "
+					    "body does not cite", hex);
+		}
+done:
+	free(cited);
+	if (err < 0) {
+		free(*h);
+		*h = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
 /* One entry: signature, payload, chain link, inclusion proof, cited evidence. */
 static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		       const unsigned char *data, size_t len, unsigned char (*proof)[32], size_t plen,
@@ -593,9 +662,10 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 	unsigned char (*h)[32] = NULL;
 	char what[SDX_NAME_MAX + 40];
 	const char *s, *type;
+	struct sdx__payload hd;
 	json_t *p = NULL;
 	size_t i, n = 0;
-	int err = 0, signed_ok = 0;
+	int err = 0, signed_ok = 0, version;
 	size_t signer = 0;
 
 	snprintf(what, sizeof(what), "%s entry %" PRIu64, li->origin, index);
@@ -603,7 +673,7 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		return bad(b, SDX_EVERIFY, "%s: beyond the checkpoint%s", what, "");
 	if (sdx_dsse_parse(&env, data, len) < 0)
 		return bad(b, SDX_EVERIFY, "%s: %s", what, sdx_error_last());
-	if (strcmp(env->payload_type, SDX_ENTRY_PAYLOAD_TYPE) != 0) {
+	if (!(version = sdx__payload_version(env->payload_type))) {
 		err = bad(b, SDX_EVERIFY, "%s: wrong payloadType '%.60s'", what, env->payload_type);
 		goto done;
 	}
@@ -618,52 +688,71 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		err = bad(b, SDX_EVERIFY, "%s: signature does not verify%s", what, "");
 		goto done;
 	}
-	if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, what) < 0 ||
-	    !json_is_object(p)) {
-		err = bad(b, SDX_EVERIFY, "%s: bad payload%s", what, "");
-		goto done;
-	}
-	if (!(s = json_string_value(json_object_get(p, "origin"))) || strcmp(s, li->origin) != 0 ||
-	    !json_is_integer(json_object_get(p, "seq")) ||
-	    (uint64_t)json_integer_value(json_object_get(p, "seq")) != index ||
-	    !(type = json_string_value(json_object_get(p, "type"))) ||
-	    parse_hex32(prev, json_string_value(json_object_get(p, "prev"))) < 0) {
-		err = bad(b, SDX_EVERIFY, "%s: payload origin, seq, type or prev is wrong%s", what, "");
-		goto done;
+	if (!b->bodies && fast_payload(li, index, env, version, &hd)) {
+		memcpy(type_out, hd.type, hd.type_len);
+		type_out[hd.type_len] = '\0';
+		memcpy(time_out, hd.time, 21);
+		memcpy(prev, hd.prev, 32);
+		if (hd.natts && !(h = malloc(hd.natts * sizeof(*h)))) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (n = 0; n < hd.natts; n++)
+			sdx__payload_attachment(h[n], &hd, n);
+		atomic_fetch_or(&li->signers, 1u << signer);
+	} else {
+		if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, what) < 0 ||
+		    !json_is_object(p)) {
+			err = bad(b, SDX_EVERIFY, "%s: bad payload%s", what, "");
+			goto done;
+		}
+		if (!(s = json_string_value(json_object_get(p, "origin"))) ||
+		    strcmp(s, li->origin) != 0 || !json_is_integer(json_object_get(p, "seq")) ||
+		    (uint64_t)json_integer_value(json_object_get(p, "seq")) != index ||
+		    !(s = json_string_value(json_object_get(p, "key"))) || strcmp(s, env->keyid) != 0 ||
+		    !json_is_integer(json_object_get(p, "version")) ||
+		    json_integer_value(json_object_get(p, "version")) != version ||
+		    !(type = json_string_value(json_object_get(p, "type"))) ||
+		    parse_hex32(prev, json_string_value(json_object_get(p, "prev"))) < 0) {
+			err = bad(b, SDX_EVERIFY, "%s: payload origin, seq, key, version, type or "
+				  "prev is wrong%s", what, "");
+			goto done;
+		}
+		s = json_string_value(json_object_get(p, "time"));
+		if (strlen(type) > SDX_TYPE_MAX || !s || strlen(s) != 20) {
+			err = bad(b, SDX_EVERIFY, "%s: payload type or time is malformed%s", what, "");
+			goto done;
+		}
+		memcpy(type_out, type, strlen(type) + 1);
+		memcpy(time_out, s, 21);
+		/* what the ledger says counts only if a trusted key says it; a rotation
+		 * only vouches for a key (trusted_keys()) */
+		if (strcmp(type, "key") == 0)
+			note_rotation(b, li, index, env->keyid,
+				      json_string_value(json_object_get(json_object_get(p, "body"),
+									"new_key")));
+		else
+			atomic_fetch_or(&li->signers, 1u << signer);
+		if (payload_atts(&h, &n, p, type, version, b->bodies) < 0) {
+			err = bad(b, SDX_EVERIFY, "%s: %s", what, sdx_error_last());
+			goto done;
+		}
 	}
 	sdx_merkle_leaf_hash(leaf, data, len);
-	s = json_string_value(json_object_get(p, "time"));
-	if (strlen(type) > SDX_TYPE_MAX || !s || strlen(s) != 20) {
-		err = bad(b, SDX_EVERIFY, "%s: payload type or time is malformed%s", what, "");
-		goto done;
-	}
-	memcpy(type_out, type, strlen(type) + 1);
-	memcpy(time_out, s, 21);
-	/* what the ledger says counts only if a trusted key says it; a rotation only
-	 * vouches for a key (trusted_keys()) */
-	if (strcmp(type, "key") == 0)
-		note_rotation(b, li, index, env->keyid,
-			      json_string_value(json_object_get(json_object_get(p, "body"), "new_key")));
-	else
-		atomic_fetch_or(&li->signers, 1u << signer);
 	if (sdx_merkle_verify_inclusion(leaf, index, li->tree_size, li->root,
 					(const unsigned char (*)[32])proof, plen) < 0) {
 		err = bad(b, SDX_EVERIFY, "%s: inclusion proof does not lead to the checkpoint%s",
 			  what, "");
 		goto done;
 	}
-	if (sdx__record_attachments_json(&h, &n, type, json_object_get(p, "body")) < 0) {
-		err = bad(b, SDX_EVERIFY, "%s: %s", what, sdx_error_last());
-		goto done;
-	}
 	for (i = 0; i < n; i++)
-			if (!has_attachment(b, h[i])) {
-				char hex[65];
-				sdx__hex(hex, h[i], 32);
-				err = bad(b, SDX_EVERIFY, "%s: cites attachment %s, which the bundle "
-					  "lacks", what, hex);
-				goto done;
-			}
+		if (!has_attachment(b, h[i])) {
+			char hex[65];
+			sdx__hex(hex, h[i], 32);
+			err = bad(b, SDX_EVERIFY, "%s: cites attachment %s, which the bundle "
+				  "lacks", what, hex);
+			goto done;
+		}
 done:
 	free(h);
 	json_decref(p);
@@ -946,6 +1035,7 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 		return err;
 	b.path = path;
 	b.o = opts ? opts : &def;
+	b.bodies = b.o->version >= 2 && (b.o->flags & SDX_BUNDLE_VERIFY_BODIES);
 	b.rep = &rep;
 	if (b.o->max_member)
 		lim.max_member = b.o->max_member;

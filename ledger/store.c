@@ -462,12 +462,43 @@ static int emit_node(void *ctx, unsigned level, uint64_t index, const unsigned c
 }
 
 /* Append a payload body that is known to be canonical. */
+static int cmp_hash(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* The hashes sorted, each once, in a new array (NULL when n is 0). */
+static int sorted_hashes(unsigned char (**out)[32], size_t *m,
+			 const unsigned char (*h)[32], size_t n)
+{
+	size_t i, k = 0;
+
+	*out = NULL;
+	*m = 0;
+	if (n == 0)
+		return 0;
+	if (n > SDX_DSSE_MAX_ENVELOPE / 67)
+		return sdx_error_set(SDX_ELIMIT, "%zu attachments do not fit an entry", n);
+	if (!(*out = malloc(n * 32)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	memcpy(*out, h, n * 32);
+	qsort(*out, n, 32, cmp_hash);
+	for (i = 0; i < n; i++)
+		if (k == 0 || memcmp((*out)[k - 1], (*out)[i], 32) != 0)
+			memmove((*out)[k++], (*out)[i], 32);
+	*m = k;
+	return 0;
+}
+
+/* Version 2: {"attachments":[...],"body":BODY,"key":...,"version":2}, keys
+ * in sorted order, so the payload is canonical JSON by construction. */
 static int append_raw(sdx_ledger *l, const sdx_signer *key, const char *type,
-		      const char *body, size_t len, sdx_entry_info *out)
+		      const char *body, size_t len, const unsigned char (*atts)[32], size_t natts,
+		      sdx_entry_info *out)
 {
 	char prev_hex[65], time[21], head[64];
 	char *payload = NULL, *env = NULL;
-	size_t plen, cap, env_len = 0;
+	size_t plen, cap, env_len = 0, i;
 	unsigned char leaf[32];
 	int n, err = 0;
 
@@ -478,19 +509,29 @@ static int append_raw(sdx_ledger *l, const sdx_signer *key, const char *type,
 				     l->path, sdx_signer_name(key));
 	sdx__hex(prev_hex, l->prev, 32);
 	sdx__utc_now(time);
-	/* Keys in sorted order, so the payload is canonical JSON by construction. */
-	cap = len + strlen(l->keyid) + strlen(l->origin) + strlen(type) + 256;
+	cap = len + 67 * natts + strlen(l->keyid) + strlen(l->origin) + strlen(type) + 256;
 	if (!(payload = malloc(cap))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	memcpy(payload, "{\"body\":", 8);
-	memcpy(payload + 8, body, len);
-	plen = 8 + len;
+	memcpy(payload, "{\"attachments\":[", 16);
+	plen = 16;
+	for (i = 0; i < natts; i++) {
+		if (i)
+			payload[plen++] = ',';
+		payload[plen++] = '"';
+		sdx__hex(payload + plen, atts[i], 32);
+		plen += 64;
+		payload[plen++] = '"';
+	}
+	memcpy(payload + plen, "],\"body\":", 9);
+	plen += 9;
+	memcpy(payload + plen, body, len);
+	plen += len;
 	snprintf(head, sizeof(head), "%" PRIu64, l->size);
 	n = snprintf(payload + plen, cap - plen,
 		     ",\"key\":\"%s\",\"origin\":\"%s\",\"prev\":\"%s\",\"seq\":%s,"
-		     "\"time\":\"%s\",\"type\":\"%s\",\"version\":1}",
+		     "\"time\":\"%s\",\"type\":\"%s\",\"version\":2}",
 		     l->keyid, l->origin, prev_hex, head, time, type);
 	if (n < 0 || (size_t)n >= cap - plen) {
 		err = sdx_error_set(SDX_ELIMIT, "entry payload too large");
@@ -547,29 +588,55 @@ static int check_type(const char *type)
 }
 
 int sdx__ledger_append_canonical(sdx_ledger *l, const sdx_signer *key, const char *type,
-				 const char *body, size_t len, sdx_entry_info *out)
+				 const char *body, size_t len, const unsigned char (*atts)[32],
+				 size_t natts, sdx_entry_info *out)
 {
+	unsigned char (*sorted)[32] = NULL;
+	size_t n;
 	int err;
 
-	if ((err = check_type(type)) < 0)
+	if ((err = check_type(type)) < 0 ||
+	    (err = sorted_hashes(&sorted, &n, atts, natts)) < 0)
 		return err;
-	return append_raw(l, key, type, body, len, out);
+	err = append_raw(l, key, type, body, len, (const unsigned char (*)[32])sorted, n, out);
+	free(sorted);
+	return err;
 }
 
 int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 		      const char *body, size_t len, sdx_entry_info *out)
 {
+	return sdx_ledger_append_cited(l, key, type, body, len, NULL, 0, out);
+}
+
+int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *type,
+			    const char *body, size_t len, const unsigned char (*attachments)[32],
+			    size_t n_attachments, sdx_entry_info *out)
+{
+	unsigned char (*sorted)[32] = NULL;
 	json_t *j = NULL;
-	char *canon = NULL;
-	size_t clen = 0;
+	char *canon = NULL, hex[65];
+	size_t clen = 0, natts = 0, i;
 	int err;
 
 	if ((err = check_type(type)) < 0)
 		return err;
+	if ((err = sorted_hashes(&sorted, &natts, attachments, n_attachments)) < 0)
+		return err;
+	for (i = 0; i < natts; i++) {
+		if ((err = sdx_ledger_has_attachment(l, sorted[i])) < 0)
+			goto done;
+		if (err == 0) {
+			sdx__hex(hex, sorted[i], 32);
+			err = sdx_error_set(SDX_ENOTFOUND, "'%s': attachment %s is not stored",
+					    l->path, hex);
+			goto done;
+		}
+	}
 	/* The ledger signs exact bytes and never re-serialises later, so it
 	 * accepts only bodies that are already canonical. */
 	if ((err = sdx__json_parse(&j, body, len, 64, "entry body")) < 0)
-		return err;
+		goto done;
 	if (!json_is_object(j)) {
 		err = sdx_error_set(SDX_EINVAL, "entry body is not a JSON object");
 		goto done;
@@ -581,10 +648,11 @@ int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 				    "(normalise it with sdx_record_normalize)");
 		goto done;
 	}
-	err = append_raw(l, key, type, body, len, out);
+	err = append_raw(l, key, type, body, len, (const unsigned char (*)[32])sorted, natts, out);
 done:
 	json_decref(j);
 	free(canon);
+	free(sorted);
 	return err;
 }
 
@@ -618,7 +686,7 @@ int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer
 	if ((err = sdx__json_dump(&body, &blen, j)) < 0)
 		goto done;
 	/* the old key signs the new one in: whoever trusts it can follow */
-	if ((err = append_raw(l, old, "key", body, blen, &info)) < 0)
+	if ((err = append_raw(l, old, "key", body, blen, NULL, 0, &info)) < 0)
 		goto done;
 	sdx__keyid_string(keyid, nv);
 	if (sqlite3_prepare_v2(l->db, "INSERT INTO keys(pubkey, name, keyid, since) VALUES(?, ?, ?, ?)",
@@ -768,7 +836,7 @@ int sdx_ledger_create(sdx_ledger **out, const char *path, const sdx_signer *key)
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = append_raw(l, key, "genesis", body, blen, NULL)) < 0)
+	if ((err = append_raw(l, key, "genesis", body, blen, NULL, 0, NULL)) < 0)
 		goto done;
 	if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0)
 		goto done;

@@ -34,6 +34,8 @@ struct job {
 	unsigned char leaf[32];
 	uint64_t seq;
 	unsigned char prev[32];
+	unsigned char (*atts)[32];  /* version 2: the attachments the header lists */
+	size_t natts;
 };
 
 #define MAX_LEDGER_KEYS 256
@@ -94,66 +96,40 @@ static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
 	return 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* 64 lowercase hex digits at s (not necessarily NUL-terminated). */
-static int hex32_at(unsigned char out[32], const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 static int parse_hex32(unsigned char out[32], const char *s)
 {
-	return strlen(s) == 64 ? hex32_at(out, s) : -1;
+	return strlen(s) == 64 ? sdx__hex32_at(out, s) : -1;
 }
 
 /*
- * The payload exactly as append_raw() lays it out: {"body":{...} and then
- * the header fields, in sorted order, holding the values this entry must
- * have (its key, the origin, its index as seq, the time and type of its row).
- * Then the header is read without parsing the body, which the signature
- * covers and which was validated when it was written.  1 if so (prev filled
- * in); 0 if the bytes differ in any way, and the JSON path finds out how.
- * Genesis and key entries always take the JSON path: their bodies matter.
+ * The payload exactly as append_raw() lays it out (sdx__payload_read()),
+ * holding the values this entry must have: its key, the origin, its index as
+ * seq, the time and type of its row.  Then the header is read without
+ * parsing the body, which the signature covers and which was validated when
+ * it was written.  1 if so (prev and attachments filled in); 0 if the bytes
+ * differ in any way, and the JSON path finds out how.  Genesis and key
+ * entries always take the JSON path: their bodies matter.
  */
-static int fast_header(const struct audit *a, struct job *j, const sdx_dsse_envelope *env)
+static int fast_header(const struct audit *a, struct job *j, const sdx_dsse_envelope *env,
+		       int version)
 {
-	const char *pl = (const char *)env->payload, *t;
-	char head[SDX_KEYID_MAX + SDX_NAME_MAX + 64], tail[SDX_TYPE_MAX + 128];
-	int hn, tn;
-	size_t need;
+	struct sdx__payload h;
+	size_t i;
 
 	if (j->idx == 0 || strcmp(j->type, "genesis") == 0 || strcmp(j->type, "key") == 0)
 		return 0;
-	hn = snprintf(head, sizeof(head), ",\"key\":\"%s\",\"origin\":\"%s\",\"prev\":\"",
-		      env->keyid, a->l->origin);
-	tn = snprintf(tail, sizeof(tail), "\",\"seq\":%" PRIu64 ",\"time\":\"%s\",\"type\":\"%s\","
-		      "\"version\":1}", j->idx, j->time, j->type);
-	if (hn < 0 || (size_t)hn >= sizeof(head) || tn < 0 || (size_t)tn >= sizeof(tail))
+	if (!sdx__payload_read(&h, (const char *)env->payload, env->payload_len, version) ||
+	    !sdx__field_is(h.key, h.key_len, env->keyid) ||
+	    !sdx__field_is(h.origin, h.origin_len, a->l->origin) || h.seq != j->idx ||
+	    strcmp(h.time, j->time) != 0 || !sdx__field_is(h.type, h.type_len, j->type))
 		return 0;
-	need = (size_t)hn + 64 + (size_t)tn;
-	if (env->payload_len < 10 + need || memcmp(pl, "{\"body\":{", 9) != 0)
+	if (h.natts && !(j->atts = malloc(h.natts * sizeof(*j->atts))))
 		return 0;
-	t = pl + env->payload_len - need;
-	if (t[-1] != '}' || memcmp(t, head, (size_t)hn) != 0 ||
-	    hex32_at(j->prev, t + hn) < 0 || memcmp(t + hn + 64, tail, (size_t)tn) != 0)
-		return 0;
-	j->seq = j->idx;
+	for (i = 0; i < h.natts; i++)
+		sdx__payload_attachment(j->atts[i], &h, i);
+	j->natts = h.natts;
+	memcpy(j->prev, h.prev, 32);
+	j->seq = h.seq;
 	return 1;
 }
 
@@ -162,35 +138,40 @@ static int fast_header(const struct audit *a, struct job *j, const sdx_dsse_enve
 /* Everything about one entry that does not depend on its neighbours. */
 static void check_entry(struct audit *a, struct job *j)
 {
-	static const char *const fields[] = { "body", "key", "origin", "prev", "seq", "time",
-					      "type", "version", NULL };
+	static const char *const fields[] = { "attachments", "body", "key", "origin", "prev",
+					      "seq", "time", "type", "version", NULL };
 	sdx_dsse_envelope *env = NULL;
 	json_t *p = NULL, *v;
 	struct akey *k;
 	const char *s;
 	size_t i;
+	int version;
 
 	sdx_merkle_leaf_hash(j->leaf, j->data, j->len);
 	if (sdx_dsse_parse(&env, j->data, j->len) < 0)
 		BAD("envelope: %s", sdx_error_last());
-	if (strcmp(env->payload_type, SDX_ENTRY_PAYLOAD_TYPE) != 0)
-		BAD("envelope: payloadType '%.60s' is not '%s'", env->payload_type,
-		    SDX_ENTRY_PAYLOAD_TYPE);
+	if (!(version = sdx__payload_version(env->payload_type)))
+		BAD("envelope: payloadType '%.60s' is not '%s' or '%s'", env->payload_type,
+		    SDX_ENTRY_PAYLOAD_TYPE_V2, SDX_ENTRY_PAYLOAD_TYPE_V1);
 	k = key_for(a, j->idx);
 	if (strcmp(env->keyid, k->keyid) != 0)
 		BAD("signed by key '%.80s', not the ledger's key '%s'", env->keyid, k->keyid);
 	if (sdx_dsse_verify(env, k->v) < 0)
 		BAD("signature does not verify");
-	if (!a->bodies && fast_header(a, j, env))
+	if (!a->bodies && fast_header(a, j, env, version))
 		goto done;
 	if (sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, "payload") < 0)
 		BAD("%s", sdx_error_last());
-	if (!json_is_object(p) || json_object_size(p) != 8)
-		BAD("payload: not an object with exactly the fields body, key, origin, prev, seq, "
-		    "time, type, version");
-	for (i = 0; fields[i]; i++)
+	/* version 1 has no attachments: its fields start at "body" */
+	if (!json_is_object(p) || json_object_size(p) != (version == 2 ? 9u : 8u))
+		BAD("payload: not an object with exactly the fields %sbody, key, origin, prev, "
+		    "seq, time, type, version", version == 2 ? "attachments, " : "");
+	for (i = version == 2 ? 0 : 1; fields[i]; i++)
 		if (!json_object_get(p, fields[i]))
 			BAD("payload: missing field '%s'", fields[i]);
+	if (version == 2 &&
+	    sdx__payload_atts_json(&j->atts, &j->natts, json_object_get(p, "attachments")) < 0)
+		BAD("%s", sdx_error_last());
 	if (!json_is_object(json_object_get(p, "body")))
 		BAD("payload: field 'body' is not an object");
 	if (!(s = json_string_value(json_object_get(p, "key"))) || strcmp(s, env->keyid) != 0)
@@ -204,8 +185,8 @@ static void check_entry(struct audit *a, struct job *j)
 		BAD("payload: field 'seq' is not a non-negative integer");
 	j->seq = (uint64_t)json_integer_value(v);
 	v = json_object_get(p, "version");
-	if (!json_is_integer(v) || json_integer_value(v) != 1)
-		BAD("payload: unsupported version");
+	if (!json_is_integer(v) || json_integer_value(v) != version)
+		BAD("payload: version is not %d, the version its payloadType names", version);
 	if (!(s = json_string_value(json_object_get(p, "type"))) || strcmp(s, j->type) != 0)
 		BAD("payload: type does not match the stored type '%s'", j->type);
 	if (!(s = json_string_value(json_object_get(p, "time"))) || strcmp(s, j->time) != 0)
@@ -605,7 +586,7 @@ static int check_foreign_entry(sdx_ledger *l, const struct fkeys *k, sqlite3_stm
 	}
 	if (!nk)
 		rep->imported_unsigned++;
-	if (strcmp(env->payload_type, SDX_ENTRY_PAYLOAD_TYPE) != 0 ||
+	if (!sdx__payload_version(env->payload_type) ||
 	    sdx__json_parse(&p, (const char *)env->payload, env->payload_len, 64, what) < 0 ||
 	    !json_is_string(json_object_get(p, "origin")) ||
 	    strcmp(json_string_value(json_object_get(p, "origin")), origin) != 0 ||
@@ -688,8 +669,12 @@ static void batch_clear(struct batch *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->n; i++) {
 		free(b->jobs[i].data);
+		free(b->jobs[i].atts);
+		b->jobs[i].atts = NULL;
+		b->jobs[i].natts = 0;
+	}
 	b->n = 0;
 }
 
@@ -739,7 +724,7 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
 	struct sdx__pool *pool = NULL;
 	struct batch_job bj[2];
-	size_t i;
+	size_t i, c;
 	int rc = SQLITE_ROW, err = 0, in_read = 0, cur;
 
 	memset(&rep, 0, sizeof(rep));
@@ -817,6 +802,17 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 					 "hash of entry %" PRIu64, j->idx ? j->idx - 1 : 0), j->bad = 1;
 			if (!j->bad && memcmp(j->leaf, j->stored_leaf, 32) != 0)
 				snprintf(j->why, sizeof(j->why), "stored leaf hash is wrong"), j->bad = 1;
+			for (c = 0; !j->bad && c < j->natts; c++) {
+				char hex[65];
+				if ((err = sdx_ledger_has_attachment(l, j->atts[c])) < 0)
+					goto done;
+				if (err == 0) {
+					sdx__hex(hex, j->atts[c], 32);
+					snprintf(j->why, sizeof(j->why), "cites attachment %s, which "
+						 "the ledger does not hold", hex);
+					j->bad = 1;
+				}
+			}
 			if (j->bad) {
 				rep.first_bad = (int64_t)j->idx;
 				err = sdx_error_set(SDX_EVERIFY, "'%s': entry %" PRIu64 ": %s", l->path,

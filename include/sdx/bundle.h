@@ -102,10 +102,18 @@ typedef struct sdx_bundle_verify_options {
 	const sdx_bundle_sink *sink;  /* may be NULL */
 	sdx_verifier *const *revoked; /* keys revoked: a bundle they signed is refused */
 	size_t n_revoked;
+	unsigned flags;               /* version 2: SDX_BUNDLE_VERIFY_* */
 } sdx_bundle_verify_options;
-#define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 1
+#define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 2
 #define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, \
-					 NULL, NULL, 0 }
+					 NULL, NULL, 0, 0 }
+/*
+ * Parse every entry's body as strict JSON as well, and check that a version
+ * 2 entry's header lists exactly the attachments its body cites.  Without
+ * it, a version 2 header is read by position and the body, which the
+ * signature covers, is not parsed (formats/bundle.md).
+ */
+#define SDX_BUNDLE_VERIFY_BODIES (1u << 0)
 
 #define SDX_BUNDLE_MAX_LEDGERS 64
 #define SDX_BUNDLE_DEFAULT_MAX_ENTRIES 10000000ULL

@@ -3,10 +3,12 @@
  *
  * One SQLite file per organisation.  Every entry is a DSSE envelope (dsse.h)
  * whose payload is the canonical JSON object
- *   {"body":{...},"key":"<signer key id>","origin":"<ledger origin>",
+ *   {"attachments":["<hex SHA-256 of each attachment the body cites>",...],
+ *    "body":{...},"key":"<signer key id>","origin":"<ledger origin>",
  *    "prev":"<hex leaf hash of entry seq-1, zeros for entry 0>","seq":N,
- *    "time":"YYYY-MM-DDTHH:MM:SSZ","type":"declaration","version":1}
- * (formats/ledger.md has every byte).  Entry 0 is the ledger's genesis record,
+ *    "time":"YYYY-MM-DDTHH:MM:SSZ","type":"declaration","version":2}
+ * (formats/ledger.md has every byte; version 1, without "attachments", is
+ * still read).  Entry 0 is the ledger's genesis record,
  * naming its origin and public key.  The leaves of an RFC 6962 tree are the
  * exact envelope bytes; the tree's complete-subtree hashes are stored so that
  * roots and proofs at any size cost O(log n) reads.  Signed checkpoints
@@ -39,7 +41,10 @@ extern "C" {
 
 typedef struct sdx_ledger sdx_ledger;
 
-#define SDX_ENTRY_PAYLOAD_TYPE "application/vnd.sdx.entry.v1+json"
+/* The payload types of entries: version 2 is written, both are read. */
+#define SDX_ENTRY_PAYLOAD_TYPE_V1 "application/vnd.sdx.entry.v1+json"
+#define SDX_ENTRY_PAYLOAD_TYPE_V2 "application/vnd.sdx.entry.v2+json"
+#define SDX_ENTRY_PAYLOAD_TYPE SDX_ENTRY_PAYLOAD_TYPE_V2
 #define SDX_TYPE_MAX 32 /* longest record type name */
 
 enum {
@@ -117,6 +122,17 @@ typedef struct sdx_entry_info {
  */
 int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
 		      const char *body, size_t len, sdx_entry_info *out);
+
+/**
+ * As sdx_ledger_append(), for a body that cites attachments: the entry's
+ * signed header lists their hashes (sorted, each once), so that a verifier
+ * can check the evidence travels with it without reading the body.  Each
+ * must be stored already (sdx_ledger_attach_file()): SDX_ENOTFOUND if not.
+ * sdx_record_append() finds them in the record itself.
+ */
+int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *type,
+			    const char *body, size_t len, const unsigned char (*attachments)[32],
+			    size_t n_attachments, sdx_entry_info *out);
 
 /**
  * Rotate the ledger's key: append an entry of type "key", signed by `old`

@@ -25,7 +25,7 @@ expect 0 "show by leaf-hash prefix" sdx show -L t.db "$prefix"
 expect_out "same entry" "^entry: +1$"
 expect 0 "show --raw" sdx show -L t.db 1 --raw
 check "raw bytes hash to the leaf hash" sh -c "{ printf '\\000'; cat '$out'; } | sha256sum | grep -q '^$leaf '"
-expect_out "raw is a DSSE envelope" '^\{"payload":"[A-Za-z0-9+/=]+","payloadType":"application/vnd.sdx.entry.v1\+json","signatures":\[\{"keyid":"example.com/acme\+[0-9a-f]{8}","sig":"'
+expect_out "raw is a DSSE envelope" '^\{"payload":"[A-Za-z0-9+/=]+","payloadType":"application/vnd.sdx.entry.v2\+json","signatures":\[\{"keyid":"example.com/acme\+[0-9a-f]{8}","sig":"'
 expect 2 "show an unknown index" sdx show -L t.db 99
 expect_err "unknown index is named" "no entry 99"
 expect 2 "show an unknown hash prefix" sdx show -L t.db ffffffffff

@@ -622,6 +622,83 @@ static void too_many_consistency_proofs(void)
 	sdx_signer_free(k);
 }
 
+/*
+ * A version 2 entry's header lists the attachments its body cites; sdx
+ * writes both from one record, but a signer could make them disagree.
+ * Default verify reads the header (the evidence it lists must travel);
+ * SDX_BUNDLE_VERIFY_BODIES finds the disagreement and names the hash.
+ */
+static int header_body_bundle(const sdx_signer *k, const char *db, int listed_not_cited,
+			      const char *out, char hex[65])
+{
+	sdx_export_options eo = SDX_EXPORT_OPTIONS_INIT;
+	unsigned char h[1][32];
+	sdx_ledger *l = NULL;
+	char *text = NULL, *canon = NULL;
+	size_t len, clen;
+	int err;
+
+	if ((err = sdx_ledger_create(&l, db, k)) < 0 || (err = sdx_ledger_begin(l)) < 0)
+		goto done;
+	if (listed_not_cited) {
+		err = sdx_ledger_attach_file(l, test_data("../../examples/data/reports/"
+							  "cnas-l1234-report-2026-0917.txt"), h[0], NULL);
+		if (err < 0 || (err = sdx_ledger_append_cited(l, k, "note", "{\"n\":1}", 7,
+							      (const unsigned char (*)[32])h, 1,
+							      NULL)) < 0)
+			goto done;
+	} else {
+		/* the declaration cites its report; the generic append lists nothing */
+		text = test_read_file(test_data("../../examples/data/pigment-declaration.json"), &len);
+		err = text ? sdx_record_normalize(&canon, &clen, "declaration", text, len) : -1;
+		if (err < 0 || (err = sdx_ledger_append(l, k, "declaration", canon, clen, NULL)) < 0)
+			goto done;
+		memcpy(hex, "c26d576e33ea821919461a3d9f93ae69982867df1038e3628044a13cf3a7fc42", 65);
+	}
+	if (listed_not_cited)
+		sdx__hex(hex, h[0], 32);
+	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+		goto done;
+	eo.all = 1;
+	err = sdx_bundle_export(l, k, &eo, out, NULL);
+done:
+	free(text);
+	free(canon);
+	sdx_ledger_free(l);
+	return err;
+}
+
+static void header_and_body_disagree(void)
+{
+	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_signer *k = key_of(1, "example.com/acme");
+	sdx_verifier *v = NULL;
+	char hex[65], want[200];
+	int pass;
+
+	CHECK(k);
+	CHECK_OK(sdx_signer_verifier(&v, k));
+	o.trusted = &v;
+	o.n_trusted = 1;
+	for (pass = 0; pass < 2; pass++) {
+		const char *path = pass ? "cited.sdxb" : "listed.sdxb";
+		CHECK_OK(header_body_bundle(k, pass ? "c.db" : "l.db", !pass, path, hex));
+		o.flags = 0;
+		CHECK_OK(sdx_bundle_verify(path, &o, NULL));
+		o.flags = SDX_BUNDLE_VERIFY_BODIES;
+		CHECK_ERR(sdx_bundle_verify(path, &o, NULL), SDX_EVERIFY);
+		snprintf(want, sizeof(want), pass ? "the body cites attachment %s, which the header "
+			 "does not list" : "the header lists attachment %s, which the body does not "
+			 "cite", hex);
+		if (!strstr(sdx_error_last(), want)) {
+			fprintf(stdout, "# got: %s\n", sdx_error_last());
+			CHECK(!"the disagreement is named");
+		}
+	}
+	sdx_verifier_free(v);
+	sdx_signer_free(k);
+}
+
 static const struct test_case tests[] = {
 	{ "a repacked, re-signed bundle still verifies", repacked_unchanged_verifies },
 	{ "an unknown major version is refused", unknown_major_version },
@@ -637,6 +714,7 @@ static const struct test_case tests[] = {
 	  trusted_key_listed_beside_a_forged_one },
 	{ "a ledger number spelled otherwise (fuzz)", ledger_number_spelled_otherwise },
 	{ "more consistency proofs than the format allows", too_many_consistency_proofs },
+	{ "header and body disagree on attachments", header_and_body_disagree },
 	{ NULL, NULL }
 };
 

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "ledger/internal.h"
 #include "sdx.h"
 
 static sdx_signer *test_key(const char *name)
@@ -43,6 +44,17 @@ static sdx_ledger *make_ledger(sdx_signer *key, unsigned n)
 fail:
 	sdx_ledger_free(l);
 	return NULL;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 static int raw_sql(const char *sql)
@@ -134,7 +146,9 @@ static void chain_and_payload(void)
 		snprintf(hex + 2 * i, 3, "%02x", e0->leaf_hash[i]);
 	snprintf(want, sizeof(want), "\"prev\":\"%s\"", hex);
 	CHECK(strstr(payload, want) != NULL);
-	CHECK(strncmp(payload, "{\"body\":{\"n\":0},\"key\":\"example.com/acme+", 40) == 0);
+	CHECK(strncmp(payload, "{\"attachments\":[],\"body\":{\"n\":0},\"key\":\"example.com/acme+",
+		      57) == 0);
+	CHECK(strstr(payload, ",\"version\":2}") != NULL);
 	CHECK(strstr(payload, "\"seq\":1,") != NULL);
 	free(payload);
 	sdx_entry_free(e0);
@@ -302,6 +316,76 @@ static void triggers_refuse_rewrite(void)
 	CHECK(raw_sql("DELETE FROM entries WHERE idx = 2") != 0);
 	CHECK(raw_sql("DELETE FROM nodes") != 0);
 	CHECK(raw_sql("DELETE FROM checkpoints") != 0);
+	sdx_signer_free(key);
+}
+
+/* Attachments an entry cites are listed in its signed header, sorted, each
+ * once; each must be stored; verify finds one that went missing. */
+static void cited_attachments(void)
+{
+	static const char *const drop =
+		"DROP TRIGGER attachments_no_delete; DROP TRIGGER chunks_no_delete;"
+		"DELETE FROM attachment_chunks WHERE hash = x'%s';"
+		"DELETE FROM attachments WHERE hash = x'%s';"
+		"CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments BEGIN SELECT "
+		"RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+		"CREATE TRIGGER chunks_no_delete BEFORE DELETE ON attachment_chunks BEGIN SELECT "
+		"RAISE(ABORT, 'sdx: ledger is append-only'); END;";
+	sdx_verify_options vo = SDX_VERIFY_OPTIONS_INIT;
+	sdx_signer *key = test_key("example.com/acme");
+	sdx_ledger *l = make_ledger(key, 0);
+	unsigned char h[3][32], none[1][32], lo[32], hi[32];
+	char hex_lo[65], hex_hi[65], want[300], sql[1200];
+	sdx_entry *e = NULL;
+	sdx_entry_info info;
+	char *payload = NULL;
+	uint64_t size;
+	int pass;
+
+	CHECK(l);
+	CHECK(write_text("a.txt", "report a\n") == 0 && write_text("b.txt", "report b\n") == 0);
+	CHECK_OK(sdx_ledger_begin(l));
+	CHECK_OK(sdx_ledger_attach_file(l, "a.txt", h[0], &size));
+	CHECK_OK(sdx_ledger_attach_file(l, "b.txt", h[1], &size));
+	memcpy(h[2], h[0], 32); /* a repeat */
+	memset(none, 0xab, sizeof(none));
+	CHECK_ERR(sdx_ledger_append_cited(l, key, "note", "{\"n\":1}", 7,
+					  (const unsigned char (*)[32])none, 1, NULL), SDX_ENOTFOUND);
+	CHECK(strstr(sdx_error_last(), "attachment abababab") != NULL);
+	CHECK_OK(sdx_ledger_append_cited(l, key, "note", "{\"n\":1}", 7,
+					 (const unsigned char (*)[32])h, 3, &info));
+	CHECK_OK(sdx_ledger_commit(l));
+	memcpy(lo, memcmp(h[0], h[1], 32) < 0 ? h[0] : h[1], 32);
+	memcpy(hi, memcmp(h[0], h[1], 32) < 0 ? h[1] : h[0], 32);
+	sdx__hex(hex_lo, lo, 32);
+	sdx__hex(hex_hi, hi, 32);
+	CHECK_OK(sdx_ledger_entry(l, info.index, &e));
+	CHECK_OK(sdx_entry_payload(e, &payload, NULL));
+	snprintf(want, sizeof(want), "{\"attachments\":[\"%s\",\"%s\"],\"body\":{\"n\":1},", hex_lo,
+		 hex_hi);
+	CHECK(strncmp(payload, want, strlen(want)) == 0);
+	free(payload);
+	sdx_entry_free(e);
+	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	vo.flags = SDX_VERIFY_BODIES;
+	CHECK_OK(sdx_ledger_verify(l, &vo, NULL));
+	sdx_ledger_free(l);
+	l = NULL;
+	snprintf(sql, sizeof(sql), drop, hex_hi, hex_hi);
+	CHECK(raw_sql(sql) == 0);
+	snprintf(want, sizeof(want), "entry 1: cites attachment %s, which the ledger does not hold",
+		 hex_hi);
+	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
+	/* by position, and through the JSON path */
+	for (pass = 0; pass < 2; pass++) {
+		vo.flags = pass ? SDX_VERIFY_BODIES : 0;
+		CHECK_ERR(sdx_ledger_verify(l, &vo, NULL), SDX_EVERIFY);
+		if (!strstr(sdx_error_last(), want)) {
+			fprintf(stdout, "# got: %s\n", sdx_error_last());
+			CHECK(!"the missing attachment is named");
+		}
+	}
+	sdx_ledger_free(l);
 	sdx_signer_free(key);
 }
 
@@ -529,6 +613,7 @@ static const struct test_case tests[] = {
 	{ "create and reopen", create_and_reopen },
 	{ "open errors name the file", open_errors },
 	{ "append requires canonical body and own key", append_requires_canonical_and_own_key },
+	{ "cited attachments in the signed header", cited_attachments },
 	{ "entries chain by leaf hash", chain_and_payload },
 	{ "proofs verify against the checkpoint", proofs_match_checkpoint },
 	{ "checkpoints are kept and only grow", checkpoints_are_kept },
