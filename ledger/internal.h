@@ -50,6 +50,9 @@ void sdx__sha256_update(sdx__sha256_ctx *h, const void *data, size_t len);
 void sdx__sha256_final(sdx__sha256_ctx *h, unsigned char out[32]);
 void sdx__sha256_clear(sdx__sha256_ctx *h);
 void sdx__sha256(unsigned char out[32], const void *data, size_t len);
+/* SHA-256 of a followed by b, in one call. */
+void sdx__sha256_two(unsigned char out[32], const void *a, size_t alen, const void *b,
+		     size_t blen);
 const char *sdx__crypto_version(void);
 
 /*

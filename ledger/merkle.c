@@ -22,12 +22,8 @@
 void sdx_merkle_leaf_hash(unsigned char out[32], const void *data, size_t len)
 {
 	static const unsigned char prefix = 0x00;
-	sdx__sha256_ctx st;
 
-	sdx__sha256_init(&st);
-	sdx__sha256_update(&st, &prefix, 1);
-	sdx__sha256_update(&st, data, len);
-	sdx__sha256_final(&st, out);
+	sdx__sha256_two(out, &prefix, 1, data, len);
 }
 
 void sdx_merkle_node_hash(unsigned char out[32], const unsigned char left[32],
