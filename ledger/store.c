@@ -461,7 +461,6 @@ static int emit_node(void *ctx, unsigned level, uint64_t index, const unsigned c
 	return 0;
 }
 
-/* Append a payload body that is known to be canonical. */
 static int cmp_hash(const void *a, const void *b)
 {
 	return memcmp(a, b, 32);
@@ -490,8 +489,10 @@ static int sorted_hashes(unsigned char (**out)[32], size_t *m,
 	return 0;
 }
 
-/* Version 2: {"attachments":[...],"body":BODY,"key":...,"version":2}, keys
- * in sorted order, so the payload is canonical JSON by construction. */
+/* Append a payload body that is known to be canonical, citing the sorted,
+ * distinct atts.  Version 2: {"attachments":[...],"body":BODY,"key":...,
+ * "version":2}, keys in sorted order, so the payload is canonical JSON by
+ * construction. */
 static int append_raw(sdx_ledger *l, const sdx_signer *key, const char *type,
 		      const char *body, size_t len, const unsigned char (*atts)[32], size_t natts,
 		      sdx_entry_info *out)
