@@ -121,14 +121,6 @@ static int cmp_member(const void *key, const void *elem)
 	return strcmp(key, ((const struct member_info *)elem)->name);
 }
 
-static int parse_hex32(unsigned char out[32], const char *s)
-{
-	size_t n;
-
-	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64 &&
-	       sodium_hex2bin(out, 32, s, 64, NULL, &n, NULL) == 0 && n == 32 ? 0 : -1;
-}
-
 static int bad(struct bv *b, int code, const char *fmt, const char *a, const char *c)
 {
 	char msg[600];
@@ -169,7 +161,7 @@ static int load_manifest(struct bv *b, json_t *j)
 		json_t *size = json_object_get(v, "size");
 
 		if (!name || !json_is_integer(size) || json_integer_value(size) < 0 ||
-		    parse_hex32(b->m[i].sha, json_string_value(json_object_get(v, "sha256"))) < 0)
+		    sdx__hex32_parse(b->m[i].sha, json_string_value(json_object_get(v, "sha256"))) < 0)
 			return bad(b, SDX_EFORMAT, "manifest: members[%s]: needs name, sha256 and size%s",
 				   "", "");
 		if (i > 0 && strcmp(b->m[i - 1].name, name) >= 0)
@@ -329,7 +321,7 @@ static int read_attachment(struct bv *b, const char *name, struct mreader *mr, u
 
 	const sdx_bundle_sink *sk = b->o->sink;
 
-	if (parse_hex32(want, name + strlen("attachments/")) < 0)
+	if (sdx__hex32_parse(want, name + strlen("attachments/")) < 0)
 		return bad(b, SDX_EFORMAT, "member '%.200s': not attachments/<sha256>%s", name, "");
 	if (sk && sk->attachment_begin && (err = sk->attachment_begin(sk->ctx, want, size)) != 0)
 		return err;
@@ -713,7 +705,7 @@ static int check_entry(struct bv *b, struct ledger_info *li, uint64_t index,
 		    !json_is_integer(json_object_get(p, "version")) ||
 		    json_integer_value(json_object_get(p, "version")) != version ||
 		    !(type = json_string_value(json_object_get(p, "type"))) ||
-		    parse_hex32(prev, json_string_value(json_object_get(p, "prev"))) < 0) {
+		    sdx__hex32_parse(prev, json_string_value(json_object_get(p, "prev"))) < 0) {
 			err = bad(b, SDX_EVERIFY, "%s: payload origin, seq, key, version, type or "
 				  "prev is wrong%s", what, "");
 			goto done;

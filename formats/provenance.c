@@ -51,24 +51,11 @@ size_t sdx__graph_find(const sdx_graph *g, const unsigned char leaf[32])
 	return SIZE_MAX;
 }
 
-static int unhex32(unsigned char out[32], const char *hex)
-{
-	if (!hex || strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
-		return 0;
-	for (int i = 0; i < 32; i++) {
-		int hi = hex[2 * i], lo = hex[2 * i + 1];
-		hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
-		lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 1;
-}
-
 size_t sdx__graph_find_hex(const sdx_graph *g, const char *hex)
 {
 	unsigned char leaf[32];
 
-	return unhex32(leaf, hex) ? sdx__graph_find(g, leaf) : SIZE_MAX;
+	return sdx__hex32_parse(leaf, hex) == 0 ? sdx__graph_find(g, leaf) : SIZE_MAX;
 }
 
 static int rehash(sdx_graph *g)
@@ -146,7 +133,7 @@ static int index_node(struct gnode *n)
 	if (nr && !(n->refs = malloc(nr * 32)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	for (k = 0; k < nr; k++)
-		if (unhex32(n->refs[n->nrefs], refs[k]))
+		if (sdx__hex32_parse(n->refs[n->nrefs], refs[k]) == 0)
 			n->nrefs++;
 	if (n->kind != NODE_DECLARATION)
 		return 0;

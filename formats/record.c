@@ -875,16 +875,6 @@ int sdx_record_validate(const char *type, const char *json, size_t len)
 	return err;
 }
 
-static void hex32(unsigned char out[32], const char *hex)
-{
-	for (int i = 0; i < 32; i++) {
-		int hi = hex[2 * i], lo = hex[2 * i + 1];
-		hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
-		lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-}
-
 /* Collect distinct hashes in order of first appearance. */
 struct hashes {
 	unsigned char (*h)[32];
@@ -898,7 +888,8 @@ static int hashes_add(struct hashes *hs, const char *hex)
 
 	if (!hex)
 		return 0;
-	hex32(h, hex);
+	if (sdx__hex32_parse(h, hex) < 0) /* the schema's pattern, or checked_hex() */
+		return sdx_error_set(SDX_ESCHEMA, "'%.70s' is not a SHA-256 in lowercase hex", hex);
 	for (i = 0; i < hs->n; i++)
 		if (memcmp(hs->h[i], h, 32) == 0)
 			return 0;

@@ -125,6 +125,8 @@ int sdx__payload_atts_json(unsigned char (**out)[32], size_t *count, const json_
 int sdx__field_is(const char *f, size_t n, const char *s);
 /* 64 lowercase hex digits at s (not necessarily NUL-terminated) into out. */
 int sdx__hex32_at(unsigned char out[32], const char *s);
+/* A string of exactly 64 lowercase hex digits (NULL: -1) into out. */
+int sdx__hex32_parse(unsigned char out[32], const char *s);
 
 /* sodium_init() once per process; returns 0 or SDX_ERROR.  Call before any
  * libsodium use that needs randomness or CPU feature selection. */

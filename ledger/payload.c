@@ -28,6 +28,11 @@ static int hexval(char c)
 	return -1;
 }
 
+int sdx__hex32_parse(unsigned char out[32], const char *s)
+{
+	return s && strlen(s) == 64 ? sdx__hex32_at(out, s) : -1;
+}
+
 int sdx__field_is(const char *f, size_t n, const char *s)
 {
 	return strlen(s) == n && memcmp(f, s, n) == 0;

@@ -96,11 +96,6 @@ static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
 	return 0;
 }
 
-static int parse_hex32(unsigned char out[32], const char *s)
-{
-	return strlen(s) == 64 ? sdx__hex32_at(out, s) : -1;
-}
-
 /*
  * The payload exactly as append_raw() lays it out (sdx__payload_read()),
  * holding the values this entry must have: its key, the origin, its index as
@@ -178,7 +173,7 @@ static void check_entry(struct audit *a, struct job *j)
 		BAD("payload: field 'key' does not name the signing key");
 	if (!(s = json_string_value(json_object_get(p, "origin"))) || strcmp(s, a->l->origin) != 0)
 		BAD("payload: origin is not '%s'", a->l->origin);
-	if (!(s = json_string_value(json_object_get(p, "prev"))) || parse_hex32(j->prev, s) < 0)
+	if (!(s = json_string_value(json_object_get(p, "prev"))) || sdx__hex32_parse(j->prev, s) < 0)
 		BAD("payload: field 'prev' is not 64 lowercase hex digits");
 	v = json_object_get(p, "seq");
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -215,6 +210,43 @@ static void check_entry(struct audit *a, struct job *j)
 done:
 	json_decref(p);
 	sdx_dsse_envelope_free(env);
+}
+
+/* The attachments found held lately: entries in a row mostly cite the same
+ * reports, so most lookups are answered here. */
+#define HELD_RECENT 8
+struct held {
+	unsigned char h[HELD_RECENT][32];
+	size_t n, next;
+};
+
+/* Each attachment j's header lists is held; else j is marked bad. */
+static int attachment_held(sdx_ledger *l, struct held *r, struct job *j)
+{
+	char hex[65];
+	size_t c, k;
+	int err;
+
+	for (c = 0; c < j->natts; c++) {
+		for (k = 0; k < r->n && memcmp(r->h[k], j->atts[c], 32) != 0; k++)
+			;
+		if (k < r->n)
+			continue;
+		if ((err = sdx_ledger_has_attachment(l, j->atts[c])) < 0)
+			return err;
+		if (err == 0) {
+			sdx__hex(hex, j->atts[c], 32);
+			snprintf(j->why, sizeof(j->why), "cites attachment %s, which the ledger "
+				 "does not hold", hex);
+			j->bad = 1;
+			return 0;
+		}
+		memcpy(r->h[r->next], j->atts[c], 32);
+		r->next = (r->next + 1) % HELD_RECENT;
+		if (r->n < HELD_RECENT)
+			r->n++;
+	}
+	return 0;
 }
 
 /* A batch being checked by the pool. */
@@ -724,7 +756,8 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
 	struct sdx__pool *pool = NULL;
 	struct batch_job bj[2];
-	size_t i, c;
+	struct held held = { .n = 0 };
+	size_t i;
 	int rc = SQLITE_ROW, err = 0, in_read = 0, cur;
 
 	memset(&rep, 0, sizeof(rep));
@@ -802,17 +835,8 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 					 "hash of entry %" PRIu64, j->idx ? j->idx - 1 : 0), j->bad = 1;
 			if (!j->bad && memcmp(j->leaf, j->stored_leaf, 32) != 0)
 				snprintf(j->why, sizeof(j->why), "stored leaf hash is wrong"), j->bad = 1;
-			for (c = 0; !j->bad && c < j->natts; c++) {
-				char hex[65];
-				if ((err = sdx_ledger_has_attachment(l, j->atts[c])) < 0)
-					goto done;
-				if (err == 0) {
-					sdx__hex(hex, j->atts[c], 32);
-					snprintf(j->why, sizeof(j->why), "cites attachment %s, which "
-						 "the ledger does not hold", hex);
-					j->bad = 1;
-				}
-			}
+			if (!j->bad && (err = attachment_held(l, &held, j)) < 0)
+				goto done;
 			if (j->bad) {
 				rep.first_bad = (int64_t)j->idx;
 				err = sdx_error_set(SDX_EVERIFY, "'%s': entry %" PRIu64 ": %s", l->path,
