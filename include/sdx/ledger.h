@@ -380,9 +380,10 @@ typedef struct sdx_verify_options {
 #define SDX_VERIFY_OPTIONS_INIT { SDX_VERIFY_OPTIONS_VERSION, 0, 0 }
 
 /*
- * An entry's header fields (key, origin, prev, seq, time, type, version) are
- * read from the exact layout sdx writes, without parsing the body in front of
- * them: the signature covers the body, and it was validated when written.
+ * An entry's header fields (attachments, key, origin, prev, seq, time, type,
+ * version) are read from the exact layout sdx writes, without parsing the body
+ * between them: the signature covers the body, and it was validated when
+ * written.  Every attachment a header lists must be held.
  * SDX_VERIFY_BODIES also parses every body as strict JSON (about twice the
  * time), which finds a body its own signer wrote malformed.
  */
