@@ -57,7 +57,8 @@ int cmd_show(int argc, char **argv)
 	sdx_ledger *l = NULL;
 	sdx_entry *e = NULL;
 	char *payload = NULL, hex[65];
-	json_t *p = NULL;
+	json_t *p = NULL, *a;
+	size_t i;
 	uint64_t index;
 	size_t plen;
 	int first, rc, err, sig_ok;
@@ -97,6 +98,9 @@ int cmd_show(int argc, char **argv)
 		printf("signed by: %s (%s)\n", json_string_value(json_object_get(p, "key")),
 		       sig_ok ? "signature valid" : "SIGNATURE INVALID: run sdx verify");
 		printf("prev:      %s\n", json_string_value(json_object_get(p, "prev")));
+		/* version 2: the evidence the entry cites, from its signed header */
+		json_array_foreach(json_object_get(p, "attachments"), i, a)
+			printf("%s %s\n", i ? "          " : "evidence: ", json_string_value(a));
 		printf("body:\n");
 		print_json(json_incref(json_object_get(p, "body")));
 	}

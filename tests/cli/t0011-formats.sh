@@ -33,6 +33,10 @@ expect 0 "the new entry is version 2" sdx show -L v1.db 3 --raw
 expect_out "payload type v2" '"payloadType":"application/vnd.sdx.entry.v2\+json"'
 sdx show -L v1.db 3 --raw | jq -r .payload | base64 -d > payload.json
 check "its header lists the report" grep -Eq '^\{"attachments":\["bded20bcc23b[0-9a-f]{52}"\],"body":\{' payload.json
+expect 0 "show names the evidence the header lists" sdx show -L v1.db 3
+expect_out "one line per attachment" '^evidence:  bded20bcc23b[0-9a-f]{52}$'
+expect 0 "a version 1 entry has no such list" sdx show -L v1.db 1
+check "so show prints none" sh -c "! grep -q '^evidence:' '$out'"
 expect 0 "the mixed ledger verifies" sdx verify -L v1.db
 expect 0 "and with --bodies" sdx verify -L v1.db --bodies
 expect 0 "the mixed ledger exports" sdx export -L v1.db --all -o mixed.sdxb
