@@ -47,7 +47,7 @@ else
 Q = @
 endif
 
-LIB_SRC  = $(wildcard ledger/*.c) $(wildcard formats/*.c)
+LIB_SRC  = $(wildcard ledger/*.c formats/*.c formats/*/*.c)
 CMD_SRC  = $(wildcard cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 SCHEMAS  = $(wildcard formats/schemas/*.json)

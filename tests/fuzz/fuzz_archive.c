@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "formats/archive.h"
+#include "formats/bundle/archive.h"
 
 #define STOP_CODE 77
 

@@ -20,7 +20,7 @@
 #include <sodium.h>
 
 #include "common.h"
-#include "formats/archive.h"
+#include "formats/bundle/archive.h"
 #include "ledger/internal.h"
 
 #define MEMBERS_MAX 64

@@ -24,7 +24,7 @@
 #include <zlib.h>
 
 #include "common.h"
-#include "formats/archive.h"
+#include "formats/bundle/archive.h"
 #include "ledger/internal.h"
 
 static char top[4096];

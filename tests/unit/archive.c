@@ -16,7 +16,7 @@
 #include <zlib.h>
 
 #include "harness.h"
-#include "formats/archive.h"
+#include "formats/bundle/archive.h"
 
 /* ------------------------------------------------------------------------ */
 /* Helpers: files, and archives written straight with libarchive. */

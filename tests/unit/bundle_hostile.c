@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "harness.h"
-#include "formats/archive.h"
+#include "formats/bundle/archive.h"
 #include "ledger/internal.h"
 #include "sdx.h"
 

@@ -1,6 +1,6 @@
 /*
- * formats/archive.c - deterministic tar.gz writing and defensive tar.gz
- * reading for bundles (formats/archive.h), on top of libarchive.
+ * formats/bundle/archive.c - deterministic tar.gz writing and defensive tar.gz
+ * reading for bundles (formats/bundle/archive.h), on top of libarchive.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <archive_entry.h>
 #include <zlib.h>
 
-#include "formats/archive.h"
+#include "formats/bundle/archive.h"
 #include "ledger/internal.h"
 #include "sdx/error.h"
 

@@ -1,5 +1,5 @@
 /*
- * formats/record_internal.h - record helpers shared inside libsdx (bundles).
+ * formats/records/internal.h - record helpers shared inside libsdx (bundles).
  * Not installed.
  */
 #ifndef SDX_RECORD_INTERNAL_H

@@ -1,5 +1,5 @@
 /*
- * formats/schema.c - the JSON Schema subset validator described in schema.h.
+ * formats/records/schema.c - the JSON Schema subset validator described in schema.h.
  *
  * Loading turns the schema's JSON tree into `struct node`s: every keyword is
  * checked and kept in the form validation needs (a type mask, a sorted
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/schema.h"
+#include "formats/records/schema.h"
 #include "ledger/internal.h"
 
 #define DRAFT_2020_12 "https://json-schema.org/draft/2020-12/schema"

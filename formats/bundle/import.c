@@ -1,5 +1,5 @@
 /*
- * formats/bundle_import.c - store a verified bundle in the local ledger.
+ * formats/bundle/import.c - store a verified bundle in the local ledger.
  *
  * The verification streams the bundle once and hands every checked item to
  * the sink below, which writes it inside one transaction; only when the whole

@@ -1,5 +1,5 @@
 /*
- * formats/archive.h - the gzip-compressed tar container that bundles are
+ * formats/bundle/archive.h - the gzip-compressed tar container that bundles are
  * built on (formats/bundle.md, "Container"); internal to libsdx, not
  * installed.  Everything here goes through libarchive: no hand-made tar or
  * gzip bytes.

@@ -1,5 +1,5 @@
 /*
- * formats/schema.h - a JSON Schema (draft 2020-12) validator for the subset
+ * formats/records/schema.h - a JSON Schema (draft 2020-12) validator for the subset
  * of the language sdx's record schemas use; internal to libsdx.
  *
  * Order of calls: sdx__schema_load() once per schema text (it refuses any

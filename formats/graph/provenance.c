@@ -1,5 +1,5 @@
 /*
- * formats/provenance.c - the provenance graph: load records from a ledger or
+ * formats/graph/provenance.c - the provenance graph: load records from a ledger or
  * a verified bundle, index them by leaf hash, link each to the records that
  * refer to it, and walk it for trace and where-used.
  */
@@ -10,8 +10,8 @@
 
 #include "sdx/provenance.h"
 #include "sdx/record.h"
-#include "formats/provenance_internal.h"
-#include "formats/record_internal.h"
+#include "formats/graph/internal.h"
+#include "formats/records/internal.h"
 #include "ledger/internal.h"
 
 #define MAX_WALK_DEPTH 256 /* deeper sub-assembly chains are refused, not recursed */

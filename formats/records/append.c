@@ -1,5 +1,5 @@
 /*
- * formats/append.c - the checks that need both a record and the ledger it
+ * formats/records/append.c - the checks that need both a record and the ledger it
  * goes into: attachments present, references resolvable and of the right kind.
  */
 #include <inttypes.h>
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "sdx/record.h"
-#include "formats/record_internal.h"
+#include "formats/records/internal.h"
 #include "ledger/internal.h"
 
 static int check_reference(sdx_ledger *l, const unsigned char hash[32],

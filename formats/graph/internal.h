@@ -1,5 +1,5 @@
 /*
- * formats/provenance_internal.h - the graph's insides, shared by
+ * formats/graph/internal.h - the graph's insides, shared by
  * provenance.c (load, trace, where-used) and profile.c (checks).  Not installed.
  */
 #ifndef SDX_PROVENANCE_INTERNAL_H

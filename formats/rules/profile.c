@@ -1,5 +1,5 @@
 /*
- * formats/profile.c - compliance profiles (formats/profiles.md): load and
+ * formats/rules/profile.c - compliance profiles (formats/profiles.md): load and
  * validate them, and evaluate their rules over a provenance graph.
  *
  * Every verdict carries its reason in words a compliance officer can check
@@ -16,9 +16,9 @@
 #include <strings.h>
 
 #include "sdx/provenance.h"
-#include "formats/provenance_internal.h"
-#include "formats/record_internal.h"
-#include "formats/schema.h"
+#include "formats/graph/internal.h"
+#include "formats/records/internal.h"
+#include "formats/records/schema.h"
 #include "ledger/internal.h"
 
 struct sdx_embedded_schema {

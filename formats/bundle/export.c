@@ -1,5 +1,5 @@
 /*
- * formats/bundle_export.c - write a bundle (formats/bundle.md).
+ * formats/bundle/export.c - write a bundle (formats/bundle.md).
  *
  * Members, in the byte order the archive requires:
  *   MANIFEST.dsse                 signed manifest: every other member's name, SHA-256, size
@@ -18,9 +18,9 @@
 
 #include <sodium.h>
 
-#include "formats/archive.h"
-#include "formats/bundle_internal.h"
-#include "formats/record_internal.h"
+#include "formats/bundle/archive.h"
+#include "formats/bundle/internal.h"
+#include "formats/records/internal.h"
 #include "ledger/internal.h"
 #include "sdx/bundle.h"
 #include "sdx/dsse.h"

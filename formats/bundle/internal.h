@@ -1,5 +1,5 @@
 /*
- * formats/bundle_internal.h - constants shared by the bundle writer and
+ * formats/bundle/internal.h - constants shared by the bundle writer and
  * reader (formats/bundle.md).  Not installed.
  */
 #ifndef SDX_BUNDLE_INTERNAL_H

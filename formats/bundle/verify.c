@@ -1,5 +1,5 @@
 /*
- * formats/bundle_verify.c - check a bundle offline (formats/bundle.md).
+ * formats/bundle/verify.c - check a bundle offline (formats/bundle.md).
  *
  * The archive is streamed once.  The manifest comes first and is checked
  * before anything else is believed; every later member must be listed in it,
@@ -16,9 +16,9 @@
 
 #include <sodium.h>
 
-#include "formats/archive.h"
-#include "formats/bundle_internal.h"
-#include "formats/record_internal.h"
+#include "formats/bundle/archive.h"
+#include "formats/bundle/internal.h"
+#include "formats/records/internal.h"
 #include "ledger/internal.h"
 #include "sdx/bundle.h"
 #include "sdx/dsse.h"
