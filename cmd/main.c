@@ -1,5 +1,7 @@
 /* cmd/main.c - the sdx command table and dispatch. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -80,13 +82,29 @@ static void usage(FILE *f)
 		"'sdx <command> --help' describes a command; formats are specified in formats/*.md.\n");
 }
 
+/* $SDX_TIME: every time the library writes is this one (reproducible tests). */
+static int64_t fixed_time;
+
+static int64_t fixed_clock(void *ctx)
+{
+	(void)ctx;
+	return fixed_time;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
+	const char *now = getenv("SDX_TIME");
 
 	/* before any sodium_malloc (passphrases) */
 	if (sodium_init() < 0)
 		return cmd_error(EXIT_ENV, "cannot initialise libsodium");
+	if (now && *now) {
+		if (sdx_time_parse(&fixed_time, now) < 0)
+			return cmd_error(EXIT_USAGE, "SDX_TIME: '%s' is not a UTC time "
+					 "YYYY-MM-DDTHH:MM:SSZ", now);
+		sdx_clock_set(fixed_clock, NULL);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

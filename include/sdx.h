@@ -10,5 +10,6 @@
 #include "sdx/record.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"
+#include "sdx/clock.h"
 #include "sdx/version.h"
 #endif

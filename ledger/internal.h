@@ -72,7 +72,7 @@ void sdx__pool_free(struct sdx__pool *p);
 /* Lowercase hex; out needs 2*len+1. */
 void sdx__hex(char *out, const unsigned char *data, size_t len);
 
-/* UTC time "YYYY-MM-DDTHH:MM:SSZ"; out needs 21 bytes.  SDX_TIME env overrides (tests). */
+/* UTC time "YYYY-MM-DDTHH:MM:SSZ" from the clock (sdx/clock.h); out needs 21 bytes. */
 void sdx__utc_now(char out[21]);
 
 /* Put "prefix: " before the last error message; returns code. */

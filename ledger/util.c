@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "ledger/internal.h"
+#include "sdx/clock.h"
 #include "sdx/version.h"
 
 static size_t json_depth(const json_t *j)
@@ -123,18 +124,65 @@ void sdx__hex(char *out, const unsigned char *data, size_t len)
 	sodium_bin2hex(out, 2 * len + 1, data, len);
 }
 
+static sdx_clock_fn clock_fn;
+static void *clock_ctx;
+
+void sdx_clock_set(sdx_clock_fn fn, void *ctx)
+{
+	clock_fn = fn;
+	clock_ctx = ctx;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = y / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+int sdx_time_parse(int64_t *out, const char *utc)
+{
+	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned v[6] = { 0 };
+	static const unsigned char at[6] = { 0, 5, 8, 11, 14, 17 }, width[6] = { 4, 2, 2, 2, 2, 2 };
+	size_t i, k;
+	int leap;
+
+	if (!utc || strlen(utc) != 20 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' ||
+	    utc[13] != ':' || utc[16] != ':' || utc[19] != 'Z')
+		goto bad;
+	for (i = 0; i < 6; i++)
+		for (k = 0; k < width[i]; k++) {
+			char c = utc[at[i] + k];
+			if (c < '0' || c > '9')
+				goto bad;
+			v[i] = v[i] * 10 + (unsigned)(c - '0');
+		}
+	leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
+	if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > mdays[v[1] - 1] ||
+	    (v[1] == 2 && v[2] == 29 && !leap) || v[3] > 23 || v[4] > 59 || v[5] > 59)
+		goto bad;
+	*out = days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+	return 0;
+bad:
+	return sdx_error_set(SDX_EINVAL, "'%s' is not a UTC time YYYY-MM-DDTHH:MM:SSZ",
+			     utc ? utc : "");
+}
+
 void sdx__utc_now(char out[21])
 {
-	const char *fixed = getenv("SDX_TIME");
-	time_t t = time(NULL);
+	time_t t = clock_fn ? (time_t)clock_fn(clock_ctx) : time(NULL);
 	struct tm tm;
 
-	if (fixed && strlen(fixed) == 20) {
-		memcpy(out, fixed, 21);
-		return;
-	}
-	gmtime_r(&t, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!gmtime_r(&t, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		memcpy(out, "1970-01-01T00:00:00Z", 21);
 }
 
 const char *sdx_version(void)

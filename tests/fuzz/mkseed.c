@@ -27,6 +27,15 @@
 #include "formats/bundle/archive.h"
 #include "ledger/internal.h"
 
+/* Seeds are written at one fixed time, so that they come out the same each run. */
+static int64_t seed_time;
+
+static int64_t seed_clock(void *ctx)
+{
+	(void)ctx;
+	return seed_time;
+}
+
 static char top[4096];
 
 static void die(const char *what)
@@ -239,7 +248,9 @@ static void ledger_seeds(void)
 
 	if (!acme_key || !buyer_key || !mkdtemp(tmp) || chdir(tmp) != 0)
 		die("setup");
-	setenv("SDX_TIME", "2026-11-23T00:00:00Z", 1);
+	if (sdx_time_parse(&seed_time, "2026-11-23T00:00:00Z") < 0)
+		die("seed time");
+	sdx_clock_set(seed_clock, NULL);
 	acme = make_acme(acme_key);
 	eo.all = 1;
 	eo.recipient = "example.com/buyer";
