@@ -170,11 +170,17 @@ static int compile_sub(struct loader *ld, const json_t *j, struct node **out,
 	return err;
 }
 
+/* A count may be written 2.0: JSON Schema's integers are numbers without fraction. */
 static int get_count(struct loader *ld, const json_t *v, const char *kw, size_t *out)
 {
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
+	double d = json_is_real(v) ? json_real_value(v) : -1;
+
+	if (json_is_integer(v) && json_integer_value(v) >= 0)
+		*out = (size_t)json_integer_value(v);
+	else if (d >= 0 && d < 9007199254740992.0 && (double)(long long)d == d)
+		*out = (size_t)d;
+	else
 		return lerr(ld, "'%s' must be a non-negative integer", kw);
-	*out = (size_t)json_integer_value(v);
 	return 0;
 }
 
