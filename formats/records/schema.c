@@ -1063,13 +1063,32 @@ static size_t utf8_length(const char *s, size_t bytes)
 	return n;
 }
 
+/*
+ * A string may hold NUL (jansson's json_stringn()), so the whole length is
+ * matched, never a C-string prefix; without REG_STARTEND such a string fails.
+ */
+static int pattern_matches(const regex_t *re, const char *s, size_t bytes)
+{
+#ifdef REG_STARTEND
+	regmatch_t m[1];
+
+	m[0].rm_so = 0;
+	m[0].rm_eo = (regoff_t)bytes;
+	return regexec(re, s, 1, m, REG_STARTEND) == 0;
+#else
+	return strlen(s) == bytes && regexec(re, s, 0, NULL, 0) == 0;
+#endif
+}
+
 static int check_string(struct vctx *c, const struct node *n, const json_t *v)
 {
 	const char *s = json_string_value(v);
+	size_t bytes = json_string_length(v);
+	int whole = strlen(s) == bytes; /* no NUL inside */
 	char shown[340];
 
 	if (n->has_min_len || n->has_max_len) {
-		size_t len = utf8_length(s, json_string_length(v));
+		size_t len = utf8_length(s, bytes);
 		if (n->has_min_len && len < n->min_len) {
 			if (len == 0)
 				return fail(c, "must not be empty");
@@ -1079,10 +1098,13 @@ static int check_string(struct vctx *c, const struct node *n, const json_t *v)
 		if (n->has_max_len && len > n->max_len)
 			return fail(c, "is %zu characters long, at most %zu allowed", len, n->max_len);
 	}
-	if (n->re && regexec(n->re, s, 0, NULL, 0) != 0) {
+	if (n->re && !pattern_matches(n->re, s, bytes)) {
 		show_str(shown, sizeof(shown), s, 80);
 		return fail(c, "'%s' does not match %s", shown, n->pattern);
 	}
+	if (n->format != FMT_NONE && !whole)
+		return fail(c, "holds a NUL character, so is no %s",
+			    n->format == FMT_DATE ? "date" : "date-time");
 	if (n->format == FMT_DATE && !sdx__is_date(s)) {
 		show_str(shown, sizeof(shown), s, 60);
 		return fail(c, "'%s' is not a calendar date YYYY-MM-DD", shown);
