@@ -689,14 +689,14 @@ int sdx__is_date(const char *s)
 
 int sdx__is_date_time(const char *s)
 {
-	int h, mi, se, oh, om;
+	int h, mi, se, oh = 0, om = 0, offset = 0;
 	size_t i;
 
 	if (strlen(s) < 20 || !date_prefix(s) || s[10] != 'T' ||
 	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
 	    s[16] != ':' || !digits(s + 17, 2, &se))
 		return 0;
-	if (h > 23 || mi > 59 || se > 60 || (se == 60 && mi != 59))
+	if (h > 23 || mi > 59 || se > 60)
 		return 0;
 	i = 19;
 	if (s[i] == '.') {
@@ -706,12 +706,19 @@ int sdx__is_date_time(const char *s)
 		if (i == start)
 			return 0;
 	}
-	if (s[i] == 'Z')
-		return s[i + 1] == '\0';
-	if ((s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2, &oh) && s[i + 3] == ':' &&
-	    digits(s + i + 4, 2, &om) && s[i + 6] == '\0')
-		return oh <= 23 && om <= 59;
-	return 0;
+	if (s[i] == 'Z') {
+		if (s[i + 1] != '\0')
+			return 0;
+	} else if ((s[i] == '+' || s[i] == '-') && digits(s + i + 1, 2, &oh) &&
+		   s[i + 3] == ':' && digits(s + i + 4, 2, &om) && s[i + 6] == '\0') {
+		if (oh > 23 || om > 59)
+			return 0;
+		offset = (s[i] == '+' ? 1 : -1) * (oh * 60 + om);
+	} else {
+		return 0;
+	}
+	/* A leap second is the last second of a UTC day: 23:59:60Z, whatever the offset. */
+	return se != 60 || ((h * 60 + mi - offset) % 1440 + 1440) % 1440 == 23 * 60 + 59;
 }
 
 /* ---- validation ------------------------------------------------------------------ */
