@@ -233,99 +233,41 @@ static int verify_ledger(sdx_ledger *l)
 
 /* ---- cases --------------------------------------------------------------------------- */
 
-static void test_trusted(void)
-{
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	const sdx_signer *trust[] = { s, NULL };
+/* The parties: supplier s (example.com/acme), maker m, exporter x, and a key nobody
+ * uses; the maker's ledger m.db.  Fixed seeds. */
+struct fx {
+	sdx_signer *s, *m, *x, *other;
+	sdx_ledger *l;
 	sdx_import_result res;
-	sdx_ledger *src = NULL, *l;
-	sdx_entry *e = NULL;
-	struct held h;
-	char *note = NULL, *held = NULL, *payload = NULL, *report_text, *copy, hex[65];
-	size_t len, hlen, rlen, clen, i;
-	unsigned char hash[32];
-	uint64_t receipt = 0;
+};
 
-	CHECK(s && m);
-	CHECK_OK(supply("s.db", s, 0, 2, "b.sdxb"));
-	CHECK((l = recipient("m.db", m, trust)) != NULL);
-	CHECK_OK(import(l, m, "b.sdxb", &res));
-	CHECK(!res.already && res.receipt == 1);
-	CHECK(res.report.entries == 3 && res.report.attachments == 2);
-	CHECK(res.report.producer_trusted && strcmp(res.report.producer, "example.com/acme") == 0);
-	CHECK(res.report.n_ledgers == 1 && res.report.ledgers[0].tree_size == 3);
-	/* entries, checkpoint and attachments stored apart from the own chain */
-	CHECK_OK(holds(l, &h));
-	CHECK(h.size == 2 && h.entries == 3 && h.origins == 1 && h.tree_size == 3);
-	CHECK(h.attachments == 3);
-	CHECK_OK(sdx_ledger_open(&src, "s.db", SDX_OPEN_READONLY));
-	CHECK_OK(sdx_ledger_get_checkpoint(src, 0, &note, &len, NULL));
-	sdx_ledger_free(src);
-	CHECK_OK(sdx_ledger_foreign_checkpoint_note(l, "example.com/acme", 3, &held, &hlen));
-	CHECK(hlen == len && memcmp(held, note, len) == 0);
-	for (i = 0; i < 2; i++) {
-		char out[32];
-		snprintf(out, sizeof(out), "att%zu", i);
-		CHECK(report_hash(i, hash) == 0);
-		CHECK_OK(sdx_ledger_export_attachment(l, hash, out));
-		report_text = test_read_file(example("reports/", report[i]), &rlen);
-		copy = test_read_file(out, &clen);
-		CHECK(report_text && copy && rlen == clen && memcmp(report_text, copy, rlen) == 0);
-		free(report_text);
-		free(copy);
-	}
-	/* the receipt: an "import" entry on the own chain naming the bundle */
-	CHECK_OK(sdx_ledger_entry(l, res.receipt, &e));
-	CHECK_STR(e->type, "import");
-	CHECK_OK(sdx_entry_payload(e, &payload, &len));
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", res.bundle_sha256[i]);
-	CHECK(strstr(payload, hex) != NULL);
-	CHECK(sdx_ledger_import_seen(l, res.bundle_sha256, &receipt) == 1 && receipt == 1);
-	CHECK_OK(verify_ledger(l));
-	sdx_import_result_clear(&res);
-	sdx_entry_free(e);
-	free(payload);
-	free(note);
-	free(held);
-	sdx_ledger_free(l);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
+enum { TRUST_SUPPLIER, TRUST_OTHER };
+
+/* The supplier's bundle b.sdxb (genesis and n declarations); m.db trusting one key. */
+static int fx_open(struct fx *f, size_t n, int trust)
+{
+	const sdx_signer *t[2] = { NULL, NULL };
+
+	memset(f, 0, sizeof(*f));
+	f->s = key_of(1, "example.com/acme");
+	f->m = key_of(2, "example.com/maker");
+	f->x = key_of(3, "example.com/exporter");
+	f->other = key_of(4, "example.com/other");
+	if (!f->s || !f->m || !f->x || !f->other || supply("s.db", f->s, 0, n, "b.sdxb") < 0)
+		return -1;
+	t[0] = trust == TRUST_SUPPLIER ? f->s : f->other;
+	f->l = recipient("m.db", f->m, t);
+	return f->l ? 0 : -1;
 }
 
-static void test_again(void)
+static void fx_close(struct fx *f)
 {
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	const sdx_signer *trust[] = { s, NULL };
-	sdx_import_result res, again;
-	struct held before, after;
-	sdx_ledger *l;
-
-	CHECK(s && m);
-	CHECK_OK(supply("s.db", s, 0, 2, "b.sdxb"));
-	CHECK((l = recipient("m.db", m, trust)) != NULL);
-	CHECK_OK(import(l, m, "b.sdxb", &res));
-	CHECK_OK(holds(l, &before));
-	/* the same bundle again: nothing done, the first receipt named */
-	CHECK_OK(import(l, m, "b.sdxb", &again));
-	CHECK(again.already && again.receipt == res.receipt);
-	CHECK_MEM(again.bundle_sha256, res.bundle_sha256, 32);
-	CHECK_OK(holds(l, &after));
-	CHECK(same(&before, &after));
-	/* the grown ledger's next bundle repeats the entries held: only the new one is added */
-	CHECK_OK(supply("s.db", s, 2, 1, "c.sdxb"));
-	sdx_import_result_clear(&again);
-	CHECK_OK(import(l, m, "c.sdxb", &again));
-	CHECK(!again.already && again.receipt == res.receipt + 1 && again.report.entries == 4);
-	CHECK_OK(holds(l, &after));
-	CHECK(after.entries == 4 && after.tree_size == 4 && after.size == before.size + 1);
-	CHECK(after.attachments == 7);
-	CHECK_OK(verify_ledger(l));
-	sdx_import_result_clear(&res);
-	sdx_import_result_clear(&again);
-	sdx_ledger_free(l);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
+	sdx_import_result_clear(&f->res);
+	sdx_ledger_free(f->l);
+	sdx_signer_free(f->s);
+	sdx_signer_free(f->m);
+	sdx_signer_free(f->x);
+	sdx_signer_free(f->other);
 }
 
 /* Importing `bundle` into l fails with `code` and leaves l as it was. */
@@ -335,6 +277,7 @@ static int refused(sdx_ledger *l, const sdx_signer *k, const char *bundle, int c
 	struct held before, after;
 	int err;
 
+	sdx_import_result_clear(res);
 	if (holds(l, &before) < 0)
 		return -1;
 	err = import(l, k, bundle, res);
@@ -349,76 +292,144 @@ static int refused(sdx_ledger *l, const sdx_signer *k, const char *bundle, int c
 	return verify_ledger(l);
 }
 
+/* Both ledgers hold the same checkpoint of `origin` at `size`. */
+static int same_checkpoint(sdx_ledger *a, sdx_ledger *b, const char *origin, uint64_t size)
+{
+	char *na = NULL, *nb = NULL;
+	size_t la = 0, lb = 0;
+	int ok = sdx_ledger_foreign_checkpoint_note(a, origin, size, &na, &la) == 0 &&
+		 sdx_ledger_foreign_checkpoint_note(b, origin, size, &nb, &lb) == 0 && la == lb &&
+		 memcmp(na, nb, la) == 0;
+
+	free(na);
+	free(nb);
+	return ok;
+}
+
+static void test_trusted(void)
+{
+	struct fx f;
+	sdx_ledger *src = NULL;
+	sdx_entry *e = NULL;
+	struct held h;
+	char *note = NULL, *held = NULL, *payload = NULL, *want, *got, out[16], hex[65];
+	size_t len, hlen, wlen, glen, i;
+	unsigned char hash[32];
+	uint64_t receipt = 0;
+
+	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
+	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
+	CHECK(!f.res.already && f.res.receipt == 1);
+	CHECK(f.res.report.entries == 3 && f.res.report.attachments == 2);
+	CHECK(f.res.report.producer_trusted && strcmp(f.res.report.producer, "example.com/acme") == 0);
+	CHECK(f.res.report.n_ledgers == 1 && f.res.report.ledgers[0].tree_size == 3);
+	/* entries, checkpoint and attachments stored apart from the own chain */
+	CHECK_OK(holds(f.l, &h));
+	CHECK(h.size == 2 && h.entries == 3 && h.origins == 1 && h.tree_size == 3);
+	CHECK(h.attachments == 3);
+	CHECK_OK(sdx_ledger_open(&src, "s.db", SDX_OPEN_READONLY));
+	CHECK_OK(sdx_ledger_get_checkpoint(src, 0, &note, &len, NULL));
+	sdx_ledger_free(src);
+	CHECK_OK(sdx_ledger_foreign_checkpoint_note(f.l, "example.com/acme", 3, &held, &hlen));
+	CHECK(hlen == len && memcmp(held, note, len) == 0);
+	for (i = 0; i < 2; i++) {
+		snprintf(out, sizeof(out), "att%zu", i);
+		CHECK(report_hash(i, hash) == 0);
+		CHECK_OK(sdx_ledger_export_attachment(f.l, hash, out));
+		want = test_read_file(example("reports/", report[i]), &wlen);
+		got = test_read_file(out, &glen);
+		CHECK(want && got && wlen == glen && memcmp(want, got, wlen) == 0);
+		free(want);
+		free(got);
+	}
+	/* the receipt: an "import" entry on the own chain naming the bundle */
+	CHECK_OK(sdx_ledger_entry(f.l, f.res.receipt, &e));
+	CHECK_STR(e->type, "import");
+	CHECK_OK(sdx_entry_payload(e, &payload, &len));
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", f.res.bundle_sha256[i]);
+	CHECK(strstr(payload, hex) != NULL);
+	CHECK(sdx_ledger_import_seen(f.l, f.res.bundle_sha256, &receipt) == 1 && receipt == 1);
+	CHECK_OK(verify_ledger(f.l));
+	sdx_entry_free(e);
+	free(payload);
+	free(note);
+	free(held);
+	fx_close(&f);
+}
+
+static void test_again(void)
+{
+	sdx_import_result again;
+	struct held before, after;
+	struct fx f;
+
+	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
+	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
+	CHECK_OK(holds(f.l, &before));
+	/* the same bundle again: nothing done, the first receipt named */
+	CHECK_OK(import(f.l, f.m, "b.sdxb", &again));
+	CHECK(again.already && again.receipt == f.res.receipt);
+	CHECK_MEM(again.bundle_sha256, f.res.bundle_sha256, 32);
+	CHECK_OK(holds(f.l, &after));
+	CHECK(same(&before, &after));
+	/* the grown ledger's next bundle repeats the entries held: only the new one is added */
+	CHECK_OK(supply("s.db", f.s, 2, 1, "c.sdxb"));
+	sdx_import_result_clear(&again);
+	CHECK_OK(import(f.l, f.m, "c.sdxb", &again));
+	CHECK(!again.already && again.receipt == f.res.receipt + 1 && again.report.entries == 4);
+	CHECK_OK(holds(f.l, &after));
+	CHECK(after.entries == 4 && after.tree_size == 4 && after.size == before.size + 1);
+	CHECK(after.attachments == 7);
+	CHECK_OK(verify_ledger(f.l));
+	sdx_import_result_clear(&again);
+	fx_close(&f);
+}
+
 static void test_untrusted(void)
 {
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	sdx_signer *other = key_of(3, "example.com/other");
-	const sdx_signer *trust[] = { other, NULL };
-	sdx_import_result res;
-	sdx_ledger *l;
+	struct fx f;
 
-	CHECK(s && m && other);
-	CHECK_OK(supply("s.db", s, 0, 1, "b.sdxb"));
-	CHECK((l = recipient("m.db", m, trust)) != NULL);
-	CHECK_OK(refused(l, m, "b.sdxb", SDX_EUNTRUSTED, &res));
+	CHECK_OK(fx_open(&f, 1, TRUST_OTHER));
+	CHECK_OK(refused(f.l, f.m, "b.sdxb", SDX_EUNTRUSTED, &f.res));
 	CHECK(strstr(sdx_error_last(), "refused") && strstr(sdx_error_last(), "example.com/acme"));
-	CHECK(!res.report.producer_trusted);
-	sdx_import_result_clear(&res);
-	sdx_ledger_free(l);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
-	sdx_signer_free(other);
+	CHECK(!f.res.report.producer_trusted);
+	fx_close(&f);
 }
 
 static void test_revoked(void)
 {
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	const sdx_signer *trust[] = { s, NULL };
-	sdx_import_result res;
 	sdx_verifier *v = NULL;
-	sdx_ledger *l;
+	struct fx f;
 
-	CHECK(s && m);
-	CHECK_OK(supply("s.db", s, 0, 1, "b.sdxb"));
-	CHECK((l = recipient("m.db", m, trust)) != NULL);
-	CHECK_OK(sdx_signer_verifier(&v, s));
-	CHECK_OK(sdx_ledger_trust_revoke(l, v, "key lost"));
-	CHECK_OK(refused(l, m, "b.sdxb", SDX_EUNTRUSTED, &res));
-	sdx_import_result_clear(&res);
+	CHECK_OK(fx_open(&f, 1, TRUST_SUPPLIER));
+	CHECK_OK(sdx_signer_verifier(&v, f.s));
+	CHECK_OK(sdx_ledger_trust_revoke(f.l, v, "key lost"));
+	CHECK_OK(refused(f.l, f.m, "b.sdxb", SDX_EUNTRUSTED, &f.res));
+	CHECK(strstr(sdx_error_last(), "revoked") != NULL);
 	/* revocation is permanent: trusting the key again is refused too */
-	CHECK(sdx_ledger_trust_add(l, v, NULL) < 0);
-	CHECK_OK(refused(l, m, "b.sdxb", SDX_EUNTRUSTED, &res));
-	sdx_import_result_clear(&res);
+	CHECK(sdx_ledger_trust_add(f.l, v, NULL) < 0);
+	CHECK_OK(refused(f.l, f.m, "b.sdxb", SDX_EUNTRUSTED, &f.res));
 	sdx_verifier_free(v);
-	sdx_ledger_free(l);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
+	fx_close(&f);
 }
 
 static void test_equivocation(void)
 {
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	const sdx_signer *trust[] = { s, NULL };
-	sdx_import_result res;
-	sdx_ledger *l;
+	struct fx f;
 
-	CHECK(s && m);
 	/* one key, two ledgers of the same size with different entries */
-	CHECK_OK(supply("s.db", s, 0, 2, "b.sdxb"));
-	CHECK_OK(supply("fork.db", s, 1, 2, "fork.sdxb"));
-	CHECK((l = recipient("m.db", m, trust)) != NULL);
-	CHECK_OK(import(l, m, "b.sdxb", &res));
-	sdx_import_result_clear(&res);
-	CHECK_OK(refused(l, m, "fork.sdxb", SDX_ECONFLICT, &res));
+	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
+	CHECK_OK(supply("fork.db", f.s, 1, 2, "fork.sdxb"));
+	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
+	CHECK_OK(refused(f.l, f.m, "fork.sdxb", SDX_ECONFLICT, &f.res));
+	CHECK(strstr(sdx_error_last(), "equivocation by example.com/acme") != NULL);
 	/* both notes, for the evidence: the one held and the bundle's */
-	CHECK(res.held_checkpoint && res.new_checkpoint);
-	CHECK(strcmp(res.held_checkpoint, res.new_checkpoint) != 0);
-	CHECK(strncmp(res.held_checkpoint, "example.com/acme\n3\n", 19) == 0);
-	CHECK(strncmp(res.new_checkpoint, "example.com/acme\n3\n", 19) == 0);
-	sdx_import_result_clear(&res);
-	sdx_ledger_free(l);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
+	CHECK(f.res.held_checkpoint && f.res.new_checkpoint);
+	CHECK(strcmp(f.res.held_checkpoint, f.res.new_checkpoint) != 0);
+	CHECK(strncmp(f.res.held_checkpoint, "example.com/acme\n3\n", 19) == 0);
+	CHECK(strncmp(f.res.new_checkpoint, "example.com/acme\n3\n", 19) == 0);
+	fx_close(&f);
 }
 
 /* ---- a corrupted attachment: one byte of its content changed inside the archive ---- */
@@ -482,86 +493,67 @@ static unsigned char *find_bytes(unsigned char *hay, size_t n, const void *needl
 
 static void test_corrupt_attachment(void)
 {
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	const sdx_signer *trust[] = { s, NULL };
-	sdx_import_result res;
 	unsigned char *tar, *at;
-	char *text;
 	size_t tlen, rlen;
-	sdx_ledger *l;
+	struct fx f;
+	char *text;
 
-	CHECK(s && m);
-	CHECK_OK(supply("s.db", s, 0, 2, "b.sdxb"));
+	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
 	CHECK((tar = gunzip_file("b.sdxb", &tlen)) != NULL);
 	CHECK((text = test_read_file(example("reports/", report[1]), &rlen)) != NULL);
 	CHECK(rlen > 64);
 	/* the report's bytes sit whole in the tar stream: change one in the middle */
-	at = find_bytes(tar, tlen, text, rlen);
-	CHECK(at != NULL);
+	CHECK((at = find_bytes(tar, tlen, text, rlen)) != NULL);
 	at[rlen / 2] ^= 0x20;
 	CHECK_OK(gzip_file("bad.sdxb", tar, tlen));
-	CHECK((l = recipient("m.db", m, trust)) != NULL);
-	CHECK_OK(refused(l, m, "bad.sdxb", SDX_EVERIFY, &res));
-	CHECK(strstr(sdx_error_last(), "attachment") != NULL);
-	sdx_import_result_clear(&res);
+	CHECK_OK(refused(f.l, f.m, "bad.sdxb", SDX_EVERIFY, &f.res));
+	CHECK(strstr(sdx_error_last(), "attachments/") != NULL);
 	/* the bundle as written still imports: the refusal was the changed byte */
-	CHECK_OK(import(l, m, "b.sdxb", &res));
-	sdx_import_result_clear(&res);
+	sdx_import_result_clear(&f.res);
+	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
 	free(tar);
 	free(text);
-	sdx_ledger_free(l);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
+	fx_close(&f);
 }
 
 /* ---- forwarding: the maker passes the supplier's entries on to an exporter -------- */
 
 static void test_forwarding(void)
 {
-	sdx_signer *s = key_of(1, "example.com/acme"), *m = key_of(2, "example.com/maker");
-	sdx_signer *x = key_of(4, "example.com/exporter");
-	const sdx_signer *trust_s[] = { s, NULL }, *trust_m[] = { m, NULL }, *trust_both[] = { m, s, NULL };
 	sdx_export_options eo = SDX_EXPORT_OPTIONS_INIT;
-	sdx_import_result res;
-	sdx_ledger *ml, *xl, *xl2;
+	const sdx_signer *maker[2], *both[3];
+	sdx_ledger *xl = NULL;
 	struct held mh, xh;
-	char *note = NULL, *fwd = NULL;
-	size_t len, flen;
+	struct fx f;
 
-	CHECK(s && m && x);
-	CHECK_OK(supply("s.db", s, 0, 2, "b.sdxb"));
-	CHECK((ml = recipient("m.db", m, trust_s)) != NULL);
-	CHECK_OK(import(ml, m, "b.sdxb", &res));
-	sdx_import_result_clear(&res);
+	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
+	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
 	eo.all = 1;
 	eo.imported = 1;
-	CHECK_OK(sdx_bundle_export(ml, m, &eo, "fwd.sdxb", NULL));
+	CHECK_OK(sdx_bundle_export(f.l, f.m, &eo, "fwd.sdxb", NULL));
 	/* the maker's word is not enough for the supplier's entries */
-	CHECK((xl2 = recipient("x2.db", x, trust_m)) != NULL);
-	CHECK_OK(refused(xl2, x, "fwd.sdxb", SDX_EUNTRUSTED, &res));
+	maker[0] = f.m;
+	maker[1] = NULL;
+	CHECK((xl = recipient("x1.db", f.x, maker)) != NULL);
+	CHECK_OK(refused(xl, f.x, "fwd.sdxb", SDX_EUNTRUSTED, &f.res));
 	CHECK(strstr(sdx_error_last(), "example.com/acme") != NULL);
-	sdx_import_result_clear(&res);
-	sdx_ledger_free(xl2);
-	/* with both trusted, the exporter holds both origins as the maker holds the supplier's */
-	CHECK((xl = recipient("x.db", x, trust_both)) != NULL);
-	CHECK_OK(import(xl, x, "fwd.sdxb", &res));
-	CHECK(res.report.n_ledgers == 2);
-	sdx_import_result_clear(&res);
-	CHECK_OK(holds(ml, &mh));
+	sdx_ledger_free(xl);
+	/* with both trusted, the exporter holds both origins, the supplier's as the maker does */
+	both[0] = f.m;
+	both[1] = f.s;
+	both[2] = NULL;
+	CHECK((xl = recipient("x2.db", f.x, both)) != NULL);
+	sdx_import_result_clear(&f.res);
+	CHECK_OK(import(xl, f.x, "fwd.sdxb", &f.res));
+	CHECK(f.res.report.n_ledgers == 2);
+	CHECK_OK(holds(f.l, &mh));
 	CHECK_OK(holds(xl, &xh));
 	CHECK(xh.origins == 2 && xh.attachments == 3);
 	CHECK(xh.entries == mh.entries + mh.size);
-	CHECK_OK(sdx_ledger_foreign_checkpoint_note(ml, "example.com/acme", 3, &note, &len));
-	CHECK_OK(sdx_ledger_foreign_checkpoint_note(xl, "example.com/acme", 3, &fwd, &flen));
-	CHECK(len == flen && memcmp(note, fwd, len) == 0);
+	CHECK(same_checkpoint(f.l, xl, "example.com/acme", 3));
 	CHECK_OK(verify_ledger(xl));
-	free(note);
-	free(fwd);
-	sdx_ledger_free(ml);
 	sdx_ledger_free(xl);
-	sdx_signer_free(s);
-	sdx_signer_free(m);
-	sdx_signer_free(x);
+	fx_close(&f);
 }
 
 static const struct test_case tests[] = {
