@@ -1,5 +1,6 @@
 #!/bin/sh
-# Run the unit tests and CLI tests of one build ($BUILD) and count the results.
+# Run the unit tests, fuzz replays and CLI tests of one build ($BUILD) and count
+# the results.
 # Every test prints "ok - ..." or "not ok - ..."; a binary or script that
 # crashes or exits non-zero without printing a "not ok" counts as one failure.
 # Counts are written to $BUILD/test-counts as "passed failed".
@@ -30,6 +31,35 @@ for t in "$BUILD"/tests/unit/*; do
 	case "$t" in *.o|*.d) continue ;; esac
 	"$t" > "$out" 2>&1; rc=$?
 	count "$(basename "$t")" "$out" $rc
+done
+# Fuzz replay (tests/fuzz/replay.c, tests/fuzz/README.md): each regression input
+# on its own, so that a failure names it, then at most $seeds seeds of the
+# target's corpus in one run.
+seeds=50
+replay() { # binary, test name, inputs...
+	b=$1 what=$2; shift 2
+	if "$b" "$@" > "$out" 2>&1; then
+		echo "ok - $what" > "$out"
+	else
+		rc=$?
+		tail -n 20 "$out"
+		echo "not ok - $what: status $rc; last $(grep '^replay: ' "$out" | tail -n 1)" >> "$out"
+	fi
+	count "$what" "$out" 0
+}
+for t in "$BUILD"/fuzz-replay/*; do
+	[ -x "$t" ] && [ -f "$t" ] || continue
+	name=$(basename "$t")
+	for r in tests/fuzz/regressions/"$name"/*; do
+		[ -f "$r" ] && replay "$t" "fuzz replay $name: regression $(basename "$r")" "$r"
+	done
+	set -- $(ls tests/fuzz/corpus/"$name" 2>/dev/null | head -n $seeds |
+		sed "s|^|tests/fuzz/corpus/$name/|")
+	if [ $# = 0 ]; then
+		echo "not ok - fuzz replay $name: no seeds in tests/fuzz/corpus/$name"; fail=$((fail + 1))
+	else
+		replay "$t" "fuzz replay $name: $# inputs" "$@"
+	fi
 done
 for t in tests/cli/t[0-9]*.sh; do
 	[ -f "$t" ] || continue

@@ -96,7 +96,7 @@ void fuzz_gzip(unsigned char **out, size_t *out_len, const void *data, size_t le
 	uLong cap;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		abort();
 	cap = deflateBound(&z, (uLong)len);
 	if (!(buf = malloc(cap)))

@@ -41,7 +41,8 @@ const sdx_signer *fuzz_signer_named(const char *name);
  */
 int fuzz_file(const void *data, size_t len, const char **path);
 
-/* gzip (RFC 1952) of data, as deflate level 1 writes it.  *out malloc'd. */
+/* gzip (RFC 1952) of data at level 6, whose header (XFL 0, OS Unix) is the one
+ * bundle reading requires; level 1 would set XFL 4.  *out malloc'd. */
 void fuzz_gzip(unsigned char **out, size_t *out_len, const void *data, size_t len);
 
 /*

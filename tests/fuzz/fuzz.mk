@@ -4,12 +4,17 @@
 #   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="note dsse"
 #   make fuzz-build               only build them, into build-fuzz/fuzz/<target>
 #   make fuzz-corpus              rewrite the generated seeds (corpus/*/seed-*)
+#   make fuzz-replay              build the replay binaries of this build, $(BUILD)/fuzz-replay/<target>
 #
 # The library is built once more, by a sub-make with BUILD=build-fuzz, CC=clang and
 # SANFLAGS for libFuzzer + ASan + UBSan, so that the rules and flags above (the
 # generated schemas, ALL_CFLAGS, the warnings) apply unchanged.  Each target runs on
 # build-fuzz/corpus/<target>, a working copy seeded from tests/fuzz/corpus/<target>,
 # which stays as committed.  Not part of `make check`.
+#
+# `make check` replays instead: every target is linked once more, with the normal compiler
+# and flags of each build (build/, build-san/), against tests/fuzz/replay.c in place of
+# libFuzzer, and tests/run.sh feeds it the regression inputs and the seeds.
 
 FUZZ_BUILD    = build-fuzz
 FUZZ_CC      ?= clang
@@ -22,7 +27,9 @@ FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/%)
 FUZZ_SUB      = $(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
                 CFLAGS="$(FUZZ_CFLAGS)" SANFLAGS="$(FUZZ_SANFLAGS)"
 
-.PHONY: fuzz-build fuzz-corpus fuzz-clean
+FUZZ_REPLAY_BINS = $(patsubst tests/fuzz/fuzz_%.c,$(BUILD)/fuzz-replay/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz-build fuzz-corpus fuzz-clean fuzz-replay
 
 fuzz: deps
 	$(Q)$(FUZZ_SUB) fuzz-build
@@ -48,6 +55,14 @@ $(FUZZ_BUILD)/fuzz/%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_BUILD)/tests/fuzz
 
 $(FUZZ_BUILD)/fuzz/mkseed: $(FUZZ_BUILD)/tests/fuzz/mkseed.o $(FUZZ_BUILD)/tests/fuzz/common.o \
 		$(FUZZ_BUILD)/libsdx.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
+
+fuzz-replay: $(FUZZ_REPLAY_BINS)
+test: $(FUZZ_REPLAY_BINS)
+
+$(BUILD)/fuzz-replay/%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay.o \
+		$(BUILD)/tests/fuzz/common.o $(BUILD)/libsdx.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEPLIBS)
 

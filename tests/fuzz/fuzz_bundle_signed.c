@@ -232,6 +232,7 @@ static void resign_manifest(struct bundle *b, struct member *mf, sdx_dsse_envelo
 	free(text);
 }
 
+/* In the one encoding bundle reading accepts (canonical_setup() in formats/bundle/archive.c). */
 static void write_bundle(const struct bundle *b, int fd)
 {
 	struct archive *a = archive_write_new();
@@ -240,6 +241,10 @@ static void write_bundle(const struct bundle *b, int fd)
 
 	if (!a || !e || archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "compression-level", "6") != ARCHIVE_OK ||
+	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(a, 10240) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, fd) != ARCHIVE_OK)
 		abort();
 	for (i = 0; i < b->n; i++) {
