@@ -130,6 +130,27 @@ int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, int json)
 typedef int signed_fn(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list);
 int cmd_with_key(const struct where *w, int json, signed_fn *fn, void *ctx);
 
+/* ---- cmd/built.c: a batch or shipment given by options ---- */
+
+/* A record field an option gives: its path in the record, the option naming it. */
+struct field_opt {
+	const char *field;
+	const char *option;
+};
+struct built_record {
+	const char *type;
+	const struct field_opt *fields;
+	const char *const *values;   /* per field: the option's argument, or NULL */
+	size_t nfields;
+	const char *const *links;    /* --input or --item specs */
+	size_t nlinks;
+	const char *link_option;     /* "--input": names spec N in messages as "--input #N" */
+	const char *needs;           /* the message when a required option is missing */
+};
+/* Build it in libsdx, then print it (dry_run) or append it.  Returns an exit code. */
+int cmd_append_built(const struct where *w, const struct built_record *r,
+		     const char *const *attach, size_t nattach, int dry_run, int json);
+
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */

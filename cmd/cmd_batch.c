@@ -1,5 +1,4 @@
 /* cmd/cmd_batch.c - sdx batch: record a finished-goods batch and its inputs. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -24,11 +23,14 @@ static const struct usage use = {
 	"      --quantity 5000:H87 --input 3f2a9c:HX2609-0418:0.4:TNE"
 };
 
-/* The batch fields given by options, in the order of `fields`. */
+/* The batch fields options give, and the options. */
 enum { ID, PRODUCT, HS, SKU, GTIN, CATEGORY, DATE, SITE, SITE_COUNTRY, QUANTITY, N_FIELDS };
-static const char *const fields[N_FIELDS] = {
-	"batch_id", "product.name", "product.hs_code", "product.sku", "product.gtin",
-	"product.category", "production_date", "site.name", "site.country", "quantity"
+static const struct field_opt fields[N_FIELDS] = {
+	{ "batch_id", "--id" }, { "product.name", "--product" }, { "product.hs_code", "--hs" },
+	{ "product.sku", "--sku" }, { "product.gtin", "--gtin" },
+	{ "product.category", "--category" }, { "production_date", "--date" },
+	{ "site.name", "--site" }, { "site.country", "--site-country" },
+	{ "quantity", "--quantity" }
 };
 
 struct batch_opts {
@@ -41,57 +43,15 @@ struct batch_opts {
 	int dry_run, json;
 };
 
-/* The record from the options: each field, then each input resolved in the ledger. */
 static int from_options(struct batch_opts *o)
 {
-	sdx_record_builder *b = NULL;
-	sdx_ledger *l = NULL;
-	struct record_src src = { NULL, NULL };
-	char what[48], *text = NULL;
-	size_t i;
-	int rc = 0, err;
+	const struct built_record r = {
+		"batch", fields, o->f, N_FIELDS, o->inputs, o->ninputs, "--input",
+		"a batch needs --id, --product, --hs, --date, --site, --site-country, --quantity "
+		"and at least one --input (or a JSON file); see 'sdx batch --help'"
+	};
 
-	if ((err = sdx_record_builder_new(&b, "batch")) < 0)
-		return cmd_fail(err);
-	for (i = 0; i < N_FIELDS && err == 0; i++)
-		if (o->f[i])
-			err = sdx_record_builder_set(b, fields[i], o->f[i], i == QUANTITY ? "--quantity"
-						     : NULL);
-	for (i = 0; i < o->ninputs && err == 0; i++) {
-		snprintf(what, sizeof(what), "--input #%zu", i + 1);
-		err = sdx_record_builder_add(b, o->inputs[i], what);
-	}
-	if (err < 0)
-		goto fail;
-	if (sdx_record_builder_missing(b)) {
-		rc = cmd_error(EXIT_USAGE, "a batch needs --id, --product, --hs, --date, --site, "
-			       "--site-country, --quantity and at least one --input (or a JSON "
-			       "file); see 'sdx batch --help'");
-		goto done;
-	}
-	if ((err = sdx_record_builder_check(b)) < 0)
-		goto fail;
-	if ((rc = open_ledger(&l, &o->w, 0)) != 0)
-		goto done;
-	err = sdx_record_builder_resolve(b, l);
-	sdx_ledger_free(l);
-	if (err < 0)
-		goto fail;
-	if (o->dry_run) {
-		if ((err = sdx_record_builder_json(&text, NULL, b, SDX_BUILD_PRETTY)) < 0)
-			goto fail;
-		printf("%s\n", text);
-		goto done;
-	}
-	src.b = b;
-	rc = cmd_append(&o->w, "batch", &src, 1, o->attach, o->nattach, o->json);
-	goto done;
-fail:
-	rc = cmd_fail(err);
-done:
-	free(text);
-	sdx_record_builder_free(b);
-	return rc;
+	return cmd_append_built(&o->w, &r, o->attach, o->nattach, o->dry_run, o->json);
 }
 
 int cmd_batch(int argc, char **argv)

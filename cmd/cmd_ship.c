@@ -1,5 +1,4 @@
 /* cmd/cmd_ship.c - sdx ship: record an export shipment of batches. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -20,11 +19,13 @@ static const struct usage use = {
 	"      --consignee 'Kinderwelt Handels GmbH' --item 9c41e2:5000:H87"
 };
 
-/* The shipment fields given by options, in the order of `fields`. */
+/* The shipment fields options give, and the options. */
 enum { ID, DATE, TO, PORT, DISCHARGE, CONSIGNEE, CONSIGNEE_COUNTRY, MODE, CUSTOMS, N_FIELDS };
-static const char *const fields[N_FIELDS] = {
-	"shipment_id", "ship_date", "destination_country", "port_of_loading", "port_of_discharge",
-	"consignee.name", "consignee.country", "transport_mode", "customs_declaration"
+static const struct field_opt fields[N_FIELDS] = {
+	{ "shipment_id", "--id" }, { "ship_date", "--date" }, { "destination_country", "--to" },
+	{ "port_of_loading", "--port" }, { "port_of_discharge", "--discharge" },
+	{ "consignee.name", "--consignee" }, { "consignee.country", "--consignee-country" },
+	{ "transport_mode", "--mode" }, { "customs_declaration", "--customs-declaration" }
 };
 
 struct ship_opts {
@@ -35,56 +36,16 @@ struct ship_opts {
 	int dry_run, json;
 };
 
-/* The record from the options: each field, then each item resolved in the ledger. */
 static int from_options(struct ship_opts *o)
 {
-	sdx_record_builder *b = NULL;
-	sdx_ledger *l = NULL;
-	struct record_src src = { NULL, NULL };
-	char what[48], *text = NULL;
-	size_t i;
-	int rc = 0, err;
-
-	if ((err = sdx_record_builder_new(&b, "shipment")) < 0)
-		return cmd_fail(err);
-	for (i = 0; i < N_FIELDS && err == 0; i++)
-		if (o->f[i])
-			err = sdx_record_builder_set(b, fields[i], o->f[i], NULL);
-	for (i = 0; i < o->nitems && err == 0; i++) {
-		snprintf(what, sizeof(what), "--item #%zu", i + 1);
-		err = sdx_record_builder_add(b, o->items[i], what);
-	}
-	if (err < 0)
-		goto fail;
-	if (sdx_record_builder_missing(b)) {
-		rc = cmd_error(EXIT_USAGE, "a shipment needs --id, --date, --to, --port, "
+	const struct built_record r = {
+		"shipment", fields, o->f, N_FIELDS, o->items, o->nitems, "--item",
+		"a shipment needs --id, --date, --to, --port, "
 			       "--consignee and at least one --item (or a JSON file); see "
-			       "'sdx ship --help'");
-		goto done;
-	}
-	if ((err = sdx_record_builder_check(b)) < 0)
-		goto fail;
-	if ((rc = open_ledger(&l, &o->w, 0)) != 0)
-		goto done;
-	err = sdx_record_builder_resolve(b, l);
-	sdx_ledger_free(l);
-	if (err < 0)
-		goto fail;
-	if (o->dry_run) {
-		if ((err = sdx_record_builder_json(&text, NULL, b, SDX_BUILD_PRETTY)) < 0)
-			goto fail;
-		printf("%s\n", text);
-		goto done;
-	}
-	src.b = b;
-	rc = cmd_append(&o->w, "shipment", &src, 1, NULL, 0, o->json);
-	goto done;
-fail:
-	rc = cmd_fail(err);
-done:
-	free(text);
-	sdx_record_builder_free(b);
-	return rc;
+			       "'sdx ship --help'"
+	};
+
+	return cmd_append_built(&o->w, &r, NULL, 0, o->dry_run, o->json);
 }
 
 int cmd_ship(int argc, char **argv)

@@ -84,6 +84,26 @@ fail:
 	return NULL;
 }
 
+/* A shipment S1 to US with every required field but its items; NULL on failure. */
+static sdx_record_builder *shipment(void)
+{
+	static const char *const fields[][2] = {
+		{ "shipment_id", "S1" }, { "ship_date", "2026-11-20" },
+		{ "destination_country", "US" }, { "port_of_loading", "CNNGB" },
+		{ "consignee.name", "Buyer" },
+	};
+	sdx_record_builder *s = NULL;
+
+	if (sdx_record_builder_new(&s, "shipment") < 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (sdx_record_builder_set(s, fields[i][0], fields[i][1], NULL) < 0) {
+			sdx_record_builder_free(s);
+			return NULL;
+		}
+	return s;
+}
+
 static void test_batch(void)
 {
 	struct fx f;
@@ -159,12 +179,7 @@ static void test_shipment(void)
 	CHECK_OK(sdx_ledger_commit(f.l));
 	hex(batch_hex, info.leaf_hash);
 
-	CHECK_OK(sdx_record_builder_new(&s, "shipment"));
-	CHECK_OK(sdx_record_builder_set(s, "shipment_id", "S1", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "ship_date", "2026-11-20", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "destination_country", "US", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "port_of_loading", "CNNGB", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "consignee.name", "Buyer", NULL));
+	CHECK((s = shipment()) != NULL);
 	CHECK_STR(sdx_record_builder_missing(s), "items");
 	snprintf(spec, sizeof(spec), "%s:1:TNE", f.decl);
 	CHECK_OK(sdx_record_builder_add(s, spec, "items[0]"));
@@ -173,12 +188,7 @@ static void test_shipment(void)
 	CHECK(strstr(sdx_error_last(), "is a declaration, not a batch") != NULL);
 	sdx_record_builder_free(s);
 
-	CHECK_OK(sdx_record_builder_new(&s, "shipment"));
-	CHECK_OK(sdx_record_builder_set(s, "shipment_id", "S1", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "ship_date", "2026-11-20", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "destination_country", "US", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "port_of_loading", "CNNGB", NULL));
-	CHECK_OK(sdx_record_builder_set(s, "consignee.name", "Buyer", NULL));
+	CHECK((s = shipment()) != NULL);
 	snprintf(spec, sizeof(spec), "%.10s:1.5:TNE", batch_hex);
 	CHECK_OK(sdx_record_builder_add(s, spec, "items[0]"));
 	CHECK_OK(sdx_record_builder_resolve(s, f.l));
