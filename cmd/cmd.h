@@ -1,7 +1,8 @@
 /*
- * cmd/cmd.h - what the sdx subcommands share: the command table, option
- * tables that drive both parsing and --help, and the exit-code convention.
- * Commands parse options and print; the library does the work.
+ * cmd/cmd.h - what the sdx subcommands share: the command table, where the
+ * ledger and key are, trusted keys, graph sources, appending records, output.
+ * Options (cmd/options.h) and exit codes (cmd/exit.h) have their own headers.
+ * Commands parse options, call the library and print.
  */
 #ifndef SDX_CMD_H
 #define SDX_CMD_H
@@ -11,22 +12,8 @@
 #include <jansson.h>
 
 #include "sdx.h"
-
-/* Exit codes: documented in README.md and `sdx --help`. */
-enum {
-	EXIT_OK = 0,
-	EXIT_VERIFY = 1,    /* verification failed: forged, corrupt or inconsistent */
-	EXIT_USAGE = 2,     /* usage or input error: bad option, malformed file, not found */
-	EXIT_UNTRUSTED = 3, /* valid, but signed by a key you do not trust */
-	EXIT_ENV = 4        /* the environment failed: I/O, out of memory */
-};
-
-struct opt {
-	const char *name;  /* long name, without "--" */
-	int short_name;    /* 0 if none */
-	const char *arg;   /* argument placeholder, NULL for a flag */
-	const char *help;
-};
+#include "cmd/exit.h"
+#include "cmd/options.h"
 
 struct command {
 	const char *name;
@@ -34,35 +21,7 @@ struct command {
 	const char *summary;
 };
 
-struct usage {
-	const char *synopsis;    /* "sdx declare [options] FILE.json" (several lines allowed) */
-	const char *description; /* a paragraph */
-	const struct opt *opts;  /* terminated by {NULL} */
-};
-
-/*
- * Parse argv against the options (plus --help).  For each option found, cb is
- * called with its long name and argument (NULL for flags); a non-zero return
- * ends parsing with that exit code.  On return *first_arg indexes the first
- * operand.  Returns 0, or an exit code to return right away (--help printed:
- * -1 mapped to 0 by callers through cmd_parse's return).
- */
-typedef int (*opt_cb)(void *ctx, const char *name, const char *arg);
-int cmd_parse(int argc, char **argv, const struct usage *u, opt_cb cb, void *ctx,
-	      int *first_arg);
-#define CMD_HELP_SHOWN (-1)
-
-void cmd_print_usage(FILE *f, const char *name, const struct usage *u);
-
-/* Print "sdx: <last sdx error>" and map the code to an exit code. */
-int cmd_fail(int err);
-/* Print "sdx: <formatted message>" and return code. */
-int cmd_error(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-int cmd_exit_code(int err);
+/* ---- cmd/where.c: the ledger and key, their locations, passphrases ---- */
 
 /* Ledger and key locations: option, else $SDX_LEDGER / $SDX_KEY, else defaults. */
 struct where {
@@ -71,11 +30,12 @@ struct where {
 	char key_buf[4096];
 };
 void where_resolve(struct where *w);
-/* The common options -L/--ledger and -k/--key; returns 1 if handled. */
-int where_option(struct where *w, const char *name, const char *arg);
-#define WHERE_OPTS \
-	{ "ledger", 'L', "PATH", "ledger file (default $SDX_LEDGER or ./sdx.db)" }, \
-	{ "key", 'k', "PATH", "secret key file (default $SDX_KEY or the ledger path with .key)" }
+/* The common options -L/--ledger and -k/--key. */
+#define WHERE_OPTS(w) \
+	OPT_STRING('L', "ledger", &(w)->ledger, "PATH", \
+		   "ledger file (default $SDX_LEDGER or ./sdx.db)"), \
+	OPT_STRING('k', "key", &(w)->key, "PATH", \
+		   "secret key file (default $SDX_KEY or the ledger path with .key)")
 
 int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags);
 /* Load the secret key, asking for the passphrase if it is encrypted. */
@@ -85,65 +45,42 @@ int read_passphrase(char **out, const char *prompt, int confirm);
 /* How hard new key files are to brute-force: $SDX_KDF (min, moderate), else interactive. */
 sdx_kdf_level cmd_kdf_level(void);
 
+/* ---- cmd/keyring.c: verifier keys from options and from the ledger ---- */
+
+#define MAX_REVOKED 256
+
+/* A fixed array of keys being filled: v[0 .. *n), at most max. */
+struct keyring {
+	sdx_verifier **v;
+	size_t max, *n;
+};
 /*
  * Verifier keys given as one key line, or as a file of them (one per line,
  * '#' comments).  Appends to out[*n] up to max; returns 0 or an exit code.
  */
 int load_vkeys(const char *arg, sdx_verifier **out, size_t max, size_t *n);
-
-/* A size with an optional K, M or G suffix (powers of 1024). */
-int parse_size(const char *s, unsigned long long *out, const char *what);
+/* OPT_CALLBACK for --trust VKEY|FILE: value is a struct keyring. */
+int keyring_option(const struct opt *o, const char *arg);
+/*
+ * The ledger's trusted keys into `trusted` (SDX_EIO from an old ledger
+ * without a keyring is ignored when tolerate_io) and its revoked keys into
+ * `revoked`.  0 or an exit code.
+ */
+int load_ledger_keys(sdx_ledger *l, struct keyring *trusted, struct keyring *revoked,
+		     int tolerate_io);
+void keyring_clear(struct keyring *k);
 
 /* Bundle limits shared by verify and import. */
-#define LIMIT_OPTS \
-	{ "max-member", 0, "SIZE", "bundles: largest member (default 1G + 64K; K, M, G suffixes)" }, \
-	{ "max-total", 0, "SIZE", "bundles: most uncompressed bytes (default 8G)" }, \
-	{ "max-entries", 0, "N", "bundles: most entries (default 10000000)" }
-/* Returns 1 if `name` was a limit option (stored in bo), 0 if not, exit code on error. */
-int limit_option(sdx_bundle_verify_options *bo, const char *name, const char *arg);
+#define LIMIT_OPTS(bo) \
+	OPT_SIZE(0, "max-member", &(bo)->max_member, "SIZE", \
+		 "bundles: largest member (default 1G + 64K; K, M, G suffixes)"), \
+	OPT_SIZE(0, "max-total", &(bo)->max_total, "SIZE", \
+		 "bundles: most uncompressed bytes (default 8G)"), \
+	OPT_U64(0, "max-entries", &(bo)->max_entries, "N", "bundles: most entries (default 10000000)")
 
-/* Parse a non-negative decimal number option. */
-int parse_u64(const char *s, unsigned long long *out, const char *what);
+/* ---- cmd/graph_src.c: where trace, check and where-used read records ---- */
 
-/* JSON output helpers. */
-void print_json(json_t *j);   /* prints and decrefs */
-void b64_hash(char out[45], const unsigned char hash[32]);
-void hex_hash(char out[65], const unsigned char hash[32]);
-
-/*
- * Sign and append one record given as text (a record built from options by
- * sdx batch / sdx ship), storing the --attach files first; prints what
- * sdx declare prints.  `name` names the record in messages.  Returns an exit code.
- */
-int cmd_declare_text(const struct where *w, const char *type, const char *text, size_t len,
-		     const char *name, const char *const *attach, size_t nattach, int json);
-
-/* Options that only keep their argument: where in the options struct each goes. */
-struct string_opt {
-	const char *name;
-	size_t offset;
-};
-/* 1 if `name` is in the table (its argument stored), else 0. */
-int string_option(void *opts, const struct string_opt *table, size_t n, const char *name,
-		  const char *arg);
-
-/* A record of `type` from a JSON file, as 'sdx declare --type TYPE FILE' does. */
-int cmd_declare_file(const struct where *w, const char *type, const char *file,
-		     const char *const *attach, size_t nattach, int json);
-
-/* Split "a:b:c" in place at ':' into at most max fields; -1 if there are more. */
-int split_fields(char *s, char **fields, size_t max, size_t *n);
-/* {"value": V, "unit": U} from option text, or NULL after printing the error. */
-json_t *quantity_json(const char *value, const char *unit, const char *what);
-/* Resolve REF (own index or leaf-hash prefix, own or imported) to the full hex leaf hash. */
-int resolve_leaf(sdx_ledger *l, const char *ref, char hex[65], char *type, size_t type_cap);
-/* Append a record built from options (or with dry_run print it, validated). */
-int record_from_options(const struct where *w, const char *type, json_t *rec,
-			const char *const *attach, size_t nattach, int dry_run, int json);
-
-#define MAX_REVOKED 256
-
-/* Where trace, check and where-used read records: a ledger, or a bundle checked on the way. */
+/* A ledger, or a bundle checked on the way. */
 #define GRAPH_MAX_TRUST 64
 struct graph_src {
 	struct where w;
@@ -155,12 +92,13 @@ struct graph_src {
 	const char *ref;
 	sdx_ledger *l;     /* kept open while a graph read from it lives */
 };
-#define GRAPH_OPTS \
-	{ "ref", 'r', "REF", "bundles: start at this record, not at the bundle's top records" }, \
-	{ "trust", 0, "VKEY|FILE", "bundles: trust this key too (besides the ledger's keyring)" }, \
-	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" }
-/* -1 if `name` is not a graph option, else 0 or an exit code. */
-int graph_option(struct graph_src *s, const char *name, const char *arg);
+int graph_trust_option(const struct opt *o, const char *arg);
+#define GRAPH_OPTS(s) \
+	OPT_STRING('r', "ref", &(s)->ref, "REF", \
+		   "bundles: start at this record, not at the bundle's top records"), \
+	OPT_CALLBACK(0, "trust", (s), "VKEY|FILE", \
+		     "bundles: trust this key too (besides the ledger's keyring)", graph_trust_option), \
+	OPT_BOOL(0, "trust-on-first-use", &(s)->tofu, "bundles: accept the producer's own key")
 /*
  * Load the graph for ARG: FILE.sdxb (verified; its top records, or --ref) or a
  * REF in the ledger.  *nodes (malloc'd) are the records to start from.  Free
@@ -169,15 +107,59 @@ int graph_option(struct graph_src *s, const char *name, const char *arg);
 int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
 void graph_src_clear(struct graph_src *s);
 
-/* sdx_ledger_foreach_trusted() callback: copies each key into a keyring (up to max). */
-struct keyring {
-	sdx_verifier **v;
-	size_t max, *n;
-};
-int collect_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added);
+/* ---- cmd/append.c: sign and append records, as sdx declare prints them ---- */
 
-/* Append the ledger's revoked keys to out[*n] (up to max); 0 or an exit code. */
-int load_revoked(sdx_ledger *l, sdx_verifier **out, size_t max, size_t *n);
+/* One record to append: a JSON file, or a record built from options. */
+struct record_src {
+	const char *file;              /* NULL: b */
+	const sdx_record_builder *b;
+};
+/*
+ * Open the ledger and key, then store the --attach files and append the
+ * records of `type` in one transaction with a new checkpoint; prints one line
+ * per entry (or, with json, a JSON array).  Returns an exit code.
+ */
+int cmd_append(const struct where *w, const char *type, const struct record_src *src, size_t n,
+	       const char *const *attach, size_t nattach, int json);
+/* Store the --attach files (inside a transaction); each is named on stderr unless json. */
+int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, int json);
+/*
+ * Open the ledger and its key, call fn, and print `list` as JSON when it
+ * returned 0 and json is set.  Returns fn's exit code.
+ */
+typedef int signed_fn(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list);
+int cmd_with_key(const struct where *w, int json, signed_fn *fn, void *ctx);
+
+/* ---- cmd/built.c: a batch or shipment given by options ---- */
+
+/* A record field an option gives: its path in the record, the option naming it. */
+struct field_opt {
+	const char *field;
+	const char *option;
+};
+struct built_record {
+	const char *type;
+	const struct field_opt *fields;
+	const char *const *values;   /* per field: the option's argument, or NULL */
+	size_t nfields;
+	const char *const *links;    /* --input or --item specs */
+	size_t nlinks;
+	const char *link_option;     /* "--input": names spec N in messages as "--input #N" */
+	const char *needs;           /* the message when a required option is missing */
+};
+/* Build it in libsdx, then print it (dry_run) or append it.  Returns an exit code. */
+int cmd_append_built(const struct where *w, const struct built_record *r,
+		     const char *const *attach, size_t nattach, int dry_run, int json);
+
+/* ---- cmd/output.c: printing ---- */
+
+void print_json(json_t *j);   /* prints and decrefs */
+void b64_hash(char out[45], const unsigned char hash[32]);
+void hex_hash(char out[65], const unsigned char hash[32]);
+/* The string member k of o, or "" if there is none. */
+const char *json_str(const json_t *o, const char *k);
+
+/* ---- cmd/common.c ---- */
 
 /* A one-line human summary of a record body (what sdx log and sdx inbox print). */
 void record_summary(char *out, size_t cap, json_t *body, const char *type);

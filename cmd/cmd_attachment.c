@@ -6,12 +6,6 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "output", 'o', "FILE", "where to write the attachment (must not exist)" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx attachment add FILE... [-L LEDGER]\n"
 	"   or: sdx attachment get SHA256 -o FILE [-L LEDGER]",
@@ -19,25 +13,13 @@ static const struct usage use = {
 	"1 MiB chunks) and print the SHA-256 a declaration cites them by, in its\n"
 	"evidence[].attachment.sha256.  Storing the same content again does nothing.\n"
 	"get: write a stored file, named by that SHA-256, to FILE.  Its content is\n"
-	"what the hash says it is: sdx verify checks every attachment.",
-	opts
+	"what the hash says it is: sdx verify checks every attachment."
 };
 
 struct att_opts {
 	struct where w;
 	const char *output;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct att_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "output") == 0)
-		o->output = arg;
-	return 0;
-}
 
 /* All files in one transaction: all are stored, or none. */
 static int add(struct att_opts *o, int n, char **files)
@@ -79,7 +61,12 @@ int cmd_attachment(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING('o', "output", &o.output, "FILE", "where to write the attachment (must not exist)"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 2 <= argc && strcmp(argv[first], "add") == 0)
 		return add(&o, argc - first - 1, argv + first + 1);

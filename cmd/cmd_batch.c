@@ -1,32 +1,10 @@
 /* cmd/cmd_batch.c - sdx batch: record a finished-goods batch and its inputs. */
-#include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 
 #define MAX_INPUTS 200
 #define MAX_ATTACH 64
-
-static const struct opt opts[] = {
-	{ "id", 0, "BATCH", "batch or lot number of the finished goods" },
-	{ "product", 0, "NAME", "product name" },
-	{ "hs", 0, "CODE", "HS code of the product, e.g. 6913.90" },
-	{ "sku", 0, "SKU", "your article number (optional)" },
-	{ "gtin", 0, "GTIN", "GTIN-8/12/13/14 (optional)" },
-	{ "category", 0, "KIND", "infant_product, toy, food_contact, packaging, ceramic, ..." },
-	{ "date", 0, "YYYY-MM-DD", "production date" },
-	{ "site", 0, "NAME", "production site" },
-	{ "site-country", 0, "CC", "country of the site (ISO 3166 alpha-2, e.g. CN)" },
-	{ "quantity", 0, "N:UNIT", "batch size, e.g. 5000:H87 (pieces) or 1.2:TNE" },
-	{ "input", 'i', "REF:LOT:N:UNIT", "an input: declaration (or batch) REF, supplier lot "
-	  "used (empty for a batch), quantity consumed; repeatable" },
-	{ "attach", 'a', "FILE", "store FILE as evidence (with a JSON file citing it)" },
-	{ "dry-run", 'n', NULL, "print the record that would be signed; write nothing" },
-	{ "json", 0, NULL, "print the entry written as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
 
 static const struct usage use = {
 	"sdx batch FILE.json [--attach FILE]...\n"
@@ -42,137 +20,79 @@ static const struct usage use = {
 	"Example:\n"
 	"  sdx batch --id BY2610-032 --product 'Baby bath thermometer' --hs 9025.19 \\\n"
 	"      --date 2026-10-12 --site 'Cixi plant 2' --site-country CN \\\n"
-	"      --quantity 5000:H87 --input 3f2a9c:HX2609-0418:0.4:TNE",
-	opts
+	"      --quantity 5000:H87 --input 3f2a9c:HX2609-0418:0.4:TNE"
+};
+
+/* The batch fields options give, and the options. */
+enum { ID, PRODUCT, HS, SKU, GTIN, CATEGORY, DATE, SITE, SITE_COUNTRY, QUANTITY, N_FIELDS };
+static const struct field_opt fields[N_FIELDS] = {
+	{ "batch_id", "--id" }, { "product.name", "--product" }, { "product.hs_code", "--hs" },
+	{ "product.sku", "--sku" }, { "product.gtin", "--gtin" },
+	{ "product.category", "--category" }, { "production_date", "--date" },
+	{ "site.name", "--site" }, { "site.country", "--site-country" },
+	{ "quantity", "--quantity" }
 };
 
 struct batch_opts {
 	struct where w;
-	const char *id, *product, *hs, *sku, *gtin, *category, *date, *site, *site_country;
-	char *quantity;
-	char *inputs[MAX_INPUTS];
+	const char *f[N_FIELDS];
+	const char *inputs[MAX_INPUTS];
 	size_t ninputs;
 	const char *attach[MAX_ATTACH];
 	size_t nattach;
 	int dry_run, json;
 };
 
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct batch_opts *o = ctx;
-	static const struct string_opt strs[] = {
-		{ "id", offsetof(struct batch_opts, id) },
-		{ "product", offsetof(struct batch_opts, product) },
-		{ "hs", offsetof(struct batch_opts, hs) },
-		{ "sku", offsetof(struct batch_opts, sku) },
-		{ "gtin", offsetof(struct batch_opts, gtin) },
-		{ "category", offsetof(struct batch_opts, category) },
-		{ "date", offsetof(struct batch_opts, date) },
-		{ "site", offsetof(struct batch_opts, site) },
-		{ "site-country", offsetof(struct batch_opts, site_country) },
-	};
-
-	if (where_option(&o->w, name, arg) ||
-	    string_option(o, strs, sizeof(strs) / sizeof(strs[0]), name, arg))
-		return 0;
-	if (strcmp(name, "quantity") == 0) {
-		o->quantity = (char *)arg;
-	} else if (strcmp(name, "input") == 0) {
-		if (o->ninputs == MAX_INPUTS)
-			return cmd_error(EXIT_USAGE, "at most %d --input options", MAX_INPUTS);
-		o->inputs[o->ninputs++] = (char *)arg;
-	} else if (strcmp(name, "attach") == 0) {
-		if (o->nattach == MAX_ATTACH)
-			return cmd_error(EXIT_USAGE, "at most %d --attach files", MAX_ATTACH);
-		o->attach[o->nattach++] = arg;
-	} else if (strcmp(name, "dry-run") == 0) {
-		o->dry_run = 1;
-	} else if (strcmp(name, "json") == 0) {
-		o->json = 1;
-	}
-	return 0;
-}
-
-/* --input REF:LOT:N:UNIT as {"entry", "lot_number", "quantity"}. */
-static int add_input(sdx_ledger *l, json_t *inputs, char *spec, size_t n)
-{
-	char *f[4], hex[65], what[48];
-	json_t *in, *q;
-	size_t nf;
-	int rc;
-
-	snprintf(what, sizeof(what), "--input #%zu", n + 1);
-	if (split_fields(spec, f, 4, &nf) != 0 || nf != 4)
-		return cmd_error(EXIT_USAGE, "%s: expected REF:LOT:N:UNIT, e.g. 3f2a9c:HX2609-0418:"
-				 "0.4:TNE (LOT empty for a batch)", what);
-	if ((rc = resolve_leaf(l, f[0], hex, NULL, 0)) != 0)
-		return rc;
-	if (!(q = quantity_json(f[2], f[3], what)))
-		return EXIT_USAGE;
-	in = json_pack("{s:s, s:o}", "entry", hex, "quantity", q);
-	if (*f[1])
-		json_object_set_new(in, "lot_number", json_string(f[1]));
-	json_array_append_new(inputs, in);
-	return 0;
-}
-
 static int from_options(struct batch_opts *o)
 {
-	sdx_ledger *l = NULL;
-	json_t *rec = NULL, *product, *site, *inputs, *q;
-	char *qf[2];
-	size_t i, nq;
-	int rc = 0;
+	const struct built_record r = {
+		"batch", fields, o->f, N_FIELDS, o->inputs, o->ninputs, "--input",
+		"a batch needs --id, --product, --hs, --date, --site, --site-country, --quantity "
+		"and at least one --input (or a JSON file); see 'sdx batch --help'"
+	};
 
-	if (!o->id || !o->product || !o->hs || !o->date || !o->site || !o->site_country ||
-	    !o->quantity || !o->ninputs)
-		return cmd_error(EXIT_USAGE, "a batch needs --id, --product, --hs, --date, --site, "
-				 "--site-country, --quantity and at least one --input (or a JSON "
-				 "file); see 'sdx batch --help'");
-	if (split_fields(o->quantity, qf, 2, &nq) != 0 || nq != 2)
-		return cmd_error(EXIT_USAGE, "--quantity: expected N:UNIT, e.g. 5000:H87");
-	if (!(q = quantity_json(qf[0], qf[1], "--quantity")))
-		return EXIT_USAGE;
-	product = json_pack("{s:s, s:s}", "name", o->product, "hs_code", o->hs);
-	if (o->sku)
-		json_object_set_new(product, "sku", json_string(o->sku));
-	if (o->gtin)
-		json_object_set_new(product, "gtin", json_string(o->gtin));
-	if (o->category)
-		json_object_set_new(product, "category", json_string(o->category));
-	site = json_pack("{s:s, s:s}", "name", o->site, "country", o->site_country);
-	inputs = json_array();
-	rec = json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "batch_id", o->id, "product", product,
-			"production_date", o->date, "site", site, "quantity", q, "inputs", inputs);
-	if (!rec || !product || !site || !inputs) {
-		json_decref(rec);
-		return cmd_error(EXIT_ENV, "out of memory");
-	}
-	if ((rc = open_ledger(&l, &o->w, 0)) != 0)
-		goto done;
-	for (i = 0; i < o->ninputs && rc == 0; i++)
-		rc = add_input(l, inputs, o->inputs[i], i);
-	sdx_ledger_free(l);
-	if (rc == 0)
-		rc = record_from_options(&o->w, "batch", rec, o->attach, o->nattach, o->dry_run,
-					 o->json);
-done:
-	json_decref(rec);
-	return rc;
+	return cmd_append_built(&o->w, &r, o->attach, o->nattach, o->dry_run, o->json);
 }
 
 int cmd_batch(int argc, char **argv)
 {
 	struct batch_opts o;
+	struct record_src src = { NULL, NULL };
 	int first, rc;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING(0, "id", &o.f[ID], "BATCH", "batch or lot number of the finished goods"),
+		OPT_STRING(0, "product", &o.f[PRODUCT], "NAME", "product name"),
+		OPT_STRING(0, "hs", &o.f[HS], "CODE", "HS code of the product, e.g. 6913.90"),
+		OPT_STRING(0, "sku", &o.f[SKU], "SKU", "your article number (optional)"),
+		OPT_STRING(0, "gtin", &o.f[GTIN], "GTIN", "GTIN-8/12/13/14 (optional)"),
+		OPT_STRING(0, "category", &o.f[CATEGORY], "KIND",
+			   "infant_product, toy, food_contact, packaging, ceramic, ..."),
+		OPT_STRING(0, "date", &o.f[DATE], "YYYY-MM-DD", "production date"),
+		OPT_STRING(0, "site", &o.f[SITE], "NAME", "production site"),
+		OPT_STRING(0, "site-country", &o.f[SITE_COUNTRY], "CC",
+			   "country of the site (ISO 3166 alpha-2, e.g. CN)"),
+		OPT_STRING(0, "quantity", &o.f[QUANTITY], "N:UNIT",
+			   "batch size, e.g. 5000:H87 (pieces) or 1.2:TNE"),
+		OPT_STRING_LIST('i', "input", o.inputs, &o.ninputs, MAX_INPUTS, "REF:LOT:N:UNIT",
+				"an input: declaration (or batch) REF, supplier lot used (empty for "
+				"a batch), quantity consumed; repeatable", "at most %zu --input options"),
+		OPT_STRING_LIST('a', "attach", o.attach, &o.nattach, MAX_ATTACH, "FILE",
+				"store FILE as evidence (with a JSON file citing it)",
+				"at most %zu --attach files"),
+		OPT_BOOL('n', "dry-run", &o.dry_run, "print the record that would be signed; write nothing"),
+		OPT_BOOL(0, "json", &o.json, "print the entry written as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	where_resolve(&o.w);
 	if (first == argc)
 		return from_options(&o);
-	if (o.id || o.ninputs || o.product)
+	if (o.f[ID] || o.ninputs || o.f[PRODUCT])
 		return cmd_error(EXIT_USAGE, "give either FILE.json or the batch options, not both");
 	if (argc - first > 1)
 		return cmd_error(EXIT_USAGE, "one batch file per call");
@@ -180,6 +100,7 @@ int cmd_batch(int argc, char **argv)
 		/* validate only: sdx declare has no dry run, so do it here */
 		return cmd_error(EXIT_USAGE, "--dry-run applies to batches given by options");
 	}
-	/* a batch file is a record like a declaration: the same path through sdx declare */
-	return cmd_declare_file(&o.w, "batch", argv[first], o.attach, o.nattach, o.json);
+	/* a batch file is a record like a declaration: the same path as sdx declare */
+	src.file = argv[first];
+	return cmd_append(&o.w, "batch", &src, 1, o.attach, o.nattach, o.json);
 }

@@ -6,19 +6,6 @@
 
 #define MAX_PROFILES 16
 
-static const struct opt opts[] = {
-	{ "profile", 'p', "NAME|FILE", "a shipped profile (see --list) or a profile file; "
-	  "repeatable" },
-	{ "date", 0, "YYYY-MM-DD", "judge evidence at this date (default: the ship date of a "
-	  "shipment, else today)" },
-	{ "list", 0, NULL, "list the profiles shipped with sdx" },
-	{ "json", 0, NULL, "print every verdict as JSON" },
-	{ "quiet", 'q', NULL, "print only the verdict lines that are not pass" },
-	GRAPH_OPTS,
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx check --profile P [--profile P]... REF [--date D] [--json]\n"
 	"   or: sdx check --profile P FILE.sdxb [--ref REF] [--trust VKEY]...\n"
@@ -30,11 +17,8 @@ static const struct usage use = {
 	"missing: a claim, a lab test, an accredited or recent enough report.\n"
 	"A withdrawn declaration fails; a superseded one is judged by its correction.\n"
 	"Exit code: 0 all pass; 5 something fails; 6 nothing fails but something\n"
-	"cannot be judged (unknown); 1-4 as for every command.",
-	opts
+	"cannot be judged (unknown); 1-4 as for every command."
 };
-
-enum { EXIT_CHECK_FAIL = 5, EXIT_CHECK_UNKNOWN = 6 };
 
 struct check_opts {
 	struct graph_src src;
@@ -43,36 +27,6 @@ struct check_opts {
 	const char *date;
 	int list, json, quiet;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct check_opts *o = ctx;
-	int rc = graph_option(&o->src, name, arg);
-
-	if (rc >= 0)
-		return rc;
-	if (strcmp(name, "profile") == 0) {
-		if (o->nprofiles == MAX_PROFILES)
-			return cmd_error(EXIT_USAGE, "at most %d profiles", MAX_PROFILES);
-		o->profiles[o->nprofiles++] = arg;
-	} else if (strcmp(name, "date") == 0) {
-		o->date = arg;
-	} else if (strcmp(name, "list") == 0) {
-		o->list = 1;
-	} else if (strcmp(name, "json") == 0) {
-		o->json = 1;
-	} else if (strcmp(name, "quiet") == 0) {
-		o->quiet = 1;
-	}
-	return 0;
-}
-
-static const char *s_of(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 static int list_profiles(void)
 {
@@ -95,29 +49,29 @@ static void print_report(const struct check_opts *o, const json_t *r)
 	const json_t *x, *sub;
 	size_t i;
 
-	printf("%s\n  %s\n  subject: %s\n  judged at %s\n", s_of(r, "profile"), s_of(r, "title"),
-	       s_of(json_object_get(r, "subject"), "label"), s_of(r, "date"));
+	printf("%s\n  %s\n  subject: %s\n  judged at %s\n", json_str(r, "profile"), json_str(r, "title"),
+	       json_str(json_object_get(r, "subject"), "label"), json_str(r, "date"));
 	json_array_foreach(json_object_get(r, "results"), i, x) {
-		const char *v = s_of(x, "verdict");
+		const char *v = json_str(x, "verdict");
 		int k = strcmp(v, "fail") == 0 ? 2 : strcmp(v, "unknown") == 0 ? 1 : 0;
 		if (o->quiet && k == 0)
 			continue;
 		sub = json_object_get(x, "subject");
-		printf("  %-7s %s", tags[k], s_of(x, "title"));
-		printf(" - %s", s_of(sub, "label"));
+		printf("  %-7s %s", tags[k], json_str(x, "title"));
+		printf(" - %s", json_str(sub, "label"));
 		if (json_object_get(sub, "lot"))
-			printf(", lot %s", s_of(sub, "lot"));
+			printf(", lot %s", json_str(sub, "lot"));
 		if (json_object_get(sub, "via"))
-			printf(" (in batch %s)", s_of(sub, "via"));
+			printf(" (in batch %s)", json_str(sub, "via"));
 		printf("\n          %s\n          [%s; %s #%" JSON_INTEGER_FORMAT "]\n",
-		       s_of(x, "reason"), s_of(x, "regulation"), s_of(sub, "origin"),
+		       json_str(x, "reason"), json_str(x, "regulation"), json_str(sub, "origin"),
 		       json_integer_value(json_object_get(sub, "index")));
 	}
 	x = json_object_get(r, "counts");
 	if (json_array_size(json_object_get(r, "results")) == 0)
 		printf("  no rule of this profile applies to these records\n");
 	printf("  verdict: %s (%" JSON_INTEGER_FORMAT " pass, %" JSON_INTEGER_FORMAT " fail, %"
-	       JSON_INTEGER_FORMAT " unknown)\n", s_of(r, "verdict"),
+	       JSON_INTEGER_FORMAT " unknown)\n", json_str(r, "verdict"),
 	       json_integer_value(json_object_get(x, "pass")),
 	       json_integer_value(json_object_get(x, "fail")),
 	       json_integer_value(json_object_get(x, "unknown")));
@@ -133,7 +87,20 @@ int cmd_check(int argc, char **argv)
 	int first, rc, err, worst = SDX_VERDICT_PASS, w;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING_LIST('p', "profile", o.profiles, &o.nprofiles, MAX_PROFILES, "NAME|FILE",
+				"a shipped profile (see --list) or a profile file; repeatable",
+				"at most %zu profiles"),
+		OPT_STRING(0, "date", &o.date, "YYYY-MM-DD",
+			   "judge evidence at this date (default: the ship date of a shipment, else today)"),
+		OPT_BOOL(0, "list", &o.list, "list the profiles shipped with sdx"),
+		OPT_BOOL(0, "json", &o.json, "print every verdict as JSON"),
+		OPT_BOOL('q', "quiet", &o.quiet, "print only the verdict lines that are not pass"),
+		GRAPH_OPTS(&o.src),
+		WHERE_OPTS(&o.src.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		goto done;
 	if (o.list) {
 		rc = list_profiles();

@@ -5,35 +5,17 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "json", 0, NULL, "print origin, size, root and the note as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx checkpoint [--json] [-L LEDGER] [-k KEY]",
 	"If the ledger grew since its last checkpoint, sign a new one (asks for the\n"
 	"key's passphrase); then print the latest checkpoint, a C2SP tlog-checkpoint\n"
-	"signed as a C2SP signed note (formats/signed-note.md).",
-	opts
+	"signed as a C2SP signed note (formats/signed-note.md)."
 };
 
 struct cp_opts {
 	struct where w;
 	int json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct cp_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 int cmd_checkpoint(int argc, char **argv)
 {
@@ -47,7 +29,12 @@ int cmd_checkpoint(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &o.json, "print origin, size, root and the note as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);

@@ -6,20 +6,6 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "output", 'o', "FILE", "the bundle to write, e.g. acme-2026-11.sdxb (required)" },
-	{ "lot", 0, "LOT", "every declaration covering lot number LOT" },
-	{ "since", 0, "TIME", "every entry signed at or after TIME (YYYY-MM-DDTHH:MM:SSZ)" },
-	{ "all", 0, NULL, "every entry of the ledger" },
-	{ "imported", 0, NULL, "also forward every imported entry, with the checkpoint and proof it came with" },
-	{ "provenance", 'p', "REF", "a shipment or batch and everything upstream of it, from every "
-	  "ledger involved (repeatable)" },
-	{ "to", 0, "RECIPIENT", "the intended recipient, recorded in the signed manifest" },
-	{ "json", 0, NULL, "print what was written as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb\n"
 	"   or: sdx export --provenance REF [--to RECIPIENT] -o FILE.sdxb",
@@ -34,8 +20,7 @@ static const struct usage use = {
 	"declarations upstream (own and imported), the withdrawals and corrections of\n"
 	"those declarations, and their evidence.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
-	"selection give the same bytes, apart from the manifest's creation time.",
-	opts
+	"selection give the same bytes, apart from the manifest's creation time."
 };
 
 #define MAX_PROVENANCE 16
@@ -48,34 +33,6 @@ struct export_opts {
 	const char *output;
 	int json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct export_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "output") == 0)
-		o->output = arg;
-	else if (strcmp(name, "lot") == 0)
-		o->eo.lot = arg;
-	else if (strcmp(name, "since") == 0)
-		o->eo.since = arg;
-	else if (strcmp(name, "all") == 0)
-		o->eo.all = 1;
-	else if (strcmp(name, "imported") == 0)
-		o->eo.imported = 1;
-	else if (strcmp(name, "to") == 0)
-		o->eo.recipient = arg;
-	else if (strcmp(name, "provenance") == 0) {
-		if (o->nprov == MAX_PROVENANCE)
-			return cmd_error(EXIT_USAGE, "at most %d --provenance", MAX_PROVENANCE);
-		o->prov[o->nprov++] = arg;
-	}
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 /* Everything upstream of each --provenance REF, once each. */
 static int provenance_leaves(struct export_opts *o, sdx_ledger *l, unsigned char (**out)[32])
@@ -131,7 +88,25 @@ int cmd_export(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.eo = (sdx_export_options)SDX_EXPORT_OPTIONS_INIT;
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING('o', "output", &o.output, "FILE",
+			   "the bundle to write, e.g. acme-2026-11.sdxb (required)"),
+		OPT_STRING(0, "lot", &o.eo.lot, "LOT", "every declaration covering lot number LOT"),
+		OPT_STRING(0, "since", &o.eo.since, "TIME",
+			   "every entry signed at or after TIME (YYYY-MM-DDTHH:MM:SSZ)"),
+		OPT_BOOL(0, "all", &o.eo.all, "every entry of the ledger"),
+		OPT_BOOL(0, "imported", &o.eo.imported,
+			 "also forward every imported entry, with the checkpoint and proof it came with"),
+		OPT_STRING_LIST('p', "provenance", o.prov, &o.nprov, MAX_PROVENANCE, "REF",
+				"a shipment or batch and everything upstream of it, from every "
+				"ledger involved (repeatable)", "at most %zu --provenance"),
+		OPT_STRING(0, "to", &o.eo.recipient, "RECIPIENT",
+			   "the intended recipient, recorded in the signed manifest"),
+		OPT_BOOL(0, "json", &o.json, "print what was written as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (!o.output)
 		return cmd_error(EXIT_USAGE, "-o FILE.sdxb is required");

@@ -5,14 +5,6 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "trust-on-first-use", 0, NULL, "accept and remember the producer's key if none is trusted yet" },
-	{ "json", 0, NULL, "print the result as JSON" },
-	LIMIT_OPTS,
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx import FILE.sdxb [--trust-on-first-use] [--json] [-L LEDGER] [-k KEY]",
 	"Verify a bundle exactly as 'sdx verify FILE.sdxb' does, against the keys in\n"
@@ -21,8 +13,7 @@ static const struct usage use = {
 	"then append a signed import receipt to your own chain.  One transaction:\n"
 	"all or nothing.  Importing the same bundle again does nothing.  A checkpoint\n"
 	"that contradicts one already held from the same party (a fork or a rolled-back\n"
-	"tree) is refused and both checkpoints are printed as evidence.",
-	opts
+	"tree) is refused and both checkpoints are printed as evidence."
 };
 
 struct import_opts {
@@ -30,24 +21,6 @@ struct import_opts {
 	sdx_bundle_verify_options bo;
 	int tofu, json, entries;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct import_opts *o = ctx;
-	int rc;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if ((rc = limit_option(&o->bo, name, arg)) != 0)
-		return rc == 1 ? 0 : rc;
-	if (strcmp(name, "trust-on-first-use") == 0)
-		o->tofu = 1;
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	else if (strcmp(name, "entries") == 0)
-		o->entries = 1;
-	return 0;
-}
 
 #define MAX_TRUST 256
 
@@ -64,29 +37,33 @@ int cmd_import(int argc, char **argv)
 	struct import_opts o;
 	struct ring ring;
 	struct keyring kr = { ring.v, MAX_TRUST, &ring.n };
+	struct keyring rv = { ring.revoked, MAX_REVOKED, &ring.n_revoked };
 	sdx_import_result res;
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	sdx_verifier *pv = NULL;
 	char hex[65];
-	size_t i;
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
 	memset(&ring, 0, sizeof(ring));
 	memset(&res, 0, sizeof(res));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_BOOL(0, "trust-on-first-use", &o.tofu,
+			 "accept and remember the producer's key if none is trusted yet"),
+		OPT_BOOL(0, "json", &o.json, "print the result as JSON"),
+		LIMIT_OPTS(&o.bo),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 != argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
-	if ((err = sdx_ledger_foreach_trusted(l, collect_trusted, &kr)) < 0) {
-		rc = cmd_fail(err);
-		goto done;
-	}
-	if ((rc = load_revoked(l, ring.revoked, MAX_REVOKED, &ring.n_revoked)) != 0)
+	if ((rc = load_ledger_keys(l, &kr, &rv, 0)) != 0)
 		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
@@ -135,29 +112,19 @@ int cmd_import(int argc, char **argv)
 done:
 	sdx_import_result_clear(&res);
 	sdx_verifier_free(pv);
-	for (i = 0; i < ring.n; i++)
-		sdx_verifier_free(ring.v[i]);
-	for (i = 0; i < ring.n_revoked; i++)
-		sdx_verifier_free(ring.revoked[i]);
+	keyring_clear(&kr);
+	keyring_clear(&rv);
 	sdx_signer_free(key);
 	sdx_ledger_free(l);
 	return rc;
 }
-
-static const struct opt inbox_opts[] = {
-	{ "entries", 'e', NULL, "list the imported entries themselves, with their leaf hashes" },
-	{ "json", 0, NULL, "print as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
 
 static const struct usage inbox_use = {
 	"sdx inbox [--entries [ORIGIN]] [--json] [-L LEDGER]",
 	"List what has been imported from other parties, by origin: the largest\n"
 	"checkpoint held, the number of entries held and the newest entry's time.\n"
 	"With --entries, every imported entry (of ORIGIN, if given): its index in its\n"
-	"own ledger, type, leaf hash (what 'sdx batch --input' takes) and summary.",
-	inbox_opts
+	"own ledger, type, leaf hash (what 'sdx batch --input' takes) and summary."
 };
 
 static int print_origin(void *ctx, const char *origin, uint64_t size, uint64_t entries,
@@ -218,7 +185,14 @@ int cmd_inbox(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &inbox_use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_BOOL('e', "entries", &o.entries,
+			 "list the imported entries themselves, with their leaf hashes"),
+		OPT_BOOL(0, "json", &o.json, "print as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &inbox_use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first != argc && !(o.entries && first + 1 == argc))
 		return cmd_error(EXIT_USAGE, "usage: %s", inbox_use.synopsis);

@@ -7,21 +7,12 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "origin", 'o', "ORIGIN", "the ledger's name, e.g. example.com/acme-polymers (required)" },
-	{ "unencrypted", 0, NULL, "store the secret key without a passphrase (CI, demos)" },
-	{ "json", 0, NULL, "print the result as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx init --origin ORIGIN [--unencrypted] [-L LEDGER] [-k KEY]",
 	"Create a new ledger file and an Ed25519 signing key whose name is ORIGIN.\n"
 	"The key is encrypted with a passphrase (Argon2id + XChaCha20-Poly1305) taken\n"
 	"from $SDX_PASSPHRASE or asked twice on the terminal; keep it, and back up the\n"
-	"key file: without it nothing more can be signed.  Neither file may exist yet.",
-	opts
+	"key file: without it nothing more can be signed.  Neither file may exist yet."
 };
 
 struct init_opts {
@@ -29,21 +20,6 @@ struct init_opts {
 	const char *origin;
 	int unencrypted, json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct init_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "origin") == 0)
-		o->origin = arg;
-	else if (strcmp(name, "unencrypted") == 0)
-		o->unencrypted = 1;
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 int cmd_init(int argc, char **argv)
 {
@@ -55,7 +31,16 @@ int cmd_init(int argc, char **argv)
 	int first, rc, err, key_written = 0;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING('o', "origin", &o.origin, "ORIGIN",
+			   "the ledger's name, e.g. example.com/acme-polymers (required)"),
+		OPT_BOOL(0, "unencrypted", &o.unencrypted,
+			 "store the secret key without a passphrase (CI, demos)"),
+		OPT_BOOL(0, "json", &o.json, "print the result as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);

@@ -10,15 +10,6 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "vkey", 0, NULL, "print only the verifier key line" },
-	{ "json", 0, NULL, "print as JSON" },
-	{ "reason", 'r', "TEXT", "rotate: why, recorded in the ledger (e.g. 'yearly rotation')" },
-	{ "unencrypted", 0, NULL, "rotate: store the new secret key without a passphrase" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx key show [--vkey] [--json] [-L LEDGER]\n"
 	"   or: sdx key rotate [--reason TEXT] [--unencrypted] [-L LEDGER] [-k KEY]",
@@ -30,8 +21,7 @@ static const struct usage use = {
 	"old key accept the new one when they import a bundle carrying the rotation;\n"
 	"everything signed before stays verifiable.  The old secret key file is kept\n"
 	"as KEY.retired-<keyid>: delete it once you no longer need it.  If the old key\n"
-	"leaked, rotate and ask your customers to 'sdx trust revoke' it.",
-	opts
+	"leaked, rotate and ask your customers to 'sdx trust revoke' it."
 };
 
 struct key_opts {
@@ -39,23 +29,6 @@ struct key_opts {
 	const char *reason;
 	int vkey_only, json, unencrypted;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct key_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "vkey") == 0)
-		o->vkey_only = 1;
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	else if (strcmp(name, "reason") == 0)
-		o->reason = arg;
-	else if (strcmp(name, "unencrypted") == 0)
-		o->unencrypted = 1;
-	return 0;
-}
 
 static int print_earlier(void *ctx, const sdx_verifier *v, uint64_t since)
 {
@@ -153,7 +126,17 @@ int cmd_key(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_BOOL(0, "vkey", &o.vkey_only, "print only the verifier key line"),
+		OPT_BOOL(0, "json", &o.json, "print as JSON"),
+		OPT_STRING('r', "reason", &o.reason, "TEXT",
+			   "rotate: why, recorded in the ledger (e.g. 'yearly rotation')"),
+		OPT_BOOL(0, "unencrypted", &o.unencrypted,
+			 "rotate: store the new secret key without a passphrase"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 == argc && strcmp(argv[first], "rotate") == 0)
 		return rotate(&o);

@@ -6,45 +6,18 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "type", 't', "TYPE", "only entries of this record type" },
-	{ "from", 0, "N", "start at entry N" },
-	{ "limit", 'n', "N", "at most N entries" },
-	{ "json", 0, NULL, "one JSON object per line (JSON Lines)" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx log [--type TYPE] [--from N] [--limit N] [--json] [-L LEDGER]",
 	"List the ledger's entries, oldest first: index, time, type, leaf hash and a\n"
-	"one-line summary of the record.  Use 'sdx show INDEX' for the full record.",
-	opts
+	"one-line summary of the record.  Use 'sdx show INDEX' for the full record."
 };
 
 struct log_opts {
 	struct where w;
 	const char *type;
-	unsigned long long from, limit, shown;
+	uint64_t from, limit, shown;
 	int json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct log_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "type") == 0)
-		o->type = arg;
-	else if (strcmp(name, "from") == 0)
-		return parse_u64(arg, &o->from, "--from");
-	else if (strcmp(name, "limit") == 0)
-		return parse_u64(arg, &o->limit, "--limit");
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 static int show_one(void *ctx, const sdx_entry *e)
 {
@@ -87,7 +60,15 @@ int cmd_log(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING('t', "type", &o.type, "TYPE", "only entries of this record type"),
+		OPT_U64(0, "from", &o.from, "N", "start at entry N"),
+		OPT_U64('n', "limit", &o.limit, "N", "at most N entries"),
+		OPT_BOOL(0, "json", &o.json, "one JSON object per line (JSON Lines)"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);

@@ -5,47 +5,35 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "from", 0, "M", "consistency proof from tree size M" },
-	{ "to", 0, "N", "... to tree size N (default: the latest checkpoint)" },
-	{ "json", 0, NULL, "print the proof as JSON (hashes in standard base64)" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx prove REF [--json] [-L LEDGER]\n"
 	"   or: sdx prove --from M [--to N] [--json] [-L LEDGER]",
 	"Print an RFC 6962 inclusion proof of entry REF (an index or leaf-hash prefix)\n"
 	"against the latest signed checkpoint, or a consistency proof between two tree\n"
 	"sizes, with the checkpoint it leads to.  Anyone holding the checkpoint can check\n"
-	"the proof offline.",
-	opts
+	"the proof offline."
+};
+
+/* A number option, and whether it was given. */
+struct given_u64 {
+	uint64_t n;
+	int given;
 };
 
 struct prove_opts {
 	struct where w;
-	unsigned long long from, to;
-	int has_from, has_to, json;
+	struct given_u64 from, to;
+	int json;
 };
 
-static int on_opt(void *ctx, const char *name, const char *arg)
+static int given_option(const struct opt *opt, const char *arg)
 {
-	struct prove_opts *o = ctx;
+	struct given_u64 *v = opt->value;
+	char what[32];
 
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "from") == 0) {
-		o->has_from = 1;
-		return parse_u64(arg, &o->from, "--from");
-	}
-	if (strcmp(name, "to") == 0) {
-		o->has_to = 1;
-		return parse_u64(arg, &o->to, "--to");
-	}
-	if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
+	snprintf(what, sizeof(what), "--%s", opt->long_name);
+	v->given = 1;
+	return parse_u64(arg, &v->n, what);
 }
 
 static json_t *hash_list(unsigned char (*proof)[32], size_t n)
@@ -97,38 +85,46 @@ int cmd_prove(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_CALLBACK(0, "from", &o.from, "M", "consistency proof from tree size M", given_option),
+		OPT_CALLBACK(0, "to", &o.to, "N", "... to tree size N (default: the latest checkpoint)",
+			     given_option),
+		OPT_BOOL(0, "json", &o.json, "print the proof as JSON (hashes in standard base64)"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (o.has_from ? first != argc : first + 1 != argc)
+	if (o.from.given ? first != argc : first + 1 != argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
-	if (o.has_to && !o.has_from)
+	if (o.to.given && !o.from.given)
 		return cmd_error(EXIT_USAGE, "--to goes with --from");
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if (o.has_from) {
-		if (o.has_to)
-			err = sdx_ledger_get_checkpoint(l, o.to, &note, NULL, &cp);
+	if (o.from.given) {
+		if (o.to.given)
+			err = sdx_ledger_get_checkpoint(l, o.to.n, &note, NULL, &cp);
 		else
 			err = sdx_ledger_get_checkpoint(l, 0, &note, NULL, &cp);
 		if (err < 0)
 			goto fail;
-		if (o.has_to && cp.size != o.to) {
-			err = sdx_error_set(SDX_ENOTFOUND, "no checkpoint was signed at size %llu "
-					    "(the next one is at %" PRIu64 ")", o.to, cp.size);
+		if (o.to.given && cp.size != o.to.n) {
+			err = sdx_error_set(SDX_ENOTFOUND, "no checkpoint was signed at size %" PRIu64 " "
+					    "(the next one is at %" PRIu64 ")", o.to.n, cp.size);
 			goto fail;
 		}
-		if (o.from > cp.size) {
-			err = sdx_error_set(SDX_EINVAL, "--from %llu is larger than the checkpoint "
-					    "size %" PRIu64, o.from, cp.size);
+		if (o.from.n > cp.size) {
+			err = sdx_error_set(SDX_EINVAL, "--from %" PRIu64 " is larger than the checkpoint "
+					    "size %" PRIu64, o.from.n, cp.size);
 			goto fail;
 		}
-		if ((err = sdx_ledger_prove_consistency(l, o.from, cp.size, proof, &n)) < 0 ||
-		    (err = sdx_ledger_root(l, o.from, hash)) < 0)
+		if ((err = sdx_ledger_prove_consistency(l, o.from.n, cp.size, proof, &n)) < 0 ||
+		    (err = sdx_ledger_root(l, o.from.n, hash)) < 0)
 			goto fail;
 		b64_hash(b64, hash);
 		b64_hash(b64b, cp.root);
-		j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "old_size", (json_int_t)o.from,
+		j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "old_size", (json_int_t)o.from.n,
 			      "tree_size", (json_int_t)cp.size, "old_root", b64, "root_hash", b64b,
 			      "proof", hash_list(proof, n), "checkpoint", note);
 	} else {

@@ -4,37 +4,19 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "json", 0, NULL, "print what was written as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx publish DIR [--json] [-L LEDGER]",
 	"Write the ledger, at its latest checkpoint, to DIR as a C2SP tlog-tiles log:\n"
 	"DIR/checkpoint, DIR/tile/<L>/<N>[.p/<W>] hash tiles and DIR/tile/entries/<N>\n"
 	"entry bundles.  Any static web server or object store can serve DIR; tlog\n"
 	"clients and witnesses read it as they read any tiled log.  Re-running only\n"
-	"writes what is new; the checkpoint file is replaced last.",
-	opts
+	"writes what is new; the checkpoint file is replaced last."
 };
 
 struct publish_opts {
 	struct where w;
 	int json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct publish_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 int cmd_publish(int argc, char **argv)
 {
@@ -44,7 +26,12 @@ int cmd_publish(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &o.json, "print what was written as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 != argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);

@@ -5,38 +5,17 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "raw", 0, NULL, "write the exact entry bytes (the DSSE envelope) to stdout" },
-	{ "json", 0, NULL, "print index, hashes and the decoded payload as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx show REF [--raw | --json] [-L LEDGER]",
 	"Print one entry.  REF is an entry index or at least 4 hex digits of its leaf\n"
 	"hash.  --raw writes the signed bytes exactly as stored (what the Merkle leaf\n"
-	"hashes), for checking with other tools.",
-	opts
+	"hashes), for checking with other tools."
 };
 
 struct show_opts {
 	struct where w;
 	int raw, json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct show_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "raw") == 0)
-		o->raw = 1;
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 /* 1 if the entry's own signature checks against the ledger key that signs it. */
 static int signature_ok(sdx_ledger *l, const sdx_entry *e)
@@ -64,7 +43,13 @@ int cmd_show(int argc, char **argv)
 	int first, rc, err, sig_ok;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_BOOL(0, "raw", &o.raw, "write the exact entry bytes (the DSSE envelope) to stdout"),
+		OPT_BOOL(0, "json", &o.json, "print index, hashes and the decoded payload as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 != argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);

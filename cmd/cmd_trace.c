@@ -4,14 +4,6 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "json", 0, NULL, "print the tree as JSON (formats/provenance.md)" },
-	{ "no-evidence", 0, NULL, "leave the lab reports out of the tree" },
-	GRAPH_OPTS,
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx trace REF [--json]\n"
 	"   or: sdx trace FILE.sdxb [--ref REF] [--trust VKEY]... [--json]",
@@ -21,35 +13,13 @@ static const struct usage use = {
 	"a leaf hash (own or imported).  A bundle is verified first, exactly as\n"
 	"'sdx verify' does, and traced from its top records.  Marks: WITHDRAWN (the\n"
 	"supplier withdrew the declaration), AFFECTED (something below is withdrawn),\n"
-	"superseded (a corrected declaration exists), MISSING (an input not held here).",
-	opts
+	"superseded (a corrected declaration exists), MISSING (an input not held here)."
 };
 
 struct trace_opts {
 	struct graph_src src;
 	int json, no_evidence;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct trace_opts *o = ctx;
-	int rc = graph_option(&o->src, name, arg);
-
-	if (rc >= 0)
-		return rc;
-	if (strcmp(name, "json") == 0)
-		o->json = 1;
-	else if (strcmp(name, "no-evidence") == 0)
-		o->no_evidence = 1;
-	return 0;
-}
-
-static const char *s_of(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 static void quantity(char *out, size_t cap, const json_t *q)
 {
@@ -58,12 +28,12 @@ static void quantity(char *out, size_t cap, const json_t *q)
 		return;
 	}
 	snprintf(out, cap, "%g %s", json_number_value(json_object_get(q, "value")),
-		 s_of(q, "unit"));
+		 json_str(q, "unit"));
 }
 
 static const char *mark(const json_t *n)
 {
-	const char *st = s_of(n, "status");
+	const char *st = json_str(n, "status");
 
 	if (strcmp(st, "withdrawn") == 0)
 		return "  [WITHDRAWN]";
@@ -91,15 +61,15 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 	json_array_foreach(wd, i, x) {
 		int last = ++k == total;
 		printf("%s%s withdrawn from %s (%s): %s\n", prefix, last ? "└─" : "├─",
-		       s_of(x, "effective_date"), s_of(x, "reason_code"), s_of(x, "reason"));
+		       json_str(x, "effective_date"), json_str(x, "reason_code"), json_str(x, "reason"));
 	}
 	json_array_foreach(inputs, i, x) {
 		int last = ++k == total;
 		quantity(q, sizeof(q), json_object_get(x, "quantity"));
 		if (json_object_get(x, "lot_number"))
-			snprintf(how, sizeof(how), "lot %s, %s: ", s_of(x, "lot_number"), q);
+			snprintf(how, sizeof(how), "lot %s, %s: ", json_str(x, "lot_number"), q);
 		else if (json_object_get(x, "hs_code"))
-			snprintf(how, sizeof(how), "%s, HS %s: ", q, s_of(x, "hs_code"));
+			snprintf(how, sizeof(how), "%s, HS %s: ", q, json_str(x, "hs_code"));
 		else
 			snprintf(how, sizeof(how), "%s: ", q);
 		printf("%s%s", prefix, last ? "└─ " : "├─ ");
@@ -110,29 +80,29 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 		int last = ++k == total;
 		x = json_array_get(ev, i);
 		printf("%s%s report %s, %s%s%s, issued %s, valid to %s\n", prefix,
-		       last ? "└─" : "├─", s_of(x, "report_number"), s_of(x, "lab"),
+		       last ? "└─" : "├─", json_str(x, "report_number"), json_str(x, "lab"),
 		       json_object_get(x, "accreditation") ? ", " : " (no accreditation named)",
-		       s_of(x, "accreditation"), s_of(x, "issue_date"), s_of(x, "valid_until"));
+		       json_str(x, "accreditation"), json_str(x, "issue_date"), json_str(x, "valid_until"));
 	}
 }
 
 static void print_node(const struct trace_opts *o, const json_t *n, const char *prefix,
 		       const char *how)
 {
-	const char *type = s_of(n, "type");
+	const char *type = json_str(n, "type");
 
-	if (strcmp(s_of(n, "status"), "missing") == 0) {
+	if (strcmp(json_str(n, "status"), "missing") == 0) {
 		printf("%sentry %.16s...  [MISSING: not in this ledger or bundle]\n", how,
-		       s_of(n, "ref"));
+		       json_str(n, "ref"));
 		return;
 	}
-	printf("%s%s%s\n", how, s_of(n, "label"), mark(n));
+	printf("%s%s%s\n", how, json_str(n, "label"), mark(n));
 	if (json_is_true(json_object_get(n, "repeat"))) {
 		printf("%s   (inputs shown above)\n", prefix);
 		return;
 	}
-	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s%s\n", prefix, s_of(n, "origin"),
-	       json_integer_value(json_object_get(n, "index")), s_of(n, "ref"),
+	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s%s\n", prefix, json_str(n, "origin"),
+	       json_integer_value(json_object_get(n, "index")), json_str(n, "ref"),
 	       strcmp(type, "declaration") == 0 ? "" : "");
 	print_children(o, n, prefix);
 }
@@ -146,7 +116,14 @@ int cmd_trace(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0) {
+	struct opt opts[] = {
+		OPT_BOOL(0, "json", &o.json, "print the tree as JSON (formats/provenance.md)"),
+		OPT_BOOL(0, "no-evidence", &o.no_evidence, "leave the lab reports out of the tree"),
+		GRAPH_OPTS(&o.src),
+		WHERE_OPTS(&o.src.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0) {
 		graph_src_clear(&o.src);
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	}

@@ -7,14 +7,6 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "name", 'n', "LABEL", "add: a note for people, e.g. 'Haixing PVC, contract 2026-17'" },
-	{ "reason", 'r', "TEXT", "revoke: why, e.g. 'key leaked with a stolen laptop'" },
-	{ "json", 0, NULL, "list: print as JSON" },
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx trust add VKEY|FILE [--name LABEL]\n"
 	"   or: sdx trust list [--json]\n"
@@ -29,8 +21,7 @@ static const struct usage use = {
 	"'remove' stops trusting a key; 'revoke' says the key must never be relied on\n"
 	"again (it was lost or stolen): a bundle it signed is refused (exit 3) even when\n"
 	"someone passes it with --trust, and it cannot be added back.  What was imported\n"
-	"before stays, as verified then.",
-	opts
+	"before stays, as verified then."
 };
 
 struct trust_opts {
@@ -38,21 +29,6 @@ struct trust_opts {
 	const char *label, *reason;
 	int json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct trust_opts *o = ctx;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if (strcmp(name, "name") == 0)
-		o->label = arg;
-	else if (strcmp(name, "reason") == 0)
-		o->reason = arg;
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
 
 static int print_one(void *ctx, const sdx_verifier *v, const char *label, const char *added)
 {
@@ -163,7 +139,16 @@ int cmd_trust(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING('n', "name", &o.label, "LABEL",
+			   "add: a note for people, e.g. 'Haixing PVC, contract 2026-17'"),
+		OPT_STRING('r', "reason", &o.reason, "TEXT",
+			   "revoke: why, e.g. 'key leaked with a stolen laptop'"),
+		OPT_BOOL(0, "json", &o.json, "list: print as JSON"),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first >= argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);

@@ -8,18 +8,6 @@
 
 #define MAX_TRUST 64
 
-static const struct opt opts[] = {
-	{ "threads", 'j', "N", "signature-checking threads (default: every core)" },
-	{ "trust", 0, "VKEY|FILE", "bundles: trust this verifier key (or the keys in FILE, one per line); repeatable" },
-	{ "trust-on-first-use", 0, NULL, "bundles: accept the producer's own key" },
-	{ "bodies", 0, NULL, "also parse every record body as strict JSON (slower); bundles: and "
-	  "check each header lists exactly the attachments its body cites" },
-	{ "json", 0, NULL, "print the report as JSON" },
-	LIMIT_OPTS,
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx verify [--threads N] [--bodies] [--json] [-L LEDGER]\n"
 	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies] [--json]",
@@ -34,45 +22,20 @@ static const struct usage use = {
 	"(from each entry's header; --bodies parses the bodies as well).\n"
 	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
 	"hash or member is named); 3 if valid but signed by a key you do not trust;\n"
-	"2 if the input cannot be read.  Needs no key and no passphrase.",
-	opts
+	"2 if the input cannot be read.  Needs no key and no passphrase."
 };
 
 struct verify_opts {
 	struct where w;
 	sdx_bundle_verify_options bo;
-	unsigned long long threads;
+	uint64_t threads;
 	int json, tofu, bodies;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
 	sdx_verifier *revoked[MAX_REVOKED];
 	size_t n_revoked;
+	struct keyring trust, revoke; /* over trusted[] and revoked[] */
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct verify_opts *o = ctx;
-	int rc;
-
-	if (where_option(&o->w, name, arg))
-		return 0;
-	if ((rc = limit_option(&o->bo, name, arg)) != 0)
-		return rc == 1 ? 0 : rc;
-	if (strcmp(name, "threads") == 0) {
-		if (parse_u64(arg, &o->threads, "--threads") != 0 || o->threads > 64)
-			return cmd_error(EXIT_USAGE, "--threads must be between 0 and 64");
-	} else if (strcmp(name, "bodies") == 0) {
-		o->bodies = 1;
-	} else if (strcmp(name, "json") == 0) {
-		o->json = 1;
-	} else if (strcmp(name, "trust") == 0) {
-		return load_vkeys(arg, o->trusted, MAX_TRUST, &o->n_trusted);
-	} else if (strcmp(name, "trust-on-first-use") == 0) {
-		o->tofu = 1;
-	}
-	return 0;
-}
-
 
 /* Record the producer's key after a first good bundle (--trust-on-first-use). */
 static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
@@ -104,13 +67,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	if (access(o->w.ledger, F_OK) == 0) {
 		if ((err = open_ledger(&l, &o->w, o->tofu ? 0 : SDX_OPEN_READONLY)) != 0)
 			return err;
-		struct keyring kr = { o->trusted, MAX_TRUST, &o->n_trusted };
-		if ((err = sdx_ledger_foreach_trusted(l, collect_trusted, &kr)) < 0 &&
-		    err != SDX_EIO) {
-			sdx_ledger_free(l);
-			return cmd_fail(err);
-		}
-		if ((err = load_revoked(l, o->revoked, MAX_REVOKED, &o->n_revoked)) != 0) {
+		if ((err = load_ledger_keys(l, &o->trust, &o->revoke, 1)) != 0) {
 			sdx_ledger_free(l);
 			return err;
 		}
@@ -180,16 +137,29 @@ int cmd_verify(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	o.trust = (struct keyring){ o.trusted, MAX_TRUST, &o.n_trusted };
+	o.revoke = (struct keyring){ o.revoked, MAX_REVOKED, &o.n_revoked };
+	struct opt opts[] = {
+		OPT_U64_RANGE('j', "threads", &o.threads, "N",
+			      "signature-checking threads (default: every core)", 0, 64),
+		OPT_CALLBACK(0, "trust", &o.trust, "VKEY|FILE", "bundles: trust this verifier key (or "
+			     "the keys in FILE, one per line); repeatable", keyring_option),
+		OPT_BOOL(0, "trust-on-first-use", &o.tofu, "bundles: accept the producer's own key"),
+		OPT_BOOL(0, "bodies", &o.bodies, "also parse every record body as strict JSON (slower); "
+			 "bundles: and check each header lists exactly the attachments its body cites"),
+		OPT_BOOL(0, "json", &o.json, "print the report as JSON"),
+		LIMIT_OPTS(&o.bo),
+		WHERE_OPTS(&o.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first + 1]);
 	if (first < argc) {
 		rc = verify_bundle(&o, argv[first]);
-		for (size_t i = 0; i < o.n_trusted; i++)
-			sdx_verifier_free(o.trusted[i]);
-		for (size_t i = 0; i < o.n_revoked; i++)
-			sdx_verifier_free(o.revoked[i]);
+		keyring_clear(&o.trust);
+		keyring_clear(&o.revoke);
 		return rc;
 	}
 	where_resolve(&o.w);

@@ -4,22 +4,13 @@
 
 #include "cmd/cmd.h"
 
-static const struct opt opts[] = {
-	{ "lot", 0, "LOT", "a supplier lot (or batch) number instead of a REF" },
-	{ "json", 0, NULL, "print the result as JSON" },
-	GRAPH_OPTS,
-	WHERE_OPTS,
-	{ NULL, 0, NULL, NULL }
-};
-
 static const struct usage use = {
 	"sdx where-used REF [--json]\n"
 	"   or: sdx where-used --lot LOT [FILE.sdxb] [--json]",
 	"The recall question: every batch and shipment that a declaration (REF), a\n"
 	"supplier lot (--lot, across every declaration covering it) or a batch reached,\n"
 	"directly or through sub-assemblies, with the path it took.  Reads the ledger\n"
-	"(own and imported records), or a bundle after verifying it.",
-	opts
+	"(own and imported records), or a bundle after verifying it."
 };
 
 struct wu_opts {
@@ -27,27 +18,6 @@ struct wu_opts {
 	const char *lot;
 	int json;
 };
-
-static int on_opt(void *ctx, const char *name, const char *arg)
-{
-	struct wu_opts *o = ctx;
-	int rc = graph_option(&o->src, name, arg);
-
-	if (rc >= 0)
-		return rc;
-	if (strcmp(name, "lot") == 0)
-		o->lot = arg;
-	else if (strcmp(name, "json") == 0)
-		o->json = 1;
-	return 0;
-}
-
-static const char *s_of(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s ? s : "";
-}
 
 int cmd_where_used(int argc, char **argv)
 {
@@ -60,7 +30,14 @@ int cmd_where_used(int argc, char **argv)
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = cmd_parse(argc, argv, &use, on_opt, &o, &first)) != 0)
+	struct opt opts[] = {
+		OPT_STRING(0, "lot", &o.lot, "LOT", "a supplier lot (or batch) number instead of a REF"),
+		OPT_BOOL(0, "json", &o.json, "print the result as JSON"),
+		GRAPH_OPTS(&o.src),
+		WHERE_OPTS(&o.src.w),
+		OPT_END()
+	};
+	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		goto done;
 	if ((o.lot && argc - first > 1) || (!o.lot && argc - first != 1)) {
 		rc = cmd_error(EXIT_USAGE, "give a REF, or --lot LOT (and optionally a bundle); "
@@ -98,9 +75,9 @@ int cmd_where_used(int argc, char **argv)
 		goto done;
 	}
 	json_array_foreach(json_object_get(r, "targets"), i, x)
-		printf("%s\n   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", s_of(x, "label"),
-		       s_of(x, "origin"), json_integer_value(json_object_get(x, "index")),
-		       s_of(x, "ref"));
+		printf("%s\n   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", json_str(x, "label"),
+		       json_str(x, "origin"), json_integer_value(json_object_get(x, "index")),
+		       json_str(x, "ref"));
 	if (json_array_size(json_object_get(r, "used_by")) == 0) {
 		printf("\nnot used by any batch or shipment held here\n");
 		goto done;
@@ -109,8 +86,8 @@ int cmd_where_used(int argc, char **argv)
 	       json_array_size(json_object_get(r, "used_by")));
 	json_array_foreach(json_object_get(r, "used_by"), i, x)
 		printf("  %-9s %s  (%s #%" JSON_INTEGER_FORMAT ", entry %.16s, %zu step%s away)\n",
-		       s_of(x, "type"), s_of(x, "label"), s_of(x, "origin"),
-		       json_integer_value(json_object_get(x, "index")), s_of(x, "ref"),
+		       json_str(x, "type"), json_str(x, "label"), json_str(x, "origin"),
+		       json_integer_value(json_object_get(x, "index")), json_str(x, "ref"),
 		       json_array_size(json_object_get(x, "path")) - 1,
 		       json_array_size(json_object_get(x, "path")) == 2 ? "" : "s");
 done:

@@ -74,10 +74,9 @@ static void usage(FILE *f)
 		"\n"
 		"environment: SDX_LEDGER (ledger file), SDX_KEY (key file), SDX_PASSPHRASE\n"
 		"(key passphrase; otherwise asked on the terminal), NO_COLOR.\n"
-		"\n"
-		"exit codes: 0 ok; 1 verification failed (forged, corrupt, inconsistent);\n"
-		"2 usage or input error; 3 valid but signed by an untrusted key;\n"
-		"4 environment error (I/O, memory); sdx check: 5 a rule fails, 6 unknown.\n"
+		"\n");
+	cmd_print_exit_codes(f);
+	fprintf(f,
 		"\n"
 		"'sdx <command> --help' describes a command; formats are specified in formats/*.md.\n");
 }

@@ -8,6 +8,7 @@
 #include "sdx/dsse.h"
 #include "sdx/ledger.h"
 #include "sdx/record.h"
+#include "sdx/build.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"
 #include "sdx/clock.h"

@@ -1,0 +1,167 @@
+/*
+ * cmd/append.c - sign and append records with their evidence files, as sdx
+ * declare, sdx batch and sdx ship do: one transaction, one new checkpoint.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+#define MAX_FILE SDX_RECORD_INPUT_MAX
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n;
+
+	*out = NULL;
+	if (!f)
+		return cmd_error(errno == ENOENT ? EXIT_USAGE : EXIT_ENV, "cannot open '%s': %s",
+				 path, strerror(errno));
+	if (!(buf = malloc(MAX_FILE + 1))) {
+		fclose(f);
+		return cmd_error(EXIT_ENV, "out of memory");
+	}
+	n = fread(buf, 1, MAX_FILE + 1, f);
+	if (ferror(f)) {
+		fclose(f);
+		free(buf);
+		return cmd_error(EXIT_ENV, "cannot read '%s': %s", path, strerror(errno));
+	}
+	fclose(f);
+	if (n > MAX_FILE) {
+		free(buf);
+		return cmd_error(EXIT_USAGE, "'%s': larger than %d bytes; a record holds data, "
+				 "put documents in --attach files", path, MAX_FILE);
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static void report(json_t *list, const char *what, const sdx_entry_info *info, int json)
+{
+	char hex[65];
+
+	hex_hash(hex, info->leaf_hash);
+	if (json)
+		json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:s}", "input", what,
+						      "index", (json_int_t)info->index,
+						      "leaf_hash", hex, "time", info->time));
+	else
+		printf("entry %" PRIu64 " %s %s\n", info->index, hex, what);
+}
+
+int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, int json)
+{
+	unsigned char hash[32];
+	uint64_t size;
+	char hex[65];
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		if ((err = sdx_ledger_attach_file(l, attach[i], hash, &size)) < 0)
+			return err;
+		hex_hash(hex, hash);
+		if (!json)
+			fprintf(stderr, "attached %s (%" PRIu64 " bytes) %s\n", attach[i], size, hex);
+	}
+	return 0;
+}
+
+struct append {
+	const char *type;
+	const struct record_src *src;
+	size_t n;
+	const char *const *attach;
+	size_t nattach;
+	int json;
+};
+
+/* A record's name in messages and in what is printed. */
+static const char *src_name(const struct record_src *s)
+{
+	return s->file ? s->file : sdx_record_builder_label(s->b);
+}
+
+/* One transaction for all records. */
+static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
+{
+	const struct append *a = ctx;
+	sdx_entry_info *infos = NULL;
+	char what[4200], *buf = NULL;
+	size_t len = 0, i;
+	int rc = 0, err = 0;
+
+	if (!(infos = calloc(a->n, sizeof(*infos))))
+		return cmd_error(EXIT_ENV, "out of memory");
+	if ((err = sdx_ledger_begin(l)) < 0)
+		goto done;
+	if ((err = cmd_attach_all(l, a->attach, a->nattach, a->json)) < 0)
+		goto done;
+	for (i = 0; i < a->n; i++) {
+		if (!a->src[i].file) {
+			err = sdx_record_builder_append(&infos[i], l, key, a->src[i].b);
+		} else {
+			if ((rc = read_file(a->src[i].file, &buf, &len)) != 0)
+				goto done;
+			snprintf(what, sizeof(what), "'%s'", a->src[i].file);
+			err = sdx_record_append(l, key, a->type, buf, len, what, &infos[i]);
+			free(buf);
+			buf = NULL;
+		}
+		if (err < 0)
+			goto done;
+	}
+	if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_ledger_commit(l)) < 0)
+		goto done;
+	for (i = 0; i < a->n; i++)
+		report(list, src_name(&a->src[i]), &infos[i], a->json);
+done:
+	if (err < 0 || rc != 0) {
+		sdx_ledger_rollback(l);
+		if (err < 0)
+			rc = cmd_fail(err);
+		fprintf(stderr, "sdx: nothing was written\n");
+	}
+	free(infos);
+	return rc;
+}
+
+int cmd_with_key(const struct where *w, int json, signed_fn *fn, void *ctx)
+{
+	sdx_ledger *l = NULL;
+	sdx_signer *key = NULL;
+	json_t *list = NULL;
+	int rc;
+
+	if ((rc = open_ledger(&l, w, 0)) != 0)
+		return rc;
+	if ((rc = load_key(&key, w)) != 0)
+		goto done;
+	list = json_array();
+	rc = fn(ctx, l, key, list);
+	if (rc == 0 && json) {
+		print_json(list);
+		list = NULL;
+	}
+done:
+	json_decref(list);
+	sdx_signer_free(key);
+	sdx_ledger_free(l);
+	return rc;
+}
+
+int cmd_append(const struct where *w, const char *type, const struct record_src *src, size_t n,
+	       const char *const *attach, size_t nattach, int json)
+{
+	struct append a = { type, src, n, attach, nattach, json };
+
+	return cmd_with_key(w, json, append_all, &a);
+}
