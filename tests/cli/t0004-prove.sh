@@ -20,7 +20,9 @@ expect 0 "show by index" sdx show -L t.db 1
 expect_out "show prints the leaf hash" "^leaf hash: [0-9a-f]{64}$"
 expect_out "show checks the signature" "^signed by: example.com/acme\+[0-9a-f]{8} \(signature valid\)$"
 leaf=$(sed -n 's/^leaf hash: //p' "$out")
-prefix=$(printf %s "$leaf" | cut -c1-8)
+# 8 hex digits, or up to the first letter: a prefix of digits only is an index
+n=$(expr "$leaf" : '[0-9]*[a-f]'); [ "$n" -ge 8 ] || n=8
+prefix=$(printf %s "$leaf" | cut -c1-"$n")
 expect 0 "show by leaf-hash prefix" sdx show -L t.db "$prefix"
 expect_out "same entry" "^entry: +1$"
 expect 0 "show --raw" sdx show -L t.db 1 --raw
