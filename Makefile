@@ -2,6 +2,8 @@
 #
 #   make            build libsdx.a, libsdx.so and sdx into $(BUILD)/
 #   make check      install missing deps, run every test, then again under ASan+UBSan
+#   make golden     rewrite the CLI tests' expected output (tests/cli/expected/) from
+#                   what sdx prints now; review the change with git diff
 #   make demo       install missing deps, build, run the walkthrough in examples/
 #   make bench      print speed and memory figures (not part of check);
 #                   BENCH_BIG=1 adds the 1,000,000-entry bundle and a 1 GiB attachment
@@ -59,7 +61,7 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check test demo bench torture install uninstall clean deps fuzz
+.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
@@ -157,6 +159,19 @@ check: deps
 	$(MAKE) --no-print-directory SANITIZE=address,undefined test || rc=1; \
 	sh tests/total.sh build build-san; t=$$?; \
 	[ $$rc = 0 ] && [ $$t = 0 ]
+
+# Expected output of the CLI tests: each golden file is rewritten (and one no
+# case compares any more is deleted); the CLI tests' other checks still run.
+golden: all
+	$(Q)rm -rf tests/cli/expected; fail=0; \
+	for t in tests/cli/t[0-9]*.sh; do \
+	  grep -q '^golden ' $$t || continue; \
+	  SDX_GOLDEN_UPDATE=1 SDX=$(CURDIR)/$(BUILD)/sdx SDX_TEST_DATA=$(CURDIR)/tests/data \
+	    sh $$t > $(BUILD)/golden.out 2>&1 || fail=1; \
+	  grep '^not ok - ' $(BUILD)/golden.out && fail=1; \
+	done; rm -f $(BUILD)/golden.out; \
+	echo "tests/cli/expected: $$(find tests/cli/expected -name '*.out' | wc -l) files; see git diff tests/cli/expected"; \
+	[ $$fail = 0 ]
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -28,11 +28,15 @@ b1=$(sdx log -L m.db --json | jq -r 'select(.summary | contains("B1")) | .leaf_h
 b2=$(sdx log -L m.db --json | jq -r 'select(.summary | contains("B2")) | .leaf_hash')
 sdx export -L m.db --provenance "$b1" -o f1.sdxb > /dev/null
 expect 0 "the second forward carries the supplier's consistency proof" sdx export -L m.db --provenance "$b2" -o f2.sdxb
+golden export-f2 "counts the consistency proofs"
 expect 0 "verify f2" sdx verify f2.sdxb --trust m.vkey --trust s.vkey
-expect_out "with consistency proofs for the supplier" "example.com/s: 1 entries proved against its checkpoint at size 3, [1-9][0-9]* consistency proofs"
+golden verify-f2 "with consistency proofs for the supplier"
 for p in e x; do sdx trust add -L $p.db m.vkey > /dev/null; sdx trust add -L $p.db s.vkey > /dev/null; done
 expect 0 "the exporter imports the first forward (supplier at size 2)" sdx import -L e.db f1.sdxb
+golden import-f1 "says what"
 expect 0 "and the second (size 3): the proof shows the supplier only grew" sdx import -L e.db f2.sdxb
+golden import-f2 "says what"
 expect 0 "the exporter's file verifies, imported data included" sdx verify -L e.db
+golden verify-e "imported data included"
 expect 0 "an older forward after a newer one is accepted (that checkpoint is held)" sdx import -L x.db f2.sdxb
 expect 0 "x imports the older one afterwards" sdx import -L x.db f1.sdxb

@@ -23,7 +23,7 @@ seed_hex=$(printf '%s' "$seed_b64" | base64 -d | od -An -tx1 | tr -d ' \n')
 } > all.out 2>&1
 cat init.out >> all.out
 expect 2 "a wrong passphrase is refused" env SDX_PASSPHRASE="Tr0ub4dor-typo" "$SDX" declare -L s.db "$EX/pigment-declaration.json"
-expect_err "without echoing it" "passphrase"
+golden wrong-passphrase "without echoing it"
 check "the refusal does not echo what was typed" sh -c "! grep -q Tr0ub4dor '$err'"
 cat "$err" >> all.out
 for f in all.out s.db u.db s.sdxb u.sdxb; do
@@ -35,4 +35,4 @@ for f in all.out s.db u.db s.sdxb u.sdxb; do
 done
 chmod 644 s.key
 expect 4 "a key file others can read is refused" sdx declare -L s.db "$EX/pigment-declaration.json"
-expect_err "naming the fix" "chmod 600"
+golden key-mode "naming the fix"
