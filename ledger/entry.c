@@ -88,97 +88,66 @@ static const char *bundle_wording(const struct sdx__entry_fault *f)
 	}
 }
 
+/* Ledger verify's wording of each fault, and which detail it shows: 'a' the
+ * string, 'b' both strings, 'n' the number, 'p' the entry before the one n
+ * names, 'v' the list of fields of version n. */
+static const struct wording {
+	const char *fmt;
+	char arg;
+} ledger_words[] = {
+	[SDX__ENTRY_OK] = { "ok", 0 },
+	[SDX__ENTRY_ENVELOPE] = { "envelope: %s", 'a' },
+	[SDX__ENTRY_PAYLOAD_TYPE] = { "envelope: payloadType '%.60s' is not '"
+				      SDX_ENTRY_PAYLOAD_TYPE_V2 "' or '" SDX_ENTRY_PAYLOAD_TYPE_V1 "'",
+				      'a' },
+	[SDX__ENTRY_SIGNER] = { "signed by key '%.80s', not the ledger's key '%s'", 'b' },
+	[SDX__ENTRY_SIGNATURE] = { "signature does not verify", 0 },
+	[SDX__ENTRY_JSON] = { "%s", 'a' },
+	[SDX__ENTRY_FIELDS] = { "payload: not an object with exactly the fields %sbody, key, "
+				"origin, prev, seq, time, type, version", 'v' },
+	[SDX__ENTRY_MISSING] = { "payload: missing field '%s'", 'a' },
+	[SDX__ENTRY_ATTACHMENTS] = { "%s", 'a' },
+	[SDX__ENTRY_BODY] = { "payload: field 'body' is not an object", 0 },
+	[SDX__ENTRY_KEY] = { "payload: field 'key' does not name the signing key", 0 },
+	[SDX__ENTRY_ORIGIN] = { "payload: origin is not '%s'", 'a' },
+	[SDX__ENTRY_PREV] = { "payload: field 'prev' is not 64 lowercase hex digits", 0 },
+	[SDX__ENTRY_SEQ] = { "payload: field 'seq' is not a non-negative integer", 0 },
+	[SDX__ENTRY_VERSION] = { "payload: version is not %" PRIu64 ", the version its "
+				 "payloadType names", 'n' },
+	[SDX__ENTRY_TYPE] = { "payload: type does not match the stored type '%s'", 'a' },
+	[SDX__ENTRY_TIME] = { "payload: time does not match the stored time '%s'", 'a' },
+	[SDX__ENTRY_SHAPE] = { "payload: type or time is malformed", 0 },
+	[SDX__ENTRY_SEQ_ORDER] = { "payload says seq %" PRIu64 " (entries were reordered)", 'n' },
+	[SDX__ENTRY_LINK] = { "chain link does not match the leaf hash of entry %" PRIu64, 'p' },
+	[SDX__ENTRY_GENESIS_FIRST] = { "entry 0 is not the genesis record", 0 },
+	[SDX__ENTRY_GENESIS_LATE] = { "a genesis record after entry 0", 0 },
+	[SDX__ENTRY_GENESIS_ORIGIN] = { "genesis: origin does not match the ledger's origin '%s'",
+					'a' },
+	[SDX__ENTRY_GENESIS_KEY] = { "genesis: key does not match the ledger's key", 0 },
+	[SDX__ENTRY_ROTATION] = { "key rotation: the new key does not match the ledger's keys", 0 },
+};
+
+/* The formats come from the table above, each with the detail it names. */
 const char *sdx__entry_fault_message(char *out, size_t cap, const struct sdx__entry_fault *f,
 				     enum sdx__entry_wording w)
 {
 	const char *s = w == SDX__WORDING_BUNDLE ? bundle_wording(f) : NULL;
+	const struct wording *x = &ledger_words[f->kind];
 
-	if (s) {
+	if (s)
 		snprintf(out, cap, "%s", s);
-		return out;
-	}
-	switch (f->kind) {
-	case SDX__ENTRY_OK:
-		snprintf(out, cap, "ok");
-		break;
-	case SDX__ENTRY_ENVELOPE:
-		snprintf(out, cap, "envelope: %s", f->a);
-		break;
-	case SDX__ENTRY_PAYLOAD_TYPE:
-		if (w == SDX__WORDING_BUNDLE)
-			snprintf(out, cap, "wrong payloadType '%.60s'", f->a);
-		else
-			snprintf(out, cap, "envelope: payloadType '%.60s' is not '%s' or '%s'", f->a,
-				 SDX_ENTRY_PAYLOAD_TYPE_V2, SDX_ENTRY_PAYLOAD_TYPE_V1);
-		break;
-	case SDX__ENTRY_SIGNER:
-		snprintf(out, cap, "signed by key '%.80s', not the ledger's key '%s'", f->a, f->b);
-		break;
-	case SDX__ENTRY_SIGNATURE:
-		snprintf(out, cap, "signature does not verify");
-		break;
-	case SDX__ENTRY_JSON:
-	case SDX__ENTRY_ATTACHMENTS:
-		snprintf(out, cap, "%s", f->a);
-		break;
-	case SDX__ENTRY_FIELDS:
-		snprintf(out, cap, "payload: not an object with exactly the fields %sbody, key, "
-			 "origin, prev, seq, time, type, version", f->n == 2 ? "attachments, " : "");
-		break;
-	case SDX__ENTRY_MISSING:
-		snprintf(out, cap, "payload: missing field '%s'", f->a);
-		break;
-	case SDX__ENTRY_BODY:
-		snprintf(out, cap, "payload: field 'body' is not an object");
-		break;
-	case SDX__ENTRY_KEY:
-		snprintf(out, cap, "payload: field 'key' does not name the signing key");
-		break;
-	case SDX__ENTRY_ORIGIN:
-		snprintf(out, cap, "payload: origin is not '%s'", f->a);
-		break;
-	case SDX__ENTRY_PREV:
-		snprintf(out, cap, "payload: field 'prev' is not 64 lowercase hex digits");
-		break;
-	case SDX__ENTRY_SEQ:
-		snprintf(out, cap, "payload: field 'seq' is not a non-negative integer");
-		break;
-	case SDX__ENTRY_VERSION:
-		snprintf(out, cap, "payload: version is not %" PRIu64 ", the version its payloadType "
-			 "names", f->n);
-		break;
-	case SDX__ENTRY_TYPE:
-		snprintf(out, cap, "payload: type does not match the stored type '%s'", f->a);
-		break;
-	case SDX__ENTRY_TIME:
-		snprintf(out, cap, "payload: time does not match the stored time '%s'", f->a);
-		break;
-	case SDX__ENTRY_SHAPE:
-		snprintf(out, cap, "payload: type or time is malformed");
-		break;
-	case SDX__ENTRY_SEQ_ORDER:
-		snprintf(out, cap, "payload says seq %" PRIu64 " (entries were reordered)", f->n);
-		break;
-	case SDX__ENTRY_LINK:
-		snprintf(out, cap, "chain link does not match the leaf hash of entry %" PRIu64,
-			 f->n ? f->n - 1 : 0);
-		break;
-	case SDX__ENTRY_GENESIS_FIRST:
-		snprintf(out, cap, "entry 0 is not the genesis record");
-		break;
-	case SDX__ENTRY_GENESIS_LATE:
-		snprintf(out, cap, "a genesis record after entry 0");
-		break;
-	case SDX__ENTRY_GENESIS_ORIGIN:
-		snprintf(out, cap, "genesis: origin does not match the ledger's origin '%s'", f->a);
-		break;
-	case SDX__ENTRY_GENESIS_KEY:
-		snprintf(out, cap, "genesis: key does not match the ledger's key");
-		break;
-	case SDX__ENTRY_ROTATION:
-		snprintf(out, cap, "key rotation: the new key does not match the ledger's keys");
-		break;
-	}
+	else if (w == SDX__WORDING_BUNDLE && f->kind == SDX__ENTRY_PAYLOAD_TYPE)
+		snprintf(out, cap, "wrong payloadType '%.60s'", f->a);
+	else if (x->arg == 'a')
+		snprintf(out, cap, x->fmt, f->a);
+	else if (x->arg == 'b')
+		snprintf(out, cap, x->fmt, f->a, f->b);
+	else if (x->arg == 'n' || x->arg == 'p')
+		snprintf(out, cap, x->fmt, x->arg == 'p' && f->n ? f->n - 1 : f->n);
+	else if (x->arg == 'v')
+		snprintf(out, cap, x->fmt, f->n == 2 ? "attachments, " : "");
+	else
+		snprintf(out, cap, "%s", x->fmt);
 	return out;
 }
 
