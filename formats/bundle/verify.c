@@ -89,7 +89,7 @@ static unsigned trusted_keys(const struct ledger_info *li)
 	unsigned ok = 0, revoked = 0;
 	size_t i;
 
-	for (i = 0; i < li->chain.nkeys; i++) {
+	for (i = 0; i < li->chain.nkeys && i < MAX_KEYS; i++) {
 		ok |= (unsigned)(li->key_ok[i] != 0) << i;
 		revoked |= (unsigned)(li->revoked[i] != 0) << i;
 	}
