@@ -88,41 +88,9 @@ int sdx__ledger_append_canonical(struct sdx_ledger *l, const struct sdx_signer *
 				 const unsigned char (*atts)[32], size_t natts,
 				 struct sdx_entry_info *out);
 
-/*
- * Entry payloads (ledger/payload.c, formats/ledger.md).  The version an
- * envelope's payloadType names: 1, 2, or 0 for neither.
- */
-int sdx__payload_version(const char *payload_type);
+/* Entry bytes as a typed view, and the checks in chain order: ledger/entry.h,
+ * ledger/chain.h. */
 
-/* The header of a payload read by position; strings point into the payload. */
-struct sdx__payload {
-	int version;
-	const char *body;            /* the body object's bytes, not parsed */
-	size_t body_len;
-	const char *atts;            /* version 2: hash i is the 64 hex digits at atts + 67*i */
-	size_t natts;
-	const char *key, *origin, *type;
-	size_t key_len, origin_len, type_len;
-	unsigned char prev[32];
-	uint64_t seq;
-	char time[21];
-};
-
-/*
- * 1 if the payload is laid out exactly as sdx writes it for `version`
- * (members in order, no whitespace, header values of their fixed shapes,
- * attachments strictly ascending), with *h filled; 0 if not: then parse it
- * as JSON, which gives the same values wherever both read a payload.  The
- * body is not parsed (the signature covers it).
- */
-int sdx__payload_read(struct sdx__payload *h, const char *payload, size_t len, int version);
-/* Attachment i of a payload read by sdx__payload_read(). */
-void sdx__payload_attachment(unsigned char out[32], const struct sdx__payload *h, size_t i);
-/* The "attachments" member of a parsed version 2 payload: 64 lowercase hex
- * digits each, strictly ascending.  *out malloc'd (NULL if none). */
-int sdx__payload_atts_json(unsigned char (**out)[32], size_t *count, const json_t *list);
-/* A header string of sdx__payload (n bytes, not NUL-terminated) equals s. */
-int sdx__field_is(const char *f, size_t n, const char *s);
 /* 64 lowercase hex digits at s (not necessarily NUL-terminated) into out. */
 int sdx__hex32_at(unsigned char out[32], const char *s);
 /* A string of exactly 64 lowercase hex digits (NULL: -1) into out. */

@@ -21,6 +21,7 @@
 #include "formats/bundle/archive.h"
 #include "formats/bundle/internal.h"
 #include "formats/records/internal.h"
+#include "ledger/entry.h"
 #include "ledger/internal.h"
 #include "sdx/bundle.h"
 #include "sdx/dsse.h"
@@ -91,43 +92,30 @@ static int push_attachment(struct selection *s, const unsigned char h[32])
 	return 0;
 }
 
-/* A version 2 entry's attachments from its header read by position; 0 if
- * it is not laid out so (then the JSON path reads it). */
-static int header_citations(const unsigned char *data, size_t len, unsigned char (**h)[32],
-			    size_t *n)
-{
-	sdx_dsse_envelope *env = NULL;
-	struct sdx__payload hd;
-	size_t i;
-	int ok = 0;
-
-	if (sdx_dsse_parse(&env, data, len) == 0 && sdx__payload_version(env->payload_type) == 2 &&
-	    sdx__payload_read(&hd, (const char *)env->payload, env->payload_len, 2) &&
-	    (hd.natts == 0 || (*h = malloc(hd.natts * sizeof(**h))) != NULL)) {
-		for (i = 0; i < hd.natts; i++)
-			sdx__payload_attachment((*h)[i], &hd, i);
-		*n = hd.natts;
-		ok = 1;
-	}
-	sdx_dsse_envelope_free(env);
-	return ok;
-}
-
 /* The attachments an entry's record cites, and whether it covers `lot`. */
 static int entry_citations(const unsigned char *data, size_t len, const char *type,
 			   unsigned char (**h)[32], size_t *n, int *has_lot, const char *lot)
 {
-	json_t *p = NULL, *body, *v;
+	struct sdx__entry e;
+	const json_t *body;
+	json_t *v;
+	char why[400];
 	size_t i;
 	int err;
 
 	*h = NULL;
 	*n = 0;
-	if (!has_lot && header_citations(data, len, h, n))
-		return 0;
-	if ((err = sdx__entry_payload_json(&p, data, len, "entry payload")) < 0)
-		return err;
-	body = json_object_get(p, "body");
+	/* the lot, and version 1's attachments, are in the body; version 2's in the header */
+	if ((err = sdx__entry_open(&e, data, len)) == 0)
+		err = sdx__entry_read(&e, NULL, has_lot || e.h.version == 1 ? SDX__ENTRY_STRICT : 0);
+	if (err < 0) {
+		if (err == SDX_EVERIFY)
+			err = sdx_error_set(SDX_EFORMAT, "entry payload: %s",
+					    sdx__entry_fault_message(why, sizeof(why), &e.fault,
+								     SDX__WORDING_LEDGER));
+		goto done;
+	}
+	body = sdx__entry_body(&e);
 	if (has_lot) {
 		*has_lot = 0;
 		json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, v) {
@@ -136,12 +124,16 @@ static int entry_citations(const unsigned char *data, size_t len, const char *ty
 				*has_lot = 1;
 		}
 	}
-	/* version 2 lists them in the header; version 1 only in the body */
-	if (json_integer_value(json_object_get(p, "version")) == 2)
-		err = sdx__payload_atts_json(h, n, json_object_get(p, "attachments"));
-	else
+	if (e.h.version == 2) {
+		*h = e.h.atts;
+		*n = e.h.natts;
+		e.h.atts = NULL;
+		e.h.natts = 0;
+	} else {
 		err = sdx__record_attachments_json(h, n, type, body);
-	json_decref(p);
+	}
+done:
+	sdx__entry_close(&e);
 	return err;
 }
 

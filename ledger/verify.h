@@ -1,0 +1,21 @@
+/*
+ * ledger/verify.h - the parts of sdx_ledger_verify() (ledger/verify.c) kept in
+ * their own files.  Not installed.  Each returns 0 or SDX_EVERIFY naming what
+ * was changed (or SDX_EIO, SDX_ENOMEM), and runs inside verify's read
+ * transaction.
+ */
+#ifndef SDX_LEDGER_VERIFY_H
+#define SDX_LEDGER_VERIFY_H
+
+#include "ledger/store.h"
+
+/* meta holds exactly what sdx_ledger_create() wrote: the origin and the format. */
+int sdx__verify_meta(sdx_ledger *l);
+/* Every append-only table still has its triggers. */
+int sdx__verify_triggers(sdx_ledger *l);
+/* Each attachment's chunks hash to its name; no chunk belongs to none. */
+int sdx__verify_attachments(sdx_ledger *l, sdx_verify_report *rep);
+/* Imported checkpoints, keys, entries and consistency proofs (ledger/verify_foreign.c). */
+int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep);
+
+#endif
