@@ -30,6 +30,12 @@ static int signature_ok(sdx_ledger *l, const sdx_entry *e)
 	return ok;
 }
 
+/* A header string of the payload, or what to print when it is not there. */
+static const char *or_unreadable(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : "(not readable from the payload)";
+}
+
 int cmd_show(int argc, char **argv)
 {
 	struct show_opts o;
@@ -80,14 +86,16 @@ int cmd_show(int argc, char **argv)
 	} else {
 		printf("entry:     %" PRIu64 "\nleaf hash: %s\ntype:      %s\ntime:      %s\n",
 		       e->index, hex, e->type, e->time);
-		printf("signed by: %s (%s)\n", json_string_value(json_object_get(p, "key")),
+		/* a damaged entry may have no readable payload: say so, never "(null)" */
+		printf("signed by: %s (%s)\n", or_unreadable(json_object_get(p, "key")),
 		       sig_ok ? "signature valid" : "SIGNATURE INVALID: run sdx verify");
-		printf("prev:      %s\n", json_string_value(json_object_get(p, "prev")));
+		printf("prev:      %s\n", or_unreadable(json_object_get(p, "prev")));
 		/* version 2: the evidence the entry cites, from its signed header */
 		json_array_foreach(json_object_get(p, "attachments"), i, a)
 			printf("%s %s\n", i ? "          " : "evidence: ", json_string_value(a));
-		printf("body:\n");
-		print_json(json_incref(json_object_get(p, "body")));
+		printf("body:%s\n", p ? "" : "      (the payload is not readable JSON)");
+		if (p)
+			print_json(json_incref(json_object_get(p, "body")));
 	}
 	rc = EXIT_OK;
 done:
