@@ -1,8 +1,10 @@
 /*
  * formats/bundle/archive.h - the gzip-compressed tar container that bundles are
  * built on (formats/bundle.md, "Container"); internal to libsdx, not
- * installed.  Everything here goes through libarchive: no hand-made tar or
- * gzip bytes.
+ * installed.  No hand-made tar or gzip bytes: tar is written and read by
+ * libarchive, gzip written by libarchive and read by zlib directly (so that
+ * the CRC is checked and every byte of the tar stream can be compared with
+ * its canonical encoding).
  *
  * Writing: sdx__tar_create(), then sdx__tar_add() / sdx__tar_add_stream()
  * once per member in strictly increasing byte order of name, then
@@ -144,8 +146,8 @@ typedef int (*sdx_tar_member_cb)(void *ctx, const char *name, uint64_t size,
  *    socket, sparse file); a bad name (sdx__tar_name_check); a duplicate name;
  *    a header libarchive reads only with a warning (a pax "path" it cannot
  *    convert to the current locale, a malformed pax record).
- *    The gzip CRC is not checked (libarchive does not): bit flips inside
- *    member data may go unnoticed here, which is why bundles hash members.
+ *    The gzip CRC and length are checked (zlib inflates the stream), and
+ *    bundles also hash every member, so a flipped bit is caught twice.
  *  - SDX_ELIMIT: a member over lim->max_member (judged from its header,
  *    before any of it is read); member sizes adding up past lim->max_total;
  *    more than lim->max_members members; past SDX_TAR_RATIO_FLOOR
