@@ -15,40 +15,6 @@
 #define CHUNK_INSERT "INSERT INTO attachment_chunks(hash, n, data) VALUES(?, ?, ?)"
 #define CHUNKS_SELECT "SELECT data FROM attachment_chunks WHERE hash = ? ORDER BY n"
 
-static int hash_file(const char *path, unsigned char out[32], uint64_t *size)
-{
-	sdx__sha256_ctx h = { 0 };
-	unsigned char *buf = NULL;
-	uint64_t total = 0;
-	FILE *f = NULL;
-	size_t n;
-	int err = 0;
-
-	if (!(f = fopen(path, "rb")))
-		return sdx_error_set(errno == ENOENT ? SDX_ENOTFOUND : SDX_EIO,
-				     "cannot open attachment '%s': %s", path, strerror(errno));
-	if (!(buf = malloc(SDX_ATTACH_CHUNK))) {
-		err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		goto done;
-	}
-	sdx__sha256_init(&h);
-	while ((n = fread(buf, 1, SDX_ATTACH_CHUNK, f)) > 0) {
-		sdx__sha256_update(&h, buf, n);
-		total += n;
-	}
-	if (ferror(f)) {
-		err = sdx_error_set(SDX_EIO, "cannot read attachment '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	sdx__sha256_final(&h, out);
-	*size = total;
-done:
-	sdx__sha256_clear(&h);
-	free(buf);
-	fclose(f);
-	return err;
-}
-
 int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32])
 {
 	/* asked once per cited attachment of every record appended */
@@ -77,34 +43,24 @@ static int put_attachment(sdx_ledger *l, const unsigned char hash[32], uint64_t 
 	return err < 0 ? err : 0;
 }
 
-int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
-			   uint64_t *out_size)
+/*
+ * Read the file at `path` in chunks, into its SHA-256 and size; with `key`,
+ * store each chunk too, as a chunk of the attachment `key`.
+ */
+static int read_file(sdx_ledger *l, const char *path, const unsigned char *key,
+		     unsigned char out[32], uint64_t *size)
 {
 	sdx__sha256_ctx h = { 0 };
-	unsigned char hash[32], check[32], *buf = NULL;
-	uint64_t size = 0, total = 0;
-	const char *base;
-	FILE *f = NULL;
+	unsigned char *buf = NULL;
 	sqlite3_int64 n = 0;
+	uint64_t total = 0;
+	FILE *f = NULL;
 	size_t got;
-	int err;
+	int err = 0;
 
-	if (!l->in_tx)
-		return sdx_error_set(SDX_EINVAL, "'%s': attach outside a transaction", l->path);
-	/* Two passes: the content address must be known before the chunks are
-	 * keyed by it, and rows are never updated afterwards. */
-	if ((err = hash_file(path, hash, &size)) < 0)
-		return err;
-	if (out_hash)
-		memcpy(out_hash, hash, 32);
-	if (out_size)
-		*out_size = size;
-	if ((err = sdx_ledger_has_attachment(l, hash)) != 0)
-		return err < 0 ? err : 0;
-	if (!(f = fopen(path, "rb"))) {
-		err = sdx_error_set(SDX_EIO, "cannot open attachment '%s': %s", path, strerror(errno));
-		goto done;
-	}
+	if (!(f = fopen(path, "rb")))
+		return sdx_error_set(errno == ENOENT ? SDX_ENOTFOUND : SDX_EIO,
+				     "cannot open attachment '%s': %s", path, strerror(errno));
 	if (!(buf = malloc(SDX_ATTACH_CHUNK))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
@@ -113,22 +69,49 @@ int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_ha
 	while ((got = fread(buf, 1, SDX_ATTACH_CHUNK, f)) > 0) {
 		sdx__sha256_update(&h, buf, got);
 		total += got;
-		if ((err = put_chunk(l, hash, n++, buf, got)) < 0)
+		if (key && (err = put_chunk(l, key, n++, buf, got)) < 0)
 			goto done;
 	}
-	sdx__sha256_final(&h, check);
-	if (ferror(f) || total != size || memcmp(check, hash, 32) != 0) {
-		err = sdx_error_set(SDX_EIO, "attachment '%s' changed while it was being stored", path);
+	if (ferror(f)) {
+		err = sdx_error_set(SDX_EIO, "cannot read attachment '%s': %s", path, strerror(errno));
 		goto done;
 	}
-	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	err = put_attachment(l, hash, size, base);
+	sdx__sha256_final(&h, out);
+	*size = total;
 done:
 	sdx__sha256_clear(&h);
 	free(buf);
-	if (f)
-		fclose(f);
+	fclose(f);
 	return err;
+}
+
+int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
+			   uint64_t *out_size)
+{
+	unsigned char hash[32], check[32];
+	uint64_t size = 0, total = 0;
+	const char *base;
+	int err;
+
+	if (!l->in_tx)
+		return sdx_error_set(SDX_EINVAL, "'%s': attach outside a transaction", l->path);
+	/* Two passes: the content address must be known before the chunks are
+	 * keyed by it, and rows are never updated afterwards. */
+	if ((err = read_file(l, path, NULL, hash, &size)) < 0)
+		return err;
+	if (out_hash)
+		memcpy(out_hash, hash, 32);
+	if (out_size)
+		*out_size = size;
+	if ((err = sdx_ledger_has_attachment(l, hash)) != 0)
+		return err < 0 ? err : 0;
+	if ((err = read_file(l, path, hash, check, &total)) < 0)
+		return err;
+	if (total != size || memcmp(check, hash, 32) != 0)
+		return sdx_error_set(SDX_EIO, "attachment '%s' changed while it was being stored",
+				     path);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	return put_attachment(l, hash, size, base);
 }
 
 int sdx_ledger_export_attachment(sdx_ledger *l, const unsigned char hash[32], const char *path)

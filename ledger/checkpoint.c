@@ -9,26 +9,30 @@
 
 #include "ledger/store.h"
 
+int sdx__checkpoint_rows(struct sdx__stmt *s, sdx_checkpoint_cb cb, void *ctx)
+{
+	int rc, err = 0;
+
+	while ((rc = sdx__stmt_step(s)) == 1) {
+		if (sqlite3_column_bytes(s->st, 1) != 32)
+			return sdx_error_set(SDX_EVERIFY, "'%s': damaged checkpoint row", s->l->path);
+		if ((err = cb(ctx, (uint64_t)sqlite3_column_int64(s->st, 0),
+			      sqlite3_column_blob(s->st, 1), sqlite3_column_blob(s->st, 2),
+			      (size_t)sqlite3_column_bytes(s->st, 2))) != 0)
+			return err;
+	}
+	return rc;
+}
+
 int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx)
 {
 	struct sdx__stmt s;
-	int rc, err;
+	int err;
 
 	if ((err = sdx__stmt(&s, l, NULL, "reading checkpoints",
 			     "SELECT size, root, note FROM checkpoints ORDER BY size DESC")) < 0)
 		return err;
-	while ((rc = sdx__stmt_step(&s)) == 1) {
-		if (sqlite3_column_bytes(s.st, 1) != 32) {
-			err = sdx_error_set(SDX_EVERIFY, "'%s': damaged checkpoint row", l->path);
-			break;
-		}
-		if ((err = cb(ctx, (uint64_t)sqlite3_column_int64(s.st, 0),
-			      sqlite3_column_blob(s.st, 1), sqlite3_column_blob(s.st, 2),
-			      (size_t)sqlite3_column_bytes(s.st, 2))) != 0)
-			break;
-	}
-	if (!err && rc < 0)
-		err = rc;
+	err = sdx__checkpoint_rows(&s, cb, ctx);
 	sdx__stmt_end(&s);
 	return err;
 }

@@ -49,19 +49,13 @@ int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
 					  sdx_checkpoint_cb cb, void *ctx)
 {
 	struct sdx__stmt s;
-	int rc, err;
+	int err;
 
 	if ((err = sdx__stmt(&s, l, NULL, "reading imported checkpoints", "SELECT size, root, note "
 			     "FROM foreign_checkpoints WHERE origin = ? ORDER BY size DESC",
 			     SDX__TEXT(origin))) < 0)
 		return err;
-	while ((rc = sdx__stmt_step(&s)) == 1)
-		if ((err = cb(ctx, (uint64_t)sqlite3_column_int64(s.st, 0),
-			      sqlite3_column_blob(s.st, 1), sqlite3_column_blob(s.st, 2),
-			      (size_t)sqlite3_column_bytes(s.st, 2))) != 0)
-			break;
-	if (!err && rc < 0)
-		err = rc;
+	err = sdx__checkpoint_rows(&s, cb, ctx);
 	sdx__stmt_end(&s);
 	return err;
 }

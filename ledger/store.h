@@ -57,6 +57,8 @@ int sdx__node_reader(void *ctx, unsigned level, uint64_t index, unsigned char ou
 /* "name+hex8" of a verifier. */
 void sdx__keyid_string(char out[SDX_KEYID_MAX], const sdx_verifier *v);
 
+/* Rows of (size, root, note) to cb until it returns non-zero (ledger/checkpoint.c). */
+int sdx__checkpoint_rows(struct sdx__stmt *s, sdx_checkpoint_cb cb, void *ctx);
 /* Bring the schema from user_version `from` to SDX_LEDGER_FORMAT (ledger/schema.c). */
 int sdx__schema_migrate(sdx_ledger *l, int from);
 /* Load origin and current key from the file (ledger/open.c). */
