@@ -79,29 +79,26 @@ static int tile_file(const char *dir, int level, uint64_t index, unsigned width,
 static int hash_tile(sdx_ledger *l, int level, uint64_t index, unsigned width,
 		     unsigned char *buf)
 {
-	sqlite3_stmt *st = NULL;
 	uint64_t first = index * SDX_TILE_WIDTH;
+	struct sdx__stmt s;
 	unsigned got = 0;
-	int rc, err = 0;
+	int rc = 0, err;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT hash FROM nodes WHERE level = ? AND idx >= ? AND "
-			       "idx < ? ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
-		return sdx__db_error(l, "reading tree hashes");
-	sqlite3_bind_int(st, 1, level * 8);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)first);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)(first + width));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < width) {
-		if (sqlite3_column_bytes(st, 0) != 32) {
+	if ((err = sdx__stmt(&s, l, NULL, "reading tree hashes", "SELECT hash FROM nodes WHERE "
+			     "level = ? AND idx >= ? AND idx < ? ORDER BY idx", SDX__INT(level * 8),
+			     SDX__INT(first), SDX__INT(first + width))) < 0)
+		return err;
+	while (got < width && (rc = sdx__stmt_step(&s)) == 1) {
+		if (!sdx__column_hash(s.st, 0, buf + 32 * got++)) {
 			err = sdx_error_set(SDX_EVERIFY, "'%s': damaged tree hash", l->path);
 			goto done;
 		}
-		memcpy(buf + 32 * got++, sqlite3_column_blob(st, 0), 32);
 	}
 	if (got != width)
-		err = sdx_error_set(SDX_EVERIFY, "'%s': tree hashes missing for tile %d/%" PRIu64,
-				    l->path, level, index);
+		err = rc < 0 ? rc : sdx_error_set(SDX_EVERIFY, "'%s': tree hashes missing for tile "
+						  "%d/%" PRIu64, l->path, level, index);
 done:
-	sqlite3_finalize(st);
+	sdx__stmt_end(&s);
 	return err;
 }
 
@@ -109,23 +106,20 @@ done:
 static int entry_tile(sdx_ledger *l, uint64_t index, unsigned width, unsigned char **buf,
 		      size_t *len)
 {
-	sqlite3_stmt *st = NULL;
 	uint64_t first = index * SDX_TILE_WIDTH;
 	size_t cap = (size_t)width * (SDX_DSSE_MAX_ENVELOPE + 2), n = 0;
+	struct sdx__stmt s = { 0 };
 	unsigned got = 0;
-	int rc, err = 0;
+	int rc, err;
 
 	if (!(*buf = malloc(cap)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	if (sqlite3_prepare_v2(l->db, "SELECT data FROM entries WHERE idx >= ? AND idx < ? "
-			       "ORDER BY idx", -1, &st, NULL) != SQLITE_OK) {
-		err = sdx__db_error(l, "reading entries");
+	if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT data FROM entries WHERE "
+			     "idx >= ? AND idx < ? ORDER BY idx", SDX__INT(first),
+			     SDX__INT(first + width))) < 0)
 		goto done;
-	}
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)first);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(first + width));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int m = sqlite3_column_bytes(st, 0);
+	while ((rc = sdx__stmt_step(&s)) == 1) {
+		int m = sqlite3_column_bytes(s.st, 0);
 		if (m > SDX_DSSE_MAX_ENVELOPE) {
 			err = sdx_error_set(SDX_ELIMIT, "'%s': entry %" PRIu64 " too large for a tile",
 					    l->path, first + got);
@@ -133,15 +127,17 @@ static int entry_tile(sdx_ledger *l, uint64_t index, unsigned width, unsigned ch
 		}
 		(*buf)[n++] = (unsigned char)(m >> 8);
 		(*buf)[n++] = (unsigned char)m;
-		memcpy(*buf + n, sqlite3_column_blob(st, 0), (size_t)m);
+		memcpy(*buf + n, sqlite3_column_blob(s.st, 0), (size_t)m);
 		n += (size_t)m;
 		got++;
 	}
-	if (got != width)
+	if (rc < 0)
+		err = rc;
+	else if (got != width)
 		err = sdx_error_set(SDX_EVERIFY, "'%s': entries missing for tile %" PRIu64,
 				    l->path, index);
 done:
-	sqlite3_finalize(st);
+	sdx__stmt_end(&s);
 	if (err < 0) {
 		free(*buf);
 		*buf = NULL;

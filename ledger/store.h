@@ -1,6 +1,14 @@
 /*
  * ledger/store.h - the ledger handle's insides, shared by the ledger/ files
- * files that implement include/sdx/ledger.h.  Not installed.
+ * that implement the public ledger headers (sdx/ledger.h, sdx/attachment.h,
+ * sdx/trust.h, sdx/imported.h).  Not installed.
+ *
+ * The handle is split by concern: ledger/open.c (open, create, transactions),
+ * ledger/schema.c (the SQL schema and its migrations), ledger/append.c (own
+ * entries and key rotation), ledger/checkpoint.c (own checkpoints),
+ * ledger/attachment.c, ledger/foreign.c (imported data), ledger/trust.c,
+ * ledger/lookup.c (reading entries, proofs), ledger/indexer.c (index hooks)
+ * and ledger/db.c (running statements).
  */
 #ifndef SDX_LEDGER_STORE_H
 #define SDX_LEDGER_STORE_H
@@ -8,8 +16,12 @@
 #include <sqlite3.h>
 
 #include "sdx/ledger.h"
+#include "sdx/attachment.h"
+#include "sdx/trust.h"
+#include "sdx/imported.h"
 #include "sdx/merkle.h"
 #include "ledger/internal.h"
+#include "ledger/db.h"
 
 #define SDX_LEDGER_FORMAT 6          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
@@ -29,21 +41,31 @@ struct sdx_ledger {
 	uint64_t size;
 	unsigned char prev[32];
 	sdx_merkle_builder tree;
+	/* statements of the hot paths, prepared once per handle (sdx__stmt cache slots) */
 	sqlite3_stmt *st_entry_insert;
 	sqlite3_stmt *st_has_attachment;
 	sqlite3_stmt *st_node_insert;
 	sqlite3_stmt *st_node_get;
+	sqlite3_stmt *st_foreign_get;
+	sqlite3_stmt *st_foreign_insert;
+	sqlite3_stmt *st_chunk_insert;
+	sqlite3_stmt *st_savepoint[3]; /* begin, release, roll back (ledger/indexer.c) */
 };
 
-/* Set the error from the database's message and return SDX_EIO (or ELIMIT/EFORMAT). */
-int sdx__db_error(sdx_ledger *l, const char *what);
-/* Run SQL without results. */
-int sdx__db_exec(sdx_ledger *l, const char *sql);
-/* Prepare (cached in *st, reset for reuse). */
-int sdx__db_prepare(sdx_ledger *l, sqlite3_stmt **st, const char *sql);
 /* sdx_merkle_reader over the stored nodes; ctx is the ledger. */
 int sdx__node_reader(void *ctx, unsigned level, uint64_t index, unsigned char out[32]);
 /* "name+hex8" of a verifier. */
 void sdx__keyid_string(char out[SDX_KEYID_MAX], const sdx_verifier *v);
+
+/* Rows of (size, root, note) to cb until it returns non-zero (ledger/checkpoint.c). */
+int sdx__checkpoint_rows(struct sdx__stmt *s, sdx_checkpoint_cb cb, void *ctx);
+/* Bring the schema from user_version `from` to SDX_LEDGER_FORMAT (ledger/schema.c). */
+int sdx__schema_migrate(sdx_ledger *l, int from);
+/* Load origin and current key from the file (ledger/open.c). */
+int sdx__load_identity(sdx_ledger *l);
+/* Append a payload body known to be canonical, citing the sorted, distinct
+ * atts (ledger/append.c); type is not checked. */
+int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, const char *body,
+		    size_t len, const unsigned char (*atts)[32], size_t natts, sdx_entry_info *out);
 
 #endif

@@ -14,8 +14,11 @@
 
 #include <sodium.h>
 
+#include "ledger/foreign.h"
 #include "ledger/internal.h"
+#include "sdx/attachment.h"
 #include "sdx/bundle.h"
+#include "sdx/trust.h"
 
 #define MAX_SEEN 1100 /* checkpoints one bundle may bring per ledger and then some */
 
@@ -40,7 +43,7 @@ static int on_checkpoint(void *ctx, const char *origin, uint64_t size, const uns
 	char *held = NULL;
 	int err;
 
-	if ((err = sdx_ledger_foreign_checkpoint(im->l, origin, size, root, note, len, &held)) < 0) {
+	if ((err = sdx__foreign_checkpoint(im->l, origin, size, root, note, len, &held)) < 0) {
 		if (err == SDX_ECONFLICT && !im->res->held_checkpoint) {
 			im->res->held_checkpoint = held;
 			held = NULL;
@@ -62,10 +65,11 @@ static int on_entry(void *ctx, const char *origin, uint64_t index, const unsigne
 		    uint64_t tree_size, const unsigned char (*proof)[32], size_t plen)
 {
 	struct importer *im = ctx;
+	struct sdx__foreign_row row = { origin, index, leaf, type, time, data, len, tree_size,
+					proof, plen };
 	int err;
 
-	if ((err = sdx_ledger_foreign_entry(im->l, origin, index, leaf, type, time, data, len,
-					    tree_size, proof, plen)) < 0)
+	if ((err = sdx__foreign_entry(im->l, &row)) < 0)
 		return err;
 	im->entries++;
 	return 0;
@@ -76,7 +80,7 @@ static int on_consistency(void *ctx, const char *origin, uint64_t old_size, uint
 {
 	struct importer *im = ctx;
 
-	return sdx_ledger_foreign_consistency(im->l, origin, old_size, size, proof, n);
+	return sdx__foreign_consistency(im->l, origin, old_size, size, proof, n);
 }
 
 static int on_key(void *ctx, const sdx_verifier *v, int via_rotation)
@@ -84,7 +88,7 @@ static int on_key(void *ctx, const sdx_verifier *v, int via_rotation)
 	struct importer *im = ctx;
 	int err;
 
-	if ((err = sdx_ledger_foreign_key(im->l, v)) < 0 || !via_rotation)
+	if ((err = sdx__foreign_key(im->l, v)) < 0 || !via_rotation)
 		return err;
 	/* the trusted old key signed this one in: trust it from now on */
 	err = sdx_ledger_trust_add(im->l, v, "signed in by a key rotation");
@@ -290,8 +294,8 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 		goto done;
 	}
 	if ((err = sdx_ledger_append(l, key, "import", text, tlen, &info)) < 0 ||
-	    (err = sdx_ledger_import_record(l, out->bundle_sha256, out->report.producer,
-					    out->report.created, out->report.entries, info.index)) < 0 ||
+	    (err = sdx__import_record(l, out->bundle_sha256, out->report.producer,
+				      out->report.created, out->report.entries, info.index)) < 0 ||
 	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;

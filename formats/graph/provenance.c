@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sdx/imported.h"
 #include "sdx/provenance.h"
 #include "sdx/record.h"
 #include "formats/graph/internal.h"

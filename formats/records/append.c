@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sdx/attachment.h"
 #include "sdx/record.h"
 #include "formats/records/internal.h"
 #include "ledger/internal.h"

@@ -24,6 +24,9 @@
  *   reading:  sdx_ledger_size(), sdx_ledger_entry(), sdx_ledger_foreach(),
  *             sdx_ledger_prove_*(), sdx_ledger_verify(), sdx_ledger_publish()
  *   sdx_ledger_free()
+ * Attachments (sdx/attachment.h), trusted and revoked keys (sdx/trust.h) and
+ * data imported from other ledgers (sdx/imported.h) live in the same file
+ * and take the same handle.
  * A handle is not thread-safe; open one per thread.  Several processes may
  * append to one file: sdx_ledger_begin() takes the write lock (waiting for it).
  */
@@ -151,34 +154,6 @@ typedef int (*sdx_key_cb)(void *ctx, const sdx_verifier *v, uint64_t since);
 int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx);
 
 /**
- * Store a file as an attachment, content-addressed by SHA-256, streaming it
- * in chunks (any size).  Storing the same content again is a no-op.
- * Must be inside begin/commit.
- */
-int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
-			   uint64_t *out_size);
-
-/** 1 if an attachment with this hash is stored, 0 if not, negative on error. */
-int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32]);
-
-/** Write a stored attachment's bytes to `path` (created, must not exist). */
-int sdx_ledger_export_attachment(sdx_ledger *l, const unsigned char hash[32], const char *path);
-
-/** Streams a stored attachment; see sdx_ledger_attachment_open(). */
-typedef struct sdx_attachment_reader sdx_attachment_reader;
-
-/**
- * Open a stored attachment for reading in order.  *size gets its length.
- * SDX_ENOTFOUND if there is none.  The reader borrows the ledger: free it
- * before the ledger.
- */
-int sdx_ledger_attachment_open(sdx_ledger *l, const unsigned char hash[32],
-			       sdx_attachment_reader **out, uint64_t *size);
-/** Read up to cap bytes; *got is 0 only at the end. */
-int sdx_attachment_read(sdx_attachment_reader *r, void *buf, size_t cap, size_t *got);
-void sdx_attachment_reader_free(sdx_attachment_reader *r);
-
-/**
  * Call cb for every signed checkpoint, newest first, as (size, root, signed
  * note).  A non-zero return from cb stops the walk and is returned.
  */
@@ -262,113 +237,6 @@ int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
 /** Consistency proof between tree sizes old_size <= size. */
 int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
 				 unsigned char (*out)[32], size_t *out_len);
-
-/*
- * Trusted keys: the parties whose bundles this organisation accepts.  Local
- * policy kept in the ledger file, but not part of the signed ledger.
- */
-
-/** Trust `v`; `label` (may be NULL) is a note for people. SDX_EEXISTS if trusted already. */
-int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label);
-
-/**
- * Stop trusting the keys matching `ref`: a key name (all its keys), a label,
- * an 8-hex-digit key id, or name+keyid.  SDX_ENOTFOUND if none matched.
- */
-int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
-
-/**
- * Revoke a key: it is removed from the trusted keys, and bundles signed with
- * it are refused from now on (sdx_bundle_verify_options.revoked), whoever
- * vouches for it.  Permanent: the key can never be trusted again in this
- * ledger.  SDX_EEXISTS if it was revoked already.
- */
-int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason);
-/** Call cb for each revoked key with the UTC time of its revocation and the reason. */
-typedef int (*sdx_revoked_cb)(void *ctx, const sdx_verifier *v, const char *revoked,
-			      const char *reason);
-int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx);
-
-/** Call cb for each trusted key (borrowed for the call), ordered by name. */
-typedef int (*sdx_trusted_cb)(void *ctx, const sdx_verifier *v, const char *label,
-			      const char *added);
-int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx);
-
-/*
- * Imported data: entries, checkpoints and attachments received from other
- * ledgers (see sdx_bundle_import), kept apart from the own chain.  Inside a
- * transaction.  Equivocation - two different checkpoints of one size, or two
- * different entries at one index, from the same origin - is SDX_ECONFLICT.
- */
-
-/**
- * Store a checkpoint of `origin`: 0 if stored, 1 if the same one was held
- * already, SDX_ECONFLICT if one of that size with another root is held
- * (*held, may be NULL, then gets that note, malloc'd).
- */
-int sdx_ledger_foreign_checkpoint(sdx_ledger *l, const char *origin, uint64_t size,
-				  const unsigned char root[32], const char *note, size_t len,
-				  char **held);
-/** Call cb for each held checkpoint of `origin`, largest first. */
-int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
-					  sdx_checkpoint_cb cb, void *ctx);
-/** The held checkpoint of `origin` at `size` (malloc'd note); SDX_ENOTFOUND if none. */
-int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
-				       char **note, size_t *len);
-/** The largest held checkpoint of `origin` (SDX_ENOTFOUND if none); note may be NULL. */
-int sdx_ledger_foreign_latest(sdx_ledger *l, const char *origin, uint64_t *size, char **note);
-/** Store an entry of `origin` with its inclusion proof in the tree of tree_size. */
-int sdx_ledger_foreign_entry(sdx_ledger *l, const char *origin, uint64_t index,
-			     const unsigned char leaf[32], const char *type, const char *time,
-			     const unsigned char *data, size_t len, uint64_t tree_size,
-			     const unsigned char (*proof)[32], size_t plen);
-/** Keep a verified consistency proof between two imported checkpoints of `origin`. */
-int sdx_ledger_foreign_consistency(sdx_ledger *l, const char *origin, uint64_t old_size,
-				   uint64_t size, const unsigned char (*proof)[32], size_t n);
-/** The kept proof from old_size to size (out: SDX_MERKLE_MAX_PROOF room); SDX_ENOTFOUND. */
-int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
-				       uint64_t size, unsigned char (*proof)[32], size_t *n);
-/** Keep a key that signed imported data (named by its origin), so that
- * sdx_ledger_verify() can check the imported entries and checkpoints again. */
-int sdx_ledger_foreign_key(sdx_ledger *l, const sdx_verifier *v);
-/** An imported entry with the inclusion proof it arrived with. */
-typedef struct sdx_foreign_entry {
-	char origin[SDX_NAME_MAX + 1];
-	uint64_t index;
-	uint64_t tree_size;           /* the checkpoint size the proof leads to */
-	unsigned char leaf_hash[32];
-	char type[SDX_TYPE_MAX + 1];
-	char time[21];
-	const unsigned char *data;    /* borrowed for the callback */
-	size_t len;
-	const unsigned char (*proof)[32];
-	size_t proof_len;
-} sdx_foreign_entry;
-
-/** Call cb for every imported entry, by origin, proof tree size and index. */
-typedef int (*sdx_foreign_cb)(void *ctx, const sdx_foreign_entry *e);
-int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx);
-/** The same for one entry; SDX_ENOTFOUND if not held. */
-int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
-			   sdx_foreign_cb cb, void *ctx);
-
-/** 1 if a bundle with this SHA-256 was imported (*receipt: its receipt entry), 0 if not. */
-int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt);
-int sdx_ledger_import_record(sdx_ledger *l, const unsigned char bundle[32], const char *producer,
-			     const char *created, uint64_t entries, uint64_t receipt);
-/** For each origin held: latest checkpoint size, entries held, newest entry time. */
-typedef int (*sdx_origin_cb)(void *ctx, const char *origin, uint64_t tree_size,
-			     uint64_t entries, const char *latest);
-int sdx_ledger_foreach_origin(sdx_ledger *l, sdx_origin_cb cb, void *ctx);
-
-/** Writes an attachment that arrives in pieces; the hash is checked at the end. */
-typedef struct sdx_attachment_writer sdx_attachment_writer;
-int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], uint64_t size,
-				 sdx_attachment_writer **out);
-int sdx_attachment_write(sdx_attachment_writer *w, const void *data, size_t len);
-/** Check size and hash and store; frees w.  SDX_EVERIFY if the content is not what the hash says. */
-int sdx_attachment_writer_finish(sdx_attachment_writer *w);
-void sdx_attachment_writer_free(sdx_attachment_writer *w);
 
 /** Options for sdx_ledger_verify. */
 typedef struct sdx_verify_options {

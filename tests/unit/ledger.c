@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "ledger/internal.h"
+#include "ledger/store.h"
 #include "sdx.h"
 
 static sdx_signer *test_key(const char *name)
@@ -606,7 +607,54 @@ static void decimal_refs_are_indexes(void)
 	sdx_signer_free(key);
 }
 
+/* The statement helper of ledger/db.h: typed binds, cached statements, errors. */
+static void statement_helper(void)
+{
+	sdx_signer *key = test_key("example.com/acme");
+	sdx_ledger *l = make_ledger(key, 0);
+	sqlite3_stmt *cache = NULL;
+	struct sdx__stmt s;
+	unsigned char h[32];
+	int i;
+
+	CHECK(l);
+	memset(h, 0xab, sizeof(h));
+	CHECK_OK(sdx__db_exec(l, "CREATE TEMP TABLE t(k INTEGER PRIMARY KEY, b BLOB NOT NULL, "
+			      "x TEXT)"));
+	/* a cached statement reused with new values; an empty blob is a blob, not NULL */
+	for (i = 0; i < 3; i++)
+		CHECK(sdx__db_run(l, &cache, "test", "INSERT INTO t(k, b, x) VALUES(?, ?, ?)",
+				  SDX__INT(i), SDX__BLOB(i ? h : NULL, i ? 32 : 0),
+				  SDX__TEXT(i == 2 ? NULL : "x")) == 0);
+	CHECK(cache != NULL);
+	CHECK(sdx__stmt(&s, l, NULL, "test", "SELECT k, length(b), typeof(b), x FROM t "
+			"WHERE k <= ? ORDER BY k", SDX__INT(2)) == 0);
+	for (i = 0; sdx__stmt_step(&s) == 1; i++) {
+		CHECK(sqlite3_column_int(s.st, 0) == i);
+		CHECK(sqlite3_column_int(s.st, 1) == (i ? 32 : 0));
+		CHECK_STR((const char *)sqlite3_column_text(s.st, 2), "blob");
+		CHECK((sqlite3_column_type(s.st, 3) == SQLITE_NULL) == (i == 2));
+	}
+	sdx__stmt_end(&s);
+	sdx__stmt_end(&s);
+	CHECK(i == 3);
+	CHECK(sdx__db_run(l, NULL, "test", "SELECT b FROM t WHERE k = ?", SDX__INT(1)) == 1);
+	CHECK(sdx__db_run(l, NULL, "test", "SELECT b FROM t WHERE k = ?", SDX__INT(9)) == 0);
+	/* SQLite's errors as SDX_E* codes, with the file, the operation and the reason */
+	CHECK_ERR(sdx__db_run(l, &cache, "storing t", "INSERT INTO t(k, b, x) VALUES(?, ?, ?)",
+			      SDX__INT(1), SDX__HASH(h), SDX__TEXT("y")), SDX_ECONFLICT);
+	CHECK(strstr(sdx_error_last(), "'t.db': storing t: UNIQUE constraint failed") != NULL);
+	CHECK_ERR(sdx__db_run(l, NULL, "reading u", "SELECT * FROM u"), SDX_EIO);
+	CHECK(strstr(sdx_error_last(), "reading u: no such table: u") != NULL);
+	CHECK(sdx__db_run(l, &cache, "test", "INSERT INTO t(k, b, x) VALUES(?, ?, ?)",
+			  SDX__INT(5), SDX__HASH(h), SDX__TEXT("z")) == 0);
+	sqlite3_finalize(cache); /* before the ledger: a connection closes only without statements */
+	sdx_ledger_free(l);
+	sdx_signer_free(key);
+}
+
 static const struct test_case tests[] = {
+	{ "statement helper: binds, cache, errors", statement_helper },
 	{ "decimal refs are indexes, not hash prefixes", decimal_refs_are_indexes },
 	{ "format 1 files are read and upgraded", migrates_format_1 },
 	{ "trusted keys: add, list, remove", trusted_keys },

@@ -1,0 +1,93 @@
+/*
+ * ledger/schema.c - the SQL schema of a ledger file and how older files are
+ * brought up to date (PRAGMA user_version is the format number).
+ */
+#include <stdio.h>
+
+#include "ledger/store.h"
+
+/*
+ * Schema migrations: migrations[i] brings user_version i to i+1.  Never edit
+ * a released step; append a new one.  Every table but trusted_keys (local
+ * policy: sdx_ledger_trust_remove() deletes from it) is append-only: triggers
+ * refuse UPDATE and DELETE, and sdx_ledger_verify() checks they are present.
+ * The index_versions table of ledger/indexer.c is not part of the schema.
+ */
+static const char *const migrations[] = {
+	"CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE entries(idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL UNIQUE,"
+	" type TEXT NOT NULL, time TEXT NOT NULL, data BLOB NOT NULL);"
+	"CREATE TABLE nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	" hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY, root BLOB NOT NULL,"
+	" note BLOB NOT NULL);"
+	"CREATE TABLE keys(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL,"
+	" keyid INTEGER NOT NULL, since INTEGER NOT NULL);"
+	"CREATE TABLE attachments(hash BLOB PRIMARY KEY, size INTEGER NOT NULL,"
+	" name TEXT NOT NULL);"
+	"CREATE TABLE attachment_chunks(hash BLOB NOT NULL, n INTEGER NOT NULL,"
+	" data BLOB NOT NULL, PRIMARY KEY(hash, n)) WITHOUT ROWID;"
+	"CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER nodes_no_update BEFORE UPDATE ON nodes BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER nodes_no_delete BEFORE DELETE ON nodes BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER keys_no_update BEFORE UPDATE ON keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER keys_no_delete BEFORE DELETE ON keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER attachments_no_update BEFORE UPDATE ON attachments BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER attachments_no_delete BEFORE DELETE ON attachments BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER chunks_no_update BEFORE UPDATE ON attachment_chunks BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER chunks_no_delete BEFORE DELETE ON attachment_chunks BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 2: the keys this organisation trusts.  Local policy, not evidence:
+	 * not signed, not append-only, never exported. */
+	"CREATE TABLE trusted_keys(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL,"
+	" keyid INTEGER NOT NULL, label TEXT NOT NULL, added TEXT NOT NULL);",
+	/* 3: what was imported from other ledgers, kept apart from the own chain */
+	"CREATE TABLE foreign_checkpoints(origin TEXT NOT NULL, size INTEGER NOT NULL,"
+	" root BLOB NOT NULL, note BLOB NOT NULL, PRIMARY KEY(origin, size)) WITHOUT ROWID;"
+	"CREATE TABLE foreign_entries(origin TEXT NOT NULL, idx INTEGER NOT NULL,"
+	" leaf BLOB NOT NULL, type TEXT NOT NULL, time TEXT NOT NULL, data BLOB NOT NULL,"
+	" proof_size INTEGER NOT NULL, proof BLOB NOT NULL, PRIMARY KEY(origin, idx));"
+	"CREATE INDEX foreign_entries_leaf ON foreign_entries(leaf);"
+	"CREATE TABLE imports(bundle BLOB PRIMARY KEY, producer TEXT NOT NULL,"
+	" created TEXT NOT NULL, entries INTEGER NOT NULL, receipt INTEGER NOT NULL);"
+	"CREATE TRIGGER fcp_no_update BEFORE UPDATE ON foreign_checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fcp_no_delete BEFORE DELETE ON foreign_checkpoints BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fentries_no_update BEFORE UPDATE ON foreign_entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fentries_no_delete BEFORE DELETE ON foreign_entries BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER imports_no_update BEFORE UPDATE ON imports BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER imports_no_delete BEFORE DELETE ON imports BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 3 -> 4: revoked keys (local policy, but a revocation is never undone) */
+	"CREATE TABLE revoked_keys(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL,"
+	" keyid INTEGER NOT NULL, revoked TEXT NOT NULL, reason TEXT NOT NULL);"
+	"CREATE TRIGGER revoked_no_update BEFORE UPDATE ON revoked_keys BEGIN SELECT RAISE(ABORT, 'sdx: a revocation is permanent'); END;"
+	"CREATE TRIGGER revoked_no_delete BEFORE DELETE ON revoked_keys BEGIN SELECT RAISE(ABORT, 'sdx: a revocation is permanent'); END;",
+	/* 4 -> 5: the keys imported data was verified with, so sdx verify can check it again */
+	"CREATE TABLE foreign_keys(origin TEXT NOT NULL, pubkey BLOB NOT NULL, added TEXT NOT NULL,"
+	" PRIMARY KEY(origin, pubkey));"
+	"CREATE TRIGGER fkeys_no_update BEFORE UPDATE ON foreign_keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fkeys_no_delete BEFORE DELETE ON foreign_keys BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 5 -> 6: consistency proofs between imported checkpoints, to forward them */
+	"CREATE TABLE foreign_consistency(origin TEXT NOT NULL, old_size INTEGER NOT NULL,"
+	" size INTEGER NOT NULL, proof BLOB NOT NULL, PRIMARY KEY(origin, old_size, size));"
+	"CREATE TRIGGER fcons_no_update BEFORE UPDATE ON foreign_consistency BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER fcons_no_delete BEFORE DELETE ON foreign_consistency BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+};
+
+int sdx__schema_migrate(sdx_ledger *l, int from)
+{
+	char sql[64];
+	int v, err = 0;
+
+	for (v = from; v < SDX_LEDGER_FORMAT; v++) {
+		if ((err = sdx__db_exec(l, migrations[v])) < 0)
+			return err;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", v + 1);
+		if ((err = sdx__db_exec(l, sql)) < 0)
+			return err;
+	}
+	return 0;
+}
