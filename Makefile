@@ -38,7 +38,7 @@ WARNINGS  = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla \
             -Wwrite-strings -Wformat-security -Wshadow -Werror
 DEPCFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEPLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
-ALL_CFLAGS = -std=c11 $(WARNINGS) -D_FILE_OFFSET_BITS=64 -D_POSIX_C_SOURCE=200809L \
+ALL_CFLAGS = -std=c11 $(WARNINGS) -fvisibility=hidden -D_FILE_OFFSET_BITS=64 -D_POSIX_C_SOURCE=200809L \
              -DSDX_VERSION=\"$(VERSION)\" -Iinclude -I. -I$(BUILD)/gen $(DEPCFLAGS) \
              -fPIC -MMD -MP $(SANFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)

@@ -18,6 +18,8 @@
 #ifndef SDX_ATTACHMENT_H
 #define SDX_ATTACHMENT_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,14 +34,14 @@ extern "C" {
  * in chunks (any size).  Storing the same content again is a no-op.
  * Must be inside begin/commit.
  */
-int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
-			   uint64_t *out_size);
+SDX_API int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
+				   uint64_t *out_size);
 
 /** 1 if an attachment with this hash is stored, 0 if not, negative on error. */
-int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32]);
+SDX_API int sdx_ledger_has_attachment(sdx_ledger *l, const unsigned char hash[32]);
 
 /** Write a stored attachment's bytes to `path` (created, must not exist). */
-int sdx_ledger_export_attachment(sdx_ledger *l, const unsigned char hash[32], const char *path);
+SDX_API int sdx_ledger_export_attachment(sdx_ledger *l, const unsigned char hash[32], const char *path);
 
 /** Streams a stored attachment; see sdx_ledger_attachment_open(). */
 typedef struct sdx_attachment_reader sdx_attachment_reader;
@@ -49,11 +51,11 @@ typedef struct sdx_attachment_reader sdx_attachment_reader;
  * SDX_ENOTFOUND if there is none.  The reader borrows the ledger: free it
  * before the ledger.
  */
-int sdx_ledger_attachment_open(sdx_ledger *l, const unsigned char hash[32],
-			       sdx_attachment_reader **out, uint64_t *size);
+SDX_API int sdx_ledger_attachment_open(sdx_ledger *l, const unsigned char hash[32],
+				       sdx_attachment_reader **out, uint64_t *size);
 /** Read up to cap bytes; *got is 0 only at the end. */
-int sdx_attachment_read(sdx_attachment_reader *r, void *buf, size_t cap, size_t *got);
-void sdx_attachment_reader_free(sdx_attachment_reader *r);
+SDX_API int sdx_attachment_read(sdx_attachment_reader *r, void *buf, size_t cap, size_t *got);
+SDX_API void sdx_attachment_reader_free(sdx_attachment_reader *r);
 
 /**
  * Store an attachment that arrives in pieces (from a bundle): `size` bytes
@@ -62,12 +64,12 @@ void sdx_attachment_reader_free(sdx_attachment_reader *r);
  * sdx_attachment_writer_finish() (stores it) or _free() (drops it).
  */
 typedef struct sdx_attachment_writer sdx_attachment_writer;
-int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], uint64_t size,
-				 sdx_attachment_writer **out);
-int sdx_attachment_write(sdx_attachment_writer *w, const void *data, size_t len);
+SDX_API int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], uint64_t size,
+					 sdx_attachment_writer **out);
+SDX_API int sdx_attachment_write(sdx_attachment_writer *w, const void *data, size_t len);
 /** Check size and hash and store; frees w.  SDX_EVERIFY if the content is not what the hash says. */
-int sdx_attachment_writer_finish(sdx_attachment_writer *w);
-void sdx_attachment_writer_free(sdx_attachment_writer *w);
+SDX_API int sdx_attachment_writer_finish(sdx_attachment_writer *w);
+SDX_API void sdx_attachment_writer_free(sdx_attachment_writer *w);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@
 #ifndef SDX_BUILD_H
 #define SDX_BUILD_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 
 #include "sdx/ledger.h"
@@ -36,8 +38,8 @@ typedef struct sdx_record_builder sdx_record_builder;
  * A builder for a record of `type`: "batch" or "shipment".
  * @return 0, SDX_ENOTFOUND (no builder for the type) or SDX_ENOMEM
  */
-int sdx_record_builder_new(sdx_record_builder **out, const char *type);
-void sdx_record_builder_free(sdx_record_builder *b);
+SDX_API int sdx_record_builder_new(sdx_record_builder **out, const char *type);
+SDX_API void sdx_record_builder_free(sdx_record_builder *b);
 
 /**
  * Give field `field` (its JSON path: "batch_id", "product.hs_code",
@@ -47,8 +49,8 @@ void sdx_record_builder_free(sdx_record_builder *b);
  * @param what  names the value in messages (may be NULL: the field)
  * @return 0, SDX_EINVAL (no such field) or SDX_ENOMEM
  */
-int sdx_record_builder_set(sdx_record_builder *b, const char *field, const char *value,
-			   const char *what);
+SDX_API int sdx_record_builder_set(sdx_record_builder *b, const char *field, const char *value,
+				   const char *what);
 
 /**
  * Add an input (batch: "REF:LOT:N:UNIT", LOT empty when REF is an earlier
@@ -57,16 +59,16 @@ int sdx_record_builder_set(sdx_record_builder *b, const char *field, const char 
  * entry index.  Read by sdx_record_builder_resolve(), in the order added.
  * @return 0, SDX_ELIMIT (over SDX_BUILD_MAX_LINKS) or SDX_ENOMEM
  */
-int sdx_record_builder_add(sdx_record_builder *b, const char *spec, const char *what);
+SDX_API int sdx_record_builder_add(sdx_record_builder *b, const char *spec, const char *what);
 
 /** The first required field not given ("inputs"/"items": none added), or NULL. */
-const char *sdx_record_builder_missing(const sdx_record_builder *b);
+SDX_API const char *sdx_record_builder_missing(const sdx_record_builder *b);
 
 /**
  * Check the fields given: every required one present (SDX_EINVAL naming the
  * first missing) and each quantity well-formed (SDX_EFORMAT).
  */
-int sdx_record_builder_check(sdx_record_builder *b);
+SDX_API int sdx_record_builder_check(sdx_record_builder *b);
 
 /**
  * Read every input or item in order and make the record: each reference is
@@ -74,7 +76,7 @@ int sdx_record_builder_check(sdx_record_builder *b);
  * must name a batch (SDX_ESCHEMA), and a malformed spec is SDX_EFORMAT.
  * Calls sdx_record_builder_check() first.
  */
-int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l);
+SDX_API int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l);
 
 /** SDX_BUILD_PRETTY: indented, keys sorted (for people); else compact. */
 #define SDX_BUILD_PRETTY 1u
@@ -83,18 +85,18 @@ int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l);
  * The resolved record as JSON text, validated as sdx_record_validate() does
  * (its errors).  *out is malloc'd and NUL-terminated; out_len may be NULL.
  */
-int sdx_record_builder_json(char **out, size_t *out_len, const sdx_record_builder *b,
-			    unsigned flags);
+SDX_API int sdx_record_builder_json(char **out, size_t *out_len, const sdx_record_builder *b,
+				    unsigned flags);
 
 /** Borrowed name of the record for messages, e.g. "batch 'BY2610-032'". */
-const char *sdx_record_builder_label(const sdx_record_builder *b);
+SDX_API const char *sdx_record_builder_label(const sdx_record_builder *b);
 
 /**
  * Append the resolved record as sdx_record_append() does, its messages
  * prefixed with the label.  @param out  may be NULL
  */
-int sdx_record_builder_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
-			      const sdx_record_builder *b);
+SDX_API int sdx_record_builder_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+				      const sdx_record_builder *b);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,8 @@
 #ifndef SDX_BUNDLE_H
 #define SDX_BUNDLE_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,8 +62,8 @@ typedef struct sdx_bundle_stats {
  * The ledger must have a checkpoint covering them; `key` (the ledger's key)
  * signs the manifest.  SDX_ENOTFOUND if the selection is empty.
  */
-int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
-		      const char *path, sdx_bundle_stats *out);
+SDX_API int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
+			      const char *path, sdx_bundle_stats *out);
 
 /**
  * Optional receivers of what a verification proves, in bundle order (used by
@@ -151,8 +153,8 @@ typedef struct sdx_bundle_report {
  *         SDX_EFORMAT / SDX_ELIMIT when the input is unreadable or too large.
  *         The message names the member or entry at fault.
  */
-int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
-		      sdx_bundle_report *out);
+SDX_API int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
+			      sdx_bundle_report *out);
 
 /** What an import did. */
 typedef struct sdx_import_result {
@@ -165,7 +167,7 @@ typedef struct sdx_import_result {
 } sdx_import_result;
 
 /** Free what an sdx_import_result holds (not the struct). */
-void sdx_import_result_clear(sdx_import_result *r);
+SDX_API void sdx_import_result_clear(sdx_import_result *r);
 
 /**
  * Verify a bundle (as sdx_bundle_verify, with the same options) and, only if
@@ -177,8 +179,8 @@ void sdx_import_result_clear(sdx_import_result *r);
  * (same size and another root; or an older or newer tree that cannot be shown
  * consistent with it) is refused with SDX_ECONFLICT, both notes in `out`.
  */
-int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
-		      const sdx_bundle_verify_options *opts, sdx_import_result *out);
+SDX_API int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
+			      const sdx_bundle_verify_options *opts, sdx_import_result *out);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef SDX_CLOCK_H
 #define SDX_CLOCK_H
 
+#include "sdx/api.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -20,13 +22,13 @@ extern "C" {
 typedef int64_t (*sdx_clock_fn)(void *ctx);
 
 /** Use `fn` (with `ctx`) as the clock from now on; NULL restores the system clock. */
-void sdx_clock_set(sdx_clock_fn fn, void *ctx);
+SDX_API void sdx_clock_set(sdx_clock_fn fn, void *ctx);
 
 /**
  * Read a UTC time "YYYY-MM-DDTHH:MM:SSZ" (a real calendar date and time,
  * years 1970 to 9999) into seconds since the epoch.  SDX_EINVAL if it is not one.
  */
-int sdx_time_parse(int64_t *out, const char *utc);
+SDX_API int sdx_time_parse(int64_t *out, const char *utc);
 
 #ifdef __cplusplus
 }

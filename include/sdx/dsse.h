@@ -11,6 +11,8 @@
 #ifndef SDX_DSSE_H
 #define SDX_DSSE_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 
 #include "sdx/note.h"
@@ -22,16 +24,16 @@ extern "C" {
 #define SDX_DSSE_MAX_ENVELOPE 65535 /* fits a C2SP entry bundle record */
 
 /** PAE bytes. *out is malloc'd. */
-int sdx_dsse_pae(unsigned char **out, size_t *out_len, const char *type,
-		 const void *body, size_t len);
+SDX_API int sdx_dsse_pae(unsigned char **out, size_t *out_len, const char *type,
+			 const void *body, size_t len);
 
 /**
  * Sign payload and return the envelope bytes (malloc'd, NUL-terminated).
  * keyid is the string put in signatures[0].keyid.
  */
-int sdx_dsse_sign(char **out, size_t *out_len, const char *type,
-		  const void *payload, size_t len, const char *keyid,
-		  const sdx_signer *s);
+SDX_API int sdx_dsse_sign(char **out, size_t *out_len, const char *type,
+			  const void *payload, size_t len, const char *keyid,
+			  const sdx_signer *s);
 
 /** A parsed envelope; free with sdx_dsse_envelope_free. */
 typedef struct sdx_dsse_envelope {
@@ -44,13 +46,13 @@ typedef struct sdx_dsse_envelope {
 
 /** Parse (not verify) an envelope of at most SDX_DSSE_MAX_ENVELOPE bytes.
  *  SDX_EFORMAT names the bad field; SDX_ELIMIT if it is larger. */
-int sdx_dsse_parse(sdx_dsse_envelope **out, const void *data, size_t len);
+SDX_API int sdx_dsse_parse(sdx_dsse_envelope **out, const void *data, size_t len);
 /** The same with another size limit (bundle manifests are larger). */
-int sdx_dsse_parse_max(sdx_dsse_envelope **out, const void *data, size_t len, size_t max);
-void sdx_dsse_envelope_free(sdx_dsse_envelope *e);
+SDX_API int sdx_dsse_parse_max(sdx_dsse_envelope **out, const void *data, size_t len, size_t max);
+SDX_API void sdx_dsse_envelope_free(sdx_dsse_envelope *e);
 
 /** Verify the envelope's signature with v: 0 or SDX_EVERIFY. */
-int sdx_dsse_verify(const sdx_dsse_envelope *e, const sdx_verifier *v);
+SDX_API int sdx_dsse_verify(const sdx_dsse_envelope *e, const sdx_verifier *v);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef SDX_ERROR_H
 #define SDX_ERROR_H
 
+#include "sdx/api.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,10 +41,10 @@ enum {
  * @return a borrowed, NUL-terminated string; "" when no error was recorded.
  *         Valid until the next sdx call on this thread.
  */
-const char *sdx_error_last(void);
+SDX_API const char *sdx_error_last(void);
 
 /** The code of the last error on this thread (0 if none). */
-int sdx_error_code(void);
+SDX_API int sdx_error_code(void);
 
 /**
  * Record an error for this thread and return its code, so that callers can
@@ -52,17 +54,17 @@ int sdx_error_code(void);
  * @param fmt   printf-style message: lowercase, subject quoted, no full stop
  * @return code
  */
-int sdx_error_set(int code, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
+SDX_API int sdx_error_set(int code, const char *fmt, ...)
+	#if defined(__GNUC__)
+		__attribute__((format(printf, 2, 3)))
+	#endif
+		;
 
 /** Forget the last error on this thread. */
-void sdx_error_clear(void);
+SDX_API void sdx_error_clear(void);
 
 /** A short constant name for a code, e.g. "EVERIFY". */
-const char *sdx_error_name(int code);
+SDX_API const char *sdx_error_name(int code);
 
 #ifdef __cplusplus
 }

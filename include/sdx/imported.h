@@ -13,6 +13,8 @@
 #ifndef SDX_IMPORTED_H
 #define SDX_IMPORTED_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,14 +25,14 @@ extern "C" {
 #endif
 
 /** Call cb for each held checkpoint of `origin`, largest first. */
-int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
-					  sdx_checkpoint_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
+						  sdx_checkpoint_cb cb, void *ctx);
 /** The held checkpoint of `origin` at `size` (malloc'd note); SDX_ENOTFOUND if none. */
-int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
-				       char **note, size_t *len);
+SDX_API int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
+					       char **note, size_t *len);
 /** The kept proof from old_size to size (out: SDX_MERKLE_MAX_PROOF room); SDX_ENOTFOUND. */
-int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
-				       uint64_t size, unsigned char (*proof)[32], size_t *n);
+SDX_API int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
+					       uint64_t size, unsigned char (*proof)[32], size_t *n);
 
 /** An imported entry with the inclusion proof it arrived with. */
 typedef struct sdx_foreign_entry {
@@ -48,18 +50,18 @@ typedef struct sdx_foreign_entry {
 
 /** Call cb for every imported entry, by origin, proof tree size and index. */
 typedef int (*sdx_foreign_cb)(void *ctx, const sdx_foreign_entry *e);
-int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx);
 /** The same for one entry; SDX_ENOTFOUND if not held. */
-int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
-			   sdx_foreign_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
+				   sdx_foreign_cb cb, void *ctx);
 
 /** 1 if a bundle with this SHA-256 was imported (*receipt: its receipt entry), 0 if not. */
-int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt);
+SDX_API int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt);
 
 /** For each origin held: latest checkpoint size, entries held, newest entry time. */
 typedef int (*sdx_origin_cb)(void *ctx, const char *origin, uint64_t tree_size,
 			     uint64_t entries, const char *latest);
-int sdx_ledger_foreach_origin(sdx_ledger *l, sdx_origin_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_origin(sdx_ledger *l, sdx_origin_cb cb, void *ctx);
 
 #ifdef __cplusplus
 }

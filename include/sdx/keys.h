@@ -15,6 +15,8 @@
 #ifndef SDX_KEYS_H
 #define SDX_KEYS_H
 
+#include "sdx/api.h"
+
 #include "sdx/note.h"
 
 #ifdef __cplusplus
@@ -32,18 +34,18 @@ typedef enum {
  * Write `s` to a new file at `path` (fails with SDX_EEXISTS if it exists).
  * passphrase NULL writes the seed unencrypted.
  */
-int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
-		 sdx_kdf_level level);
+SDX_API int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
+			 sdx_kdf_level level);
 
 /**
  * Read a key file.  Returns SDX_EPASSPHRASE for a wrong passphrase,
  * SDX_EINVAL if the file is encrypted and passphrase is NULL, SDX_EFORMAT for a
  * damaged file, SDX_EIO if it is readable by group/other.
  */
-int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase);
+SDX_API int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase);
 
 /** 1 if the key file at path is encrypted, 0 if not, negative on error. */
-int sdx_key_is_encrypted(const char *path);
+SDX_API int sdx_key_is_encrypted(const char *path);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,8 @@
 #ifndef SDX_LEDGER_H
 #define SDX_LEDGER_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,56 +61,56 @@ enum {
  * 1 if `origin` can name a ledger: 1 to 255 characters from letters, digits
  * and "._-/:" (e.g. example.com/acme-polymers), else 0.
  */
-int sdx_origin_valid(const char *origin);
+SDX_API int sdx_origin_valid(const char *origin);
 
 /**
  * Create a new ledger file at `path` whose origin is the key's name, and
  * append its genesis entry signed by `key`.  SDX_EEXISTS if the file exists.
  */
-int sdx_ledger_create(sdx_ledger **out, const char *path, const sdx_signer *key);
+SDX_API int sdx_ledger_create(sdx_ledger **out, const char *path, const sdx_signer *key);
 
 /**
  * Open an existing ledger.  SDX_ENOTFOUND if there is no file,
  * SDX_EFORMAT if it is not an sdx ledger (or of a newer format version).
  */
-int sdx_ledger_open(sdx_ledger **out, const char *path, unsigned flags);
+SDX_API int sdx_ledger_open(sdx_ledger **out, const char *path, unsigned flags);
 
 /** Close; rolls back an open transaction.  Accepts NULL. */
-void sdx_ledger_free(sdx_ledger *l);
+SDX_API void sdx_ledger_free(sdx_ledger *l);
 
 /** Borrowed origin string (the key name of the ledger's signer). */
-const char *sdx_ledger_origin(const sdx_ledger *l);
+SDX_API const char *sdx_ledger_origin(const sdx_ledger *l);
 
 /** Borrowed path the ledger was opened with. */
-const char *sdx_ledger_path(const sdx_ledger *l);
+SDX_API const char *sdx_ledger_path(const sdx_ledger *l);
 
 /** The number of entries. */
-int sdx_ledger_size(sdx_ledger *l, uint64_t *out);
+SDX_API int sdx_ledger_size(sdx_ledger *l, uint64_t *out);
 
 /** The ledger's current public key (the one that signs now) as a new verifier (free it). */
-int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out);
+SDX_API int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out);
 
 
 /**
  * Read from one consistent snapshot until sdx_ledger_snapshot_end(), however
  * others append meanwhile (and with fewer locks, so faster for long reads).
  */
-int sdx_ledger_snapshot_begin(sdx_ledger *l);
-void sdx_ledger_snapshot_end(sdx_ledger *l);
+SDX_API int sdx_ledger_snapshot_begin(sdx_ledger *l);
+SDX_API void sdx_ledger_snapshot_end(sdx_ledger *l);
 
 /** Start a write transaction (waits for other writers). */
-int sdx_ledger_begin(sdx_ledger *l);
+SDX_API int sdx_ledger_begin(sdx_ledger *l);
 /** Make everything since begin durable at once. */
-int sdx_ledger_commit(sdx_ledger *l);
+SDX_API int sdx_ledger_commit(sdx_ledger *l);
 /**
  * Make everything committed so far survive a power loss, whatever the
  * durability setting (SDX_OPEN_DURABLE): called before a checkpoint leaves the
  * ledger (export, publish, sdx checkpoint), so that a checkpoint others hold
  * can never be lost and signed differently later (which they would see as a fork).
  */
-int sdx_ledger_sync(sdx_ledger *l);
+SDX_API int sdx_ledger_sync(sdx_ledger *l);
 /** Drop everything since begin. */
-void sdx_ledger_rollback(sdx_ledger *l);
+SDX_API void sdx_ledger_rollback(sdx_ledger *l);
 
 /** What an append produced. */
 typedef struct sdx_entry_info {
@@ -123,8 +125,8 @@ typedef struct sdx_entry_info {
  * with `key`, which must be the ledger's key.  Must be inside begin/commit.
  * @param out  may be NULL
  */
-int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
-		      const char *body, size_t len, sdx_entry_info *out);
+SDX_API int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
+			      const char *body, size_t len, sdx_entry_info *out);
 
 /**
  * As sdx_ledger_append(), for a body that cites attachments: the entry's
@@ -133,9 +135,9 @@ int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
  * must be stored already (sdx_ledger_attach_file()): SDX_ENOTFOUND if not.
  * sdx_record_append() finds them in the record itself.
  */
-int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *type,
-			    const char *body, size_t len, const unsigned char (*attachments)[32],
-			    size_t n_attachments, sdx_entry_info *out);
+SDX_API int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *type,
+				    const char *body, size_t len, const unsigned char (*attachments)[32],
+				    size_t n_attachments, sdx_entry_info *out);
 
 /**
  * Rotate the ledger's key: append an entry of type "key", signed by `old`
@@ -145,13 +147,13 @@ int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *ty
  * before stays verifiable with the old key.  Inside a transaction; sign a
  * checkpoint (with the new key) before committing.
  */
-int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer *new_key,
-			  const char *reason, sdx_entry_info *out);
+SDX_API int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer *new_key,
+				  const char *reason, sdx_entry_info *out);
 /** The key that signs entry `index` (and checkpoints of that size). */
-int sdx_ledger_key_at(sdx_ledger *l, uint64_t index, sdx_verifier **out);
+SDX_API int sdx_ledger_key_at(sdx_ledger *l, uint64_t index, sdx_verifier **out);
 /** Every key the ledger has had, oldest first, with the first entry it signs. */
 typedef int (*sdx_key_cb)(void *ctx, const sdx_verifier *v, uint64_t since);
-int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx);
 
 /**
  * Call cb for every signed checkpoint, newest first, as (size, root, signed
@@ -159,21 +161,21 @@ int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx);
  */
 typedef int (*sdx_checkpoint_cb)(void *ctx, uint64_t size, const unsigned char root[32],
 				 const char *note, size_t len);
-int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx);
 
 /**
  * Sign a checkpoint for the current tree if it grew since the last one (inside
  * or outside a transaction), then return the latest signed checkpoint note.
  * @param out  malloc'd note text (may be NULL); out_len may be NULL
  */
-int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size_t *out_len);
+SDX_API int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size_t *out_len);
 
 /**
  * The latest signed checkpoint whose size is >= min_size (0: the latest).
  * SDX_ENOTFOUND if none.  `parsed` may be NULL.
  */
-int sdx_ledger_get_checkpoint(sdx_ledger *l, uint64_t min_size, char **out, size_t *out_len,
-			      sdx_checkpoint *parsed);
+SDX_API int sdx_ledger_get_checkpoint(sdx_ledger *l, uint64_t min_size, char **out, size_t *out_len,
+				      sdx_checkpoint *parsed);
 
 /** An entry as stored. */
 typedef struct sdx_entry {
@@ -186,21 +188,21 @@ typedef struct sdx_entry {
 } sdx_entry;
 
 /** Read entry `index`.  SDX_ENOTFOUND if there is none. */
-int sdx_ledger_entry(sdx_ledger *l, uint64_t index, sdx_entry **out);
-void sdx_entry_free(sdx_entry *e);
+SDX_API int sdx_ledger_entry(sdx_ledger *l, uint64_t index, sdx_entry **out);
+SDX_API void sdx_entry_free(sdx_entry *e);
 
 /**
  * The payload (JSON text) of an entry's envelope, without verifying it.
  * *out is malloc'd and NUL-terminated.
  */
-int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len);
+SDX_API int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len);
 
 /**
  * Resolve REF: a decimal number is an index; otherwise a hex prefix (4 to 64
  * digits, so with a letter unless all 64 are given) of a leaf hash.
  * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.
  */
-int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index);
+SDX_API int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index);
 
 /** An entry found by sdx_ledger_find(): own, or imported from another ledger. */
 typedef struct sdx_found {
@@ -216,8 +218,8 @@ typedef struct sdx_found {
  * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.  Free with
  * sdx_found_free().
  */
-int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out);
-void sdx_found_free(sdx_found *f);
+SDX_API int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out);
+SDX_API void sdx_found_free(sdx_found *f);
 
 /**
  * Call cb for entries [from, to) in order (to = UINT64_MAX: to the end).
@@ -225,18 +227,18 @@ void sdx_found_free(sdx_found *f);
  * stops the walk and is returned.
  */
 typedef int (*sdx_entry_cb)(void *ctx, const sdx_entry *e);
-int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx);
 
 /** Root of the tree of the first `size` entries (from stored hashes). */
-int sdx_ledger_root(sdx_ledger *l, uint64_t size, unsigned char out[32]);
+SDX_API int sdx_ledger_root(sdx_ledger *l, uint64_t size, unsigned char out[32]);
 
 /** Inclusion proof of entry `index` in the tree of `size` entries. out: SDX_MERKLE_MAX_PROOF room. */
-int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
-			       unsigned char (*out)[32], size_t *out_len);
+SDX_API int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
+				       unsigned char (*out)[32], size_t *out_len);
 
 /** Consistency proof between tree sizes old_size <= size. */
-int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
-				 unsigned char (*out)[32], size_t *out_len);
+SDX_API int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
+					 unsigned char (*out)[32], size_t *out_len);
 
 /** Options for sdx_ledger_verify. */
 typedef struct sdx_verify_options {
@@ -281,7 +283,7 @@ typedef struct sdx_verify_report {
  * triggers.  Returns 0, or SDX_EVERIFY with a message naming the first
  * problem (e.g. "entry 17: signature does not verify").
  */
-int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out);
+SDX_API int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out);
 
 /** What sdx_ledger_publish wrote. */
 typedef struct sdx_publish_stats {
@@ -296,7 +298,7 @@ typedef struct sdx_publish_stats {
  * Incremental: full tiles already present are not rewritten.  The checkpoint
  * is replaced last, atomically.
  */
-int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out);
+SDX_API int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef SDX_MERKLE_H
 #define SDX_MERKLE_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,14 +36,14 @@ extern "C" {
 #define SDX_MERKLE_MAX_PROOF 128
 
 /** leaf hash = SHA-256(0x00 || data). */
-void sdx_merkle_leaf_hash(unsigned char out[32], const void *data, size_t len);
+SDX_API void sdx_merkle_leaf_hash(unsigned char out[32], const void *data, size_t len);
 
 /** node hash = SHA-256(0x01 || left || right). */
-void sdx_merkle_node_hash(unsigned char out[32], const unsigned char left[32],
-			  const unsigned char right[32]);
+SDX_API void sdx_merkle_node_hash(unsigned char out[32], const unsigned char left[32],
+				  const unsigned char right[32]);
 
 /** The root of the empty tree, SHA-256(""). */
-void sdx_merkle_empty_root(unsigned char out[32]);
+SDX_API void sdx_merkle_empty_root(unsigned char out[32]);
 
 /**
  * Reads the hash of the complete subtree at (level, index).
@@ -51,8 +53,8 @@ typedef int (*sdx_merkle_reader)(void *ctx, unsigned level, uint64_t index,
 				 unsigned char out[32]);
 
 /** Root of the first `size` leaves (size 0 gives the empty root). Returns 0 or the reader's error. */
-int sdx_merkle_root(unsigned char out[32], uint64_t size,
-		    sdx_merkle_reader read, void *ctx);
+SDX_API int sdx_merkle_root(unsigned char out[32], uint64_t size,
+			    sdx_merkle_reader read, void *ctx);
 
 /**
  * Inclusion proof (audit path) for leaf `index` in the tree of `size` leaves.
@@ -61,9 +63,9 @@ int sdx_merkle_root(unsigned char out[32], uint64_t size,
  * @param out_len  number of hashes written
  * @return 0, SDX_EINVAL if index >= size, or the reader's error
  */
-int sdx_merkle_prove_inclusion(unsigned char (*out)[32], size_t *out_len,
-			       uint64_t index, uint64_t size,
-			       sdx_merkle_reader read, void *ctx);
+SDX_API int sdx_merkle_prove_inclusion(unsigned char (*out)[32], size_t *out_len,
+				       uint64_t index, uint64_t size,
+				       sdx_merkle_reader read, void *ctx);
 
 /**
  * Consistency proof between the trees of `old_size` and `size` leaves
@@ -71,21 +73,21 @@ int sdx_merkle_prove_inclusion(unsigned char (*out)[32], size_t *out_len,
  *
  * @return 0, SDX_EINVAL if old_size > size, or the reader's error
  */
-int sdx_merkle_prove_consistency(unsigned char (*out)[32], size_t *out_len,
-				 uint64_t old_size, uint64_t size,
-				 sdx_merkle_reader read, void *ctx);
+SDX_API int sdx_merkle_prove_consistency(unsigned char (*out)[32], size_t *out_len,
+					 uint64_t old_size, uint64_t size,
+					 sdx_merkle_reader read, void *ctx);
 
 /** Check an inclusion proof. Returns 0 or SDX_EVERIFY (message says why). */
-int sdx_merkle_verify_inclusion(const unsigned char leaf_hash[32],
-				uint64_t index, uint64_t size,
-				const unsigned char root[32],
-				const unsigned char (*proof)[32], size_t proof_len);
+SDX_API int sdx_merkle_verify_inclusion(const unsigned char leaf_hash[32],
+					uint64_t index, uint64_t size,
+					const unsigned char root[32],
+					const unsigned char (*proof)[32], size_t proof_len);
 
 /** Check a consistency proof. Returns 0 or SDX_EVERIFY (message says why). */
-int sdx_merkle_verify_consistency(uint64_t old_size, uint64_t size,
-				  const unsigned char old_root[32],
-				  const unsigned char root[32],
-				  const unsigned char (*proof)[32], size_t proof_len);
+SDX_API int sdx_merkle_verify_consistency(uint64_t old_size, uint64_t size,
+					  const unsigned char old_root[32],
+					  const unsigned char root[32],
+					  const unsigned char (*proof)[32], size_t proof_len);
 
 /** Called by the builder for every complete subtree hash, in append order. */
 typedef int (*sdx_merkle_emit)(void *ctx, unsigned level, uint64_t index,
@@ -101,20 +103,20 @@ typedef struct sdx_merkle_builder {
 } sdx_merkle_builder;
 
 /** Start empty, or resume at `size` leaves with the complete-subtree hashes read through `read`. */
-void sdx_merkle_builder_init(sdx_merkle_builder *b);
-int sdx_merkle_builder_resume(sdx_merkle_builder *b, uint64_t size,
-			      sdx_merkle_reader read, void *ctx);
+SDX_API void sdx_merkle_builder_init(sdx_merkle_builder *b);
+SDX_API int sdx_merkle_builder_resume(sdx_merkle_builder *b, uint64_t size,
+				      sdx_merkle_reader read, void *ctx);
 
 /**
  * Append one leaf hash. `emit` (may be NULL) is called for the leaf itself
  * (level 0) and for every subtree the leaf completes, lowest level first.
  * Returns 0 or the first error `emit` returned.
  */
-int sdx_merkle_builder_append(sdx_merkle_builder *b, const unsigned char leaf_hash[32],
-			      sdx_merkle_emit emit, void *ctx);
+SDX_API int sdx_merkle_builder_append(sdx_merkle_builder *b, const unsigned char leaf_hash[32],
+				      sdx_merkle_emit emit, void *ctx);
 
 /** Root of everything appended so far (the empty root if nothing was). */
-void sdx_merkle_builder_root(const sdx_merkle_builder *b, unsigned char out[32]);
+SDX_API void sdx_merkle_builder_root(const sdx_merkle_builder *b, unsigned char out[32]);
 
 /*
  * C2SP tlog-tiles naming.  Tiles are 256 hashes wide (height 8): a tile at
@@ -131,14 +133,14 @@ void sdx_merkle_builder_root(const sdx_merkle_builder *b, unsigned char out[32])
  *         SDX_TILE_ENTRIES..63 or a width outside 1..256.
  */
 #define SDX_TILE_ENTRIES (-1)
-int sdx_tile_path(char *out, size_t cap, int level, uint64_t index, unsigned width);
+SDX_API int sdx_tile_path(char *out, size_t cap, int level, uint64_t index, unsigned width);
 
 /**
  * Parse a tile path written by sdx_tile_path (with or without the leading
  * "tile/").  *level is SDX_TILE_ENTRIES for entry bundles.
  * @return 0 or SDX_EFORMAT.
  */
-int sdx_tile_parse_path(const char *path, int *level, uint64_t *index, unsigned *width);
+SDX_API int sdx_tile_parse_path(const char *path, int *level, uint64_t *index, unsigned *width);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@
 #ifndef SDX_NOTE_H
 #define SDX_NOTE_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,62 +38,62 @@ typedef struct sdx_signer sdx_signer;
 typedef struct sdx_verifier sdx_verifier;
 
 /** New random Ed25519 key named `name` (no spaces, '+' or newlines). */
-int sdx_signer_generate(sdx_signer **out, const char *name);
+SDX_API int sdx_signer_generate(sdx_signer **out, const char *name);
 
 /** Key from a 32-byte Ed25519 seed (deterministic). */
-int sdx_signer_from_seed(sdx_signer **out, const char *name, const unsigned char seed[32]);
+SDX_API int sdx_signer_from_seed(sdx_signer **out, const char *name, const unsigned char seed[32]);
 
 /** Parse a "PRIVATE+KEY+name+keyid+base64" signer key. SDX_EFORMAT on error. */
-int sdx_signer_parse(sdx_signer **out, const char *skey);
+SDX_API int sdx_signer_parse(sdx_signer **out, const char *skey);
 
 /** Wipes and frees. Accepts NULL. */
-void sdx_signer_free(sdx_signer *s);
+SDX_API void sdx_signer_free(sdx_signer *s);
 
 /** Borrowed name of the key. */
-const char *sdx_signer_name(const sdx_signer *s);
-uint32_t sdx_signer_keyid(const sdx_signer *s);
+SDX_API const char *sdx_signer_name(const sdx_signer *s);
+SDX_API uint32_t sdx_signer_keyid(const sdx_signer *s);
 /** Borrowed 32-byte public key. */
-const unsigned char *sdx_signer_public_key(const sdx_signer *s);
+SDX_API const unsigned char *sdx_signer_public_key(const sdx_signer *s);
 /** Borrowed 32-byte seed (secret: lives in locked memory). */
-const unsigned char *sdx_signer_seed(const sdx_signer *s);
+SDX_API const unsigned char *sdx_signer_seed(const sdx_signer *s);
 
 /** A new verifier for this signer's public key. */
-int sdx_signer_verifier(sdx_verifier **out, const sdx_signer *s);
+SDX_API int sdx_signer_verifier(sdx_verifier **out, const sdx_signer *s);
 
 /** Plain Ed25519 signature of msg. */
-int sdx_signer_sign(unsigned char sig[64], const sdx_signer *s, const void *msg, size_t len);
+SDX_API int sdx_signer_sign(unsigned char sig[64], const sdx_signer *s, const void *msg, size_t len);
 
 /** Parse "name+keyid+base64(0x01||pk)"; checks that keyid matches. */
-int sdx_verifier_parse(sdx_verifier **out, const char *vkey);
-int sdx_verifier_new(sdx_verifier **out, const char *name, const unsigned char pk[32]);
-void sdx_verifier_free(sdx_verifier *v);
-const char *sdx_verifier_name(const sdx_verifier *v);
-uint32_t sdx_verifier_keyid(const sdx_verifier *v);
-const unsigned char *sdx_verifier_public_key(const sdx_verifier *v);
+SDX_API int sdx_verifier_parse(sdx_verifier **out, const char *vkey);
+SDX_API int sdx_verifier_new(sdx_verifier **out, const char *name, const unsigned char pk[32]);
+SDX_API void sdx_verifier_free(sdx_verifier *v);
+SDX_API const char *sdx_verifier_name(const sdx_verifier *v);
+SDX_API uint32_t sdx_verifier_keyid(const sdx_verifier *v);
+SDX_API const unsigned char *sdx_verifier_public_key(const sdx_verifier *v);
 
 /** Format the verifier key line. *out is malloc'd; free() it. */
-int sdx_verifier_format(char **out, const sdx_verifier *v);
+SDX_API int sdx_verifier_format(char **out, const sdx_verifier *v);
 
 /** Check a plain Ed25519 signature: 0 or SDX_EVERIFY. */
-int sdx_verifier_verify(const sdx_verifier *v, const unsigned char sig[64],
-			const void *msg, size_t len);
+SDX_API int sdx_verifier_verify(const sdx_verifier *v, const unsigned char sig[64],
+				const void *msg, size_t len);
 
 /**
  * Human-comparable fingerprint: SHA-256 of the public key, as 16 groups of
  * 4 hex digits "ab12 cd34 ...". Writes at most cap bytes (80 suffices).
  */
-int sdx_key_fingerprint(char *out, size_t cap, const unsigned char pk[32]);
+SDX_API int sdx_key_fingerprint(char *out, size_t cap, const unsigned char pk[32]);
 
 /** Key id of a (name, public key) pair as defined by signed-note. */
-uint32_t sdx_note_keyid(const char *name, const unsigned char pk[32]);
+SDX_API uint32_t sdx_note_keyid(const char *name, const unsigned char pk[32]);
 
 /**
  * Sign `text` (which must end in "\n" and contain no blank line at its end)
  * and return the full note: text, "\n", signature line.
  * *out is malloc'd, NUL-terminated; *out_len excludes the NUL.
  */
-int sdx_note_sign(char **out, size_t *out_len, const char *text, size_t len,
-		  const sdx_signer *s);
+SDX_API int sdx_note_sign(char **out, size_t *out_len, const char *text, size_t len,
+			  const sdx_signer *s);
 
 /**
  * Verify a note against the verifiers given.
@@ -103,9 +105,9 @@ int sdx_note_sign(char **out, size_t *out_len, const char *text, size_t len,
  *         is bad; SDX_EUNTRUSTED if no signature is by a known key;
  *         SDX_EFORMAT if the note is malformed.
  */
-int sdx_note_verify(const char *note, size_t len,
-		    sdx_verifier *const *vs, size_t nvs,
-		    size_t *text_len, size_t *signer);
+SDX_API int sdx_note_verify(const char *note, size_t len,
+			    sdx_verifier *const *vs, size_t nvs,
+			    size_t *text_len, size_t *signer);
 
 /** A parsed checkpoint. */
 typedef struct sdx_checkpoint {
@@ -115,15 +117,15 @@ typedef struct sdx_checkpoint {
 } sdx_checkpoint;
 
 /** Format the checkpoint text (unsigned). *out is malloc'd. */
-int sdx_checkpoint_format(char **out, size_t *out_len, const char *origin,
-			  uint64_t size, const unsigned char root[32]);
+SDX_API int sdx_checkpoint_format(char **out, size_t *out_len, const char *origin,
+				  uint64_t size, const unsigned char root[32]);
 
 /**
  * Parse checkpoint text (or a whole signed note: only the text part is read;
  * verify the signature first with sdx_note_verify).  Extension lines are
  * accepted and ignored.  SDX_EFORMAT names the bad line.
  */
-int sdx_checkpoint_parse(sdx_checkpoint *out, const char *text, size_t len);
+SDX_API int sdx_checkpoint_parse(sdx_checkpoint *out, const char *text, size_t len);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@
 #ifndef SDX_PROVENANCE_H
 #define SDX_PROVENANCE_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 
 #include "sdx/bundle.h"
@@ -37,47 +39,47 @@ typedef struct sdx_graph sdx_graph;
  * trace or check visits, not with the ledger.  The graph borrows `l`: free
  * the graph first.
  */
-int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l);
+SDX_API int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l);
 
 /**
  * Verify a bundle (same options and results as sdx_bundle_verify) and load
  * the records it carries.  Anything but 0 from the verification is returned
  * and no graph is made; `report` may be NULL.
  */
-int sdx_graph_from_bundle(sdx_graph **out, const char *path,
-			  const sdx_bundle_verify_options *opts, sdx_bundle_report *report);
+SDX_API int sdx_graph_from_bundle(sdx_graph **out, const char *path,
+				  const sdx_bundle_verify_options *opts, sdx_bundle_report *report);
 
-void sdx_graph_free(sdx_graph *g);
+SDX_API void sdx_graph_free(sdx_graph *g);
 
 /** Number of records loaded. */
-size_t sdx_graph_size(const sdx_graph *g);
+SDX_API size_t sdx_graph_size(const sdx_graph *g);
 
 /**
  * Find a record: REF is 4 to 64 hex digits of its leaf hash, or (graphs from
  * a ledger) the index of an own entry.  SDX_ENOTFOUND; SDX_EINVAL if ambiguous.
  */
-int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node);
+SDX_API int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node);
 
 /**
  * The records nothing else in the graph refers to (shipments, the last
  * batches, unused declarations), newest first: what a bundle is "about".
  * *out malloc'd (free it), *n may be 0.
  */
-int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n);
+SDX_API int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n);
 
 /**
  * The provenance tree below `node` as JSON text (malloc'd): each record with
  * its key fields, status ("ok", "withdrawn", "superseded", "affected",
  * "incomplete") and its inputs.  A record reached twice is expanded once.
  */
-int sdx_graph_trace(char **out, const sdx_graph *g, size_t node);
+SDX_API int sdx_graph_trace(char **out, const sdx_graph *g, size_t node);
 
 /**
  * Where a declaration or batch went - or, when `lot` is not NULL and `node`
  * is SIZE_MAX, every declaration covering that supplier lot: the batches and
  * shipments it reached, directly or through sub-assemblies, as JSON text.
  */
-int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char *lot);
+SDX_API int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char *lot);
 
 /**
  * The leaf hashes of `node` and everything upstream of it - batches, inputs,
@@ -85,7 +87,7 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
  * signed by their ledgers - for sdx_export_options.leaves.  SDX_ENOTFOUND
  * (naming it) if an input is not held.  *out malloc'd.
  */
-int sdx_graph_upstream(const sdx_graph *g, size_t node, unsigned char (**out)[32], size_t *n);
+SDX_API int sdx_graph_upstream(const sdx_graph *g, size_t node, unsigned char (**out)[32], size_t *n);
 
 /* ---- compliance profiles (formats/profiles.md) ------------------------------------- */
 
@@ -96,13 +98,13 @@ typedef struct sdx_profile sdx_profile;
  * the name of one shipped with sdx (formats/profiles/NAME.json, compiled in).
  * The profile is validated; errors name the file and the field.
  */
-int sdx_profile_load(sdx_profile **out, const char *name_or_path);
-void sdx_profile_free(sdx_profile *p);
+SDX_API int sdx_profile_load(sdx_profile **out, const char *name_or_path);
+SDX_API void sdx_profile_free(sdx_profile *p);
 /** Borrowed name and title of a loaded profile. */
-const char *sdx_profile_name(const sdx_profile *p);
-const char *sdx_profile_title(const sdx_profile *p);
+SDX_API const char *sdx_profile_name(const sdx_profile *p);
+SDX_API const char *sdx_profile_title(const sdx_profile *p);
 /** Name of the i-th profile shipped with sdx, NULL past the end. */
-const char *sdx_profile_builtin(size_t i);
+SDX_API const char *sdx_profile_builtin(size_t i);
 
 /** Verdicts, best to worst. */
 enum { SDX_VERDICT_PASS = 0, SDX_VERDICT_UNKNOWN = 1, SDX_VERDICT_FAIL = 2 };
@@ -117,8 +119,8 @@ enum { SDX_VERDICT_PASS = 0, SDX_VERDICT_UNKNOWN = 1, SDX_VERDICT_FAIL = 2 };
  * @param out    JSON text, malloc'd
  * @param worst  the worst verdict (SDX_VERDICT_*)
  */
-int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
-		      const sdx_profile *p, const char *date);
+SDX_API int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
+			      const sdx_profile *p, const char *date);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@
 #ifndef SDX_RECORD_H
 #define SDX_RECORD_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 
 #include "sdx/ledger.h"
@@ -32,10 +34,10 @@ extern "C" {
 #define SDX_JSON_MAX_DEPTH 32 /* deepest nesting accepted in a record */
 
 /** 1 if `type` (e.g. "declaration") is a known record type, else 0. */
-int sdx_record_type_known(const char *type);
+SDX_API int sdx_record_type_known(const char *type);
 
 /** Borrowed text of the embedded JSON Schema for `type`; SDX_ENOTFOUND if none. */
-int sdx_record_schema(const char **out, size_t *out_len, const char *type);
+SDX_API int sdx_record_schema(const char **out, size_t *out_len, const char *type);
 
 /**
  * Validate `json` as a record of `type`.
@@ -44,22 +46,22 @@ int sdx_record_schema(const char **out, size_t *out_len, const char *type);
  *         SDX_RECORD_MAX), SDX_ENOTFOUND (unknown type) or SDX_ESCHEMA (the
  *         message names the field).
  */
-int sdx_record_validate(const char *type, const char *json, size_t len);
+SDX_API int sdx_record_validate(const char *type, const char *json, size_t len);
 
 /**
  * Validate and return the canonical form: compact, keys sorted, UTF-8.
  * *out is malloc'd and NUL-terminated; *out_len excludes the NUL.
  */
-int sdx_record_normalize(char **out, size_t *out_len, const char *type,
-			 const char *json, size_t len);
+SDX_API int sdx_record_normalize(char **out, size_t *out_len, const char *type,
+				 const char *json, size_t len);
 
 /**
  * The SHA-256 hashes of the attachments (evidence files) a valid record
  * references, each once, in order of first appearance.
  * *out is malloc'd (free it); *count may be 0 (then *out is NULL).
  */
-int sdx_record_attachments(unsigned char (**out)[32], size_t *count,
-			   const char *type, const char *json, size_t len);
+SDX_API int sdx_record_attachments(unsigned char (**out)[32], size_t *count,
+				   const char *type, const char *json, size_t len);
 
 /**
  * The leaf hashes of earlier ledger entries a valid record refers to
@@ -67,8 +69,8 @@ int sdx_record_attachments(unsigned char (**out)[32], size_t *count,
  * once, in order of first appearance.  References are written in records as
  * 64 lowercase hex digits.  *out is malloc'd; *count may be 0.
  */
-int sdx_record_references(unsigned char (**out)[32], size_t *count,
-			  const char *type, const char *json, size_t len);
+SDX_API int sdx_record_references(unsigned char (**out)[32], size_t *count,
+				  const char *type, const char *json, size_t len);
 
 /**
  * Validate, normalise and append a record of `type` to the ledger, inside
@@ -79,8 +81,8 @@ int sdx_record_references(unsigned char (**out)[32], size_t *count,
  * declaration).  `what` names the input in messages ("'decl.json'", "line 7").
  * @param out  may be NULL
  */
-int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
-		      const char *json, size_t len, const char *what, sdx_entry_info *out);
+SDX_API int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
+			      const char *json, size_t len, const char *what, sdx_entry_info *out);
 
 /**
  * Append `n` records of one type in order, inside sdx_ledger_begin()/commit():
@@ -92,9 +94,9 @@ int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
  * @param whats  names of the inputs for messages, e.g. "'bulk.jsonl' line 7"
  * @param outs   n results (may be NULL)
  */
-int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *type, size_t n,
-			   const char *const *jsons, const size_t *lens,
-			   const char *const *whats, sdx_entry_info *outs, size_t *failed);
+SDX_API int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *type, size_t n,
+				   const char *const *jsons, const size_t *lens,
+				   const char *const *whats, sdx_entry_info *outs, size_t *failed);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef SDX_TRUST_H
 #define SDX_TRUST_H
 
+#include "sdx/api.h"
+
 #include <stddef.h>
 
 #include "sdx/ledger.h"
@@ -19,13 +21,13 @@ extern "C" {
 #endif
 
 /** Trust `v`; `label` (may be NULL) is a note for people. SDX_EEXISTS if trusted already. */
-int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label);
+SDX_API int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label);
 
 /**
  * Stop trusting the keys matching `ref`: a key name (all its keys), a label,
  * an 8-hex-digit key id, or name+keyid.  SDX_ENOTFOUND if none matched.
  */
-int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
+SDX_API int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
 
 /**
  * Revoke a key: it is removed from the trusted keys, and bundles signed with
@@ -33,16 +35,16 @@ int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
  * vouches for it.  Permanent: the key can never be trusted again in this
  * ledger.  SDX_EEXISTS if it was revoked already.
  */
-int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason);
+SDX_API int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason);
 /** Call cb for each revoked key with the UTC time of its revocation and the reason. */
 typedef int (*sdx_revoked_cb)(void *ctx, const sdx_verifier *v, const char *revoked,
 			      const char *reason);
-int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx);
 
 /** Call cb for each trusted key (borrowed for the call), ordered by name. */
 typedef int (*sdx_trusted_cb)(void *ctx, const sdx_verifier *v, const char *label,
 			      const char *added);
-int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx);
+SDX_API int sdx_ledger_foreach_trusted(sdx_ledger *l, sdx_trusted_cb cb, void *ctx);
 
 #ifdef __cplusplus
 }

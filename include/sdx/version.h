@@ -1,6 +1,8 @@
 /* sdx/version.h - library version. */
 #ifndef SDX_VERSION_H
 #define SDX_VERSION_H
+
+#include "sdx/api.h"
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -8,9 +10,9 @@ extern "C" {
 #define SDX_VERSION_MINOR 1
 #define SDX_VERSION_PATCH 0
 /** The version of the library actually linked, e.g. "0.1.0". */
-const char *sdx_version(void);
+SDX_API const char *sdx_version(void);
 /** Versions of the libraries sdx runs on, one line: "libsodium 1.0.18, SQLite 3.40.1, ..." (static buffer). */
-const char *sdx_version_deps(void);
+SDX_API const char *sdx_version_deps(void);
 #ifdef __cplusplus
 }
 #endif
