@@ -75,6 +75,13 @@ void sdx__hex(char *out, const unsigned char *data, size_t len);
 /* UTC time "YYYY-MM-DDTHH:MM:SSZ" from the clock (sdx/clock.h); out needs 21 bytes. */
 void sdx__utc_now(char out[21]);
 
+/*
+ * An options struct's `version` (its first member): 0 if it is one from 1
+ * to `newest`, else SDX_EINVAL naming `what` (a struct from a newer library
+ * would be read past its end, and 0 is a struct nobody initialised).
+ */
+int sdx__options_check(unsigned version, unsigned newest, const char *what);
+
 /* Put "prefix: " before the last error message; returns code. */
 int sdx__error_prefix(int code, const char *prefix);
 

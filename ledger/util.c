@@ -219,6 +219,14 @@ int sdx__init(void)
 	return 0;
 }
 
+int sdx__options_check(unsigned version, unsigned newest, const char *what)
+{
+	if (version >= 1 && version <= newest)
+		return 0;
+	return sdx_error_set(SDX_EINVAL, "%s: options version %u is not one this library "
+			     "knows (1 to %u; use the _INIT macro)", what, version, newest);
+}
+
 int sdx__error_prefix(int code, const char *prefix)
 {
 	char old[1024];

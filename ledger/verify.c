@@ -298,6 +298,9 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 	rep.first_bad = -1;
 	if (!opts)
 		opts = &def;
+	if ((err = sdx__options_check(opts->version, SDX_VERIFY_OPTIONS_VERSION,
+				      "sdx_ledger_verify")) < 0)
+		return err;
 	a.l = l;
 	a.bodies = opts->version >= 2 && (opts->flags & SDX_VERIFY_BODIES);
 	if (!(bb[0].jobs = calloc(BATCH_ENTRIES, sizeof(*bb[0].jobs))) ||

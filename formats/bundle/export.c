@@ -536,6 +536,9 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 	sel.opts = opts;
 	bs.sel = &sel;
 	bs.l = l;
+	if (opts && (err = sdx__options_check(opts->version, SDX_EXPORT_OPTIONS_VERSION,
+					      "sdx_bundle_export")) < 0)
+		return err;
 	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since && !opts->imported &&
 		      !opts->n_leaves))
 		return sdx_error_set(SDX_EINVAL, "nothing selected: name entries, a lot, a time, "

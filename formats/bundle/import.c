@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,8 +249,15 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 	int err, seen;
 
 	memset(out, 0, sizeof(*out));
-	if (opts)
-		o = *opts;
+	if (opts) {
+		if ((err = sdx__options_check(opts->version, SDX_BUNDLE_VERIFY_OPTIONS_VERSION,
+					      "sdx_bundle_import")) < 0)
+			return err;
+		/* a version 1 struct ends before `flags` */
+		memcpy(&o, opts, opts->version >= 2 ? sizeof(o)
+			: offsetof(sdx_bundle_verify_options, flags));
+		o.version = SDX_BUNDLE_VERIFY_OPTIONS_VERSION;
+	}
 	if ((err = hash_file(path, out->bundle_sha256)) < 0)
 		return err;
 	if ((err = sdx_ledger_begin(l)) < 0)

@@ -173,6 +173,9 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 		return err;
 	b.path = path;
 	b.o = opts ? opts : &def;
+	if ((err = sdx__options_check(b.o->version, SDX_BUNDLE_VERIFY_OPTIONS_VERSION,
+				      "sdx_bundle_verify")) < 0)
+		return err;
 	b.bodies = b.o->version >= 2 && (b.o->flags & SDX_BUNDLE_VERIFY_BODIES);
 	b.rep = &rep;
 	if (b.o->max_member)
