@@ -18,7 +18,7 @@
 #include "sdx/provenance.h"
 #include "formats/graph/internal.h"
 #include "formats/records/internal.h"
-#include "formats/records/schema.h"
+#include "formats/schema/schema.h"
 #include "ledger/internal.h"
 
 struct sdx_embedded_schema {

@@ -14,7 +14,7 @@
 #include "harness.h"
 #include "sdx.h"
 #include "sdx/record.h"
-#include "formats/records/schema.h"
+#include "formats/schema/schema.h"
 
 #define DRAFT "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\""
 

@@ -1,5 +1,5 @@
 /*
- * tests/unit/schema.c - formats/records/schema.c against the official
+ * tests/unit/schema.c - formats/schema/schema.c against the official
  * JSON-Schema-Test-Suite (draft 2020-12), for the keywords it implements.
  *
  * The suite's files are in tests/data/json-schema-test-suite/ (README there
@@ -19,7 +19,7 @@
 
 #include "harness.h"
 #include "sdx.h"
-#include "formats/records/schema.h"
+#include "formats/schema/schema.h"
 
 static const char *const files[] = {
 	"additionalProperties.json", "allOf.json", "anyOf.json", "boolean_schema.json",

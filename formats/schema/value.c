@@ -1,5 +1,5 @@
 /*
- * formats/records/schema_value.c - JSON values as JSON Schema sees them: their
+ * formats/schema/value.c - JSON values as JSON Schema sees them: their
  * types ("integer" is a number without fraction), equality (1 equals 1.0, key
  * order is irrelevant) and the duplicate search of uniqueItems.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/records/schema_node.h"
+#include "formats/schema/node.h"
 
 const char *const sdx__schema_type_names[SCHEMA_NTYPES] = {
 	"null", "boolean", "object", "array", "number", "string", "integer"

@@ -1,11 +1,11 @@
 /*
- * formats/records/schema.c - sdx__schema_load() and sdx__schema_free(): turns
- * a schema's JSON tree into `struct node`s (schema_node.h).
+ * formats/schema/schema.c - sdx__schema_load() and sdx__schema_free(): turns
+ * a schema's JSON tree into `struct node`s (node.h).
  *
  * Every keyword is checked and kept in the form validation needs (a type
  * mask, a sorted property table, a compiled regex, a resolved $ref).  A
  * keyword the validator would not enforce is refused here, so a schema can
- * never promise more than is checked.  Validation is schema_validate.c.
+ * never promise more than is checked.  Validation is validate.c.
  */
 #include <locale.h>
 #include <regex.h>
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/records/schema_node.h"
+#include "formats/schema/node.h"
 #include "ledger/internal.h"
 
 #define DRAFT_2020_12 "https://json-schema.org/draft/2020-12/schema"

@@ -1,8 +1,8 @@
 /*
- * formats/records/schema_node.h - the compiled form of a schema, shared by the
- * files of the validator (schema.c loads, schema_validate.c evaluates,
- * schema_value.c and schema_pattern.c serve both).  Private to them: everyone
- * else uses formats/records/schema.h.
+ * formats/schema/node.h - the compiled form of a schema, shared by the
+ * files of the validator (schema.c loads, validate.c evaluates,
+ * value.c and pattern.c serve both).  Private to them: everyone
+ * else uses formats/schema/schema.h.
  *
  * A node is one schema object with every keyword already checked and kept in
  * the form validation needs.  Nodes are made only by schema.c and are read-only
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "formats/records/schema.h"
+#include "formats/schema/schema.h"
 
 /* JSON Schema's types as bits; "integer" is also a number. */
 enum {
@@ -82,26 +82,26 @@ struct sdx_schema {
 /* schema.c: the property `name` of `n`, or NULL (binary search). */
 const struct prop *sdx__schema_find_prop(const struct node *n, const char *name);
 
-/* schema_value.c: 1 with *bit the T_* bit of the type `name`, or 0 if there is none. */
+/* value.c: 1 with *bit the T_* bit of the type `name`, or 0 if there is none. */
 int sdx__schema_type_bit(const char *name, unsigned *bit);
-/* schema_value.c: the T_* bits `v` has (an integral number is both). */
+/* value.c: the T_* bits `v` has (an integral number is both). */
 unsigned sdx__schema_type_of(const json_t *v);
-/* schema_value.c: equality as JSON Schema defines it (1 equals 1.0, key order irrelevant). */
+/* value.c: equality as JSON Schema defines it (1 equals 1.0, key order irrelevant). */
 int sdx__schema_equal(const json_t *a, const json_t *b);
 /*
- * schema_value.c: 1 with *i < *j the first equal pair of `arr`'s items, or 0
+ * value.c: 1 with *i < *j the first equal pair of `arr`'s items, or 0
  * (then *nomem says whether that is for want of memory).  O(n log n).
  */
 int sdx__schema_find_duplicate(const json_t *arr, size_t *i, size_t *j, int *nomem);
 
 /*
- * schema_pattern.c: check `p` against the portable subset and compile it in
+ * pattern.c: check `p` against the portable subset and compile it in
  * locale `cloc`.  Returns 0 with *out set; SDX_EFORMAT with the reason in
  * `why` (no error set yet: the caller names the location); or SDX_ENOMEM.
  */
 int sdx__schema_pattern_compile(regex_t **out, const char *p, locale_t cloc, char *why,
 				size_t cap);
-/* schema_pattern.c: 1 if `re` matches the `bytes` bytes at `s` (which may hold NUL). */
+/* pattern.c: 1 if `re` matches the `bytes` bytes at `s` (which may hold NUL). */
 int sdx__schema_pattern_matches(const regex_t *re, const char *s, size_t bytes);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * formats/records/schema.h - a JSON Schema (draft 2020-12) validator for the subset
+ * formats/schema/schema.h - a JSON Schema (draft 2020-12) validator for the subset
  * of the language sdx's record schemas use; internal to libsdx, and its one
- * interface (schema.c loads, schema_validate.c validates; schema_node.h, their
+ * interface (schema.c loads, validate.c validates; node.h, their
  * shared compiled form, is private to them).
  *
  * Order of calls: sdx__schema_load() once per schema text, then

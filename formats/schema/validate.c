@@ -1,5 +1,5 @@
 /*
- * formats/records/schema_validate.c - sdx__schema_validate(): walks instance
+ * formats/schema/validate.c - sdx__schema_validate(): walks instance
  * and compiled nodes together and stops at the first problem, named by its
  * JSON path ("claims[2].limit.value: ...").  Only reads the schema, so any
  * number of threads may validate against one schema at once.
@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "formats/records/schema_node.h"
+#include "formats/schema/node.h"
 #include "ledger/internal.h"
 
 #define EVAL_MAX_DEPTH 256    /* nested validate() calls, so $ref cycles end */

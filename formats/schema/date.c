@@ -1,11 +1,11 @@
 /*
- * formats/records/schema_date.c - the formats "date" (RFC 3339 full-date) and
+ * formats/schema/date.c - the formats "date" (RFC 3339 full-date) and
  * "date-time" (RFC 3339 date-time, upper-case T and Z only), proleptic
  * Gregorian, leap seconds at 23:59:60 UTC only.
  */
 #include <string.h>
 
-#include "formats/records/schema.h"
+#include "formats/schema/schema.h"
 
 static int digits(const char *s, size_t n, int *out)
 {

@@ -1,5 +1,5 @@
 /*
- * formats/records/schema_pattern.c - the keyword "pattern": ECMA-262 regular
+ * formats/schema/pattern.c - the keyword "pattern": ECMA-262 regular
  * expressions in JSON Schema, run here as POSIX ERE (regcomp/regexec) in the C
  * locale, restricted at load to the subset on which the two agree.
  */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/records/schema_node.h"
+#include "formats/schema/node.h"
 #include "ledger/internal.h"
 
 #if defined(__GNUC__)
