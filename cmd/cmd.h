@@ -179,9 +179,6 @@ int collect_trusted(void *ctx, const sdx_verifier *v, const char *label, const c
 /* Append the ledger's revoked keys to out[*n] (up to max); 0 or an exit code. */
 int load_revoked(sdx_ledger *l, sdx_verifier **out, size_t max, size_t *n);
 
-/* A one-line human summary of a record body (what sdx log and sdx inbox print). */
-void record_summary(char *out, size_t cap, json_t *body, const char *type);
-
 /* Subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -119,8 +119,6 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 static void print_node(const struct trace_opts *o, const json_t *n, const char *prefix,
 		       const char *how)
 {
-	const char *type = s_of(n, "type");
-
 	if (strcmp(s_of(n, "status"), "missing") == 0) {
 		printf("%sentry %.16s...  [MISSING: not in this ledger or bundle]\n", how,
 		       s_of(n, "ref"));
@@ -131,9 +129,8 @@ static void print_node(const struct trace_opts *o, const json_t *n, const char *
 		printf("%s   (inputs shown above)\n", prefix);
 		return;
 	}
-	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s%s\n", prefix, s_of(n, "origin"),
-	       json_integer_value(json_object_get(n, "index")), s_of(n, "ref"),
-	       strcmp(type, "declaration") == 0 ? "" : "");
+	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", prefix, s_of(n, "origin"),
+	       json_integer_value(json_object_get(n, "index")), s_of(n, "ref"));
 	print_children(o, n, prefix);
 }
 
