@@ -161,9 +161,6 @@ const char *json_str(const json_t *o, const char *k);
 
 /* ---- cmd/common.c ---- */
 
-/* A one-line human summary of a record body (what sdx log and sdx inbox print). */
-void record_summary(char *out, size_t cap, json_t *body, const char *type);
-
 /* Subcommands, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_key(int argc, char **argv);

@@ -201,7 +201,7 @@ int cmd_declare(int argc, char **argv)
 				 "(see 'sdx declare --help')");
 	if (o.jsonl && first < argc)
 		return cmd_error(EXIT_USAGE, "give either --jsonl FILE or FILE.json arguments");
-	if (!sdx_record_type_known(o.type) || strcmp(o.type, "genesis") == 0)
+	if (!sdx_record_type_known(o.type))
 		return cmd_error(EXIT_USAGE, "unknown record type '%s' for --type", o.type);
 	where_resolve(&o.w);
 	if (o.jsonl)

@@ -153,7 +153,6 @@ static int print_entry(void *ctx, const sdx_foreign_entry *e)
 	sdx_entry tmp;
 	char *payload = NULL, hex[65], summary[300];
 	size_t plen;
-	json_t *p = NULL;
 
 	if (el->origin && strcmp(el->origin, e->origin) != 0)
 		return 0;
@@ -161,9 +160,8 @@ static int print_entry(void *ctx, const sdx_foreign_entry *e)
 	tmp.data = (unsigned char *)e->data;
 	tmp.len = e->len;
 	summary[0] = '\0';
-	if (sdx_entry_payload(&tmp, &payload, &plen) == 0 && (p = json_loadb(payload, plen, 0, NULL)))
-		record_summary(summary, sizeof(summary), json_object_get(p, "body"), e->type);
-	json_decref(p);
+	if (sdx_entry_payload(&tmp, &payload, &plen) == 0)
+		sdx_record_summary(summary, sizeof(summary), e->type, payload, plen);
 	free(payload);
 	hex_hash(hex, e->leaf_hash);
 	if (el->list)

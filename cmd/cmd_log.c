@@ -23,7 +23,7 @@ static int show_one(void *ctx, const sdx_entry *e)
 {
 	struct log_opts *o = ctx;
 	char *payload = NULL, hex[65], summary[300];
-	json_t *p = NULL;
+	size_t plen;
 	int err;
 
 	if (o->type && strcmp(o->type, e->type) != 0)
@@ -31,11 +31,10 @@ static int show_one(void *ctx, const sdx_entry *e)
 	if (o->limit && o->shown >= o->limit)
 		return 1;
 	o->shown++;
-	if ((err = sdx_entry_payload(e, &payload, NULL)) < 0)
+	if ((err = sdx_entry_payload(e, &payload, &plen)) < 0)
 		return err;
-	p = json_loads(payload, 0, NULL);
 	hex_hash(hex, e->leaf_hash);
-	record_summary(summary, sizeof(summary), json_object_get(p, "body"), e->type);
+	sdx_record_summary(summary, sizeof(summary), e->type, payload, plen);
 	if (o->json) {
 		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)e->index,
 				      "time", e->time, "type", e->type, "leaf_hash", hex,
@@ -48,7 +47,6 @@ static int show_one(void *ctx, const sdx_entry *e)
 	} else {
 		printf("%6" PRIu64 "  %s  %-12s %.16s  %s\n", e->index, e->time, e->type, hex, summary);
 	}
-	json_decref(p);
 	free(payload);
 	return 0;
 }

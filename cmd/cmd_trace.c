@@ -89,8 +89,6 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 static void print_node(const struct trace_opts *o, const json_t *n, const char *prefix,
 		       const char *how)
 {
-	const char *type = json_str(n, "type");
-
 	if (strcmp(json_str(n, "status"), "missing") == 0) {
 		printf("%sentry %.16s...  [MISSING: not in this ledger or bundle]\n", how,
 		       json_str(n, "ref"));
@@ -101,9 +99,8 @@ static void print_node(const struct trace_opts *o, const json_t *n, const char *
 		printf("%s   (inputs shown above)\n", prefix);
 		return;
 	}
-	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s%s\n", prefix, json_str(n, "origin"),
-	       json_integer_value(json_object_get(n, "index")), json_str(n, "ref"),
-	       strcmp(type, "declaration") == 0 ? "" : "");
+	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", prefix, json_str(n, "origin"),
+	       json_integer_value(json_object_get(n, "index")), json_str(n, "ref"));
 	print_children(o, n, prefix);
 }
 

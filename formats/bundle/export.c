@@ -164,7 +164,7 @@ static int select_one(void *ctx, const sdx_entry *e)
 	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, o->lot ? &has_lot : NULL,
 				   o->lot)) < 0)
 		return err;
-	if (!want && o->lot && has_lot && strcmp(e->type, "declaration") == 0)
+	if (!want && o->lot && has_lot && sdx__record_is_statement(e->type))
 		want = 1;
 	if (want) {
 		/* the evidence the entry cites travels with it */

@@ -1,6 +1,7 @@
 /*
- * formats/graph/internal.h - the graph's insides, shared by
- * provenance.c (load, trace, where-used) and profile.c (checks).  Not installed.
+ * formats/graph/internal.h - the graph's insides, shared by graph.c (load),
+ * node.c (status, labels), trace.c, where_used.c, upstream.c and the
+ * compliance checks in formats/rules/.  Not installed.
  */
 #ifndef SDX_PROVENANCE_INTERNAL_H
 #define SDX_PROVENANCE_INTERNAL_H
@@ -10,8 +11,9 @@
 #include <jansson.h>
 
 #include "sdx/provenance.h"
+#include "formats/records/type.h"
 
-enum { NODE_DECLARATION, NODE_WITHDRAWAL, NODE_BATCH, NODE_SHIPMENT };
+#define MAX_WALK_DEPTH 256 /* deeper sub-assembly chains are refused, not recursed */
 
 struct gnode {
 	unsigned char leaf[32];
@@ -19,12 +21,12 @@ struct gnode {
 	const char *origin;       /* interned in the graph */
 	uint64_t index;
 	int own;                  /* from the ledger's own chain */
-	int kind;                 /* NODE_* */
+	const struct sdx_record_type *type; /* its role says how walks treat it */
 	char time[21];
 	json_t *body;             /* the record; NULL until read (sdx__graph_body) */
 	unsigned char (*refs)[32];/* the entries it refers to (inputs, items, supersedes...) */
 	size_t nrefs;
-	char *lots;               /* declarations: their lot numbers, each followed by '\n' */
+	char *lots;               /* the lots it covers (type->lots), each followed by '\n' */
 	size_t *users;            /* records that refer to this one */
 	size_t nusers, capusers;
 };
@@ -56,5 +58,12 @@ size_t sdx__graph_superseders(const sdx_graph *g, size_t decl, size_t *out, size
 
 /* A one-line human label: "declaration HX-DOC-1 (Ningbo Haixing ...)". */
 void sdx__graph_label(char *out, size_t cap, const sdx_graph *g, size_t node);
+
+/* The members every node of a trace or where-used list starts with:
+ * ref, type, origin, index, time, own, label.  NULL if out of memory. */
+json_t *sdx__graph_head(const sdx_graph *g, size_t node);
+
+/* *out = the compact JSON text of j (consumed); SDX_ENOMEM if j is NULL. */
+int sdx__graph_dump(char **out, json_t *j);
 
 #endif

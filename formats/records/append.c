@@ -1,6 +1,7 @@
 /*
  * formats/records/append.c - the checks that need both a record and the ledger it
- * goes into: attachments present, references resolvable and of the right kind.
+ * goes into (attachments present, references resolvable, of a kind the
+ * type's edges accept), then the append itself, one record or many.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -14,10 +15,21 @@
 #include "sdx/attachment.h"
 #include "sdx/record.h"
 #include "formats/records/internal.h"
+#include "formats/records/type.h"
 #include "ledger/internal.h"
 
-static int check_reference(sdx_ledger *l, const unsigned char hash[32],
-			   const char *what)
+/* Does edge `e` accept an entry of `type`? */
+static int accepts(const struct sdx_record_edge *e, const char *type)
+{
+	for (const char *const *a = e->accepts; a && *a; a++)
+		if (strcmp(*a, type) == 0)
+			return 1;
+	return 0;
+}
+
+/* An edge to this ledger's own entries (a supersession, a withdrawal). */
+static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
+			   const unsigned char hash[32], const char *what)
 {
 	sdx_entry *e = NULL;
 	uint64_t index;
@@ -30,10 +42,9 @@ static int check_reference(sdx_ledger *l, const unsigned char hash[32],
 				     "does not hold", what, hex);
 	if ((err = sdx_ledger_entry(l, index, &e)) < 0)
 		return err;
-	/* Supersessions and withdrawals only make sense against declarations. */
-	if (strcmp(e->type, "declaration") != 0)
+	if (!accepts(edge, e->type))
 		err = sdx_error_set(SDX_ESCHEMA, "%s: refers to entry %" PRIu64 " (%s), which is a "
-				    "%s, not a declaration", what, index, hex, e->type);
+				    "%s, not %s", what, index, hex, e->type, edge->accepts_text);
 	sdx_entry_free(e);
 	return err;
 }
@@ -60,70 +71,95 @@ static int find_linked(sdx_ledger *l, const char *hex, const char *path, const c
 }
 
 /*
- * A batch's inputs are declarations (naming one of their lots) or earlier
- * batches; a shipment's items are batches.  Own or imported, they must be
- * held, so they are earlier entries and the graph cannot have cycles.
+ * An edge to an entry held here, own or imported (a batch's inputs, a
+ * shipment's items): it must be held, so it is earlier and the graph cannot
+ * have cycles; of a type the edge accepts; and the lot `obj` names must be
+ * one the cited record covers.  `i` is obj's index in edge->array.
  */
-static int check_links(sdx_ledger *l, const char *type, const char *canon, size_t clen,
-		       const char *what)
+static int check_held(sdx_ledger *l, const struct sdx_record_edge *e, const json_t *obj,
+		      size_t i, const char *what)
 {
-	int is_batch = strcmp(type, "batch") == 0;
-	json_t *rec = NULL, *x, *payload = NULL, *lot;
+	const char *hex = sdx__edge_hash(e, obj);
+	const char *lot = json_string_value(json_object_get(obj, "lot_number"));
+	const struct sdx_record_type *cited;
+	json_t *payload = NULL;
 	sdx_found *f = NULL;
-	char path[48];
+	char path[64], lotpath[64];
+	int err;
+
+	if (e->array) {
+		snprintf(path, sizeof(path), "%s[%zu].%s", e->array, i, e->field);
+		snprintf(lotpath, sizeof(lotpath), "%s[%zu].lot_number", e->array, i);
+	} else {
+		snprintf(path, sizeof(path), "%s", e->field);
+		snprintf(lotpath, sizeof(lotpath), "lot_number");
+	}
+	if ((err = find_linked(l, hex, path, what, &f, &payload)) < 0)
+		return err;
+	cited = sdx__record_type(f->entry.type);
+	if (!accepts(e, f->entry.type))
+		err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %.16s... is a %s, not %s", what,
+				    path, hex, f->entry.type, e->accepts_text);
+	else if (cited && cited->cited_lot)
+		err = cited->cited_lot(json_object_get(payload, "body"), lot, what, lotpath, hex);
+	json_decref(payload);
+	sdx_found_free(f);
+	return err;
+}
+
+static int check_edge(sdx_ledger *l, const struct sdx_record_edge *e, const json_t *obj,
+		      size_t i, const char *what)
+{
+	unsigned char h[32];
+
+	if (e->held)
+		return check_held(l, e, obj, i, what);
+	if (sdx__hex32_parse(h, sdx__edge_hash(e, obj)) < 0)
+		return 0; /* the field is optional (supersedes); the schema checked its form */
+	return check_reference(l, e, h, what);
+}
+
+/* Every entry edge of the record, read again from its canonical bytes. */
+static int check_links(sdx_ledger *l, const struct sdx_record_type *t, const char *canon,
+		       size_t clen, const char *what)
+{
+	json_t *rec = NULL, *x;
 	size_t i, k;
 	int err;
 
-	if ((err = sdx__json_parse(&rec, canon, clen, SDX_JSON_MAX_DEPTH, type)) < 0)
+	if ((err = sdx__json_parse(&rec, canon, clen, SDX_JSON_MAX_DEPTH, t->name)) < 0)
 		return err;
-	json_array_foreach(json_object_get(rec, is_batch ? "inputs" : "items"), i, x) {
-		const char *hex = json_string_value(json_object_get(x, is_batch ? "entry" : "batch"));
-		const char *want = json_string_value(json_object_get(x, "lot_number")), *kind;
-		json_t *body;
-		int found = 0;
-
-		snprintf(path, sizeof(path), is_batch ? "inputs[%zu].entry" : "items[%zu].batch", i);
-		if ((err = find_linked(l, hex, path, what, &f, &payload)) < 0)
-			break;
-		kind = f->entry.type;
-		body = json_object_get(payload, "body");
-		if (!is_batch || strcmp(kind, "batch") == 0) {
-			const char *id = json_string_value(json_object_get(body, "batch_id"));
-			if (strcmp(kind, "batch") != 0)
-				err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %.16s... is a %s, not a "
-						    "batch", what, path, hex, kind);
-			else if (want && id && strcmp(want, id) != 0)
-				err = sdx_error_set(SDX_ESCHEMA, "%s: inputs[%zu].lot_number: '%s' is "
-						    "not the batch id '%s' of entry %.16s...", what,
-						    i, want, id, hex);
-		} else if (strcmp(kind, "declaration") != 0) {
-			err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %.16s... is a %s, not a "
-					    "declaration or a batch", what, path, hex, kind);
-		} else if (!want) {
-			err = sdx_error_set(SDX_ESCHEMA, "%s: inputs[%zu].lot_number: required when "
-					    "the input is a declaration (which of its lots was used?)",
-					    what, i);
-		} else {
-			json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"),
-					   k, lot) {
-				const char *ln = json_string_value(json_object_get(lot, "lot_number"));
-				if (ln && strcmp(ln, want) == 0)
-					found = 1;
-			}
-			if (!found)
-				err = sdx_error_set(SDX_ESCHEMA, "%s: inputs[%zu].lot_number: lot '%s' "
-						    "is not one of the lots declaration %.16s... covers",
-						    what, i, want, hex);
+	for (k = 0; k < t->nedges && err == 0; k++) {
+		const struct sdx_record_edge *e = &t->edges[k];
+		if (e->attachment)
+			continue;
+		if (!e->array) {
+			err = check_edge(l, e, rec, 0, what);
+			continue;
 		}
-		json_decref(payload);
-		payload = NULL;
-		sdx_found_free(f);
-		f = NULL;
-		if (err < 0)
-			break;
+		json_array_foreach(json_object_get(rec, e->array), i, x)
+			if ((err = check_edge(l, e, x, i, what)) < 0)
+				break;
 	}
 	json_decref(rec);
 	return err;
+}
+
+/* The one edge to own entries, when that is all the type cites: its
+ * references, collected while preparing, are then checked without
+ * parsing the record again.  NULL otherwise. */
+static const struct sdx_record_edge *only_own_edge(const struct sdx_record_type *t)
+{
+	const struct sdx_record_edge *own = NULL;
+
+	for (size_t k = 0; k < t->nedges; k++) {
+		if (t->edges[k].attachment)
+			continue;
+		if (t->edges[k].held || own)
+			return NULL;
+		own = &t->edges[k];
+	}
+	return own;
 }
 
 /* A record made ready off the ledger: canonical bytes and what it cites. */
@@ -158,6 +194,8 @@ static void prepared_clear(struct prepared *p)
 static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *type,
 			   struct prepared *p, const char *what, sdx_entry_info *out)
 {
+	const struct sdx_record_type *t = sdx__record_type(type);
+	const struct sdx_record_edge *own;
 	char hex[65];
 	size_t i;
 	int err;
@@ -175,13 +213,12 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 					     "file with --attach", what, hex);
 		}
 	}
-	if (strcmp(type, "batch") == 0 || strcmp(type, "shipment") == 0) {
-		if ((err = check_links(l, type, p->canon, p->clen, what)) < 0)
-			return err;
-	} else {
+	if ((own = only_own_edge(t))) {
 		for (i = 0; i < p->nrefs; i++)
-			if ((err = check_reference(l, p->refs[i], what)) < 0)
+			if ((err = check_reference(l, own, p->refs[i], what)) < 0)
 				return err;
+	} else if (p->nrefs && (err = check_links(l, t, p->canon, p->clen, what)) < 0) {
+		return err;
 	}
 	if ((err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
 						 (const unsigned char (*)[32])p->atts, p->natts,

@@ -1,6 +1,8 @@
 /*
- * formats/records/internal.h - record helpers shared inside libsdx (bundles).
- * Not installed.
+ * formats/records/internal.h - what the rest of libsdx (bundles, graph,
+ * rules) uses of formats/records/: entry payloads as JSON, a record's
+ * preparation and citations, units, the embedded schemas.  The record-type
+ * table is type.h.  Not installed.
  */
 #ifndef SDX_RECORD_INTERNAL_H
 #define SDX_RECORD_INTERNAL_H
@@ -32,6 +34,13 @@ int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
 int sdx__record_prepare(const char *type, const char *json, size_t len, char **canon,
 			size_t *clen, unsigned char (**atts)[32], size_t *natts,
 			unsigned char (**refs)[32], size_t *nrefs);
+
+/* 1 if `type` names a statement (a declaration): a record that covers lots. */
+int sdx__record_is_statement(const char *type);
+
+/* 1 if records of the `len`-byte `type` cite attachments in their body (a
+ * version 1 entry lists them nowhere else). */
+int sdx__record_cites_files(const char *type, size_t len);
 
 /* mg/kg per unit of a mass fraction (%, mg/kg, ug/kg); 0 for any other unit. */
 double sdx__mass_fraction_factor(const char *unit);

@@ -1,17 +1,19 @@
 /*
  * sdx/record.h - the records carried in ledger entries (declarations,
- * supersessions, later batches and shipments) and their validation.
+ * withdrawals, batches, shipments) and their validation.
  *
  * Each record type has a JSON Schema (formats/schemas/<type>.schema.json,
- * compiled into the library) and a spec (formats/<type>.md).  Validation is
- * schema-driven plus the cross-field rules the schema cannot say (dates in
- * order, sums that add up); every error names the field by its JSON path,
- * e.g. "declaration: claims[2].limit.value: expected a number".
+ * compiled into the library), a spec (formats/<type>.md) and one descriptor
+ * in the library (formats/records/<type>.c).  Validation is schema-driven
+ * plus the cross-field rules the schema cannot say (dates in order, sums that
+ * add up); every error names the field by its JSON path, e.g.
+ * "declaration: claims[2].limit.value: expected a number".
  *
  * Order of calls: sdx_record_normalize() turns user JSON into the canonical
  * bytes the ledger signs (it validates on the way); sdx_record_attachments()
  * lists the evidence hashes a record references so the caller can check they
- * are present.
+ * are present; sdx_record_append() does all of it and appends.  For listings,
+ * sdx_record_summary() gives the one line an entry of any type reads as.
  */
 #ifndef SDX_RECORD_H
 #define SDX_RECORD_H
@@ -71,6 +73,23 @@ SDX_API int sdx_record_attachments(unsigned char (**out)[32], size_t *count,
  */
 SDX_API int sdx_record_references(unsigned char (**out)[32], size_t *count,
 				  const char *type, const char *json, size_t len);
+
+/**
+ * The member that names a record of `type` for people ("batch_id" for a
+ * batch), or NULL if it has none.  Borrowed, static.
+ */
+SDX_API const char *sdx_record_id_field(const char *type);
+
+/**
+ * A one-line human summary of an entry of `type` (any entry type, the
+ * ledger's own too) from its signed payload (sdx_entry_payload()): the
+ * fields a reader scans for, e.g. "batch LH2610-0315: Toy car, HS 9503.00,
+ * 2 inputs".  *out is always a NUL-terminated string, possibly empty.
+ * @return 0, or SDX_EFORMAT if the payload is not JSON (*out is then ""),
+ *         SDX_EINVAL if cap is 0.
+ */
+SDX_API int sdx_record_summary(char *out, size_t cap, const char *type, const char *payload,
+			       size_t len);
 
 /**
  * Validate, normalise and append a record of `type` to the ledger, inside

@@ -513,6 +513,59 @@ static void type_known(void)
 		  "unknown record type 'invoice'");
 }
 
+/* One line per entry type, the ledger's own too, from the signed payload. */
+static void summaries(void)
+{
+	static const char decl[] = "{\"body\":{\"material\":{\"name\":\"PVC film\",\"lots\":"
+				   "[{\"lot_number\":\"L1\"},{\"lot_number\":\"L2\"}]},"
+				   "\"supplier\":{\"name\":\"Haixing\"}}}";
+	static const char batch[] = "{\"body\":{\"batch_id\":\"B7\",\"product\":{\"name\":"
+				    "\"Toy car\",\"hs_code\":\"9503.00\"},\"inputs\":[{}]}}";
+	static const char ship[] = "{\"body\":{\"shipment_id\":\"S1\",\"ship_date\":"
+				   "\"2026-03-01\",\"destination_country\":\"DE\","
+				   "\"port_of_loading\":\"CNNGB\",\"items\":[{},{}]}}";
+	static const char wd[] = "{\"body\":{\"withdraws\":\"0123456789abcdef0123\"}}";
+	static const char gen[] = "{\"body\":{\"origin\":\"example.com/acme\"}}";
+	static const char key[] = "{\"body\":{\"new_key\":\"example.com/acme+1a2b3c4d+AAAA\","
+				  "\"reason\":\"rotation\"}}";
+	static const char imp[] = "{\"body\":{\"entries\":3,\"producer\":\"example.com/x\"}}";
+	char out[300];
+
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "declaration", decl, strlen(decl)));
+	CHECK_STR(out, "PVC film — Haixing — lots L1, L2");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "batch", batch, strlen(batch)));
+	CHECK_STR(out, "batch B7: Toy car, HS 9503.00, 1 input");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "shipment", ship, strlen(ship)));
+	CHECK_STR(out, "shipment S1 2026-03-01 to DE from CNNGB, 2 batches");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "withdrawal", wd, strlen(wd)));
+	CHECK_STR(out, "withdraws 0123456789abcdef");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "genesis", gen, strlen(gen)));
+	CHECK_STR(out, "ledger example.com/acme");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "key", key, strlen(key)));
+	CHECK_STR(out, "new key example.com/acme+1a2b3c4d: rotation");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "import", imp, strlen(imp)));
+	CHECK_STR(out, "imported 3 entries from example.com/x");
+	/* a type of the application's own reads as a declaration would */
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "note", decl, strlen(decl)));
+	CHECK_STR(out, "PVC film — Haixing — lots L1, L2");
+	CHECK_OK(sdx_record_summary(out, sizeof(out), "note", "{\"body\":{}}", 11));
+	CHECK_STR(out, "");
+	CHECK_ERR(sdx_record_summary(out, sizeof(out), "batch", "{", 1), SDX_EFORMAT);
+	CHECK_STR(out, "");
+	CHECK_OK(sdx_record_summary(out, 8, "batch", batch, strlen(batch)));
+	CHECK_STR(out, "batch B");
+}
+
+static void id_fields(void)
+{
+	CHECK_STR(sdx_record_id_field("declaration"), "declaration_id");
+	CHECK_STR(sdx_record_id_field("batch"), "batch_id");
+	CHECK_STR(sdx_record_id_field("shipment"), "shipment_id");
+	CHECK(sdx_record_id_field("withdrawal") == NULL);
+	CHECK(sdx_record_id_field("genesis") == NULL);
+	CHECK(sdx_record_id_field("invoice") == NULL);
+}
+
 static void check_example(const char *type, const char *file)
 {
 	size_t len = 0;
@@ -1467,6 +1520,8 @@ static const struct test_case tests[] = {
 	{ "date helpers", date_helpers },
 	{ "embedded schemas load", embedded_schemas_load },
 	{ "record types", type_known },
+	{ "every entry type has a summary line", summaries },
+	{ "record types name their id field", id_fields },
 	{ "examples validate", examples_validate },
 	{ "examples cite the hashes of their reports", examples_cite_their_reports },
 	{ "the specs' examples are valid and current", spec_examples },

@@ -1,0 +1,147 @@
+/*
+ * formats/graph/where_used.c - where-used (recall): every batch and shipment
+ * a record or a lot went into, each once, with the path that reaches it
+ * (formats/provenance.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdx/error.h"
+#include "formats/graph/internal.h"
+
+struct reach {
+	const sdx_graph *g;
+	unsigned char *seen;
+	json_t *list;
+	int err;
+};
+
+/* The entry of where-used for record u, reached by `path`. */
+static json_t *used_entry(const sdx_graph *g, size_t u, json_t *path)
+{
+	const struct gnode *un = &g->n[u];
+	json_t *e = sdx__graph_head(g, u);
+
+	json_object_set(e, "path", path);
+	if (un->type->used)
+		un->type->used(e, sdx__graph_body(g, un));
+	return e;
+}
+
+/* Every batch and shipment above `i`, each once, with the path that reaches it. */
+static void reach_up(struct reach *r, size_t i, json_t *path, int depth)
+{
+	const struct gnode *n = &r->g->n[i];
+	size_t k;
+
+	if (depth > MAX_WALK_DEPTH) {
+		r->err = sdx_error_set(SDX_EVERIFY, "entry %s: inputs nested too deep", n->hex);
+		return;
+	}
+	for (k = 0; k < n->nusers && !r->err; k++) {
+		size_t u = n->users[k];
+		const struct gnode *un = &r->g->n[u];
+		json_t *p;
+		if (un->type->role != SDX_ROLE_COMPOSITE)
+			continue;
+		p = json_copy(path);
+		json_array_append_new(p, json_string(un->hex));
+		if (!r->seen[u]) {
+			r->seen[u] = 1;
+			json_array_append_new(r->list, used_entry(r->g, u, p));
+			reach_up(r, u, p, depth + 1);
+		}
+		json_decref(p);
+	}
+}
+
+/* Does `u` take statement `dhex` in for `lot` (or any lot when lot is NULL)? */
+static int uses_lot(const sdx_graph *g, const struct gnode *u, const char *dhex, const char *lot)
+{
+	size_t k, e;
+	json_t *x;
+
+	for (e = 0; e < u->type->nedges; e++) {
+		const struct sdx_record_edge *edge = &u->type->edges[e];
+		if (!edge->consumes || !edge->array)
+			continue;
+		json_array_foreach(json_object_get(sdx__graph_body(g, u), edge->array), k, x) {
+			const char *hex = sdx__edge_hash(edge, x);
+			if (strcmp(hex ? hex : "", dhex) == 0 &&
+			    (!lot || strcmp(sdx__jstr(x, "lot_number", NULL), lot) == 0))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char *lot)
+{
+	struct reach r;
+	json_t *targets, *root, *path;
+	size_t i, k;
+	int err = 0;
+
+	*out = NULL;
+	if (node == SIZE_MAX && !lot)
+		return sdx_error_set(SDX_EINVAL, "name a record or a lot");
+	if (node != SIZE_MAX && node >= g->len)
+		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
+	memset(&r, 0, sizeof(r));
+	r.g = g;
+	if (!(r.seen = calloc(g->len ? g->len : 1, 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	r.list = json_array();
+	targets = json_array();
+	for (i = 0; i < g->len && !r.err; i++) {
+		const struct gnode *n = &g->n[i];
+		int match = 0;
+		if (node != SIZE_MAX) {
+			match = i == node;
+		} else if (n->lots) {
+			/* n->lots: "lot\nlot\n" */
+			const char *p = n->lots;
+			size_t ll = strlen(lot);
+			while (p && (p = strstr(p, lot)) && !match) {
+				if ((p == n->lots || p[-1] == '\n') && p[ll] == '\n')
+					match = 1;
+				p += ll;
+			}
+		}
+		if (!match)
+			continue;
+		json_array_append_new(targets, sdx__graph_head(g, i));
+		path = json_pack("[s]", n->hex);
+		if (lot && n->type->role == SDX_ROLE_STATEMENT) {
+			/* only the records that took this lot in, then everything above them */
+			for (k = 0; k < n->nusers && !r.err; k++) {
+				size_t u = n->users[k];
+				json_t *p;
+				if (g->n[u].type->role != SDX_ROLE_COMPOSITE ||
+				    !uses_lot(g, &g->n[u], n->hex, lot))
+					continue;
+				p = json_pack("[s, s]", n->hex, g->n[u].hex);
+				if (!r.seen[u]) {
+					r.seen[u] = 1;
+					json_array_append_new(r.list, used_entry(g, u, p));
+					reach_up(&r, u, p, 1);
+				}
+				json_decref(p);
+			}
+		} else {
+			reach_up(&r, i, path, 0);
+		}
+		json_decref(path);
+	}
+	free(r.seen);
+	if (r.err) {
+		json_decref(r.list);
+		json_decref(targets);
+		return r.err;
+	}
+	root = json_pack("{s:o, s:o}", "targets", targets, "used_by", r.list);
+	if (lot)
+		json_object_set_new(root, "lot", json_string(lot));
+	err = sdx__graph_dump(out, root);
+	return err;
+}

@@ -1,0 +1,124 @@
+/*
+ * formats/records/batch.c - the batch: a manufacturer's production run, the
+ * declarations and earlier batches it used, and its product reports
+ * (formats/batch.md).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sdx/error.h"
+#include "formats/records/rules.h"
+#include "formats/records/type.h"
+
+/* A finished-goods batch: its product reports and inputs (formats/batch.md §5). */
+static int batch_rules(const char *type, const json_t *root)
+{
+	const json_t *inputs = json_object_get(root, "inputs");
+	const json_t *evidence = json_object_get(root, "evidence");
+	size_t i, j;
+	json_t *x, *y;
+	int err;
+
+	if ((err = sdx__rule_party(type, json_object_get(root, "site"), "site")) < 0)
+		return err;
+	/* one line per (entry, lot): a second line for the same lot is a typing mistake */
+	json_array_foreach(inputs, i, x) {
+		for (j = 0; j < i; j++) {
+			y = json_array_get(inputs, j);
+			const char *la = sdx__rule_str(x, "lot_number"), *lb = sdx__rule_str(y, "lot_number");
+			if (strcmp(sdx__rule_str(x, "entry"), sdx__rule_str(y, "entry")) == 0 &&
+			    ((!la && !lb) || (la && lb && strcmp(la, lb) == 0)))
+				return sdx__rule_bad(type, "inputs[%zu]: the same entry and lot as inputs[%zu]; "
+					   "add the quantities into one input", i, j);
+		}
+	}
+	if ((err = sdx__rule_unique(type, evidence, "id", "evidence")) < 0)
+		return err;
+	json_array_foreach(evidence, i, x) {
+		const char *from = sdx__rule_str(x, "issue_date"), *until = sdx__rule_str(x, "valid_until");
+		if (strcmp(until, from) < 0)
+			return sdx__rule_bad(type, "evidence[%zu].valid_until: %s is before its issue_date %s",
+				   i, until, from);
+	}
+	return 0;
+}
+
+/* A batch is one lot: its batch id. */
+static size_t lots(const json_t *body, const char **out, size_t cap)
+{
+	if (cap)
+		out[0] = json_string_value(json_object_get(body, "batch_id"));
+	return 1;
+}
+
+/* A later batch may name the lot it took: then it is this batch's id. */
+static int cited_lot(const json_t *body, const char *lot, const char *what, const char *path,
+		     const char *hex)
+{
+	const char *id = json_string_value(json_object_get(body, "batch_id"));
+
+	if (lot && id && strcmp(lot, id) != 0)
+		return sdx_error_set(SDX_ESCHEMA, "%s: %s: '%s' is not the batch id '%s' of entry "
+				     "%.16s...", what, path, lot, id, hex);
+	return 0;
+}
+
+static void summary(char *out, size_t cap, const json_t *body)
+{
+	const json_t *pr = json_object_get(body, "product");
+	size_t n = json_array_size(json_object_get(body, "inputs"));
+
+	snprintf(out, cap, "batch %s: %s, HS %s, %zu input%s",
+		 json_string_value(json_object_get(body, "batch_id")),
+		 json_string_value(json_object_get(pr, "name")),
+		 json_string_value(json_object_get(pr, "hs_code")), n, n == 1 ? "" : "s");
+}
+
+static void label(char *out, size_t cap, const json_t *body)
+{
+	snprintf(out, cap, "batch %s: %s, HS %s, made %s", sdx__jstr(body, "batch_id", NULL),
+		 sdx__jstr(body, "product", "name"), sdx__jstr(body, "product", "hs_code"),
+		 sdx__jstr(body, "production_date", NULL));
+}
+
+static void trace(json_t *j, const json_t *body)
+{
+	json_object_set_new(j, "batch_id", json_string(sdx__jstr(body, "batch_id", NULL)));
+	json_object_set_new(j, "product", json_string(sdx__jstr(body, "product", "name")));
+	json_object_set_new(j, "hs_code", json_string(sdx__jstr(body, "product", "hs_code")));
+	json_object_set_new(j, "production_date",
+			    json_string(sdx__jstr(body, "production_date", NULL)));
+	json_object_set_new(j, "quantity", json_deep_copy(json_object_get(body, "quantity")));
+	json_object_set_new(j, "evidence", sdx__evidence_view(json_object_get(body, "evidence")));
+}
+
+static void used(json_t *e, const json_t *body)
+{
+	json_object_set_new(e, "batch_id", json_string(sdx__jstr(body, "batch_id", NULL)));
+	json_object_set_new(e, "quantity", json_deep_copy(json_object_get(body, "quantity")));
+}
+
+static const char *const inputs[] = { "declaration", "batch", NULL };
+
+static const struct sdx_record_edge edges[] = {
+	/* own or imported; a declaration input names the lot it took */
+	{ .array = "inputs", .field = "entry", .held = 1, .consumes = 1, .accepts = inputs,
+	  .accepts_text = "a declaration or a batch" },
+	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
+};
+
+const struct sdx_record_type sdx__type_batch = {
+	.name = "batch",
+	.has_schema = 1,
+	.role = SDX_ROLE_COMPOSITE,
+	.id_field = "batch_id",
+	.edges = edges,
+	.nedges = sizeof(edges) / sizeof(edges[0]),
+	.rules = batch_rules,
+	.lots = lots,
+	.cited_lot = cited_lot,
+	.summary = summary,
+	.label = label,
+	.trace = trace,
+	.used = used,
+};
