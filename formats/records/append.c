@@ -18,15 +18,6 @@
 #include "formats/records/type.h"
 #include "ledger/internal.h"
 
-/* Does edge `e` accept an entry of `type`? */
-static int accepts(const struct sdx_record_edge *e, const char *type)
-{
-	for (const char *const *a = e->accepts; a && *a; a++)
-		if (strcmp(*a, type) == 0)
-			return 1;
-	return 0;
-}
-
 /* An edge to this ledger's own entries (a supersession, a withdrawal). */
 static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
 			   const unsigned char hash[32], const char *what)
@@ -42,7 +33,7 @@ static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
 				     "does not hold", what, hex);
 	if ((err = sdx_ledger_entry(l, index, &e)) < 0)
 		return err;
-	if (!accepts(edge, e->type))
+	if (!sdx__edge_accepts(edge, e->type))
 		err = sdx_error_set(SDX_ESCHEMA, "%s: refers to entry %" PRIu64 " (%s), which is a "
 				    "%s, not %s", what, index, hex, e->type, edge->accepts_text);
 	sdx_entry_free(e);
@@ -97,7 +88,7 @@ static int check_held(sdx_ledger *l, const struct sdx_record_edge *e, const json
 	if ((err = find_linked(l, hex, path, what, &f, &payload)) < 0)
 		return err;
 	cited = sdx__record_type(f->entry.type);
-	if (!accepts(e, f->entry.type))
+	if (!sdx__edge_accepts(e, f->entry.type))
 		err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %.16s... is a %s, not %s", what,
 				    path, hex, f->entry.type, e->accepts_text);
 	else if (cited && cited->cited_lot)

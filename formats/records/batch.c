@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sdx/error.h"
+#include "formats/records/build.h"
 #include "formats/records/rules.h"
 #include "formats/records/type.h"
 
@@ -107,6 +108,51 @@ static const struct sdx_record_edge edges[] = {
 	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
 };
 
+/* A batch input, REF:LOT:N:UNIT: {"entry", "quantity", "lot_number"}. */
+static int batch_input(json_t **out, sdx_ledger *l, char *spec, const char *what)
+{
+	char *f[4], hex[65];
+	sdx_found *found = NULL;
+	json_t *q;
+	size_t nf;
+	int err;
+
+	*out = NULL;
+	if (sdx__build_split(spec, f, 4, &nf) != 0 || nf != 4)
+		return sdx_error_set(SDX_EFORMAT, "%s: expected REF:LOT:N:UNIT, e.g. 3f2a9c:"
+				     "HX2609-0418:0.4:TNE (LOT empty for a batch)", what);
+	if ((err = sdx__build_find(&found, hex, l, f[0])) < 0)
+		return err;
+	sdx_found_free(found);
+	if ((err = sdx__build_quantity(&q, f[2], f[3], what)) < 0)
+		return err;
+	if (!(*out = json_pack("{s:s, s:o}", "entry", hex, "quantity", q)) ||
+	    (*f[1] && json_object_set_new(*out, "lot_number", json_string(f[1])) < 0)) {
+		json_decref(*out);
+		*out = NULL;
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static const struct sdx_record_field batch_fields[] = {
+	{ "batch_id", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED | SDX_FIELD_LABEL, NULL },
+	{ "product.name", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "product.hs_code", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "product.sku", SDX_FIELD_TEXT, 0, NULL },
+	{ "product.gtin", SDX_FIELD_TEXT, 0, NULL },
+	{ "product.category", SDX_FIELD_TEXT, 0, NULL },
+	{ "production_date", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "site.name", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "site.country", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "quantity", SDX_FIELD_QUANTITY, SDX_FIELD_REQUIRED, NULL },
+	{ "inputs", SDX_FIELD_LINKS, SDX_FIELD_REQUIRED, NULL },
+};
+
+static const struct sdx_record_build build = {
+	batch_fields, sizeof(batch_fields) / sizeof(batch_fields[0]), batch_input
+};
+
 const struct sdx_record_type sdx__type_batch = {
 	.name = "batch",
 	.has_schema = 1,
@@ -121,4 +167,5 @@ const struct sdx_record_type sdx__type_batch = {
 	.label = label,
 	.trace = trace,
 	.used = used,
+	.build = &build,
 };

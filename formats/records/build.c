@@ -1,8 +1,8 @@
 /*
- * formats/records/build.c - batch and shipment records made from field values
- * and references (sdx/build.h): each type's fields in the order they are
- * written, which are required, their defaults, and how an input or item
- * names the entry it uses.
+ * formats/records/build.c - records made from field values and references
+ * (sdx/build.h): the machinery; which fields a type has, in which order,
+ * which are required, their defaults and how an input or item names the
+ * entry it uses are in its descriptor (type.h, e.g. batch.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,29 +15,10 @@
 #include "sdx/build.h"
 #include "sdx/error.h"
 #include "sdx/record.h"
+#include "formats/records/build.h"
 #include "formats/records/internal.h"
+#include "formats/records/type.h"
 #include "ledger/internal.h"
-
-enum kind { TEXT, QUANTITY, LINKS };
-
-#define REQUIRED 1u
-#define LABEL 2u /* the record's id: names it in messages */
-
-struct field {
-	const char *path;     /* "product.hs_code": one level of nesting at most */
-	enum kind kind;
-	unsigned flags;
-	const char *fallback; /* not given: the value of this field, if any */
-};
-
-typedef int link_fn(json_t **out, sdx_ledger *l, char *spec, const char *what);
-
-struct builder_type {
-	const char *type;
-	const struct field *fields; /* in the order they are written */
-	size_t n;
-	link_fn *link;              /* reads one input or item */
-};
 
 #define MAX_FIELDS 16
 
@@ -47,7 +28,8 @@ struct slot {
 };
 
 struct sdx_record_builder {
-	const struct builder_type *t;
+	const struct sdx_record_type *type;
+	const struct sdx_record_build *t;
 	struct slot fields[MAX_FIELDS];
 	json_t *quantity[MAX_FIELDS]; /* parsed by check */
 	struct slot *links;
@@ -57,7 +39,7 @@ struct sdx_record_builder {
 };
 
 /* Split "a:b:c" in place at ':' into at most max fields; -1 if there are more. */
-static int split_fields(char *s, char **fields, size_t max, size_t *n)
+int sdx__build_split(char *s, char **fields, size_t max, size_t *n)
 {
 	char *p = s;
 
@@ -75,7 +57,7 @@ static int split_fields(char *s, char **fields, size_t max, size_t *n)
 }
 
 /* {"value": V, "unit": U}: an integer when V is written as one. */
-static int quantity_json(json_t **out, const char *value, const char *unit, const char *what)
+int sdx__build_quantity(json_t **out, const char *value, const char *unit, const char *what)
 {
 	char *end;
 	double v;
@@ -96,7 +78,7 @@ static int quantity_json(json_t **out, const char *value, const char *unit, cons
 }
 
 /* REF -> the entry it names, own or imported. */
-static int find_ref(sdx_found **f, char hex[65], sdx_ledger *l, const char *ref)
+int sdx__build_find(sdx_found **f, char hex[65], sdx_ledger *l, const char *ref)
 {
 	int err;
 
@@ -106,125 +88,17 @@ static int find_ref(sdx_found **f, char hex[65], sdx_ledger *l, const char *ref)
 	return 0;
 }
 
-/* A batch input, REF:LOT:N:UNIT: {"entry", "quantity", "lot_number"}. */
-static int batch_input(json_t **out, sdx_ledger *l, char *spec, const char *what)
-{
-	char *f[4], hex[65];
-	sdx_found *found = NULL;
-	json_t *q;
-	size_t nf;
-	int err;
-
-	*out = NULL;
-	if (split_fields(spec, f, 4, &nf) != 0 || nf != 4)
-		return sdx_error_set(SDX_EFORMAT, "%s: expected REF:LOT:N:UNIT, e.g. 3f2a9c:"
-				     "HX2609-0418:0.4:TNE (LOT empty for a batch)", what);
-	if ((err = find_ref(&found, hex, l, f[0])) < 0)
-		return err;
-	sdx_found_free(found);
-	if ((err = quantity_json(&q, f[2], f[3], what)) < 0)
-		return err;
-	if (!(*out = json_pack("{s:s, s:o}", "entry", hex, "quantity", q)) ||
-	    (*f[1] && json_object_set_new(*out, "lot_number", json_string(f[1])) < 0)) {
-		json_decref(*out);
-		*out = NULL;
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	}
-	return 0;
-}
-
-/* The product HS code a batch entry declares (a new reference), or NULL. */
-static json_t *batch_hs(const sdx_found *f)
-{
-	json_t *p = NULL, *hs;
-
-	if (sdx__entry_payload_json(&p, f->entry.data, f->entry.len, "batch") < 0)
-		return NULL;
-	hs = json_object_get(json_object_get(json_object_get(p, "body"), "product"), "hs_code");
-	hs = json_is_string(hs) ? json_incref(hs) : NULL;
-	json_decref(p);
-	return hs;
-}
-
-/* A shipment item, REF:N:UNIT[:HS]: {"batch", "hs_code", "quantity"}. */
-static int shipment_item(json_t **out, sdx_ledger *l, char *spec, const char *what)
-{
-	char *f[4], hex[65];
-	sdx_found *found = NULL;
-	json_t *q = NULL, *hs = NULL;
-	size_t nf;
-	int err;
-
-	*out = NULL;
-	if (split_fields(spec, f, 4, &nf) != 0 || nf < 3)
-		return sdx_error_set(SDX_EFORMAT, "%s: expected REF:N:UNIT[:HS], e.g. 9c41e2:5000:H87",
-				     what);
-	if ((err = find_ref(&found, hex, l, f[0])) < 0)
-		return err;
-	if (strcmp(found->entry.type, "batch") != 0)
-		err = sdx_error_set(SDX_ESCHEMA, "%s: entry %.16s... is a %s, not a batch", what, hex,
-				    found->entry.type);
-	else if (!(hs = nf == 4 ? json_string(f[3]) : batch_hs(found)))
-		err = sdx_error_set(SDX_ESCHEMA, "%s: the batch names no HS code; add it as "
-				    "REF:N:UNIT:HS", what);
-	else if ((err = quantity_json(&q, f[1], f[2], what)) == 0) {
-		/* json_pack takes hs and q, on failure too */
-		if (!(*out = json_pack("{s:s, s:o, s:o}", "batch", hex, "hs_code", hs, "quantity", q)))
-			err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		hs = NULL;
-	}
-	json_decref(hs);
-	sdx_found_free(found);
-	return err;
-}
-
-static const struct field batch_fields[] = {
-	{ "batch_id", TEXT, REQUIRED | LABEL, NULL },
-	{ "product.name", TEXT, REQUIRED, NULL },
-	{ "product.hs_code", TEXT, REQUIRED, NULL },
-	{ "product.sku", TEXT, 0, NULL },
-	{ "product.gtin", TEXT, 0, NULL },
-	{ "product.category", TEXT, 0, NULL },
-	{ "production_date", TEXT, REQUIRED, NULL },
-	{ "site.name", TEXT, REQUIRED, NULL },
-	{ "site.country", TEXT, REQUIRED, NULL },
-	{ "quantity", QUANTITY, REQUIRED, NULL },
-	{ "inputs", LINKS, REQUIRED, NULL },
-};
-
-static const struct field shipment_fields[] = {
-	{ "shipment_id", TEXT, REQUIRED | LABEL, NULL },
-	{ "ship_date", TEXT, REQUIRED, NULL },
-	{ "destination_country", TEXT, REQUIRED, NULL },
-	{ "port_of_loading", TEXT, REQUIRED, NULL },
-	{ "consignee.name", TEXT, REQUIRED, NULL },
-	/* the buyer is in the destination country unless said otherwise */
-	{ "consignee.country", TEXT, 0, "destination_country" },
-	{ "items", LINKS, REQUIRED, NULL },
-	{ "port_of_discharge", TEXT, 0, NULL },
-	{ "transport_mode", TEXT, 0, NULL },
-	{ "customs_declaration", TEXT, 0, NULL },
-};
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-static const struct builder_type types[] = {
-	{ "batch", batch_fields, N(batch_fields), batch_input },
-	{ "shipment", shipment_fields, N(shipment_fields), shipment_item },
-};
-
 int sdx_record_builder_new(sdx_record_builder **out, const char *type)
 {
-	size_t i;
+	const struct sdx_record_type *t;
 
 	*out = NULL;
-	for (i = 0; i < N(types); i++)
-		if (strcmp(types[i].type, type) == 0)
-			break;
-	if (i == N(types))
+	if (!(t = sdx__record_type(type)) || !t->build)
 		return sdx_error_set(SDX_ENOTFOUND, "no record builder for type '%s'", type);
 	if (!(*out = calloc(1, sizeof(**out))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	(*out)->t = &types[i];
+	(*out)->type = t;
+	(*out)->t = t->build;
 	return 0;
 }
 
@@ -262,11 +136,11 @@ static int slot_set(struct slot *s, const char *value, const char *what)
 	return 0;
 }
 
-static size_t field_index(const struct builder_type *t, const char *path)
+static size_t field_index(const struct sdx_record_build *t, const char *path)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->nfields; i++)
 		if (strcmp(t->fields[i].path, path) == 0)
 			return i;
 	return SIZE_MAX;
@@ -277,8 +151,8 @@ int sdx_record_builder_set(sdx_record_builder *b, const char *field, const char 
 {
 	size_t i = field_index(b->t, field);
 
-	if (i == SIZE_MAX || b->t->fields[i].kind == LINKS)
-		return sdx_error_set(SDX_EINVAL, "%s: no field '%s'", b->t->type, field);
+	if (i == SIZE_MAX || b->t->fields[i].kind == SDX_FIELD_LINKS)
+		return sdx_error_set(SDX_EINVAL, "%s: no field '%s'", b->type->name, field);
 	return slot_set(&b->fields[i], value, what ? what : field);
 }
 
@@ -288,7 +162,7 @@ int sdx_record_builder_add(sdx_record_builder *b, const char *spec, const char *
 		size_t cap = b->cap ? 2 * b->cap : 16;
 		void *p;
 		if (b->nlinks == SDX_BUILD_MAX_LINKS)
-			return sdx_error_set(SDX_ELIMIT, "%s: more than %d inputs or items", b->t->type,
+			return sdx_error_set(SDX_ELIMIT, "%s: more than %d inputs or items", b->type->name,
 					     SDX_BUILD_MAX_LINKS);
 		if (!(p = realloc(b->links, cap * sizeof(*b->links))))
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -306,9 +180,9 @@ const char *sdx_record_builder_missing(const sdx_record_builder *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->t->n; i++) {
-		const struct field *f = &b->t->fields[i];
-		if (f->flags & REQUIRED && (f->kind == LINKS ? !b->nlinks : !b->fields[i].value))
+	for (i = 0; i < b->t->nfields; i++) {
+		const struct sdx_record_field *f = &b->t->fields[i];
+		if (f->flags & SDX_FIELD_REQUIRED && (f->kind == SDX_FIELD_LINKS ? !b->nlinks : !b->fields[i].value))
 			return f->path;
 	}
 	return NULL;
@@ -322,20 +196,20 @@ int sdx_record_builder_check(sdx_record_builder *b)
 	int err;
 
 	if (missing)
-		return sdx_error_set(SDX_EINVAL, "%s: %s is required", b->t->type, missing);
-	for (i = 0; i < b->t->n; i++) {
+		return sdx_error_set(SDX_EINVAL, "%s: %s is required", b->type->name, missing);
+	for (i = 0; i < b->t->nfields; i++) {
 		struct slot *s = &b->fields[i];
 		char *copy;
-		if (b->t->fields[i].kind != QUANTITY || !s->value)
+		if (b->t->fields[i].kind != SDX_FIELD_QUANTITY || !s->value)
 			continue;
 		if (!(copy = strdup(s->value)))
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
 		json_decref(b->quantity[i]);
 		b->quantity[i] = NULL;
-		if (split_fields(copy, q, 2, &n) != 0 || n != 2)
+		if (sdx__build_split(copy, q, 2, &n) != 0 || n != 2)
 			err = sdx_error_set(SDX_EFORMAT, "%s: expected N:UNIT, e.g. 5000:H87", s->what);
 		else
-			err = quantity_json(&b->quantity[i], q[0], q[1], s->what);
+			err = sdx__build_quantity(&b->quantity[i], q[0], q[1], s->what);
 		free(copy);
 		if (err < 0)
 			return err;
@@ -400,13 +274,13 @@ int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l)
 		return err;
 	if (!(rec = json_object()))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	for (i = 0; i < b->t->n && err == 0; i++) {
-		const struct field *f = &b->t->fields[i];
+	for (i = 0; i < b->t->nfields && err == 0; i++) {
+		const struct sdx_record_field *f = &b->t->fields[i];
 		const char *text = b->fields[i].value;
-		if (f->kind == LINKS) {
+		if (f->kind == SDX_FIELD_LINKS) {
 			if ((err = make_links(&v, b, l)) == 0)
 				err = set_path(rec, f->path, v);
-		} else if (f->kind == QUANTITY) {
+		} else if (f->kind == SDX_FIELD_QUANTITY) {
 			if (b->quantity[i])
 				err = set_path(rec, f->path, json_incref(b->quantity[i]));
 		} else {
@@ -414,8 +288,8 @@ int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l)
 				text = b->fields[field_index(b->t, f->fallback)].value;
 			if (text)
 				err = set_path(rec, f->path, json_string(text));
-			if (text && f->flags & LABEL)
-				snprintf(b->label, sizeof(b->label), "%s '%s'", b->t->type, text);
+			if (text && f->flags & SDX_FIELD_LABEL)
+				snprintf(b->label, sizeof(b->label), "%s '%s'", b->type->name, text);
 		}
 	}
 	if (err < 0) {
@@ -432,7 +306,7 @@ static int dump(char **out, size_t *out_len, const sdx_record_builder *b, unsign
 {
 	*out = NULL;
 	if (!b->rec)
-		return sdx_error_set(SDX_EINVAL, "%s: the record is not resolved yet", b->t->type);
+		return sdx_error_set(SDX_EINVAL, "%s: the record is not resolved yet", b->type->name);
 	if (!(*out = json_dumps(b->rec, JSON_REAL_PRECISION(15) |
 				(flags & SDX_BUILD_PRETTY ? JSON_INDENT(2) | JSON_SORT_KEYS
 				 : JSON_COMPACT))))
@@ -450,7 +324,7 @@ int sdx_record_builder_json(char **out, size_t *out_len, const sdx_record_builde
 
 	if ((err = dump(out, &len, b, flags)) < 0)
 		return err;
-	if ((err = sdx_record_validate(b->t->type, *out, len)) < 0) {
+	if ((err = sdx_record_validate(b->type->name, *out, len)) < 0) {
 		free(*out);
 		*out = NULL;
 		return err;
@@ -474,7 +348,7 @@ int sdx_record_builder_append(sdx_entry_info *out, sdx_ledger *l, const sdx_sign
 
 	if ((err = dump(&text, &len, b, 0)) < 0)
 		return err;
-	err = sdx_record_append(l, key, b->t->type, text, len, b->label, out);
+	err = sdx_record_append(l, key, b->type->name, text, len, b->label, out);
 	free(text);
 	return err;
 }

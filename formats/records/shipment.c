@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sdx/error.h"
+#include "formats/records/build.h"
+#include "formats/records/internal.h"
 #include "formats/records/rules.h"
 #include "formats/records/type.h"
 
@@ -70,6 +73,69 @@ static const struct sdx_record_edge edges[] = {
 	  .accepts_text = "a batch" },
 };
 
+/* The product HS code a batch entry declares (a new reference), or NULL. */
+static json_t *batch_hs(const sdx_found *f)
+{
+	json_t *p = NULL, *hs;
+
+	if (sdx__entry_payload_json(&p, f->entry.data, f->entry.len, "batch") < 0)
+		return NULL;
+	hs = json_object_get(json_object_get(json_object_get(p, "body"), "product"), "hs_code");
+	hs = json_is_string(hs) ? json_incref(hs) : NULL;
+	json_decref(p);
+	return hs;
+}
+
+/* A shipment item, REF:N:UNIT[:HS]: {"batch", "hs_code", "quantity"}. */
+static int shipment_item(json_t **out, sdx_ledger *l, char *spec, const char *what)
+{
+	char *f[4], hex[65];
+	sdx_found *found = NULL;
+	json_t *q = NULL, *hs = NULL;
+	size_t nf;
+	int err;
+
+	*out = NULL;
+	if (sdx__build_split(spec, f, 4, &nf) != 0 || nf < 3)
+		return sdx_error_set(SDX_EFORMAT, "%s: expected REF:N:UNIT[:HS], e.g. 9c41e2:5000:H87",
+				     what);
+	if ((err = sdx__build_find(&found, hex, l, f[0])) < 0)
+		return err;
+	if (!sdx__edge_accepts(&edges[0], found->entry.type))
+		err = sdx_error_set(SDX_ESCHEMA, "%s: entry %.16s... is a %s, not %s", what, hex,
+				    found->entry.type, edges[0].accepts_text);
+	else if (!(hs = nf == 4 ? json_string(f[3]) : batch_hs(found)))
+		err = sdx_error_set(SDX_ESCHEMA, "%s: the batch names no HS code; add it as "
+				    "REF:N:UNIT:HS", what);
+	else if ((err = sdx__build_quantity(&q, f[1], f[2], what)) == 0) {
+		/* json_pack takes hs and q, on failure too */
+		if (!(*out = json_pack("{s:s, s:o, s:o}", "batch", hex, "hs_code", hs, "quantity", q)))
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		hs = NULL;
+	}
+	json_decref(hs);
+	sdx_found_free(found);
+	return err;
+}
+
+static const struct sdx_record_field shipment_fields[] = {
+	{ "shipment_id", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED | SDX_FIELD_LABEL, NULL },
+	{ "ship_date", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "destination_country", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "port_of_loading", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "consignee.name", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	/* the buyer is in the destination country unless said otherwise */
+	{ "consignee.country", SDX_FIELD_TEXT, 0, "destination_country" },
+	{ "items", SDX_FIELD_LINKS, SDX_FIELD_REQUIRED, NULL },
+	{ "port_of_discharge", SDX_FIELD_TEXT, 0, NULL },
+	{ "transport_mode", SDX_FIELD_TEXT, 0, NULL },
+	{ "customs_declaration", SDX_FIELD_TEXT, 0, NULL },
+};
+
+static const struct sdx_record_build build = {
+	shipment_fields, sizeof(shipment_fields) / sizeof(shipment_fields[0]), shipment_item
+};
+
 const struct sdx_record_type sdx__type_shipment = {
 	.name = "shipment",
 	.has_schema = 1,
@@ -83,4 +149,5 @@ const struct sdx_record_type sdx__type_shipment = {
 	.label = label,
 	.trace = trace,
 	.used = used,
+	.build = &build,
 };

@@ -47,6 +47,30 @@ struct sdx_record_edge {
 	const char *accepts_text;   /* the same for messages: "a declaration or a batch" */
 };
 
+/*
+ * Building a record from field values (sdx/build.h, what `sdx batch` and
+ * `sdx ship` do from options): its fields in the order they are written.
+ */
+enum sdx_field_kind { SDX_FIELD_TEXT, SDX_FIELD_QUANTITY, SDX_FIELD_LINKS };
+#define SDX_FIELD_REQUIRED 1u
+#define SDX_FIELD_LABEL 2u /* the record's id: names it in messages */
+
+struct sdx_record_field {
+	const char *path;     /* "product.hs_code": one level of nesting at most */
+	enum sdx_field_kind kind;
+	unsigned flags;       /* SDX_FIELD_* */
+	const char *fallback; /* not given: the value of this field, if any */
+};
+
+struct sdx_ledger;
+struct sdx_record_build {
+	const struct sdx_record_field *fields;
+	size_t nfields;
+	/* One element of the LINKS field from its spec ("REF:LOT:N:UNIT"),
+	 * resolving the entry it names; `spec` may be changed; errors name `what`. */
+	int (*link)(json_t **out, struct sdx_ledger *l, char *spec, const char *what);
+};
+
 struct sdx_record_type {
 	const char *name;      /* the entry type, and formats/schemas/NAME.schema.json */
 	int has_schema;        /* 0 for the ledger's own types: not a record one declares */
@@ -78,6 +102,9 @@ struct sdx_record_type {
 	 * common head; and of its entry in a where-used list.  NULL: none. */
 	void (*trace)(json_t *node, const json_t *body);
 	void (*used)(json_t *entry, const json_t *body);
+
+	/* How sdx_record_builder_new() builds one from field values; NULL: it cannot. */
+	const struct sdx_record_build *build;
 };
 
 /* The descriptor of `name` (a NUL-terminated or `len`-byte type), or NULL. */
@@ -87,6 +114,9 @@ const struct sdx_record_type *sdx__record_type_n(const char *name, size_t len);
 /* 1 if a record of type t covers `lot` (one of its t->lots); 0 if not, or
  * out of memory. */
 int sdx__record_covers(const struct sdx_record_type *t, const json_t *body, const char *lot);
+
+/* 1 if edge `e` may name an entry of `type`. */
+int sdx__edge_accepts(const struct sdx_record_edge *e, const char *type);
 
 /* The hash an edge names in `obj` (the record, or one element of edge->array). */
 const char *sdx__edge_hash(const struct sdx_record_edge *e, const json_t *obj);

@@ -82,3 +82,11 @@ int sdx__record_covers(const struct sdx_record_type *t, const json_t *body, cons
 		free(lots);
 	return found;
 }
+
+int sdx__edge_accepts(const struct sdx_record_edge *e, const char *type)
+{
+	for (const char *const *a = e->accepts; a && *a; a++)
+		if (strcmp(*a, type) == 0)
+			return 1;
+	return 0;
+}
