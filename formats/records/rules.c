@@ -78,7 +78,7 @@ double sdx__mass_fraction_factor(const char *unit)
 {
 	if (strcmp(unit, "%") == 0)
 		return 10000.0;
-	if (strcmp(unit, "mg/kg") == 0)
+	if (strcmp(unit, "mg/kg") == 0 || strcmp(unit, "ppm") == 0)
 		return 1.0;
 	if (strcmp(unit, "ug/kg") == 0)
 		return 0.001;

@@ -1323,6 +1323,14 @@ static void sums(void)
 	put(j, "claims[0].measurements[1]", json_pack("{s:s,s:s,s:f,s:s}", "substance", "cadmium (Cd)",
 						   "cas_number", "7440-43-9", "value", 3100.0, "unit", "ug/kg"));
 	EXPECT_GOOD(j);
+	/* ppm is mg/kg: 68 mg/kg + 3.1 ppm = 71.1 mg/kg */
+	j = example("pigment-declaration.json");
+	put(j, "claims[0].measurements[1].unit", json_string("ppm"));
+	EXPECT_GOOD(j);
+	j = example("pigment-declaration.json");
+	put(j, "claims[0].measurements[1].unit", json_string("ppm"));
+	put(j, "claims[0].declared_sum.value", json_real(68.0));
+	EXPECT_BAD(j, "declaration: claims[0].declared_sum.value: 68 mg/kg is not the sum of the measured values, 71.1 mg/kg");
 	j = example("pvc-compound-declaration.json");
 	put(j, "claims[2].declared_sum", NULL);
 	EXPECT_BAD(j, "declaration: claims[2]: the limit applies to the sum, so declared_sum is required");
