@@ -56,22 +56,26 @@ static void report(json_t *list, const char *what, const sdx_entry_info *info, i
 		printf("entry %" PRIu64 " %s %s\n", info->index, hex, what);
 }
 
-int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, int json)
+int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, struct attached *out)
 {
-	unsigned char hash[32];
-	uint64_t size;
-	char hex[65];
 	size_t i;
 	int err;
 
-	for (i = 0; i < n; i++) {
-		if ((err = sdx_ledger_attach_file(l, attach[i], hash, &size)) < 0)
+	for (i = 0; i < n; i++)
+		if ((err = sdx_ledger_attach_file(l, attach[i], out[i].hash, &out[i].size)) < 0)
 			return err;
-		hex_hash(hex, hash);
-		if (!json)
-			fprintf(stderr, "attached %s (%" PRIu64 " bytes) %s\n", attach[i], size, hex);
-	}
 	return 0;
+}
+
+void cmd_attached_print(const char *const *attach, size_t n, const struct attached *a, int json)
+{
+	char hex[65];
+	size_t i;
+
+	for (i = 0; i < n && !json; i++) {
+		hex_hash(hex, a[i].hash);
+		fprintf(stderr, "attached %s (%" PRIu64 " bytes) %s\n", attach[i], a[i].size, hex);
+	}
 }
 
 struct append {
@@ -93,6 +97,7 @@ static const char *src_name(const struct record_src *s)
 static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 {
 	const struct append *a = ctx;
+	struct attached att[MAX_ATTACH];
 	sdx_entry_info *infos = NULL;
 	char what[4200], *buf = NULL;
 	size_t len = 0, i;
@@ -102,7 +107,7 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 		return cmd_error(EXIT_ENV, "out of memory");
 	if ((err = sdx_ledger_begin(l)) < 0)
 		goto done;
-	if ((err = cmd_attach_all(l, a->attach, a->nattach, a->json)) < 0)
+	if ((err = cmd_attach_all(l, a->attach, a->nattach, att)) < 0)
 		goto done;
 	for (i = 0; i < a->n; i++) {
 		if (!a->src[i].file) {
@@ -121,6 +126,7 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 	if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;
+	cmd_attached_print(a->attach, a->nattach, att, a->json);
 	for (i = 0; i < a->n; i++)
 		report(list, src_name(&a->src[i]), &infos[i], a->json);
 done:

@@ -121,8 +121,18 @@ struct record_src {
  */
 int cmd_append(const struct where *w, const char *type, const struct record_src *src, size_t n,
 	       const char *const *attach, size_t nattach, int json);
-/* Store the --attach files (inside a transaction); each is named on stderr unless json. */
-int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, int json);
+/* At most this many --attach files per command. */
+#define MAX_ATTACH 64
+
+/* An --attach file as stored: printed only once the transaction committed. */
+struct attached {
+	unsigned char hash[32];
+	uint64_t size;
+};
+/* Store the --attach files (n <= MAX_ATTACH) inside a transaction, into out[i]. */
+int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, struct attached *out);
+/* After the commit: name each stored file on stderr (unless json). */
+void cmd_attached_print(const char *const *attach, size_t n, const struct attached *a, int json);
 /*
  * Open the ledger and its key, call fn, and print `list` as JSON when it
  * returned 0 and json is set.  Returns fn's exit code.

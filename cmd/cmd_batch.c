@@ -4,7 +4,6 @@
 #include "cmd/cmd.h"
 
 #define MAX_INPUTS 200
-#define MAX_ATTACH 64
 
 static const struct usage use = {
 	"sdx batch FILE.json [--attach FILE]...\n"

@@ -6,7 +6,6 @@
 
 #include "cmd/cmd.h"
 
-#define MAX_ATTACH 64
 #define MAX_FILE SDX_RECORD_INPUT_MAX
 
 static const struct usage use = {
@@ -79,6 +78,7 @@ static int lines_init(struct lines *b, size_t cap)
 static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct lines *b,
 		 unsigned long long *committed, int first_batch)
 {
+	struct attached att[MAX_ATTACH];
 	size_t failed = 0;
 	int err;
 
@@ -86,7 +86,7 @@ static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct 
 		return 0;
 	if ((err = sdx_ledger_begin(l)) < 0)
 		return cmd_fail(err);
-	if ((first_batch && (err = cmd_attach_all(l, o->attach, o->nattach, o->json)) < 0) ||
+	if ((first_batch && (err = cmd_attach_all(l, o->attach, o->nattach, att)) < 0) ||
 	    (err = sdx_record_append_many(l, key, o->type, b->n, (const char *const *)b->text,
 					  b->len, (const char *const *)b->what, b->info,
 					  &failed)) < 0 ||
@@ -96,6 +96,8 @@ static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct 
 		return cmd_fail(err);
 	}
 	*committed += b->n;
+	if (first_batch)
+		cmd_attached_print(o->attach, o->nattach, att, o->json);
 	if (!o->json)
 		printf("committed lines %llu-%llu as entries %" PRIu64 "-%" PRIu64 "\n",
 		       b->lineno[0], b->lineno[b->n - 1], b->info[0].index, b->info[b->n - 1].index);

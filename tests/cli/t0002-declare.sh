@@ -43,6 +43,9 @@ expect 2 "a missing file is refused" sdx declare -L t.db nowhere.json
 golden missing-file "names the missing file"
 expect 2 "a missing attachment file is refused" sdx declare -L t.db "$PVC" --attach nowhere.pdf
 golden missing-attach-file "names the attachment file"
+expect 2 "a refused record with --attach stores no evidence" \
+	sdx declare -L t.db wrongtype.json --attach "$D/reports/cnas-l9012-product-report-2026-1020.txt"
+golden refused-with-attach "does not say 'attached' for what was rolled back"
 expect 2 "several files: one bad, none written" sdx declare -L t.db "$PVC" wrongtype.json
 check "still 4 entries" test "$(size)" = 4
 golden several-files "names the bad one"
