@@ -62,6 +62,8 @@ int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, struct at
 	int err;
 
 	for (i = 0; i < n; i++)
+		out[i].size = UINT64_MAX; /* not stored (yet) */
+	for (i = 0; i < n; i++)
 		if ((err = sdx_ledger_attach_file(l, attach[i], out[i].hash, &out[i].size)) < 0)
 			return err;
 	return 0;
@@ -76,6 +78,21 @@ void cmd_attached_print(const char *const *attach, size_t n, const struct attach
 		hex_hash(hex, a[i].hash);
 		fprintf(stderr, "attached %s (%" PRIu64 " bytes) %s\n", attach[i], a[i].size, hex);
 	}
+}
+
+int cmd_attach_fail(int err, const char *const *attach, size_t n, const struct attached *a)
+{
+	char hex[65];
+	size_t i;
+	int rc = cmd_fail(err);
+
+	/* a cited report that is not stored, while files were given: say what
+	 * they are, so that a wrong or changed file is seen at once */
+	for (i = 0; err == SDX_ENOTFOUND && i < n && a[i].size != UINT64_MAX; i++) {
+		hex_hash(hex, a[i].hash);
+		fprintf(stderr, "sdx: the --attach file '%s' has SHA-256 %s\n", attach[i], hex);
+	}
+	return rc;
 }
 
 struct append {
@@ -133,7 +150,7 @@ done:
 	if (err < 0 || rc != 0) {
 		sdx_ledger_rollback(l);
 		if (err < 0)
-			rc = cmd_fail(err);
+			rc = cmd_attach_fail(err, a->attach, a->nattach, att);
 		fprintf(stderr, "sdx: nothing was written\n");
 	}
 	free(infos);

@@ -131,6 +131,9 @@ struct attached {
 };
 /* Store the --attach files (n <= MAX_ATTACH) inside a transaction, into out[i]. */
 int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, struct attached *out);
+/* cmd_fail(err), and when a cited attachment was not stored, the hash of
+ * each file given (their SHA-256 is what a record must cite). */
+int cmd_attach_fail(int err, const char *const *attach, size_t n, const struct attached *a);
 /* After the commit: name each stored file on stderr (unless json). */
 void cmd_attached_print(const char *const *attach, size_t n, const struct attached *a, int json);
 /*

@@ -93,7 +93,7 @@ static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct 
 	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0) {
 		sdx_ledger_rollback(l);
-		return cmd_fail(err);
+		return first_batch ? cmd_attach_fail(err, o->attach, o->nattach, att) : cmd_fail(err);
 	}
 	*committed += b->n;
 	if (first_batch)

@@ -11,6 +11,10 @@ size() { sdx log -L t.db | wc -l | tr -d ' '; }
 expect 2 "a declaration citing a missing attachment is refused" sdx declare -L t.db "$PVC"
 golden missing-attachment "names the file and the missing hash"
 check "nothing was written" test "$(size)" = 1
+expect 2 "the wrong report given with --attach is refused" \
+	sdx declare -L t.db "$PVC" --attach "$D/reports/cnas-l9012-product-report-2026-1020.txt"
+golden wrong-attach "names the cited hash and the hash the file given has"
+check "nothing was written, the wrong report neither" test "$(size)" = 1
 
 expect 0 "declare with its evidence" sdx declare -L t.db "$PVC" --attach "$PVC_REPORT"
 golden declare "prints the entry and reports the attachment"
