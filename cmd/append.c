@@ -65,7 +65,7 @@ int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, int json)
 	int err;
 
 	for (i = 0; i < n; i++) {
-		if ((err = sdx_ledger_attach_file(l, attach[i], hash, &size)) < 0)
+		if ((err = sdx_ledger_attach_file(hash, &size, l, attach[i])) < 0)
 			return err;
 		hex_hash(hex, hash);
 		if (!json)
@@ -118,7 +118,7 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 		if (err < 0)
 			goto done;
 	}
-	if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	for (i = 0; i < a->n; i++)

@@ -90,7 +90,7 @@ static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct 
 	    (err = sdx_record_append_many(l, key, o->type, b->n, (const char *const *)b->text,
 					  b->len, (const char *const *)b->what, b->info,
 					  &failed)) < 0 ||
-	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0) {
 		sdx_ledger_rollback(l);
 		return cmd_fail(err);

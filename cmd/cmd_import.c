@@ -160,7 +160,7 @@ static int print_entry(void *ctx, const sdx_foreign_entry *e)
 	tmp.data = (unsigned char *)e->data;
 	tmp.len = e->len;
 	summary[0] = '\0';
-	if (sdx_entry_payload(&tmp, &payload, &plen) == 0)
+	if (sdx_entry_payload(&payload, &plen, &tmp) == 0)
 		sdx_record_summary(summary, sizeof(summary), e->type, payload, plen);
 	free(payload);
 	hex_hash(hex, e->leaf_hash);

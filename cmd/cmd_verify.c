@@ -167,7 +167,7 @@ int cmd_verify(int argc, char **argv)
 		return rc;
 	vo.threads = (unsigned)o.threads;
 	vo.flags = o.bodies ? SDX_VERIFY_BODIES : 0;
-	err = sdx_ledger_verify(l, &vo, &rep);
+	err = sdx_ledger_verify(&rep, l, &vo);
 	if (o.json) {
 		json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:i}",
 				      "ledger", o.w.ledger, "origin", sdx_ledger_origin(l),

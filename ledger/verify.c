@@ -273,7 +273,7 @@ static int read_batch(sdx_ledger *l, sqlite3_stmt *st, struct batch *b, int *rc)
 	return 0;
 }
 
-int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out)
+int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_options *opts)
 {
 	sdx_verify_options def = SDX_VERIFY_OPTIONS_INIT;
 	sdx_verify_report rep;

@@ -104,7 +104,7 @@ static int on_att_begin(void *ctx, const unsigned char hash[32], uint64_t size)
 {
 	struct importer *im = ctx;
 
-	return sdx_ledger_attachment_create(im->l, hash, size, &im->aw);
+	return sdx_ledger_attachment_create(&im->aw, im->l, hash, size);
 }
 
 static int on_att_data(void *ctx, const void *data, size_t len)
@@ -193,8 +193,8 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 		}
 		if (p.size > size && brought(im, p.origin, size, 1)) {
 			size_t len;
-			sdx_ledger_foreign_checkpoint_note(im->l, p.origin, size,
-							   &im->res->new_checkpoint, &len);
+			sdx_ledger_foreign_checkpoint_note(&im->res->new_checkpoint, &len, im->l,
+							   p.origin, size);
 			im->res->held_checkpoint = p.note;
 			return sdx_error_set(SDX_ECONFLICT, "%s: the bundle's checkpoint (size %" PRIu64
 					     ") cannot be shown consistent with the one held (size %"
@@ -262,7 +262,7 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 		return err;
 	if ((err = sdx_ledger_begin(l)) < 0)
 		return err;
-	if ((seen = sdx_ledger_import_seen(l, out->bundle_sha256, &out->receipt)) != 0) {
+	if ((seen = sdx_ledger_import_seen(&out->receipt, l, out->bundle_sha256)) != 0) {
 		sdx_ledger_rollback(l);
 		if (seen < 0)
 			return seen;
@@ -301,10 +301,10 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = sdx_ledger_append(l, key, "import", text, tlen, &info)) < 0 ||
+	if ((err = sdx_ledger_append(&info, l, key, "import", text, tlen)) < 0 ||
 	    (err = sdx__import_record(l, out->bundle_sha256, out->report.producer,
 				      out->report.created, out->report.entries, info.index)) < 0 ||
-	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	out->receipt = info.index;

@@ -462,7 +462,7 @@ json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 	if (n->body || !g->l)
 		return n->body;
 	if (n->own) {
-		if (sdx_ledger_entry(g->l, n->index, &e) == 0)
+		if (sdx_ledger_entry(&e, g->l, n->index) == 0)
 			f.err = sdx__entry_payload_json(&f.payload, e->data, e->len, "entry");
 		sdx_entry_free(e);
 	} else if (sdx_ledger_foreign_get(g->l, n->origin, n->index, fetched, &f) < 0) {

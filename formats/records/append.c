@@ -37,10 +37,10 @@ static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
 	int err;
 
 	sdx__hex(hex, hash, 32);
-	if ((err = sdx_ledger_resolve(l, hex, &index)) < 0)
+	if ((err = sdx_ledger_resolve(&index, l, hex)) < 0)
 		return sdx_error_set(SDX_ENOTFOUND, "%s: refers to entry %s, which this ledger "
 				     "does not hold", what, hex);
-	if ((err = sdx_ledger_entry(l, index, &e)) < 0)
+	if ((err = sdx_ledger_entry(&e, l, index)) < 0)
 		return err;
 	if (!accepts(edge, e->type))
 		err = sdx_error_set(SDX_ESCHEMA, "%s: refers to entry %" PRIu64 " (%s), which is a "
@@ -56,7 +56,7 @@ static int find_linked(sdx_ledger *l, const char *hex, const char *path, const c
 	int err;
 
 	*payload = NULL;
-	if ((err = sdx_ledger_find(l, hex, f)) < 0)
+	if ((err = sdx_ledger_find(f, l, hex)) < 0)
 		return err == SDX_ENOTFOUND
 			? sdx_error_set(SDX_ENOTFOUND, "%s: %s: entry %s is neither in this ledger "
 					"nor imported; import the bundle that carries it first",

@@ -100,7 +100,7 @@ static int find_ref(sdx_found **f, char hex[65], sdx_ledger *l, const char *ref)
 {
 	int err;
 
-	if ((err = sdx_ledger_find(l, ref, f)) < 0)
+	if ((err = sdx_ledger_find(f, l, ref)) < 0)
 		return err;
 	sdx__hex(hex, (*f)->entry.leaf_hash, 32);
 	return 0;

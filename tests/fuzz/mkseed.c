@@ -121,7 +121,7 @@ static void attach(sdx_ledger *l, const char *rel)
 	unsigned char h[32];
 
 	snprintf(path, sizeof(path), "%s/%s", top, rel);
-	if (sdx_ledger_attach_file(l, path, h, NULL) < 0)
+	if (sdx_ledger_attach_file(h, NULL, l, path) < 0)
 		die(rel);
 }
 
@@ -140,7 +140,7 @@ static sdx_ledger *make_acme(const sdx_signer *key)
 	attach(l, "examples/data/reports/cnas-l5678-report-2026-0821.txt");
 	append_file(l, key, "declaration", "examples/data/pvc-compound-declaration.json", &pvc);
 	append_file(l, key, "declaration", "examples/data/pigment-declaration.json", NULL);
-	if (sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+	if (sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		die("acme.db checkpoint");
 	/* withdraw the PVC declaration: the example names another ledger's entry */
 	text = slurp("examples/data/withdrawal.json", &len);
@@ -151,7 +151,7 @@ static sdx_ledger *make_acme(const sdx_signer *key)
 	json_object_set_new(w, "withdraws", json_string(hex));
 	if (sdx__json_dump(&text, &len, w) < 0 || sdx_ledger_begin(l) < 0 ||
 	    sdx_record_append(l, key, "withdrawal", text, len, "withdrawal", NULL) < 0 ||
-	    sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+	    sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		die("acme.db withdrawal");
 	free(text);
 	json_decref(w);
@@ -216,7 +216,7 @@ static int entry_seed(void *ctx, const sdx_entry *e)
 	(void)ctx;
 	snprintf(name, sizeof(name), "acme-entry-%llu", (unsigned long long)e->index);
 	put("dsse", name, -1, e->data, e->len);
-	if (sdx_entry_payload(e, &payload, &len) < 0)
+	if (sdx_entry_payload(&payload, &len, e) < 0)
 		die("entry payload");
 	put("json", name, -1, payload, len);
 	free(payload);
@@ -274,7 +274,7 @@ static void ledger_seeds(void)
 	eo = (sdx_export_options)SDX_EXPORT_OPTIONS_INIT;
 	eo.all = 1;
 	eo.imported = 1;
-	if (sdx_ledger_checkpoint(buyer, buyer_key, NULL, NULL) < 0 ||
+	if (sdx_ledger_checkpoint(NULL, NULL, buyer, buyer_key) < 0 ||
 	    sdx_bundle_export(buyer, buyer_key, &eo, "forward.sdxb", NULL) < 0)
 		die("export forward.sdxb");
 	snprintf(path, sizeof(path), "%s/acme.sdxb", tmp);

@@ -27,7 +27,7 @@ static int attach(sdx_ledger *l, const char *report)
 	char rel[200];
 
 	snprintf(rel, sizeof(rel), "../../examples/data/reports/%s", report);
-	return sdx_ledger_attach_file(l, test_data(rel), NULL, NULL);
+	return sdx_ledger_attach_file(NULL, NULL, l, test_data(rel));
 }
 
 static void attachments_must_be_stored(void)
@@ -76,7 +76,7 @@ static void batch_stops_at_first_bad_record(void)
 	CHECK(strncmp(sdx_error_last(), "line 3: ", 8) == 0);
 	CHECK(infos[0].index == 1 && infos[1].index == 2);
 	sdx_ledger_rollback(l);
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	CHECK(size == 1);
 	/* a good batch lands in order */
 	CHECK_OK(sdx_ledger_begin(l));
@@ -87,7 +87,7 @@ static void batch_stops_at_first_bad_record(void)
 	CHECK(failed == 4);
 	CHECK(infos[3].index == 4);
 	CHECK_OK(sdx_ledger_commit(l));
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	free(pvc);
 	sdx_signer_free(k);
@@ -111,7 +111,7 @@ static void withdrawal_must_name_a_declaration(void)
 	/* the example names an entry this ledger does not hold */
 	CHECK_ERR(sdx_record_append(l, k, "withdrawal", wd, wlen, "'wd'", NULL), SDX_ENOTFOUND);
 	/* the genesis entry is not a declaration */
-	CHECK_OK(sdx_ledger_entry(l, 0, &e));
+	CHECK_OK(sdx_ledger_entry(&e, l, 0));
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", e->leaf_hash[i]);
 	sdx_entry_free(e);

@@ -165,7 +165,7 @@ static int setup(sdx_signer *k, const char *db, struct unpacked *u)
 		goto done;
 	for (i = 0; i < 2; i++) {
 		snprintf(rel, sizeof(rel), "../../examples/data/reports/%s", reports[i]);
-		if ((err = sdx_ledger_attach_file(l, test_data(rel), NULL, NULL)) < 0)
+		if ((err = sdx_ledger_attach_file(NULL, NULL, l, test_data(rel))) < 0)
 			goto done;
 		snprintf(rel, sizeof(rel), "../../examples/data/%s", files[i]);
 		text = test_read_file(test_data(rel), &len);
@@ -174,7 +174,7 @@ static int setup(sdx_signer *k, const char *db, struct unpacked *u)
 		if (err < 0)
 			goto done;
 	}
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
 	if ((err = sdx_bundle_export(l, k, &eo, "b.sdxb", NULL)) < 0)
@@ -641,23 +641,24 @@ static int header_body_bundle(const sdx_signer *k, const char *db, int listed_no
 	if ((err = sdx_ledger_create(&l, db, k)) < 0 || (err = sdx_ledger_begin(l)) < 0)
 		goto done;
 	if (listed_not_cited) {
-		err = sdx_ledger_attach_file(l, test_data("../../examples/data/reports/"
-							  "cnas-l1234-report-2026-0917.txt"), h[0], NULL);
-		if (err < 0 || (err = sdx_ledger_append_cited(l, k, "note", "{\"n\":1}", 7,
-							      (const unsigned char (*)[32])h, 1,
-							      NULL)) < 0)
+		err = sdx_ledger_attach_file(h[0], NULL, l,
+					     test_data("../../examples/data/reports/" "cnas-l1234-report-2026-0917.txt"));
+		if (err < 0 || (err = sdx_ledger_append_cited(NULL, l, k, "note", "{\"n\":1}", 7,
+							      (const unsigned char (*)[32])h,
+							      1)) < 0)
 			goto done;
 	} else {
 		/* the declaration cites its report; the generic append lists nothing */
 		text = test_read_file(test_data("../../examples/data/pigment-declaration.json"), &len);
 		err = text ? sdx_record_normalize(&canon, &clen, "declaration", text, len) : -1;
-		if (err < 0 || (err = sdx_ledger_append(l, k, "declaration", canon, clen, NULL)) < 0)
+		if (err < 0 || (err = sdx_ledger_append(NULL, l, k, "declaration", canon,
+							clen)) < 0)
 			goto done;
 		memcpy(hex, "c26d576e33ea821919461a3d9f93ae69982867df1038e3628044a13cf3a7fc42", 65);
 	}
 	if (listed_not_cited)
 		sdx__hex(hex, h[0], 32);
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
 	err = sdx_bundle_export(l, k, &eo, out, NULL);

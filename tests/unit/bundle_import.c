@@ -69,7 +69,8 @@ static int supply(const char *db, const sdx_signer *k, size_t first, size_t n, c
 	if (err < 0 || (err = sdx_ledger_begin(l)) < 0)
 		goto done;
 	for (i = first; i < first + n; i++) {
-		if ((err = sdx_ledger_attach_file(l, example("reports/", report[i]), NULL, NULL)) < 0)
+		if ((err = sdx_ledger_attach_file(NULL, NULL, l,
+						  example("reports/", report[i]))) < 0)
 			goto done;
 		text = test_read_file(example("", decl[i]), &len);
 		err = text ? sdx_record_append(l, k, "declaration", text, len, decl[i], NULL) : -1;
@@ -77,7 +78,7 @@ static int supply(const char *db, const sdx_signer *k, size_t first, size_t n, c
 		if (err < 0)
 			goto done;
 	}
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
 	err = sdx_bundle_export(l, k, &eo, bundle, NULL);
@@ -206,7 +207,7 @@ static int holds(sdx_ledger *l, struct held *h)
 	int err;
 
 	memset(h, 0, sizeof(*h));
-	if ((err = sdx_ledger_size(l, &h->size)) < 0 ||
+	if ((err = sdx_ledger_size(&h->size, l)) < 0 ||
 	    (err = sdx_ledger_foreach_foreign_entry(l, count_entry, h)) < 0 ||
 	    (err = sdx_ledger_foreach_origin(l, count_origin, h)) < 0)
 		return err;
@@ -228,7 +229,7 @@ static int verify_ledger(sdx_ledger *l)
 {
 	sdx_verify_options o = SDX_VERIFY_OPTIONS_INIT;
 
-	return sdx_ledger_verify(l, &o, NULL);
+	return sdx_ledger_verify(NULL, l, &o);
 }
 
 /* ---- cases --------------------------------------------------------------------------- */
@@ -287,7 +288,7 @@ static int refused(sdx_ledger *l, const sdx_signer *k, const char *bundle, int c
 		return -1;
 	}
 	if (holds(l, &after) < 0 || !same(&before, &after) ||
-	    sdx_ledger_import_seen(l, res->bundle_sha256, NULL) != 0)
+	    sdx_ledger_import_seen(NULL, l, res->bundle_sha256) != 0)
 		return -1;
 	return verify_ledger(l);
 }
@@ -297,8 +298,8 @@ static int same_checkpoint(sdx_ledger *a, sdx_ledger *b, const char *origin, uin
 {
 	char *na = NULL, *nb = NULL;
 	size_t la = 0, lb = 0;
-	int ok = sdx_ledger_foreign_checkpoint_note(a, origin, size, &na, &la) == 0 &&
-		 sdx_ledger_foreign_checkpoint_note(b, origin, size, &nb, &lb) == 0 && la == lb &&
+	int ok = sdx_ledger_foreign_checkpoint_note(&na, &la, a, origin, size) == 0 &&
+		 sdx_ledger_foreign_checkpoint_note(&nb, &lb, b, origin, size) == 0 && la == lb &&
 		 memcmp(na, nb, la) == 0;
 
 	free(na);
@@ -328,9 +329,9 @@ static void test_trusted(void)
 	CHECK(h.size == 2 && h.entries == 3 && h.origins == 1 && h.tree_size == 3);
 	CHECK(h.attachments == 3);
 	CHECK_OK(sdx_ledger_open(&src, "s.db", SDX_OPEN_READONLY));
-	CHECK_OK(sdx_ledger_get_checkpoint(src, 0, &note, &len, NULL));
+	CHECK_OK(sdx_ledger_get_checkpoint(&note, &len, NULL, src, 0));
 	sdx_ledger_free(src);
-	CHECK_OK(sdx_ledger_foreign_checkpoint_note(f.l, "example.com/acme", 3, &held, &hlen));
+	CHECK_OK(sdx_ledger_foreign_checkpoint_note(&held, &hlen, f.l, "example.com/acme", 3));
 	CHECK(hlen == len && memcmp(held, note, len) == 0);
 	for (i = 0; i < 2; i++) {
 		snprintf(out, sizeof(out), "att%zu", i);
@@ -343,13 +344,13 @@ static void test_trusted(void)
 		free(got);
 	}
 	/* the receipt: an "import" entry on the own chain naming the bundle */
-	CHECK_OK(sdx_ledger_entry(f.l, f.res.receipt, &e));
+	CHECK_OK(sdx_ledger_entry(&e, f.l, f.res.receipt));
 	CHECK_STR(e->type, "import");
-	CHECK_OK(sdx_entry_payload(e, &payload, &len));
+	CHECK_OK(sdx_entry_payload(&payload, &len, e));
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", f.res.bundle_sha256[i]);
 	CHECK(strstr(payload, hex) != NULL);
-	CHECK(sdx_ledger_import_seen(f.l, f.res.bundle_sha256, &receipt) == 1 && receipt == 1);
+	CHECK(sdx_ledger_import_seen(&receipt, f.l, f.res.bundle_sha256) == 1 && receipt == 1);
 	CHECK_OK(verify_ledger(f.l));
 	sdx_entry_free(e);
 	free(payload);

@@ -36,7 +36,7 @@ static int fx_open(struct fx *f)
 		return -1;
 	fputs("test report\n", r);
 	fclose(r);
-	if (sdx_ledger_begin(f->l) < 0 || sdx_ledger_attach_file(f->l, "report.txt", h, NULL) < 0 ||
+	if (sdx_ledger_begin(f->l) < 0 || sdx_ledger_attach_file(h, NULL, f->l, "report.txt") < 0 ||
 	    sdx_ledger_commit(f->l) < 0)
 		return -1;
 	for (int i = 0; i < 32; i++)
@@ -498,8 +498,8 @@ static void food_contact_doc(void)
 	CHECK((pp = test_read_file(test_data("../../examples/data/pp-food-contact-declaration.json"),
 				   &len)) != NULL);
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_OK(sdx_ledger_attach_file(l, test_data("../../examples/data/reports/"
-						     "pp-migration-report-2026-0802.txt"), NULL, NULL));
+	CHECK_OK(sdx_ledger_attach_file(NULL, NULL, l,
+					test_data("../../examples/data/reports/" "pp-migration-report-2026-0802.txt")));
 	CHECK_OK(sdx_record_append(l, f.k, "declaration", pp, len, "pp", &info));
 	CHECK_OK(sdx_ledger_commit(l));
 	for (int i = 0; i < 32; i++)
