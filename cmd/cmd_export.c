@@ -133,7 +133,7 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
-	if ((err = sdx_bundle_export(l, key, &o.eo, o.output, &st)) < 0) {
+	if ((err = sdx_bundle_export(&st, l, key, &o.eo, o.output)) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}

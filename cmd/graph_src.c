@@ -46,7 +46,7 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 		bo.revoked = s->revoked;
 		bo.n_revoked = s->n_revoked;
 		bo.trust_on_first_use = s->tofu;
-		if ((err = sdx_graph_from_bundle(g, arg, &bo, NULL)) != 0) {
+		if ((err = sdx_graph_from_bundle(g, NULL, arg, &bo)) != 0) {
 			cmd_fail(err);
 			if (err == SDX_EUNTRUSTED)
 				fprintf(stderr, "sdx: trust the key ('sdx trust add') or pass --trust VKEY; "

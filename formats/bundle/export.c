@@ -509,8 +509,8 @@ static int cmp_planned(const void *a, const void *b)
 	return strcmp(((const struct planned *)a)->name, ((const struct planned *)b)->name);
 }
 
-int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
-		      const char *path, sdx_bundle_stats *out)
+int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *key,
+		      const sdx_export_options *opts, const char *path)
 {
 	struct selection sel;
 	struct blocks bs;

@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "formats/bundle/report.h"
 #include "ledger/foreign.h"
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
@@ -61,13 +62,11 @@ static int on_checkpoint(void *ctx, const char *origin, uint64_t size, const uns
 	return 0;
 }
 
-static int on_entry(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
-		    const char *type, const char *time, const unsigned char *data, size_t len,
-		    uint64_t tree_size, const unsigned char (*proof)[32], size_t plen)
+static int on_entry(void *ctx, const sdx_bundle_entry *e)
 {
 	struct importer *im = ctx;
-	struct sdx__foreign_row row = { origin, index, leaf, type, time, data, len, tree_size,
-					proof, plen };
+	struct sdx__foreign_row row = { e->origin, e->index, e->leaf, e->type, e->time, e->data,
+					e->len, e->tree_size, e->proof, e->proof_len };
 	int err;
 
 	if ((err = sdx__foreign_entry(im->l, &row)) < 0)
@@ -233,12 +232,15 @@ void sdx_import_result_clear(sdx_import_result *r)
 		return;
 	free(r->held_checkpoint);
 	free(r->new_checkpoint);
+	sdx_bundle_report_free(r->report);
 	r->held_checkpoint = r->new_checkpoint = NULL;
+	r->report = NULL;
 }
 
-int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
-		      const sdx_bundle_verify_options *opts, sdx_import_result *out)
+int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *key,
+		      const char *path, const sdx_bundle_verify_options *opts)
 {
+	const sdx_bundle_report *rep;
 	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_sink sink;
 	struct importer *im = NULL;
@@ -278,32 +280,31 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end,
 				  on_key, on_consistency };
 	o.sink = &sink;
-	if ((err = sdx_bundle_verify(path, &o, &out->report)) < 0) {
-		if (err == SDX_EUNTRUSTED)
-			err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
-		goto done;
-	}
-	if ((err = check_history(im, &out->report)) < 0)
+	err = sdx_bundle_verify(&out->report, path, &o);
+	rep = out->report;
+	if (err == SDX_EUNTRUSTED)
+		err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
+	if (err < 0 || (err = check_history(im, rep)) < 0)
 		goto done;
 	/* the receipt: what was imported, on the own signed chain */
 	sdx__hex(hex, out->bundle_sha256, 32);
 	led = json_array();
-	for (i = 0; i < out->report.n_ledgers; i++)
+	for (i = 0; i < rep->n_ledgers; i++)
 		json_array_append_new(led, json_pack("{s:s, s:I, s:I}",
-			"origin", out->report.ledgers[i].origin,
-			"tree_size", (json_int_t)out->report.ledgers[i].tree_size,
-			"entries", (json_int_t)out->report.ledgers[i].entries));
+			"origin", rep->ledgers[i].origin,
+			"tree_size", (json_int_t)rep->ledgers[i].tree_size,
+			"entries", (json_int_t)rep->ledgers[i].entries));
 	body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o}", "bundle_sha256", hex,
-			 "producer", out->report.producer, "producer_key", out->report.producer_vkey,
-			 "created", out->report.created, "entries", (json_int_t)out->report.entries,
-			 "attachments", (json_int_t)out->report.attachments, "ledgers", led);
+			 "producer", rep->producer, "producer_key", rep->producer_vkey,
+			 "created", rep->created, "entries", (json_int_t)rep->entries,
+			 "attachments", (json_int_t)rep->attachments, "ledgers", led);
 	if (!body || (err = sdx__json_dump(&text, &tlen, body)) < 0) {
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
 	if ((err = sdx_ledger_append(&info, l, key, "import", text, tlen)) < 0 ||
-	    (err = sdx__import_record(l, out->bundle_sha256, out->report.producer,
-				      out->report.created, out->report.entries, info.index)) < 0 ||
+	    (err = sdx__import_record(l, out->bundle_sha256, rep->producer, rep->created,
+				      rep->entries, info.index)) < 0 ||
 	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;

@@ -43,11 +43,13 @@ SDX_API int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l);
 
 /**
  * Verify a bundle (same options and results as sdx_bundle_verify) and load
- * the records it carries.  Anything but 0 from the verification is returned
- * and no graph is made; `report` may be NULL.
+ * the records it carries into a new *out (sdx_graph_free()).  Anything but 0
+ * from the verification is returned and no graph is made.
+ * @param report  NULL, or gets the verification's report as
+ *                sdx_bundle_verify() gives it (sdx_bundle_report_free())
  */
-SDX_API int sdx_graph_from_bundle(sdx_graph **out, const char *path,
-				  const sdx_bundle_verify_options *opts, sdx_bundle_report *report);
+SDX_API int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,
+				  const sdx_bundle_verify_options *opts);
 
 SDX_API void sdx_graph_free(sdx_graph *g);
 

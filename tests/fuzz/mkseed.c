@@ -254,7 +254,7 @@ static void ledger_seeds(void)
 	acme = make_acme(acme_key);
 	eo.all = 1;
 	eo.recipient = "example.com/buyer";
-	if (sdx_bundle_export(acme, acme_key, &eo, "acme.sdxb", NULL) < 0)
+	if (sdx_bundle_export(NULL, acme, acme_key, &eo, "acme.sdxb") < 0)
 		die("export acme.sdxb");
 	if (sdx_ledger_foreach(acme, 0, UINT64_MAX, entry_seed, NULL) < 0 ||
 	    sdx_ledger_foreach_checkpoint(acme, checkpoint_seed, NULL) < 0)
@@ -268,14 +268,14 @@ static void ledger_seeds(void)
 	vo.trusted = &acme_v;
 	vo.n_trusted = 1;
 	memset(&res, 0, sizeof(res));
-	if (sdx_bundle_import(buyer, buyer_key, "acme.sdxb", &vo, &res) < 0)
+	if (sdx_bundle_import(&res, buyer, buyer_key, "acme.sdxb", &vo) < 0)
 		die("import acme.sdxb");
 	sdx_import_result_clear(&res);
 	eo = (sdx_export_options)SDX_EXPORT_OPTIONS_INIT;
 	eo.all = 1;
 	eo.imported = 1;
 	if (sdx_ledger_checkpoint(NULL, NULL, buyer, buyer_key) < 0 ||
-	    sdx_bundle_export(buyer, buyer_key, &eo, "forward.sdxb", NULL) < 0)
+	    sdx_bundle_export(NULL, buyer, buyer_key, &eo, "forward.sdxb") < 0)
 		die("export forward.sdxb");
 	snprintf(path, sizeof(path), "%s/acme.sdxb", tmp);
 	bundle_seeds("acme", path);

@@ -81,7 +81,7 @@ static int supply(const char *db, const sdx_signer *k, size_t first, size_t n, c
 	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
-	err = sdx_bundle_export(l, k, &eo, bundle, NULL);
+	err = sdx_bundle_export(NULL, l, k, &eo, bundle);
 done:
 	sdx_ledger_free(l);
 	return err;
@@ -164,7 +164,7 @@ static int import(sdx_ledger *l, const sdx_signer *k, const char *bundle, sdx_im
 		o.revoked = revoked.v;
 		o.n_revoked = revoked.n;
 		o.threads = 2;
-		err = sdx_bundle_import(l, k, bundle, &o, res);
+		err = sdx_bundle_import(res, l, k, bundle, &o);
 	}
 	keys_free(&trusted);
 	keys_free(&revoked);
@@ -321,9 +321,13 @@ static void test_trusted(void)
 	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
 	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
 	CHECK(!f.res.already && f.res.receipt == 1);
-	CHECK(f.res.report.entries == 3 && f.res.report.attachments == 2);
-	CHECK(f.res.report.producer_trusted && strcmp(f.res.report.producer, "example.com/acme") == 0);
-	CHECK(f.res.report.n_ledgers == 1 && f.res.report.ledgers[0].tree_size == 3);
+	CHECK(sdx_bundle_report_entries(f.res.report) == 3 &&
+	      sdx_bundle_report_attachments(f.res.report) == 2);
+	CHECK(sdx_bundle_report_producer_trusted(f.res.report) &&
+	      strcmp(sdx_bundle_report_producer(f.res.report), "example.com/acme") == 0);
+	CHECK(sdx_bundle_report_ledger_count(f.res.report) == 1 &&
+	      sdx_bundle_report_ledger(f.res.report, 0)->tree_size == 3 &&
+	      sdx_bundle_report_ledger(f.res.report, 1) == NULL);
 	/* entries, checkpoint and attachments stored apart from the own chain */
 	CHECK_OK(holds(f.l, &h));
 	CHECK(h.size == 2 && h.entries == 3 && h.origins == 1 && h.tree_size == 3);
@@ -378,7 +382,7 @@ static void test_again(void)
 	CHECK_OK(supply("s.db", f.s, 2, 1, "c.sdxb"));
 	sdx_import_result_clear(&again);
 	CHECK_OK(import(f.l, f.m, "c.sdxb", &again));
-	CHECK(!again.already && again.receipt == f.res.receipt + 1 && again.report.entries == 4);
+	CHECK(!again.already && again.receipt == f.res.receipt + 1 && sdx_bundle_report_entries(again.report) == 4);
 	CHECK_OK(holds(f.l, &after));
 	CHECK(after.entries == 4 && after.tree_size == 4 && after.size == before.size + 1);
 	CHECK(after.attachments == 7);
@@ -394,7 +398,7 @@ static void test_untrusted(void)
 	CHECK_OK(fx_open(&f, 1, TRUST_OTHER));
 	CHECK_OK(refused(f.l, f.m, "b.sdxb", SDX_EUNTRUSTED, &f.res));
 	CHECK(strstr(sdx_error_last(), "refused") && strstr(sdx_error_last(), "example.com/acme"));
-	CHECK(!f.res.report.producer_trusted);
+	CHECK(!sdx_bundle_report_producer_trusted(f.res.report));
 	fx_close(&f);
 }
 
@@ -531,7 +535,7 @@ static void test_forwarding(void)
 	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
 	eo.all = 1;
 	eo.imported = 1;
-	CHECK_OK(sdx_bundle_export(f.l, f.m, &eo, "fwd.sdxb", NULL));
+	CHECK_OK(sdx_bundle_export(NULL, f.l, f.m, &eo, "fwd.sdxb"));
 	/* the maker's word is not enough for the supplier's entries */
 	maker[0] = f.m;
 	maker[1] = NULL;
@@ -546,7 +550,7 @@ static void test_forwarding(void)
 	CHECK((xl = recipient("x2.db", f.x, both)) != NULL);
 	sdx_import_result_clear(&f.res);
 	CHECK_OK(import(xl, f.x, "fwd.sdxb", &f.res));
-	CHECK(f.res.report.n_ledgers == 2);
+	CHECK(sdx_bundle_report_ledger_count(f.res.report) == 2);
 	CHECK_OK(holds(f.l, &mh));
 	CHECK_OK(holds(xl, &xh));
 	CHECK(xh.origins == 2 && xh.attachments == 3);

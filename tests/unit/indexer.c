@@ -184,7 +184,7 @@ static int supplier_bundle(int n, sdx_verifier **v)
 		return -100;
 	eo.all = 1;
 	if ((err = sdx_ledger_create(&l, "s.db", k)) < 0 || (err = append_notes(l, k, n)) < 0 ||
-	    (err = sdx_bundle_export(l, k, &eo, "b.sdxb", NULL)) < 0 ||
+	    (err = sdx_bundle_export(NULL, l, k, &eo, "b.sdxb")) < 0 ||
 	    (err = sdx_signer_verifier(v, k)) < 0)
 		goto done;
 done:
@@ -201,7 +201,7 @@ static int import(sdx_ledger *l, const sdx_signer *k, sdx_verifier *trusted)
 
 	o.trusted = &trusted;
 	o.n_trusted = 1;
-	err = sdx_bundle_import(l, k, "b.sdxb", &o, &res);
+	err = sdx_bundle_import(&res, l, k, "b.sdxb", &o);
 	sdx_import_result_clear(&res);
 	return err;
 }

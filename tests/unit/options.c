@@ -25,7 +25,7 @@ static int setup(void)
 	    sdx_ledger_create(&ledger, "o.db", key) < 0 ||
 	    sdx_ledger_checkpoint(NULL, NULL, ledger, key) < 0)
 		return -1;
-	return sdx_bundle_export(ledger, key, &eo, "good.sdxb", NULL);
+	return sdx_bundle_export(NULL, ledger, key, &eo, "good.sdxb");
 }
 
 static void teardown(void)
@@ -51,9 +51,9 @@ static void unknown_versions(void)
 		eo.all = 1;
 		CHECK_ERR(sdx_ledger_verify(NULL, ledger, &vo), SDX_EINVAL);
 		CHECK(strstr(sdx_error_last(), "options version") != NULL);
-		CHECK_ERR(sdx_bundle_export(ledger, key, &eo, "new.sdxb", NULL), SDX_EINVAL);
-		CHECK_ERR(sdx_bundle_verify("good.sdxb", &bo, NULL), SDX_EINVAL);
-		CHECK_ERR(sdx_bundle_import(ledger, key, "good.sdxb", &bo, &res), SDX_EINVAL);
+		CHECK_ERR(sdx_bundle_export(NULL, ledger, key, &eo, "new.sdxb"), SDX_EINVAL);
+		CHECK_ERR(sdx_bundle_verify(NULL, "good.sdxb", &bo), SDX_EINVAL);
+		CHECK_ERR(sdx_bundle_import(&res, ledger, key, "good.sdxb", &bo), SDX_EINVAL);
 		CHECK_OK(sdx_ledger_size(&size, ledger));
 		CHECK(size == 1);
 	}
@@ -75,7 +75,7 @@ static void older_versions(void)
 	bo.version = 1;
 	bo.trusted = trusted;
 	bo.n_trusted = 1;
-	CHECK_OK(sdx_bundle_verify("good.sdxb", &bo, NULL));
+	CHECK_OK(sdx_bundle_verify(NULL, "good.sdxb", &bo));
 	sdx_verifier_free(v);
 	teardown();
 }

@@ -253,7 +253,7 @@ static int bundle_verdict(const char *path, sdx_verifier *v)
 	o.trusted = &v;
 	o.n_trusted = 1;
 	o.threads = 1;
-	err = sdx_bundle_verify(path, &o, NULL);
+	err = sdx_bundle_verify(NULL, path, &o);
 	sdx_error_clear();
 	return err;
 }
@@ -314,7 +314,7 @@ static void bundle_sweep(void)
 	CHECK_OK(make_ledger(k, "t.db"));
 	CHECK_OK(sdx_ledger_open(&l, "t.db", 0));
 	eo.all = 1;
-	CHECK_OK(sdx_bundle_export(l, k, &eo, "b.sdxb", NULL));
+	CHECK_OK(sdx_bundle_export(NULL, l, k, &eo, "b.sdxb"));
 	sdx_ledger_free(l);
 	CHECK_OK(sdx_signer_verifier(&v, k));
 	CHECK(bundle_verdict("b.sdxb", v) == 0);
