@@ -111,7 +111,7 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 			if ((rc = read_file(a->src[i].file, &buf, &len)) != 0)
 				goto done;
 			snprintf(what, sizeof(what), "'%s'", a->src[i].file);
-			err = sdx_record_append(l, key, a->type, buf, len, what, &infos[i]);
+			err = sdx_record_append(&infos[i], l, key, a->type, buf, len, what);
 			free(buf);
 			buf = NULL;
 		}

@@ -46,8 +46,8 @@ static int provenance_leaves(struct export_opts *o, sdx_ledger *l, unsigned char
 		return cmd_fail(err);
 	for (k = 0; k < o->nprov && !err; k++) {
 		void *p;
-		if ((err = sdx_graph_resolve(g, o->prov[k], &node)) < 0 ||
-		    (err = sdx_graph_upstream(g, node, &one, &m)) < 0)
+		if ((err = sdx_graph_resolve(&node, g, o->prov[k])) < 0 ||
+		    (err = sdx_graph_upstream(&one, &m, g, node)) < 0)
 			break;
 		if (!(p = realloc(all, (n + m) * 32))) {
 			err = sdx_error_set(SDX_ENOMEM, "out of memory");

@@ -109,7 +109,7 @@ int sdx_ledger_checkpoint(char **out, size_t *out_len, sdx_ledger *l, const sdx_
 			goto done;
 		}
 	}
-	sdx_merkle_builder_root(&l->tree, root);
+	sdx_merkle_builder_root(root, &l->tree);
 	if ((err = sdx_checkpoint_format(&text, &tlen, l->origin, l->size, root)) < 0 ||
 	    (err = sdx_note_sign(&note, &nlen, text, tlen, key)) < 0)
 		goto done;

@@ -359,7 +359,7 @@ int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const cha
 	return 0;
 }
 
-int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node)
+int sdx_graph_resolve(size_t *node, const sdx_graph *g, const char *ref)
 {
 	size_t n = strlen(ref), i, found = SIZE_MAX, hits = 0;
 	char lower[65];
@@ -404,7 +404,7 @@ static int newer_first(const void *a, const void *b, void *g)
 	return c ? c : memcmp(x->leaf, y->leaf, 32);
 }
 
-int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n)
+int sdx_graph_roots(size_t **out, size_t *n, const sdx_graph *g)
 {
 	size_t i, k = 0, j, t;
 

@@ -474,7 +474,7 @@ int sdx_record_builder_append(sdx_entry_info *out, sdx_ledger *l, const sdx_sign
 
 	if ((err = dump(&text, &len, b, 0)) < 0)
 		return err;
-	err = sdx_record_append(l, key, b->t->type, text, len, b->label, out);
+	err = sdx_record_append(out, l, key, b->t->type, text, len, b->label);
 	free(text);
 	return err;
 }

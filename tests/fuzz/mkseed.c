@@ -110,7 +110,7 @@ static void append_file(sdx_ledger *l, const sdx_signer *key, const char *type, 
 	size_t len;
 	char *text = slurp(rel, &len);
 
-	if (sdx_record_append(l, key, type, text, len, rel, info) < 0)
+	if (sdx_record_append(info, l, key, type, text, len, rel) < 0)
 		die(rel);
 	free(text);
 }
@@ -150,7 +150,7 @@ static sdx_ledger *make_acme(const sdx_signer *key)
 	sdx__hex(hex, pvc.leaf_hash, 32);
 	json_object_set_new(w, "withdraws", json_string(hex));
 	if (sdx__json_dump(&text, &len, w) < 0 || sdx_ledger_begin(l) < 0 ||
-	    sdx_record_append(l, key, "withdrawal", text, len, "withdrawal", NULL) < 0 ||
+	    sdx_record_append(NULL, l, key, "withdrawal", text, len, "withdrawal") < 0 ||
 	    sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		die("acme.db withdrawal");
 	free(text);

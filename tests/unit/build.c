@@ -44,7 +44,7 @@ static int fx_open(struct fx *f)
 	if (err == 0)
 		err = sdx_ledger_attach_file(h, NULL, f->l, test_data(REPORT));
 	if (err == 0)
-		err = sdx_record_append(f->l, f->k, "declaration", text, len, "decl", &info);
+		err = sdx_record_append(&info, f->l, f->k, "declaration", text, len, "decl");
 	free(text);
 	if (err < 0 || sdx_ledger_commit(f->l) < 0)
 		return -1;

@@ -169,7 +169,7 @@ static int setup(sdx_signer *k, const char *db, struct unpacked *u)
 			goto done;
 		snprintf(rel, sizeof(rel), "../../examples/data/%s", files[i]);
 		text = test_read_file(test_data(rel), &len);
-		err = text ? sdx_record_append(l, k, "declaration", text, len, files[i], NULL) : -1;
+		err = text ? sdx_record_append(NULL, l, k, "declaration", text, len, files[i]) : -1;
 		free(text);
 		if (err < 0)
 			goto done;

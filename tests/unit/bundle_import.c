@@ -73,7 +73,7 @@ static int supply(const char *db, const sdx_signer *k, size_t first, size_t n, c
 						  example("reports/", report[i]))) < 0)
 			goto done;
 		text = test_read_file(example("", decl[i]), &len);
-		err = text ? sdx_record_append(l, k, "declaration", text, len, decl[i], NULL) : -1;
+		err = text ? sdx_record_append(NULL, l, k, "declaration", text, len, decl[i]) : -1;
 		free(text);
 		if (err < 0)
 			goto done;

@@ -65,7 +65,7 @@ static int make_ledger(sdx_signer *k, const char *path)
 			break;
 		snprintf(rel, sizeof(rel), "../../examples/data/%s", files[i]);
 		text = test_read_file(test_data(rel), &len);
-		err = text ? sdx_record_append(l, k, "declaration", text, len, files[i], NULL) : -1;
+		err = text ? sdx_record_append(NULL, l, k, "declaration", text, len, files[i]) : -1;
 		free(text);
 		if (!err)
 			err = sdx_ledger_checkpoint(NULL, NULL, l, k);
