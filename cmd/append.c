@@ -64,7 +64,7 @@ int cmd_attach_all(sdx_ledger *l, const char *const *attach, size_t n, struct at
 	for (i = 0; i < n; i++)
 		out[i].size = UINT64_MAX; /* not stored (yet) */
 	for (i = 0; i < n; i++)
-		if ((err = sdx_ledger_attach_file(l, attach[i], out[i].hash, &out[i].size)) < 0)
+		if ((err = sdx_ledger_attach_file(out[i].hash, &out[i].size, l, attach[i])) < 0)
 			return err;
 	return 0;
 }
@@ -133,14 +133,14 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 			if ((rc = read_file(a->src[i].file, &buf, &len)) != 0)
 				goto done;
 			snprintf(what, sizeof(what), "'%s'", a->src[i].file);
-			err = sdx_record_append(l, key, a->type, buf, len, what, &infos[i]);
+			err = sdx_record_append(&infos[i], l, key, a->type, buf, len, what);
 			free(buf);
 			buf = NULL;
 		}
 		if (err < 0)
 			goto done;
 	}
-	if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	cmd_attached_print(a->attach, a->nattach, att, a->json);

@@ -36,7 +36,7 @@ static int add(struct att_opts *o, int n, char **files)
 	if ((err = sdx_ledger_begin(l)) < 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if ((err = sdx_ledger_attach_file(l, files[i], hash, &size)) < 0)
+		if ((err = sdx_ledger_attach_file(hash, &size, l, files[i])) < 0)
 			goto fail;
 		hex_hash(hex, hash);
 		printf("%s  %s (%" PRIu64 " bytes)\n", hex, files[i], size);

@@ -41,21 +41,21 @@ int cmd_checkpoint(int argc, char **argv)
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
-	if ((err = sdx_ledger_size(l, &size)) < 0)
+	if ((err = sdx_ledger_size(&size, l)) < 0)
 		goto fail;
-	err = sdx_ledger_get_checkpoint(l, 0, NULL, NULL, &cp);
+	err = sdx_ledger_get_checkpoint(NULL, NULL, &cp, l, 0);
 	if (err < 0 && err != SDX_ENOTFOUND)
 		goto fail;
 	/* The key (and its passphrase) is only needed when there is something to sign. */
 	if (err == SDX_ENOTFOUND || cp.size != size) {
 		if ((rc = load_key(&key, &o.w)) != 0)
 			goto done;
-		if ((err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0)
+		if ((err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0)
 			goto fail;
 	}
 	/* a checkpoint printed may be passed on: make sure it outlives a power loss */
 	if ((err = sdx_ledger_sync(l)) < 0 ||
-	    (err = sdx_ledger_get_checkpoint(l, 0, &note, &len, &cp)) < 0)
+	    (err = sdx_ledger_get_checkpoint(&note, &len, &cp, l, 0)) < 0)
 		goto fail;
 	if (o.json) {
 		b64_hash(root, cp.root);

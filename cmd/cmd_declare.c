@@ -33,8 +33,8 @@ struct declare_opts {
 /* One batch of JSONL lines, kept until it is appended. */
 struct lines {
 	char **text;
-	size_t *len;
 	char **what;
+	sdx_record_input *in; /* each borrows its text and what */
 	unsigned long long *lineno;
 	sdx_entry_info *info;
 	size_t n, cap, bytes;
@@ -56,7 +56,7 @@ static void lines_free(struct lines *b)
 {
 	lines_clear(b);
 	free(b->text);
-	free(b->len);
+	free(b->in);
 	free(b->what);
 	free(b->lineno);
 	free(b->info);
@@ -66,7 +66,7 @@ static int lines_init(struct lines *b, size_t cap)
 {
 	memset(b, 0, sizeof(*b));
 	b->cap = cap;
-	if (!(b->text = calloc(cap, sizeof(*b->text))) || !(b->len = calloc(cap, sizeof(*b->len))) ||
+	if (!(b->text = calloc(cap, sizeof(*b->text))) || !(b->in = calloc(cap, sizeof(*b->in))) ||
 	    !(b->what = calloc(cap, sizeof(*b->what))) ||
 	    !(b->lineno = calloc(cap, sizeof(*b->lineno))) ||
 	    !(b->info = calloc(cap, sizeof(*b->info))))
@@ -87,10 +87,8 @@ static int flush(struct declare_opts *o, sdx_ledger *l, sdx_signer *key, struct 
 	if ((err = sdx_ledger_begin(l)) < 0)
 		return cmd_fail(err);
 	if ((first_batch && (err = cmd_attach_all(l, o->attach, o->nattach, att)) < 0) ||
-	    (err = sdx_record_append_many(l, key, o->type, b->n, (const char *const *)b->text,
-					  b->len, (const char *const *)b->what, b->info,
-					  &failed)) < 0 ||
-	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_record_append_many(b->info, &failed, l, key, o->type, b->in, b->n)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0) {
 		sdx_ledger_rollback(l);
 		return first_batch ? cmd_attach_fail(err, o->attach, o->nattach, att) : cmd_fail(err);
@@ -139,7 +137,7 @@ static int declare_jsonl(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list
 			goto done;
 		}
 		memcpy(b.text[b.n], line, (size_t)n + 1);
-		b.len[b.n] = (size_t)n;
+		b.in[b.n] = (sdx_record_input){ b.text[b.n], (size_t)n, b.what[b.n] };
 		b.lineno[b.n] = lineno;
 		b.bytes += (size_t)n;
 		b.n++;

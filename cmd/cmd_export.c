@@ -46,8 +46,8 @@ static int provenance_leaves(struct export_opts *o, sdx_ledger *l, unsigned char
 		return cmd_fail(err);
 	for (k = 0; k < o->nprov && !err; k++) {
 		void *p;
-		if ((err = sdx_graph_resolve(g, o->prov[k], &node)) < 0 ||
-		    (err = sdx_graph_upstream(g, node, &one, &m)) < 0)
+		if ((err = sdx_graph_resolve(&node, g, o->prov[k])) < 0 ||
+		    (err = sdx_graph_upstream(&one, &m, g, node)) < 0)
 			break;
 		if (!(p = realloc(all, (n + m) * 32))) {
 			err = sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -123,7 +123,7 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	}
 	for (i = first; i < argc; i++)
-		if ((err = sdx_ledger_resolve(l, argv[i], &idx[i - first])) < 0) {
+		if ((err = sdx_ledger_resolve(&idx[i - first], l, argv[i])) < 0) {
 			rc = cmd_fail(err);
 			goto done;
 		}
@@ -133,7 +133,7 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
-	if ((err = sdx_bundle_export(l, key, &o.eo, o.output, &st)) < 0) {
+	if ((err = sdx_bundle_export(&st, l, key, &o.eo, o.output)) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}

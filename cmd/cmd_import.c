@@ -75,7 +75,7 @@ int cmd_import(int argc, char **argv)
 	bo.revoked = ring.revoked;
 	bo.n_revoked = ring.n_revoked;
 	bo.trust_on_first_use = o.tofu;
-	err = sdx_bundle_import(l, key, argv[first], &bo, &res);
+	err = sdx_bundle_import(&res, l, key, argv[first], &bo);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
 		rc = cmd_fail(err);
 		fprintf(stderr, "evidence of equivocation: the checkpoint already held\n%s"
@@ -89,24 +89,27 @@ int cmd_import(int argc, char **argv)
 		goto done;
 	}
 	hex_hash(hex, res.bundle_sha256);
-	if (!res.already && o.tofu && !res.report.producer_trusted &&
-	    sdx_verifier_parse(&pv, res.report.producer_vkey) == 0 &&
+	if (!res.already && o.tofu && !sdx_bundle_report_producer_trusted(res.report) &&
+	    sdx_verifier_parse(&pv, sdx_bundle_report_producer_vkey(res.report)) == 0 &&
 	    sdx_ledger_trust_add(l, pv, "trusted on first use (import)") == 0)
 		fprintf(stderr, "sdx: now trusting %s; compare its fingerprint with them\n",
-			res.report.producer_vkey);
+			sdx_bundle_report_producer_vkey(res.report));
 	if (o.json) {
 		print_json(json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I}", "bundle", argv[first],
 				     "bundle_sha256", hex, "already_imported", res.already,
-				     "receipt", (json_int_t)res.receipt, "producer", res.report.producer,
-				     "entries", (json_int_t)res.report.entries,
-				     "attachments", (json_int_t)res.report.attachments));
+				     "receipt", (json_int_t)res.receipt,
+				     "producer", sdx_bundle_report_producer(res.report),
+				     "entries", (json_int_t)sdx_bundle_report_entries(res.report),
+				     "attachments",
+				     (json_int_t)sdx_bundle_report_attachments(res.report)));
 	} else if (res.already) {
 		printf("%s was imported before (receipt entry %" PRIu64 "); nothing to do\n",
 		       argv[first], res.receipt);
 	} else {
 		printf("imported %s from %s: %" PRIu64 " entries, %" PRIu64 " attachments; "
-		       "receipt entry %" PRIu64 "\n", argv[first], res.report.producer,
-		       res.report.entries, res.report.attachments, res.receipt);
+		       "receipt entry %" PRIu64 "\n", argv[first],
+		       sdx_bundle_report_producer(res.report), sdx_bundle_report_entries(res.report),
+		       sdx_bundle_report_attachments(res.report), res.receipt);
 	}
 	rc = EXIT_OK;
 done:
@@ -160,7 +163,7 @@ static int print_entry(void *ctx, const sdx_foreign_entry *e)
 	tmp.data = (unsigned char *)e->data;
 	tmp.len = e->len;
 	summary[0] = '\0';
-	if (sdx_entry_payload(&tmp, &payload, &plen) == 0)
+	if (sdx_entry_payload(&payload, &plen, &tmp) == 0)
 		sdx_record_summary(summary, sizeof(summary), e->type, payload, plen);
 	free(payload);
 	hex_hash(hex, e->leaf_hash);

@@ -76,8 +76,8 @@ static int rotate(struct key_opts *o)
 	/* the ledger switches keys in one transaction: the rotation entry signed by
 	 * the old key, a checkpoint by the new */
 	if ((err = sdx_ledger_begin(l)) < 0 ||
-	    (err = sdx_ledger_rotate_key(l, old, key, o->reason, &info)) < 0 ||
-	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	    (err = sdx_ledger_rotate_key(&info, l, old, key, o->reason)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0) {
 		sdx_ledger_rollback(l);
 		rc = cmd_fail(err);
@@ -147,7 +147,7 @@ int cmd_key(int argc, char **argv)
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if ((err = sdx_ledger_verifier(l, &v)) < 0 || (err = sdx_verifier_format(&vkey, v)) < 0 ||
+	if ((err = sdx_ledger_verifier(&v, l)) < 0 || (err = sdx_verifier_format(&vkey, v)) < 0 ||
 	    (err = sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v))) < 0) {
 		rc = cmd_fail(err);
 		goto done;

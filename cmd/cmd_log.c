@@ -31,7 +31,7 @@ static int show_one(void *ctx, const sdx_entry *e)
 	if (o->limit && o->shown >= o->limit)
 		return 1;
 	o->shown++;
-	if ((err = sdx_entry_payload(e, &payload, &plen)) < 0)
+	if ((err = sdx_entry_payload(&payload, &plen, e)) < 0)
 		return err;
 	hex_hash(hex, e->leaf_hash);
 	sdx_record_summary(summary, sizeof(summary), e->type, payload, plen);

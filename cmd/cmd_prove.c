@@ -104,9 +104,9 @@ int cmd_prove(int argc, char **argv)
 		return rc;
 	if (o.from.given) {
 		if (o.to.given)
-			err = sdx_ledger_get_checkpoint(l, o.to.n, &note, NULL, &cp);
+			err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, o.to.n);
 		else
-			err = sdx_ledger_get_checkpoint(l, 0, &note, NULL, &cp);
+			err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, 0);
 		if (err < 0)
 			goto fail;
 		if (o.to.given && cp.size != o.to.n) {
@@ -119,8 +119,8 @@ int cmd_prove(int argc, char **argv)
 					    "size %" PRIu64, o.from.n, cp.size);
 			goto fail;
 		}
-		if ((err = sdx_ledger_prove_consistency(l, o.from.n, cp.size, proof, &n)) < 0 ||
-		    (err = sdx_ledger_root(l, o.from.n, hash)) < 0)
+		if ((err = sdx_ledger_prove_consistency(proof, &n, l, o.from.n, cp.size)) < 0 ||
+		    (err = sdx_ledger_root(hash, l, o.from.n)) < 0)
 			goto fail;
 		b64_hash(b64, hash);
 		b64_hash(b64b, cp.root);
@@ -128,15 +128,15 @@ int cmd_prove(int argc, char **argv)
 			      "tree_size", (json_int_t)cp.size, "old_root", b64, "root_hash", b64b,
 			      "proof", hash_list(proof, n), "checkpoint", note);
 	} else {
-		if ((err = sdx_ledger_resolve(l, argv[first], &index)) < 0 ||
-		    (err = sdx_ledger_entry(l, index, &e)) < 0 ||
-		    (err = sdx_ledger_get_checkpoint(l, index + 1, &note, NULL, &cp)) < 0)
+		if ((err = sdx_ledger_resolve(&index, l, argv[first])) < 0 ||
+		    (err = sdx_ledger_entry(&e, l, index)) < 0 ||
+		    (err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, index + 1)) < 0)
 			goto fail;
 		/* prove against the latest checkpoint, which covers every older entry */
 		free(note);
 		note = NULL;
-		if ((err = sdx_ledger_get_checkpoint(l, 0, &note, NULL, &cp)) < 0 ||
-		    (err = sdx_ledger_prove_inclusion(l, index, cp.size, proof, &n)) < 0)
+		if ((err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, 0)) < 0 ||
+		    (err = sdx_ledger_prove_inclusion(proof, &n, l, index, cp.size)) < 0)
 			goto fail;
 		b64_hash(b64, e->leaf_hash);
 		b64_hash(b64b, cp.root);

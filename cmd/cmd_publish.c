@@ -39,7 +39,7 @@ int cmd_publish(int argc, char **argv)
 	/* not read-only: the published checkpoint is synced to disk first */
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
-	if ((err = sdx_ledger_sync(l)) < 0 || (err = sdx_ledger_publish(l, argv[first], &st)) < 0) {
+	if ((err = sdx_ledger_sync(l)) < 0 || (err = sdx_ledger_publish(&st, l, argv[first])) < 0) {
 		rc = cmd_fail(err);
 	} else {
 		if (o.json)

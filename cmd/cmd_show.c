@@ -22,8 +22,8 @@ static int signature_ok(sdx_ledger *l, const sdx_entry *e)
 {
 	sdx_dsse_envelope *env = NULL;
 	sdx_verifier *v = NULL;
-	int ok = sdx_dsse_parse(&env, e->data, e->len) == 0 && sdx_ledger_key_at(l, e->index, &v) == 0 &&
-		 sdx_dsse_verify(env, v) == 0;
+	int ok = sdx_dsse_parse(&env, e->data, e->len) == 0 &&
+		 sdx_ledger_key_at(&v, l, e->index) == 0 && sdx_dsse_verify(env, v) == 0;
 
 	sdx_dsse_envelope_free(env);
 	sdx_verifier_free(v);
@@ -62,8 +62,8 @@ int cmd_show(int argc, char **argv)
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if ((err = sdx_ledger_resolve(l, argv[first], &index)) < 0 ||
-	    (err = sdx_ledger_entry(l, index, &e)) < 0) {
+	if ((err = sdx_ledger_resolve(&index, l, argv[first])) < 0 ||
+	    (err = sdx_ledger_entry(&e, l, index)) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}
@@ -72,7 +72,7 @@ int cmd_show(int argc, char **argv)
 			: cmd_error(EXIT_ENV, "cannot write to stdout");
 		goto done;
 	}
-	if ((err = sdx_entry_payload(e, &payload, &plen)) < 0) {
+	if ((err = sdx_entry_payload(&payload, &plen, e)) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}

@@ -175,7 +175,7 @@ int cmd_trust(int argc, char **argv)
 		if ((rc = revoke(&o, l, argv[first + 1])) != 0)
 			goto done;
 	} else if (strcmp(verb, "remove") == 0) {
-		if ((err = sdx_ledger_trust_remove(l, argv[first + 1], &removed)) < 0) {
+		if ((err = sdx_ledger_trust_remove(&removed, l, argv[first + 1])) < 0) {
 			rc = cmd_fail(err);
 			goto done;
 		}

@@ -43,13 +43,13 @@ static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
 	sdx_verifier *v = NULL;
 	char label[64], fp[80];
 
-	if (!l || sdx_verifier_parse(&v, rep->producer_vkey) < 0)
+	if (!l || sdx_verifier_parse(&v, sdx_bundle_report_producer_vkey(rep)) < 0)
 		return;
-	snprintf(label, sizeof(label), "trusted on first use, %.20s", rep->created);
+	snprintf(label, sizeof(label), "trusted on first use, %.20s", sdx_bundle_report_created(rep));
 	if (sdx_ledger_trust_add(l, v, label) == 0) {
 		sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v));
 		fprintf(stderr, "sdx: now trusting %s (fingerprint %s); check it with them\n",
-			rep->producer_vkey, fp);
+			sdx_bundle_report_producer_vkey(rep), fp);
 	}
 	sdx_verifier_free(v);
 }
@@ -57,7 +57,8 @@ static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
 static int verify_bundle(struct verify_opts *o, const char *path)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
-	sdx_bundle_report rep;
+	sdx_bundle_report *rep = NULL;
+	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
 	size_t i;
 	int err;
@@ -83,47 +84,52 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.trust_on_first_use = o->tofu;
 	bo.flags = o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0;
 	bo.threads = (unsigned)o->threads;
-	err = sdx_bundle_verify(path, &bo, &rep);
+	err = sdx_bundle_verify(&rep, path, &bo);
 	if (o->json) {
 		json_t *led = json_array();
-		for (i = 0; i < rep.n_ledgers; i++)
+		for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
 			json_array_append_new(led, json_pack("{s:s, s:I, s:I, s:I, s:b}",
-				"origin", rep.ledgers[i].origin,
-				"tree_size", (json_int_t)rep.ledgers[i].tree_size,
-				"entries", (json_int_t)rep.ledgers[i].entries,
-				"consistency_proofs", (json_int_t)rep.ledgers[i].consistency,
-				"trusted", rep.ledgers[i].trusted));
+				"origin", bl->origin,
+				"tree_size", (json_int_t)bl->tree_size,
+				"entries", (json_int_t)bl->entries,
+				"consistency_proofs", (json_int_t)bl->consistency,
+				"trusted", bl->trusted));
 		json_t *j = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:b, s:o, s:I, s:I}",
 				      "bundle", path,
 				      "result", err == 0 ? "ok" : err == SDX_EUNTRUSTED ? "untrusted"
 					       : err == SDX_EVERIFY ? "forged-or-corrupt" : "unreadable",
-				      "ok", err == 0, "producer", rep.producer,
-				      "producer_key", rep.producer_vkey, "created", rep.created,
-				      "producer_trusted", rep.producer_trusted, "ledgers", led,
-				      "entries", (json_int_t)rep.entries,
-				      "attachments", (json_int_t)rep.attachments);
+				      "ok", err == 0, "producer", sdx_bundle_report_producer(rep),
+				      "producer_key", sdx_bundle_report_producer_vkey(rep),
+				      "created", sdx_bundle_report_created(rep),
+				      "producer_trusted", sdx_bundle_report_producer_trusted(rep),
+				      "ledgers", led,
+				      "entries", (json_int_t)sdx_bundle_report_entries(rep),
+				      "attachments", (json_int_t)sdx_bundle_report_attachments(rep));
 		if (err < 0)
 			json_object_set_new(j, "error", json_string(sdx_error_last()));
 		print_json(j);
 	} else if (err == 0 || err == SDX_EUNTRUSTED) {
-		printf("bundle %s\n  producer  %s%s\n  created   %s\n", path, rep.producer,
-		       rep.producer_trusted ? " (trusted key)" : err ? " (key NOT trusted)" :
-		       " (trusted on first use)", rep.created);
-		if (*rep.recipient)
-			printf("  for       %s\n", rep.recipient);
-		for (i = 0; i < rep.n_ledgers; i++)
+		printf("bundle %s\n  producer  %s%s\n  created   %s\n", path,
+		       sdx_bundle_report_producer(rep),
+		       sdx_bundle_report_producer_trusted(rep) ? " (trusted key)" :
+		       err ? " (key NOT trusted)" : " (trusted on first use)",
+		       sdx_bundle_report_created(rep));
+		if (*sdx_bundle_report_recipient(rep))
+			printf("  for       %s\n", sdx_bundle_report_recipient(rep));
+		for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
 			printf("  ledger    %s: %" PRIu64 " entries proved against its checkpoint at "
 			       "size %" PRIu64 ", %" PRIu64 " consistency proofs, key %s\n",
-			       rep.ledgers[i].origin, rep.ledgers[i].entries, rep.ledgers[i].tree_size,
-			       rep.ledgers[i].consistency, rep.ledgers[i].trusted ? "trusted" : "NOT trusted");
+			       bl->origin, bl->entries, bl->tree_size, bl->consistency,
+			       bl->trusted ? "trusted" : "NOT trusted");
 		printf("  checked   manifest signature, %" PRIu64 " member hashes, entry signatures, "
-		       "inclusion proofs, checkpoints, %" PRIu64 " attachments\n", rep.members,
-		       rep.attachments);
+		       "inclusion proofs, checkpoints, %" PRIu64 " attachments\n",
+		       sdx_bundle_report_members(rep), sdx_bundle_report_attachments(rep));
 		if (err == 0)
 			printf("ok: %s\n", path);
 	}
-	if (err == 0 && o->tofu && !rep.producer_trusted)
-		remember_producer(l, &rep);
+	if (err == 0 && o->tofu && !sdx_bundle_report_producer_trusted(rep))
+		remember_producer(l, rep);
+	sdx_bundle_report_free(rep);
 	sdx_ledger_free(l);
 	return err < 0 ? cmd_fail(err) : EXIT_OK;
 }
@@ -167,7 +173,7 @@ int cmd_verify(int argc, char **argv)
 		return rc;
 	vo.threads = (unsigned)o.threads;
 	vo.flags = o.bodies ? SDX_VERIFY_BODIES : 0;
-	err = sdx_ledger_verify(l, &vo, &rep);
+	err = sdx_ledger_verify(&rep, l, &vo);
 	if (o.json) {
 		json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:i}",
 				      "ledger", o.w.ledger, "origin", sdx_ledger_origin(l),

@@ -46,7 +46,7 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 		bo.revoked = s->revoked;
 		bo.n_revoked = s->n_revoked;
 		bo.trust_on_first_use = s->tofu;
-		if ((err = sdx_graph_from_bundle(g, arg, &bo, NULL)) != 0) {
+		if ((err = sdx_graph_from_bundle(g, NULL, arg, &bo)) != 0) {
 			cmd_fail(err);
 			if (err == SDX_EUNTRUSTED)
 				fprintf(stderr, "sdx: trust the key ('sdx trust add') or pass --trust VKEY; "
@@ -54,7 +54,7 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 			return cmd_exit_code(err);
 		}
 		if (!s->ref) {
-			if ((err = sdx_graph_roots(*g, nodes, n)) < 0)
+			if ((err = sdx_graph_roots(nodes, n, *g)) < 0)
 				goto fail;
 			return 0;
 		}
@@ -73,7 +73,7 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((err = sdx_graph_resolve(*g, arg, *nodes)) < 0)
+	if ((err = sdx_graph_resolve(*nodes, *g, arg)) < 0)
 		goto fail;
 	*n = 1;
 	return 0;

@@ -203,15 +203,15 @@ int sdx__ledger_append_canonical(sdx_ledger *l, const sdx_signer *key, const cha
 	return err;
 }
 
-int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
-		      const char *body, size_t len, sdx_entry_info *out)
+int sdx_ledger_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key, const char *type,
+		      const char *body, size_t len)
 {
-	return sdx_ledger_append_cited(l, key, type, body, len, NULL, 0, out);
+	return sdx_ledger_append_cited(out, l, key, type, body, len, NULL, 0);
 }
 
-int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *type,
-			    const char *body, size_t len, const unsigned char (*attachments)[32],
-			    size_t n_attachments, sdx_entry_info *out)
+int sdx_ledger_append_cited(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+			    const char *type, const char *body, size_t len,
+			    const unsigned char (*attachments)[32], size_t n_attachments)
 {
 	unsigned char (*sorted)[32] = NULL;
 	json_t *j = NULL;
@@ -257,8 +257,8 @@ done:
 	return err;
 }
 
-int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer *new_key,
-			  const char *reason, sdx_entry_info *out)
+int sdx_ledger_rotate_key(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *old,
+			  const sdx_signer *new_key, const char *reason)
 {
 	sdx_verifier *nv = NULL;
 	sdx_entry_info info;
@@ -314,7 +314,7 @@ done:
 	return err;
 }
 
-int sdx_ledger_key_at(sdx_ledger *l, uint64_t index, sdx_verifier **out)
+int sdx_ledger_key_at(sdx_verifier **out, sdx_ledger *l, uint64_t index)
 {
 	struct sdx__stmt s;
 	int err;

@@ -85,8 +85,8 @@ done:
 	return err;
 }
 
-int sdx_ledger_attach_file(sdx_ledger *l, const char *path, unsigned char out_hash[32],
-			   uint64_t *out_size)
+int sdx_ledger_attach_file(unsigned char out_hash[32], uint64_t *out_size, sdx_ledger *l,
+			   const char *path)
 {
 	unsigned char hash[32], check[32];
 	uint64_t size = 0, total = 0;
@@ -162,8 +162,8 @@ struct sdx_attachment_reader {
 	int done;
 };
 
-int sdx_ledger_attachment_open(sdx_ledger *l, const unsigned char hash[32],
-			       sdx_attachment_reader **out, uint64_t *size)
+int sdx_ledger_attachment_open(sdx_attachment_reader **out, uint64_t *size, sdx_ledger *l,
+			       const unsigned char hash[32])
 {
 	sdx_attachment_reader *r = NULL;
 	struct sdx__stmt s;
@@ -241,8 +241,8 @@ struct sdx_attachment_writer {
 	int skip;
 };
 
-int sdx_ledger_attachment_create(sdx_ledger *l, const unsigned char hash[32], uint64_t size,
-				 sdx_attachment_writer **out)
+int sdx_ledger_attachment_create(sdx_attachment_writer **out, sdx_ledger *l,
+				 const unsigned char hash[32], uint64_t size)
 {
 	sdx_attachment_writer *w;
 	int have;

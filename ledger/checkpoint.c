@@ -37,8 +37,8 @@ int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, void *ctx
 	return err;
 }
 
-int sdx_ledger_get_checkpoint(sdx_ledger *l, uint64_t min_size, char **out, size_t *out_len,
-			      sdx_checkpoint *parsed)
+int sdx_ledger_get_checkpoint(char **out, size_t *out_len, sdx_checkpoint *parsed, sdx_ledger *l,
+			      uint64_t min_size)
 {
 	const char *sql = min_size == 0
 		? "SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size DESC LIMIT 1"
@@ -68,7 +68,7 @@ done:
 	return err;
 }
 
-int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size_t *out_len)
+int sdx_ledger_checkpoint(char **out, size_t *out_len, sdx_ledger *l, const sdx_signer *key)
 {
 	unsigned char root[32], old_root[32];
 	sdx_checkpoint last;
@@ -86,7 +86,7 @@ int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size
 				    l->path, sdx_signer_name(key));
 		goto done;
 	}
-	err = sdx_ledger_get_checkpoint(l, 0, NULL, NULL, &last);
+	err = sdx_ledger_get_checkpoint(NULL, NULL, &last, l, 0);
 	if (err < 0 && err != SDX_ENOTFOUND)
 		goto done;
 	have_last = err == 0;
@@ -101,7 +101,7 @@ int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size
 	}
 	/* Never sign a tree that does not extend what was signed before. */
 	if (have_last) {
-		if ((err = sdx_ledger_root(l, last.size, old_root)) < 0)
+		if ((err = sdx_ledger_root(old_root, l, last.size)) < 0)
 			goto done;
 		if (memcmp(old_root, last.root, 32) != 0) {
 			err = sdx_error_set(SDX_ECONFLICT, "'%s': the tree no longer matches checkpoint "
@@ -109,7 +109,7 @@ int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size
 			goto done;
 		}
 	}
-	sdx_merkle_builder_root(&l->tree, root);
+	sdx_merkle_builder_root(root, &l->tree);
 	if ((err = sdx_checkpoint_format(&text, &tlen, l->origin, l->size, root)) < 0 ||
 	    (err = sdx_note_sign(&note, &nlen, text, tlen, key)) < 0)
 		goto done;
@@ -128,5 +128,5 @@ done:
 	}
 	if (err < 0)
 		return err;
-	return out ? sdx_ledger_get_checkpoint(l, 0, out, out_len, NULL) : 0;
+	return out ? sdx_ledger_get_checkpoint(out, out_len, NULL, l, 0) : 0;
 }

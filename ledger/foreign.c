@@ -60,8 +60,8 @@ int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
 	return err;
 }
 
-int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
-				       char **note, size_t *len)
+int sdx_ledger_foreign_checkpoint_note(char **note, size_t *len, sdx_ledger *l, const char *origin,
+				       uint64_t size)
 {
 	struct sdx__stmt s;
 	int err;
@@ -135,8 +135,8 @@ int sdx__foreign_consistency(sdx_ledger *l, const char *origin, uint64_t old_siz
 	return err < 0 ? err : 0;
 }
 
-int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
-				       uint64_t size, unsigned char (*proof)[32], size_t *n)
+int sdx_ledger_foreign_consistency_get(unsigned char (*proof)[32], size_t *n, sdx_ledger *l,
+				       const char *origin, uint64_t old_size, uint64_t size)
 {
 	struct sdx__stmt s;
 	int bytes, err;
@@ -236,7 +236,7 @@ int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
 	return err;
 }
 
-int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt)
+int sdx_ledger_import_seen(uint64_t *receipt, sdx_ledger *l, const unsigned char bundle[32])
 {
 	struct sdx__stmt s;
 	int err;

@@ -53,7 +53,7 @@ static int entry_from_row(sqlite3_stmt *st, sdx_entry *e, int copy)
 	return 0;
 }
 
-int sdx_ledger_entry(sdx_ledger *l, uint64_t index, sdx_entry **out)
+int sdx_ledger_entry(sdx_entry **out, sdx_ledger *l, uint64_t index)
 {
 	struct sdx__stmt s;
 	sdx_entry *e = NULL;
@@ -91,7 +91,7 @@ void sdx_entry_free(sdx_entry *e)
 	free(e);
 }
 
-int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len)
+int sdx_entry_payload(char **out, size_t *out_len, const sdx_entry *e)
 {
 	sdx_dsse_envelope *env = NULL;
 	char what[40];
@@ -167,7 +167,7 @@ static int prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[
 	return 1;
 }
 
-int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index)
+int sdx_ledger_resolve(uint64_t *index, sdx_ledger *l, const char *ref)
 {
 	unsigned char lo[32], hi[32];
 	struct sdx__stmt s;
@@ -197,7 +197,7 @@ int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index)
 	if (!is_index)
 		return sdx_error_set(SDX_ENOTFOUND, "no entry matches '%s' (give an index or 4 to "
 				     "64 hex digits of a leaf hash)", ref);
-	if ((err = sdx_ledger_size(l, &size)) < 0)
+	if ((err = sdx_ledger_size(&size, l)) < 0)
 		return err;
 	if (v >= size)
 		return sdx_error_set(SDX_ENOTFOUND, "no entry %" PRIu64 " (the ledger has %" PRIu64
@@ -245,7 +245,7 @@ static int find_foreign(sdx_ledger *l, const unsigned char lo[32], const unsigne
 	return err;
 }
 
-int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out)
+int sdx_ledger_find(sdx_found **out, sdx_ledger *l, const char *ref)
 {
 	unsigned char lo[32], hi[32];
 	sdx_found *f;
@@ -256,9 +256,9 @@ int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out)
 	*out = NULL;
 	if (!(f = calloc(1, sizeof(*f))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	err = sdx_ledger_resolve(l, ref, &index);
+	err = sdx_ledger_resolve(&index, l, ref);
 	if (err == 0) {
-		if ((err = sdx_ledger_entry(l, index, &e)) < 0)
+		if ((err = sdx_ledger_entry(&e, l, index)) < 0)
 			goto done;
 		f->own = 1;
 		snprintf(f->origin, sizeof(f->origin), "%s", l->origin);
@@ -286,7 +286,7 @@ done:
 	return 0;
 }
 
-int sdx_ledger_root(sdx_ledger *l, uint64_t size, unsigned char out[32])
+int sdx_ledger_root(unsigned char out[32], sdx_ledger *l, uint64_t size)
 {
 	return sdx_merkle_root(out, size, sdx__node_reader, l);
 }
@@ -296,7 +296,7 @@ static int check_size(sdx_ledger *l, uint64_t size)
 	uint64_t have;
 	int err;
 
-	if ((err = sdx_ledger_size(l, &have)) < 0)
+	if ((err = sdx_ledger_size(&have, l)) < 0)
 		return err;
 	if (size > have)
 		return sdx_error_set(SDX_ENOTFOUND, "tree size %" PRIu64 " is larger than the "
@@ -304,8 +304,8 @@ static int check_size(sdx_ledger *l, uint64_t size)
 	return 0;
 }
 
-int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
-			       unsigned char (*out)[32], size_t *out_len)
+int sdx_ledger_prove_inclusion(unsigned char (*out)[32], size_t *out_len, sdx_ledger *l,
+			       uint64_t index, uint64_t size)
 {
 	int err;
 
@@ -317,8 +317,8 @@ int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
 	return sdx_merkle_prove_inclusion(out, out_len, index, size, sdx__node_reader, l);
 }
 
-int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
-				 unsigned char (*out)[32], size_t *out_len)
+int sdx_ledger_prove_consistency(unsigned char (*out)[32], size_t *out_len, sdx_ledger *l,
+				 uint64_t old_size, uint64_t size)
 {
 	int err;
 

@@ -484,7 +484,7 @@ done:
 	return err;
 }
 
-void sdx_merkle_builder_root(const sdx_merkle_builder *b, unsigned char out[32])
+void sdx_merkle_builder_root(unsigned char out[32], const sdx_merkle_builder *b)
 {
 	unsigned char h[SDX_HASH_SIZE];
 	unsigned l;
@@ -592,7 +592,7 @@ static int take_decimal(const char **p, size_t max_digits, unsigned *out)
  * sdx_tile_path writes for it, which rules out leading zero groups such as
  * "x000/001", stray x prefixes, widths 0 or >= 256 and trailing junk.
  */
-int sdx_tile_parse_path(const char *path, int *level, uint64_t *index, unsigned *width)
+int sdx_tile_parse_path(int *level, uint64_t *index, unsigned *width, const char *path)
 {
 	char canon[TILE_PATH_MAX];
 	const char *p = path, *rest;

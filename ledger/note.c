@@ -408,8 +408,8 @@ int sdx_note_sign(char **out, size_t *out_len, const char *text, size_t len,
 	return 0;
 }
 
-int sdx_note_verify(const char *note, size_t len, sdx_verifier *const *vs, size_t nvs,
-		    size_t *text_len, size_t *signer)
+int sdx_note_verify(size_t *text_len, size_t *signer, const char *note, size_t len,
+		    sdx_verifier *const *vs, size_t nvs)
 {
 	const char *p, *end = note + len, *split = NULL;
 	size_t tlen, nsigs = 0, i;

@@ -216,7 +216,7 @@ static int genesis(sdx_ledger *l, const sdx_signer *key)
 	}
 	if ((err = sdx__append_raw(l, key, "genesis", body, blen, NULL, 0, NULL)) < 0)
 		goto done;
-	err = sdx_ledger_checkpoint(l, key, NULL, NULL);
+	err = sdx_ledger_checkpoint(NULL, NULL, l, key);
 done:
 	json_decref(j);
 	free(body);
@@ -298,12 +298,12 @@ const char *sdx_ledger_path(const sdx_ledger *l)
 	return l->path;
 }
 
-int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out)
+int sdx_ledger_verifier(sdx_verifier **out, sdx_ledger *l)
 {
 	return sdx_verifier_new(out, sdx_verifier_name(l->key), sdx_verifier_public_key(l->key));
 }
 
-int sdx_ledger_size(sdx_ledger *l, uint64_t *out)
+int sdx_ledger_size(uint64_t *out, sdx_ledger *l)
 {
 	struct sdx__stmt s;
 	int err;

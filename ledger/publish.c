@@ -152,7 +152,7 @@ static int exists(const char *path)
 	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out)
+int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir)
 {
 	sdx_publish_stats stats = { 0, 0, 0 };
 	unsigned char *hashes = NULL, *ebuf = NULL;
@@ -165,7 +165,7 @@ int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out)
 	if ((err = sdx__db_exec(l, "BEGIN")) < 0)
 		return err;
 	in_read = 1;
-	if ((err = sdx_ledger_get_checkpoint(l, 0, &note, &note_len, &cp)) < 0)
+	if ((err = sdx_ledger_get_checkpoint(&note, &note_len, &cp, l, 0)) < 0)
 		goto done;
 	stats.size = cp.size;
 	if (!(hashes = malloc(32 * SDX_TILE_WIDTH))) {

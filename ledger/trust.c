@@ -111,7 +111,7 @@ int sdx_ledger_foreach_revoked(sdx_ledger *l, sdx_revoked_cb cb, void *ctx)
 			"revoked", "revoked keys", cb, ctx);
 }
 
-int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed)
+int sdx_ledger_trust_remove(size_t *removed, sdx_ledger *l, const char *ref)
 {
 	int err;
 

@@ -186,7 +186,7 @@ static int cp_check(sdx_ledger *l, struct audit *a, struct cp_walk *w,
 	char what[SDX_NAME_MAX + 64];
 
 	snprintf(what, sizeof(what), "'%s': checkpoint %" PRIu64, l->path, w->size);
-	if ((err = sdx_note_verify(note, len, vs, 1, NULL, NULL)) < 0 ||
+	if ((err = sdx_note_verify(NULL, NULL, note, len, vs, 1)) < 0 ||
 	    (err = sdx_checkpoint_parse(&cp, note, len)) < 0)
 		return sdx__error_prefix(SDX_EVERIFY, what);
 	if (strcmp(cp.origin, l->origin) != 0 || cp.size != w->size)
@@ -273,7 +273,7 @@ static int read_batch(sdx_ledger *l, sqlite3_stmt *st, struct batch *b, int *rc)
 	return 0;
 }
 
-int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out)
+int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_options *opts)
 {
 	sdx_verify_options def = SDX_VERIFY_OPTIONS_INIT;
 	sdx_verify_report rep;
@@ -402,7 +402,7 @@ int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_
 							    " does not match the entries", l->path, cw.size);
 					goto done;
 				}
-				sdx_merkle_builder_root(&tree, root);
+				sdx_merkle_builder_root(root, &tree);
 				if ((err = cp_check(l, &a, &cw, root)) < 0 || (err = cp_next(l, &cw)) < 0)
 					goto done;
 			}

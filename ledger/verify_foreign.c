@@ -81,7 +81,7 @@ static int check_foreign_checkpoints(sdx_ledger *l, const struct fkeys *k, sdx_v
 		    memcmp(cp.root, sqlite3_column_blob(st, 2), 32) != 0)
 			err = sdx_error_set(SDX_EVERIFY, "'%s': imported checkpoint of %s at size %"
 					    PRIu64 " was changed", l->path, origin, size);
-		else if (nk && sdx_note_verify(note, len, vs, nk, NULL, NULL) != 0)
+		else if (nk && sdx_note_verify(NULL, NULL, note, len, vs, nk) != 0)
 			err = sdx_error_set(SDX_EVERIFY, "'%s': imported checkpoint of %s at size %"
 					    PRIu64 ": signature does not verify", l->path, origin, size);
 		rep->imported_checkpoints++;

@@ -245,9 +245,9 @@ static int next_record(struct entry_stream *s)
 	/* imported entries travel with the proof they came with */
 	if (s->foreign)
 		return sdx_ledger_foreign_get(s->l, s->foreign, index, put_foreign, s);
-	if ((err = sdx_ledger_entry(s->l, index, &e)) < 0)
+	if ((err = sdx_ledger_entry(&e, s->l, index)) < 0)
 		return err;
-	if ((err = sdx_ledger_prove_inclusion(s->l, index, s->tree_size, proof, &plen)) < 0)
+	if ((err = sdx_ledger_prove_inclusion(proof, &plen, s->l, index, s->tree_size)) < 0)
 		goto done;
 	put_record(s, index, e->data, e->len, (const unsigned char (*)[32])proof, plen);
 done:
@@ -325,14 +325,15 @@ static int add_consistency(void *ctx, uint64_t size, const unsigned char root[32
 	if (json_array_size(c->list) >= SDX_BUNDLE_MAX_CONSISTENCY)
 		return 1; /* enough: the most recent ones */
 	if (c->foreign) {
-		err = sdx_ledger_foreign_consistency_get(c->l, c->foreign, size, c->size, proof, &n);
+		err = sdx_ledger_foreign_consistency_get(proof, &n, c->l, c->foreign, size,
+							 c->size);
 		if (err == SDX_ENOTFOUND) {
 			sdx_error_clear();
 			return 0; /* no proof was brought from this one */
 		}
 		if (err < 0)
 			return c->err = err;
-	} else if ((err = sdx_ledger_prove_consistency(c->l, size, c->size, proof, &n)) < 0) {
+	} else if ((err = sdx_ledger_prove_consistency(proof, &n, c->l, size, c->size)) < 0) {
 		return c->err = err;
 	}
 	p = json_array();
@@ -469,8 +470,8 @@ static int prepare_foreign(sdx_ledger *l, struct block *b)
 	if (json_array_size(b->keys) == 0)
 		return sdx_error_set(SDX_EUNTRUSTED, "cannot forward entries of %s: none of its keys "
 				     "is trusted any more", b->origin);
-	if ((err = sdx_ledger_foreign_checkpoint_note(l, b->origin, b->tree_size, &b->note,
-						      &b->note_len)) < 0)
+	if ((err = sdx_ledger_foreign_checkpoint_note(&b->note, &b->note_len, l, b->origin,
+						      b->tree_size)) < 0)
 		return err;
 	/* the proofs kept from older held checkpoints to this one travel on */
 	{
@@ -508,8 +509,8 @@ static int cmp_planned(const void *a, const void *b)
 	return strcmp(((const struct planned *)a)->name, ((const struct planned *)b)->name);
 }
 
-int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
-		      const char *path, sdx_bundle_stats *out)
+int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *key,
+		      const sdx_export_options *opts, const char *path)
 {
 	struct selection sel;
 	struct blocks bs;
@@ -554,7 +555,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		memcpy(sel.leaves, opts->leaves, opts->n_leaves * 32);
 		qsort(sel.leaves, opts->n_leaves, 32, cmp_leaf);
 	}
-	if ((err = sdx_ledger_verifier(l, &v)) < 0)
+	if ((err = sdx_ledger_verifier(&v, l)) < 0)
 		goto done;
 	if (memcmp(sdx_signer_public_key(key), sdx_verifier_public_key(v), 32) != 0) {
 		err = sdx_error_set(SDX_EUNTRUSTED, "key '%s' is not this ledger's key",
@@ -595,7 +596,7 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		b->idx = sel.idx;
 		b->n = sel.n;
 		sel.idx = NULL;
-		if ((err = sdx_ledger_get_checkpoint(l, 0, &b->note, &b->note_len, &cp)) < 0)
+		if ((err = sdx_ledger_get_checkpoint(&b->note, &b->note_len, &cp, l, 0)) < 0)
 			goto done;
 		if (cp.size <= b->idx[b->n - 1]) {
 			err = sdx_error_set(SDX_ENOTFOUND, "entry %" PRIu64 " is not covered by a "
@@ -676,7 +677,8 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		struct block *b = plan[i].kind ? &bs.b[plan[i].i] : NULL;
 		switch (plan[i].kind) {
 		case 0:
-			if ((err = sdx_ledger_attachment_open(l, sel.atts[plan[i].i], &ar, &asize)) < 0)
+			if ((err = sdx_ledger_attachment_open(&ar, &asize, l,
+							      sel.atts[plan[i].i])) < 0)
 				goto done;
 			sdx_attachment_reader_free(ar);
 			ar = NULL;
@@ -730,7 +732,8 @@ int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_opt
 		struct block *b = plan[i].kind ? &bs.b[plan[i].i] : NULL;
 		switch (plan[i].kind) {
 		case 0:
-			if ((err = sdx_ledger_attachment_open(l, sel.atts[plan[i].i], &ar, &asize)) < 0 ||
+			if ((err = sdx_ledger_attachment_open(&ar, &asize, l,
+							      sel.atts[plan[i].i])) < 0 ||
 			    (err = sdx__tar_add_stream(w, plan[i].name, asize, attachment_read, ar)) < 0)
 				goto done;
 			sdx_attachment_reader_free(ar);

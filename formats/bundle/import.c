@@ -15,6 +15,7 @@
 
 #include <sodium.h>
 
+#include "formats/bundle/report.h"
 #include "ledger/foreign.h"
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
@@ -61,13 +62,11 @@ static int on_checkpoint(void *ctx, const char *origin, uint64_t size, const uns
 	return 0;
 }
 
-static int on_entry(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
-		    const char *type, const char *time, const unsigned char *data, size_t len,
-		    uint64_t tree_size, const unsigned char (*proof)[32], size_t plen)
+static int on_entry(void *ctx, const sdx_bundle_entry *e)
 {
 	struct importer *im = ctx;
-	struct sdx__foreign_row row = { origin, index, leaf, type, time, data, len, tree_size,
-					proof, plen };
+	struct sdx__foreign_row row = { e->origin, e->index, e->leaf, e->type, e->time, e->data,
+					e->len, e->tree_size, e->proof, e->proof_len };
 	int err;
 
 	if ((err = sdx__foreign_entry(im->l, &row)) < 0)
@@ -104,7 +103,7 @@ static int on_att_begin(void *ctx, const unsigned char hash[32], uint64_t size)
 {
 	struct importer *im = ctx;
 
-	return sdx_ledger_attachment_create(im->l, hash, size, &im->aw);
+	return sdx_ledger_attachment_create(&im->aw, im->l, hash, size);
 }
 
 static int on_att_data(void *ctx, const void *data, size_t len)
@@ -193,8 +192,8 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 		}
 		if (p.size > size && brought(im, p.origin, size, 1)) {
 			size_t len;
-			sdx_ledger_foreign_checkpoint_note(im->l, p.origin, size,
-							   &im->res->new_checkpoint, &len);
+			sdx_ledger_foreign_checkpoint_note(&im->res->new_checkpoint, &len, im->l,
+							   p.origin, size);
 			im->res->held_checkpoint = p.note;
 			return sdx_error_set(SDX_ECONFLICT, "%s: the bundle's checkpoint (size %" PRIu64
 					     ") cannot be shown consistent with the one held (size %"
@@ -233,12 +232,15 @@ void sdx_import_result_clear(sdx_import_result *r)
 		return;
 	free(r->held_checkpoint);
 	free(r->new_checkpoint);
+	sdx_bundle_report_free(r->report);
 	r->held_checkpoint = r->new_checkpoint = NULL;
+	r->report = NULL;
 }
 
-int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
-		      const sdx_bundle_verify_options *opts, sdx_import_result *out)
+int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *key,
+		      const char *path, const sdx_bundle_verify_options *opts)
 {
+	const sdx_bundle_report *rep;
 	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_sink sink;
 	struct importer *im = NULL;
@@ -262,7 +264,7 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 		return err;
 	if ((err = sdx_ledger_begin(l)) < 0)
 		return err;
-	if ((seen = sdx_ledger_import_seen(l, out->bundle_sha256, &out->receipt)) != 0) {
+	if ((seen = sdx_ledger_import_seen(&out->receipt, l, out->bundle_sha256)) != 0) {
 		sdx_ledger_rollback(l);
 		if (seen < 0)
 			return seen;
@@ -278,33 +280,32 @@ int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
 	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end,
 				  on_key, on_consistency };
 	o.sink = &sink;
-	if ((err = sdx_bundle_verify(path, &o, &out->report)) < 0) {
-		if (err == SDX_EUNTRUSTED)
-			err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
-		goto done;
-	}
-	if ((err = check_history(im, &out->report)) < 0)
+	err = sdx_bundle_verify(&out->report, path, &o);
+	rep = out->report;
+	if (err == SDX_EUNTRUSTED)
+		err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
+	if (err < 0 || (err = check_history(im, rep)) < 0)
 		goto done;
 	/* the receipt: what was imported, on the own signed chain */
 	sdx__hex(hex, out->bundle_sha256, 32);
 	led = json_array();
-	for (i = 0; i < out->report.n_ledgers; i++)
+	for (i = 0; i < rep->n_ledgers; i++)
 		json_array_append_new(led, json_pack("{s:s, s:I, s:I}",
-			"origin", out->report.ledgers[i].origin,
-			"tree_size", (json_int_t)out->report.ledgers[i].tree_size,
-			"entries", (json_int_t)out->report.ledgers[i].entries));
+			"origin", rep->ledgers[i].origin,
+			"tree_size", (json_int_t)rep->ledgers[i].tree_size,
+			"entries", (json_int_t)rep->ledgers[i].entries));
 	body = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o}", "bundle_sha256", hex,
-			 "producer", out->report.producer, "producer_key", out->report.producer_vkey,
-			 "created", out->report.created, "entries", (json_int_t)out->report.entries,
-			 "attachments", (json_int_t)out->report.attachments, "ledgers", led);
+			 "producer", rep->producer, "producer_key", rep->producer_vkey,
+			 "created", rep->created, "entries", (json_int_t)rep->entries,
+			 "attachments", (json_int_t)rep->attachments, "ledgers", led);
 	if (!body || (err = sdx__json_dump(&text, &tlen, body)) < 0) {
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = sdx_ledger_append(l, key, "import", text, tlen, &info)) < 0 ||
-	    (err = sdx__import_record(l, out->bundle_sha256, out->report.producer,
-				      out->report.created, out->report.entries, info.index)) < 0 ||
-	    (err = sdx_ledger_checkpoint(l, key, NULL, NULL)) < 0 ||
+	if ((err = sdx_ledger_append(&info, l, key, "import", text, tlen)) < 0 ||
+	    (err = sdx__import_record(l, out->bundle_sha256, rep->producer, rep->created,
+				      rep->entries, info.index)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	out->receipt = info.index;

@@ -155,20 +155,21 @@ static int on_member(void *ctx, const char *name, uint64_t size, struct sdx_tar_
 	return err;
 }
 
-int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
-		      sdx_bundle_report *out)
+int sdx_bundle_verify(sdx_bundle_report **out, const char *path,
+		      const sdx_bundle_verify_options *opts)
 {
 	sdx_bundle_verify_options def = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	struct sdx_tar_limits lim = SDX_TAR_LIMITS_INIT;
-	sdx_bundle_report rep;
+	sdx_bundle_report *rep;
 	struct bv b;
 	size_t i, k;
 	int err;
 
 	lim.canonical = 1; /* any byte of the file that is not sdx's encoding is refused */
 	lim.stream_suffix = "/entries"; /* read record by record: bounded by the total */
-	memset(&rep, 0, sizeof(rep));
 	memset(&b, 0, sizeof(b));
+	if (out)
+		*out = NULL;
 	if ((err = sdx__init()) < 0)
 		return err;
 	b.path = path;
@@ -176,8 +177,10 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 	if ((err = sdx__options_check(b.o->version, SDX_BUNDLE_VERIFY_OPTIONS_VERSION,
 				      "sdx_bundle_verify")) < 0)
 		return err;
+	if (!(rep = calloc(1, sizeof(*rep))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	b.bodies = b.o->version >= 2 && (b.o->flags & SDX_BUNDLE_VERIFY_BODIES);
-	b.rep = &rep;
+	b.rep = rep;
 	if (b.o->max_member)
 		lim.max_member = b.o->max_member;
 	if (b.o->max_total)
@@ -234,17 +237,17 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 							  !li->key_ok[k])) != 0)
 					goto done;
 		}
-		rep.ledgers[i].trusted = b.led[i].trusted;
+		rep->ledgers[i].trusted = b.led[i].trusted;
 		if (!b.led[i].trusted)
 			b.untrusted = 1;
 		/* a producer key signed in by a rotation of its own trusted ledger */
-		if (b.producer_untrusted && b.led[i].trusted && strcmp(b.led[i].origin, rep.producer) == 0) {
+		if (b.producer_untrusted && b.led[i].trusted && strcmp(b.led[i].origin, rep->producer) == 0) {
 			unsigned t = trusted_keys(&b.led[i]);
 			for (k = 0; k < b.led[i].chain.nkeys; k++)
 				if ((t >> k & 1u) && !memcmp(sdx_verifier_public_key(b.led[i].chain.v[k]),
 							     b.producer_pk, 32)) {
 					b.producer_untrusted = 0;
-					rep.producer_trusted = 1;
+					rep->producer_trusted = 1;
 				}
 		}
 	}
@@ -254,7 +257,7 @@ int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
 		for (i = 0; i < b.nled && b.led[i].trusted; i++)
 			;
 		err = sdx_error_set(SDX_EUNTRUSTED, "'%s': valid, but signed by a key you do not "
-				    "trust: %s", path, i < b.nled ? b.led[i].origin : rep.producer);
+				    "trust: %s", path, i < b.nled ? b.led[i].origin : rep->producer);
 	}
 done:
 	for (i = 0; i < b.nm; i++)
@@ -266,5 +269,7 @@ done:
 	free(b.cited);
 	if (out)
 		*out = rep;
+	else
+		sdx_bundle_report_free(rep);
 	return err;
 }

@@ -14,6 +14,7 @@
 
 #include "formats/bundle/archive.h"
 #include "formats/bundle/internal.h"
+#include "formats/bundle/report.h"
 #include "ledger/chain.h"
 #include "ledger/internal.h"
 #include "sdx/bundle.h"

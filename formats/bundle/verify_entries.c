@@ -282,11 +282,13 @@ int sdx__bv_entries(struct bv *b, struct ledger_info *li, const char *name,
 			 * rotation only vouches for a key (sdx__chain_trusted()) */
 			if (!r->is_key)
 				li->signers |= 1u << r->link.signer;
-			if (b->o->sink && b->o->sink->entry &&
-			    (err = b->o->sink->entry(b->o->sink->ctx, li->origin, r->index, r->link.leaf,
-						     r->type, r->time, r->data, r->len, li->tree_size,
-						     (const unsigned char (*)[32])r->proof, r->plen)) != 0)
-				goto done;
+			if (b->o->sink && b->o->sink->entry) {
+				sdx_bundle_entry e = { li->origin, r->index, r->link.leaf, r->type,
+						       r->time, r->data, r->len, li->tree_size,
+						       (const unsigned char (*)[32])r->proof, r->plen };
+				if ((err = b->o->sink->entry(b->o->sink->ctx, &e)) != 0)
+					goto done;
+			}
 		}
 		if (read_err < 0) {
 			err = sdx_error_set(read_err, "%s", read_msg);

@@ -99,7 +99,7 @@ static int check_note(struct bv *b, struct ledger_info *li, const char *what, co
 		      size_t len, sdx_checkpoint *cp, int counts)
 {
 	size_t signer = 0;
-	int err = sdx_note_verify(note, len, li->chain.v, li->chain.nkeys, NULL, &signer);
+	int err = sdx_note_verify(NULL, &signer, note, len, li->chain.v, li->chain.nkeys);
 
 	if (err == 0 && counts && signer < li->chain.nkeys)
 		li->signers |= 1u << signer;

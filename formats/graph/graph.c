@@ -326,18 +326,13 @@ int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l)
 	return 0;
 }
 
-static int sink_entry(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
-		      const char *type, const char *time, const unsigned char *data, size_t len,
-		      uint64_t tree_size, const unsigned char (*proof)[32], size_t plen)
+static int sink_entry(void *ctx, const sdx_bundle_entry *e)
 {
-	(void)tree_size;
-	(void)proof;
-	(void)plen;
-	return add_entry(ctx, origin, index, 0, leaf, type, time, data, len);
+	return add_entry(ctx, e->origin, e->index, 0, e->leaf, e->type, e->time, e->data, e->len);
 }
 
-int sdx_graph_from_bundle(sdx_graph **out, const char *path,
-			  const sdx_bundle_verify_options *opts, sdx_bundle_report *report)
+int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,
+			  const sdx_bundle_verify_options *opts)
 {
 	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_sink sink;
@@ -353,7 +348,7 @@ int sdx_graph_from_bundle(sdx_graph **out, const char *path,
 	sink.ctx = g;
 	sink.entry = sink_entry;
 	o.sink = &sink;
-	err = sdx_bundle_verify(path, &o, report);
+	err = sdx_bundle_verify(report, path, &o);
 	if (!err)
 		err = link_users(g);
 	if (err != 0) {
@@ -364,7 +359,7 @@ int sdx_graph_from_bundle(sdx_graph **out, const char *path,
 	return 0;
 }
 
-int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node)
+int sdx_graph_resolve(size_t *node, const sdx_graph *g, const char *ref)
 {
 	size_t n = strlen(ref), i, found = SIZE_MAX, hits = 0;
 	char lower[65];
@@ -409,7 +404,7 @@ static int newer_first(const void *a, const void *b, void *g)
 	return c ? c : memcmp(x->leaf, y->leaf, 32);
 }
 
-int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n)
+int sdx_graph_roots(size_t **out, size_t *n, const sdx_graph *g)
 {
 	size_t i, k = 0, j, t;
 
@@ -462,7 +457,7 @@ json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 	if (n->body || !g->l)
 		return n->body;
 	if (n->own) {
-		if (sdx_ledger_entry(g->l, n->index, &e) == 0)
+		if (sdx_ledger_entry(&e, g->l, n->index) == 0)
 			f.err = sdx__entry_payload_json(&f.payload, e->data, e->len, "entry");
 		sdx_entry_free(e);
 	} else if (sdx_ledger_foreign_get(g->l, n->origin, n->index, fetched, &f) < 0) {

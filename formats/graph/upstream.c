@@ -56,7 +56,7 @@ static void close_over(struct closure *c, size_t i, int depth)
 	}
 }
 
-int sdx_graph_upstream(const sdx_graph *g, size_t node, unsigned char (**out)[32], size_t *n)
+int sdx_graph_upstream(unsigned char (**out)[32], size_t *n, const sdx_graph *g, size_t node)
 {
 	struct closure c;
 	size_t i, k = 0;

@@ -28,10 +28,10 @@ static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
 	int err;
 
 	sdx__hex(hex, hash, 32);
-	if ((err = sdx_ledger_resolve(l, hex, &index)) < 0)
+	if ((err = sdx_ledger_resolve(&index, l, hex)) < 0)
 		return sdx_error_set(SDX_ENOTFOUND, "%s: refers to entry %s, which this ledger "
 				     "does not hold", what, hex);
-	if ((err = sdx_ledger_entry(l, index, &e)) < 0)
+	if ((err = sdx_ledger_entry(&e, l, index)) < 0)
 		return err;
 	if (!sdx__edge_accepts(edge, e->type))
 		err = sdx_error_set(SDX_ESCHEMA, "%s: refers to entry %" PRIu64 " (%s), which is a "
@@ -47,7 +47,7 @@ static int find_linked(sdx_ledger *l, const char *hex, const char *path, const c
 	int err;
 
 	*payload = NULL;
-	if ((err = sdx_ledger_find(l, hex, f)) < 0)
+	if ((err = sdx_ledger_find(f, l, hex)) < 0)
 		return err == SDX_ENOTFOUND
 			? sdx_error_set(SDX_ENOTFOUND, "%s: %s: entry %s is neither in this ledger "
 					"nor imported; import the bundle that carries it first",
@@ -218,8 +218,8 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 	return 0;
 }
 
-int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
-		      const char *json, size_t len, const char *what, sdx_entry_info *out)
+int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key, const char *type,
+		      const char *json, size_t len, const char *what)
 {
 	struct prepared p;
 	int err;
@@ -241,8 +241,7 @@ int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
  */
 struct pool {
 	const char *type;
-	const char *const *jsons;
-	const size_t *lens;
+	const sdx_record_input *in;
 	struct prepared *ps;
 	size_t n;
 	atomic_size_t next;       /* next record to claim */
@@ -260,7 +259,7 @@ static int prepare_one(struct pool *p)
 	i = atomic_fetch_add(&p->next, 1);
 	if (i >= p->n)
 		return 0;
-	prepare(&p->ps[i], p->type, p->jsons[i], p->lens[i]);
+	prepare(&p->ps[i], p->type, p->in[i].json, p->in[i].len);
 	atomic_store_explicit(&p->ready[i], 1, memory_order_release);
 	return 1;
 }
@@ -272,9 +271,9 @@ static void *pool_worker(void *arg)
 	return NULL;
 }
 
-int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *type, size_t n,
-			   const char *const *jsons, const size_t *lens,
-			   const char *const *whats, sdx_entry_info *outs, size_t *failed)
+int sdx_record_append_many(sdx_entry_info *outs, size_t *failed, sdx_ledger *l,
+			   const sdx_signer *key, const char *type, const sdx_record_input *in,
+			   size_t n)
 {
 	pthread_t tid[MAX_THREADS];
 	int started[MAX_THREADS] = { 0 };
@@ -289,8 +288,7 @@ int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *typ
 		return 0;
 	memset(&p, 0, sizeof(p));
 	p.type = type;
-	p.jsons = jsons;
-	p.lens = lens;
+	p.in = in;
 	p.n = n;
 	atomic_init(&p.next, 0);
 	atomic_init(&p.stop, 0);
@@ -313,7 +311,7 @@ int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *typ
 		while (!atomic_load_explicit(&p.ready[i], memory_order_acquire))
 			if (!prepare_one(&p))
 				sched_yield(); /* record i is being prepared by a worker */
-		if ((err = append_prepared(l, key, type, &p.ps[i], whats[i],
+		if ((err = append_prepared(l, key, type, &p.ps[i], in[i].what,
 					   outs ? &outs[i] : NULL)) < 0) {
 			if (failed)
 				*failed = i;

@@ -82,7 +82,7 @@ int sdx__build_find(sdx_found **f, char hex[65], sdx_ledger *l, const char *ref)
 {
 	int err;
 
-	if ((err = sdx_ledger_find(l, ref, f)) < 0)
+	if ((err = sdx_ledger_find(f, l, ref)) < 0)
 		return err;
 	sdx__hex(hex, (*f)->entry.leaf_hash, 32);
 	return 0;
@@ -348,7 +348,7 @@ int sdx_record_builder_append(sdx_entry_info *out, sdx_ledger *l, const sdx_sign
 
 	if ((err = dump(&text, &len, b, 0)) < 0)
 		return err;
-	err = sdx_record_append(l, key, b->type->name, text, len, b->label, out);
+	err = sdx_record_append(out, l, key, b->type->name, text, len, b->label);
 	free(text);
 	return err;
 }

@@ -333,7 +333,7 @@ int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.data = (unsigned char *)data;
 	tmp.len = len;
-	if ((err = sdx_entry_payload(&tmp, &payload, &plen)) < 0)
+	if ((err = sdx_entry_payload(&payload, &plen, &tmp)) < 0)
 		return sdx__error_prefix(err, what);
 	err = sdx__json_parse(out, payload, plen, 64, what);
 	free(payload);

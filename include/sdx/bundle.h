@@ -10,7 +10,10 @@
  * and size.  formats/bundle.md specifies every byte.
  *
  * Order of calls: producer: sdx_bundle_export(); recipient:
- * sdx_bundle_verify() (offline, no ledger needed) with the keys it trusts.
+ * sdx_bundle_verify() (offline, no ledger needed) with the keys it trusts,
+ * reading what it found through the sdx_bundle_report_*() accessors, then
+ * sdx_bundle_report_free(); or sdx_bundle_import() into a ledger, then
+ * sdx_import_result_clear().
  */
 #ifndef SDX_BUNDLE_H
 #define SDX_BUNDLE_H
@@ -60,10 +63,29 @@ typedef struct sdx_bundle_stats {
 /**
  * Write a bundle of the selected entries to `path` (which must not exist).
  * The ledger must have a checkpoint covering them; `key` (the ledger's key)
- * signs the manifest.  SDX_ENOTFOUND if the selection is empty.
+ * signs the manifest.  *out (may be NULL) gets what was written.
+ * @return 0, SDX_ENOTFOUND if the selection is empty, SDX_EINVAL for an
+ *         options version it does not know, SDX_EEXISTS if `path` exists
  */
-SDX_API int sdx_bundle_export(sdx_ledger *l, const sdx_signer *key, const sdx_export_options *opts,
-			      const char *path, sdx_bundle_stats *out);
+SDX_API int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *key,
+			      const sdx_export_options *opts, const char *path);
+
+/**
+ * One entry a verification proved, passed to sdx_bundle_sink.entry; every
+ * pointer is borrowed for the call.
+ */
+typedef struct sdx_bundle_entry {
+	const char *origin;               /* the ledger that signed it */
+	uint64_t index;                   /* its index there */
+	const unsigned char *leaf;        /* its leaf hash, 32 bytes */
+	const char *type;
+	const char *time;
+	const unsigned char *data;        /* the exact envelope bytes */
+	size_t len;
+	uint64_t tree_size;               /* the checkpoint size the proof leads to */
+	const unsigned char (*proof)[32]; /* its inclusion proof */
+	size_t proof_len;
+} sdx_bundle_entry;
 
 /**
  * Optional receivers of what a verification proves, in bundle order (used by
@@ -77,9 +99,7 @@ typedef struct sdx_bundle_sink {
 	void *ctx;
 	int (*checkpoint)(void *ctx, const char *origin, uint64_t size,
 			  const unsigned char root[32], const char *note, size_t len);
-	int (*entry)(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
-		     const char *type, const char *time, const unsigned char *data, size_t len,
-		     uint64_t tree_size, const unsigned char (*proof)[32], size_t plen);
+	int (*entry)(void *ctx, const sdx_bundle_entry *e);
 	int (*attachment_begin)(void *ctx, const unsigned char hash[32], uint64_t size);
 	int (*attachment_data)(void *ctx, const void *data, size_t len);
 	int (*attachment_end)(void *ctx);
@@ -117,28 +137,43 @@ typedef struct sdx_bundle_verify_options {
  */
 #define SDX_BUNDLE_VERIFY_BODIES (1u << 0)
 
+/* Most ledgers one bundle may carry: a larger one is refused (SDX_EFORMAT). */
 #define SDX_BUNDLE_MAX_LEDGERS 64
 #define SDX_BUNDLE_DEFAULT_MAX_ENTRIES 10000000ULL
 
-/** What a verification found; filled as far as it got. */
-typedef struct sdx_bundle_report {
-	char producer[SDX_NAME_MAX + 1];
-	char producer_vkey[SDX_NAME_MAX + 64];
-	char created[21];
-	char recipient[SDX_NAME_MAX + 1];
-	size_t n_ledgers;
-	struct {
-		char origin[SDX_NAME_MAX + 1];
-		uint64_t tree_size;
-		uint64_t entries;
-		uint64_t consistency;
-		int trusted;     /* its key is among the trusted ones */
-	} ledgers[SDX_BUNDLE_MAX_LEDGERS];
-	uint64_t entries;
-	uint64_t attachments;
-	uint64_t members;
-	int producer_trusted;
-} sdx_bundle_report;
+/**
+ * What a verification found, filled as far as it got (so also after a
+ * failure); made by sdx_bundle_verify(), freed with sdx_bundle_report_free().
+ * Every accessor accepts NULL (and then gives "", 0 or NULL).
+ */
+typedef struct sdx_bundle_report sdx_bundle_report;
+
+/** One ledger a bundle carries, as the report tells it. */
+typedef struct sdx_bundle_ledger {
+	char origin[SDX_NAME_MAX + 1];
+	uint64_t tree_size;   /* size of its checkpoint in the bundle */
+	uint64_t entries;     /* entries proved against it */
+	uint64_t consistency; /* consistency proofs from its earlier checkpoints */
+	int trusted;          /* every key it signs with is trusted */
+} sdx_bundle_ledger;
+
+SDX_API void sdx_bundle_report_free(sdx_bundle_report *r);
+/** Borrowed strings, valid until the report is freed: the producer (its origin), */
+SDX_API const char *sdx_bundle_report_producer(const sdx_bundle_report *r);
+/** its verifier key line ("name+keyid+base64"), */
+SDX_API const char *sdx_bundle_report_producer_vkey(const sdx_bundle_report *r);
+/** when it made the bundle (UTC), and the intended recipient ("" if none named). */
+SDX_API const char *sdx_bundle_report_created(const sdx_bundle_report *r);
+SDX_API const char *sdx_bundle_report_recipient(const sdx_bundle_report *r);
+/** 1 if the producer's key is trusted, else 0. */
+SDX_API int sdx_bundle_report_producer_trusted(const sdx_bundle_report *r);
+/** Entries and attachments checked, and members whose hashes were checked. */
+SDX_API uint64_t sdx_bundle_report_entries(const sdx_bundle_report *r);
+SDX_API uint64_t sdx_bundle_report_attachments(const sdx_bundle_report *r);
+SDX_API uint64_t sdx_bundle_report_members(const sdx_bundle_report *r);
+/** The number of ledgers the bundle carries, and the i-th (borrowed; NULL past the end). */
+SDX_API size_t sdx_bundle_report_ledger_count(const sdx_bundle_report *r);
+SDX_API const sdx_bundle_ledger *sdx_bundle_report_ledger(const sdx_bundle_report *r, size_t i);
 
 /**
  * Check a bundle offline: archive safety and limits, the manifest's
@@ -150,23 +185,27 @@ typedef struct sdx_bundle_report {
  *         SDX_EUNTRUSTED when everything holds but a signer is not trusted,
  *         or when the producer or a ledger in the bundle signs with a revoked key;
  *         SDX_EVERIFY when anything is forged, corrupt or inconsistent;
- *         SDX_EFORMAT / SDX_ELIMIT when the input is unreadable or too large.
+ *         SDX_EFORMAT / SDX_ELIMIT when the input is unreadable or too large;
+ *         SDX_EINVAL for an options version it does not know.
  *         The message names the member or entry at fault.
+ * @param out  NULL, or gets a new report whatever the result (NULL only on
+ *             SDX_EINVAL and SDX_ENOMEM): free it with sdx_bundle_report_free()
+ * @param opts may be NULL (the defaults)
  */
-SDX_API int sdx_bundle_verify(const char *path, const sdx_bundle_verify_options *opts,
-			      sdx_bundle_report *out);
+SDX_API int sdx_bundle_verify(sdx_bundle_report **out, const char *path,
+			      const sdx_bundle_verify_options *opts);
 
 /** What an import did. */
 typedef struct sdx_import_result {
 	int already;                    /* this very bundle was imported before: nothing done */
 	uint64_t receipt;               /* index of the import receipt in the own ledger */
 	unsigned char bundle_sha256[32];
-	sdx_bundle_report report;
+	sdx_bundle_report *report;      /* what the verification found (NULL if `already`) */
 	char *held_checkpoint;          /* on SDX_ECONFLICT: the checkpoint already held */
 	char *new_checkpoint;           /* ... and the bundle's checkpoint that contradicts it */
 } sdx_import_result;
 
-/** Free what an sdx_import_result holds (not the struct). */
+/** Free what an sdx_import_result holds (not the struct itself); accepts NULL. */
 SDX_API void sdx_import_result_clear(sdx_import_result *r);
 
 /**
@@ -178,9 +217,11 @@ SDX_API void sdx_import_result_clear(sdx_import_result *r);
  * nothing.  A checkpoint that contradicts one already held for its origin
  * (same size and another root; or an older or newer tree that cannot be shown
  * consistent with it) is refused with SDX_ECONFLICT, both notes in `out`.
+ * `out` is filled whatever the result: clear it with sdx_import_result_clear().
+ * @return the codes of sdx_bundle_verify(), SDX_ECONFLICT, or a ledger error
  */
-SDX_API int sdx_bundle_import(sdx_ledger *l, const sdx_signer *key, const char *path,
-			      const sdx_bundle_verify_options *opts, sdx_import_result *out);
+SDX_API int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *key,
+			      const char *path, const sdx_bundle_verify_options *opts);
 
 #ifdef __cplusplus
 }

@@ -27,12 +27,13 @@ extern "C" {
 /** Call cb for each held checkpoint of `origin`, largest first. */
 SDX_API int sdx_ledger_foreach_foreign_checkpoint(sdx_ledger *l, const char *origin,
 						  sdx_checkpoint_cb cb, void *ctx);
-/** The held checkpoint of `origin` at `size` (malloc'd note); SDX_ENOTFOUND if none. */
-SDX_API int sdx_ledger_foreign_checkpoint_note(sdx_ledger *l, const char *origin, uint64_t size,
-					       char **note, size_t *len);
+/** The held checkpoint of `origin` at `size`: *out a malloc'd note; SDX_ENOTFOUND if none. */
+SDX_API int sdx_ledger_foreign_checkpoint_note(char **out, size_t *out_len, sdx_ledger *l,
+					       const char *origin, uint64_t size);
 /** The kept proof from old_size to size (out: SDX_MERKLE_MAX_PROOF room); SDX_ENOTFOUND. */
-SDX_API int sdx_ledger_foreign_consistency_get(sdx_ledger *l, const char *origin, uint64_t old_size,
-					       uint64_t size, unsigned char (*proof)[32], size_t *n);
+SDX_API int sdx_ledger_foreign_consistency_get(unsigned char (*out)[32], size_t *out_len, sdx_ledger *l,
+					       const char *origin, uint64_t old_size,
+					       uint64_t size);
 
 /** An imported entry with the inclusion proof it arrived with. */
 typedef struct sdx_foreign_entry {
@@ -55,8 +56,11 @@ SDX_API int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, v
 SDX_API int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
 				   sdx_foreign_cb cb, void *ctx);
 
-/** 1 if a bundle with this SHA-256 was imported (*receipt: its receipt entry), 0 if not. */
-SDX_API int sdx_ledger_import_seen(sdx_ledger *l, const unsigned char bundle[32], uint64_t *receipt);
+/**
+ * 1 if a bundle with this SHA-256 was imported (*out: the index of its
+ * receipt entry; out may be NULL), 0 if not, negative on error.
+ */
+SDX_API int sdx_ledger_import_seen(uint64_t *out, sdx_ledger *l, const unsigned char bundle[32]);
 
 /** For each origin held: latest checkpoint size, entries held, newest entry time. */
 typedef int (*sdx_origin_cb)(void *ctx, const char *origin, uint64_t tree_size,

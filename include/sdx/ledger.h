@@ -84,11 +84,14 @@ SDX_API const char *sdx_ledger_origin(const sdx_ledger *l);
 /** Borrowed path the ledger was opened with. */
 SDX_API const char *sdx_ledger_path(const sdx_ledger *l);
 
-/** The number of entries. */
-SDX_API int sdx_ledger_size(sdx_ledger *l, uint64_t *out);
+/** *out gets the number of entries. */
+SDX_API int sdx_ledger_size(uint64_t *out, sdx_ledger *l);
 
-/** The ledger's current public key (the one that signs now) as a new verifier (free it). */
-SDX_API int sdx_ledger_verifier(sdx_ledger *l, sdx_verifier **out);
+/**
+ * The ledger's current public key (the one that signs now): *out is a new
+ * verifier, the caller's (sdx_verifier_free()).
+ */
+SDX_API int sdx_ledger_verifier(sdx_verifier **out, sdx_ledger *l);
 
 
 /**
@@ -123,10 +126,10 @@ typedef struct sdx_entry_info {
  * Append a record.  `body` must be a canonical JSON object (as produced by
  * sdx_record_normalize()); `type` a record type name.  The entry is signed
  * with `key`, which must be the ledger's key.  Must be inside begin/commit.
- * @param out  may be NULL
+ * @param out  what was appended (may be NULL)
  */
-SDX_API int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *type,
-			      const char *body, size_t len, sdx_entry_info *out);
+SDX_API int sdx_ledger_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+			      const char *type, const char *body, size_t len);
 
 /**
  * As sdx_ledger_append(), for a body that cites attachments: the entry's
@@ -135,9 +138,9 @@ SDX_API int sdx_ledger_append(sdx_ledger *l, const sdx_signer *key, const char *
  * must be stored already (sdx_ledger_attach_file()): SDX_ENOTFOUND if not.
  * sdx_record_append() finds them in the record itself.
  */
-SDX_API int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const char *type,
-				    const char *body, size_t len, const unsigned char (*attachments)[32],
-				    size_t n_attachments, sdx_entry_info *out);
+SDX_API int sdx_ledger_append_cited(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+				    const char *type, const char *body, size_t len,
+				    const unsigned char (*attachments)[32], size_t n_attachments);
 
 /**
  * Rotate the ledger's key: append an entry of type "key", signed by `old`
@@ -145,12 +148,15 @@ SDX_API int sdx_ledger_append_cited(sdx_ledger *l, const sdx_signer *key, const 
  * and checkpoints are signed by `new_key`.  Whoever trusts the old key can
  * follow the rotation (bundles carry the key entries); everything signed
  * before stays verifiable with the old key.  Inside a transaction; sign a
- * checkpoint (with the new key) before committing.
+ * checkpoint (with the new key) before committing.  `out` may be NULL.
  */
-SDX_API int sdx_ledger_rotate_key(sdx_ledger *l, const sdx_signer *old, const sdx_signer *new_key,
-				  const char *reason, sdx_entry_info *out);
-/** The key that signs entry `index` (and checkpoints of that size). */
-SDX_API int sdx_ledger_key_at(sdx_ledger *l, uint64_t index, sdx_verifier **out);
+SDX_API int sdx_ledger_rotate_key(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *old,
+				  const sdx_signer *new_key, const char *reason);
+/**
+ * The key that signs entry `index` (and checkpoints of that size): *out is a
+ * new verifier, the caller's (sdx_verifier_free()).  SDX_ENOTFOUND past the end.
+ */
+SDX_API int sdx_ledger_key_at(sdx_verifier **out, sdx_ledger *l, uint64_t index);
 /** Every key the ledger has had, oldest first, with the first entry it signs. */
 typedef int (*sdx_key_cb)(void *ctx, const sdx_verifier *v, uint64_t since);
 SDX_API int sdx_ledger_foreach_key(sdx_ledger *l, sdx_key_cb cb, void *ctx);
@@ -166,16 +172,19 @@ SDX_API int sdx_ledger_foreach_checkpoint(sdx_ledger *l, sdx_checkpoint_cb cb, v
 /**
  * Sign a checkpoint for the current tree if it grew since the last one (inside
  * or outside a transaction), then return the latest signed checkpoint note.
- * @param out  malloc'd note text (may be NULL); out_len may be NULL
+ * @param out  the malloc'd note text, the caller's to free() (may be NULL);
+ *             out_len may be NULL
  */
-SDX_API int sdx_ledger_checkpoint(sdx_ledger *l, const sdx_signer *key, char **out, size_t *out_len);
+SDX_API int sdx_ledger_checkpoint(char **out, size_t *out_len, sdx_ledger *l,
+				  const sdx_signer *key);
 
 /**
- * The latest signed checkpoint whose size is >= min_size (0: the latest).
- * SDX_ENOTFOUND if none.  `parsed` may be NULL.
+ * The latest signed checkpoint whose size is >= min_size (0: the latest):
+ * *out is the malloc'd note (free() it), *out_len its length (may be NULL),
+ * *parsed its parsed text (may be NULL).  SDX_ENOTFOUND if none.
  */
-SDX_API int sdx_ledger_get_checkpoint(sdx_ledger *l, uint64_t min_size, char **out, size_t *out_len,
-				      sdx_checkpoint *parsed);
+SDX_API int sdx_ledger_get_checkpoint(char **out, size_t *out_len, sdx_checkpoint *parsed,
+				      sdx_ledger *l, uint64_t min_size);
 
 /** An entry as stored. */
 typedef struct sdx_entry {
@@ -187,22 +196,23 @@ typedef struct sdx_entry {
 	size_t len;
 } sdx_entry;
 
-/** Read entry `index`.  SDX_ENOTFOUND if there is none. */
-SDX_API int sdx_ledger_entry(sdx_ledger *l, uint64_t index, sdx_entry **out);
+/** Read entry `index` into a new *out (sdx_entry_free()).  SDX_ENOTFOUND if there is none. */
+SDX_API int sdx_ledger_entry(sdx_entry **out, sdx_ledger *l, uint64_t index);
 SDX_API void sdx_entry_free(sdx_entry *e);
 
 /**
  * The payload (JSON text) of an entry's envelope, without verifying it.
- * *out is malloc'd and NUL-terminated.
+ * *out is malloc'd (free() it) and NUL-terminated; out_len may be NULL.
  */
-SDX_API int sdx_entry_payload(const sdx_entry *e, char **out, size_t *out_len);
+SDX_API int sdx_entry_payload(char **out, size_t *out_len, const sdx_entry *e);
 
 /**
- * Resolve REF: a decimal number is an index; otherwise a hex prefix (4 to 64
- * digits, so with a letter unless all 64 are given) of a leaf hash.
+ * Resolve REF to the index of an own entry (*out): a decimal number is an
+ * index; otherwise a hex prefix (4 to 64 digits, so with a letter unless all
+ * 64 are given) of a leaf hash.
  * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.
  */
-SDX_API int sdx_ledger_resolve(sdx_ledger *l, const char *ref, uint64_t *index);
+SDX_API int sdx_ledger_resolve(uint64_t *out, sdx_ledger *l, const char *ref);
 
 /** An entry found by sdx_ledger_find(): own, or imported from another ledger. */
 typedef struct sdx_found {
@@ -214,11 +224,10 @@ typedef struct sdx_found {
 /**
  * Find an entry among the own and the imported ones: REF is a hex prefix (4
  * to 64 digits) of its leaf hash, or a decimal index in the own ledger (as
- * for sdx_ledger_resolve()).
- * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.  Free with
- * sdx_found_free().
+ * for sdx_ledger_resolve()).  *out is new: free it with sdx_found_free().
+ * SDX_ENOTFOUND, or SDX_EINVAL if a prefix is ambiguous.
  */
-SDX_API int sdx_ledger_find(sdx_ledger *l, const char *ref, sdx_found **out);
+SDX_API int sdx_ledger_find(sdx_found **out, sdx_ledger *l, const char *ref);
 SDX_API void sdx_found_free(sdx_found *f);
 
 /**
@@ -229,16 +238,19 @@ SDX_API void sdx_found_free(sdx_found *f);
 typedef int (*sdx_entry_cb)(void *ctx, const sdx_entry *e);
 SDX_API int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx);
 
-/** Root of the tree of the first `size` entries (from stored hashes). */
-SDX_API int sdx_ledger_root(sdx_ledger *l, uint64_t size, unsigned char out[32]);
+/** *out gets the root of the tree of the first `size` entries (from stored hashes). */
+SDX_API int sdx_ledger_root(unsigned char out[32], sdx_ledger *l, uint64_t size);
 
-/** Inclusion proof of entry `index` in the tree of `size` entries. out: SDX_MERKLE_MAX_PROOF room. */
-SDX_API int sdx_ledger_prove_inclusion(sdx_ledger *l, uint64_t index, uint64_t size,
-				       unsigned char (*out)[32], size_t *out_len);
+/**
+ * Inclusion proof of entry `index` in the tree of `size` entries: `out` has
+ * room for SDX_MERKLE_MAX_PROOF hashes, *out_len gets how many were written.
+ */
+SDX_API int sdx_ledger_prove_inclusion(unsigned char (*out)[32], size_t *out_len, sdx_ledger *l,
+				       uint64_t index, uint64_t size);
 
-/** Consistency proof between tree sizes old_size <= size. */
-SDX_API int sdx_ledger_prove_consistency(sdx_ledger *l, uint64_t old_size, uint64_t size,
-					 unsigned char (*out)[32], size_t *out_len);
+/** Consistency proof between tree sizes old_size <= size (`out` as above). */
+SDX_API int sdx_ledger_prove_consistency(unsigned char (*out)[32], size_t *out_len, sdx_ledger *l,
+					 uint64_t old_size, uint64_t size);
 
 /** Options for sdx_ledger_verify. */
 typedef struct sdx_verify_options {
@@ -280,10 +292,13 @@ typedef struct sdx_verify_report {
  * imported entry's hash, signature, payload and inclusion proof against the
  * imported checkpoint it came with, and that checkpoint's signature; every
  * checkpoint's signature and root; every attachment's hash; the append-only
- * triggers.  Returns 0, or SDX_EVERIFY with a message naming the first
- * problem (e.g. "entry 17: signature does not verify").
+ * triggers.  *out (may be NULL) gets what was looked at; `opts` may be NULL
+ * (the defaults).  Returns 0, SDX_EINVAL for an options version it does not
+ * know, or SDX_EVERIFY with a message naming the first problem (e.g.
+ * "entry 17: signature does not verify").
  */
-SDX_API int sdx_ledger_verify(sdx_ledger *l, const sdx_verify_options *opts, sdx_verify_report *out);
+SDX_API int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l,
+			      const sdx_verify_options *opts);
 
 /** What sdx_ledger_publish wrote. */
 typedef struct sdx_publish_stats {
@@ -296,9 +311,9 @@ typedef struct sdx_publish_stats {
  * Write the ledger at its latest checkpoint as a static C2SP tlog-tiles
  * directory: dir/checkpoint, dir/tile/<L>/<N>[.p/<W>], dir/tile/entries/<N>[...].
  * Incremental: full tiles already present are not rewritten.  The checkpoint
- * is replaced last, atomically.
+ * is replaced last, atomically.  *out (may be NULL) gets what was written.
  */
-SDX_API int sdx_ledger_publish(sdx_ledger *l, const char *dir, sdx_publish_stats *out);
+SDX_API int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir);
 
 #ifdef __cplusplus
 }

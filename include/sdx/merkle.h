@@ -115,8 +115,8 @@ SDX_API int sdx_merkle_builder_resume(sdx_merkle_builder *b, uint64_t size,
 SDX_API int sdx_merkle_builder_append(sdx_merkle_builder *b, const unsigned char leaf_hash[32],
 				      sdx_merkle_emit emit, void *ctx);
 
-/** Root of everything appended so far (the empty root if nothing was). */
-SDX_API void sdx_merkle_builder_root(const sdx_merkle_builder *b, unsigned char out[32]);
+/** *out gets the root of everything appended so far (the empty root if nothing was). */
+SDX_API void sdx_merkle_builder_root(unsigned char out[32], const sdx_merkle_builder *b);
 
 /*
  * C2SP tlog-tiles naming.  Tiles are 256 hashes wide (height 8): a tile at
@@ -137,10 +137,12 @@ SDX_API int sdx_tile_path(char *out, size_t cap, int level, uint64_t index, unsi
 
 /**
  * Parse a tile path written by sdx_tile_path (with or without the leading
- * "tile/").  *level is SDX_TILE_ENTRIES for entry bundles.
+ * "tile/") into its level (SDX_TILE_ENTRIES for entry bundles), index and
+ * width, all three out parameters.
  * @return 0 or SDX_EFORMAT.
  */
-SDX_API int sdx_tile_parse_path(const char *path, int *level, uint64_t *index, unsigned *width);
+SDX_API int sdx_tile_parse_path(int *out_level, uint64_t *out_index, unsigned *out_width,
+				const char *path);
 
 #ifdef __cplusplus
 }

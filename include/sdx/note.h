@@ -98,16 +98,15 @@ SDX_API int sdx_note_sign(char **out, size_t *out_len, const char *text, size_t 
 /**
  * Verify a note against the verifiers given.
  *
- * @param text_len  out: length of the signed text (may be NULL)
- * @param signer    out: index in `vs` of the verifier whose signature checked (may be NULL)
+ * @param out_text_len  length of the signed text (may be NULL)
+ * @param out_signer    index in `vs` of the verifier whose signature checked (may be NULL)
  * @return 0 if at least one signature by a known key verifies and no
  *         signature by a known key fails; SDX_EVERIFY if one by a known key
  *         is bad; SDX_EUNTRUSTED if no signature is by a known key;
  *         SDX_EFORMAT if the note is malformed.
  */
-SDX_API int sdx_note_verify(const char *note, size_t len,
-			    sdx_verifier *const *vs, size_t nvs,
-			    size_t *text_len, size_t *signer);
+SDX_API int sdx_note_verify(size_t *out_text_len, size_t *out_signer, const char *note, size_t len,
+			    sdx_verifier *const *vs, size_t nvs);
 
 /** A parsed checkpoint. */
 typedef struct sdx_checkpoint {

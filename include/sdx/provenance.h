@@ -43,11 +43,13 @@ SDX_API int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l);
 
 /**
  * Verify a bundle (same options and results as sdx_bundle_verify) and load
- * the records it carries.  Anything but 0 from the verification is returned
- * and no graph is made; `report` may be NULL.
+ * the records it carries into a new *out (sdx_graph_free()).  Anything but 0
+ * from the verification is returned and no graph is made.
+ * @param report  NULL, or gets the verification's report as
+ *                sdx_bundle_verify() gives it (sdx_bundle_report_free())
  */
-SDX_API int sdx_graph_from_bundle(sdx_graph **out, const char *path,
-				  const sdx_bundle_verify_options *opts, sdx_bundle_report *report);
+SDX_API int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,
+				  const sdx_bundle_verify_options *opts);
 
 SDX_API void sdx_graph_free(sdx_graph *g);
 
@@ -56,16 +58,17 @@ SDX_API size_t sdx_graph_size(const sdx_graph *g);
 
 /**
  * Find a record: REF is 4 to 64 hex digits of its leaf hash, or (graphs from
- * a ledger) the index of an own entry.  SDX_ENOTFOUND; SDX_EINVAL if ambiguous.
+ * a ledger) the index of an own entry; *out gets its node.  SDX_ENOTFOUND;
+ * SDX_EINVAL if ambiguous.
  */
-SDX_API int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node);
+SDX_API int sdx_graph_resolve(size_t *out, const sdx_graph *g, const char *ref);
 
 /**
  * The records nothing else in the graph refers to (shipments, the last
  * batches, unused declarations), newest first: what a bundle is "about".
- * *out malloc'd (free it), *n may be 0.
+ * *out malloc'd (free it), *out_len may be 0.
  */
-SDX_API int sdx_graph_roots(const sdx_graph *g, size_t **out, size_t *n);
+SDX_API int sdx_graph_roots(size_t **out, size_t *out_len, const sdx_graph *g);
 
 /**
  * The provenance tree below `node` as JSON text (malloc'd): each record with
@@ -85,9 +88,10 @@ SDX_API int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, co
  * The leaf hashes of `node` and everything upstream of it - batches, inputs,
  * declarations, and every withdrawal or correction of those declarations
  * signed by their ledgers - for sdx_export_options.leaves.  SDX_ENOTFOUND
- * (naming it) if an input is not held.  *out malloc'd.
+ * (naming it) if an input is not held.  *out malloc'd (free it), *out_len hashes.
  */
-SDX_API int sdx_graph_upstream(const sdx_graph *g, size_t node, unsigned char (**out)[32], size_t *n);
+SDX_API int sdx_graph_upstream(unsigned char (**out)[32], size_t *out_len, const sdx_graph *g,
+			       size_t node);
 
 /* ---- compliance profiles (formats/profiles.md) ------------------------------------- */
 

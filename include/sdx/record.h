@@ -98,24 +98,32 @@ SDX_API int sdx_record_summary(char *out, size_t cap, const char *type, const ch
  * (SDX_ENOTFOUND, naming the hash), or when an entry it refers to does not
  * exist or is of the wrong kind (a withdrawal or supersession must name a
  * declaration).  `what` names the input in messages ("'decl.json'", "line 7").
- * @param out  may be NULL
+ * @param out  what was appended (may be NULL)
  */
-SDX_API int sdx_record_append(sdx_ledger *l, const sdx_signer *key, const char *type,
-			      const char *json, size_t len, const char *what, sdx_entry_info *out);
+SDX_API int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+			      const char *type, const char *json, size_t len, const char *what);
+
+/** One record for sdx_record_append_many(); every pointer is borrowed. */
+typedef struct sdx_record_input {
+	const char *json;
+	size_t len;
+	const char *what; /* names it in messages, e.g. "'bulk.jsonl' line 7" */
+} sdx_record_input;
 
 /**
- * Append `n` records of one type in order, inside sdx_ledger_begin()/commit():
- * they are validated and normalised on every core first, then checked,
- * signed and appended one after the other (the hash chain is sequential).
- * Stops at the first refused record: *failed (may be NULL) is its index and
- * the records before it are appended (roll back to drop them).
+ * Append the `n` records `in` of one type in order, inside
+ * sdx_ledger_begin()/commit(): they are validated and normalised on every
+ * core first, then checked, signed and appended one after the other (the
+ * hash chain is sequential).  Stops at the first refused record: *failed
+ * (may be NULL) is its index (n if none was refused) and the records before
+ * it are appended (roll back to drop them).
  *
- * @param whats  names of the inputs for messages, e.g. "'bulk.jsonl' line 7"
- * @param outs   n results (may be NULL)
+ * @param outs  room for n results (may be NULL)
+ * @return 0, or the error of the first refused record, as sdx_record_append()
  */
-SDX_API int sdx_record_append_many(sdx_ledger *l, const sdx_signer *key, const char *type, size_t n,
-				   const char *const *jsons, const size_t *lens,
-				   const char *const *whats, sdx_entry_info *outs, size_t *failed);
+SDX_API int sdx_record_append_many(sdx_entry_info *outs, size_t *failed, sdx_ledger *l,
+				   const sdx_signer *key, const char *type,
+				   const sdx_record_input *in, size_t n);
 
 #ifdef __cplusplus
 }

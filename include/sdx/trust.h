@@ -25,9 +25,10 @@ SDX_API int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const cha
 
 /**
  * Stop trusting the keys matching `ref`: a key name (all its keys), a label,
- * an 8-hex-digit key id, or name+keyid.  SDX_ENOTFOUND if none matched.
+ * an 8-hex-digit key id, or name+keyid.  *out (may be NULL) gets how many
+ * were removed.  SDX_ENOTFOUND if none matched.
  */
-SDX_API int sdx_ledger_trust_remove(sdx_ledger *l, const char *ref, size_t *removed);
+SDX_API int sdx_ledger_trust_remove(size_t *out, sdx_ledger *l, const char *ref);
 
 /**
  * Revoke a key: it is removed from the trusted keys, and bundles signed with

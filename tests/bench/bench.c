@@ -145,10 +145,10 @@ static int fill(const char *path, const char *keypath, long n)
 		if (i % 10000 == 0 && (i ? sdx_ledger_commit(l) : 0) == 0 && sdx_ledger_begin(l) < 0)
 			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
 		snprintf(body, sizeof(body), "{\"n\":%ld}", i);
-		if (sdx_ledger_append(l, key, "note", body, strlen(body), NULL) < 0)
+		if (sdx_ledger_append(NULL, l, key, "note", body, strlen(body)) < 0)
 			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
 	}
-	if (sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+	if (sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
@@ -164,17 +164,18 @@ static int prove(const char *path, long n)
 	size_t len;
 	long i;
 
-	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0 || sdx_ledger_size(l, &size) < 0)
+	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0 || sdx_ledger_size(&size, l) < 0)
 		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
 	srand(1);
 	t0 = now();
 	for (i = 0; i < n; i++)
-		if (sdx_ledger_prove_inclusion(l, (uint64_t)rand() % size, size, proof, &len) < 0)
+		if (sdx_ledger_prove_inclusion(proof, &len, l, (uint64_t)rand() % size, size) < 0)
 			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
 	ti = (now() - t0) / (double)n;
 	t0 = now();
 	for (i = 0; i < n; i++)
-		if (sdx_ledger_prove_consistency(l, 1 + (uint64_t)rand() % size, size, proof, &len) < 0)
+		if (sdx_ledger_prove_consistency(proof, &len, l, 1 + (uint64_t)rand() % size,
+						 size) < 0)
 			return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
 	tc = (now() - t0) / (double)n;
 	printf("%llu %.1f %.1f\n", (unsigned long long)size, ti * 1e6, tc * 1e6);

@@ -154,20 +154,20 @@ static int sink_checkpoint(void *ctx, const char *origin, uint64_t size,
 	return 0;
 }
 
-static int sink_entry(void *ctx, const char *origin, uint64_t index, const unsigned char leaf[32],
-		      const char *type, const char *time, const unsigned char *data, size_t len,
-		      uint64_t tree_size, const unsigned char (*proof)[32], size_t plen)
+static int sink_entry(void *ctx, const sdx_bundle_entry *e)
 {
 	struct fuzz_sink *s = ctx;
+	const char *origin = e->origin;
+	uint64_t index = e->index, tree_size = e->tree_size;
 	unsigned char h[32];
 
 	FUZZ_ASSERT(sdx_origin_valid(origin) && index < tree_size);
-	FUZZ_ASSERT(strlen(type) <= SDX_TYPE_MAX && strlen(time) == 20);
-	FUZZ_ASSERT(len <= SDX_DSSE_MAX_ENVELOPE && plen <= SDX_MERKLE_MAX_PROOF);
-	sdx_merkle_leaf_hash(h, data, len);
-	FUZZ_ASSERT(memcmp(h, leaf, 32) == 0);
-	if (plen)
-		FUZZ_ASSERT(proof != NULL);
+	FUZZ_ASSERT(strlen(e->type) <= SDX_TYPE_MAX && strlen(e->time) == 20);
+	FUZZ_ASSERT(e->len <= SDX_DSSE_MAX_ENVELOPE && e->proof_len <= SDX_MERKLE_MAX_PROOF);
+	sdx_merkle_leaf_hash(h, e->data, e->len);
+	FUZZ_ASSERT(memcmp(h, e->leaf, 32) == 0);
+	if (e->proof_len)
+		FUZZ_ASSERT(e->proof != NULL);
 	if (s->nseen < SEEN_MAX) {
 		unsigned char o[16];
 		size_t i;
@@ -239,7 +239,9 @@ int fuzz_verify_bundle(const char *path)
 	sdx_bundle_sink sink = { &fs, sink_checkpoint, sink_entry, sink_att_begin, sink_att_data,
 				 sink_att_end, sink_key, sink_consistency };
 	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
-	sdx_bundle_report rep;
+	sdx_bundle_report *rep = NULL;
+	const sdx_bundle_ledger *bl;
+	size_t i;
 	int err;
 
 	memset(&fs, 0, sizeof(fs));
@@ -249,19 +251,24 @@ int fuzz_verify_bundle(const char *path)
 	o.max_entries = 1000;
 	o.threads = 1;
 	o.sink = &sink;
-	err = sdx_bundle_verify(path, &o, &rep);
+	err = sdx_bundle_verify(&rep, path, &o);
 	if (getenv("SDX_FUZZ_VERBOSE"))
 		fprintf(stderr, "sdx_bundle_verify: %s: %s\n", sdx_error_name(err),
 			err ? sdx_error_last() : "valid");
 	FUZZ_ASSERT(err == 0 || err == SDX_EFORMAT || err == SDX_ELIMIT || err == SDX_EVERIFY ||
 		    err == SDX_EUNTRUSTED);
-	FUZZ_ASSERT(rep.n_ledgers <= SDX_BUNDLE_MAX_LEDGERS);
-	FUZZ_ASSERT(memchr(rep.producer, '\0', sizeof(rep.producer)) &&
-		    memchr(rep.producer_vkey, '\0', sizeof(rep.producer_vkey)) &&
-		    memchr(rep.created, '\0', sizeof(rep.created)) &&
-		    memchr(rep.recipient, '\0', sizeof(rep.recipient)));
+	FUZZ_ASSERT(rep != NULL);
+	FUZZ_ASSERT(sdx_bundle_report_ledger_count(rep) <= SDX_BUNDLE_MAX_LEDGERS);
+	for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
+		FUZZ_ASSERT(memchr(bl->origin, '\0', sizeof(bl->origin)) != NULL);
+	FUZZ_ASSERT(i == sdx_bundle_report_ledger_count(rep));
+	FUZZ_ASSERT(strlen(sdx_bundle_report_producer(rep)) <= SDX_NAME_MAX &&
+		    strlen(sdx_bundle_report_producer_vkey(rep)) < SDX_NAME_MAX + 64 &&
+		    strlen(sdx_bundle_report_created(rep)) <= 20 &&
+		    strlen(sdx_bundle_report_recipient(rep)) <= SDX_NAME_MAX);
 	if (err == 0 || err == SDX_EUNTRUSTED)
-		FUZZ_ASSERT(!fs.in_att && fs.entries == rep.entries);
+		FUZZ_ASSERT(!fs.in_att && fs.entries == sdx_bundle_report_entries(rep));
+	sdx_bundle_report_free(rep);
 	return err;
 }
 

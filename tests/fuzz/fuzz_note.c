@@ -59,7 +59,7 @@ static void check_sign(const uint8_t *data, size_t size)
 
 	if (sdx_note_sign(&note, &len, (const char *)data, size, fuzz_signer()) < 0)
 		return;
-	FUZZ_ASSERT(sdx_note_verify(note, len, vs, 1, &tlen, &who) == 0);
+	FUZZ_ASSERT(sdx_note_verify(&tlen, &who, note, len, vs, 1) == 0);
 	FUZZ_ASSERT(tlen == size && who == 0);
 	free(note);
 }
@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	vs[0] = other;
 	vs[1] = fuzz_verifier();
-	err = sdx_note_verify((const char *)data, size, vs, 2, &tlen, &who);
+	err = sdx_note_verify(&tlen, &who, (const char *)data, size, vs, 2);
 	FUZZ_ASSERT(err == 0 || err == SDX_EFORMAT || err == SDX_EVERIFY ||
 		    err == SDX_EUNTRUSTED || err == SDX_ELIMIT);
 	if (err == 0)

@@ -115,7 +115,7 @@ static void check_tree(const uint8_t *p, size_t n)
 		sdx_merkle_leaf_hash(leaf, bytes, sizeof(bytes));
 		FUZZ_ASSERT(sdx_merkle_builder_append(&b, leaf, emit, &tree) == 0);
 	}
-	sdx_merkle_builder_root(&b, root);
+	sdx_merkle_builder_root(root, &b);
 	FUZZ_ASSERT(sdx_merkle_root(root2, size, reader, &tree) == 0);
 	FUZZ_ASSERT(memcmp(root, root2, 32) == 0);
 	if (old == 0)
@@ -168,7 +168,7 @@ static void check_tile_parse(const uint8_t *p, size_t n)
 	unsigned width = 0;
 	int level = 0;
 
-	if (sdx_tile_parse_path(path, &level, &index, &width) == 0) {
+	if (sdx_tile_parse_path(&level, &index, &width, path) == 0) {
 		FUZZ_ASSERT(sdx_tile_path(out, sizeof(out), level, index, width) == 0);
 		FUZZ_ASSERT(strcmp(out, path) == 0 ||
 			    (strncmp(path, "tile/", 5) != 0 && strcmp(out + 5, path) == 0));
@@ -191,7 +191,7 @@ static void check_tile_format(const uint8_t *p, size_t n)
 	err = sdx_tile_path(out, (size_t)(p[0] & 0x7f), level, index, width);
 	FUZZ_ASSERT(err == 0 || err == SDX_EINVAL || err == SDX_ELIMIT);
 	if (sdx_tile_path(out, sizeof(out), level, index, width) == 0) {
-		FUZZ_ASSERT(sdx_tile_parse_path(out, &level2, &index2, &width2) == 0);
+		FUZZ_ASSERT(sdx_tile_parse_path(&level2, &index2, &width2, out) == 0);
 		FUZZ_ASSERT(level2 == level && index2 == index && width2 == width);
 	}
 }

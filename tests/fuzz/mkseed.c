@@ -110,7 +110,7 @@ static void append_file(sdx_ledger *l, const sdx_signer *key, const char *type, 
 	size_t len;
 	char *text = slurp(rel, &len);
 
-	if (sdx_record_append(l, key, type, text, len, rel, info) < 0)
+	if (sdx_record_append(info, l, key, type, text, len, rel) < 0)
 		die(rel);
 	free(text);
 }
@@ -121,7 +121,7 @@ static void attach(sdx_ledger *l, const char *rel)
 	unsigned char h[32];
 
 	snprintf(path, sizeof(path), "%s/%s", top, rel);
-	if (sdx_ledger_attach_file(l, path, h, NULL) < 0)
+	if (sdx_ledger_attach_file(h, NULL, l, path) < 0)
 		die(rel);
 }
 
@@ -140,7 +140,7 @@ static sdx_ledger *make_acme(const sdx_signer *key)
 	attach(l, "examples/data/reports/cnas-l5678-report-2026-0821.txt");
 	append_file(l, key, "declaration", "examples/data/pvc-compound-declaration.json", &pvc);
 	append_file(l, key, "declaration", "examples/data/pigment-declaration.json", NULL);
-	if (sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+	if (sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		die("acme.db checkpoint");
 	/* withdraw the PVC declaration: the example names another ledger's entry */
 	text = slurp("examples/data/withdrawal.json", &len);
@@ -150,8 +150,8 @@ static sdx_ledger *make_acme(const sdx_signer *key)
 	sdx__hex(hex, pvc.leaf_hash, 32);
 	json_object_set_new(w, "withdraws", json_string(hex));
 	if (sdx__json_dump(&text, &len, w) < 0 || sdx_ledger_begin(l) < 0 ||
-	    sdx_record_append(l, key, "withdrawal", text, len, "withdrawal", NULL) < 0 ||
-	    sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+	    sdx_record_append(NULL, l, key, "withdrawal", text, len, "withdrawal") < 0 ||
+	    sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		die("acme.db withdrawal");
 	free(text);
 	json_decref(w);
@@ -216,7 +216,7 @@ static int entry_seed(void *ctx, const sdx_entry *e)
 	(void)ctx;
 	snprintf(name, sizeof(name), "acme-entry-%llu", (unsigned long long)e->index);
 	put("dsse", name, -1, e->data, e->len);
-	if (sdx_entry_payload(e, &payload, &len) < 0)
+	if (sdx_entry_payload(&payload, &len, e) < 0)
 		die("entry payload");
 	put("json", name, -1, payload, len);
 	free(payload);
@@ -254,7 +254,7 @@ static void ledger_seeds(void)
 	acme = make_acme(acme_key);
 	eo.all = 1;
 	eo.recipient = "example.com/buyer";
-	if (sdx_bundle_export(acme, acme_key, &eo, "acme.sdxb", NULL) < 0)
+	if (sdx_bundle_export(NULL, acme, acme_key, &eo, "acme.sdxb") < 0)
 		die("export acme.sdxb");
 	if (sdx_ledger_foreach(acme, 0, UINT64_MAX, entry_seed, NULL) < 0 ||
 	    sdx_ledger_foreach_checkpoint(acme, checkpoint_seed, NULL) < 0)
@@ -268,14 +268,14 @@ static void ledger_seeds(void)
 	vo.trusted = &acme_v;
 	vo.n_trusted = 1;
 	memset(&res, 0, sizeof(res));
-	if (sdx_bundle_import(buyer, buyer_key, "acme.sdxb", &vo, &res) < 0)
+	if (sdx_bundle_import(&res, buyer, buyer_key, "acme.sdxb", &vo) < 0)
 		die("import acme.sdxb");
 	sdx_import_result_clear(&res);
 	eo = (sdx_export_options)SDX_EXPORT_OPTIONS_INIT;
 	eo.all = 1;
 	eo.imported = 1;
-	if (sdx_ledger_checkpoint(buyer, buyer_key, NULL, NULL) < 0 ||
-	    sdx_bundle_export(buyer, buyer_key, &eo, "forward.sdxb", NULL) < 0)
+	if (sdx_ledger_checkpoint(NULL, NULL, buyer, buyer_key) < 0 ||
+	    sdx_bundle_export(NULL, buyer, buyer_key, &eo, "forward.sdxb") < 0)
 		die("export forward.sdxb");
 	snprintf(path, sizeof(path), "%s/acme.sdxb", tmp);
 	bundle_seeds("acme", path);

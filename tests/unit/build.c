@@ -42,9 +42,9 @@ static int fx_open(struct fx *f)
 		return -1;
 	err = sdx_ledger_begin(f->l);
 	if (err == 0)
-		err = sdx_ledger_attach_file(f->l, test_data(REPORT), h, NULL);
+		err = sdx_ledger_attach_file(h, NULL, f->l, test_data(REPORT));
 	if (err == 0)
-		err = sdx_record_append(f->l, f->k, "declaration", text, len, "decl", &info);
+		err = sdx_record_append(&info, f->l, f->k, "declaration", text, len, "decl");
 	free(text);
 	if (err < 0 || sdx_ledger_commit(f->l) < 0)
 		return -1;

@@ -165,19 +165,19 @@ static int setup(sdx_signer *k, const char *db, struct unpacked *u)
 		goto done;
 	for (i = 0; i < 2; i++) {
 		snprintf(rel, sizeof(rel), "../../examples/data/reports/%s", reports[i]);
-		if ((err = sdx_ledger_attach_file(l, test_data(rel), NULL, NULL)) < 0)
+		if ((err = sdx_ledger_attach_file(NULL, NULL, l, test_data(rel))) < 0)
 			goto done;
 		snprintf(rel, sizeof(rel), "../../examples/data/%s", files[i]);
 		text = test_read_file(test_data(rel), &len);
-		err = text ? sdx_record_append(l, k, "declaration", text, len, files[i], NULL) : -1;
+		err = text ? sdx_record_append(NULL, l, k, "declaration", text, len, files[i]) : -1;
 		free(text);
 		if (err < 0)
 			goto done;
 	}
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
-	if ((err = sdx_bundle_export(l, k, &eo, "b.sdxb", NULL)) < 0)
+	if ((err = sdx_bundle_export(NULL, l, k, &eo, "b.sdxb")) < 0)
 		goto done;
 	if (u)
 		err = sdx__tar_read("b.sdxb", &lim, grab, u);
@@ -196,7 +196,7 @@ static int verify(const char *path, const sdx_signer *trusted)
 		return -100;
 	o.trusted = &v;
 	o.n_trusted = 1;
-	err = sdx_bundle_verify(path, &o, NULL);
+	err = sdx_bundle_verify(NULL, path, &o);
 	sdx_verifier_free(v);
 	return err;
 }
@@ -517,7 +517,7 @@ static void trusted_key_listed_beside_a_forged_one(void)
 	CHECK_OK(repack(&u, m, works, NULL, "fwd.sdxb"));
 	o.trusted = tv;
 	o.n_trusted = 2;
-	rc = sdx_bundle_verify("fwd.sdxb", &o, NULL);
+	rc = sdx_bundle_verify(NULL, "fwd.sdxb", &o);
 	CHECK(rc == SDX_EUNTRUSTED);
 	CHECK(strstr(sdx_error_last(), "not trust: example.com/acme") != NULL);
 	/* and trusting the forged key too makes it valid: nothing else was wrong */
@@ -526,7 +526,7 @@ static void trusted_key_listed_beside_a_forged_one(void)
 		sdx_verifier *three[3] = { tv[0], tv[1], ev };
 		o.trusted = three;
 		o.n_trusted = 3;
-		CHECK_OK(sdx_bundle_verify("fwd.sdxb", &o, NULL));
+		CHECK_OK(sdx_bundle_verify(NULL, "fwd.sdxb", &o));
 	}
 	sdx_verifier_free(ev);
 	sdx_verifier_free(tv[0]);
@@ -641,26 +641,27 @@ static int header_body_bundle(const sdx_signer *k, const char *db, int listed_no
 	if ((err = sdx_ledger_create(&l, db, k)) < 0 || (err = sdx_ledger_begin(l)) < 0)
 		goto done;
 	if (listed_not_cited) {
-		err = sdx_ledger_attach_file(l, test_data("../../examples/data/reports/"
-							  "cnas-l1234-report-2026-0917.txt"), h[0], NULL);
-		if (err < 0 || (err = sdx_ledger_append_cited(l, k, "note", "{\"n\":1}", 7,
-							      (const unsigned char (*)[32])h, 1,
-							      NULL)) < 0)
+		err = sdx_ledger_attach_file(h[0], NULL, l,
+					     test_data("../../examples/data/reports/" "cnas-l1234-report-2026-0917.txt"));
+		if (err < 0 || (err = sdx_ledger_append_cited(NULL, l, k, "note", "{\"n\":1}", 7,
+							      (const unsigned char (*)[32])h,
+							      1)) < 0)
 			goto done;
 	} else {
 		/* the declaration cites its report; the generic append lists nothing */
 		text = test_read_file(test_data("../../examples/data/pigment-declaration.json"), &len);
 		err = text ? sdx_record_normalize(&canon, &clen, "declaration", text, len) : -1;
-		if (err < 0 || (err = sdx_ledger_append(l, k, "declaration", canon, clen, NULL)) < 0)
+		if (err < 0 || (err = sdx_ledger_append(NULL, l, k, "declaration", canon,
+							clen)) < 0)
 			goto done;
 		memcpy(hex, "c26d576e33ea821919461a3d9f93ae69982867df1038e3628044a13cf3a7fc42", 65);
 	}
 	if (listed_not_cited)
 		sdx__hex(hex, h[0], 32);
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
-	err = sdx_bundle_export(l, k, &eo, out, NULL);
+	err = sdx_bundle_export(NULL, l, k, &eo, out);
 done:
 	free(text);
 	free(canon);
@@ -684,9 +685,9 @@ static void header_and_body_disagree(void)
 		const char *path = pass ? "cited.sdxb" : "listed.sdxb";
 		CHECK_OK(header_body_bundle(k, pass ? "c.db" : "l.db", !pass, path, hex));
 		o.flags = 0;
-		CHECK_OK(sdx_bundle_verify(path, &o, NULL));
+		CHECK_OK(sdx_bundle_verify(NULL, path, &o));
 		o.flags = SDX_BUNDLE_VERIFY_BODIES;
-		CHECK_ERR(sdx_bundle_verify(path, &o, NULL), SDX_EVERIFY);
+		CHECK_ERR(sdx_bundle_verify(NULL, path, &o), SDX_EVERIFY);
 		snprintf(want, sizeof(want), pass ? "the body cites attachment %s, which the header "
 			 "does not list" : "the header lists attachment %s, which the body does not "
 			 "cite", hex);

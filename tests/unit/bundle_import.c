@@ -69,18 +69,19 @@ static int supply(const char *db, const sdx_signer *k, size_t first, size_t n, c
 	if (err < 0 || (err = sdx_ledger_begin(l)) < 0)
 		goto done;
 	for (i = first; i < first + n; i++) {
-		if ((err = sdx_ledger_attach_file(l, example("reports/", report[i]), NULL, NULL)) < 0)
+		if ((err = sdx_ledger_attach_file(NULL, NULL, l,
+						  example("reports/", report[i]))) < 0)
 			goto done;
 		text = test_read_file(example("", decl[i]), &len);
-		err = text ? sdx_record_append(l, k, "declaration", text, len, decl[i], NULL) : -1;
+		err = text ? sdx_record_append(NULL, l, k, "declaration", text, len, decl[i]) : -1;
 		free(text);
 		if (err < 0)
 			goto done;
 	}
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		goto done;
 	eo.all = 1;
-	err = sdx_bundle_export(l, k, &eo, bundle, NULL);
+	err = sdx_bundle_export(NULL, l, k, &eo, bundle);
 done:
 	sdx_ledger_free(l);
 	return err;
@@ -163,7 +164,7 @@ static int import(sdx_ledger *l, const sdx_signer *k, const char *bundle, sdx_im
 		o.revoked = revoked.v;
 		o.n_revoked = revoked.n;
 		o.threads = 2;
-		err = sdx_bundle_import(l, k, bundle, &o, res);
+		err = sdx_bundle_import(res, l, k, bundle, &o);
 	}
 	keys_free(&trusted);
 	keys_free(&revoked);
@@ -206,7 +207,7 @@ static int holds(sdx_ledger *l, struct held *h)
 	int err;
 
 	memset(h, 0, sizeof(*h));
-	if ((err = sdx_ledger_size(l, &h->size)) < 0 ||
+	if ((err = sdx_ledger_size(&h->size, l)) < 0 ||
 	    (err = sdx_ledger_foreach_foreign_entry(l, count_entry, h)) < 0 ||
 	    (err = sdx_ledger_foreach_origin(l, count_origin, h)) < 0)
 		return err;
@@ -228,7 +229,7 @@ static int verify_ledger(sdx_ledger *l)
 {
 	sdx_verify_options o = SDX_VERIFY_OPTIONS_INIT;
 
-	return sdx_ledger_verify(l, &o, NULL);
+	return sdx_ledger_verify(NULL, l, &o);
 }
 
 /* ---- cases --------------------------------------------------------------------------- */
@@ -287,7 +288,7 @@ static int refused(sdx_ledger *l, const sdx_signer *k, const char *bundle, int c
 		return -1;
 	}
 	if (holds(l, &after) < 0 || !same(&before, &after) ||
-	    sdx_ledger_import_seen(l, res->bundle_sha256, NULL) != 0)
+	    sdx_ledger_import_seen(NULL, l, res->bundle_sha256) != 0)
 		return -1;
 	return verify_ledger(l);
 }
@@ -297,8 +298,8 @@ static int same_checkpoint(sdx_ledger *a, sdx_ledger *b, const char *origin, uin
 {
 	char *na = NULL, *nb = NULL;
 	size_t la = 0, lb = 0;
-	int ok = sdx_ledger_foreign_checkpoint_note(a, origin, size, &na, &la) == 0 &&
-		 sdx_ledger_foreign_checkpoint_note(b, origin, size, &nb, &lb) == 0 && la == lb &&
+	int ok = sdx_ledger_foreign_checkpoint_note(&na, &la, a, origin, size) == 0 &&
+		 sdx_ledger_foreign_checkpoint_note(&nb, &lb, b, origin, size) == 0 && la == lb &&
 		 memcmp(na, nb, la) == 0;
 
 	free(na);
@@ -320,17 +321,21 @@ static void test_trusted(void)
 	CHECK_OK(fx_open(&f, 2, TRUST_SUPPLIER));
 	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
 	CHECK(!f.res.already && f.res.receipt == 1);
-	CHECK(f.res.report.entries == 3 && f.res.report.attachments == 2);
-	CHECK(f.res.report.producer_trusted && strcmp(f.res.report.producer, "example.com/acme") == 0);
-	CHECK(f.res.report.n_ledgers == 1 && f.res.report.ledgers[0].tree_size == 3);
+	CHECK(sdx_bundle_report_entries(f.res.report) == 3 &&
+	      sdx_bundle_report_attachments(f.res.report) == 2);
+	CHECK(sdx_bundle_report_producer_trusted(f.res.report) &&
+	      strcmp(sdx_bundle_report_producer(f.res.report), "example.com/acme") == 0);
+	CHECK(sdx_bundle_report_ledger_count(f.res.report) == 1 &&
+	      sdx_bundle_report_ledger(f.res.report, 0)->tree_size == 3 &&
+	      sdx_bundle_report_ledger(f.res.report, 1) == NULL);
 	/* entries, checkpoint and attachments stored apart from the own chain */
 	CHECK_OK(holds(f.l, &h));
 	CHECK(h.size == 2 && h.entries == 3 && h.origins == 1 && h.tree_size == 3);
 	CHECK(h.attachments == 3);
 	CHECK_OK(sdx_ledger_open(&src, "s.db", SDX_OPEN_READONLY));
-	CHECK_OK(sdx_ledger_get_checkpoint(src, 0, &note, &len, NULL));
+	CHECK_OK(sdx_ledger_get_checkpoint(&note, &len, NULL, src, 0));
 	sdx_ledger_free(src);
-	CHECK_OK(sdx_ledger_foreign_checkpoint_note(f.l, "example.com/acme", 3, &held, &hlen));
+	CHECK_OK(sdx_ledger_foreign_checkpoint_note(&held, &hlen, f.l, "example.com/acme", 3));
 	CHECK(hlen == len && memcmp(held, note, len) == 0);
 	for (i = 0; i < 2; i++) {
 		snprintf(out, sizeof(out), "att%zu", i);
@@ -343,13 +348,13 @@ static void test_trusted(void)
 		free(got);
 	}
 	/* the receipt: an "import" entry on the own chain naming the bundle */
-	CHECK_OK(sdx_ledger_entry(f.l, f.res.receipt, &e));
+	CHECK_OK(sdx_ledger_entry(&e, f.l, f.res.receipt));
 	CHECK_STR(e->type, "import");
-	CHECK_OK(sdx_entry_payload(e, &payload, &len));
+	CHECK_OK(sdx_entry_payload(&payload, &len, e));
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", f.res.bundle_sha256[i]);
 	CHECK(strstr(payload, hex) != NULL);
-	CHECK(sdx_ledger_import_seen(f.l, f.res.bundle_sha256, &receipt) == 1 && receipt == 1);
+	CHECK(sdx_ledger_import_seen(&receipt, f.l, f.res.bundle_sha256) == 1 && receipt == 1);
 	CHECK_OK(verify_ledger(f.l));
 	sdx_entry_free(e);
 	free(payload);
@@ -377,7 +382,7 @@ static void test_again(void)
 	CHECK_OK(supply("s.db", f.s, 2, 1, "c.sdxb"));
 	sdx_import_result_clear(&again);
 	CHECK_OK(import(f.l, f.m, "c.sdxb", &again));
-	CHECK(!again.already && again.receipt == f.res.receipt + 1 && again.report.entries == 4);
+	CHECK(!again.already && again.receipt == f.res.receipt + 1 && sdx_bundle_report_entries(again.report) == 4);
 	CHECK_OK(holds(f.l, &after));
 	CHECK(after.entries == 4 && after.tree_size == 4 && after.size == before.size + 1);
 	CHECK(after.attachments == 7);
@@ -393,7 +398,7 @@ static void test_untrusted(void)
 	CHECK_OK(fx_open(&f, 1, TRUST_OTHER));
 	CHECK_OK(refused(f.l, f.m, "b.sdxb", SDX_EUNTRUSTED, &f.res));
 	CHECK(strstr(sdx_error_last(), "refused") && strstr(sdx_error_last(), "example.com/acme"));
-	CHECK(!f.res.report.producer_trusted);
+	CHECK(!sdx_bundle_report_producer_trusted(f.res.report));
 	fx_close(&f);
 }
 
@@ -530,7 +535,7 @@ static void test_forwarding(void)
 	CHECK_OK(import(f.l, f.m, "b.sdxb", &f.res));
 	eo.all = 1;
 	eo.imported = 1;
-	CHECK_OK(sdx_bundle_export(f.l, f.m, &eo, "fwd.sdxb", NULL));
+	CHECK_OK(sdx_bundle_export(NULL, f.l, f.m, &eo, "fwd.sdxb"));
 	/* the maker's word is not enough for the supplier's entries */
 	maker[0] = f.m;
 	maker[1] = NULL;
@@ -545,7 +550,7 @@ static void test_forwarding(void)
 	CHECK((xl = recipient("x2.db", f.x, both)) != NULL);
 	sdx_import_result_clear(&f.res);
 	CHECK_OK(import(xl, f.x, "fwd.sdxb", &f.res));
-	CHECK(f.res.report.n_ledgers == 2);
+	CHECK(sdx_bundle_report_ledger_count(f.res.report) == 2);
 	CHECK_OK(holds(f.l, &mh));
 	CHECK_OK(holds(xl, &xh));
 	CHECK(xh.origins == 2 && xh.attachments == 3);

@@ -120,12 +120,12 @@ static int append_notes(sdx_ledger *l, const sdx_signer *k, int n)
 		return err;
 	for (i = 0; i < n; i++) {
 		snprintf(body, sizeof(body), "{\"n\":%d}", i);
-		if ((err = sdx_ledger_append(l, k, "note", body, strlen(body), NULL)) < 0) {
+		if ((err = sdx_ledger_append(NULL, l, k, "note", body, strlen(body))) < 0) {
 			sdx_ledger_rollback(l);
 			return err;
 		}
 	}
-	if ((err = sdx_ledger_checkpoint(l, k, NULL, NULL)) < 0 || (err = sdx_ledger_commit(l)) < 0)
+	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, k)) < 0 || (err = sdx_ledger_commit(l)) < 0)
 		return err;
 	return 0;
 }
@@ -155,13 +155,13 @@ static void once_per_own_append(void)
 	CHECK_OK(append_notes(l, k, 3));
 	CHECK(seen.own == 4 && seen.imported == 0);
 	CHECK(seen.outside_tx == 0 && seen.unseen == 0);
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	CHECK(size == 4);
 	CHECK(count(l, "SELECT count(*) FROM test_index WHERE own = 1") == 4);
 	CHECK_OK(sdx__index_version(l, "test", &v));
 	CHECK(v == 1);
 	/* the index tables do not disturb the audit */
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	l = NULL;
 	/* an index up to date is not migrated again */
@@ -184,7 +184,7 @@ static int supplier_bundle(int n, sdx_verifier **v)
 		return -100;
 	eo.all = 1;
 	if ((err = sdx_ledger_create(&l, "s.db", k)) < 0 || (err = append_notes(l, k, n)) < 0 ||
-	    (err = sdx_bundle_export(l, k, &eo, "b.sdxb", NULL)) < 0 ||
+	    (err = sdx_bundle_export(NULL, l, k, &eo, "b.sdxb")) < 0 ||
 	    (err = sdx_signer_verifier(v, k)) < 0)
 		goto done;
 done:
@@ -201,7 +201,7 @@ static int import(sdx_ledger *l, const sdx_signer *k, sdx_verifier *trusted)
 
 	o.trusted = &trusted;
 	o.n_trusted = 1;
-	err = sdx_bundle_import(l, k, "b.sdxb", &o, &res);
+	err = sdx_bundle_import(&res, l, k, "b.sdxb", &o);
 	sdx_import_result_clear(&res);
 	return err;
 }
@@ -228,7 +228,7 @@ static void once_per_imported_entry(void)
 	/* the same bundle again stores nothing new, and shows nothing again */
 	CHECK_OK(import(l, k, sv));
 	CHECK(seen.imported == 3 && seen.own == 1);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	sdx_verifier_free(sv);
 	sdx__indexer_unregister(&test_indexer);
@@ -255,27 +255,27 @@ static void failing_hook_writes_nothing(void)
 	/* an own append: refused, with the hook's message; the transaction goes on */
 	seen.fail_at = seen.calls + 1;
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_ERR(sdx_ledger_append(l, k, "note", "{}", 2, NULL), SDX_EIO);
+	CHECK_ERR(sdx_ledger_append(NULL, l, k, "note", "{}", 2), SDX_EIO);
 	CHECK(strstr(sdx_error_last(), "index 'test': test hook failed on purpose") != NULL);
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	CHECK(size == 3);
 	CHECK(count(l, "SELECT count(*) FROM entries") == entries);
 	CHECK(count(l, "SELECT count(*) FROM nodes") == nodes);
 	CHECK(count(l, "SELECT count(*) FROM test_index") == indexed);
-	CHECK_OK(sdx_ledger_append(l, k, "note", "{}", 2, NULL));
-	CHECK_OK(sdx_ledger_checkpoint(l, k, NULL, NULL));
+	CHECK_OK(sdx_ledger_append(NULL, l, k, "note", "{}", 2));
+	CHECK_OK(sdx_ledger_checkpoint(NULL, NULL, l, k));
 	CHECK_OK(sdx_ledger_commit(l));
 	CHECK(count(l, "SELECT count(*) FROM test_index") == indexed + 1);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	/* an import: refused as a whole when the hook fails on its second entry */
 	CHECK_OK(supplier_bundle(2, &sv));
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	entries = count(l, "SELECT count(*) FROM entries");
 	indexed = count(l, "SELECT count(*) FROM test_index");
 	seen.fail_at = seen.calls + 2;
 	CHECK_ERR(import(l, k, sv), SDX_EIO);
 	CHECK(strstr(sdx_error_last(), "test hook failed on purpose") != NULL);
-	CHECK_OK(sdx_ledger_size(l, &after));
+	CHECK_OK(sdx_ledger_size(&after, l));
 	CHECK(after == size);
 	CHECK(count(l, "SELECT count(*) FROM entries") == entries);
 	CHECK(count(l, "SELECT count(*) FROM foreign_entries") == 0);
@@ -286,7 +286,7 @@ static void failing_hook_writes_nothing(void)
 	seen.fail_at = 0;
 	CHECK_OK(import(l, k, sv));
 	CHECK(count(l, "SELECT count(*) FROM foreign_entries") == 3);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	sdx_verifier_free(sv);
 	sdx__indexer_unregister(&test_indexer);
@@ -331,12 +331,12 @@ static void migrates_an_older_ledger(void)
 	/* a writer builds the index from the entries held */
 	CHECK_OK(sdx_ledger_open(&l, "v1.db", 0));
 	CHECK(seen.migrations == 1 && seen.last_from == 0 && seen.outside_tx == 0);
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	CHECK(size == 3);
 	CHECK(count(l, "SELECT count(*) FROM test_index") == 3);
 	CHECK_OK(sdx__index_version(l, "test", &v));
 	CHECK(v == 1);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	l = NULL;
 	/* a newer indexer migrates from the version stored */

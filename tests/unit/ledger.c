@@ -36,10 +36,10 @@ static sdx_ledger *make_ledger(sdx_signer *key, unsigned n)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		snprintf(body, sizeof(body), "{\"n\":%u}", i);
-		if (sdx_ledger_append(l, key, "note", body, strlen(body), NULL) < 0)
+		if (sdx_ledger_append(NULL, l, key, "note", body, strlen(body)) < 0)
 			goto fail;
 	}
-	if (sdx_ledger_checkpoint(l, key, NULL, NULL) < 0 || sdx_ledger_commit(l) < 0)
+	if (sdx_ledger_checkpoint(NULL, NULL, l, key) < 0 || sdx_ledger_commit(l) < 0)
 		goto fail;
 	return l;
 fail:
@@ -79,12 +79,12 @@ static void create_and_reopen(void)
 	CHECK(key);
 	l = make_ledger(key, 3);
 	CHECK(l);
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	CHECK(size == 4);
 	sdx_ledger_free(l);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	CHECK_STR(sdx_ledger_origin(l), "example.com/acme");
-	CHECK_OK(sdx_ledger_size(l, &size));
+	CHECK_OK(sdx_ledger_size(&size, l));
 	CHECK(size == 4);
 	sdx_ledger_free(l);
 	CHECK_ERR(sdx_ledger_create(&l, "t.db", key), SDX_EEXISTS);
@@ -117,13 +117,13 @@ static void append_requires_canonical_and_own_key(void)
 	CHECK(l);
 	CHECK_OK(sdx_signer_from_seed(&other, "example.com/acme", seed));
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_ERR(sdx_ledger_append(l, key, "note", "{ \"a\": 1 }", 10, NULL), SDX_EINVAL);
-	CHECK_ERR(sdx_ledger_append(l, key, "note", "{\"b\":1,\"a\":2}", 13, NULL), SDX_EINVAL);
-	CHECK_ERR(sdx_ledger_append(l, key, "note", "{\"a\":1,\"a\":2}", 13, NULL), SDX_EFORMAT);
-	CHECK_ERR(sdx_ledger_append(l, key, "genesis", "{}", 2, NULL), SDX_EINVAL);
-	CHECK_ERR(sdx_ledger_append(l, key, "Bad Type", "{}", 2, NULL), SDX_EINVAL);
-	CHECK_ERR(sdx_ledger_append(l, other, "note", "{}", 2, NULL), SDX_EUNTRUSTED);
-	CHECK_OK(sdx_ledger_append(l, key, "note", "{\"a\":1,\"b\":[1,2]}", 17, NULL));
+	CHECK_ERR(sdx_ledger_append(NULL, l, key, "note", "{ \"a\": 1 }", 10), SDX_EINVAL);
+	CHECK_ERR(sdx_ledger_append(NULL, l, key, "note", "{\"b\":1,\"a\":2}", 13), SDX_EINVAL);
+	CHECK_ERR(sdx_ledger_append(NULL, l, key, "note", "{\"a\":1,\"a\":2}", 13), SDX_EFORMAT);
+	CHECK_ERR(sdx_ledger_append(NULL, l, key, "genesis", "{}", 2), SDX_EINVAL);
+	CHECK_ERR(sdx_ledger_append(NULL, l, key, "Bad Type", "{}", 2), SDX_EINVAL);
+	CHECK_ERR(sdx_ledger_append(NULL, l, other, "note", "{}", 2), SDX_EUNTRUSTED);
+	CHECK_OK(sdx_ledger_append(NULL, l, key, "note", "{\"a\":1,\"b\":[1,2]}", 17));
 	sdx_ledger_rollback(l);
 	sdx_ledger_free(l);
 	sdx_signer_free(other);
@@ -139,10 +139,10 @@ static void chain_and_payload(void)
 	size_t i;
 
 	CHECK(l);
-	CHECK_OK(sdx_ledger_entry(l, 0, &e0));
-	CHECK_OK(sdx_ledger_entry(l, 1, &e1));
+	CHECK_OK(sdx_ledger_entry(&e0, l, 0));
+	CHECK_OK(sdx_ledger_entry(&e1, l, 1));
 	CHECK_STR(e0->type, "genesis");
-	CHECK_OK(sdx_entry_payload(e1, &payload, NULL));
+	CHECK_OK(sdx_entry_payload(&payload, NULL, e1));
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", e0->leaf_hash[i]);
 	snprintf(want, sizeof(want), "\"prev\":\"%s\"", hex);
@@ -169,22 +169,22 @@ static void proofs_match_checkpoint(void)
 	size_t n;
 
 	CHECK(l);
-	CHECK_OK(sdx_ledger_get_checkpoint(l, 0, NULL, NULL, &cp));
+	CHECK_OK(sdx_ledger_get_checkpoint(NULL, NULL, &cp, l, 0));
 	CHECK(cp.size == 301);
 	for (i = 0; i < cp.size; i += 37) {
-		CHECK_OK(sdx_ledger_entry(l, i, &e));
-		CHECK_OK(sdx_ledger_prove_inclusion(l, i, cp.size, proof, &n));
+		CHECK_OK(sdx_ledger_entry(&e, l, i));
+		CHECK_OK(sdx_ledger_prove_inclusion(proof, &n, l, i, cp.size));
 		CHECK_OK(sdx_merkle_verify_inclusion(e->leaf_hash, i, cp.size, cp.root,
 						     (const unsigned char (*)[32])proof, n));
 		sdx_entry_free(e);
 		e = NULL;
-		CHECK_OK(sdx_ledger_root(l, i + 1, old_root));
-		CHECK_OK(sdx_ledger_prove_consistency(l, i + 1, cp.size, proof, &n));
+		CHECK_OK(sdx_ledger_root(old_root, l, i + 1));
+		CHECK_OK(sdx_ledger_prove_consistency(proof, &n, l, i + 1, cp.size));
 		CHECK_OK(sdx_merkle_verify_consistency(i + 1, cp.size, old_root, cp.root,
 						       (const unsigned char (*)[32])proof, n));
 	}
-	CHECK_ERR(sdx_ledger_prove_inclusion(l, 301, 301, proof, &n), SDX_ENOTFOUND);
-	CHECK_ERR(sdx_ledger_prove_inclusion(l, 0, 302, proof, &n), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_prove_inclusion(proof, &n, l, 301, 301), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_prove_inclusion(proof, &n, l, 0, 302), SDX_ENOTFOUND);
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
 }
@@ -197,18 +197,18 @@ static void checkpoints_are_kept(void)
 	char *note = NULL;
 
 	CHECK(l);
-	CHECK_OK(sdx_ledger_get_checkpoint(l, 0, NULL, NULL, &a));
+	CHECK_OK(sdx_ledger_get_checkpoint(NULL, NULL, &a, l, 0));
 	/* signing again without growth changes nothing */
-	CHECK_OK(sdx_ledger_checkpoint(l, key, &note, NULL));
+	CHECK_OK(sdx_ledger_checkpoint(&note, NULL, l, key));
 	free(note);
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_OK(sdx_ledger_append(l, key, "note", "{}", 2, NULL));
+	CHECK_OK(sdx_ledger_append(NULL, l, key, "note", "{}", 2));
 	CHECK_OK(sdx_ledger_commit(l));
-	CHECK_OK(sdx_ledger_checkpoint(l, key, NULL, NULL));
-	CHECK_OK(sdx_ledger_get_checkpoint(l, 0, NULL, NULL, &b));
+	CHECK_OK(sdx_ledger_checkpoint(NULL, NULL, l, key));
+	CHECK_OK(sdx_ledger_get_checkpoint(NULL, NULL, &b, l, 0));
 	CHECK(a.size == 2 && b.size == 3);
 	/* the first checkpoint covering size 1 is the genesis one */
-	CHECK_OK(sdx_ledger_get_checkpoint(l, 2, NULL, NULL, &a));
+	CHECK_OK(sdx_ledger_get_checkpoint(NULL, NULL, &a, l, 2));
 	CHECK(a.size == 2);
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
@@ -221,7 +221,7 @@ static void verify_passes(void)
 	sdx_verify_report rep;
 
 	CHECK(l);
-	CHECK_OK(sdx_ledger_verify(l, NULL, &rep));
+	CHECK_OK(sdx_ledger_verify(&rep, l, NULL));
 	CHECK(rep.entries == 1001);
 	CHECK(rep.checkpoints == 2);
 	CHECK(rep.first_bad == -1);
@@ -242,7 +242,7 @@ static void tamper_case(const char *sql, const char *expect)
 	l = NULL;
 	CHECK(raw_sql(sql) == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
-	err = sdx_ledger_verify(l, NULL, &rep);
+	err = sdx_ledger_verify(&rep, l, NULL);
 	if (err != SDX_EVERIFY || !strstr(sdx_error_last(), expect)) {
 		fprintf(stdout, "# got: %s\n", sdx_error_last());
 		test_fail(__FILE__, __LINE__, expect);
@@ -346,30 +346,30 @@ static void cited_attachments(void)
 	CHECK(l);
 	CHECK(write_text("a.txt", "report a\n") == 0 && write_text("b.txt", "report b\n") == 0);
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_OK(sdx_ledger_attach_file(l, "a.txt", h[0], &size));
-	CHECK_OK(sdx_ledger_attach_file(l, "b.txt", h[1], &size));
+	CHECK_OK(sdx_ledger_attach_file(h[0], &size, l, "a.txt"));
+	CHECK_OK(sdx_ledger_attach_file(h[1], &size, l, "b.txt"));
 	memcpy(h[2], h[0], 32); /* a repeat */
 	memset(none, 0xab, sizeof(none));
-	CHECK_ERR(sdx_ledger_append_cited(l, key, "note", "{\"n\":1}", 7,
-					  (const unsigned char (*)[32])none, 1, NULL), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_append_cited(NULL, l, key, "note", "{\"n\":1}", 7,
+					  (const unsigned char (*)[32])none, 1), SDX_ENOTFOUND);
 	CHECK(strstr(sdx_error_last(), "attachment abababab") != NULL);
-	CHECK_OK(sdx_ledger_append_cited(l, key, "note", "{\"n\":1}", 7,
-					 (const unsigned char (*)[32])h, 3, &info));
+	CHECK_OK(sdx_ledger_append_cited(&info, l, key, "note", "{\"n\":1}", 7,
+					 (const unsigned char (*)[32])h, 3));
 	CHECK_OK(sdx_ledger_commit(l));
 	memcpy(lo, memcmp(h[0], h[1], 32) < 0 ? h[0] : h[1], 32);
 	memcpy(hi, memcmp(h[0], h[1], 32) < 0 ? h[1] : h[0], 32);
 	sdx__hex(hex_lo, lo, 32);
 	sdx__hex(hex_hi, hi, 32);
-	CHECK_OK(sdx_ledger_entry(l, info.index, &e));
-	CHECK_OK(sdx_entry_payload(e, &payload, NULL));
+	CHECK_OK(sdx_ledger_entry(&e, l, info.index));
+	CHECK_OK(sdx_entry_payload(&payload, NULL, e));
 	snprintf(want, sizeof(want), "{\"attachments\":[\"%s\",\"%s\"],\"body\":{\"n\":1},", hex_lo,
 		 hex_hi);
 	CHECK(strncmp(payload, want, strlen(want)) == 0);
 	free(payload);
 	sdx_entry_free(e);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	vo.flags = SDX_VERIFY_BODIES;
-	CHECK_OK(sdx_ledger_verify(l, &vo, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, &vo));
 	sdx_ledger_free(l);
 	l = NULL;
 	snprintf(sql, sizeof(sql), drop, hex_hi, hex_hi);
@@ -380,7 +380,7 @@ static void cited_attachments(void)
 	/* by position, and through the JSON path */
 	for (pass = 0; pass < 2; pass++) {
 		vo.flags = pass ? SDX_VERIFY_BODIES : 0;
-		CHECK_ERR(sdx_ledger_verify(l, &vo, NULL), SDX_EVERIFY);
+		CHECK_ERR(sdx_ledger_verify(NULL, l, &vo), SDX_EVERIFY);
 		if (!strstr(sdx_error_last(), want)) {
 			fprintf(stdout, "# got: %s\n", sdx_error_last());
 			CHECK(!"the missing attachment is named");
@@ -408,24 +408,24 @@ static void attachments(void)
 		fputs("lab report line\n", f); /* several chunks */
 	fclose(f);
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_OK(sdx_ledger_attach_file(l, "report.txt", hash, &size));
+	CHECK_OK(sdx_ledger_attach_file(hash, &size, l, "report.txt"));
 	CHECK(size == 300000u * 16);
-	CHECK_OK(sdx_ledger_attach_file(l, "report.txt", again, &size)); /* no-op */
+	CHECK_OK(sdx_ledger_attach_file(again, &size, l, "report.txt")); /* no-op */
 	CHECK_MEM(hash, again, 32);
-	CHECK_ERR(sdx_ledger_attach_file(l, "nope.txt", again, &size), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_attach_file(again, &size, l, "nope.txt"), SDX_ENOTFOUND);
 	CHECK_OK(sdx_ledger_commit(l));
 	CHECK(sdx_ledger_has_attachment(l, hash) == 1);
 	CHECK_OK(sdx_ledger_export_attachment(l, hash, "back.txt"));
 	back = test_read_file("back.txt", &len);
 	CHECK(back && len == 300000u * 16);
 	free(back);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	l = NULL;
 	CHECK(raw_sql("DROP TRIGGER chunks_no_update; UPDATE attachment_chunks SET data = "
 		      "zeroblob(10) WHERE n = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
-	CHECK_ERR(sdx_ledger_verify(l, NULL, NULL), SDX_EVERIFY);
+	CHECK_ERR(sdx_ledger_verify(NULL, l, NULL), SDX_EVERIFY);
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
 }
@@ -440,24 +440,24 @@ static void resolve_refs(void)
 	size_t i;
 
 	CHECK(l);
-	CHECK_OK(sdx_ledger_resolve(l, "3", &idx));
+	CHECK_OK(sdx_ledger_resolve(&idx, l, "3"));
 	CHECK(idx == 3);
-	CHECK_OK(sdx_ledger_entry(l, 7, &e));
+	CHECK_OK(sdx_ledger_entry(&e, l, 7));
 	for (i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", e->leaf_hash[i]);
 	sdx_entry_free(e);
-	CHECK_OK(sdx_ledger_resolve(l, hex, &idx));
+	CHECK_OK(sdx_ledger_resolve(&idx, l, hex));
 	CHECK(idx == 7);
 	/* a prefix of 9 digits or more, long enough to hold a letter (all-decimal
 	 * input is an index) */
 	for (i = 9; i < 64 && strspn(hex, "0123456789") >= i; i++)
 		;
 	hex[i] = '\0';
-	CHECK_OK(sdx_ledger_resolve(l, hex, &idx));
+	CHECK_OK(sdx_ledger_resolve(&idx, l, hex));
 	CHECK(idx == 7);
-	CHECK_ERR(sdx_ledger_resolve(l, "11", &idx), SDX_ENOTFOUND);
-	CHECK_ERR(sdx_ledger_resolve(l, "zz", &idx), SDX_ENOTFOUND);
-	CHECK_ERR(sdx_ledger_resolve(l, "", &idx), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_resolve(&idx, l, "11"), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_resolve(&idx, l, "zz"), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_resolve(&idx, l, ""), SDX_ENOTFOUND);
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
 }
@@ -473,7 +473,7 @@ static void publish_tiles(void)
 	size_t len;
 
 	CHECK(l);
-	CHECK_OK(sdx_ledger_publish(l, "pub", &st));
+	CHECK_OK(sdx_ledger_publish(&st, l, "pub"));
 	CHECK(st.size == 600);
 	CHECK(stat("pub/checkpoint", &sb) == 0);
 	CHECK(stat("pub/tile/0/000", &sb) == 0 && sb.st_size == 8192);
@@ -484,11 +484,11 @@ static void publish_tiles(void)
 	/* the level-1 tile holds the roots of the two full level-0 tiles */
 	tile = test_read_file("pub/tile/1/000.p/2", &len);
 	CHECK(tile);
-	CHECK_OK(sdx_ledger_root(l, 256, root));
+	CHECK_OK(sdx_ledger_root(root, l, 256));
 	CHECK_MEM(tile, root, 32);
 	free(tile);
 	/* a second run keeps full tiles */
-	CHECK_OK(sdx_ledger_publish(l, "pub", &st));
+	CHECK_OK(sdx_ledger_publish(&st, l, "pub"));
 	CHECK(st.tiles_written == 0);
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
@@ -509,14 +509,14 @@ static void migrates_format_1(void)
 		      "DROP TABLE foreign_keys; DROP TABLE foreign_consistency; "
 		      "PRAGMA user_version = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	l = NULL;
 	CHECK_OK(sdx_ledger_open(&l, "t.db", 0));
 	CHECK_OK(sdx_signer_verifier(&v, key));
 	CHECK_OK(sdx_ledger_trust_add(l, v, "ourselves"));
 	CHECK_ERR(sdx_ledger_trust_add(l, v, NULL), SDX_EEXISTS);
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	CHECK(raw_sql("PRAGMA user_version = 99;") == 0);
 	sdx_ledger_free(l);
 	l = NULL;
@@ -550,14 +550,14 @@ static void trusted_keys(void)
 	CHECK_OK(sdx_ledger_trust_add(l, b, NULL));
 	CHECK_OK(sdx_ledger_foreach_trusted(l, count_trusted, &n));
 	CHECK(n == 2);
-	CHECK_OK(sdx_ledger_trust_remove(l, "example.com/supplier-a", &removed));
+	CHECK_OK(sdx_ledger_trust_remove(&removed, l, "example.com/supplier-a"));
 	CHECK(removed == 1);
-	CHECK_ERR(sdx_ledger_trust_remove(l, "example.com/supplier-a", &removed), SDX_ENOTFOUND);
+	CHECK_ERR(sdx_ledger_trust_remove(&removed, l, "example.com/supplier-a"), SDX_ENOTFOUND);
 	n = 0;
 	CHECK_OK(sdx_ledger_foreach_trusted(l, count_trusted, &n));
 	CHECK(n == 1);
 	/* trust is local policy: changing it does not disturb the audit */
-	CHECK_OK(sdx_ledger_verify(l, NULL, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_verifier_free(a);
 	sdx_verifier_free(b);
 	sdx_ledger_free(l);
@@ -579,7 +579,7 @@ static void decimal_refs_are_indexes(void)
 
 	CHECK(l);
 	for (i = 1; i <= 60 && !found; i++) {
-		CHECK_OK(sdx_ledger_entry(l, i, &e));
+		CHECK_OK(sdx_ledger_entry(&e, l, i));
 		for (int k = 0; k < 32; k++)
 			snprintf(hex + 2 * k, 3, "%02x", e->leaf_hash[k]);
 		sdx_entry_free(e);
@@ -592,15 +592,15 @@ static void decimal_refs_are_indexes(void)
 	}
 	CHECK(found); /* 60 entries: a 4-decimal-digit prefix is all but certain */
 	if (strtoul(digits, NULL, 10) > 60) {
-		CHECK_ERR(sdx_ledger_resolve(l, digits, &idx), SDX_ENOTFOUND);
+		CHECK_ERR(sdx_ledger_resolve(&idx, l, digits), SDX_ENOTFOUND);
 	} else {
-		CHECK_OK(sdx_ledger_resolve(l, digits, &idx));
+		CHECK_OK(sdx_ledger_resolve(&idx, l, digits));
 		CHECK(idx == strtoul(digits, NULL, 10));
 	}
 	/* the same digits with the next hex digit of the hash are a prefix again */
 	hex[5] = '\0';
 	if (strspn(hex, "0123456789") < 5) {
-		CHECK_OK(sdx_ledger_resolve(l, hex, &idx));
+		CHECK_OK(sdx_ledger_resolve(&idx, l, hex));
 		CHECK(idx == i - 1);
 	}
 	sdx_ledger_free(l);

@@ -486,7 +486,7 @@ static void rfc6962_hashes_and_roots(void)
 	for (i = 0; i <= 8; i++) {
 		if (unhex(want, 32, rfc_roots[i]) != 0)
 			break;
-		sdx_merkle_builder_root(&b, got);
+		sdx_merkle_builder_root(got, &b);
 		if (memcmp(got, want, 32) != 0)
 			break;
 		v = view_of(&s, i);
@@ -698,7 +698,7 @@ static int walk_tiles(struct upstream *u, const char *dir, const char *rel, int 
 			err = walk_tiles(u, path, sub, depth + 1);
 		} else {
 			u->tiles_found++;
-			if (sdx_tile_parse_path(sub, &level, &index, &width) != 0 ||
+			if (sdx_tile_parse_path(&level, &index, &width, sub) != 0 ||
 			    sdx_tile_path(back, sizeof(back), level, index, width) != 0 ||
 			    strcmp(back, sub) != 0)
 				err = -1;
@@ -766,7 +766,7 @@ static void upstream_run(struct upstream *u)
 		CHECK(out == flen && memcmp(u->buf, u->files[t], flen) == 0);
 		u->tiles_checked++;
 	}
-	sdx_merkle_builder_root(&b, got);
+	sdx_merkle_builder_root(got, &b);
 	CHECK_MEM(got, root, 32);
 	v = view_of(&u->s, u->size);
 	CHECK_OK(sdx_merkle_root(got, u->size, view_read, &v));
@@ -1144,10 +1144,10 @@ static void tile_paths(void)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		CHECK_OK(sdx_tile_path(buf, sizeof(buf), t[i].level, t[i].index, t[i].width));
 		CHECK_STR(buf, t[i].path);
-		CHECK_OK(sdx_tile_parse_path(t[i].path, &level, &index, &width));
+		CHECK_OK(sdx_tile_parse_path(&level, &index, &width, t[i].path));
 		CHECK(level == t[i].level && index == t[i].index && width == t[i].width);
 		/* the leading "tile/" is optional */
-		CHECK_OK(sdx_tile_parse_path(t[i].path + 5, &level, &index, &width));
+		CHECK_OK(sdx_tile_parse_path(&level, &index, &width, t[i].path + 5));
 		CHECK(level == t[i].level && index == t[i].index && width == t[i].width);
 	}
 	/* exactly enough room, and one byte short */
@@ -1186,7 +1186,7 @@ static void tile_parse_rejects(void)
 	unsigned width = 42;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (sdx_tile_parse_path(bad[i], &level, &index, &width) != SDX_EFORMAT) {
+		if (sdx_tile_parse_path(&level, &index, &width, bad[i]) != SDX_EFORMAT) {
 			test_fail(__FILE__, __LINE__, bad[i]);
 			return;
 		}
@@ -1210,7 +1210,7 @@ static void reader_root_matches_builder(void)
 
 	sdx_merkle_builder_init(&b);
 	for (n = 0; n <= 300 && !bad; n++) {
-		sdx_merkle_builder_root(&b, a);
+		sdx_merkle_builder_root(a, &b);
 		v = view_of(&s, n);
 		bad = sdx_merkle_root(r, n, view_read, &v) != 0 || memcmp(a, r, 32) != 0;
 		/* one read per set bit of n: the binary decomposition */
@@ -1270,7 +1270,7 @@ static void builder_resume(void)
 		v = view_of(s, starts[i]);
 		CHECK_OK(sdx_merkle_builder_resume(&b, starts[i], view_read, &v));
 		for (n = starts[i]; n < starts[i] + 300 && n < SYNTH_MAX; n++) {
-			sdx_merkle_builder_root(&b, a);
+			sdx_merkle_builder_root(a, &b);
 			v = view_of(s, n);
 			CHECK_OK(sdx_merkle_root(r, n, view_read, &v));
 			CHECK_MEM(a, r, 32);

@@ -53,7 +53,7 @@ static void upstream_checkpoints(void)
 		CHECK_STR(fmt, vkey_s);
 		cp = fixture(*sz, "checkpoint", &cp_len);
 		CHECK(cp);
-		CHECK_OK(sdx_note_verify(cp, cp_len, &v, 1, &tlen, &idx));
+		CHECK_OK(sdx_note_verify(&tlen, &idx, cp, cp_len, &v, 1));
 		CHECK(idx == 0);
 		CHECK_OK(sdx_checkpoint_parse(&c, cp, cp_len));
 		CHECK_STR(c.origin, "example.com/fixture");
@@ -122,16 +122,16 @@ static void note_tamper_and_untrusted(void)
 	CHECK_OK(sdx_signer_verifier(&v, s));
 	CHECK_OK(sdx_signer_verifier(&vo, other));
 	CHECK_OK(sdx_note_sign(&note, &len, text, strlen(text), s));
-	CHECK_OK(sdx_note_verify(note, len, &v, 1, NULL, NULL));
-	CHECK_ERR(sdx_note_verify(note, len, &vo, 1, NULL, NULL), SDX_EUNTRUSTED);
+	CHECK_OK(sdx_note_verify(NULL, NULL, note, len, &v, 1));
+	CHECK_ERR(sdx_note_verify(NULL, NULL, note, len, &vo, 1), SDX_EUNTRUSTED);
 	/* every single-byte change is caught */
 	for (i = 0; i < len; i++) {
 		note[i] ^= 0x01;
-		CHECK(sdx_note_verify(note, len, &v, 1, NULL, NULL) < 0);
+		CHECK(sdx_note_verify(NULL, NULL, note, len, &v, 1) < 0);
 		note[i] ^= 0x01;
 	}
-	CHECK_ERR(sdx_note_verify(note, len - 1, &v, 1, NULL, NULL), SDX_EFORMAT);
-	CHECK_ERR(sdx_note_verify(text, strlen(text), &v, 1, NULL, NULL), SDX_EFORMAT);
+	CHECK_ERR(sdx_note_verify(NULL, NULL, note, len - 1, &v, 1), SDX_EFORMAT);
+	CHECK_ERR(sdx_note_verify(NULL, NULL, text, strlen(text), &v, 1), SDX_EFORMAT);
 	free(note);
 	CHECK_ERR(sdx_note_sign(&note, &len, "no newline", 10, s), SDX_EFORMAT);
 	CHECK_ERR(sdx_note_sign(&note, &len, "", 0, s), SDX_EFORMAT);
@@ -161,7 +161,7 @@ static void note_too_many_signatures(void)
 		memcpy(big + n, note + 3, len - 3);
 		n += len - 3;
 	}
-	CHECK_ERR(sdx_note_verify(big, n, &v, 1, NULL, NULL), SDX_ELIMIT);
+	CHECK_ERR(sdx_note_verify(NULL, NULL, big, n, &v, 1), SDX_ELIMIT);
 	free(big);
 	free(note);
 	sdx_signer_free(s);
@@ -214,13 +214,13 @@ static void base64_outside_alphabet(void)
 	CHECK(cp && vkey_s);
 	chomp(vkey_s);
 	CHECK_OK(sdx_verifier_parse(&v, vkey_s));
-	CHECK_OK(sdx_note_verify(cp, len, &v, 1, NULL, NULL));
+	CHECK_OK(sdx_note_verify(NULL, NULL, cp, len, &v, 1));
 	slash = strchr(strrchr(cp, ' '), '/'); /* after the key name */
 	CHECK(slash);
 	*slash = (char)0x80;
-	CHECK_ERR(sdx_note_verify(cp, len, &v, 1, NULL, NULL), SDX_EFORMAT);
+	CHECK_ERR(sdx_note_verify(NULL, NULL, cp, len, &v, 1), SDX_EFORMAT);
 	*slash = (char)0xff;
-	CHECK_ERR(sdx_note_verify(cp, len, &v, 1, NULL, NULL), SDX_EFORMAT);
+	CHECK_ERR(sdx_note_verify(NULL, NULL, cp, len, &v, 1), SDX_EFORMAT);
 	sdx_verifier_free(v);
 	free(cp);
 	free(vkey_s);

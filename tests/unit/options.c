@@ -23,9 +23,9 @@ static int setup(void)
 	eo.all = 1;
 	if (sdx_signer_generate(&key, "example.com/opts") < 0 ||
 	    sdx_ledger_create(&ledger, "o.db", key) < 0 ||
-	    sdx_ledger_checkpoint(ledger, key, NULL, NULL) < 0)
+	    sdx_ledger_checkpoint(NULL, NULL, ledger, key) < 0)
 		return -1;
-	return sdx_bundle_export(ledger, key, &eo, "good.sdxb", NULL);
+	return sdx_bundle_export(NULL, ledger, key, &eo, "good.sdxb");
 }
 
 static void teardown(void)
@@ -49,12 +49,12 @@ static void unknown_versions(void)
 
 		vo.version = eo.version = bo.version = bad[i];
 		eo.all = 1;
-		CHECK_ERR(sdx_ledger_verify(ledger, &vo, NULL), SDX_EINVAL);
+		CHECK_ERR(sdx_ledger_verify(NULL, ledger, &vo), SDX_EINVAL);
 		CHECK(strstr(sdx_error_last(), "options version") != NULL);
-		CHECK_ERR(sdx_bundle_export(ledger, key, &eo, "new.sdxb", NULL), SDX_EINVAL);
-		CHECK_ERR(sdx_bundle_verify("good.sdxb", &bo, NULL), SDX_EINVAL);
-		CHECK_ERR(sdx_bundle_import(ledger, key, "good.sdxb", &bo, &res), SDX_EINVAL);
-		CHECK_OK(sdx_ledger_size(ledger, &size));
+		CHECK_ERR(sdx_bundle_export(NULL, ledger, key, &eo, "new.sdxb"), SDX_EINVAL);
+		CHECK_ERR(sdx_bundle_verify(NULL, "good.sdxb", &bo), SDX_EINVAL);
+		CHECK_ERR(sdx_bundle_import(&res, ledger, key, "good.sdxb", &bo), SDX_EINVAL);
+		CHECK_OK(sdx_ledger_size(&size, ledger));
 		CHECK(size == 1);
 	}
 	teardown();
@@ -71,11 +71,11 @@ static void older_versions(void)
 	CHECK_OK(sdx_signer_verifier(&v, key));
 	trusted[0] = v;
 	vo.version = 1;
-	CHECK_OK(sdx_ledger_verify(ledger, &vo, NULL));
+	CHECK_OK(sdx_ledger_verify(NULL, ledger, &vo));
 	bo.version = 1;
 	bo.trusted = trusted;
 	bo.n_trusted = 1;
-	CHECK_OK(sdx_bundle_verify("good.sdxb", &bo, NULL));
+	CHECK_OK(sdx_bundle_verify(NULL, "good.sdxb", &bo));
 	sdx_verifier_free(v);
 	teardown();
 }

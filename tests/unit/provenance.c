@@ -36,7 +36,7 @@ static int fx_open(struct fx *f)
 		return -1;
 	fputs("test report\n", r);
 	fclose(r);
-	if (sdx_ledger_begin(f->l) < 0 || sdx_ledger_attach_file(f->l, "report.txt", h, NULL) < 0 ||
+	if (sdx_ledger_begin(f->l) < 0 || sdx_ledger_attach_file(h, NULL, f->l, "report.txt") < 0 ||
 	    sdx_ledger_commit(f->l) < 0)
 		return -1;
 	for (int i = 0; i < 32; i++)
@@ -62,7 +62,7 @@ static int put(struct fx *f, const char *type, json_t *rec, char hex[65])
 		return -1;
 	if ((err = sdx_ledger_begin(f->l)) < 0)
 		goto done;
-	err = sdx_record_append(f->l, f->k, type, text, strlen(text), type, &info);
+	err = sdx_record_append(&info, f->l, f->k, type, text, strlen(text), type);
 	if (err < 0) {
 		sdx_ledger_rollback(f->l);
 		goto done;
@@ -213,7 +213,7 @@ static json_t *judge(struct fx *f, const char *profile, const char *ref, const c
 	json_t *r = NULL;
 
 	if (sdx_profile_load(&p, profile) == 0 && sdx_graph_from_ledger(&g, f->l) == 0 &&
-	    sdx_graph_resolve(g, ref, &node) == 0 &&
+	    sdx_graph_resolve(&node, g, ref) == 0 &&
 	    sdx_profile_check(&text, worst, g, node, p, date) == 0)
 		r = json_loads(text, 0, NULL);
 	free(text);
@@ -300,7 +300,7 @@ static void trace_shared_inputs_and_subassemblies(void)
 		     s));
 	CHECK_OK(sdx_graph_from_ledger(&g, f.l));
 	CHECK(sdx_graph_size(g) == 5);
-	CHECK_OK(sdx_graph_resolve(g, s, &node));
+	CHECK_OK(sdx_graph_resolve(&node, g, s));
 	CHECK_OK(sdx_graph_trace(&text, g, node));
 	CHECK((t = json_loads(text, 0, NULL)) != NULL);
 	free(text);
@@ -335,7 +335,7 @@ static void trace_shared_inputs_and_subassemblies(void)
 	}
 	json_decref(t);
 	/* where-used of the declaration itself: all four downstream records */
-	CHECK_OK(sdx_graph_resolve(g, d, &node));
+	CHECK_OK(sdx_graph_resolve(&node, g, d));
 	CHECK_OK(sdx_graph_where_used(&text, g, node, NULL));
 	CHECK((t = json_loads(text, 0, NULL)) != NULL);
 	free(text);
@@ -376,7 +376,7 @@ static void withdrawn_and_superseded(void)
 	CHECK(strstr(why, "as corrected by declaration D-2"));
 	json_decref(r);
 	CHECK_OK(sdx_graph_from_ledger(&g, f.l));
-	CHECK_OK(sdx_graph_resolve(g, s, &node));
+	CHECK_OK(sdx_graph_resolve(&node, g, s));
 	CHECK_OK(sdx_graph_trace(&text, g, node));
 	CHECK(strstr(text, "\"status\":\"superseded\""));
 	free(text);
@@ -387,7 +387,7 @@ static void withdrawn_and_superseded(void)
 		      "effective_date", "2026-11-01", "signatory", "name", "A. Person", "role", "QA");
 	CHECK_OK(put(&f, "withdrawal", w, NULL));
 	CHECK_OK(sdx_graph_from_ledger(&g, f.l));
-	CHECK_OK(sdx_graph_resolve(g, s, &node));
+	CHECK_OK(sdx_graph_resolve(&node, g, s));
 	CHECK_OK(sdx_graph_trace(&text, g, node));
 	CHECK((t = json_loads(text, 0, NULL)) != NULL);
 	free(text);
@@ -498,9 +498,9 @@ static void food_contact_doc(void)
 	CHECK((pp = test_read_file(test_data("../../examples/data/pp-food-contact-declaration.json"),
 				   &len)) != NULL);
 	CHECK_OK(sdx_ledger_begin(l));
-	CHECK_OK(sdx_ledger_attach_file(l, test_data("../../examples/data/reports/"
-						     "pp-migration-report-2026-0802.txt"), NULL, NULL));
-	CHECK_OK(sdx_record_append(l, f.k, "declaration", pp, len, "pp", &info));
+	CHECK_OK(sdx_ledger_attach_file(NULL, NULL, l,
+					test_data("../../examples/data/reports/" "pp-migration-report-2026-0802.txt")));
+	CHECK_OK(sdx_record_append(&info, l, f.k, "declaration", pp, len, "pp"));
 	CHECK_OK(sdx_ledger_commit(l));
 	for (int i = 0; i < 32; i++)
 		snprintf(hex + 2 * i, 3, "%02x", info.leaf_hash[i]);

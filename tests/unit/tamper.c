@@ -61,14 +61,14 @@ static int make_ledger(sdx_signer *k, const char *path)
 		if ((err = sdx_ledger_begin(l)) < 0)
 			break;
 		snprintf(rel, sizeof(rel), "../../examples/data/reports/%s", reports[i]);
-		if ((err = sdx_ledger_attach_file(l, test_data(rel), NULL, NULL)) < 0)
+		if ((err = sdx_ledger_attach_file(NULL, NULL, l, test_data(rel))) < 0)
 			break;
 		snprintf(rel, sizeof(rel), "../../examples/data/%s", files[i]);
 		text = test_read_file(test_data(rel), &len);
-		err = text ? sdx_record_append(l, k, "declaration", text, len, files[i], NULL) : -1;
+		err = text ? sdx_record_append(NULL, l, k, "declaration", text, len, files[i]) : -1;
 		free(text);
 		if (!err)
-			err = sdx_ledger_checkpoint(l, k, NULL, NULL);
+			err = sdx_ledger_checkpoint(NULL, NULL, l, k);
 		if (!err)
 			err = sdx_ledger_commit(l);
 	}
@@ -84,7 +84,7 @@ static int ledger_ok(const char *path)
 	if ((err = sdx_ledger_open(&l, path, SDX_OPEN_READONLY)) == 0) {
 		sdx_verify_options o = SDX_VERIFY_OPTIONS_INIT;
 		o.threads = 1;
-		err = sdx_ledger_verify(l, &o, NULL);
+		err = sdx_ledger_verify(NULL, l, &o);
 	}
 	sdx_ledger_free(l);
 	sdx_error_clear();
@@ -253,7 +253,7 @@ static int bundle_verdict(const char *path, sdx_verifier *v)
 	o.trusted = &v;
 	o.n_trusted = 1;
 	o.threads = 1;
-	err = sdx_bundle_verify(path, &o, NULL);
+	err = sdx_bundle_verify(NULL, path, &o);
 	sdx_error_clear();
 	return err;
 }
@@ -314,7 +314,7 @@ static void bundle_sweep(void)
 	CHECK_OK(make_ledger(k, "t.db"));
 	CHECK_OK(sdx_ledger_open(&l, "t.db", 0));
 	eo.all = 1;
-	CHECK_OK(sdx_bundle_export(l, k, &eo, "b.sdxb", NULL));
+	CHECK_OK(sdx_bundle_export(NULL, l, k, &eo, "b.sdxb"));
 	sdx_ledger_free(l);
 	CHECK_OK(sdx_signer_verifier(&v, k));
 	CHECK(bundle_verdict("b.sdxb", v) == 0);
