@@ -107,6 +107,8 @@ static const struct sdx_record_edge edges[] = {
 	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
 };
 
+static const char *const parties[] = { "site", NULL };
+
 const struct sdx_record_type sdx__type_batch = {
 	.name = "batch",
 	.has_schema = 1,
@@ -114,6 +116,7 @@ const struct sdx_record_type sdx__type_batch = {
 	.id_field = "batch_id",
 	.edges = edges,
 	.nedges = sizeof(edges) / sizeof(edges[0]),
+	.parties = parties,
 	.rules = batch_rules,
 	.lots = lots,
 	.cited_lot = cited_lot,

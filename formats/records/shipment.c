@@ -70,6 +70,8 @@ static const struct sdx_record_edge edges[] = {
 	  .accepts_text = "a batch" },
 };
 
+static const char *const parties[] = { "consignee", NULL };
+
 const struct sdx_record_type sdx__type_shipment = {
 	.name = "shipment",
 	.has_schema = 1,
@@ -78,6 +80,7 @@ const struct sdx_record_type sdx__type_shipment = {
 	.date_field = "ship_date",
 	.edges = edges,
 	.nedges = sizeof(edges) / sizeof(edges[0]),
+	.parties = parties,
 	.rules = shipment_rules,
 	.summary = summary,
 	.label = label,
