@@ -43,8 +43,9 @@ int sdx__gindex_create(sdx_ledger *l, int schema)
 
 static int drop(sdx_ledger *l)
 {
-	return sdx__db_exec(l, "DROP TABLE IF EXISTS graph_records; DROP TABLE IF EXISTS graph_ids;"
-			    " DROP TABLE IF EXISTS graph_edges; DROP TABLE IF EXISTS graph_state");
+	return sdx__db_exec(l, "DROP TABLE IF EXISTS main.graph_records; DROP TABLE IF EXISTS "
+			    "main.graph_ids; DROP TABLE IF EXISTS main.graph_edges; DROP TABLE IF "
+			    "EXISTS main.graph_state");
 }
 
 struct fill {
@@ -129,7 +130,7 @@ int sdx__gindex_ready(sdx_ledger *l)
 		return 0;
 	if ((err = sdx__stmt(&s, l, NULL, "reading the graph index", "SELECT own_size = (SELECT "
 			     "ifnull(max(idx) + 1, 0) FROM entries) AND foreign_rowid = (SELECT "
-			     "ifnull(max(rowid), 0) FROM foreign_entries) FROM graph_state")) < 0)
+			     "ifnull(max(rowid), 0) FROM foreign_entries) FROM main.graph_state")) < 0)
 		return err;
 	rc = sdx__stmt_step(&s);
 	err = rc == 1 ? sqlite3_column_int(s.st, 0) == 1 : rc;
@@ -143,7 +144,7 @@ static int count(sdx_ledger *l, const char *table, uint64_t *out)
 	struct sdx__stmt s;
 	int err;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM main.%s", table);
 	if ((err = sdx__stmt(&s, l, NULL, "reading the graph index", sql)) < 0)
 		return err;
 	if ((err = sdx__stmt_step(&s)) == 1)
