@@ -147,17 +147,17 @@ int sdx__graph_add_ref(struct gnode *n, const unsigned char leaf[32], int edge, 
 	return 0;
 }
 
-static int add_user(struct gnode *to, size_t from)
+int sdx__graph_push(size_t **at, size_t *n, size_t *cap, size_t v)
 {
-	if (to->nusers == to->capusers) {
-		size_t cap = to->capusers ? 2 * to->capusers : 4;
-		size_t *p = realloc(to->users, cap * sizeof(*p));
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		size_t *p = realloc(*at, c * sizeof(*p));
 		if (!p)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		to->users = p;
-		to->capusers = cap;
+		*at = p;
+		*cap = c;
 	}
-	to->users[to->nusers++] = from;
+	(*at)[(*n)++] = v;
 	return 0;
 }
 
@@ -225,7 +225,8 @@ int sdx__graph_link(sdx_graph *g)
 	for (i = 0; i < g->len; i++)
 		for (k = 0; k < g->n[i].nrefs; k++)
 			if ((to = sdx__graph_find(g, g->n[i].refs[k])) != SIZE_MAX && to != i &&
-			    (err = add_user(&g->n[to], i)) < 0)
+			    (err = sdx__graph_push(&g->n[to].users, &g->n[to].nusers,
+						   &g->n[to].capusers, i)) < 0)
 				return err;
 	/* a lazy graph holds its nodes as read, not in the ledger's order */
 	for (i = 0; g->lazy && i < g->len; i++)
@@ -303,18 +304,20 @@ int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node)
 {
 	size_t n = strlen(ref), i, found = SIZE_MAX, hits = 0;
 	char lower[65];
+	int err;
 
-	if (g->lazy)
-		return sdx__graph_lazy_resolve((sdx_graph *)g, ref, node);
 	if (g->from_ledger && n > 0 && n < 64 && strspn(ref, "0123456789") == n) {
 		uint64_t idx = strtoull(ref, NULL, 10);
-		for (i = 0; i < g->len; i++)
-			if (g->n[i].own && g->n[i].index == idx) {
-				*node = i;
-				return 0;
-			}
-		return sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, withdrawal, "
-				     "batch or shipment", ref);
+		if (g->lazy && (err = sdx__graph_lazy_own((sdx_graph *)g, idx, &found)) < 0)
+			return err;
+		for (i = 0; !g->lazy && i < g->len && found == SIZE_MAX; i++)
+			if (g->n[i].own && g->n[i].index == idx)
+				found = i;
+		if (found == SIZE_MAX)
+			return sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, "
+					     "withdrawal, batch or shipment", ref);
+		*node = found;
+		return 0;
 	}
 	if (n < 4 || n > 64 || strspn(ref, "0123456789abcdefABCDEF") != n)
 		return sdx_error_set(SDX_EINVAL, "'%s': give 4 to 64 hex digits of a leaf hash%s",
@@ -322,12 +325,14 @@ int sdx_graph_resolve(const sdx_graph *g, const char *ref, size_t *node)
 	for (i = 0; i < n; i++)
 		lower[i] = (char)(ref[i] | (ref[i] >= 'A' && ref[i] <= 'F' ? 0x20 : 0));
 	lower[n] = '\0';
-	for (i = 0; i < g->len; i++)
+	if (g->lazy && (err = sdx__graph_lazy_prefix((sdx_graph *)g, ref, &hits, &found)) < 0)
+		return err;
+	for (i = 0; !g->lazy && i < g->len; i++)
 		if (strncmp(g->n[i].hex, lower, n) == 0) {
 			found = i;
 			hits++;
 		}
-	if (hits == 0)
+	if (hits == 0 || found == SIZE_MAX)
 		return sdx_error_set(SDX_ENOTFOUND, "no declaration, batch or shipment matches '%s'",
 				     ref);
 	if (hits > 1)

@@ -63,6 +63,8 @@ int sdx__graph_link(sdx_graph *g);
 int sdx__graph_order(const sdx_graph *g, size_t a, size_t b);
 /* Sort node numbers into that order. */
 void sdx__graph_sort(const sdx_graph *g, size_t *nodes, size_t n);
+/* Append v to the growing array *at (*n used of *cap). */
+int sdx__graph_push(size_t **at, size_t *n, size_t *cap, size_t v);
 /* Free every node (the origins stay). */
 void sdx__graph_clear(sdx_graph *g);
 /* The type of a record the graph holds, or NULL (the ledger's housekeeping). */
@@ -79,7 +81,10 @@ int sdx__graph_lot_nodes(const sdx_graph *g, const char *lot, size_t **out, size
 enum { GRAPH_DOWN = 1, GRAPH_UP = 2 }; /* gnode.expanded: followed down, up */
 /* The node of leaf, read from the index if not held yet; SIZE_MAX if none. */
 int sdx__graph_lazy_node(sdx_graph *g, const unsigned char leaf[32], size_t *out);
-int sdx__graph_lazy_resolve(sdx_graph *g, const char *ref, size_t *node);
+/* The node of own entry `index` (SIZE_MAX: none in the graph). */
+int sdx__graph_lazy_own(sdx_graph *g, uint64_t index, size_t *node);
+/* How many records the hex prefix `ref` matches, and the node if just one. */
+int sdx__graph_lazy_prefix(sdx_graph *g, const char *ref, size_t *hits, size_t *node);
 /* Read what a walk down from node needs: everything it cites, and of each
  * statement its withdrawals and corrections; then link. */
 int sdx__graph_expand_down(sdx_graph *g, size_t node);

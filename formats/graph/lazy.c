@@ -45,43 +45,26 @@ int sdx__graph_lazy_node(sdx_graph *g, const unsigned char leaf[32], size_t *out
 	return 0;
 }
 
-static int from_record(sdx_graph *g, const struct sdx__gi_record *r, const char *ref,
-		       size_t *node)
-{
-	int err = sdx__graph_lazy_node(g, r->leaf, node);
-
-	if (err >= 0 && *node == SIZE_MAX)
-		return sdx_error_set(SDX_ENOTFOUND, "no declaration, batch or shipment matches '%s'",
-				     ref);
-	return err;
-}
-
-int sdx__graph_lazy_resolve(sdx_graph *g, const char *ref, size_t *node)
+int sdx__graph_lazy_own(sdx_graph *g, uint64_t index, size_t *node)
 {
 	struct sdx__gi_record r;
-	size_t n = strlen(ref), hits = 0;
 	int err;
 
-	if (n > 0 && n < 64 && strspn(ref, "0123456789") == n) {
-		if ((err = sdx__gindex_own(g->l, strtoull(ref, NULL, 10), &r)) < 0)
-			return err;
-		if (err == 0 || !sdx__graph_type(r.type))
-			return sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, "
-					     "withdrawal, batch or shipment", ref);
-		return from_record(g, &r, ref, node);
-	}
-	if (n < 4 || n > 64 || strspn(ref, "0123456789abcdefABCDEF") != n)
-		return sdx_error_set(SDX_EINVAL, "'%s': give 4 to 64 hex digits of a leaf hash or "
-				     "an own entry index", ref);
-	if ((err = sdx__gindex_prefix(g->l, ref, &r, &hits)) < 0)
+	*node = SIZE_MAX;
+	if ((err = sdx__gindex_own(g->l, index, &r)) <= 0)
 		return err;
-	if (hits == 0)
-		return sdx_error_set(SDX_ENOTFOUND, "no declaration, batch or shipment matches '%s'",
-				     ref);
-	if (hits > 1)
-		return sdx_error_set(SDX_EINVAL, "'%s' matches %zu records; give more digits", ref,
-				     hits);
-	return from_record(g, &r, ref, node);
+	return sdx__graph_lazy_node(g, r.leaf, node);
+}
+
+int sdx__graph_lazy_prefix(sdx_graph *g, const char *ref, size_t *hits, size_t *node)
+{
+	struct sdx__gi_record r;
+	int err;
+
+	*node = SIZE_MAX;
+	if ((err = sdx__gindex_prefix(g->l, ref, &r, hits)) < 0 || *hits != 1)
+		return err;
+	return sdx__graph_lazy_node(g, r.leaf, node);
 }
 
 /* Nodes read but not yet followed. */
@@ -92,16 +75,7 @@ struct todo {
 
 static int push(struct todo *t, size_t node)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		size_t *p = realloc(t->at, cap * sizeof(*p));
-		if (!p)
-			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		t->at = p;
-		t->cap = cap;
-	}
-	t->at[t->n++] = node;
-	return 0;
+	return sdx__graph_push(&t->at, &t->n, &t->cap, node);
 }
 
 /* Read the node of leaf, to be followed. */
@@ -208,16 +182,7 @@ static int lot_hit(void *ctx, const unsigned char leaf[32])
 
 	if ((err = sdx__graph_lazy_node(h->g, leaf, &node)) < 0 || node == SIZE_MAX)
 		return err;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 16;
-		size_t *p = realloc(h->at, cap * sizeof(*p));
-		if (!p)
-			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		h->at = p;
-		h->cap = cap;
-	}
-	h->at[h->n++] = node;
-	return 0;
+	return sdx__graph_push(&h->at, &h->n, &h->cap, node);
 }
 
 int sdx__graph_lazy_lot(sdx_graph *g, const char *lot, size_t **out, size_t *n)
