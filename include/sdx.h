@@ -14,6 +14,7 @@
 #include "sdx/build.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"
+#include "sdx/index.h"
 #include "sdx/clock.h"
 #include "sdx/version.h"
 #endif

@@ -118,7 +118,7 @@ static int store_entry(sdx_ledger *l, const char *type, const char *time,
 		       const unsigned char leaf[32], const char *env, size_t env_len)
 {
 	struct sdx__indexed_entry ie = { 1, l->origin, l->size, leaf, type, time,
-					 (const unsigned char *)env, env_len };
+					 (const unsigned char *)env, env_len, 0 };
 	int hooks = sdx__indexers_active(), err;
 
 	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0)

@@ -127,6 +127,16 @@ int sdx__indexers_open(sdx_ledger *l)
 	return sdx_ledger_commit(l);
 }
 
+int sdx__indexers_verify(sdx_ledger *l)
+{
+	int i, err;
+
+	for (i = 0; i < registered; i++)
+		if (registry[i]->verify && (err = registry[i]->verify(registry[i]->ctx, l)) < 0)
+			return err;
+	return 0;
+}
+
 int sdx__indexers_entry(sdx_ledger *l, const struct sdx__indexed_entry *e)
 {
 	char what[80];

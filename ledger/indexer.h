@@ -19,7 +19,8 @@
  *     sdx_ledger_foreach_foreign_entry()) to fill a new index;
  *   - on_entry(ctx, l, e) runs for each own entry appended (genesis, key
  *     rotations and import receipts too) and each imported entry newly stored,
- *     inside the transaction, after the entry's row is written.
+ *     inside the transaction, after the entry's row is written;
+ *   - sdx_ledger_verify() (read-only handles too) ends with verify(ctx, l).
  * A hook's failure (a negative return, with the error set) fails the append,
  * the import or the open; the append's rows and whatever the hooks wrote for
  * it are rolled back to a savepoint, so nothing of it is left.  Read-only
@@ -54,6 +55,7 @@ struct sdx__indexed_entry {
 	const char *time;
 	const unsigned char *data; /* the exact envelope bytes */
 	size_t len;
+	uint64_t tree_size;       /* imported: the tree size its proof is for; own: 0 */
 };
 
 struct sdx__indexer {
@@ -62,7 +64,14 @@ struct sdx__indexer {
 	void *ctx;
 	int (*migrate)(void *ctx, struct sdx_ledger *l, int from_version);
 	int (*on_entry)(void *ctx, struct sdx_ledger *l, const struct sdx__indexed_entry *e);
+	/* sdx_ledger_verify(): 0 if the index is what the entries give (or the
+	 * handle has none to check), else SDX_EVERIFY naming the first bad row.
+	 * May be NULL. */
+	int (*verify)(void *ctx, struct sdx_ledger *l);
 };
+
+/* Statement cache slots on each handle for hooks (sdx__stmt's cache argument). */
+#define SDX__HOOK_STMTS 16
 
 #define SDX__MAX_INDEXERS 8
 
@@ -82,6 +91,8 @@ int sdx__indexers_active(void);
 int sdx__indexers_open(struct sdx_ledger *l);
 /* Set up every index of a new ledger; inside its first transaction. */
 int sdx__indexers_create(struct sdx_ledger *l);
+/* Run every verify hook, in order of registration. */
+int sdx__indexers_verify(struct sdx_ledger *l);
 /* Pass an entry just stored to every on_entry hook, in order of registration. */
 int sdx__indexers_entry(struct sdx_ledger *l, const struct sdx__indexed_entry *e);
 

@@ -102,6 +102,9 @@ int sdx__ledger_append_canonical(struct sdx_ledger *l, const struct sdx_signer *
 int sdx__hex32_at(unsigned char out[32], const char *s);
 /* A string of exactly 64 lowercase hex digits (NULL: -1) into out. */
 int sdx__hex32_parse(unsigned char out[32], const char *s);
+/* The range [lo, hi] of leaf hashes starting with the hex prefix `ref` (4 to
+ * 64 digits, either case); 0 if it is not one. */
+int sdx__prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[32]);
 
 /* sodium_init() once per process; returns 0 or SDX_ERROR.  Call before any
  * libsodium use that needs randomness or CPU feature selection. */

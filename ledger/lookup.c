@@ -144,8 +144,7 @@ static int parse_index(const char *ref, uint64_t *out)
 	return 1;
 }
 
-/* The range of leaf hashes starting with the hex prefix `ref` (4 to 64 digits); 0 if not one. */
-static int prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[32])
+int sdx__prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[32])
 {
 	size_t n = strlen(ref), i;
 
@@ -177,7 +176,7 @@ int sdx_ledger_resolve(uint64_t *index, sdx_ledger *l, const char *ref)
 	/* A decimal number is an index (`sdx show 2494` must never show another
 	 * entry whose hash happens to start with 2494); hex with a letter in it,
 	 * 4 to 64 digits, is a leaf-hash prefix; so is all 64 digits. */
-	if ((!is_index || strlen(ref) == 64) && prefix_range(ref, lo, hi)) {
+	if ((!is_index || strlen(ref) == 64) && sdx__prefix_range(ref, lo, hi)) {
 		if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT idx FROM entries WHERE "
 				     "leaf BETWEEN ? AND ? LIMIT 2", SDX__HASH(lo), SDX__HASH(hi))) < 0)
 			return err;
@@ -270,7 +269,7 @@ int sdx_ledger_find(sdx_found **out, sdx_ledger *l, const char *ref)
 	}
 	err = 0;
 	if ((strspn(ref, "0123456789") != strlen(ref) || strlen(ref) == 64) &&
-	    prefix_range(ref, lo, hi) && (err = find_foreign(l, lo, hi, f, &found)) < 0)
+	    sdx__prefix_range(ref, lo, hi) && (err = find_foreign(l, lo, hi, f, &found)) < 0)
 		goto done;
 	if (found == 0)
 		err = sdx_error_set(SDX_ENOTFOUND, "no entry, own or imported, matches '%s'", ref);

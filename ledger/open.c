@@ -282,6 +282,8 @@ void sdx_ledger_free(sdx_ledger *l)
 	sqlite3_finalize(l->st_chunk_insert);
 	for (i = 0; i < sizeof(l->st_savepoint) / sizeof(l->st_savepoint[0]); i++)
 		sqlite3_finalize(l->st_savepoint[i]);
+	for (i = 0; i < SDX__HOOK_STMTS; i++)
+		sqlite3_finalize(l->st_hook[i]);
 	sqlite3_close(l->db);
 	sdx_verifier_free(l->key);
 	free(l->path);

@@ -22,6 +22,7 @@
 #include "sdx/merkle.h"
 #include "ledger/internal.h"
 #include "ledger/db.h"
+#include "ledger/indexer.h"
 
 #define SDX_LEDGER_FORMAT 6          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
@@ -50,6 +51,7 @@ struct sdx_ledger {
 	sqlite3_stmt *st_foreign_insert;
 	sqlite3_stmt *st_chunk_insert;
 	sqlite3_stmt *st_savepoint[3]; /* begin, release, roll back (ledger/indexer.c) */
+	sqlite3_stmt *st_hook[SDX__HOOK_STMTS]; /* the index hooks' (ledger/indexer.h) */
 };
 
 /* sdx_merkle_reader over the stored nodes; ctx is the ledger. */

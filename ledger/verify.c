@@ -451,7 +451,10 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	rep.nodes = nc.count;
 	if ((err = sdx__verify_attachments(l, &rep)) < 0)
 		goto done;
-	err = sdx__verify_foreign(l, &rep);
+	if ((err = sdx__verify_foreign(l, &rep)) < 0)
+		goto done;
+	/* derived data last: the entries it is checked against are good by now */
+	err = sdx__indexers_verify(l);
 done:
 	sdx__pool_free(pool);
 	for (i = 0; i < 2; i++) {

@@ -1,30 +1,30 @@
 /*
- * formats/graph/graph.c - the provenance graph: load records from a ledger or
- * a verified bundle, index them by leaf hash and link each to the records
- * that refer to it (their types' edges, formats/records/type.h).  The walks
- * over it are trace.c, where_used.c and upstream.c.
+ * formats/graph/graph.c - the provenance graph as a container: records by
+ * leaf hash, each linked to the records that refer to it (their types'
+ * edges, formats/records/type.h), in the order the ledger or bundle holds
+ * them; finding a record by reference, and reading its body when a walk
+ * needs it.  Records come from load.c (a ledger or bundle read whole) or
+ * lazy.c (a ledger's graph index, as walks need them); the walks are
+ * trace.c, where_used.c, upstream.c and formats/rules/.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sdx/imported.h"
 #include "sdx/provenance.h"
-#include "sdx/record.h"
 #include "formats/graph/internal.h"
+#include "formats/index/index.h"
 #include "formats/records/internal.h"
 #include "ledger/internal.h"
 
-/* ---- building --------------------------------------------------------------------- */
-
-/* The type of a record the graph holds, or NULL (the ledger's housekeeping). */
-static const struct sdx_record_type *graph_type(const char *type)
+const struct sdx_record_type *sdx__graph_type(const char *type)
 {
 	const struct sdx_record_type *t = sdx__record_type(type);
 
 	return t && t->role != SDX_ROLE_LEDGER ? t : NULL;
 }
+
 static size_t slot_of(const unsigned char leaf[32], size_t nslots)
 {
 	size_t h;
@@ -86,169 +86,173 @@ static const char *intern(sdx_graph *g, const char *origin)
 	return p[g->norigins++];
 }
 
-/* The leaf hashes a record refers to, as strings borrowed from its body. */
-static size_t refs_of(const struct gnode *n, const char **out, size_t cap)
-{
-	size_t k = 0, i, e;
-	const char *s;
-	json_t *x;
-
-	for (e = 0; e < n->type->nedges; e++) {
-		const struct sdx_record_edge *edge = &n->type->edges[e];
-		if (edge->attachment)
-			continue;
-		if (!edge->array) {
-			if ((s = sdx__edge_hash(edge, n->body)) && k < cap)
-				out[k++] = s;
-			continue;
-		}
-		json_array_foreach(json_object_get(n->body, edge->array), i, x)
-			if (k < cap && (s = sdx__edge_hash(edge, x)))
-				out[k++] = s;
-	}
-	return k;
-}
-
-#define MAX_REFS 600
-#define LOTS_ON_STACK 1024 /* a declaration lists at most 1000 */
-
-/* n->lots: the lots it covers, "lot\nlot\n" (where-used matches whole lines). */
-static int index_lots(struct gnode *n)
-{
-	const char *stack[LOTS_ON_STACK], **lots = stack;
-	size_t k, m, len = 0, o = 0;
-	int err = 0;
-
-	if (!n->type->lots)
-		return 0;
-	m = n->type->lots(n->body, stack, LOTS_ON_STACK);
-	if (m > LOTS_ON_STACK) {
-		if (!(lots = malloc(m * sizeof(*lots))))
-			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		n->type->lots(n->body, lots, m);
-	}
-	for (k = 0; k < m; k++)
-		len += strlen(lots[k] ? lots[k] : "") + 1;
-	if (!(n->lots = malloc(len + 1))) {
-		err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (k = 0; k < m; k++) {
-		size_t l = strlen(lots[k] ? lots[k] : "");
-		memcpy(n->lots + o, lots[k] ? lots[k] : "", l);
-		o += l;
-		n->lots[o++] = '\n';
-	}
-	n->lots[o] = '\0';
-done:
-	if (lots != stack)
-		free(lots);
-	return err;
-}
-
-/* What a node needs without its body: the leaves it refers to, its lots. */
-static int index_node(struct gnode *n)
-{
-	const char *refs[MAX_REFS];
-	size_t k, nr = refs_of(n, refs, MAX_REFS);
-
-	if (nr && !(n->refs = malloc(nr * 32)))
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	for (k = 0; k < nr; k++)
-		if (sdx__hex32_parse(n->refs[n->nrefs], refs[k]) == 0)
-			n->nrefs++;
-	return index_lots(n);
-}
-
-static int add_entry(sdx_graph *g, const char *origin, uint64_t index, int own,
-		     const unsigned char leaf[32], const char *type, const char *time,
-		     const unsigned char *data, size_t len)
+int sdx__graph_add(sdx_graph *g, const unsigned char leaf[32], const char *origin,
+		   uint64_t index, uint64_t tree_size, int own, const struct sdx_record_type *t,
+		   const char *time, size_t *out)
 {
 	struct gnode *n;
-	json_t *payload = NULL;
-	char what[SDX_NAME_MAX + 40];
-	const struct sdx_record_type *t = graph_type(type);
 	size_t s;
 	int err;
 
-	if (!t || sdx__graph_find(g, leaf) != SIZE_MAX)
-		return 0;
-	snprintf(what, sizeof(what), "%s entry %" PRIu64, origin, index);
-	if ((err = sdx__entry_payload_json(&payload, data, len, what)) < 0)
-		return err;
 	if (g->len == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 256;
 		struct gnode *p = realloc(g->n, cap * sizeof(*p));
-		if (!p) {
-			json_decref(payload);
+		if (!p)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		}
 		g->n = p;
 		g->cap = cap;
 	}
-	if (2 * (g->len + 1) > g->nslots && (err = rehash(g)) < 0) {
-		json_decref(payload);
+	if (2 * (g->len + 1) > g->nslots && (err = rehash(g)) < 0)
 		return err;
-	}
 	n = &g->n[g->len];
 	memset(n, 0, sizeof(*n));
 	memcpy(n->leaf, leaf, 32);
 	sdx__hex(n->hex, leaf, 32);
-	if (!(n->origin = intern(g, origin))) {
-		json_decref(payload);
+	if (!(n->origin = intern(g, origin)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	}
 	n->index = index;
+	n->tree_size = tree_size;
 	n->own = own;
 	n->type = t;
 	snprintf(n->time, sizeof(n->time), "%s", time);
-	n->body = json_incref(json_object_get(payload, "body"));
-	json_decref(payload);
-	if ((err = index_node(n)) < 0)
-		return err;
-	/* a ledger's declarations are the bulk: read again only if needed */
-	if (g->l && t->role == SDX_ROLE_STATEMENT) {
-		json_decref(n->body);
-		n->body = NULL;
-	}
 	for (s = slot_of(leaf, g->nslots); g->slots[s]; s = (s + 1) & (g->nslots - 1))
 		;
 	g->slots[s] = ++g->len;
+	*out = g->len - 1;
 	return 0;
 }
 
-static int add_user(struct gnode *to, size_t from)
+int sdx__graph_add_ref(struct gnode *n, const unsigned char leaf[32], int edge, const char *lot)
 {
-	if (to->nusers == to->capusers) {
-		size_t cap = to->capusers ? 2 * to->capusers : 4;
-		size_t *p = realloc(to->users, cap * sizeof(*p));
+	if (n->nrefs == n->caprefs) {
+		size_t cap = n->caprefs ? 2 * n->caprefs : 4;
+		void *r = realloc(n->refs, cap * 32), *e, *l;
+		if (r)
+			n->refs = r;
+		e = r ? realloc(n->ref_edge, cap) : NULL;
+		if (e)
+			n->ref_edge = e;
+		l = e ? realloc(n->ref_lots, cap * sizeof(*n->ref_lots)) : NULL;
+		if (!l)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		n->ref_lots = l;
+		n->caprefs = cap;
+	}
+	if (lot && !(n->ref_lots[n->nrefs] = strdup(lot)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (!lot)
+		n->ref_lots[n->nrefs] = NULL;
+	memcpy(n->refs[n->nrefs], leaf, 32);
+	n->ref_edge[n->nrefs++] = (unsigned char)edge;
+	return 0;
+}
+
+int sdx__graph_push(size_t **at, size_t *n, size_t *cap, size_t v)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 16;
+		size_t *p = realloc(*at, c * sizeof(*p));
 		if (!p)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		to->users = p;
-		to->capusers = cap;
+		*at = p;
+		*cap = c;
 	}
-	to->users[to->nusers++] = from;
+	(*at)[(*n)++] = v;
 	return 0;
 }
 
-static int link_users(sdx_graph *g)
+/* A lazy graph's nodes are held in the order they were read: compare their places. */
+static int ledger_order(const struct gnode *x, const struct gnode *y)
+{
+	int c;
+
+	if (x->own != y->own)
+		return x->own ? -1 : 1;
+	if ((c = strcmp(x->origin, y->origin)) != 0)
+		return c;
+	if (x->tree_size != y->tree_size)
+		return x->tree_size < y->tree_size ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int sdx__graph_order(const sdx_graph *g, size_t a, size_t b)
+{
+	if (g->lazy)
+		return ledger_order(&g->n[a], &g->n[b]);
+	return a < b ? -1 : a > b;
+}
+
+struct sortable {
+	const struct gnode *n;
+	size_t i;
+};
+
+static int by_ledger_order(const void *a, const void *b)
+{
+	const struct sortable *x = a, *y = b;
+
+	return ledger_order(x->n, y->n);
+}
+
+void sdx__graph_sort(const sdx_graph *g, size_t *nodes, size_t n)
+{
+	struct sortable stack[64], *s = stack;
+	size_t k;
+
+	/* a graph read whole holds its nodes in that order already */
+	if (n < 2 || !g->lazy)
+		return;
+	if (n > 64 && !(s = malloc(n * sizeof(*s))))
+		return; /* out of memory: left as read, which only changes the order shown */
+	for (k = 0; k < n; k++) {
+		s[k].n = &g->n[nodes[k]];
+		s[k].i = nodes[k];
+	}
+	qsort(s, n, sizeof(*s), by_ledger_order);
+	for (k = 0; k < n; k++)
+		nodes[k] = s[k].i;
+	if (s != stack)
+		free(s);
+}
+
+int sdx__graph_link(sdx_graph *g)
 {
 	size_t i, k, to;
 	int err;
 
 	for (i = 0; i < g->len; i++)
+		g->n[i].nusers = 0;
+	for (i = 0; i < g->len; i++)
 		for (k = 0; k < g->n[i].nrefs; k++)
 			if ((to = sdx__graph_find(g, g->n[i].refs[k])) != SIZE_MAX && to != i &&
-			    (err = add_user(&g->n[to], i)) < 0)
+			    (err = sdx__graph_push(&g->n[to].users, &g->n[to].nusers,
+						   &g->n[to].capusers, i)) < 0)
 				return err;
+	/* a lazy graph holds its nodes as read, not in the ledger's order */
+	for (i = 0; g->lazy && i < g->len; i++)
+		sdx__graph_sort(g, g->n[i].users, g->n[i].nusers);
 	return 0;
 }
 
-static int new_graph(sdx_graph **out)
+void sdx__graph_clear(sdx_graph *g)
 {
-	if (!(*out = calloc(1, sizeof(**out))))
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	return 0;
+	size_t i, k;
+
+	for (i = 0; i < g->len; i++) {
+		json_decref(g->n[i].body);
+		free(g->n[i].users);
+		for (k = 0; k < g->n[i].nrefs; k++)
+			free(g->n[i].ref_lots[k]);
+		free(g->n[i].ref_lots);
+		free(g->n[i].ref_edge);
+		free(g->n[i].refs);
+		free(g->n[i].lots);
+	}
+	free(g->n);
+	free(g->slots);
+	g->n = NULL;
+	g->slots = NULL;
+	g->len = g->cap = g->nslots = 0;
 }
 
 void sdx_graph_free(sdx_graph *g)
@@ -257,101 +261,38 @@ void sdx_graph_free(sdx_graph *g)
 
 	if (!g)
 		return;
-	for (i = 0; i < g->len; i++) {
-		json_decref(g->n[i].body);
-		free(g->n[i].users);
-		free(g->n[i].refs);
-		free(g->n[i].lots);
-	}
+	sdx__graph_clear(g);
 	for (i = 0; i < g->norigins; i++)
 		free(g->origins[i]);
 	free(g->origins);
-	free(g->n);
-	free(g->slots);
 	free(g);
 }
 
 size_t sdx_graph_size(const sdx_graph *g)
 {
+	uint64_t n = 0;
+
+	if (g && g->lazy && sdx__gindex_count(g->l, &n) == 0)
+		return (size_t)n;
 	return g ? g->len : 0;
-}
-
-struct ledger_load {
-	sdx_graph *g;
-	const char *origin;
-};
-
-static int load_own(void *ctx, const sdx_entry *e)
-{
-	struct ledger_load *ll = ctx;
-
-	return add_entry(ll->g, ll->origin, e->index, 1, e->leaf_hash, e->type, e->time, e->data,
-			 e->len);
-}
-
-static int load_foreign(void *ctx, const sdx_foreign_entry *e)
-{
-	struct ledger_load *ll = ctx;
-
-	return add_entry(ll->g, e->origin, e->index, 0, e->leaf_hash, e->type, e->time, e->data,
-			 e->len);
 }
 
 int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l)
 {
-	struct ledger_load ll;
-	sdx_graph *g;
-	int err, snap;
-
-	*out = NULL;
-	if ((err = new_graph(&g)) < 0)
-		return err;
-	g->from_ledger = 1;
-	g->l = l;
-	ll.g = g;
-	ll.origin = sdx_ledger_origin(l);
-	snap = sdx_ledger_snapshot_begin(l) == 0;
-	err = sdx_ledger_foreach(l, 0, UINT64_MAX, load_own, &ll);
-	if (!err)
-		err = sdx_ledger_foreach_foreign_entry(l, load_foreign, &ll);
-	if (snap)
-		sdx_ledger_snapshot_end(l);
-	if (!err)
-		err = link_users(g);
-	if (err < 0) {
-		sdx_graph_free(g);
-		return err;
-	}
-	*out = g;
-	return 0;
-}
-
-static int sink_entry(void *ctx, const sdx_bundle_entry *e)
-{
-	return add_entry(ctx, e->origin, e->index, 0, e->leaf, e->type, e->time, e->data, e->len);
-}
-
-int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,
-			  const sdx_bundle_verify_options *opts)
-{
-	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
-	sdx_bundle_sink sink;
 	sdx_graph *g;
 	int err;
 
 	*out = NULL;
-	if (opts)
-		o = *opts;
-	if ((err = new_graph(&g)) < 0)
-		return err;
-	memset(&sink, 0, sizeof(sink));
-	sink.ctx = g;
-	sink.entry = sink_entry;
-	o.sink = &sink;
-	err = sdx_bundle_verify(report, path, &o);
-	if (!err)
-		err = link_users(g);
-	if (err != 0) {
+	if (!(g = calloc(1, sizeof(*g))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	g->from_ledger = 1;
+	g->l = l;
+	/* without a usable index (none yet, or behind the entries), read the whole ledger */
+	if ((err = sdx__gindex_ready(l)) == 1)
+		g->lazy = 1;
+	else if (err == 0)
+		err = sdx__graph_load_ledger(g);
+	if (err < 0) {
 		sdx_graph_free(g);
 		return err;
 	}
@@ -363,16 +304,20 @@ int sdx_graph_resolve(size_t *node, const sdx_graph *g, const char *ref)
 {
 	size_t n = strlen(ref), i, found = SIZE_MAX, hits = 0;
 	char lower[65];
+	int err;
 
 	if (g->from_ledger && n > 0 && n < 64 && strspn(ref, "0123456789") == n) {
 		uint64_t idx = strtoull(ref, NULL, 10);
-		for (i = 0; i < g->len; i++)
-			if (g->n[i].own && g->n[i].index == idx) {
-				*node = i;
-				return 0;
-			}
-		return sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, withdrawal, "
-				     "batch or shipment", ref);
+		if (g->lazy && (err = sdx__graph_lazy_own((sdx_graph *)g, idx, &found)) < 0)
+			return err;
+		for (i = 0; !g->lazy && i < g->len && found == SIZE_MAX; i++)
+			if (g->n[i].own && g->n[i].index == idx)
+				found = i;
+		if (found == SIZE_MAX)
+			return sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, "
+					     "withdrawal, batch or shipment", ref);
+		*node = found;
+		return 0;
 	}
 	if (n < 4 || n > 64 || strspn(ref, "0123456789abcdefABCDEF") != n)
 		return sdx_error_set(SDX_EINVAL, "'%s': give 4 to 64 hex digits of a leaf hash%s",
@@ -380,12 +325,14 @@ int sdx_graph_resolve(size_t *node, const sdx_graph *g, const char *ref)
 	for (i = 0; i < n; i++)
 		lower[i] = (char)(ref[i] | (ref[i] >= 'A' && ref[i] <= 'F' ? 0x20 : 0));
 	lower[n] = '\0';
-	for (i = 0; i < g->len; i++)
+	if (g->lazy && (err = sdx__graph_lazy_prefix((sdx_graph *)g, ref, &hits, &found)) < 0)
+		return err;
+	for (i = 0; !g->lazy && i < g->len; i++)
 		if (strncmp(g->n[i].hex, lower, n) == 0) {
 			found = i;
 			hits++;
 		}
-	if (hits == 0)
+	if (hits == 0 || found == SIZE_MAX)
 		return sdx_error_set(SDX_ENOTFOUND, "no declaration, batch or shipment matches '%s'",
 				     ref);
 	if (hits > 1)
@@ -407,9 +354,18 @@ static int newer_first(const void *a, const void *b, void *g)
 int sdx_graph_roots(size_t **out, size_t *n, const sdx_graph *g)
 {
 	size_t i, k = 0, j, t;
+	int err;
 
 	*out = NULL;
 	*n = 0;
+	/* every record is a candidate: the index does not help here */
+	if (g->lazy) {
+		sdx_graph *m = (sdx_graph *)g;
+		sdx__graph_clear(m);
+		m->lazy = 0;
+		if ((err = sdx__graph_load_ledger(m)) < 0)
+			return err;
+	}
 	if (!g->len)
 		return 0;
 	if (!(*out = malloc(g->len * sizeof(**out))))

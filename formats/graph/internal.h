@@ -20,12 +20,16 @@ struct gnode {
 	char hex[65];
 	const char *origin;       /* interned in the graph */
 	uint64_t index;
+	uint64_t tree_size;       /* imported: its proof's tree size (part of the ledger's order) */
 	int own;                  /* from the ledger's own chain */
 	const struct sdx_record_type *type; /* its role says how walks treat it */
 	char time[21];
 	json_t *body;             /* the record; NULL until read (sdx__graph_body) */
 	unsigned char (*refs)[32];/* the entries it refers to (inputs, items, supersedes...) */
-	size_t nrefs;
+	unsigned char *ref_edge;  /* for each: the number of its edge in type->edges */
+	char **ref_lots;          /* for each: the lot_number beside it, or NULL */
+	size_t nrefs, caprefs;
+	unsigned expanded;        /* lazy graphs: the GRAPH_* read around it from the index */
 	char *lots;               /* the lots it covers (type->lots), each followed by '\n' */
 	size_t *users;            /* records that refer to this one */
 	size_t nusers, capusers;
@@ -39,9 +43,57 @@ struct sdx_graph {
 	char **origins;
 	size_t norigins;
 	int from_ledger;
+	int lazy;                 /* nodes are read from the ledger's graph index as walks need them */
 	sdx_ledger *l;            /* borrowed: declarations are read from it when needed */
 	char *err_msg;
 };
+
+/* ---- the container (graph.c) ---- */
+
+/* Add a node without body or refs (*out: its number); the leaf must be new. */
+int sdx__graph_add(sdx_graph *g, const unsigned char leaf[32], const char *origin,
+		   uint64_t index, uint64_t tree_size, int own, const struct sdx_record_type *t,
+		   const char *time, size_t *out);
+/* Add a ref to node n: the entry it cites, by its type's edge `edge`, beside `lot`. */
+int sdx__graph_add_ref(struct gnode *n, const unsigned char leaf[32], int edge, const char *lot);
+/* (Re)build every node's users from the refs, in the ledger's order. */
+int sdx__graph_link(sdx_graph *g);
+/* The ledger's order of two nodes (own by index, then imported as the ledger
+ * lists them; a bundle's as it carries them): negative if a comes first. */
+int sdx__graph_order(const sdx_graph *g, size_t a, size_t b);
+/* Sort node numbers into that order. */
+void sdx__graph_sort(const sdx_graph *g, size_t *nodes, size_t n);
+/* Append v to the growing array *at (*n used of *cap). */
+int sdx__graph_push(size_t **at, size_t *n, size_t *cap, size_t v);
+/* Free every node (the origins stay). */
+void sdx__graph_clear(sdx_graph *g);
+/* The type of a record the graph holds, or NULL (the ledger's housekeeping). */
+const struct sdx_record_type *sdx__graph_type(const char *type);
+
+/* ---- reading a ledger or bundle whole (load.c) ---- */
+
+int sdx__graph_load_ledger(sdx_graph *g);
+/* The nodes covering `lot`, in order; *out malloc'd. */
+int sdx__graph_lot_nodes(const sdx_graph *g, const char *lot, size_t **out, size_t *n);
+
+/* ---- reading the graph index instead (lazy.c) ---- */
+
+enum { GRAPH_DOWN = 1, GRAPH_UP = 2 }; /* gnode.expanded: followed down, up */
+/* The node of leaf, read from the index if not held yet; SIZE_MAX if none. */
+int sdx__graph_lazy_node(sdx_graph *g, const unsigned char leaf[32], size_t *out);
+/* The node of own entry `index` (SIZE_MAX: none in the graph). */
+int sdx__graph_lazy_own(sdx_graph *g, uint64_t index, size_t *node);
+/* How many records the hex prefix `ref` matches, and the node if just one. */
+int sdx__graph_lazy_prefix(sdx_graph *g, const char *ref, size_t *hits, size_t *node);
+/* Read what a walk down from node needs: everything it cites, and of each
+ * statement its withdrawals and corrections; then link. */
+int sdx__graph_expand_down(sdx_graph *g, size_t node);
+/* Read what a walk up needs: every batch and shipment above each target
+ * (above a statement, with `lot` not NULL: only through records that name
+ * that lot with it); then link. */
+int sdx__graph_expand_up(sdx_graph *g, const size_t *targets, size_t n, const char *lot);
+/* The nodes covering `lot`, in order, read from the index. */
+int sdx__graph_lazy_lot(sdx_graph *g, const char *lot, size_t **out, size_t *n);
 
 /* The record of node n (borrowed, cached), read from the ledger on first use;
  * NULL if it cannot be read. */

@@ -153,10 +153,13 @@ int sdx_graph_trace(char **out, const sdx_graph *g, size_t node)
 {
 	struct walk w;
 	json_t *j;
+	int err;
 
 	*out = NULL;
 	if (node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
+	if (g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0)
+		return err;
 	w.g = g;
 	w.err = 0;
 	if (!(w.state = calloc(g->len, 1)))

@@ -60,11 +60,14 @@ int sdx_graph_upstream(unsigned char (**out)[32], size_t *n, const sdx_graph *g,
 {
 	struct closure c;
 	size_t i, k = 0;
+	int err;
 
 	*out = NULL;
 	*n = 0;
 	if (node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
+	if (g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0)
+		return err;
 	memset(&c, 0, sizeof(c));
 	c.g = g;
 	if (!(c.in = calloc(g->len, 1)))

@@ -55,31 +55,41 @@ static void reach_up(struct reach *r, size_t i, json_t *path, int depth)
 	}
 }
 
-/* Does `u` take statement `dhex` in for `lot` (or any lot when lot is NULL)? */
-static int uses_lot(const sdx_graph *g, const struct gnode *u, const char *dhex, const char *lot)
+/* Does `u` take statement `d` in for `lot` (or any lot when lot is NULL)? */
+static int uses_lot(const struct gnode *u, const struct gnode *d, const char *lot)
 {
-	size_t k, e;
-	json_t *x;
+	size_t k;
 
-	for (e = 0; e < u->type->nedges; e++) {
-		const struct sdx_record_edge *edge = &u->type->edges[e];
-		if (!edge->consumes || !edge->array)
-			continue;
-		json_array_foreach(json_object_get(sdx__graph_body(g, u), edge->array), k, x) {
-			const char *hex = sdx__edge_hash(edge, x);
-			if (strcmp(hex ? hex : "", dhex) == 0 &&
-			    (!lot || strcmp(sdx__jstr(x, "lot_number", NULL), lot) == 0))
-				return 1;
-		}
+	for (k = 0; k < u->nrefs; k++) {
+		const struct sdx_record_edge *edge = &u->type->edges[u->ref_edge[k]];
+		if (edge->consumes && edge->array && memcmp(u->refs[k], d->leaf, 32) == 0 &&
+		    (!lot || strcmp(u->ref_lots[k] ? u->ref_lots[k] : "", lot) == 0))
+			return 1;
 	}
 	return 0;
+}
+
+/* The records where-used starts from: `node`, or those covering `lot`, in order. */
+static int targets_of(const sdx_graph *g, size_t node, const char *lot, size_t **out, size_t *n)
+{
+	int err;
+
+	if (node == SIZE_MAX)
+		err = g->lazy ? sdx__graph_lazy_lot((sdx_graph *)g, lot, out, n)
+			      : sdx__graph_lot_nodes(g, lot, out, n);
+	else if ((err = (*out = malloc(sizeof(**out))) ? 0 : sdx_error_set(SDX_ENOMEM,
+									    "out of memory")) == 0)
+		(*out)[0] = node, *n = 1;
+	if (err >= 0 && g->lazy)
+		err = sdx__graph_expand_up((sdx_graph *)g, *out, *n, node == SIZE_MAX ? lot : NULL);
+	return err;
 }
 
 int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char *lot)
 {
 	struct reach r;
 	json_t *targets, *root, *path;
-	size_t i, k;
+	size_t *at = NULL, nat = 0, t, k;
 	int err = 0;
 
 	*out = NULL;
@@ -87,29 +97,21 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 		return sdx_error_set(SDX_EINVAL, "name a record or a lot");
 	if (node != SIZE_MAX && node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
+	if ((err = targets_of(g, node, lot, &at, &nat)) < 0) {
+		free(at);
+		return err;
+	}
 	memset(&r, 0, sizeof(r));
 	r.g = g;
-	if (!(r.seen = calloc(g->len ? g->len : 1, 1)))
+	if (!(r.seen = calloc(g->len ? g->len : 1, 1))) {
+		free(at);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
 	r.list = json_array();
 	targets = json_array();
-	for (i = 0; i < g->len && !r.err; i++) {
+	for (t = 0; t < nat && !r.err; t++) {
+		size_t i = at[t];
 		const struct gnode *n = &g->n[i];
-		int match = 0;
-		if (node != SIZE_MAX) {
-			match = i == node;
-		} else if (n->lots) {
-			/* n->lots: "lot\nlot\n" */
-			const char *p = n->lots;
-			size_t ll = strlen(lot);
-			while (p && (p = strstr(p, lot)) && !match) {
-				if ((p == n->lots || p[-1] == '\n') && p[ll] == '\n')
-					match = 1;
-				p += ll;
-			}
-		}
-		if (!match)
-			continue;
 		json_array_append_new(targets, sdx__graph_head(g, i));
 		path = json_pack("[s]", n->hex);
 		if (lot && n->type->role == SDX_ROLE_STATEMENT) {
@@ -118,7 +120,7 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 				size_t u = n->users[k];
 				json_t *p;
 				if (g->n[u].type->role != SDX_ROLE_COMPOSITE ||
-				    !uses_lot(g, &g->n[u], n->hex, lot))
+				    !uses_lot(&g->n[u], n, lot))
 					continue;
 				p = json_pack("[s, s]", n->hex, g->n[u].hex);
 				if (!r.seen[u]) {
@@ -134,6 +136,7 @@ int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, const char
 		json_decref(path);
 	}
 	free(r.seen);
+	free(at);
 	if (r.err) {
 		json_decref(r.list);
 		json_decref(targets);

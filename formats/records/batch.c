@@ -153,6 +153,8 @@ static const struct sdx_record_build build = {
 	batch_fields, sizeof(batch_fields) / sizeof(batch_fields[0]), batch_input
 };
 
+static const char *const parties[] = { "site", NULL };
+
 const struct sdx_record_type sdx__type_batch = {
 	.name = "batch",
 	.has_schema = 1,
@@ -160,6 +162,7 @@ const struct sdx_record_type sdx__type_batch = {
 	.id_field = "batch_id",
 	.edges = edges,
 	.nedges = sizeof(edges) / sizeof(edges[0]),
+	.parties = parties,
 	.rules = batch_rules,
 	.lots = lots,
 	.cited_lot = cited_lot,

@@ -404,6 +404,8 @@ static const struct sdx_record_edge edges[] = {
 	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
 };
 
+static const char *const parties[] = { "supplier", "material.manufacturer", NULL };
+
 const struct sdx_record_type sdx__type_declaration = {
 	.name = "declaration",
 	.has_schema = 1,
@@ -411,6 +413,7 @@ const struct sdx_record_type sdx__type_declaration = {
 	.id_field = "declaration_id",
 	.edges = edges,
 	.nedges = sizeof(edges) / sizeof(edges[0]),
+	.parties = parties,
 	.rules = declaration_rules,
 	.lots = lots,
 	.cited_lot = cited_lot,

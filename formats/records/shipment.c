@@ -136,6 +136,8 @@ static const struct sdx_record_build build = {
 	shipment_fields, sizeof(shipment_fields) / sizeof(shipment_fields[0]), shipment_item
 };
 
+static const char *const parties[] = { "consignee", NULL };
+
 const struct sdx_record_type sdx__type_shipment = {
 	.name = "shipment",
 	.has_schema = 1,
@@ -144,6 +146,7 @@ const struct sdx_record_type sdx__type_shipment = {
 	.date_field = "ship_date",
 	.edges = edges,
 	.nedges = sizeof(edges) / sizeof(edges[0]),
+	.parties = parties,
 	.rules = shipment_rules,
 	.summary = summary,
 	.label = label,

@@ -79,6 +79,9 @@ struct sdx_record_type {
 	const char *date_field;/* a check of it is made at this date by default, or NULL */
 	const struct sdx_record_edge *edges;
 	size_t nedges;
+	/* members holding a party object ({name, identifiers}), "a" or "a.b";
+	 * NULL-terminated, or NULL.  The graph index finds records by them. */
+	const char *const *parties;
 
 	/* The rules beyond the schema, on a record that matches it; NULL if none.
 	 * SDX_ESCHEMA naming the field ("batch: inputs[2]: ..."). */

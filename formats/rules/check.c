@@ -234,11 +234,14 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	char today[21], label[600];
 	json_t *root;
 	char *s;
+	int err;
 
 	*out = NULL;
 	*worst = SDX_VERDICT_PASS;
 	if (node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
+	if (g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0)
+		return err;
 	if (!date && g->n[node].type->date_field)
 		date = sget(sdx__graph_body(g, &g->n[node]), g->n[node].type->date_field);
 	if (!date) {

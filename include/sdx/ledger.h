@@ -292,10 +292,11 @@ typedef struct sdx_verify_report {
  * imported entry's hash, signature, payload and inclusion proof against the
  * imported checkpoint it came with, and that checkpoint's signature; every
  * checkpoint's signature and root; every attachment's hash; the append-only
- * triggers.  *out (may be NULL) gets what was looked at; `opts` may be NULL
- * (the defaults).  Returns 0, SDX_EINVAL for an options version it does not
- * know, or SDX_EVERIFY with a message naming the first problem (e.g.
- * "entry 17: signature does not verify").
+ * triggers; the derived indexes (sdx/index.h) against the entries.  *out
+ * (may be NULL) gets what was looked at; `opts` may be NULL (the defaults).
+ * Returns 0, SDX_EINVAL for an options version it does not know, or
+ * SDX_EVERIFY with a message naming the first problem (e.g. "entry 17:
+ * signature does not verify").
  */
 SDX_API int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l,
 			      const sdx_verify_options *opts);

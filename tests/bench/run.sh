@@ -67,3 +67,35 @@ set -- $("$BENCH" prove "$W/p.db" 2000)
 echo "prove at $1 entries: inclusion $2 us, consistency $3 us per proof (target < 1000 us)"
 set -- $("$BENCH" run "$SDX" prove -L "$W/p.db" $((P / 2)) --json)
 awk -v s="$1" -v r="$2" 'BEGIN { printf "sdx prove (whole process): %.1f ms, peak RSS %.1f MiB\n", s * 1000, r / 1024 }'
+
+# trace and where-used of one small shipment (a batch of one declaration lot)
+# at 1,000 entries and at BENCH_N: with the graph index they read what they
+# print, so the whole-process time should barely grow (issue 16: <= 2x at 1M)
+small_shipment() { # LEDGER: a batch of entry 1's lot and a shipment of it; prints the lot
+	ref=$("$SDX" show -L "$1" 1 --json | jq -r .leaf_hash)
+	lot=$("$SDX" show -L "$1" 1 --json | jq -r '.payload.body.material.lots[0].lot_number')
+	b=$("$SDX" batch -L "$1" --id BENCH-B1 --product 'Bench toy' --hs 9503.00 --date 2026-10-12 \
+		--site 'Plant 1' --site-country CN --quantity 10:H87 --input "$ref:$lot:0.5:TNE" --json |
+		jq -r '.. | .leaf_hash? // empty' | tail -n 1)
+	"$SDX" ship -L "$1" --id BENCH-S1 --date 2026-11-20 --to DE --port CNNGB --consignee 'Buyer GmbH' \
+		--consignee-country DE --item "$b:10:H87" > /dev/null
+	echo "$lot"
+}
+"$SDX" init -L "$W/s.db" --origin bench.example/small --unencrypted > /dev/null
+head -n 1000 "$W/decl.jsonl" > "$W/small.jsonl"
+"$SDX" declare -L "$W/s.db" --jsonl "$W/small.jsonl" --attach "$REPORT" > /dev/null 2>&1
+slot=$(small_shipment "$W/s.db")
+blot=$(small_shipment "$W/b.db")
+sn=$("$SDX" log -L "$W/s.db" --json | wc -l)
+bn=$("$SDX" log -L "$W/b.db" --json | wc -l)
+for q in trace where-used; do
+	if [ $q = trace ]; then sa=$((sn - 1)); ba=$((bn - 1)); else sa="--lot $slot"; ba="--lot $blot"; fi
+	set -- $("$BENCH" run "$SDX" $q -L "$W/s.db" $sa)
+	[ "$3" = 0 ] || { echo "bench: $q failed"; exit 1; }
+	st=$1 sr=$2
+	set -- $("$BENCH" run "$SDX" $q -L "$W/b.db" $ba)
+	[ "$3" = 0 ] || { echo "bench: $q failed"; exit 1; }
+	awk -v q="$q" -v sn="$sn" -v bn="$bn" -v st="$st" -v bt="$1" -v br="$2" 'BEGIN {
+		printf "%s of a small shipment (where-used: its lot): %.3f s at %d entries, %.3f s at %d = %.2f x (target <= 2 x at 1M); peak RSS %.1f MiB\n",
+			q, st, sn, bt, bn, bt / st, br / 1024 }'
+done
