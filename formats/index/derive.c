@@ -12,6 +12,7 @@
 #include "formats/index/index.h"
 #include "formats/records/internal.h"
 #include "formats/records/type.h"
+#include "ledger/entry.h"
 #include "ledger/store.h"
 
 #define LOTS_ON_STACK 1024 /* a declaration lists at most 1000 */
@@ -168,12 +169,48 @@ static int put_rows(const struct put *p, const struct sdx__indexed_entry *e,
 	return put_edges(p, t, body);
 }
 
+static _Thread_local const json_t *hint;
+
+void sdx__gindex_hint(const json_t *body)
+{
+	hint = body;
+}
+
+int sdx__gindex_needs_body(const char *type)
+{
+	const struct sdx_record_type *t = sdx__record_type(type);
+
+	return t && t->role != SDX_ROLE_LEDGER;
+}
+
+json_t *sdx__gindex_body(const unsigned char *data, size_t len)
+{
+	struct sdx__entry e;
+	json_t *body = NULL;
+
+	memset(&e, 0, sizeof(e));
+	if (sdx__entry_open(&e, data, len) == 0 && sdx__entry_read(&e, NULL, 0) == 0 &&
+	    sdx__json_parse(&body, e.h.body, e.h.body_len, 64, "entry") == 0 &&
+	    !json_is_object(body)) {
+		json_decref(body);
+		body = NULL;
+	}
+	sdx__entry_close(&e);
+	sdx_error_clear();
+	return body;
+}
+
 int sdx__gindex_put(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e)
+{
+	return sdx__gindex_put_parsed(l, schema, e, NULL, 0);
+}
+
+int sdx__gindex_put_parsed(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e,
+			   const json_t *body, int parsed)
 {
 	const struct sdx_record_type *t = sdx__record_type(e->type);
 	struct put p = { l, schema, e->leaf };
-	json_t *payload = NULL;
-	char what[SDX_NAME_MAX + 40];
+	json_t *own_parse = NULL;
 	int err;
 
 	/* how far the index reaches moves with every entry, indexed or not */
@@ -187,13 +224,15 @@ int sdx__gindex_put(sdx_ledger *l, int schema, const struct sdx__indexed_entry *
 		return err;
 	if (!t || t->role == SDX_ROLE_LEDGER)
 		return 0;
-	snprintf(what, sizeof(what), "%s entry %" PRIu64, e->origin, e->index);
+	/* the record being appended, as its writer parsed it: no second decode */
+	if (hint && e->own && schema == SDX__GI_MAIN)
+		return put_rows(&p, e, t, hint);
+	if (parsed)
+		return body ? put_rows(&p, e, t, body) : 0;
 	/* a payload that does not parse is not in the graph (verify names the entry) */
-	if (sdx__entry_payload_json(&payload, e->data, e->len, what) < 0) {
-		sdx_error_clear();
+	if (!(own_parse = sdx__gindex_body(e->data, e->len)))
 		return 0;
-	}
-	err = put_rows(&p, e, t, json_object_get(payload, "body"));
-	json_decref(payload);
+	err = put_rows(&p, e, t, own_parse);
+	json_decref(own_parse);
 	return err;
 }

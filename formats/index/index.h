@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 
 #include "sdx/ledger.h"
 
@@ -82,6 +83,24 @@ int sdx__gindex_fill(sdx_ledger *l, int schema);
 /* The rows of one entry just stored (or read back). */
 struct sdx__indexed_entry;
 int sdx__gindex_put(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e);
+
+/*
+ * The body of the own entry about to be appended on this thread, as its
+ * writer parsed it (NULL: none): sdx__gindex_put() then indexes it instead of
+ * decoding the entry again.  Set just around the append, cleared after it.
+ */
+void sdx__gindex_hint(const json_t *body);
+
+/* The record body of an entry's envelope (read through the entry decoder,
+ * only the body parsed), or NULL if it does not read: decref it. */
+json_t *sdx__gindex_body(const unsigned char *data, size_t len);
+
+/* 1 if entries of `type` have rows beyond their record row (a body to read). */
+int sdx__gindex_needs_body(const char *type);
+/* sdx__gindex_put() with the record body already parsed (parsed 1; body
+ * NULL: it did not parse, and the entry gets no rows). */
+int sdx__gindex_put_parsed(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e,
+			   const json_t *body, int parsed);
 /* The verify hook: the file's tables against those the entries give. */
 int sdx__gindex_verify(void *ctx, sdx_ledger *l);
 

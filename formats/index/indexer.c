@@ -4,10 +4,13 @@
  * whether a reader may use them (index.h; formats/ledger.md, "Indexes").
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sdx/imported.h"
 #include "sdx/index.h"
 #include "formats/index/index.h"
+#include "formats/records/internal.h"
 #include "ledger/store.h"
 
 /* %s: "main" or "temp" */
@@ -48,38 +51,132 @@ static int drop(sdx_ledger *l)
 			    "EXISTS main.graph_state");
 }
 
+/*
+ * Filling an index from the whole ledger (migration, reindex, verify's
+ * rebuild): entries are taken in batches, their payloads parsed on every core
+ * (the cost of a fill is that parse), then their rows written in order on
+ * this thread (SQLite's connection is not shared).
+ */
+#define FILL_BATCH 256
+
+struct pending {
+	struct sdx__indexed_entry ie;
+	unsigned char leaf[32];
+	char *origin, *type, *time; /* owned copies */
+	unsigned char *data;
+	json_t *body;               /* parsed, or NULL (not needed, or did not parse) */
+};
+
 struct fill {
 	sdx_ledger *l;
 	int schema;
+	struct sdx__pool *pool;
+	struct pending item[FILL_BATCH];
+	size_t n;
 };
+
+static void parse_one(void *ctx, size_t i)
+{
+	struct pending *p = &((struct fill *)ctx)->item[i];
+
+	if (sdx__gindex_needs_body(p->type))
+		p->body = sdx__gindex_body(p->data, p->ie.len);
+}
+
+static void pending_clear(struct pending *p)
+{
+	free(p->origin);
+	free(p->type);
+	free(p->time);
+	free(p->data);
+	json_decref(p->body);
+	memset(p, 0, sizeof(*p));
+}
+
+static int flush(struct fill *f)
+{
+	size_t i;
+	int err = 0;
+
+	if (f->pool)
+		sdx__pool_submit(f->pool, parse_one, f, f->n);
+	else
+		for (i = 0; i < f->n; i++)
+			parse_one(f, i);
+	if (f->pool)
+		sdx__pool_wait(f->pool);
+	for (i = 0; i < f->n; i++) {
+		if (err == 0)
+			err = sdx__gindex_put_parsed(f->l, f->schema, &f->item[i].ie,
+						     f->item[i].body, 1);
+		pending_clear(&f->item[i]);
+	}
+	f->n = 0;
+	return err;
+}
+
+static int add(struct fill *f, int own, const char *origin, uint64_t index,
+	       const unsigned char leaf[32], const char *type, const char *time,
+	       const unsigned char *data, size_t len, uint64_t tree_size)
+{
+	struct pending *p = &f->item[f->n];
+
+	memcpy(p->leaf, leaf, 32);
+	p->origin = strdup(origin);
+	p->type = strdup(type);
+	p->time = strdup(time);
+	p->data = malloc(len ? len : 1);
+	if (!p->origin || !p->type || !p->time || !p->data) {
+		pending_clear(p);
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	memcpy(p->data, data, len);
+	p->ie = (struct sdx__indexed_entry){ own, p->origin, index, p->leaf, p->type, p->time,
+					     p->data, len, tree_size };
+	return ++f->n == FILL_BATCH ? flush(f) : 0;
+}
 
 static int fill_own(void *ctx, const sdx_entry *e)
 {
 	struct fill *f = ctx;
-	struct sdx__indexed_entry ie = { 1, sdx_ledger_origin(f->l), e->index, e->leaf_hash,
-					 e->type, e->time, e->data, e->len, 0 };
 
-	return sdx__gindex_put(f->l, f->schema, &ie);
+	return add(f, 1, sdx_ledger_origin(f->l), e->index, e->leaf_hash, e->type, e->time,
+		   e->data, e->len, 0);
 }
 
 static int fill_foreign(void *ctx, const sdx_foreign_entry *e)
 {
-	struct fill *f = ctx;
-	struct sdx__indexed_entry ie = { 0, e->origin, e->index, e->leaf_hash, e->type, e->time,
-					 e->data, e->len, e->tree_size };
-
-	return sdx__gindex_put(f->l, f->schema, &ie);
+	return add(ctx, 0, e->origin, e->index, e->leaf_hash, e->type, e->time, e->data, e->len,
+		   e->tree_size);
 }
 
 int sdx__gindex_fill(sdx_ledger *l, int schema)
 {
-	struct fill f = { l, schema };
+	struct fill *f = calloc(1, sizeof(*f));
+	size_t i;
 	int err;
 
+	if (!f)
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	f->l = l;
+	f->schema = schema;
+	if (sdx__pool_new(&f->pool, 0) < 0) {
+		f->pool = NULL; /* one thread, then */
+		sdx_error_clear();
+	}
 	/* the order a whole-ledger read sees them in: where two hold one leaf, the first counts */
-	if ((err = sdx_ledger_foreach(l, 0, UINT64_MAX, fill_own, &f)) != 0)
-		return err;
-	return sdx_ledger_foreach_foreign_entry(l, fill_foreign, &f);
+	err = sdx_ledger_foreach(l, 0, UINT64_MAX, fill_own, f);
+	if (!err)
+		err = flush(f);
+	if (!err)
+		err = sdx_ledger_foreach_foreign_entry(l, fill_foreign, f);
+	if (!err)
+		err = flush(f);
+	for (i = 0; i < f->n; i++)
+		pending_clear(&f->item[i]);
+	sdx__pool_free(f->pool);
+	free(f);
+	return err;
 }
 
 /* Any older version is dropped and built again: the tables are derived. */
