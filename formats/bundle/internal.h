@@ -5,6 +5,7 @@
 #ifndef SDX_BUNDLE_INTERNAL_H
 #define SDX_BUNDLE_INTERNAL_H
 
+#include "sdx/bundle.h"
 #include "sdx/dsse.h"
 #include "sdx/merkle.h"
 
@@ -16,5 +17,13 @@
 #define SDX_BUNDLE_MAX_CONSISTENCY 1024
 /* Largest manifest accepted (it lists every member). */
 #define SDX_BUNDLE_MAX_MANIFEST (64u * 1024 * 1024)
+
+/*
+ * *dst = the caller's options (NULL: the defaults), read only as far as its
+ * version goes, then marked the current version.  SDX_EINVAL naming `what`
+ * for a version this library does not know.
+ */
+int sdx__bundle_options_copy(sdx_bundle_verify_options *dst,
+			     const sdx_bundle_verify_options *src, const char *what);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "sdx/imported.h"
 #include "sdx/provenance.h"
+#include "formats/bundle/internal.h"
 #include "formats/graph/internal.h"
 #include "formats/records/internal.h"
 #include "ledger/internal.h"
@@ -157,14 +158,14 @@ static int sink_entry(void *ctx, const sdx_bundle_entry *e)
 int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,
 			  const sdx_bundle_verify_options *opts)
 {
-	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_bundle_verify_options o;
 	sdx_bundle_sink sink;
 	sdx_graph *g;
 	int err;
 
 	*out = NULL;
-	if (opts)
-		o = *opts;
+	if ((err = sdx__bundle_options_copy(&o, opts, "sdx_graph_from_bundle")) < 0)
+		return err;
 	if (!(g = calloc(1, sizeof(*g))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	memset(&sink, 0, sizeof(sink));

@@ -54,6 +54,11 @@ static void unknown_versions(void)
 		CHECK_ERR(sdx_bundle_export(NULL, ledger, key, &eo, "new.sdxb"), SDX_EINVAL);
 		CHECK_ERR(sdx_bundle_verify(NULL, "good.sdxb", &bo), SDX_EINVAL);
 		CHECK_ERR(sdx_bundle_import(&res, ledger, key, "good.sdxb", &bo), SDX_EINVAL);
+		{
+			sdx_graph *g = NULL;
+			CHECK_ERR(sdx_graph_from_bundle(&g, NULL, "good.sdxb", &bo), SDX_EINVAL);
+			CHECK(g == NULL);
+		}
 		CHECK_OK(sdx_ledger_size(&size, ledger));
 		CHECK(size == 1);
 	}
