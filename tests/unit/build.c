@@ -58,6 +58,15 @@ static void fx_close(struct fx *f)
 	sdx_signer_free(f->k);
 }
 
+/* How much of a leaf hash to give as a REF: at least 8 digits and up to its
+ * first letter, since a REF of digits only is an entry index. */
+static int ref_len(const char *hex)
+{
+	size_t n = strspn(hex, "0123456789") + 1;
+
+	return n < 8 ? 8 : n > 64 ? 64 : (int)n;
+}
+
 /* A batch B1 using lot HX2610-0102 of the declaration; NULL on failure. */
 static sdx_record_builder *batch(const struct fx *f, const char *quantity)
 {
@@ -74,7 +83,7 @@ static sdx_record_builder *batch(const struct fx *f, const char *quantity)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (sdx_record_builder_set(b, fields[i][0], fields[i][1], NULL) < 0)
 			goto fail;
-	snprintf(spec, sizeof(spec), "%.8s:HX2610-0102:0.5:TNE", f->decl);
+	snprintf(spec, sizeof(spec), "%.*s:HX2610-0102:0.5:TNE", ref_len(f->decl), f->decl);
 	if (sdx_record_builder_set(b, "quantity", quantity, "--quantity") < 0 ||
 	    sdx_record_builder_add(b, spec, "--input #1") < 0)
 		goto fail;
@@ -189,7 +198,8 @@ static void test_shipment(void)
 	sdx_record_builder_free(s);
 
 	CHECK((s = shipment()) != NULL);
-	snprintf(spec, sizeof(spec), "%.10s:1.5:TNE", batch_hex);
+	snprintf(spec, sizeof(spec), "%.*s:1.5:TNE", ref_len(batch_hex) > 10 ? ref_len(batch_hex) : 10,
+		 batch_hex);
 	CHECK_OK(sdx_record_builder_add(s, spec, "items[0]"));
 	CHECK_OK(sdx_record_builder_resolve(s, f.l));
 	CHECK_OK(sdx_record_builder_json(&text, NULL, s, 0));
