@@ -95,6 +95,23 @@ int sdx__ledger_append_canonical(struct sdx_ledger *l, const struct sdx_signer *
 				 const unsigned char (*atts)[32], size_t natts,
 				 struct sdx_entry_info *out);
 
+/*
+ * The checks `sdx verify` makes of imported data (ledger/verify_foreign.c),
+ * for what an export forwards: _checkpoint() the held checkpoint of origin at
+ * size (its columns as its note says, signed by a key kept for the origin),
+ * _entry() one imported entry (bytes and leaf hash, its proof to the held
+ * checkpoint of tree_size, signed by a kept key, payload as stored).  Each
+ * returns 0, or SDX_EVERIFY naming what fails.  Inside the caller's read
+ * transaction; free with _free() (accepts NULL).
+ */
+struct sdx__foreign_audit;
+int sdx__foreign_audit_new(struct sdx__foreign_audit **out, struct sdx_ledger *l);
+int sdx__foreign_audit_checkpoint(struct sdx__foreign_audit *a, const char *origin,
+				  uint64_t size);
+int sdx__foreign_audit_entry(struct sdx__foreign_audit *a, const char *origin, uint64_t index,
+			     uint64_t tree_size);
+void sdx__foreign_audit_free(struct sdx__foreign_audit *a);
+
 /* Entry bytes as a typed view, and the checks in chain order: ledger/entry.h,
  * ledger/chain.h. */
 

@@ -1,10 +1,12 @@
 /*
  * ledger/verify_foreign.c - the imported part of `sdx verify`: the held
  * checkpoints and keys of other ledgers, each imported entry against its
- * checkpoint, and the consistency proofs kept to be forwarded.
+ * checkpoint, and the consistency proofs kept to be forwarded.  The same
+ * checks audit what an export forwards (sdx__foreign_audit()).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger/entry.h"
@@ -59,31 +61,43 @@ static int load_fkeys(sdx_ledger *l, struct fkeys *k)
 	return err;
 }
 
-/* Every held checkpoint: its columns are what its note says, signed by a held key. */
-static int check_foreign_checkpoints(sdx_ledger *l, const struct fkeys *k, sdx_verify_report *rep)
+#define CHECKPOINT_COLS "SELECT origin, size, root, note FROM foreign_checkpoints"
+
+/* One held checkpoint (a row of CHECKPOINT_COLS): its columns are what its
+ * note says, signed by a held key. */
+static int check_foreign_checkpoint(sdx_ledger *l, const struct fkeys *k, sqlite3_stmt *st)
 {
+	const char *origin = (const char *)sqlite3_column_text(st, 0);
+	const char *note = (const char *)sqlite3_column_blob(st, 3);
+	uint64_t size = (uint64_t)sqlite3_column_int64(st, 1);
 	sdx_verifier *vs[16];
 	sdx_checkpoint cp;
+	size_t len = (size_t)sqlite3_column_bytes(st, 3), nk;
+
+	if (!origin)
+		return sdx_error_set(SDX_EVERIFY, "'%s': a damaged imported checkpoint", l->path);
+	nk = keys_of(k, origin, vs, 16);
+	if (!note || sdx_checkpoint_parse(&cp, note, len) < 0 || strcmp(cp.origin, origin) != 0 ||
+	    cp.size != size || sqlite3_column_bytes(st, 2) != 32 ||
+	    memcmp(cp.root, sqlite3_column_blob(st, 2), 32) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': imported checkpoint of %s at size %" PRIu64
+				     " was changed", l->path, origin, size);
+	if (nk && sdx_note_verify(NULL, NULL, note, len, vs, nk) != 0)
+		return sdx_error_set(SDX_EVERIFY, "'%s': imported checkpoint of %s at size %" PRIu64
+				     ": signature does not verify", l->path, origin, size);
+	return 0;
+}
+
+/* Every held checkpoint. */
+static int check_foreign_checkpoints(sdx_ledger *l, const struct fkeys *k, sdx_verify_report *rep)
+{
 	sqlite3_stmt *st = NULL;
-	int rc, err = 0;
+	int err = 0;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT origin, size, root, note FROM foreign_checkpoints",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(l->db, CHECKPOINT_COLS, -1, &st, NULL) != SQLITE_OK)
 		return sdx__db_error(l, "reading imported checkpoints");
-	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *origin = (const char *)sqlite3_column_text(st, 0);
-		const char *note = (const char *)sqlite3_column_blob(st, 3);
-		size_t len = (size_t)sqlite3_column_bytes(st, 3), nk = keys_of(k, origin, vs, 16);
-		uint64_t size = (uint64_t)sqlite3_column_int64(st, 1);
-
-		if (!note || sdx_checkpoint_parse(&cp, note, len) < 0 || strcmp(cp.origin, origin) != 0 ||
-		    cp.size != size || sqlite3_column_bytes(st, 2) != 32 ||
-		    memcmp(cp.root, sqlite3_column_blob(st, 2), 32) != 0)
-			err = sdx_error_set(SDX_EVERIFY, "'%s': imported checkpoint of %s at size %"
-					    PRIu64 " was changed", l->path, origin, size);
-		else if (nk && sdx_note_verify(NULL, NULL, note, len, vs, nk) != 0)
-			err = sdx_error_set(SDX_EVERIFY, "'%s': imported checkpoint of %s at size %"
-					    PRIu64 ": signature does not verify", l->path, origin, size);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		err = check_foreign_checkpoint(l, k, st);
 		rep->imported_checkpoints++;
 	}
 	sqlite3_finalize(st);
@@ -172,6 +186,83 @@ done:
 	return err;
 }
 
+#define ENTRY_COLS "SELECT origin, idx, leaf, type, time, data, proof_size, proof FROM " \
+	"foreign_entries"
+
+struct sdx__foreign_audit {
+	sdx_ledger *l;
+	struct fkeys k;
+	sqlite3_stmt *cp, *row, *roots;
+	sdx_verify_report rep;
+};
+
+int sdx__foreign_audit_new(struct sdx__foreign_audit **out, sdx_ledger *l)
+{
+	struct sdx__foreign_audit *a = calloc(1, sizeof(*a));
+	int err = 0;
+
+	*out = NULL;
+	if (!a)
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	a->l = l;
+	if (l->format >= 5 && (err = load_fkeys(l, &a->k)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(l->db, CHECKPOINT_COLS " WHERE origin = ? AND size = ?", -1, &a->cp,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db, ENTRY_COLS " WHERE origin = ? AND idx = ?", -1, &a->row,
+			       NULL) != SQLITE_OK)
+		err = sdx__db_error(l, "reading imported data");
+done:
+	if (err < 0)
+		sdx__foreign_audit_free(a);
+	else
+		*out = a;
+	return err;
+}
+
+void sdx__foreign_audit_free(struct sdx__foreign_audit *a)
+{
+	if (!a)
+		return;
+	sqlite3_finalize(a->cp);
+	sqlite3_finalize(a->row);
+	sqlite3_finalize(a->roots);
+	fkeys_free(&a->k);
+	free(a);
+}
+
+int sdx__foreign_audit_checkpoint(struct sdx__foreign_audit *a, const char *origin, uint64_t size)
+{
+	int rc;
+
+	sqlite3_reset(a->cp);
+	sqlite3_bind_text(a->cp, 1, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(a->cp, 2, (sqlite3_int64)size);
+	if ((rc = sqlite3_step(a->cp)) == SQLITE_ROW)
+		return check_foreign_checkpoint(a->l, &a->k, a->cp);
+	return rc == SQLITE_DONE ? sdx_error_set(SDX_EVERIFY, "'%s': no imported checkpoint of %s "
+						 "at size %" PRIu64, a->l->path, origin, size)
+				 : sdx__db_error(a->l, "reading imported checkpoints");
+}
+
+int sdx__foreign_audit_entry(struct sdx__foreign_audit *a, const char *origin, uint64_t index,
+			     uint64_t tree_size)
+{
+	int rc;
+
+	sqlite3_reset(a->row);
+	sqlite3_bind_text(a->row, 1, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(a->row, 2, (sqlite3_int64)index);
+	if ((rc = sqlite3_step(a->row)) != SQLITE_ROW)
+		return rc == SQLITE_DONE ? sdx_error_set(SDX_EVERIFY, "'%s': no imported entry %s/%"
+							 PRIu64, a->l->path, origin, index)
+					 : sdx__db_error(a->l, "reading imported entries");
+	if ((uint64_t)sqlite3_column_int64(a->row, 6) != tree_size)
+		return sdx_error_set(SDX_EVERIFY, "'%s': imported entry %s/%" PRIu64 " changed",
+				     a->l->path, origin, index);
+	return check_foreign_entry(a->l, &a->k, a->row, &a->roots, &a->rep);
+}
+
 int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep)
 {
 	struct fkeys k = { { NULL }, 0 };
@@ -184,8 +275,8 @@ int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep)
 		goto done;
 	if ((err = check_foreign_checkpoints(l, &k, rep)) < 0)
 		goto done;
-	if (sqlite3_prepare_v2(l->db, "SELECT origin, idx, leaf, type, time, data, proof_size, proof "
-			       "FROM foreign_entries ORDER BY origin, idx", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(l->db, ENTRY_COLS " ORDER BY origin, idx", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		err = sdx__db_error(l, "reading imported entries");
 		goto done;
 	}

@@ -394,6 +394,7 @@ struct blocks {
 	size_t n;
 	struct selection *sel;
 	sdx_ledger *l;
+	struct sdx__foreign_audit *audit; /* forward nothing the own verify would reject */
 	int err;
 };
 
@@ -428,6 +429,8 @@ static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 	}
 	if ((err = push_u64(&b->idx, &b->n, &b->cap, e->index)) < 0)
 		return err;
+	if ((err = sdx__foreign_audit_entry(bs->audit, e->origin, e->index, e->tree_size)) < 0)
+		return sdx__error_prefix(err, "refusing to forward");
 	/* the evidence imported with it travels on too */
 	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, NULL, NULL)) < 0)
 		return err;
@@ -458,8 +461,8 @@ static int trusted_of(void *ctx, const sdx_verifier *v, const char *label, const
 	return 0;
 }
 
-/* Checkpoint, consistency proofs and keys of a block of imported entries. */
-static int prepare_foreign(sdx_ledger *l, struct block *b)
+/* Checkpoint (audited), consistency proofs and keys of a block of imported entries. */
+static int prepare_foreign(sdx_ledger *l, struct sdx__foreign_audit *audit, struct block *b)
 {
 	struct key_filter kf = { b->origin, json_array() };
 	int err;
@@ -470,6 +473,8 @@ static int prepare_foreign(sdx_ledger *l, struct block *b)
 	if (json_array_size(b->keys) == 0)
 		return sdx_error_set(SDX_EUNTRUSTED, "cannot forward entries of %s: none of its keys "
 				     "is trusted any more", b->origin);
+	if ((err = sdx__foreign_audit_checkpoint(audit, b->origin, b->tree_size)) < 0)
+		return sdx__error_prefix(err, "refusing to forward");
 	if ((err = sdx_ledger_foreign_checkpoint_note(&b->note, &b->note_len, l, b->origin,
 						      b->tree_size)) < 0)
 		return err;
@@ -624,10 +629,11 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	/* then every imported entry, grouped by the checkpoint its proof leads to */
 	if (opts->imported || opts->n_leaves) {
 		size_t first = bs.n;
-		if ((err = sdx_ledger_foreach_foreign_entry(l, collect_foreign, &bs)) < 0)
+		if ((err = sdx__foreign_audit_new(&bs.audit, l)) < 0 ||
+		    (err = sdx_ledger_foreach_foreign_entry(l, collect_foreign, &bs)) < 0)
 			goto done;
 		for (i = first; i < bs.n; i++)
-			if ((err = prepare_foreign(l, &bs.b[i])) < 0)
+			if ((err = prepare_foreign(l, bs.audit, &bs.b[i])) < 0)
 				goto done;
 	}
 	for (i = 0; i < opts->n_leaves; i++)
@@ -773,6 +779,7 @@ done:
 		json_decref(bs.b[i].keys);
 	}
 	free(bs.b);
+	sdx__foreign_audit_free(bs.audit);
 	free(plan);
 	free(sel.idx);
 	free(sel.leaves);

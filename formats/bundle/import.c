@@ -5,6 +5,12 @@
  * the sink below, which writes it inside one transaction; only when the whole
  * bundle is valid, trusted and consistent with what is already held is the
  * transaction committed, with an import receipt on the own chain.
+ *
+ * What contradicts the data held (another checkpoint of one size, another
+ * entry at one index) is noted as it streams in but judged only once trust
+ * is decided: an origin name is only a label, so a bundle under a key that is
+ * not trusted is refused as untrusted, and equivocation is claimed only when
+ * both sides are valid under the keys trusted for that origin.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,9 +26,11 @@
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
 #include "sdx/bundle.h"
+#include "sdx/dsse.h"
 #include "sdx/trust.h"
 
 #define MAX_SEEN 1100 /* checkpoints one bundle may bring per ledger and then some */
+#define MAX_JUDGE_KEYS 512 /* keys of one origin a bundle can list: 8 in each of 64 ledgers */
 
 struct importer {
 	sdx_ledger *l;
@@ -36,7 +44,40 @@ struct importer {
 		int fresh;   /* not held before this import */
 	} seen[MAX_SEEN];
 	size_t nseen;
+	/* the first contradiction of held data, judged after the verification */
+	struct conflict {
+		int seen, is_entry;
+		char origin[SDX_NAME_MAX + 1];
+		uint64_t at;           /* the checkpoint's size, or the entry's index */
+		char msg[512];
+		char *held, *fresh;    /* the two checkpoint notes */
+	} conflict;
+	/* the keys the verification trusted, for every ledger in the bundle (on_key) */
+	sdx_verifier **keys;
+	size_t nkeys, keycap;
 };
+
+/* Keep the first contradiction (the library's message too) and go on. */
+static int note_conflict(struct importer *im, int is_entry, const char *origin, uint64_t at,
+			 char *held, const char *fresh, size_t len)
+{
+	struct conflict *c = &im->conflict;
+
+	if (c->seen) {
+		free(held);
+		sdx_error_clear();
+		return 0;
+	}
+	c->seen = 1;
+	c->is_entry = is_entry;
+	c->at = at;
+	snprintf(c->origin, sizeof(c->origin), "%s", origin);
+	snprintf(c->msg, sizeof(c->msg), "%s", sdx_error_last());
+	c->held = held;
+	c->fresh = fresh ? strndup(fresh, len) : NULL;
+	sdx_error_clear();
+	return 0;
+}
 
 static int on_checkpoint(void *ctx, const char *origin, uint64_t size, const unsigned char root[32],
 			 const char *note, size_t len)
@@ -46,11 +87,8 @@ static int on_checkpoint(void *ctx, const char *origin, uint64_t size, const uns
 	int err;
 
 	if ((err = sdx__foreign_checkpoint(im->l, origin, size, root, note, len, &held)) < 0) {
-		if (err == SDX_ECONFLICT && !im->res->held_checkpoint) {
-			im->res->held_checkpoint = held;
-			held = NULL;
-			im->res->new_checkpoint = strndup(note, len);
-		}
+		if (err == SDX_ECONFLICT)
+			return note_conflict(im, 0, origin, size, held, note, len);
 		free(held);
 		return err;
 	}
@@ -70,7 +108,8 @@ static int on_entry(void *ctx, const sdx_bundle_entry *e)
 	int err;
 
 	if ((err = sdx__foreign_entry(im->l, &row)) < 0)
-		return err;
+		return err == SDX_ECONFLICT ? note_conflict(im, 1, e->origin, e->index, NULL, NULL, 0)
+					    : err;
 	im->entries++;
 	return 0;
 }
@@ -83,12 +122,31 @@ static int on_consistency(void *ctx, const char *origin, uint64_t old_size, uint
 	return sdx__foreign_consistency(im->l, origin, old_size, size, proof, n);
 }
 
+static int keep_key(struct importer *im, const sdx_verifier *v)
+{
+	int err;
+
+	if (im->nkeys == im->keycap) {
+		size_t cap = im->keycap ? 2 * im->keycap : 16;
+		sdx_verifier **p = realloc(im->keys, cap * sizeof(*p));
+		if (!p)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		im->keys = p;
+		im->keycap = cap;
+	}
+	if ((err = sdx_verifier_new(&im->keys[im->nkeys], sdx_verifier_name(v),
+				    sdx_verifier_public_key(v))) < 0)
+		return err;
+	im->nkeys++;
+	return 0;
+}
+
 static int on_key(void *ctx, const sdx_verifier *v, int via_rotation)
 {
 	struct importer *im = ctx;
 	int err;
 
-	if ((err = sdx__foreign_key(im->l, v)) < 0 || !via_rotation)
+	if ((err = sdx__foreign_key(im->l, v)) < 0 || (err = keep_key(im, v)) < 0 || !via_rotation)
 		return err;
 	/* the trusted old key signed this one in: trust it from now on */
 	err = sdx_ledger_trust_add(im->l, v, "signed in by a key rotation");
@@ -205,6 +263,62 @@ static int check_history(struct importer *im, const sdx_bundle_report *rep)
 	return 0;
 }
 
+/* 1 if a key trusted for the origin signed the held entry. */
+static int held_entry_signed(void *ctx, const sdx_foreign_entry *e)
+{
+	const struct importer *im = ctx;
+	sdx_dsse_envelope *env = NULL;
+	size_t i;
+	int ok = 0;
+
+	if (sdx_dsse_parse(&env, e->data, e->len) < 0) {
+		sdx_error_clear();
+		return 0;
+	}
+	for (i = 0; i < im->nkeys && !ok; i++)
+		ok = strcmp(sdx_verifier_name(im->keys[i]), e->origin) == 0 &&
+		     sdx_dsse_verify(env, im->keys[i]) == 0;
+	sdx_dsse_envelope_free(env);
+	sdx_error_clear();
+	return ok;
+}
+
+/*
+ * The contradiction noted while the bundle streamed in, now that every signer
+ * of the bundle is trusted: equivocation only if what is held is valid under
+ * a key trusted for that origin too (the same key, or one it rotated to).
+ * Otherwise the bundle's key is not the key of the party the held data came
+ * from, whatever name it uses: untrusted, and nobody is accused.
+ */
+static int judge_conflict(struct importer *im, const char *path)
+{
+	struct conflict *c = &im->conflict;
+	sdx_verifier *vs[MAX_JUDGE_KEYS];
+	size_t i, n = 0;
+	int valid;
+
+	if (!c->seen)
+		return 0;
+	for (i = 0; i < im->nkeys && n < MAX_JUDGE_KEYS; i++)
+		if (strcmp(sdx_verifier_name(im->keys[i]), c->origin) == 0)
+			vs[n++] = im->keys[i];
+	if (c->is_entry)
+		valid = sdx_ledger_foreign_get(im->l, c->origin, c->at, held_entry_signed, im) == 1;
+	else
+		valid = c->held && n && sdx_note_verify(NULL, NULL, c->held, strlen(c->held), vs,
+							n) == 0;
+	sdx_error_clear();
+	if (!valid)
+		return sdx_error_set(SDX_EUNTRUSTED, "refused: '%s': ledger '%s' is signed by a key "
+				     "that did not sign what you hold from %s (its %s %" PRIu64
+				     " differs); not trusted as %s", path, c->origin, c->origin,
+				     c->is_entry ? "entry" : "checkpoint of size", c->at, c->origin);
+	im->res->held_checkpoint = c->held;
+	im->res->new_checkpoint = c->fresh;
+	c->held = c->fresh = NULL;
+	return sdx_error_set(SDX_ECONFLICT, "%s", c->msg);
+}
+
 static int hash_file(const char *path, unsigned char out[32])
 {
 	sdx__sha256_ctx h = { 0 };
@@ -284,7 +398,8 @@ int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *k
 	rep = out->report;
 	if (err == SDX_EUNTRUSTED)
 		err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
-	if (err < 0 || (err = check_history(im, rep)) < 0)
+	if (err < 0 || (err = judge_conflict(im, path)) < 0 ||
+	    (err = check_history(im, rep)) < 0)
 		goto done;
 	/* the receipt: what was imported, on the own signed chain */
 	sdx__hex(hex, out->bundle_sha256, 32);
@@ -312,8 +427,14 @@ int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *k
 done:
 	if (err < 0)
 		sdx_ledger_rollback(l);
-	if (im)
+	if (im) {
 		sdx_attachment_writer_free(im->aw);
+		free(im->conflict.held);
+		free(im->conflict.fresh);
+		for (i = 0; i < im->nkeys; i++)
+			sdx_verifier_free(im->keys[i]);
+		free(im->keys);
+	}
 	free(im);
 	free(text);
 	json_decref(body);

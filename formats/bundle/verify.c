@@ -96,6 +96,54 @@ static unsigned trusted_keys(const struct ledger_info *li)
 	return sdx__chain_trusted(&li->chain, ok, revoked);
 }
 
+/* The trusted keys the caller holds for an origin name: how many. */
+static size_t trusted_named(const struct bv *b, const char *origin)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->o->n_trusted; i++)
+		n += strcmp(sdx_verifier_name(b->o->trusted[i]), origin) == 0;
+	return n;
+}
+
+/*
+ * The untrusted result names the key, not only the origin: an origin name is
+ * a label anyone can write, and a ledger that uses a trusted party's name
+ * under a key of its own must be seen as what it is.
+ */
+static int untrusted(const struct bv *b)
+{
+	sdx_verifier *pv = NULL;
+	const char *origin = b->rep->producer;
+	uint32_t keyid = 0;
+	size_t i, k, named;
+	int have = 0;
+
+	for (i = 0; i < b->nled && b->led[i].trusted; i++)
+		;
+	if (i < b->nled) {
+		const struct ledger_info *li = &b->led[i];
+		unsigned bad = li->signers & ~trusted_keys(li);
+
+		origin = li->origin;
+		for (k = 0; k < li->chain.nkeys && !(bad >> k & 1u); k++)
+			;
+		if ((have = k < li->chain.nkeys))
+			keyid = sdx_verifier_keyid(li->chain.v[k]);
+	} else if ((have = sdx_verifier_parse(&pv, b->rep->producer_vkey) == 0)) {
+		keyid = sdx_verifier_keyid(pv);
+	}
+	sdx_verifier_free(pv);
+	if (!have)
+		return sdx_error_set(SDX_EUNTRUSTED, "'%s': valid, but signed by a key you do not "
+				     "trust: %s", b->path, origin);
+	named = trusted_named(b, origin);
+	return sdx_error_set(SDX_EUNTRUSTED, "'%s': valid, but signed by a key you do not trust: "
+			     "%s+%08" PRIx32 "%s%s%s", b->path, origin, keyid,
+			     named ? " (not the key you trust for " : "", named ? origin : "",
+			     named ? ")" : "");
+}
+
 static int read_member(struct bv *b, const char *name, uint64_t size, struct mreader *mr)
 {
 	struct member_info *m;
@@ -253,12 +301,8 @@ int sdx_bundle_verify(sdx_bundle_report **out, const char *path,
 	}
 	if (b.producer_untrusted)
 		b.untrusted = 1;
-	if (b.untrusted) {
-		for (i = 0; i < b.nled && b.led[i].trusted; i++)
-			;
-		err = sdx_error_set(SDX_EUNTRUSTED, "'%s': valid, but signed by a key you do not "
-				    "trust: %s", path, i < b.nled ? b.led[i].origin : rep->producer);
-	}
+	if (b.untrusted)
+		err = untrusted(&b);
 done:
 	for (i = 0; i < b.nm; i++)
 		free(b.m[i].name);

@@ -101,7 +101,7 @@ int sdx__bv_manifest(struct bv *b, const char *name, uint64_t size, struct sdx_t
 	const char *s;
 	char *buf = NULL, keyid[SDX_NAME_MAX + 16];
 	size_t got, i;
-	int err;
+	int err, tofu = b->o->trust_on_first_use;
 
 	memset(&mr, 0, sizeof(mr));
 	mr.r = r;
@@ -157,16 +157,20 @@ int sdx__bv_manifest(struct bv *b, const char *name, uint64_t size, struct sdx_t
 	b->rep->producer_trusted = sdx__bv_trusted(b, pv);
 	if ((err = load_manifest(b, j)) < 0)
 		goto done;
-	/* trust on first use: the producer's own ledger, keyed as the manifest says */
+	/* trust on first use: the producer's own ledger, keyed as the manifest says,
+	 * but only first: where a key of that origin name is trusted already, a
+	 * ledger under another key is not that party's */
+	for (i = 0; i < b->o->n_trusted && tofu; i++)
+		tofu = strcmp(sdx_verifier_name(b->o->trusted[i]), b->rep->producer) != 0;
 	for (i = 0; i < b->nled; i++) {
-		if (b->o->trust_on_first_use && strcmp(b->led[i].origin, b->rep->producer) == 0) {
+		if (tofu && strcmp(b->led[i].origin, b->rep->producer) == 0) {
 			b->led[i].trusted = 1;
 			memset(b->led[i].key_ok, 1, sizeof(b->led[i].key_ok));
 		}
 		b->rep->ledgers[i].trusted = b->led[i].trusted;
 	}
 	/* decided at the end: the producer's own ledger may have rotated to this key */
-	if (!b->rep->producer_trusted && !b->o->trust_on_first_use)
+	if (!b->rep->producer_trusted && !tofu)
 		b->producer_untrusted = 1;
 	memcpy(b->producer_pk, sdx_verifier_public_key(pv), 32);
 	b->have_manifest = 1;

@@ -216,7 +216,10 @@ SDX_API void sdx_import_result_clear(sdx_import_result *r);
  * `key`, all in one transaction.  Importing the same bundle again does
  * nothing.  A checkpoint that contradicts one already held for its origin
  * (same size and another root; or an older or newer tree that cannot be shown
- * consistent with it) is refused with SDX_ECONFLICT, both notes in `out`.
+ * consistent with it) is refused with SDX_ECONFLICT, both notes in `out` -
+ * but only once the bundle is trusted and what is held is valid under the
+ * same trusted keys of that origin; otherwise SDX_EUNTRUSTED (an origin name
+ * alone proves nothing).
  * `out` is filled whatever the result: clear it with sdx_import_result_clear().
  * @return the codes of sdx_bundle_verify(), SDX_ECONFLICT, or a ledger error
  */
