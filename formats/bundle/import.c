@@ -23,6 +23,7 @@
 
 #include "formats/bundle/report.h"
 #include "ledger/foreign.h"
+#include "formats/bundle/internal.h"
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
 #include "sdx/bundle.h"
@@ -355,7 +356,7 @@ int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *k
 		      const char *path, const sdx_bundle_verify_options *opts)
 {
 	const sdx_bundle_report *rep;
-	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	sdx_bundle_verify_options o;
 	sdx_bundle_sink sink;
 	struct importer *im = NULL;
 	sdx_entry_info info;
@@ -365,15 +366,8 @@ int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *k
 	int err, seen;
 
 	memset(out, 0, sizeof(*out));
-	if (opts) {
-		if ((err = sdx__options_check(opts->version, SDX_BUNDLE_VERIFY_OPTIONS_VERSION,
-					      "sdx_bundle_import")) < 0)
-			return err;
-		/* a version 1 struct ends before `flags` */
-		memcpy(&o, opts, opts->version >= 2 ? sizeof(o)
-			: offsetof(sdx_bundle_verify_options, flags));
-		o.version = SDX_BUNDLE_VERIFY_OPTIONS_VERSION;
-	}
+	if ((err = sdx__bundle_options_copy(&o, opts, "sdx_bundle_import")) < 0)
+		return err;
 	if ((err = hash_file(path, out->bundle_sha256)) < 0)
 		return err;
 	if ((err = sdx_ledger_begin(l)) < 0)
