@@ -169,13 +169,6 @@ static int put_rows(const struct put *p, const struct sdx__indexed_entry *e,
 	return put_edges(p, t, body);
 }
 
-static _Thread_local const json_t *hint;
-
-void sdx__gindex_hint(const json_t *body)
-{
-	hint = body;
-}
-
 int sdx__gindex_needs_body(const char *type)
 {
 	const struct sdx_record_type *t = sdx__record_type(type);
@@ -224,9 +217,6 @@ int sdx__gindex_put_parsed(sdx_ledger *l, int schema, const struct sdx__indexed_
 		return err;
 	if (!t || t->role == SDX_ROLE_LEDGER)
 		return 0;
-	/* the record being appended, as its writer parsed it: no second decode */
-	if (hint && e->own && schema == SDX__GI_MAIN)
-		return put_rows(&p, e, t, hint);
 	if (parsed)
 		return body ? put_rows(&p, e, t, body) : 0;
 	/* a payload that does not parse is not in the graph (verify names the entry) */

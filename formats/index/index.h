@@ -84,12 +84,6 @@ int sdx__gindex_fill(sdx_ledger *l, int schema);
 struct sdx__indexed_entry;
 int sdx__gindex_put(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e);
 
-/*
- * The body of the own entry about to be appended on this thread, as its
- * writer parsed it (NULL: none): sdx__gindex_put() then indexes it instead of
- * decoding the entry again.  Set just around the append, cleared after it.
- */
-void sdx__gindex_hint(const json_t *body);
 
 /* The record body of an entry's envelope (read through the entry decoder,
  * only the body parsed), or NULL if it does not read: decref it. */

@@ -14,7 +14,6 @@
 
 #include "sdx/attachment.h"
 #include "sdx/record.h"
-#include "formats/index/index.h"
 #include "formats/records/internal.h"
 #include "formats/records/type.h"
 #include "ledger/internal.h"
@@ -162,7 +161,6 @@ struct prepared {
 	size_t natts;
 	unsigned char (*refs)[32];
 	size_t nrefs;
-	json_t *body;   /* the record as parsed: the graph index reads it, not the entry */
 	int err;
 	char msg[512];
 };
@@ -171,7 +169,7 @@ static void prepare(struct prepared *p, const char *type, const char *json, size
 {
 	memset(p, 0, sizeof(*p));
 	if ((p->err = sdx__record_prepare(type, json, len, &p->canon, &p->clen, &p->atts,
-					  &p->natts, &p->refs, &p->nrefs, &p->body)) < 0)
+					  &p->natts, &p->refs, &p->nrefs)) < 0)
 		snprintf(p->msg, sizeof(p->msg), "%s", sdx_error_last());
 }
 
@@ -180,7 +178,6 @@ static void prepared_clear(struct prepared *p)
 	free(p->canon);
 	free(p->atts);
 	free(p->refs);
-	json_decref(p->body);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -214,10 +211,8 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 	} else if (p->nrefs && (err = check_links(l, t, p->canon, p->clen, what)) < 0) {
 		return err;
 	}
-	sdx__gindex_hint(p->body);
 	err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
 					   (const unsigned char (*)[32])p->atts, p->natts, out);
-	sdx__gindex_hint(NULL);
 	if (err < 0)
 		return sdx__error_prefix(err, what);
 	return 0;
@@ -316,11 +311,8 @@ int sdx_record_append_many(sdx_entry_info *outs, size_t *failed, sdx_ledger *l,
 		while (!atomic_load_explicit(&p.ready[i], memory_order_acquire))
 			if (!prepare_one(&p))
 				sched_yield(); /* record i is being prepared by a worker */
-		err = append_prepared(l, key, type, &p.ps[i], in[i].what, outs ? &outs[i] : NULL);
-		/* its parsed form served the index: do not keep a batch of them */
-		json_decref(p.ps[i].body);
-		p.ps[i].body = NULL;
-		if (err < 0) {
+		if ((err = append_prepared(l, key, type, &p.ps[i], in[i].what,
+					   outs ? &outs[i] : NULL)) < 0) {
 			if (failed)
 				*failed = i;
 			break;

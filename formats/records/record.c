@@ -224,7 +224,7 @@ done:
 
 int sdx__record_prepare(const char *type, const char *json, size_t len, char **canon,
 			size_t *clen, unsigned char (**atts)[32], size_t *natts,
-			unsigned char (**refs)[32], size_t *nrefs, json_t **body)
+			unsigned char (**refs)[32], size_t *nrefs)
 {
 	struct hashes hs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	const struct sdx_record_type *t;
@@ -236,8 +236,6 @@ int sdx__record_prepare(const char *type, const char *json, size_t len, char **c
 	*canon = NULL;
 	*atts = *refs = NULL;
 	*clen = *natts = *nrefs = 0;
-	if (body)
-		*body = NULL;
 	if ((err = load_record(&j, &t, type, json, len)) < 0)
 		return err;
 	if ((err = canonical(&s, &n, j, type)) < 0)
@@ -253,8 +251,6 @@ int sdx__record_prepare(const char *type, const char *json, size_t len, char **c
 	*nrefs = hs[1].n;
 	s = NULL;
 	hs[0].h = hs[1].h = NULL;
-	if (body)
-		*body = json_incref(j);
 done:
 	free(s);
 	free(hs[0].h);
