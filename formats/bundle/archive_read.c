@@ -268,6 +268,11 @@ int sdx__tar_member_read(struct sdx_tar_reader *r, void *buf, size_t cap, size_t
 		return 0;
 	if (cap > r->left)
 		cap = (size_t)r->left;
+	/* a chunk at a time: libarchive reads as far ahead as it is asked to, and
+	 * the canonical comparison keeps only PEND_MAX of the stream it has not
+	 * re-encoded yet (a 790 KB member read whole was refused as not canonical) */
+	if (cap > SDX_TAR_CHUNK)
+		cap = SDX_TAR_CHUNK;
 	n = archive_read_data(r->a, buf, cap);
 	if (n < 0) {
 		r->err = la_failed(r);

@@ -101,3 +101,18 @@ expect 2 "more entries than --max-entries" sdx verify b.sdxb --trust "$vkey" --m
 golden max-entries "says to raise it"
 expect 2 "a bad size" sdx verify b.sdxb --max-member lots
 golden bad-size "says what a size is"
+
+# A ledger with a checkpoint per entry: its bundle carries 1,024 consistency
+# proofs, a consistency.json of about 600 KB, which bundle reading once
+# refused as not canonical (it read the member whole, further ahead than the
+# canonical comparison keeps).
+sdx init -L cp.db --origin example.com/many-checkpoints --unencrypted > /dev/null
+jq -c '.declaration_id = "D-\(range(0; 1100))"' "$EXAMPLES/data/pigment-declaration.json" 2>/dev/null > many.jsonl ||
+	for i in $(seq 1 1100); do jq -c ".declaration_id = \"D-$i\"" "$EXAMPLES/data/pigment-declaration.json"; done > many.jsonl
+sdx declare -L cp.db --jsonl many.jsonl --batch 1 \
+	--attach "$EXAMPLES/data/reports/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
+expect 0 "a bundle with 1,024 consistency proofs is written" sdx export -L cp.db --all -o cp.sdxb
+check "its consistency.json is larger than what reading buffers" \
+	test "$(gzip -dc cp.sdxb | tar tvf - ledgers/0/consistency.json | awk '{ print $3 }')" -gt 300000
+sdx key show -L cp.db --vkey > cp.vkey
+expect 0 "and verifies" sdx verify cp.sdxb --trust cp.vkey
