@@ -13,7 +13,8 @@ static const struct usage use = {
 	"1 MiB chunks) and print the SHA-256 a declaration cites them by, in its\n"
 	"evidence[].attachment.sha256.  Storing the same content again does nothing.\n"
 	"get: write a stored file, named by that SHA-256, to FILE.  Its content is\n"
-	"what the hash says it is: sdx verify checks every attachment."
+	"what the hash says it is: sdx verify checks every attachment.",
+	USAGE_ANY
 };
 
 struct att_opts {

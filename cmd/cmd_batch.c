@@ -19,7 +19,8 @@ static const struct usage use = {
 	"Example:\n"
 	"  sdx batch --id BY2610-032 --product 'Baby bath thermometer' --hs 9025.19 \\\n"
 	"      --date 2026-10-12 --site 'Cixi plant 2' --site-country CN \\\n"
-	"      --quantity 5000:H87 --input 3f2a9c:HX2609-0418:0.4:TNE"
+	"      --quantity 5000:H87 --input 3f2a9c:HX2609-0418:0.4:TNE",
+	USAGE_ANY
 };
 
 /* The batch fields options give, and the options. */

@@ -17,7 +17,8 @@ static const struct usage use = {
 	"missing: a claim, a lab test, an accredited or recent enough report.\n"
 	"A withdrawn declaration fails; a superseded one is judged by its correction.\n"
 	"Exit code: 0 all pass; 5 something fails; 6 nothing fails but something\n"
-	"cannot be judged (unknown); 1-4 as for every command."
+	"cannot be judged (unknown); 1-4 as for every command.",
+	USAGE_ANY
 };
 
 struct check_opts {

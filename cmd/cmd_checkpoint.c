@@ -9,7 +9,8 @@ static const struct usage use = {
 	"sdx checkpoint [--json] [-L LEDGER] [-k KEY]",
 	"If the ledger grew since its last checkpoint, sign a new one (asks for the\n"
 	"key's passphrase); then print the latest checkpoint, a C2SP tlog-checkpoint\n"
-	"signed as a C2SP signed note (formats/signed-note.md)."
+	"signed as a C2SP signed note (formats/signed-note.md).",
+	USAGE_NONE
 };
 
 struct cp_opts {
@@ -36,8 +37,6 @@ int cmd_checkpoint(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first < argc)
-		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;

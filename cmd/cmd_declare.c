@@ -17,7 +17,8 @@ static const struct usage use = {
 	"be stored (now or earlier).  All files of one call form one transaction: if\n"
 	"one is refused, nothing is written.  With --jsonl each batch of N lines is one\n"
 	"transaction; a refused line names its number and earlier batches stay.\n"
-	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}."
+	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.",
+	USAGE_ANY
 };
 
 struct declare_opts {

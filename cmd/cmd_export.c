@@ -20,7 +20,8 @@ static const struct usage use = {
 	"declarations upstream (own and imported), the withdrawals and corrections of\n"
 	"those declarations, and their evidence.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
-	"selection give the same bytes, apart from the manifest's creation time."
+	"selection give the same bytes, apart from the manifest's creation time.",
+	USAGE_ANY
 };
 
 #define MAX_PROVENANCE 16

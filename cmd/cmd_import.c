@@ -13,7 +13,8 @@ static const struct usage use = {
 	"then append a signed import receipt to your own chain.  One transaction:\n"
 	"all or nothing.  Importing the same bundle again does nothing.  A checkpoint\n"
 	"that contradicts one already held from the same party (a fork or a rolled-back\n"
-	"tree) is refused and both checkpoints are printed as evidence."
+	"tree) is refused and both checkpoints are printed as evidence.",
+	USAGE_ONE
 };
 
 struct import_opts {
@@ -58,8 +59,6 @@ int cmd_import(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first + 1 != argc)
-		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
@@ -127,7 +126,8 @@ static const struct usage inbox_use = {
 	"List what has been imported from other parties, by origin: the largest\n"
 	"checkpoint held, the number of entries held and the newest entry's time.\n"
 	"With --entries, every imported entry (of ORIGIN, if given): its index in its\n"
-	"own ledger, type, leaf hash (what 'sdx batch --input' takes) and summary."
+	"own ledger, type, leaf hash (what 'sdx batch --input' takes) and summary.",
+	USAGE_ANY
 };
 
 static int print_origin(void *ctx, const char *origin, uint64_t size, uint64_t entries,

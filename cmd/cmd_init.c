@@ -12,7 +12,8 @@ static const struct usage use = {
 	"Create a new ledger file and an Ed25519 signing key whose name is ORIGIN.\n"
 	"The key is encrypted with a passphrase (Argon2id + XChaCha20-Poly1305) taken\n"
 	"from $SDX_PASSPHRASE or asked twice on the terminal; keep it, and back up the\n"
-	"key file: without it nothing more can be signed.  Neither file may exist yet."
+	"key file: without it nothing more can be signed.  Neither file may exist yet.",
+	USAGE_NONE
 };
 
 struct init_opts {
@@ -42,8 +43,6 @@ int cmd_init(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first < argc)
-		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);
 	if (!o.origin)
 		return cmd_error(EXIT_USAGE, "--origin is required, e.g. --origin "
 				 "example.com/acme-polymers");

@@ -21,7 +21,8 @@ static const struct usage use = {
 	"old key accept the new one when they import a bundle carrying the rotation;\n"
 	"everything signed before stays verifiable.  The old secret key file is kept\n"
 	"as KEY.retired-<keyid>: delete it once you no longer need it.  If the old key\n"
-	"leaked, rotate and ask your customers to 'sdx trust revoke' it."
+	"leaked, rotate and ask your customers to 'sdx trust revoke' it.",
+	USAGE_ANY
 };
 
 struct key_opts {

@@ -9,7 +9,8 @@
 static const struct usage use = {
 	"sdx log [--type TYPE] [--from N] [--limit N] [--json] [-L LEDGER]",
 	"List the ledger's entries, oldest first: index, time, type, leaf hash and a\n"
-	"one-line summary of the record.  Use 'sdx show INDEX' for the full record."
+	"one-line summary of the record.  Use 'sdx show INDEX' for the full record.",
+	USAGE_NONE
 };
 
 struct log_opts {
@@ -68,8 +69,6 @@ int cmd_log(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first < argc)
-		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;

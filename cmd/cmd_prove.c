@@ -11,7 +11,8 @@ static const struct usage use = {
 	"Print an RFC 6962 inclusion proof of entry REF (an index or leaf-hash prefix)\n"
 	"against the latest signed checkpoint, or a consistency proof between two tree\n"
 	"sizes, with the checkpoint it leads to.  Anyone holding the checkpoint can check\n"
-	"the proof offline."
+	"the proof offline.",
+	USAGE_ANY
 };
 
 /* A number option, and whether it was given. */

@@ -10,7 +10,8 @@ static const struct usage use = {
 	"DIR/checkpoint, DIR/tile/<L>/<N>[.p/<W>] hash tiles and DIR/tile/entries/<N>\n"
 	"entry bundles.  Any static web server or object store can serve DIR; tlog\n"
 	"clients and witnesses read it as they read any tiled log.  Re-running only\n"
-	"writes what is new; the checkpoint file is replaced last."
+	"writes what is new; the checkpoint file is replaced last.",
+	USAGE_ONE
 };
 
 struct publish_opts {
@@ -33,8 +34,6 @@ int cmd_publish(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first + 1 != argc)
-		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	where_resolve(&o.w);
 	/* not read-only: the published checkpoint is synced to disk first */
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)

@@ -10,7 +10,8 @@ static const struct usage use = {
 	"export --provenance read; formats/ledger.md, \"Indexes\") and build it again\n"
 	"from the entries, in one transaction.  It is derived data, kept with every\n"
 	"append and import: rebuild it when 'sdx verify' finds it damaged, or after an\n"
-	"older sdx wrote to the ledger.  Needs no key."
+	"older sdx wrote to the ledger.  Needs no key.",
+	USAGE_NONE
 };
 
 struct reindex_opts {
@@ -33,8 +34,6 @@ int cmd_reindex(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first < argc)
-		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first]);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;

@@ -16,7 +16,8 @@ static const struct usage use = {
 	"'sdx check --profile P REF' judges it against a market's rules.\n"
 	"Example:\n"
 	"  sdx ship --id NBX-2611-0087 --date 2026-11-20 --to DE --port CNNGB \\\n"
-	"      --consignee 'Kinderwelt Handels GmbH' --item 9c41e2:5000:H87"
+	"      --consignee 'Kinderwelt Handels GmbH' --item 9c41e2:5000:H87",
+	USAGE_ANY
 };
 
 /* The shipment fields options give, and the options. */

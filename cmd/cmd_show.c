@@ -9,7 +9,8 @@ static const struct usage use = {
 	"sdx show REF [--raw | --json] [-L LEDGER]",
 	"Print one entry.  REF is an entry index or at least 4 hex digits of its leaf\n"
 	"hash.  --raw writes the signed bytes exactly as stored (what the Merkle leaf\n"
-	"hashes), for checking with other tools."
+	"hashes), for checking with other tools.",
+	USAGE_ONE
 };
 
 struct show_opts {
@@ -57,8 +58,6 @@ int cmd_show(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	if (first + 1 != argc)
-		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;

@@ -13,7 +13,8 @@ static const struct usage use = {
 	"a leaf hash (own or imported).  A bundle is verified first, exactly as\n"
 	"'sdx verify' does, and traced from its top records.  Marks: WITHDRAWN (the\n"
 	"supplier withdrew the declaration), AFFECTED (something below is withdrawn),\n"
-	"superseded (a corrected declaration exists), MISSING (an input not held here)."
+	"superseded (a corrected declaration exists), MISSING (an input not held here).",
+	USAGE_ANY
 };
 
 struct trace_opts {

@@ -21,7 +21,8 @@ static const struct usage use = {
 	"'remove' stops trusting a key; 'revoke' says the key must never be relied on\n"
 	"again (it was lost or stolen): a bundle it signed is refused (exit 3) even when\n"
 	"someone passes it with --trust, and it cannot be added back.  What was imported\n"
-	"before stays, as verified then."
+	"before stays, as verified then.",
+	USAGE_ANY
 };
 
 struct trust_opts {

@@ -22,7 +22,8 @@ static const struct usage use = {
 	"(from each entry's header; --bodies parses the bodies as well).\n"
 	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
 	"hash or member is named); 3 if valid but signed by a key you do not trust;\n"
-	"2 if the input cannot be read.  Needs no key and no passphrase."
+	"2 if the input cannot be read.  Needs no key and no passphrase.",
+	USAGE_ANY
 };
 
 struct verify_opts {

@@ -10,7 +10,8 @@ static const struct usage use = {
 	"The recall question: every batch and shipment that a declaration (REF), a\n"
 	"supplier lot (--lot, across every declaration covering it) or a batch reached,\n"
 	"directly or through sub-assemblies, with the path it took.  Reads the ledger\n"
-	"(own and imported records), or a bundle after verifying it."
+	"(own and imported records), or a bundle after verifying it.",
+	USAGE_ANY
 };
 
 struct wu_opts {

@@ -167,5 +167,9 @@ int cmd_parse(int argc, char **argv, const struct usage *u, const struct opt *op
 			return rc;
 	}
 	*first_arg = optind;
+	if (u->operands == USAGE_NONE && optind < argc)
+		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[optind]);
+	if (u->operands == USAGE_ONE && optind + 1 != argc)
+		return cmd_error(EXIT_USAGE, "usage: %s", u->synopsis);
 	return 0;
 }

@@ -65,7 +65,10 @@ struct opt {
 struct usage {
 	const char *synopsis;    /* "sdx declare [options] FILE.json" (several lines allowed) */
 	const char *description; /* a paragraph */
+	int operands;            /* USAGE_ANY (the command checks them), _NONE or _ONE */
 };
+/* How many operands cmd_parse() lets through; any other count is a usage error. */
+enum { USAGE_ANY = 0, USAGE_NONE, USAGE_ONE };
 
 /*
  * Parse argv[1..] against opts (plus -h/--help).  Operands may come between
