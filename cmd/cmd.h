@@ -38,6 +38,8 @@ void where_resolve(struct where *w);
 		   "secret key file (default $SDX_KEY or the ledger path with .key)")
 
 int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags);
+/* where_resolve(w), then open_ledger(): what most commands do first. */
+int resolve_and_open(sdx_ledger **out, struct where *w, unsigned flags);
 /* Load the secret key, asking for the passphrase if it is encrypted. */
 int load_key(sdx_signer **out, const struct where *w);
 /* Passphrase from $SDX_PASSPHRASE or the terminal (twice when confirm). sodium_free() it. */

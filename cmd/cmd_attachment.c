@@ -76,8 +76,7 @@ int cmd_attachment(int argc, char **argv)
 	if (strlen(argv[first + 1]) != 64 ||
 	    sodium_hex2bin(hash, 32, argv[first + 1], 64, NULL, &n, NULL) != 0 || n != 32)
 		return cmd_error(EXIT_USAGE, "'%s' is not a SHA-256 (64 hex digits)", argv[first + 1]);
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	err = sdx_ledger_export_attachment(l, hash, o.output);
 	rc = err < 0 ? cmd_fail(err) : EXIT_OK;

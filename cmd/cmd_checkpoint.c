@@ -37,8 +37,7 @@ int cmd_checkpoint(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
 		return rc;
 	if ((err = sdx_ledger_size(&size, l)) < 0)
 		goto fail;

@@ -116,8 +116,7 @@ int cmd_export(int argc, char **argv)
 				 "or --imported");
 	if (access(o.output, F_OK) == 0)
 		return cmd_error(EXIT_USAGE, "'%s' already exists", o.output);
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
 		return rc;
 	if (argc > first && !(idx = calloc((size_t)(argc - first), sizeof(*idx)))) {
 		rc = cmd_error(EXIT_ENV, "out of memory");

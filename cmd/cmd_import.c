@@ -59,8 +59,7 @@ int cmd_import(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
 		return rc;
 	if ((rc = load_ledger_keys(l, &kr, &rv, 0)) != 0)
 		goto done;
@@ -197,8 +196,7 @@ int cmd_inbox(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first != argc && !(o.entries && first + 1 == argc))
 		return cmd_error(EXIT_USAGE, "usage: %s", inbox_use.synopsis);
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	list = o.json ? json_array() : NULL;
 	if (o.entries) {

@@ -145,8 +145,7 @@ int cmd_key(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	if (first + 1 < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first + 1]);
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	if ((err = sdx_ledger_verifier(&v, l)) < 0 || (err = sdx_verifier_format(&vkey, v)) < 0 ||
 	    (err = sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v))) < 0) {

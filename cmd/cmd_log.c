@@ -69,8 +69,7 @@ int cmd_log(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	err = sdx_ledger_foreach(l, o.from, UINT64_MAX, show_one, &o);
 	rc = err < 0 ? cmd_fail(err) : EXIT_OK;

@@ -100,8 +100,7 @@ int cmd_prove(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	if (o.to.given && !o.from.given)
 		return cmd_error(EXIT_USAGE, "--to goes with --from");
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	if (o.from.given) {
 		if (o.to.given)

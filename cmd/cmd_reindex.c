@@ -34,8 +34,7 @@ int cmd_reindex(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
 		return rc;
 	if ((err = sdx_ledger_reindex(&st, l)) < 0) {
 		rc = cmd_fail(err);

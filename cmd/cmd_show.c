@@ -58,8 +58,7 @@ int cmd_show(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	if ((err = sdx_ledger_resolve(&index, l, argv[first])) < 0 ||
 	    (err = sdx_ledger_entry(&e, l, index)) < 0) {

@@ -158,8 +158,7 @@ int cmd_trust(int argc, char **argv)
 	     strcmp(verb, "revoke") == 0) ? first + 2 != argc
 	    : strcmp(verb, "list") == 0 ? first + 1 != argc : 1)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, strcmp(verb, "list") == 0 ? SDX_OPEN_READONLY : 0)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, strcmp(verb, "list") == 0 ? SDX_OPEN_READONLY : 0)) != 0)
 		return rc;
 	if (strcmp(verb, "add") == 0) {
 		size_t nk = 0;

@@ -169,8 +169,7 @@ int cmd_verify(int argc, char **argv)
 		keyring_clear(&o.revoke);
 		return rc;
 	}
-	where_resolve(&o.w);
-	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	vo.threads = (unsigned)o.threads;
 	vo.flags = o.bodies ? SDX_VERIFY_BODIES : 0;

@@ -30,6 +30,12 @@ void where_resolve(struct where *w)
 	w->key = w->key_buf;
 }
 
+int resolve_and_open(sdx_ledger **out, struct where *w, unsigned flags)
+{
+	where_resolve(w);
+	return open_ledger(out, w, flags);
+}
+
 int open_ledger(sdx_ledger **out, const struct where *w, unsigned flags)
 {
 	const char *durable = getenv("SDX_DURABLE");
