@@ -7,17 +7,22 @@
 #define MAX_PROFILES 16
 
 static const struct usage use = {
-	"sdx check --profile P [--profile P]... REF [--date D] [--json]\n"
-	"   or: sdx check --profile P FILE.sdxb [--ref REF] [--trust VKEY]...\n"
+	"sdx check REF [--profile P]... [--date D] [--explain] [--json]\n"
+	"   or: sdx check FILE.sdxb [--ref REF] [--trust VKEY]... [--profile P]...\n"
 	"   or: sdx check --list",
-	"Evaluate a market's rules (a compliance profile, formats/profiles.md) over\n"
-	"everything upstream of a shipment, batch or declaration: every rule against\n"
-	"every supplier declaration and lot used (or every batch), each verdict with\n"
-	"its reason - the values against the limit and the regulation, or what is\n"
-	"missing: a claim, a lab test, an accredited or recent enough report.\n"
+	"Is this shipment (batch, declaration) eligible, under which rules, and if\n"
+	"not, what exactly is missing?  With no --profile, every shipped profile\n"
+	"whose scope covers the subject (destination, port, HS codes, dates) is run\n"
+	"and a matrix profile x verdict is printed with the worst reasons; --profile\n"
+	"narrows it and prints every verdict.  Each rule says whether it applies -\n"
+	"not_applicable, with the reason, when the data puts the record out of its\n"
+	"scope - and why it passes or fails: the values against the limit, or what is\n"
+	"missing (a claim, a lab test, a report against the right standard version,\n"
+	"its clauses, an accredited or recent enough report).  A programme (green\n"
+	"clearance, a customs pilot) fails missing evidence: not eligible.\n"
 	"A withdrawn declaration fails; a superseded one is judged by its correction.\n"
-	"Exit code: 0 all pass; 5 something fails; 6 nothing fails but something\n"
-	"cannot be judged (unknown); 1-4 as for every command.",
+	"Exit code: 0 all pass (or not applicable); 5 something fails; 6 nothing\n"
+	"fails but something cannot be judged (unknown); 1-4 as for every command.",
 	USAGE_ANY
 };
 
@@ -26,7 +31,7 @@ struct check_opts {
 	const char *profiles[MAX_PROFILES];
 	size_t nprofiles;
 	const char *date;
-	int list, json, quiet;
+	int list, json, quiet, explain;
 };
 
 static int list_profiles(void)
@@ -44,21 +49,29 @@ static int list_profiles(void)
 	return 0;
 }
 
+static const char *tag(const char *verdict)
+{
+	return strcmp(verdict, "fail") == 0 ? "FAIL" : strcmp(verdict, "unknown") == 0 ? "UNKNOWN"
+	       : strcmp(verdict, "not_applicable") == 0 ? "N/A" : "PASS";
+}
+
 static void print_report(const struct check_opts *o, const json_t *r)
 {
-	static const char *const tags[] = { "PASS", "UNKNOWN", "FAIL" };
-	const json_t *x, *sub;
+	const json_t *x, *sub, *scope = json_object_get(r, "scope");
 	size_t i;
 
-	printf("%s\n  %s\n  subject: %s\n  judged at %s\n", json_str(r, "profile"), json_str(r, "title"),
-	       json_str(json_object_get(r, "subject"), "label"), json_str(r, "date"));
+	printf("%s%s\n  %s\n  subject: %s\n  judged at %s\n", json_str(r, "profile"),
+	       strcmp(json_str(r, "kind"), "programme") == 0 ? " (programme)" : "",
+	       json_str(r, "title"), json_str(json_object_get(r, "subject"), "label"),
+	       json_str(r, "date"));
+	if (strcmp(json_str(scope, "applies"), "in") != 0)
+		printf("  scope: %s\n", json_str(scope, "reason"));
 	json_array_foreach(json_object_get(r, "results"), i, x) {
 		const char *v = json_str(x, "verdict");
-		int k = strcmp(v, "fail") == 0 ? 2 : strcmp(v, "unknown") == 0 ? 1 : 0;
-		if (o->quiet && k == 0)
+		if (o->quiet && (strcmp(v, "pass") == 0 || strcmp(v, "not_applicable") == 0))
 			continue;
 		sub = json_object_get(x, "subject");
-		printf("  %-7s %s", tags[k], json_str(x, "title"));
+		printf("  %-7s %s", tag(v), json_str(x, "title"));
 		printf(" - %s", json_str(sub, "label"));
 		if (json_object_get(sub, "lot"))
 			printf(", lot %s", json_str(sub, "lot"));
@@ -72,31 +85,94 @@ static void print_report(const struct check_opts *o, const json_t *r)
 	if (json_array_size(json_object_get(r, "results")) == 0)
 		printf("  no rule of this profile applies to these records\n");
 	printf("  verdict: %s (%" JSON_INTEGER_FORMAT " pass, %" JSON_INTEGER_FORMAT " fail, %"
-	       JSON_INTEGER_FORMAT " unknown)\n", json_str(r, "verdict"),
+	       JSON_INTEGER_FORMAT " unknown", json_str(r, "verdict"),
 	       json_integer_value(json_object_get(x, "pass")),
 	       json_integer_value(json_object_get(x, "fail")),
 	       json_integer_value(json_object_get(x, "unknown")));
+	if (json_integer_value(json_object_get(x, "not_applicable")))
+		printf(", %" JSON_INTEGER_FORMAT " not applicable",
+		       json_integer_value(json_object_get(x, "not_applicable")));
+	printf(")\n");
+}
+
+/* The reason of the first result with this verdict, or NULL. */
+static const char *first_reason(const json_t *r, const char *verdict)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "results"), i, x)
+		if (strcmp(json_str(x, "verdict"), verdict) == 0)
+			return json_str(x, "reason");
+	return NULL;
+}
+
+/* One line per profile: its verdict and the worst reason (the matrix). */
+static void print_matrix(const json_t *reports)
+{
+	const json_t *r;
+	const char *why;
+	size_t i;
+
+	json_array_foreach(reports, i, r) {
+		const char *v = json_str(r, "verdict");
+		if (i == 0)
+			printf("%s, judged at %s\n", json_str(json_object_get(r, "subject"), "label"),
+			       json_str(r, "date"));
+		why = strcmp(v, "not_applicable") == 0
+			      ? (*json_str(json_object_get(r, "scope"), "reason")
+					 ? json_str(json_object_get(r, "scope"), "reason")
+					 : first_reason(r, v))
+			      : strcmp(v, "pass") == 0 ? NULL : first_reason(r, v);
+		printf("  %-7s %-28s%s%s\n", tag(v), json_str(r, "profile"),
+		       why ? " " : "", why ? why : "");
+	}
+	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
+}
+
+static int load_profiles(const struct check_opts *o, sdx_profile **profiles, size_t *n)
+{
+	const char *name;
+	size_t i;
+	int err;
+
+	*n = 0;
+	if (o->nprofiles) {
+		for (i = 0; i < o->nprofiles; i++, (*n)++)
+			if ((err = sdx_profile_load(&profiles[i], o->profiles[i])) < 0)
+				return cmd_fail(err);
+		return 0;
+	}
+	for (i = 0; (name = sdx_profile_builtin(i)) && i < MAX_PROFILES; i++, (*n)++)
+		if ((err = sdx_profile_load(&profiles[i], name)) < 0)
+			return cmd_fail(err);
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
+	struct sdx_check_options copts;
 	sdx_profile *profiles[MAX_PROFILES] = { NULL };
 	sdx_graph *g = NULL;
-	size_t *nodes = NULL, n = 0, i, k;
-	json_t *all = NULL;
-	int first, rc, err, worst = SDX_VERDICT_PASS, w;
+	size_t *nodes = NULL, n = 0, np = 0, i, k;
+	json_t *all = NULL, *mine = NULL;
+	int first, rc, err, worst = SDX_VERDICT_NOT_APPLICABLE, w;
 
 	memset(&o, 0, sizeof(o));
+	memset(&copts, 0, sizeof(copts));
 	struct opt opts[] = {
 		OPT_STRING_LIST('p', "profile", o.profiles, &o.nprofiles, MAX_PROFILES, "NAME|FILE",
-				"a shipped profile (see --list) or a profile file; repeatable",
-				"at most %zu profiles"),
+				"a shipped profile (see --list) or a profile file; repeatable "
+				"(default: every shipped profile)", "at most %zu profiles"),
 		OPT_STRING(0, "date", &o.date, "YYYY-MM-DD",
 			   "judge evidence at this date (default: the ship date of a shipment, else today)"),
+		OPT_BOOL(0, "explain", &o.explain,
+			 "print every rule of every profile: why it applies or not, and its verdict"),
 		OPT_BOOL(0, "list", &o.list, "list the profiles shipped with sdx"),
 		OPT_BOOL(0, "json", &o.json, "print every verdict as JSON"),
-		OPT_BOOL('q', "quiet", &o.quiet, "print only the verdict lines that are not pass"),
+		OPT_BOOL('q', "quiet", &o.quiet,
+			 "print only the verdict lines that are not pass or not applicable"),
 		GRAPH_OPTS(&o.src),
 		WHERE_OPTS(&o.src.w),
 		OPT_END()
@@ -107,46 +183,52 @@ int cmd_check(int argc, char **argv)
 		rc = list_profiles();
 		goto done;
 	}
-	if (!o.nprofiles || argc - first != 1) {
-		rc = cmd_error(EXIT_USAGE, "give --profile P and one REF or FILE.sdxb; 'sdx check "
-			       "--list' shows the profiles");
+	if (argc - first != 1) {
+		rc = cmd_error(EXIT_USAGE, "give one REF or FILE.sdxb; 'sdx check --list' shows the "
+			       "profiles");
 		goto done;
 	}
-	for (k = 0; k < o.nprofiles; k++)
-		if ((err = sdx_profile_load(&profiles[k], o.profiles[k])) < 0) {
-			rc = cmd_fail(err);
-			goto done;
-		}
+	if ((rc = load_profiles(&o, profiles, &np)) != 0)
+		goto done;
 	if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
 		goto done;
+	copts.date = o.date;
 	all = json_array();
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < o.nprofiles; k++) {
+		mine = json_array();
+		for (k = 0; k < np; k++) {
 			char *text = NULL;
-			json_t *r;
-			if ((err = sdx_profile_check(&text, &w, g, nodes[i], profiles[k], o.date)) < 0) {
+			if ((err = sdx_profile_check(&text, &w, g, nodes[i], profiles[k], &copts)) < 0) {
 				rc = cmd_fail(err);
 				goto done;
 			}
-			if (w > worst)
-				worst = w;
-			r = json_loads(text, 0, NULL);
+			worst = sdx_verdict_worse(worst, w);
+			json_array_append_new(mine, json_loads(text, 0, NULL));
 			free(text);
-			if (o.json) {
-				json_array_append_new(all, r);
-				continue;
-			}
-			if (i || k)
-				printf("\n");
-			print_report(&o, r);
-			json_decref(r);
 		}
+		if (i && !o.json)
+			printf("\n");
+		if (o.json) {
+			json_array_extend(all, mine);
+		} else if (!o.nprofiles && !o.explain) {
+			print_matrix(mine);
+		} else {
+			const json_t *r;
+			json_array_foreach(mine, k, r) {
+				if (k)
+					printf("\n");
+				print_report(&o, r);
+			}
+		}
+		json_decref(mine);
+		mine = NULL;
 	}
 	if (o.json)
 		print_json(json_incref(all));
 	rc = worst == SDX_VERDICT_FAIL ? EXIT_CHECK_FAIL
 	     : worst == SDX_VERDICT_UNKNOWN ? EXIT_CHECK_UNKNOWN : EXIT_OK;
 done:
+	json_decref(mine);
 	json_decref(all);
 	for (k = 0; k < MAX_PROFILES; k++)
 		sdx_profile_free(profiles[k]);

@@ -26,19 +26,45 @@ long sdx__check_days(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
-static const char *const verdict_names[] = { "pass", "unknown", "fail" };
+static const char *const verdict_names[] = { "pass", "unknown", "fail", "not_applicable" };
+/* not_applicable never worsens a verdict: it ranks below pass */
+static const int verdict_rank[] = { 1, 2, 3, 0 };
+
+int sdx_verdict_worse(int a, int b)
+{
+	if (a < 0 || a > 3)
+		return a;
+	if (b < 0 || b > 3)
+		return b;
+	return verdict_rank[b] > verdict_rank[a] ? b : a;
+}
+
+int sdx__check_strict(const struct check *c, const json_t *rule)
+{
+	const char *m = sget(rule, "on_missing");
+
+	return *m ? strcmp(m, "fail") == 0 : c->programme;
+}
 
 void sdx__check_result(struct check *c, const json_t *rule, size_t node, const char *lot,
 		   const char *via, int verdict, const char *fmt, ...)
 {
 	const struct gnode *n = &c->g->n[node];
-	char reason[1200], label[600];
+	char reason[1400], label[600];
+	int firm = verdict & SDX__CHECK_FIRM;
 	json_t *subject;
 	va_list ap;
 
+	verdict &= ~SDX__CHECK_FIRM;
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	if (verdict == SDX_VERDICT_UNKNOWN && !firm && sdx__check_strict(c, rule)) {
+		size_t k = strlen(reason);
+		verdict = SDX_VERDICT_FAIL;
+		snprintf(reason + k, sizeof(reason) - k, "; missing or stale evidence is not eligible "
+			 "under this rule");
+	}
 	sdx__graph_label(label, sizeof(label), c->g, node);
 	subject = json_pack("{s:s, s:s, s:s, s:I, s:s}", "ref", n->hex, "type",
 			    n->type->name, "origin", n->origin,
@@ -53,8 +79,18 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 					sget(rule, "regulation"), "verdict", verdict_names[verdict],
 					"subject", subject, "reason", reason));
 	c->counts[verdict]++;
-	if (verdict > c->worst)
-		c->worst = verdict;
+	c->worst = sdx_verdict_worse(c->worst, verdict);
+}
+
+/* Add `note` to the reason of the last verdict recorded (from index `from`). */
+static void note_last(struct check *c, size_t from, const char *note)
+{
+	json_t *last;
+
+	if (!note[0] || json_array_size(c->results) <= from)
+		return;
+	last = json_array_get(c->results, json_array_size(c->results) - 1);
+	json_object_set_new(last, "reason", json_sprintf("%s%s", sget(last, "reason"), note));
 }
 
 /* ---- walking the graph -------------------------------------------------------------- */
@@ -78,26 +114,69 @@ static size_t current_version(const sdx_graph *g, size_t decl, const char *lot, 
 	return decl;
 }
 
-static void check_declaration(struct check *c, size_t node, const char *lot, const char *via)
+typedef void (*check_kind)(struct check *c, const json_t *rule, size_t node,
+			   const struct walk *w);
+
+static check_kind kind_of(const json_t *rule)
+{
+	const char *k = sget(rule, "check");
+
+	if (strncmp(k, "substance_", 10) == 0)
+		return sdx__check_substances;
+	if (strcmp(k, "not_intentionally_added") == 0)
+		return sdx__check_nia;
+	if (strcmp(k, "claim") == 0)
+		return sdx__check_claim;
+	return sdx__check_report;
+}
+
+/*
+ * Is `rule` one to judge `node` by?  Its applies_to must name the node's
+ * type; then its scope decides: out of scope is recorded as not_applicable
+ * (0 returned), scope not recorded leaves a note for the verdict.
+ */
+static int in_scope(struct check *c, const json_t *rule, size_t node, const struct walk *w,
+		    char *note, size_t cap)
+{
+	char why[600];
+	int r;
+
+	note[0] = '\0';
+	if (strcmp(sget(rule, "applies_to"), c->g->n[node].type->name) != 0)
+		return 0;
+	r = sdx__scope_rule(c, rule, node, w, why, sizeof(why));
+	if (r == SCOPE_OUT) {
+		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_NOT_APPLICABLE, "%s",
+				  why);
+		return 0;
+	}
+	if (r == SCOPE_UNRECORDED)
+		snprintf(note, cap, " (judged as in scope: %s)", why);
+	return 1;
+}
+
+static void check_declaration(struct check *c, size_t node, const struct walk *w0)
 {
 	const json_t *rules = json_object_get(c->profile, "rules"), *rule;
-	size_t cur = current_version(c->g, node, lot, 0), w[16], nw, i, k;
+	size_t cur = current_version(c->g, node, w0->lot, 0), wd[16], nw, i, k, before;
 	const json_t *body = sdx__graph_body(c->g, &c->g->n[cur]);
-	char note[200];
+	char note[200], scope_note[700];
+	const char *lot = w0->lot, *via = w0->via;
 
 	note[0] = '\0';
 	if (cur != node)
 		snprintf(note, sizeof(note), " (as corrected by declaration %s, entry %.16s)",
 			 sget(body, "declaration_id"), c->g->n[cur].hex);
 	json_array_foreach(rules, i, rule) {
-		if (strcmp(sget(rule, "applies_to"), c->g->n[node].type->name) != 0)
+		if (!in_scope(c, rule, cur, w0, scope_note, sizeof(scope_note)))
 			continue;
-		nw = sdx__graph_withdrawals(c->g, cur, w, 16);
+		before = json_array_size(c->results);
+		nw = sdx__graph_withdrawals(c->g, cur, wd, 16);
 		for (k = 0; k < nw; k++)
-			if (sdx__check_days(sget(sdx__graph_body(c->g, &c->g->n[w[k]]), "effective_date")) <= c->today)
+			if (sdx__check_days(sget(sdx__graph_body(c->g, &c->g->n[wd[k]]), "effective_date")) <= c->today)
 				break;
 		if (k < nw) {
-			const json_t *wb = sdx__graph_body(c->g, &c->g->n[w[k]]);
+			const json_t *wb = sdx__graph_body(c->g, &c->g->n[wd[k]]);
 			sdx__check_result(c, rule, cur, lot, via, SDX_VERDICT_FAIL, "declaration %s was withdrawn "
 					  "by its supplier from %s (%s): %s%s", sget(body, "declaration_id"),
 					  sget(wb, "effective_date"), sget(wb, "reason_code"), sget(wb, "reason"),
@@ -111,31 +190,26 @@ static void check_declaration(struct check *c, size_t node, const char *lot, con
 					  sget(body, "valid_from"), sget(body, "valid_until"), c->date, note);
 			continue;
 		}
-		if (strncmp(sget(rule, "check"), "substance_", 10) == 0)
-			sdx__check_substances(c, rule, cur, lot, via);
-		else if (strcmp(sget(rule, "check"), "not_intentionally_added") == 0)
-			sdx__check_nia(c, rule, cur, lot, via);
-		else if (strcmp(sget(rule, "check"), "claim") == 0)
-			sdx__check_claim(c, rule, cur, lot, via);
-		else
-			sdx__check_report(c, rule, cur, lot, via);
-		if (note[0]) {
-			json_t *last = json_array_get(c->results, json_array_size(c->results) - 1);
-			json_object_set_new(last, "reason", json_sprintf("%s%s", sget(last, "reason"),
-									 note));
-		}
+		kind_of(rule)(c, rule, cur, w0);
+		note_last(c, before, note);
+		note_last(c, before, scope_note);
 	}
 }
 
 /* A record that is not a statement is judged on its own reports only. */
-static void check_reports(struct check *c, size_t node)
+static void check_reports(struct check *c, size_t node, const struct walk *w)
 {
 	const json_t *rules = json_object_get(c->profile, "rules"), *rule;
-	size_t i;
+	char scope_note[700];
+	size_t i, before;
 
-	json_array_foreach(rules, i, rule)
-		if (strcmp(sget(rule, "applies_to"), c->g->n[node].type->name) == 0)
-			sdx__check_report(c, rule, node, NULL, NULL);
+	json_array_foreach(rules, i, rule) {
+		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
+			continue;
+		before = json_array_size(c->results);
+		sdx__check_report(c, rule, node, w);
+		note_last(c, before, scope_note);
+	}
 }
 
 struct visit {
@@ -182,10 +256,81 @@ static void missing_input(struct check *c, size_t from, const char *hex)
 	json_decref(rule);
 }
 
-static void visit(struct check *c, struct visit *v, size_t node, const char *lot,
-		  const char *via, int depth)
+/* The HS code of the goods a record describes (a batch's product), or NULL. */
+static const char *goods_hs(const json_t *body)
+{
+	const char *hs = sget(json_object_get(body, "product"), "hs_code");
+
+	return *hs ? hs : NULL;
+}
+
+/* Every rule of the profile is not applicable to `node`, for `why`. */
+static void all_not_applicable(struct check *c, size_t node, const char *why)
+{
+	const json_t *rule;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->profile, "rules"), i, rule)
+		sdx__check_result(c, rule, node, NULL, NULL, SDX_VERDICT_NOT_APPLICABLE, "%s", why);
+}
+
+static void classification_fail(struct check *c, size_t node, const char *why)
+{
+	json_t *rule = json_pack("{s:s, s:s, s:s}", "id", "hs-classification", "title",
+				 "HS code listed and consistent", "regulation",
+				 sget(c->profile, "title"));
+
+	sdx__check_result(c, rule, node, NULL, NULL, SDX_VERDICT_FAIL, "%s", why);
+	json_decref(rule);
+}
+
+/*
+ * Goods about to be judged as a product (the subject batch, or a batch a
+ * shipment carries, as HS `declared`): does the profile cover them?  0 if
+ * not, with the verdicts recorded.  A programme fails goods whose code is
+ * near one it lists, or that is declared otherwise than the batch records.
+ */
+static int goods_in_scope(struct check *c, size_t node, const char *declared)
+{
+	const char *own = goods_hs(sdx__graph_body(c->g, &c->g->n[node]));
+	const char *code = declared ? declared : own;
+	char why[600], a[16], b[16];
+	int near = 0, r;
+	size_t i, k;
+
+	r = sdx__scope_goods(c->profile, code, &near, why, sizeof(why));
+	if (c->programme && declared && own) {
+		for (i = k = 0; declared[i] && k < 6; i++)
+			if (declared[i] != '.')
+				a[k++] = declared[i];
+		a[k] = '\0';
+		for (i = k = 0; own[i] && k < 6; i++)
+			if (own[i] != '.')
+				b[k++] = own[i];
+		b[k] = '\0';
+		if (strcmp(a, b) != 0) {
+			char m[300];
+			snprintf(m, sizeof(m), "the shipment declares HS %s for batch %s, whose product "
+				 "is recorded as HS %s: misclassified", declared,
+				 sget(sdx__graph_body(c->g, &c->g->n[node]), "batch_id"), own);
+			classification_fail(c, node, m);
+		}
+	}
+	if (r != SCOPE_OUT)
+		return 1;
+	if (near && c->programme) {
+		classification_fail(c, node, why);
+		return 1;
+	}
+	all_not_applicable(c, node, why);
+	return 0;
+}
+
+static void visit(struct check *c, struct visit *v, size_t node, const struct walk *w,
+		  int depth)
 {
 	const struct gnode *n = &c->g->n[node];
+	const json_t *body;
 	size_t e, k, to;
 	json_t *x;
 
@@ -198,43 +343,64 @@ static void visit(struct check *c, struct visit *v, size_t node, const char *lot
 		return;
 	}
 	if (n->type->role == SDX_ROLE_STATEMENT) {
-		if (!judged(v, node, lot))
-			check_declaration(c, node, lot, via);
+		if (!judged(v, node, w->lot))
+			check_declaration(c, node, w);
 		return;
 	}
 	if (n->type->role != SDX_ROLE_COMPOSITE || v->state[node] == 2)
 		return;
+	body = sdx__graph_body(c->g, n);
+	if (w->role && strcmp(w->role, "product") == 0 && goods_hs(body) &&
+	    !goods_in_scope(c, node, w->hs)) {
+		v->state[node] = 2;
+		return;
+	}
 	v->state[node] = 1;
-	check_reports(c, node);
+	check_reports(c, node, w);
 	for (e = 0; e < n->type->nedges; e++) {
 		const struct sdx_record_edge *edge = &n->type->edges[e];
-		/* what went into a batch is checked as used via that batch */
-		const char *next = edge->consumes ? sget(sdx__graph_body(c->g, n), n->type->id_field)
-						  : via;
 		if (edge->attachment || !edge->array)
 			continue;
-		json_array_foreach(json_object_get(sdx__graph_body(c->g, n), edge->array), k, x) {
+		json_array_foreach(json_object_get(body, edge->array), k, x) {
 			const char *hex = sdx__edge_hash(edge, x);
+			struct walk next;
 			if ((to = sdx__graph_find_hex(c->g, hex ? hex : "")) == SIZE_MAX) {
 				missing_input(c, node, hex ? hex : "");
 				continue;
 			}
-			visit(c, v, to, json_string_value(json_object_get(x, "lot_number")), next,
-			      depth + 1);
+			next.lot = json_string_value(json_object_get(x, "lot_number"));
+			if (edge->consumes) {
+				/* what went into a batch is checked as used via that batch */
+				const char *role = sget(x, "role");
+				next.via = sget(body, n->type->id_field);
+				next.role = *role ? role : NULL;
+				next.hs = goods_hs(body);
+			} else {
+				/* what a shipment carries is judged as a product */
+				const char *hs = sget(x, "hs_code");
+				next.via = w->via;
+				next.role = "product";
+				next.hs = *hs ? hs : NULL;
+			}
+			visit(c, v, to, &next, depth + 1);
 		}
 	}
 	v->state[node] = 2;
 }
 
 int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
-		      const sdx_profile *p, const char *date)
+		      const sdx_profile *p, const struct sdx_check_options *opts)
 {
+	static const char *const scope_names[] = { "in", "out", "not_recorded" };
+	const char *date = opts ? opts->date : NULL;
+	const json_t *body;
 	struct check c;
 	struct visit v;
-	char today[21], label[600];
+	struct walk w = { NULL, NULL, "product", NULL };
+	char today[21], label[600], why[600];
 	json_t *root;
 	char *s;
-	int err;
+	int err, scope;
 
 	*out = NULL;
 	*worst = SDX_VERDICT_PASS;
@@ -242,8 +408,9 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
 	if (g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0)
 		return err;
+	body = sdx__graph_body(g, &g->n[node]);
 	if (!date && g->n[node].type->date_field)
-		date = sget(sdx__graph_body(g, &g->n[node]), g->n[node].type->date_field);
+		date = sget(body, g->n[node].type->date_field);
 	if (!date) {
 		sdx__utc_now(today);
 		today[10] = '\0';
@@ -256,14 +423,24 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	memset(&v, 0, sizeof(v));
 	c.g = g;
 	c.profile = p->j;
+	c.programme = strcmp(sget(p->j, "kind"), "programme") == 0;
+	c.opts = opts;
 	c.date = date;
 	c.today = sdx__check_days(date);
+	c.destination = *sget(body, "destination_country") ? sget(body, "destination_country") : NULL;
+	c.port = *sget(body, "port_of_loading") ? sget(body, "port_of_loading") : NULL;
+	c.worst = SDX_VERDICT_NOT_APPLICABLE;
 	c.results = json_array();
 	if (!(v.state = calloc(g->len, 1))) {
 		json_decref(c.results);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	}
-	visit(&c, &v, node, NULL, NULL, 0);
+	why[0] = '\0';
+	scope = sdx__scope_market(&c, why, sizeof(why));
+	if (scope == SCOPE_OUT)
+		all_not_applicable(&c, node, why);
+	else
+		visit(&c, &v, node, &w, 0);
 	free(v.state);
 	free(v.done);
 	if (v.err || c.worst < 0) {
@@ -273,11 +450,15 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	if (json_array_size(c.results) == 0)
 		c.worst = SDX_VERDICT_UNKNOWN; /* nothing this profile judges: not a pass */
 	sdx__graph_label(label, sizeof(label), g, node);
-	root = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:{s:i, s:i, s:i}, s:o}",
-			 "profile", sdx_profile_name(p), "title", sdx_profile_title(p), "date", date,
+	root = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:{s:s, s:s}, s:s, "
+			 "s:{s:i, s:i, s:i, s:i}, s:o}",
+			 "profile", sdx_profile_name(p), "title", sdx_profile_title(p),
+			 "kind", c.programme ? "programme" : "market", "date", date,
 			 "subject", "ref", g->n[node].hex, "origin", g->n[node].origin, "label", label,
+			 "scope", "applies", scope_names[scope], "reason", why,
 			 "verdict", verdict_names[c.worst], "counts", "pass", c.counts[0], "unknown",
-			 c.counts[1], "fail", c.counts[2], "results", c.results);
+			 c.counts[1], "fail", c.counts[2], "not_applicable", c.counts[3],
+			 "results", c.results);
 	if (!root || !(s = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(15)))) {
 		json_decref(root);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");

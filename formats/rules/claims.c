@@ -153,6 +153,17 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 	return any ? 0 : SDX_VERDICT_UNKNOWN;
 }
 
+/* What a measurement measures, or a rule judges: total content unless it says migration. */
+static const char *measure_of(const json_t *o)
+{
+	return strcmp(sget(o, "measure"), "migration") == 0 ? "migration" : "total content";
+}
+
+static int same_measure(const json_t *rule, const json_t *m)
+{
+	return strcmp(measure_of(rule), measure_of(m)) == 0;
+}
+
 struct found {
 	double mgkg;      /* value in mg/kg; 0 for a non-detect */
 	int nd;
@@ -174,6 +185,15 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 			continue;
 		int ev = evidence_ok(c, rule, decl, claim, why, sizeof(why));
 		json_array_foreach(json_object_get(claim, "measurements"), k, m) {
+			if (!same_measure(rule, m)) {
+				for (s = 0; s < nsub; s++)
+					if (!f[s].have && substance_matches(json_array_get(subs, s), m))
+						snprintf(f[s].why, sizeof(f[s].why), "claim %s gives %s "
+							 "values only, and the rule judges %s",
+							 sget(claim, "id"), measure_of(m),
+							 measure_of(rule));
+				continue;
+			}
 			for (s = 0; s < nsub; s++) {
 				double v;
 				if (!substance_matches(json_array_get(subs, s), m))
@@ -197,9 +217,9 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 	}
 }
 
-void sdx__check_substances(struct check *c, const json_t *rule, size_t node, const char *lot,
-			   const char *via)
+void sdx__check_substances(struct check *c, const json_t *rule, size_t node, const struct walk *w)
 {
+	const char *lot = w->lot, *via = w->via;
 	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *subs = json_object_get(rule, "substances");
 	const json_t *limit = json_object_get(rule, "limit");
 	const char *unit = sget(limit, "unit"), *cmp = sget(limit, "comparison");
@@ -265,9 +285,9 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 	free(f);
 }
 
-void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const char *lot,
-		     const char *via)
+void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const struct walk *w)
 {
+	const char *lot = w->lot, *via = w->via;
 	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *claim;
 	const char *topic = sget(rule, "topic");
 	size_t i;
@@ -304,9 +324,9 @@ static int regulation_matches(const json_t *rule, const json_t *claim)
 	return 0;
 }
 
-void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const char *lot,
-		       const char *via)
+void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const struct walk *w)
 {
+	const char *lot = w->lot, *via = w->via;
 	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *claim, *req = json_object_get(rule, "require_fields");
 	const char *topic = sget(rule, "topic");
 	char why[400], missing[300];

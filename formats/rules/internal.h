@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "formats/graph/internal.h"
+#include "sdx/provenance.h"
 
 struct sdx_profile {
 	json_t *j;
@@ -24,11 +25,27 @@ struct sdx_profile {
 struct check {
 	const sdx_graph *g;
 	const json_t *profile;
+	int programme;           /* kind "programme": missing evidence is not eligible */
 	const char *date;
 	long today;
+	const char *destination; /* of the subject shipment; NULL: not recorded */
+	const char *port;        /* its port of loading; NULL: not recorded */
+	const struct sdx_check_options *opts;
 	json_t *results;
-	int worst;      /* -1: out of memory */
-	int counts[3];
+	int worst;               /* SDX_VERDICT_*, by verdict_rank(); -1: out of memory */
+	int counts[4];
+};
+
+/*
+ * Where a walk stands when it judges a record: how the record came in.  Each
+ * is NULL when not known (the subject itself, or a version 1 batch that
+ * records no roles).
+ */
+struct walk {
+	const char *lot;  /* the lot of a declaration that a batch used */
+	const char *via;  /* the id of the batch that consumed it */
+	const char *role; /* that input's role (batch inputs[].role); "product": the subject */
+	const char *hs;   /* HS code of the goods it went into */
 };
 
 /* A string member, or "". */
@@ -41,23 +58,45 @@ static inline const char *sget(const json_t *o, const char *k)
 long sdx__check_days(const char *d);
 
 /* Record the verdict of `rule` on `node` (for `lot`, reached via batch
- * `via`; either may be NULL), with its reason. */
+ * `via`; either may be NULL), with its reason.  An unknown under a rule whose
+ * missing evidence means fail (on_missing) is recorded as a fail. */
 void sdx__check_result(struct check *c, const json_t *rule, size_t node, const char *lot,
 		       const char *via, int verdict, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 7, 8)))
 #endif
 	;
+/* Or'ed into a verdict: an unknown that on_missing does not turn into a fail
+ * (the profile asked for unknown, e.g. a clause whose interpretation is pending). */
+#define SDX__CHECK_FIRM 0x10
+
+/* 1 if missing or stale evidence fails `rule` (on_missing, or the profile's kind). */
+int sdx__check_strict(const struct check *c, const json_t *rule);
+
+/* ---- scope (scope.c) ---- */
+
+enum { SCOPE_IN, SCOPE_OUT, SCOPE_UNRECORDED };
+
+/* Is HS `code` in `list` (prefix match on the digits, dots ignored)? */
+int sdx__hs_in(const json_t *list, const char *code);
+/* Does the profile cover goods of HS `code`: in its scope's hs_codes or
+ * categories and not excluded?  SCOPE_IN if the profile has no HS scope.
+ * OUT fills `why`; *near is set when a listed code shares the heading (the
+ * first four digits): a misclassification, for a programme. */
+int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *why,
+		     size_t cap);
+/* The profile's destinations, ports and dates against the subject's. */
+int sdx__scope_market(const struct check *c, char *why, size_t cap);
+/* Does `rule` judge record `node`, reached as `w` says?  OUT and UNRECORDED
+ * fill `why` (what is out of scope; what scope data is missing). */
+int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
+		    const struct walk *w, char *why, size_t cap);
 
 /* The check kinds (formats/profiles.md), each judging one statement or
  * record for `lot` and recording its verdict. */
-void sdx__check_substances(struct check *c, const json_t *rule, size_t node, const char *lot,
-			   const char *via);
-void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const char *lot,
-		    const char *via);
-void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const char *lot,
-		      const char *via);
-void sdx__check_report(struct check *c, const json_t *rule, size_t node, const char *lot,
-		       const char *via);
+void sdx__check_substances(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+void sdx__check_report(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 
 #endif

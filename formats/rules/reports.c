@@ -1,7 +1,11 @@
 /*
- * formats/rules/reports.c - the test_report check kind: a full report on the
- * record covering the listed test items, accredited and recent enough.
+ * formats/rules/reports.c - the test_report check kind: a report on the
+ * record (or, where the rule allows, on one of its inputs) against the
+ * required standard version, covering the required clauses and test items,
+ * from an accredited (or register-verified) lab, unexpired and recent enough
+ * at the check date (formats/profiles.md §3, §2a).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -9,80 +13,387 @@
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
 
-/* A full report covering the listed test items, accredited and recent enough. */
-void sdx__check_report(struct check *c, const json_t *rule, size_t node, const char *lot,
-			const char *via)
-{
-	const json_t *rec = sdx__graph_body(c->g, &c->g->n[node]), *e, *items = json_object_get(rule, "test_items");
-	const json_t *policy = json_object_get(rule, "evidence");
-	char why[600], missing[500];
-	size_t i, k, j, fewest = SIZE_MAX;
-	json_t *want, *have;
+/* A report found for a record: its own, or an input's. */
+struct candidate {
+	const json_t *e;
+	char where[300];  /* "" for the record's own; else "lot L (declaration D)" */
+};
 
-	snprintf(why, sizeof(why), "no test report is attached to this %s",
-		 c->g->n[node].type->name);
-	json_array_foreach(json_object_get(rec, "evidence"), i, e) {
-		size_t nmiss = 0;
-		missing[0] = '\0';
-		json_array_foreach(items, k, want) {
-			int found = 0;
-			size_t ml = strlen(missing);
-			json_array_foreach(json_object_get(e, "test_items"), j, have)
-				if (strcasecmp(json_string_value(have), json_string_value(want)) == 0)
-					found = 1;
-			if (!found) {
-				nmiss++;
-				snprintf(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "",
-					 json_string_value(want));
-			}
-		}
-		if (nmiss) {
-			if (nmiss < fewest) {
-				fewest = nmiss;
-				snprintf(why, sizeof(why), "report %s does not cover %s",
-					 sget(e, "report_number"), missing);
-			}
+#define MAX_CANDIDATES 64
+
+/* How one report measures up: a verdict and, short of a pass, why. */
+struct judged {
+	int verdict;      /* SDX_VERDICT_*, CHECK_FIRM-free */
+	int firm;         /* an unknown the profile asks for (pending clause): not a fail */
+	size_t score;     /* how far from a pass: fewer is closer */
+	char why[900];
+};
+
+/* "GB 31701-2026" -> "GB31701" and "2026"; "EN 71-3:2019" -> "EN71-3", "2019". */
+static void standard_split(const char *s, char *desig, size_t dcap, char *ver, size_t vcap)
+{
+	const char *cut = strrchr(s, ':'), *p;
+	size_t n = 0, len;
+
+	if (!cut) {
+		cut = strrchr(s, '-');
+		if (cut && (strlen(cut + 1) != 4 || !isdigit((unsigned char)cut[1])))
+			cut = NULL;
+	}
+	len = cut ? (size_t)(cut - s) : strlen(s);
+	for (p = s; p < s + len && n + 1 < dcap; p++)
+		if (!isspace((unsigned char)*p))
+			desig[n++] = (char)toupper((unsigned char)*p);
+	desig[n] = '\0';
+	snprintf(ver, vcap, "%s", cut ? cut + 1 : "");
+}
+
+/* Does the report test against `want`?  2 yes; 1 another version of it; 0 no. */
+static int standard_match(const json_t *e, const char *want)
+{
+	char wd[80], wv[40], hd[80], hv[40];
+	const json_t *x;
+	size_t i;
+	int best = 0;
+
+	standard_split(want, wd, sizeof(wd), wv, sizeof(wv));
+	json_array_foreach(json_object_get(e, "standards"), i, x) {
+		standard_split(json_string_value(x), hd, sizeof(hd), hv, sizeof(hv));
+		if (strcmp(wd, hd) != 0)
+			continue;
+		if (!wv[0] || strcmp(wv, hv) == 0)
+			return 2;
+		best = 1;
+	}
+	return best;
+}
+
+static const char *clause_id(const json_t *c)
+{
+	return json_is_string(c) ? json_string_value(c) : sget(c, "clause");
+}
+
+/* "4.8 (torque of detachable parts)" or "4.8". */
+static void clause_name(char *out, size_t cap, const json_t *c)
+{
+	if (*sget(c, "title"))
+		snprintf(out, cap, "%s (%s)", clause_id(c), sget(c, "title"));
+	else
+		snprintf(out, cap, "%s", clause_id(c));
+}
+
+static const json_t *clause_result(const json_t *e, const char *id)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(e, "clauses"), i, x)
+		if (strcasecmp(sget(x, "clause"), id) == 0)
+			return x;
+	return NULL;
+}
+
+static void add(char *list, size_t cap, const char *what)
+{
+	size_t n = strlen(list);
+
+	if (n + 4 < cap)
+		snprintf(list + n, cap - n, "%s%s", n ? ", " : "", what);
+}
+
+/* Clauses: the required ones covered with a result; failed and pending named. */
+static void judge_clauses(const json_t *rule, const json_t *e, struct judged *j, char *note,
+			  size_t ncap)
+{
+	const json_t *req = json_object_get(rule, "report"), *want, *have;
+	const json_t *pending = json_object_get(req, "pending_clauses");
+	char missing[400] = "", failed[400] = "", unsure[300] = "", name[120];
+	size_t i, nmiss = 0;
+
+	json_array_foreach(json_object_get(req, "clauses"), i, want) {
+		const char *id = clause_id(want), *res, *p;
+		have = clause_result(e, id);
+		res = sget(have, "result");
+		clause_name(name, sizeof(name), want);
+		if (have && strcmp(res, "fail") == 0) {
+			add(failed, sizeof(failed), name);
 			continue;
 		}
-		fewest = 0;
-		if (json_is_true(json_object_get(policy, "accredited")) &&
-		    !*sget(json_object_get(e, "accreditation"), "body")) {
-			snprintf(why, sizeof(why), "report %s by %s names no accreditation",
-				 sget(e, "report_number"), sget(e, "lab_name"));
+		if (have && (strcmp(res, "pass") == 0 || strcmp(res, "not_applicable") == 0))
+			continue;
+		p = sget(pending, id);
+		if (strcmp(p, "ignore") == 0) {
+			add(note, ncap, name);
 			continue;
 		}
-		if (json_object_get(policy, "accreditation_bodies")) {
-			const char *body = sget(json_object_get(e, "accreditation"), "body");
-			int listed = 0;
-			json_array_foreach(json_object_get(policy, "accreditation_bodies"), k, have)
-				if (strcmp(json_string_value(have), body) == 0)
-					listed = 1;
-			if (!listed) {
-				snprintf(why, sizeof(why), "report %s is accredited by '%s', not a body "
-					 "this profile accepts", sget(e, "report_number"), body);
-				continue;
-			}
-		}
-		if (sdx__check_days(sget(e, "valid_until")) < c->today) {
-			snprintf(why, sizeof(why), "report %s expired on %s (checked at %s)",
-				 sget(e, "report_number"), sget(e, "valid_until"), c->date);
+		if (strcmp(p, "unknown") == 0) {
+			add(unsure, sizeof(unsure), name);
 			continue;
 		}
-		if (json_object_get(policy, "max_age_days") &&
-		    c->today - sdx__check_days(sget(e, "issue_date")) >
-			    json_integer_value(json_object_get(policy, "max_age_days"))) {
-			snprintf(why, sizeof(why), "report %s was issued %s, %ld days before %s; at "
-				 "most %" JSON_INTEGER_FORMAT " days are allowed", sget(e, "report_number"),
-				 sget(e, "issue_date"), c->today - sdx__check_days(sget(e, "issue_date")), c->date,
-				 json_integer_value(json_object_get(policy, "max_age_days")));
-			continue;
+		add(missing, sizeof(missing), name);
+		nmiss++;
+	}
+	if (failed[0]) {
+		j->verdict = SDX_VERDICT_FAIL;
+		snprintf(j->why, sizeof(j->why), "report %s: %s failed", sget(e, "report_number"),
+			 failed);
+	} else if (missing[0]) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 10 + nmiss;
+		snprintf(j->why, sizeof(j->why), "report %s does not cover clause%s %s",
+			 sget(e, "report_number"), nmiss > 1 ? "s" : "", missing);
+	} else if (unsure[0]) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->firm = 1;
+		j->score = 5;
+		snprintf(j->why, sizeof(j->why), "report %s gives no result for %s, whose "
+			 "interpretation is officially pending", sget(e, "report_number"), unsure);
+	}
+}
+
+static void judge_items(const json_t *rule, const json_t *e, struct judged *j)
+{
+	char missing[500] = "";
+	size_t k, i, nmiss = 0;
+	const json_t *want, *have;
+
+	json_array_foreach(json_object_get(rule, "test_items"), k, want) {
+		int found = 0;
+		json_array_foreach(json_object_get(e, "test_items"), i, have)
+			if (strcasecmp(json_string_value(have), json_string_value(want)) == 0)
+				found = 1;
+		if (!found) {
+			add(missing, sizeof(missing), json_string_value(want));
+			nmiss++;
 		}
-		sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "report %s by %s (%s), issued %s "
-				  "(%ld days before %s), covers all %zu test items", sget(e, "report_number"),
-				  sget(e, "lab_name"), sget(json_object_get(e, "accreditation"), "number"),
-				  sget(e, "issue_date"),
-				  c->today - sdx__check_days(sget(e, "issue_date")), c->date, json_array_size(items));
+	}
+	if (nmiss) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 10 + nmiss;
+		snprintf(j->why, sizeof(j->why), "report %s does not cover %s",
+			 sget(e, "report_number"), missing);
+	}
+}
+
+/* The report's lab: accredited as the policy says, and in the register if it asks. */
+static void judge_lab(const struct check *c, const json_t *rule, const json_t *e,
+		      struct judged *j)
+{
+	const json_t *policy = json_object_get(rule, "evidence"), *x;
+	const json_t *acc = json_object_get(e, "accreditation");
+	const char *body = sget(acc, "body"), *items[200], *stds[20];
+	size_t k, ni = 0, ns = 0;
+	int listed = 0;
+
+	if ((json_is_true(json_object_get(policy, "accredited")) ||
+	     json_object_get(policy, "accreditation")) && !*body) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 3;
+		snprintf(j->why, sizeof(j->why), "report %s by %s names no accreditation",
+			 sget(e, "report_number"), sget(e, "lab_name"));
 		return;
 	}
-	sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, "%s", why);
+	if (json_object_get(policy, "accreditation_bodies")) {
+		json_array_foreach(json_object_get(policy, "accreditation_bodies"), k, x)
+			if (strcmp(json_string_value(x), body) == 0)
+				listed = 1;
+		if (!listed) {
+			j->verdict = SDX_VERDICT_UNKNOWN;
+			j->score = 3;
+			snprintf(j->why, sizeof(j->why), "report %s is accredited by '%s', not a body "
+				 "this profile accepts", sget(e, "report_number"), body);
+			return;
+		}
+	}
+	if (strcmp(sget(policy, "accreditation"), "verified") != 0)
+		return;
+	if (!c->opts || !c->opts->labs) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 2;
+		snprintf(j->why, sizeof(j->why), "accreditation %s of report %s cannot be verified: "
+			 "no lab register is loaded ('sdx lab import FILE', or 'sdx check --labs FILE')",
+			 sget(acc, "number"), sget(e, "report_number"));
+		return;
+	}
+	(void)x;
+	(void)k;
+	(void)items;
+	(void)stds;
+	(void)ni;
+	(void)ns;
+}
+
+static void judge(const struct check *c, const json_t *rule, const json_t *e, struct judged *j,
+		  char *note, size_t ncap)
+{
+	const json_t *req = json_object_get(rule, "report"), *x;
+	const json_t *policy = json_object_get(rule, "evidence");
+	json_int_t max_age = json_integer_value(json_object_get(policy, "max_age_days"));
+	long age = c->today - sdx__check_days(sget(e, "issue_date"));
+	char stds[300] = "";
+	size_t i;
+	int best = 0;
+
+	memset(j, 0, sizeof(*j));
+	json_array_foreach(json_object_get(req, "standards"), i, x) {
+		int m = standard_match(e, json_string_value(x));
+		if (m > best)
+			best = m;
+		add(stds, sizeof(stds), json_string_value(x));
+	}
+	if (stds[0] && best < 2) {
+		char have[300] = "";
+		json_array_foreach(json_object_get(e, "standards"), i, x)
+			add(have, sizeof(have), json_string_value(x));
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = best ? 50 : 100;
+		if (best)
+			snprintf(j->why, sizeof(j->why), "report %s tests against %s, another version "
+				 "than the rule requires (%s)", sget(e, "report_number"), have, stds);
+		else
+			snprintf(j->why, sizeof(j->why), "report %s does not test against %s%s%s",
+				 sget(e, "report_number"), stds, have[0] ? " (it names " : "",
+				 have[0] ? have : "");
+		if (!best && have[0])
+			strncat(j->why, ")", sizeof(j->why) - strlen(j->why) - 1);
+		return;
+	}
+	judge_clauses(rule, e, j, note, ncap);
+	if (j->verdict == SDX_VERDICT_FAIL || (j->verdict && !j->firm))
+		return;
+	if (!j->verdict)
+		judge_items(rule, e, j);
+	if (j->verdict && !j->firm)
+		return;
+	if (!j->verdict)
+		judge_lab(c, rule, e, j);
+	if (j->verdict && !j->firm)
+		return;
+	if (sdx__check_days(sget(e, "valid_until")) < c->today) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->firm = 0;
+		j->score = 1;
+		snprintf(j->why, sizeof(j->why), "report %s expired on %s (checked at %s)",
+			 sget(e, "report_number"), sget(e, "valid_until"), c->date);
+	} else if (max_age && age > max_age) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->firm = 0;
+		j->score = 1;
+		snprintf(j->why, sizeof(j->why), "report %s was issued %s, %ld days before %s; at most "
+			 "%" JSON_INTEGER_FORMAT " days are allowed", sget(e, "report_number"),
+			 sget(e, "issue_date"), age, c->date, max_age);
+	}
+}
+
+/* The record's own reports, then those of the declarations it used. */
+static size_t candidates(const struct check *c, size_t node, struct candidate *out, size_t cap,
+			 size_t *own)
+{
+	const struct gnode *n = &c->g->n[node];
+	const json_t *body = sdx__graph_body(c->g, n), *e, *x;
+	size_t i, k, m = 0, to, ed;
+
+	json_array_foreach(json_object_get(body, "evidence"), i, e)
+		if (m < cap) {
+			out[m].e = e;
+			out[m++].where[0] = '\0';
+		}
+	*own = m;
+	for (ed = 0; ed < n->type->nedges; ed++) {
+		const struct sdx_record_edge *edge = &n->type->edges[ed];
+		if (!edge->consumes || !edge->array)
+			continue;
+		json_array_foreach(json_object_get(body, edge->array), k, x) {
+			const char *hex = sdx__edge_hash(edge, x);
+			const json_t *ib;
+			if ((to = sdx__graph_find_hex(c->g, hex ? hex : "")) == SIZE_MAX ||
+			    c->g->n[to].type->role != SDX_ROLE_STATEMENT ||
+			    !(ib = sdx__graph_body(c->g, &c->g->n[to])))
+				continue;
+			json_array_foreach(json_object_get(ib, "evidence"), i, e)
+				if (m < cap) {
+					out[m].e = e;
+					snprintf(out[m++].where, sizeof(out->where), "lot %s (declaration %s)",
+						 sget(x, "lot_number"), sget(ib, "declaration_id"));
+				}
+		}
+	}
+	return m;
+}
+
+/* "report R by LAB (NUMBER), against S, issued D (N days before D2), covers ..." */
+static void pass_text(const struct check *c, const json_t *rule, const json_t *e,
+		      const struct candidate *where, const char *pending, char *out, size_t cap)
+{
+	const json_t *req = json_object_get(rule, "report");
+	size_t n, nclauses = json_array_size(json_object_get(req, "clauses"));
+	size_t nitems = json_array_size(json_object_get(rule, "test_items"));
+
+	snprintf(out, cap, "report %s by %s (%s)%s%s", sget(e, "report_number"), sget(e, "lab_name"),
+		 sget(json_object_get(e, "accreditation"), "number"),
+		 where->where[0] ? " on input " : "", where->where);
+	n = strlen(out);
+	if (json_object_get(req, "standards"))
+		snprintf(out + n, cap - n, ", against %s",
+			 json_string_value(json_array_get(json_object_get(e, "standards"), 0)));
+	n = strlen(out);
+	snprintf(out + n, cap - n, ", issued %s (%ld days before %s)", sget(e, "issue_date"),
+		 c->today - sdx__check_days(sget(e, "issue_date")), c->date);
+	n = strlen(out);
+	if (nclauses)
+		snprintf(out + n, cap - n, ", covers all %zu required clauses", nclauses);
+	n = strlen(out);
+	if (nitems)
+		snprintf(out + n, cap - n, "%s all %zu test items", nclauses ? " and" : ", covers",
+			 nitems);
+	n = strlen(out);
+	if (pending[0])
+		snprintf(out + n, cap - n, "; not required, their interpretation being officially "
+			 "pending: %s", pending);
+}
+
+void sdx__check_report(struct check *c, const json_t *rule, size_t node, const struct walk *w)
+{
+	struct candidate cand[MAX_CANDIDATES];
+	struct judged j, best;
+	const char *level = sget(json_object_get(rule, "report"), "level");
+	int inputs_count = strcmp(level, "product_or_input") == 0;
+	size_t n, own, i;
+	char note[300], pass_note[300], elsewhere[400] = "";
+
+	n = candidates(c, node, cand, MAX_CANDIDATES, &own);
+	memset(&best, 0, sizeof(best));
+	best.score = (size_t)-1;
+	for (i = 0; i < n; i++) {
+		const json_t *e = cand[i].e;
+		note[0] = '\0';
+		if (i >= own && !inputs_count) {
+			if (!elsewhere[0])
+				snprintf(elsewhere, sizeof(elsewhere), "; report %s on input %s does not "
+					 "count: the rule requires a report on the finished product",
+					 sget(e, "report_number"), cand[i].where);
+			continue;
+		}
+		judge(c, rule, e, &j, note, sizeof(note));
+		if (j.verdict == SDX_VERDICT_PASS) {
+			pass_text(c, rule, e, &cand[i], note, pass_note, sizeof(pass_note));
+			sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_PASS, "%s", pass_note);
+			return;
+		}
+		if (j.verdict == SDX_VERDICT_FAIL && best.verdict != SDX_VERDICT_FAIL)
+			best = j;
+		else if (best.verdict != SDX_VERDICT_FAIL && j.score < best.score)
+			best = j;
+		if (cand[i].where[0] && best.score == j.score && best.verdict == j.verdict) {
+			size_t k = strlen(best.why);
+			snprintf(best.why + k, sizeof(best.why) - k, " (on input %s)", cand[i].where);
+		}
+	}
+	if (best.score == (size_t)-1 && best.verdict != SDX_VERDICT_FAIL) {
+		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, "no test report "
+				  "is attached to this %s%s", c->g->n[node].type->name, elsewhere);
+		return;
+	}
+	sdx__check_result(c, rule, node, w->lot, w->via,
+			  best.verdict | (best.firm ? SDX__CHECK_FIRM : 0), "%s", best.why);
 }

@@ -110,21 +110,45 @@ SDX_API const char *sdx_profile_title(const sdx_profile *p);
 /** Name of the i-th profile shipped with sdx, NULL past the end. */
 SDX_API const char *sdx_profile_builtin(size_t i);
 
-/** Verdicts, best to worst. */
-enum { SDX_VERDICT_PASS = 0, SDX_VERDICT_UNKNOWN = 1, SDX_VERDICT_FAIL = 2 };
+/**
+ * Verdicts.  Pass, unknown and fail rank best to worst; not_applicable (the
+ * rule's scope, recorded in the data, excludes the record) ranks below pass:
+ * it never worsens a verdict.
+ */
+enum {
+	SDX_VERDICT_PASS = 0,
+	SDX_VERDICT_UNKNOWN = 1,
+	SDX_VERDICT_FAIL = 2,
+	SDX_VERDICT_NOT_APPLICABLE = 3
+};
+
+/** The worse of two verdicts (not_applicable < pass < unknown < fail). */
+SDX_API int sdx_verdict_worse(int a, int b);
+
+struct sdx_lab_register;
+
+/** How a check is made; every member may be 0/NULL. */
+struct sdx_check_options {
+	/** judge evidence at this date (YYYY-MM-DD); NULL: the shipment's ship
+	 * date when the subject is a shipment, else today (UTC) */
+	const char *date;
+	/** the lab accreditation register rules with `accreditation: verified`
+	 * look numbers up in (sdx/lab.h); NULL: none, so they cannot pass */
+	const struct sdx_lab_register *labs;
+};
 
 /**
- * Evaluate the profile over everything upstream of `node`: every rule
+ * Evaluate the profile over everything upstream of `node`: whether its scope
+ * covers the subject (market, ports, dates, HS codes), then every rule
  * against every declaration (or batch) it applies to, each with a verdict
  * and the reason (value against limit and regulation; missing claim, expired
- * or unaccredited evidence, withdrawn declaration).  Evidence age and
- * validity are judged at `date` (YYYY-MM-DD); NULL means the shipment's ship
- * date when `node` is a shipment, else today (UTC).
- * @param out    JSON text, malloc'd
- * @param worst  the worst verdict (SDX_VERDICT_*)
+ * or unaccredited evidence, withdrawn declaration; why it does not apply).
+ * @param out    JSON text, malloc'd (formats/profiles.md §5)
+ * @param worst  the worst verdict (SDX_VERDICT_*; not_applicable if no rule applies)
+ * @param opts   NULL for the defaults
  */
 SDX_API int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
-			      const sdx_profile *p, const char *date);
+			      const sdx_profile *p, const struct sdx_check_options *opts);
 
 #ifdef __cplusplus
 }

@@ -214,7 +214,7 @@ static json_t *judge(struct fx *f, const char *profile, const char *ref, const c
 
 	if (sdx_profile_load(&p, profile) == 0 && sdx_graph_from_ledger(&g, f->l) == 0 &&
 	    sdx_graph_resolve(&node, g, ref) == 0 &&
-	    sdx_profile_check(&text, worst, g, node, p, date) == 0)
+	    sdx_profile_check(&text, worst, g, node, p, &(struct sdx_check_options){ .date = date }) == 0)
 		r = json_loads(text, 0, NULL);
 	free(text);
 	sdx_graph_free(g);
