@@ -95,37 +95,42 @@ static void print_report(const struct check_opts *o, const json_t *r)
 	printf(")\n");
 }
 
-/* The reason of the first result with this verdict, or NULL. */
-static const char *first_reason(const json_t *r, const char *verdict)
+/* The first result with this verdict, or NULL. */
+static const json_t *first_result(const json_t *r, const char *verdict)
 {
 	const json_t *x;
 	size_t i;
 
 	json_array_foreach(json_object_get(r, "results"), i, x)
 		if (strcmp(json_str(x, "verdict"), verdict) == 0)
-			return json_str(x, "reason");
+			return x;
 	return NULL;
 }
 
 /* One line per profile: its verdict and the worst reason (the matrix). */
 static void print_matrix(const json_t *reports)
 {
-	const json_t *r;
-	const char *why;
+	const json_t *r, *x, *sub;
 	size_t i;
 
 	json_array_foreach(reports, i, r) {
 		const char *v = json_str(r, "verdict");
+		const json_t *scope = json_object_get(r, "scope");
 		if (i == 0)
 			printf("%s, judged at %s\n", json_str(json_object_get(r, "subject"), "label"),
 			       json_str(r, "date"));
-		why = strcmp(v, "not_applicable") == 0
-			      ? (*json_str(json_object_get(r, "scope"), "reason")
-					 ? json_str(json_object_get(r, "scope"), "reason")
-					 : first_reason(r, v))
-			      : strcmp(v, "pass") == 0 ? NULL : first_reason(r, v);
-		printf("  %-7s %-28s%s%s\n", tag(v), json_str(r, "profile"),
-		       why ? " " : "", why ? why : "");
+		x = strcmp(v, "pass") == 0 ? NULL : first_result(r, v);
+		sub = json_object_get(x, "subject");
+		if (strcmp(v, "not_applicable") == 0 && *json_str(scope, "reason"))
+			printf("  %-7s %-28s %s\n", tag(v), json_str(r, "profile"),
+			       json_str(scope, "reason"));
+		else if (x)
+			printf("  %-7s %-28s %s%s%s%s\n", tag(v), json_str(r, "profile"),
+			       json_object_get(sub, "lot") ? "lot " : "",
+			       json_object_get(sub, "lot") ? json_str(sub, "lot") : "",
+			       json_object_get(sub, "lot") ? ": " : "", json_str(x, "reason"));
+		else
+			printf("  %-7s %s\n", tag(v), json_str(r, "profile"));
 	}
 	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
 }

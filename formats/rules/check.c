@@ -151,7 +151,7 @@ static int in_scope(struct check *c, const json_t *rule, size_t node, const stru
 		return 0;
 	}
 	if (r == SCOPE_UNRECORDED)
-		snprintf(note, cap, " (judged as in scope: %s)", why);
+		snprintf(note, cap, " [judged as in scope: %s]", why);
 	return 1;
 }
 

@@ -341,11 +341,12 @@ static void pass_text(const struct check *c, const json_t *rule, const json_t *e
 		 c->today - sdx__check_days(sget(e, "issue_date")), c->date);
 	n = strlen(out);
 	if (nclauses)
-		snprintf(out + n, cap - n, ", covers all %zu required clauses", nclauses);
+		snprintf(out + n, cap - n, ", covers %s %zu required clause%s", nclauses > 1 ? "all" : "the",
+			 nclauses, nclauses > 1 ? "s" : "");
 	n = strlen(out);
 	if (nitems)
-		snprintf(out + n, cap - n, "%s all %zu test items", nclauses ? " and" : ", covers",
-			 nitems);
+		snprintf(out + n, cap - n, "%s %s %zu test item%s", nclauses ? " and" : ", covers",
+			 nitems > 1 ? "all" : "the", nitems, nitems > 1 ? "s" : "");
 	n = strlen(out);
 	if (pending[0])
 		snprintf(out + n, cap - n, "; not required, their interpretation being officially "

@@ -268,8 +268,9 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 	if ((want = json_object_get(scope, "roles"))) {
 		list_text(list, sizeof(list), want);
 		if (!w->role) {
-			snprintf(why, cap, "the role of %s in batch %s is not recorded (the rule judges "
-				 "%s)", label, w->via ? w->via : "?", list);
+			snprintf(why, cap, "%s%s records no role for this input, and the rule "
+				 "judges %s inputs", w->via ? "batch " : "the batch", w->via ? w->via : "",
+				 list);
 			unrecorded = 1;
 		} else if (!str_in(want, w->role)) {
 			snprintf(why, cap, "the rule judges %s; %s is used as %s%s%s", list, label,
@@ -282,8 +283,8 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 		list_text(list, sizeof(list), want);
 		if (!(have = material_classes(body))) {
 			if (!why[0])
-				snprintf(why, cap, "%s records no material classes (the rule judges %s)",
-					 label, list);
+				snprintf(why, cap, "%s records no material classes, and the rule "
+					 "judges %s materials", label, list);
 			unrecorded = 1;
 		} else if (!intersects(want, have)) {
 			char mine[200];
