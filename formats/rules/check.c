@@ -430,6 +430,8 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	c.destination = *sget(body, "destination_country") ? sget(body, "destination_country") : NULL;
 	c.port = *sget(body, "port_of_loading") ? sget(body, "port_of_loading") : NULL;
 	c.worst = SDX_VERDICT_NOT_APPLICABLE;
+	if (g->n[node].type->role != SDX_ROLE_COMPOSITE)
+		w.role = NULL; /* a declaration judged on its own came in no batch */
 	c.results = json_array();
 	if (!(v.state = calloc(g->len, 1))) {
 		json_decref(c.results);
