@@ -114,6 +114,9 @@ struct sdx_record_type {
 const struct sdx_record_type *sdx__record_type(const char *name);
 const struct sdx_record_type *sdx__record_type_n(const char *name, size_t len);
 
+/* The i-th type of the table, NULL past its end. */
+const struct sdx_record_type *sdx__record_type_at(size_t i);
+
 /* 1 if a record of type t covers `lot` (one of its t->lots); 0 if not, or
  * out of memory. */
 int sdx__record_covers(const struct sdx_record_type *t, const json_t *body, const char *lot);
