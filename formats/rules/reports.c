@@ -29,15 +29,19 @@ struct judged {
 	char why[900];
 };
 
-/* "GB 31701-2026" -> "GB31701" and "2026"; "EN 71-3:2019" -> "EN71-3", "2019". */
+/*
+ * "GB 31701-2026" -> "GB31701" and "2026"; "EN 71-3:2019+A1:2021" ->
+ * "EN71-3" and "2019+A1:2021": the version follows the first ':', or a final
+ * "-YYYY".
+ */
 static void standard_split(const char *s, char *desig, size_t dcap, char *ver, size_t vcap)
 {
-	const char *cut = strrchr(s, ':'), *p;
+	const char *cut = strchr(s, ':'), *p;
 	size_t n = 0, len;
 
 	if (!cut) {
 		cut = strrchr(s, '-');
-		if (cut && (strlen(cut + 1) != 4 || !isdigit((unsigned char)cut[1])))
+		if (cut && (strlen(cut + 1) != 4 || strspn(cut + 1, "0123456789") != 4))
 			cut = NULL;
 	}
 	len = cut ? (size_t)(cut - s) : strlen(s);
@@ -46,6 +50,14 @@ static void standard_split(const char *s, char *desig, size_t dcap, char *ver, s
 			desig[n++] = (char)toupper((unsigned char)*p);
 	desig[n] = '\0';
 	snprintf(ver, vcap, "%s", cut ? cut + 1 : "");
+}
+
+/* Is `have` the version `want`, or it with amendments ("2019+A1:2021" for "2019")? */
+static int same_version(const char *want, const char *have)
+{
+	size_t n = strlen(want);
+
+	return strcmp(want, have) == 0 || (strncmp(want, have, n) == 0 && have[n] == '+');
 }
 
 /* Does the report test against `want`?  2 yes; 1 another version of it; 0 no. */
@@ -61,7 +73,7 @@ static int standard_match(const json_t *e, const char *want)
 		standard_split(json_string_value(x), hd, sizeof(hd), hv, sizeof(hv));
 		if (strcmp(wd, hd) != 0)
 			continue;
-		if (!wv[0] || strcmp(wv, hv) == 0)
+		if (!wv[0] || same_version(wv, hv))
 			return 2;
 		best = 1;
 	}
