@@ -11,6 +11,7 @@
 #include "sdx/trust.h"
 #include "sdx/imported.h"
 #include "sdx/register.h"
+#include "sdx/lab.h"
 #include "sdx/record.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"
