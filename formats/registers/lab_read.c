@@ -356,7 +356,8 @@ static int read_csv(json_t **doc, unsigned char sha[32], const char *path)
 	for (i = 0; i < n; i++)
 		if (!known(sdx__csv_column_name(c, i))) {
 			rc = sdx__csv_error(c, (long)i, SDX_EFORMAT, "not a column of a lab "
-					    "register (%s, suspended_from, note)", REQUIRED_TEXT);
+					    "register (it has %s, and optionally suspended_from and "
+					    "note)", REQUIRED_TEXT);
 			goto done;
 		}
 	for (i = 0; i < LAB_REQUIRED; i++)
@@ -410,7 +411,7 @@ static int json_entry(json_t **out, const struct where *w, const json_t *in)
 	json_object_foreach((json_t *)in, k, v) {
 		if (!known(k))
 			err = fail(w, NULL, SDX_EFORMAT, "unexpected member '%.60s' (a lab has %s, "
-				   "suspended_from and note)", k, REQUIRED_TEXT);
+				   "and optionally suspended_from and note)", k, REQUIRED_TEXT);
 		else if (!is_list(k) && !json_is_string(v))
 			err = fail(w, k, SDX_EFORMAT, "expected a string");
 		else if (!is_list(k))

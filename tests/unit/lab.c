@@ -129,9 +129,9 @@ static void csv_refusals(void)
 		      "'lab_name' (the header must name body, number, lab_name, country, "
 		      "scope_standards, scope_items, valid_from, valid_until and status)"));
 	CHECK(refused("labs.csv", "body,number,lab,x\n", "'labs.csv': line 1, column 'lab': not "
-		      "a column of a lab register (body, number, lab_name, country, "
-		      "scope_standards, scope_items, valid_from, valid_until and status, "
-		      "suspended_from, note)"));
+		      "a column of a lab register (it has body, number, lab_name, country, "
+		      "scope_standards, scope_items, valid_from, valid_until and status, and "
+		      "optionally suspended_from and note)"));
 	CHECK(refused("labs.csv", HEADER ROW_1234 "CNAS,CNAS L5678,Lab,CN,EN 71-3:2019,Pb,"
 		      "2024-01-01,2027-02-30,active,,\n", "'labs.csv': line 3, column "
 		      "'valid_until': expected a date YYYY-MM-DD, got '2027-02-30'"));
@@ -198,7 +198,7 @@ static void json_refusals(void)
 	CHECK(refused("labs.json", "{\"labs\": [{\"body\": \"CNAS\", \"number\": \"CNAS L1111\", "
 		      "\"lab\": \"x\"}]}", "'labs.json': labs[0]: unexpected member 'lab' (a lab "
 		      "has body, number, lab_name, country, scope_standards, scope_items, "
-		      "valid_from, valid_until and status, suspended_from and note)"));
+		      "valid_from, valid_until and status, and optionally suspended_from and note)"));
 	CHECK(refused("labs.json", "{\"labs\": [{\"body\": \"CNAS\", \"number\": \"CNAS L1111\"}]}",
 		      "'labs.json': labs[0].lab_name: a value is required"));
 }
