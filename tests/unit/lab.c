@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "harness.h"
 #include "sdx.h"
 
@@ -299,18 +297,6 @@ static void verdicts(void)
 	sdx_lab_register_free(r);
 }
 
-static int raw_sql(const char *sql)
-{
-	sqlite3 *db = NULL;
-	int rc;
-
-	if (sqlite3_open("l.db", &db) != SQLITE_OK)
-		return -1;
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
 static void in_the_ledger(void)
 {
 	sdx_signer *key = NULL;
@@ -362,8 +348,9 @@ static void in_the_ledger(void)
 	sdx_ledger_free(l);
 	l = NULL;
 	/* a body changed outside sdx is named, never judged with */
-	CHECK(raw_sql("INSERT INTO registers VALUES('lab', 'forged', 1, '2026-01-01T00:00:00Z', "
-		      "zeroblob(32), '{\"labs\":[],\"format\":\"sdx-lab-register/1\"}')") == 0);
+	CHECK(test_sql("l.db", "INSERT INTO registers VALUES('lab', 'forged', 1, "
+		       "'2026-01-01T00:00:00Z', zeroblob(32), "
+		       "'{\"labs\":[],\"format\":\"sdx-lab-register/1\"}')") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "l.db", SDX_OPEN_READONLY));
 	CHECK_ERR(sdx_lab_register_from_ledger(&m, l), SDX_EFORMAT);
 	CHECK_STR(sdx_error_last(), "'l.db': lab register 'forged' version 1: not in canonical "

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "harness.h"
 #include "sdx.h"
 
@@ -23,18 +21,6 @@ static sdx_ledger *new_ledger(sdx_signer **key)
 	    sdx_ledger_create(&l, "r.db", *key) < 0)
 		return NULL;
 	return l;
-}
-
-static int raw_sql(const char *sql)
-{
-	sqlite3 *db = NULL;
-	int rc;
-
-	if (sqlite3_open("r.db", &db) != SQLITE_OK)
-		return -1;
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
 }
 
 static int put(sdx_register_info *info, sdx_ledger *l, const char *kind, const char *name,
@@ -194,7 +180,7 @@ static void read_only_and_older_files(void)
 	sdx_ledger_free(l);
 	l = NULL;
 	/* a format-6 file: read-only it holds none, a writer upgrades it */
-	CHECK(raw_sql("DROP TABLE registers; PRAGMA user_version = 6;") == 0);
+	CHECK(test_sql("r.db", "DROP TABLE registers; PRAGMA user_version = 6;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "r.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_register_list(l, NULL, note, &s));
 	CHECK_STR(s.text, "");
@@ -218,9 +204,9 @@ static void append_only(void)
 	CHECK(put(NULL, l, "lab", "x", sha_a, "1") == 0);
 	sdx_ledger_free(l);
 	l = NULL;
-	CHECK(raw_sql("UPDATE registers SET body = '2'") != 0);
-	CHECK(raw_sql("DELETE FROM registers") != 0);
-	CHECK(raw_sql("DROP TRIGGER registers_no_delete") == 0);
+	CHECK(test_sql("r.db", "UPDATE registers SET body = '2'") != 0);
+	CHECK(test_sql("r.db", "DELETE FROM registers") != 0);
+	CHECK(test_sql("r.db", "DROP TRIGGER registers_no_delete") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "r.db", SDX_OPEN_READONLY));
 	CHECK_ERR(sdx_ledger_verify(NULL, l, NULL), SDX_EVERIFY);
 	CHECK(strstr(sdx_error_last(), "append-only trigger 'registers_no_delete' was removed"));
