@@ -47,6 +47,17 @@ int test_sql(const char *db, const char *sql)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+int test_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
 char *test_read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

@@ -16,22 +16,11 @@
 #define ROW_1234 "CNAS,CNAS L1234,\"Ningbo Eastport Testing Center Co., Ltd.\",CN," \
 		 "GB 31701-2026;EN 71-3:2019;GB 6675,Pb;Cd;DEHP,2024-03-01,2030-02-28,active,,\n"
 
-static int write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
 /* Read text as `path`: 0 and *r, or the error. */
 static int read_text(sdx_lab_register **r, const char *path, const char *text)
 {
 	*r = NULL;
-	if (write_file(path, text) < 0)
+	if (test_write_file(path, text) < 0)
 		return -1;
 	return sdx_lab_register_read(r, path);
 }
