@@ -169,6 +169,35 @@ struct built_record {
 int cmd_append_built(const struct where *w, const struct built_record *r,
 		     const char *const *attach, size_t nattach, int dry_run, int json);
 
+/* ---- cmd/party.c: a party given by options (trust add/bind, party set) ---- */
+
+struct party_opts {
+	const char *name, *country;
+	const char *ids[SDX_PARTY_IDS_MAX];
+	size_t nids;
+	const char *roles[SDX_PARTY_ROLES_MAX];
+	size_t nroles;
+	int label_hint; /* --name once meant a note (trust add): say --label is that now */
+};
+#define PARTY_OPTS(p, whose) \
+	OPT_STRING(0, "name", &(p)->name, "NAME", whose " name, as its records give it"), \
+	OPT_STRING_LIST(0, "id", (p)->ids, &(p)->nids, SDX_PARTY_IDS_MAX, "SCHEME:ID", \
+			"an identifier of it, e.g. USCI:91330206MA2H7K5Q3E (repeatable)", \
+			"at most %zu --id"), \
+	OPT_STRING(0, "country", &(p)->country, "CC", "its country (ISO 3166-1 alpha-2)"), \
+	OPT_STRING_LIST(0, "role", (p)->roles, &(p)->nroles, SDX_PARTY_ROLES_MAX, "ROLE", \
+			"what it signs for: supplier, manufacturer, exporter, lab (repeatable)", \
+			"at most %zu --role")
+/* The party the options give, checked (sdx_party_check); 0 or an exit code.
+ * `what` starts the messages ("trust add"). */
+int party_from_opts(sdx_party *out, const struct party_opts *o, const char *what);
+/* 1 if any party option was given. */
+int party_opts_given(const struct party_opts *o);
+/* The party as JSON {name, identifiers ["SCHEME:ID"], country, roles}. */
+json_t *party_to_json(const sdx_party *p);
+/* Its lines ("party:", "identifiers:", "roles:"), each after `indent`. */
+void party_print(const sdx_party *p, const char *indent);
+
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */
@@ -192,6 +221,7 @@ int cmd_publish(int argc, char **argv);
 int cmd_attachment(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_party(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_inbox(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

@@ -8,7 +8,9 @@
 #include "cmd/cmd.h"
 
 static const struct usage use = {
-	"sdx trust add VKEY|FILE [--name LABEL]\n"
+	"sdx trust add VKEY|FILE [--label TEXT] [--name NAME --role ROLE... [--id SCHEME:ID]...\n"
+	"                        [--country CC]]\n"
+	"   or: sdx trust bind VKEY|FILE|NAME|KEYID --name NAME --role ROLE... [--id SCHEME:ID]...\n"
 	"   or: sdx trust list [--json]\n"
 	"   or: sdx trust remove NAME|KEYID\n"
 	"   or: sdx trust revoke VKEY|FILE|NAME|KEYID [--reason TEXT]",
@@ -18,6 +20,11 @@ static const struct usage use = {
 	"FILE.sdxb' and 'sdx import' then accept what those keys signed; anything else\n"
 	"is reported as untrusted (exit 3).  The list is local policy: it is stored in\n"
 	"the ledger file but not signed and never exported.\n"
+	"--name binds the key to the party it speaks for: its name and identifiers as its\n"
+	"records give them, and the roles it signs for.  trace, check and verify then say\n"
+	"of each record whether it is signed by the party it names or restated by another\n"
+	"(formats/trust.md).  'bind', or 'add' of a key trusted already, replaces the\n"
+	"binding.  --label is a note for people.\n"
 	"'remove' stops trusting a key; 'revoke' says the key must never be relied on\n"
 	"again (it was lost or stolen): a bundle it signed is refused (exit 3) even when\n"
 	"someone passes it with --trust, and it cannot be added back.  What was imported\n"
@@ -28,24 +35,41 @@ static const struct usage use = {
 struct trust_opts {
 	struct where w;
 	const char *label, *reason;
+	struct party_opts party;
 	int json;
+};
+
+struct listing {
+	sdx_ledger *l;
+	json_t *list; /* NULL: print text */
 };
 
 static int print_one(void *ctx, const sdx_verifier *v, const char *label, const char *added)
 {
-	json_t *list = ctx;
+	struct listing *li = ctx;
 	char *vkey = NULL, fp[80];
+	sdx_party p;
+	int bound;
 
 	if (sdx_verifier_format(&vkey, v) < 0 ||
-	    sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v)) < 0)
+	    sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v)) < 0 ||
+	    (bound = sdx_ledger_trust_binding(&p, li->l, sdx_verifier_public_key(v))) < 0) {
+		free(vkey);
 		return -1;
-	if (list)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "vkey", vkey,
-						      "fingerprint", fp, "label", label,
-						      "added", added));
-	else
+	}
+	if (li->list) {
+		json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "vkey", vkey, "fingerprint", fp,
+				      "label", label, "added", added);
+		json_object_set_new(j, "party", bound ? party_to_json(&p) : json_null());
+		json_array_append_new(li->list, j);
+	} else {
 		printf("%s\n  label:       %s\n  fingerprint: %s\n  added:       %s\n", vkey, label,
 		       fp, added);
+		if (bound)
+			party_print(&p, "  ");
+		else
+			printf("  party:       none bound (attribution unknown; 'sdx trust bind')\n");
+	}
 	free(vkey);
 	return 0;
 }
@@ -53,7 +77,7 @@ static int print_one(void *ctx, const sdx_verifier *v, const char *label, const 
 static int print_revoked(void *ctx, const sdx_verifier *v, const char *revoked,
 			 const char *reason)
 {
-	json_t *list = ctx;
+	json_t *list = ((struct listing *)ctx)->list;
 	char *vkey = NULL, fp[80];
 
 	if (sdx_verifier_format(&vkey, v) < 0 ||
@@ -93,31 +117,42 @@ static int pick_one(void *ctx, const sdx_verifier *v, const char *label, const c
 	return 0;
 }
 
+/* The key REF names: a verifier key, a file of one, or a trusted key's name,
+ * label or key id.  0 or an exit code; `none` ends the message when no
+ * trusted key matches. */
+static int key_named(sdx_verifier **out, sdx_ledger *l, const char *ref, const char *none)
+{
+	struct pick p = { ref, NULL, 0 };
+	size_t nk = 0;
+	int err;
+
+	*out = NULL;
+	if ((strchr(ref, '+') && strlen(ref) > 40) || access(ref, R_OK) == 0)
+		return load_vkeys(ref, out, 1, &nk);
+	if ((err = sdx_ledger_foreach_trusted(l, pick_one, &p)) < 0) {
+		sdx_verifier_free(p.v);
+		return cmd_fail(err);
+	}
+	if (p.n != 1) {
+		sdx_verifier_free(p.v);
+		if (p.n)
+			return cmd_error(EXIT_USAGE, "'%s' names %zu trusted keys; give the key id "
+					 "or the verifier key", ref, p.n);
+		return cmd_error(EXIT_USAGE, "no trusted key matches '%s'; %s", ref, none);
+	}
+	*out = p.v;
+	return 0;
+}
+
 static int revoke(struct trust_opts *o, sdx_ledger *l, const char *ref)
 {
 	struct pick p = { ref, NULL, 0 };
 	char fp[80];
-	size_t nk = 0;
 	int err, rc;
 
-	if (strchr(ref, '+') && strlen(ref) > 40) {
-		if ((rc = load_vkeys(ref, &p.v, 1, &nk)) != 0)
-			return rc;
-	} else if (access(ref, R_OK) == 0) {
-		if ((rc = load_vkeys(ref, &p.v, 1, &nk)) != 0)
-			return rc;
-	} else {
-		if ((err = sdx_ledger_foreach_trusted(l, pick_one, &p)) < 0) {
-			sdx_verifier_free(p.v);
-			return cmd_fail(err);
-		}
-		if (p.n != 1) {
-			sdx_verifier_free(p.v);
-			return cmd_error(EXIT_USAGE, p.n ? "'%s' names %zu trusted keys; give the key "
-					 "id or the verifier key" : "no trusted key matches '%s'; give "
-					 "the verifier key to revoke a key you never trusted", ref, p.n);
-		}
-	}
+	if ((rc = key_named(&p.v, l, ref, "give the verifier key to revoke a key you "
+			    "never trusted")) != 0)
+		return rc;
 	err = sdx_ledger_trust_revoke(l, p.v, o->reason);
 	if (err == 0) {
 		sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(p.v));
@@ -128,21 +163,90 @@ static int revoke(struct trust_opts *o, sdx_ledger *l, const char *ref)
 	return err < 0 ? cmd_fail(err) : 0;
 }
 
+/* "bound KEY to NAME (SCHEME:ID, ...) for ROLE, ROLE" */
+static void print_bound(const sdx_verifier *v, const sdx_party *p)
+{
+	size_t i;
+
+	printf("bound %s+%08" PRIx32 " to %s", sdx_verifier_name(v), sdx_verifier_keyid(v), p->name);
+	for (i = 0; i < p->nids; i++)
+		printf("%s%s:%s", i ? ", " : " (", p->ids[i].scheme, p->ids[i].id);
+	printf("%s, signing for", p->nids ? ")" : "");
+	for (i = 0; i < p->nroles; i++)
+		printf("%s %s", i ? "," : "", p->roles[i]);
+	printf("\n");
+}
+
+/* trust add: the key, and its binding when --name is given, in one transaction. */
+static int add(struct trust_opts *o, sdx_ledger *l, const char *arg)
+{
+	sdx_verifier *v = NULL;
+	sdx_party p;
+	char fp[80];
+	size_t nk = 0;
+	int bind = party_opts_given(&o->party), rc, err, had = 0;
+
+	o->party.label_hint = 1;
+	if ((bind && (rc = party_from_opts(&p, &o->party, "trust add")) != 0) ||
+	    (rc = load_vkeys(arg, &v, 1, &nk)) != 0)
+		return rc;
+	if ((err = sdx_ledger_begin(l)) < 0)
+		goto fail;
+	if ((err = sdx_ledger_trust_add(l, v, o->label)) == SDX_EEXISTS && bind)
+		had = 1;
+	else if (err < 0)
+		goto rollback;
+	if ((bind && (err = sdx_ledger_trust_bind(l, v, &p)) < 0) ||
+	    (err = sdx_ledger_commit(l)) < 0)
+		goto rollback;
+	sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v));
+	printf("%s %s+%08" PRIx32 "\nfingerprint: %s\n", had ? "already trusted" : "trusted",
+	       sdx_verifier_name(v), sdx_verifier_keyid(v), fp);
+	if (bind)
+		print_bound(v, &p);
+	sdx_verifier_free(v);
+	return EXIT_OK;
+rollback:
+	rc = cmd_fail(err);
+	sdx_ledger_rollback(l);
+	sdx_verifier_free(v);
+	return rc;
+fail:
+	sdx_verifier_free(v);
+	return cmd_fail(err);
+}
+
+static int bind(struct trust_opts *o, sdx_ledger *l, const char *ref)
+{
+	sdx_verifier *v = NULL;
+	sdx_party p;
+	int rc, err;
+
+	if ((rc = party_from_opts(&p, &o->party, "trust bind")) != 0 ||
+	    (rc = key_named(&v, l, ref, "'sdx trust add' it first")) != 0)
+		return rc;
+	if ((err = sdx_ledger_trust_bind(l, v, &p)) < 0)
+		rc = cmd_fail(err);
+	else
+		print_bound(v, &p);
+	sdx_verifier_free(v);
+	return rc;
+}
+
 int cmd_trust(int argc, char **argv)
 {
 	struct trust_opts o;
+	struct listing li = { NULL, NULL };
 	sdx_ledger *l = NULL;
-	sdx_verifier *v = NULL;
-	json_t *list = NULL;
 	const char *verb;
-	char fp[80];
 	size_t removed = 0;
-	int first, rc, err;
+	int first, rc, err, arg1;
 
 	memset(&o, 0, sizeof(o));
 	struct opt opts[] = {
-		OPT_STRING('n', "name", &o.label, "LABEL",
+		OPT_STRING(0, "label", &o.label, "TEXT",
 			   "add: a note for people, e.g. 'Haixing PVC, contract 2026-17'"),
+		PARTY_OPTS(&o.party, "add, bind: the party the key speaks for: its"),
 		OPT_STRING('r', "reason", &o.reason, "TEXT",
 			   "revoke: why, e.g. 'key leaked with a stolen laptop'"),
 		OPT_BOOL(0, "json", &o.json, "list: print as JSON"),
@@ -154,48 +258,41 @@ int cmd_trust(int argc, char **argv)
 	if (first >= argc)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	verb = argv[first];
-	if ((strcmp(verb, "add") == 0 || strcmp(verb, "remove") == 0 ||
-	     strcmp(verb, "revoke") == 0) ? first + 2 != argc
-	    : strcmp(verb, "list") == 0 ? first + 1 != argc : 1)
+	arg1 = strcmp(verb, "add") == 0 || strcmp(verb, "bind") == 0 ||
+	       strcmp(verb, "remove") == 0 || strcmp(verb, "revoke") == 0;
+	if (arg1 ? first + 2 != argc : strcmp(verb, "list") == 0 ? first + 1 != argc : 1)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
+	if (party_opts_given(&o.party) && strcmp(verb, "add") != 0 && strcmp(verb, "bind") != 0)
+		return cmd_error(EXIT_USAGE, "--name, --id, --country and --role are for trust add "
+				 "and trust bind");
 	if ((rc = resolve_and_open(&l, &o.w, strcmp(verb, "list") == 0 ? SDX_OPEN_READONLY : 0)) != 0)
 		return rc;
 	if (strcmp(verb, "add") == 0) {
-		size_t nk = 0;
-		if ((rc = load_vkeys(argv[first + 1], &v, 1, &nk)) != 0)
-			goto done;
-		if ((err = sdx_ledger_trust_add(l, v, o.label)) < 0) {
-			rc = cmd_fail(err);
-			goto done;
-		}
-		sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v));
-		printf("trusted %s+%08" PRIx32 "\nfingerprint: %s\n", sdx_verifier_name(v),
-		       sdx_verifier_keyid(v), fp);
+		rc = add(&o, l, argv[first + 1]);
+	} else if (strcmp(verb, "bind") == 0) {
+		rc = bind(&o, l, argv[first + 1]);
 	} else if (strcmp(verb, "revoke") == 0) {
-		if ((rc = revoke(&o, l, argv[first + 1])) != 0)
-			goto done;
+		rc = revoke(&o, l, argv[first + 1]);
 	} else if (strcmp(verb, "remove") == 0) {
 		if ((err = sdx_ledger_trust_remove(&removed, l, argv[first + 1])) < 0) {
 			rc = cmd_fail(err);
-			goto done;
+		} else {
+			printf("removed %zu key%s\n", removed, removed == 1 ? "" : "s");
+			rc = EXIT_OK;
 		}
-		printf("removed %zu key%s\n", removed, removed == 1 ? "" : "s");
 	} else {
-		list = o.json ? json_array() : NULL;
-		if ((err = sdx_ledger_foreach_trusted(l, print_one, list)) != 0 ||
-		    (err = sdx_ledger_foreach_revoked(l, print_revoked, list)) != 0) {
+		li.l = l;
+		li.list = o.json ? json_array() : NULL;
+		if ((err = sdx_ledger_foreach_trusted(l, print_one, &li)) != 0 ||
+		    (err = sdx_ledger_foreach_revoked(l, print_revoked, &li)) != 0) {
 			rc = cmd_fail(err);
-			goto done;
-		}
-		if (list) {
-			print_json(list);
-			list = NULL;
+		} else {
+			if (li.list)
+				print_json(json_incref(li.list));
+			rc = EXIT_OK;
 		}
 	}
-	rc = EXIT_OK;
-done:
-	json_decref(list);
-	sdx_verifier_free(v);
+	json_decref(li.list);
 	sdx_ledger_free(l);
 	return rc;
 }

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
 	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
 	{ "trust", cmd_trust, "add, list, remove or revoke the keys whose bundles you accept" },
+	{ "party", cmd_party, "say which party this ledger's records are signed for" },
 	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },
 	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
 	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
@@ -59,7 +60,8 @@ static void usage(FILE *f)
 		"\n"
 		"a manufacturer receiving it:\n"
 		"  sdx verify acme.sdxb --trust VKEY               # offline check, no ledger needed\n"
-		"  sdx trust add acme.vkey --name \"Acme, PVC\"      # after comparing the fingerprint\n"
+		"  sdx trust add acme.vkey --name \"Acme Polymers\" --id GLN:6901234500011 \\\n"
+		"      --role supplier                             # after comparing the fingerprint\n"
 		"  sdx import acme.sdxb; sdx inbox                 # store it, with a signed receipt\n"
 		"  sdx batch --id B1 --product NAME --hs 9503.00 --date 2026-10-15 --site S \\\n"
 		"      --site-country CN --quantity 24000:H87 --input LEAF:LOT:0.96:TNE\n"

@@ -99,6 +99,14 @@ int sdx__ledger_append_canonical(struct sdx_ledger *l, const struct sdx_signer *
 				 const unsigned char (*atts)[32], size_t natts,
 				 struct sdx_entry_info *out);
 
+/* Store the party the trusted key v speaks for (v NULL: the ledger's own),
+ * replacing what was bound; formats/ checks the party first (sdx_party_check).
+ * SDX_ENOTFOUND if v is not trusted (ledger/binding.c). */
+struct sdx_verifier;
+struct sdx_party;
+int sdx__binding_put(struct sdx_ledger *l, const struct sdx_verifier *v,
+		     const struct sdx_party *p);
+
 /*
  * The checks `sdx verify` makes of imported data (ledger/verify_foreign.c),
  * for what an export forwards: _checkpoint() the held checkpoint of origin at

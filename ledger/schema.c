@@ -8,8 +8,9 @@
 
 /*
  * Schema migrations: migrations[i] brings user_version i to i+1.  Never edit
- * a released step; append a new one.  Every table but trusted_keys (local
- * policy: sdx_ledger_trust_remove() deletes from it) is append-only: triggers
+ * a released step; append a new one.  Every table but trusted_keys and the
+ * bindings tables (local policy: sdx_ledger_trust_remove() and
+ * sdx_ledger_trust_bind() change them) is append-only: triggers
  * refuse UPDATE and DELETE, and sdx_ledger_verify() checks they are present.
  * The index_versions table of ledger/indexer.c is not part of the schema.
  */
@@ -81,6 +82,20 @@ static const char *const migrations[] = {
 	" PRIMARY KEY(kind, name, version)) WITHOUT ROWID;"
 	"CREATE TRIGGER registers_no_update BEFORE UPDATE ON registers BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER registers_no_delete BEFORE DELETE ON registers BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 7 -> 8: the party each trusted key speaks for, and the ledger's own
+	 * party (pubkey X'': every key of this ledger).  Local policy like
+	 * trusted_keys: editable, and gone with the key it binds. */
+	"CREATE TABLE bindings(pubkey BLOB PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL,"
+	" bound TEXT NOT NULL);"
+	"CREATE TABLE binding_ids(pubkey BLOB NOT NULL, n INTEGER NOT NULL, scheme TEXT NOT NULL,"
+	" id TEXT NOT NULL, PRIMARY KEY(pubkey, n)) WITHOUT ROWID;"
+	"CREATE TABLE binding_roles(pubkey BLOB NOT NULL, n INTEGER NOT NULL, role TEXT NOT NULL,"
+	" PRIMARY KEY(pubkey, n)) WITHOUT ROWID;"
+	"CREATE TRIGGER bindings_cascade AFTER DELETE ON bindings BEGIN"
+	" DELETE FROM binding_ids WHERE pubkey = OLD.pubkey;"
+	" DELETE FROM binding_roles WHERE pubkey = OLD.pubkey; END;"
+	"CREATE TRIGGER trusted_unbind AFTER DELETE ON trusted_keys BEGIN"
+	" DELETE FROM bindings WHERE pubkey = OLD.pubkey; END;",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

@@ -6,7 +6,8 @@
  * The handle is split by concern: ledger/open.c (open, create, transactions),
  * ledger/schema.c (the SQL schema and its migrations), ledger/append.c (own
  * entries and key rotation), ledger/checkpoint.c (own checkpoints),
- * ledger/attachment.c, ledger/foreign.c (imported data), ledger/trust.c,
+ * ledger/attachment.c, ledger/foreign.c (imported data), ledger/trust.c and
+ * ledger/binding.c (trusted keys and the parties they are bound to),
  * ledger/lookup.c (reading entries, proofs), ledger/register.c (reference
  * data), ledger/indexer.c (index hooks) and ledger/db.c (running statements).
  */
@@ -25,7 +26,7 @@
 #include "ledger/db.h"
 #include "ledger/indexer.h"
 
-#define SDX_LEDGER_FORMAT 7          /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 8          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 #define SDX_BUSY_TIMEOUT_MS (10 * 60 * 1000) /* how long a writer waits for another */

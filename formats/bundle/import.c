@@ -24,6 +24,7 @@
 #include "formats/bundle/report.h"
 #include "ledger/foreign.h"
 #include "formats/bundle/internal.h"
+#include "formats/trust/party.h"
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
 #include "sdx/bundle.h"
@@ -155,7 +156,7 @@ static int on_key(void *ctx, const sdx_verifier *v, int via_rotation)
 		sdx_error_clear();
 		err = 0;
 	}
-	return err;
+	return err < 0 ? err : sdx__binding_inherit(im->l, v);
 }
 
 static int on_att_begin(void *ctx, const unsigned char hash[32], uint64_t size)

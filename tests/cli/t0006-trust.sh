@@ -11,7 +11,7 @@ sdx init -L m.db --origin example.com/maker --unencrypted > /dev/null
 
 expect 3 "an empty keyring trusts nobody" sdx verify -L m.db b.sdxb
 golden empty-keyring "names the untrusted origin"
-expect 0 "trust add from a file" sdx trust add -L m.db acme.vkey --name "PVC supplier"
+expect 0 "trust add from a file" sdx trust add -L m.db acme.vkey --label "PVC supplier"
 golden trust-add "prints the key and its fingerprint"
 expect 2 "adding twice is refused" sdx trust add -L m.db "$(cat acme.vkey)"
 golden trust-add-again "says it is trusted already"
@@ -37,7 +37,7 @@ expect 0 "the manufacturer's own ledger still verifies" sdx verify -L m.db
 
 # revocation: the key is refused from now on, whoever vouches for it
 sdx init -L r.db --origin example.com/recipient --unencrypted > /dev/null
-sdx trust add -L r.db acme.vkey --name "PVC supplier" > /dev/null
+sdx trust add -L r.db acme.vkey --label "PVC supplier" > /dev/null
 expect 0 "before revocation the bundle is accepted" sdx verify -L r.db b.sdxb
 expect 0 "revoke by name" sdx trust revoke -L r.db "PVC supplier" --reason "laptop stolen"
 golden revoke "names the key"

@@ -12,7 +12,7 @@ sdx declare -L s.db "$D/pvc-compound-declaration.json" --attach "$R/cnas-l1234-r
 sdx key show -L s.db --vkey > old.vkey
 sdx export -L s.db --all -o b1.sdxb > /dev/null
 for p in m r q z; do sdx init -L $p.db --origin example.com/$p --unencrypted > /dev/null; done
-sdx trust add -L m.db old.vkey --name "supplier" > /dev/null
+sdx trust add -L m.db old.vkey --label "supplier" > /dev/null
 sdx import -L m.db b1.sdxb > /dev/null
 
 expect 0 "rotate the key" sdx key rotate -L s.db --reason "yearly rotation"

@@ -67,6 +67,7 @@ while [ "$a" -lt 10 ] && [ -z "$bad" ]; do
 	sqlite3 up.db "DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints;
 		DROP TABLE foreign_entries; DROP TABLE imports; DROP TABLE revoked_keys;
 		DROP TABLE foreign_keys; DROP TABLE foreign_consistency; DROP TABLE registers;
+		DROP TABLE bindings; DROP TABLE binding_ids; DROP TABLE binding_roles;
 		PRAGMA user_version = 1;"
 	for w in 1 2 3 4; do
 		{ sdx declare -L up.db "$EX/pvc-compound-declaration.json" \

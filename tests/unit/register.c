@@ -180,7 +180,9 @@ static void read_only_and_older_files(void)
 	sdx_ledger_free(l);
 	l = NULL;
 	/* a format-6 file: read-only it holds none, a writer upgrades it */
-	CHECK(test_sql("r.db", "DROP TABLE registers; PRAGMA user_version = 6;") == 0);
+	CHECK(test_sql("r.db", "DROP TABLE registers; DROP TABLE bindings; DROP TABLE binding_ids; "
+		       "DROP TABLE binding_roles; DROP TRIGGER trusted_unbind; "
+		       "PRAGMA user_version = 6;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "r.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_register_list(l, NULL, note, &s));
 	CHECK_STR(s.text, "");
