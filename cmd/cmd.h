@@ -169,9 +169,9 @@ struct built_record {
 int cmd_append_built(const struct where *w, const struct built_record *r,
 		     const char *const *attach, size_t nattach, int dry_run, int json);
 
-/* ---- cmd/party.c: a party given by options (trust add/bind, party set) ---- */
+/* ---- cmd/binding.c: a party given by options (trust add/bind, party set) ---- */
 
-struct party_opts {
+struct binding_opts {
 	const char *name, *country;
 	const char *ids[SDX_PARTY_IDS_MAX];
 	size_t nids;
@@ -179,7 +179,7 @@ struct party_opts {
 	size_t nroles;
 	int label_hint; /* --name once meant a note (trust add): say --label is that now */
 };
-#define PARTY_OPTS(p, whose) \
+#define BINDING_OPTS(p, whose) \
 	OPT_STRING(0, "name", &(p)->name, "NAME", whose " name, as its records give it"), \
 	OPT_STRING_LIST(0, "id", (p)->ids, &(p)->nids, SDX_PARTY_IDS_MAX, "SCHEME:ID", \
 			"an identifier of it, e.g. USCI:91330206MA2H7K5Q3E (repeatable)", \
@@ -190,9 +190,9 @@ struct party_opts {
 			"at most %zu --role")
 /* The party the options give, checked (sdx_party_check); 0 or an exit code.
  * `what` starts the messages ("trust add"). */
-int party_from_opts(sdx_party *out, const struct party_opts *o, const char *what);
+int binding_from_opts(sdx_party *out, const struct binding_opts *o, const char *what);
 /* 1 if any party option was given. */
-int party_opts_given(const struct party_opts *o);
+int binding_opts_given(const struct binding_opts *o);
 /* The party as JSON {name, identifiers ["SCHEME:ID"], country, roles}. */
 json_t *party_to_json(const sdx_party *p);
 /* Its lines ("party:", "identifiers:", "roles:"), each after `indent`. */

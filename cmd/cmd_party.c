@@ -18,7 +18,7 @@ static const struct usage use = {
 
 struct party_cmd_opts {
 	struct where w;
-	struct party_opts party;
+	struct binding_opts party;
 	int json;
 };
 
@@ -49,7 +49,7 @@ int cmd_party(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	struct opt opts[] = {
-		PARTY_OPTS(&o.party, "set: this ledger's party:"),
+		BINDING_OPTS(&o.party, "set: this ledger's party:"),
 		OPT_BOOL(0, "json", &o.json, "show: print as JSON"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
@@ -59,9 +59,9 @@ int cmd_party(int argc, char **argv)
 	if (first + 1 != argc || (strcmp(argv[first], "set") != 0 && strcmp(argv[first], "show") != 0))
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	set = strcmp(argv[first], "set") == 0;
-	if (!set && party_opts_given(&o.party))
+	if (!set && binding_opts_given(&o.party))
 		return cmd_error(EXIT_USAGE, "--name, --id, --country and --role are for party set");
-	if (set && (rc = party_from_opts(&p, &o.party, "party set")) != 0)
+	if (set && (rc = binding_from_opts(&p, &o.party, "party set")) != 0)
 		return rc;
 	if ((rc = resolve_and_open(&l, &o.w, set ? 0 : SDX_OPEN_READONLY)) != 0)
 		return rc;

@@ -35,7 +35,7 @@ static const struct usage use = {
 struct trust_opts {
 	struct where w;
 	const char *label, *reason;
-	struct party_opts party;
+	struct binding_opts party;
 	int json;
 };
 
@@ -184,10 +184,10 @@ static int add(struct trust_opts *o, sdx_ledger *l, const char *arg)
 	sdx_party p;
 	char fp[80];
 	size_t nk = 0;
-	int bind = party_opts_given(&o->party), rc, err, had = 0;
+	int bind = binding_opts_given(&o->party), rc, err, had = 0;
 
 	o->party.label_hint = 1;
-	if ((bind && (rc = party_from_opts(&p, &o->party, "trust add")) != 0) ||
+	if ((bind && (rc = binding_from_opts(&p, &o->party, "trust add")) != 0) ||
 	    (rc = load_vkeys(arg, &v, 1, &nk)) != 0)
 		return rc;
 	if ((err = sdx_ledger_begin(l)) < 0)
@@ -222,7 +222,7 @@ static int bind(struct trust_opts *o, sdx_ledger *l, const char *ref)
 	sdx_party p;
 	int rc, err;
 
-	if ((rc = party_from_opts(&p, &o->party, "trust bind")) != 0 ||
+	if ((rc = binding_from_opts(&p, &o->party, "trust bind")) != 0 ||
 	    (rc = key_named(&v, l, ref, "'sdx trust add' it first")) != 0)
 		return rc;
 	if ((err = sdx_ledger_trust_bind(l, v, &p)) < 0)
@@ -246,7 +246,7 @@ int cmd_trust(int argc, char **argv)
 	struct opt opts[] = {
 		OPT_STRING(0, "label", &o.label, "TEXT",
 			   "add: a note for people, e.g. 'Haixing PVC, contract 2026-17'"),
-		PARTY_OPTS(&o.party, "add, bind: the party the key speaks for: its"),
+		BINDING_OPTS(&o.party, "add, bind: the party the key speaks for: its"),
 		OPT_STRING('r', "reason", &o.reason, "TEXT",
 			   "revoke: why, e.g. 'key leaked with a stolen laptop'"),
 		OPT_BOOL(0, "json", &o.json, "list: print as JSON"),
@@ -262,7 +262,7 @@ int cmd_trust(int argc, char **argv)
 	       strcmp(verb, "remove") == 0 || strcmp(verb, "revoke") == 0;
 	if (arg1 ? first + 2 != argc : strcmp(verb, "list") == 0 ? first + 1 != argc : 1)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
-	if (party_opts_given(&o.party) && strcmp(verb, "add") != 0 && strcmp(verb, "bind") != 0)
+	if (binding_opts_given(&o.party) && strcmp(verb, "add") != 0 && strcmp(verb, "bind") != 0)
 		return cmd_error(EXIT_USAGE, "--name, --id, --country and --role are for trust add "
 				 "and trust bind");
 	if ((rc = resolve_and_open(&l, &o.w, strcmp(verb, "list") == 0 ? SDX_OPEN_READONLY : 0)) != 0)

@@ -1,9 +1,9 @@
-/* cmd/party.c - a party given by options (trust add/bind, party set) and printed. */
+/* cmd/binding.c - a party given by options (trust add/bind, party set) and printed. */
 #include <string.h>
 
 #include "cmd/cmd.h"
 
-int party_from_opts(sdx_party *out, const struct party_opts *o, const char *what)
+int binding_from_opts(sdx_party *out, const struct binding_opts *o, const char *what)
 {
 	size_t i;
 	int err;
@@ -39,7 +39,7 @@ int party_from_opts(sdx_party *out, const struct party_opts *o, const char *what
 	return 0;
 }
 
-int party_opts_given(const struct party_opts *o)
+int binding_opts_given(const struct binding_opts *o)
 {
 	return o->name || o->country || o->nids || o->nroles;
 }
