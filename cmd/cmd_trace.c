@@ -50,6 +50,22 @@ static const char *mark(const json_t *n)
 static void print_node(const struct trace_opts *o, const json_t *n, const char *prefix,
 		       const char *how);
 
+/* Who stands behind the record, and what contradicts it (formats/trust.md). */
+static void print_attribution(const json_t *a, const char *prefix)
+{
+	const json_t *c;
+	size_t i;
+
+	if (!a)
+		return;
+	printf("%s   %s\n", prefix, json_str(a, "text"));
+	json_array_foreach(json_object_get(a, "conflicts"), i, c)
+		printf("%s   CONFLICT with %s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s): %s\n",
+		       prefix, json_str(c, "label"), json_str(c, "origin"),
+		       json_integer_value(json_object_get(c, "index")), json_str(c, "ref"),
+		       json_str(c, "what"));
+}
+
 /* Print the children lines under `prefix`. */
 static void print_children(const struct trace_opts *o, const json_t *n, const char *prefix)
 {
@@ -102,6 +118,7 @@ static void print_node(const struct trace_opts *o, const json_t *n, const char *
 	}
 	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", prefix, json_str(n, "origin"),
 	       json_integer_value(json_object_get(n, "index")), json_str(n, "ref"));
+	print_attribution(json_object_get(n, "attribution"), prefix);
 	print_children(o, n, prefix);
 }
 

@@ -135,12 +135,95 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	return err < 0 ? cmd_fail(err) : EXIT_OK;
 }
 
+static void print_counts(const json_t *o)
+{
+	static const struct { const char *member, *words; } more[] = {
+		{ "role", "signed outside the roles of its party's binding" },
+		{ "not_named", "naming no issuer" },
+	};
+	const char *party = json_str(o, "party");
+	int own = json_is_true(json_object_get(o, "own"));
+	size_t k;
+
+	printf("  %s (%s%s%s): %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " records signed "
+	       "by the party they name, %" JSON_INTEGER_FORMAT " restated, %" JSON_INTEGER_FORMAT
+	       " unbound", json_str(o, "origin"), own ? "this ledger, " : "",
+	       *party ? (own ? "party " : "key bound to ") : (own ? "party not set" :
+							       "key bound to no party"), party,
+	       json_integer_value(json_object_get(o, "signed")),
+	       json_integer_value(json_object_get(o, "records")),
+	       json_integer_value(json_object_get(o, "restated")),
+	       json_integer_value(json_object_get(o, "unbound")));
+	for (k = 0; k < sizeof(more) / sizeof(more[0]); k++)
+		if (json_integer_value(json_object_get(o, more[k].member)))
+			printf(", %" JSON_INTEGER_FORMAT " %s",
+			       json_integer_value(json_object_get(o, more[k].member)), more[k].words);
+	printf("\n");
+}
+
+/* "declaration D-1 (example.com/m #3, entry 1a2b3c4d5e6f7a8b)" */
+static void print_ref(const json_t *r)
+{
+	printf("%s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s)", json_str(r, "label"),
+	       json_str(r, "origin"), json_integer_value(json_object_get(r, "index")),
+	       json_str(r, "ref"));
+}
+
+/* Who stands behind each record the ledger holds (formats/trust.md) into
+ * *out, and how many conflicts there are.  0 or an exit code. */
+static int attribution(sdx_ledger *l, json_t **out, size_t *conflicts)
+{
+	sdx_graph *g = NULL;
+	char *text = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = sdx_graph_from_ledger(&g, l)) < 0 ||
+	    (err = sdx_graph_attribution(&text, conflicts, g)) < 0) {
+		sdx_graph_free(g);
+		return cmd_fail(err);
+	}
+	sdx_graph_free(g);
+	*out = json_loads(text, 0, NULL);
+	free(text);
+	return *out ? 0 : cmd_error(EXIT_ENV, "out of memory");
+}
+
+/* A line per origin, each record restated or signed outside its roles, each conflict. */
+static void print_attribution(const json_t *a)
+{
+	const json_t *x;
+	size_t i;
+
+	if (json_array_size(json_object_get(a, "origins")))
+		printf("attribution (formats/trust.md):\n");
+	json_array_foreach(json_object_get(a, "origins"), i, x)
+		print_counts(x);
+	json_array_foreach(json_object_get(a, "records"), i, x) {
+		if (strcmp(json_str(x, "outcome"), "restated") != 0 &&
+		    strcmp(json_str(x, "outcome"), "role") != 0)
+			continue;
+		printf("  %-9s ", json_str(x, "outcome"));
+		print_ref(x);
+		printf(": %s\n", json_str(x, "text"));
+	}
+	json_array_foreach(json_object_get(a, "conflicts"), i, x) {
+		printf("  CONFLICT  ");
+		print_ref(json_object_get(x, "restatement"));
+		printf(" against ");
+		print_ref(json_object_get(x, "own"));
+		printf(": %s\n", json_str(x, "what"));
+	}
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	sdx_verify_options vo = SDX_VERIFY_OPTIONS_INIT;
 	sdx_verify_report rep;
 	struct verify_opts o;
 	sdx_ledger *l = NULL;
+	json_t *attr = NULL;
+	size_t conflicts = 0;
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
@@ -174,6 +257,11 @@ int cmd_verify(int argc, char **argv)
 	vo.threads = (unsigned)o.threads;
 	vo.flags = o.bodies ? SDX_VERIFY_BODIES : 0;
 	err = sdx_ledger_verify(&rep, l, &vo);
+	/* who stands behind the records, once they verify */
+	if (err == 0 && (rc = attribution(l, &attr, &conflicts)) != 0) {
+		sdx_ledger_free(l);
+		return rc;
+	}
 	if (o.json) {
 		json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:i}",
 				      "ledger", o.w.ledger, "origin", sdx_ledger_origin(l),
@@ -193,6 +281,8 @@ int cmd_verify(int argc, char **argv)
 			if (rep.first_bad >= 0)
 				json_object_set_new(j, "first_bad_entry", json_integer(rep.first_bad));
 		}
+		if (attr)
+			json_object_set_new(j, "attribution", json_incref(attr));
 		print_json(j);
 	}
 	if (err < 0) {
@@ -209,8 +299,15 @@ int cmd_verify(int argc, char **argv)
 			       "(hashes, proofs%s)\n", rep.imported_entries, rep.imported_checkpoints,
 			       rep.imported_unsigned ? "; signatures of those imported before ledger "
 			       "format 5 cannot be checked again" : ", signatures");
+		if (!o.json)
+			print_attribution(attr);
 		rc = EXIT_OK;
+		if (conflicts)
+			rc = cmd_error(EXIT_CONFLICT, "%zu record%s restating a party's document "
+				       "contradict%s that party's own record", conflicts,
+				       conflicts == 1 ? "" : "s", conflicts == 1 ? "s" : "");
 	}
+	json_decref(attr);
 	sdx_ledger_free(l);
 	return rc;
 }

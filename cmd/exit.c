@@ -21,6 +21,8 @@ static const struct exit_code {
 	{ EXIT_ENV, NULL, "environment error (I/O, memory)", { SDX_EIO, SDX_ENOMEM, 0 } },
 	{ EXIT_CHECK_FAIL, "sdx check", "a rule fails", { 0 } },
 	{ EXIT_CHECK_UNKNOWN, "sdx check", "unknown", { 0 } },
+	{ EXIT_CONFLICT, "sdx verify", "a restatement contradicts the issuer's own record",
+	  { 0 } },
 };
 #define N_CODES (sizeof(exit_codes) / sizeof(exit_codes[0]))
 
@@ -48,8 +50,8 @@ void cmd_print_exit_codes(FILE *f)
 		const struct exit_code *e = &exit_codes[i];
 		int first_of_scope = e->scope && (!exit_codes[i - 1].scope ||
 						  strcmp(exit_codes[i - 1].scope, e->scope) != 0);
-		int last_of_scope = i + 1 == N_CODES || !e->scope ||
-				    !exit_codes[i + 1].scope;
+		int last_of_scope = i + 1 == N_CODES || !e->scope || !exit_codes[i + 1].scope ||
+				    strcmp(exit_codes[i + 1].scope, e->scope) != 0;
 		/* codes of one command are a sub-list: "sdx check: 5 a, 6 b" */
 		snprintf(item, sizeof(item), "%s%s%d %s%s", first_of_scope ? e->scope : "",
 			 first_of_scope ? ": " : "", e->code, e->meaning,

@@ -17,7 +17,8 @@ enum {
 	EXIT_UNTRUSTED = 3,     /* valid, but signed by a key you do not trust */
 	EXIT_ENV = 4,           /* the environment failed: I/O, out of memory */
 	EXIT_CHECK_FAIL = 5,    /* sdx check: a rule fails */
-	EXIT_CHECK_UNKNOWN = 6  /* sdx check: nothing fails, something cannot be judged */
+	EXIT_CHECK_UNKNOWN = 6, /* sdx check: nothing fails, something cannot be judged */
+	EXIT_CONFLICT = 7       /* sdx verify: a restatement contradicts the issuer's own record */
 };
 
 /* The exit code for a library error code (0 for 0; EXIT_USAGE if not listed). */

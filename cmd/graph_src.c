@@ -36,17 +36,25 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 				return err;
 			struct keyring kr = { s->trusted, GRAPH_MAX_TRUST, &s->n_trusted };
 			struct keyring rv = { s->revoked, MAX_REVOKED, &s->n_revoked };
-			err = load_ledger_keys(l, &kr, &rv, 1);
-			sdx_ledger_free(l);
-			if (err)
+			if ((err = load_ledger_keys(l, &kr, &rv, 1)) != 0) {
+				sdx_ledger_free(l);
 				return err;
+			}
 		}
 		bo.trusted = s->trusted;
 		bo.n_trusted = s->n_trusted;
 		bo.revoked = s->revoked;
 		bo.n_revoked = s->n_revoked;
 		bo.trust_on_first_use = s->tofu;
-		if ((err = sdx_graph_from_bundle(g, NULL, arg, &bo)) != 0) {
+		err = sdx_graph_from_bundle(g, NULL, arg, &bo);
+		/* the ledger's bindings say who stands behind each record */
+		if (err == 0 && l)
+			err = sdx_graph_use_trust(*g, l);
+		sdx_ledger_free(l);
+		l = NULL;
+		if (err != 0) {
+			sdx_graph_free(*g);
+			*g = NULL;
 			cmd_fail(err);
 			if (err == SDX_EUNTRUSTED)
 				fprintf(stderr, "sdx: trust the key ('sdx trust add') or pass --trust VKEY; "

@@ -13,6 +13,7 @@
 
 #include "sdx/imported.h"
 #include "sdx/provenance.h"
+#include "formats/graph/attribution.h"
 #include "formats/graph/internal.h"
 #include "formats/index/index.h"
 #include "formats/records/internal.h"
@@ -70,7 +71,7 @@ static int rehash(sdx_graph *g)
 	return 0;
 }
 
-static const char *intern(sdx_graph *g, const char *origin)
+const char *sdx__graph_intern(sdx_graph *g, const char *origin)
 {
 	size_t i;
 	char **p;
@@ -108,7 +109,7 @@ int sdx__graph_add(sdx_graph *g, const unsigned char leaf[32], const char *origi
 	memset(n, 0, sizeof(*n));
 	memcpy(n->leaf, leaf, 32);
 	sdx__hex(n->hex, leaf, 32);
-	if (!(n->origin = intern(g, origin)))
+	if (!(n->origin = sdx__graph_intern(g, origin)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	n->index = index;
 	n->tree_size = tree_size;
@@ -238,6 +239,7 @@ void sdx__graph_clear(sdx_graph *g)
 {
 	size_t i, k;
 
+	sdx__attr_forget(g->attr); /* what it found is by node number */
 	for (i = 0; i < g->len; i++) {
 		json_decref(g->n[i].body);
 		free(g->n[i].users);
@@ -262,6 +264,7 @@ void sdx_graph_free(sdx_graph *g)
 	if (!g)
 		return;
 	sdx__graph_clear(g);
+	sdx__attr_free(g->attr);
 	for (i = 0; i < g->norigins; i++)
 		free(g->origins[i]);
 	free(g->origins);

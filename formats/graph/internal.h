@@ -19,6 +19,8 @@ struct gnode {
 	unsigned char leaf[32];
 	char hex[65];
 	const char *origin;       /* interned in the graph */
+	const char *key;          /* imported: the key that signed it ("name+keyid"),
+				   * interned; NULL until read (attribution.c) */
 	uint64_t index;
 	uint64_t tree_size;       /* imported: its proof's tree size (part of the ledger's order) */
 	int own;                  /* from the ledger's own chain */
@@ -46,6 +48,7 @@ struct sdx_graph {
 	int lazy;                 /* nodes are read from the ledger's graph index as walks need them */
 	sdx_ledger *l;            /* borrowed: declarations are read from it when needed */
 	char *err_msg;
+	struct sdx__attr *attr;   /* attribution's trust view and conflicts (attribution.c) */
 };
 
 /* ---- the container (graph.c) ---- */
@@ -67,6 +70,8 @@ void sdx__graph_sort(const sdx_graph *g, size_t *nodes, size_t n);
 int sdx__graph_push(size_t **at, size_t *n, size_t *cap, size_t v);
 /* Free every node (the origins stay). */
 void sdx__graph_clear(sdx_graph *g);
+/* `s` kept once in the graph (origins, keys); NULL if out of memory. */
+const char *sdx__graph_intern(sdx_graph *g, const char *s);
 /* The type of a record the graph holds, or NULL (the ledger's housekeeping). */
 const struct sdx_record_type *sdx__graph_type(const char *type);
 

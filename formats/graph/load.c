@@ -103,6 +103,12 @@ static int add_entry(sdx_graph *g, const char *origin, uint64_t index, uint64_t 
 		return err;
 	}
 	n = &g->n[i];
+	/* the key an imported entry names was checked against its signature */
+	if (!own && json_is_string(json_object_get(payload, "key")) &&
+	    !(n->key = sdx__graph_intern(g, json_string_value(json_object_get(payload, "key"))))) {
+		json_decref(payload);
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
 	n->body = json_incref(json_object_get(payload, "body"));
 	json_decref(payload);
 	if ((err = index_refs(n)) < 0 || (err = index_lots(n)) < 0)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sdx/error.h"
+#include "formats/graph/attribution.h"
 #include "formats/graph/internal.h"
 
 struct walk {
@@ -119,7 +120,7 @@ static json_t *trace_node(struct walk *w, size_t i, int depth)
 	const struct gnode *n = &w->g->n[i];
 	const json_t *body = sdx__graph_body(w->g, n);
 	const char *status = "ok";
-	json_t *j;
+	json_t *j, *at;
 
 	if (w->state[i] == 1 || depth > MAX_WALK_DEPTH) {
 		w->err = sdx_error_set(SDX_EVERIFY, "entry %s: %s", n->hex, w->state[i] == 1
@@ -137,6 +138,8 @@ static json_t *trace_node(struct walk *w, size_t i, int depth)
 	w->state[i] = 1;
 	if (n->type->trace)
 		n->type->trace(j, body);
+	if ((at = sdx__attribution_json(w->g, i)))
+		json_object_set_new(j, "attribution", at);
 	if (n->type->role == SDX_ROLE_STATEMENT) {
 		status = statement_status(w, i, j);
 	} else if (n->type->role == SDX_ROLE_COMPOSITE &&
@@ -158,7 +161,8 @@ int sdx_graph_trace(char **out, const sdx_graph *g, size_t node)
 	*out = NULL;
 	if (node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
-	if (g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0)
+	if ((g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0) ||
+	    (err = sdx__graph_attribute((sdx_graph *)g, node)) < 0)
 		return err;
 	w.g = g;
 	w.err = 0;

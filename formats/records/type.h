@@ -82,6 +82,12 @@ struct sdx_record_type {
 	/* members holding a party object ({name, identifiers}), "a" or "a.b";
 	 * NULL-terminated, or NULL.  The graph index finds records by them. */
 	const char *const *parties;
+	/* The member naming the party that issues the record and signs it
+	 * ("supplier"), and the role that party signs it in (formats/trust.md);
+	 * NULL if the type names none.  A record without the member (a version
+	 * 1 batch or shipment) names no issuer. */
+	const char *issuer;
+	const char *issuer_role;
 
 	/* The rules beyond the schema, on a record that matches it; NULL if none.
 	 * SDX_ESCHEMA naming the field ("batch: inputs[2]: ..."). */

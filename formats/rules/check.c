@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sdx/provenance.h"
+#include "formats/graph/attribution.h"
 #include "formats/schema/schema.h"
 #include "formats/rules/internal.h"
 #include "ledger/internal.h"
@@ -160,13 +161,14 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 	const json_t *rules = json_object_get(c->profile, "rules"), *rule;
 	size_t cur = current_version(c->g, node, w0->lot, 0), wd[16], nw, i, k, before;
 	const json_t *body = sdx__graph_body(c->g, &c->g->n[cur]);
-	char note[200], scope_note[700];
+	char note[1200], scope_note[700];
 	const char *lot = w0->lot, *via = w0->via;
 
 	note[0] = '\0';
 	if (cur != node)
 		snprintf(note, sizeof(note), " (as corrected by declaration %s, entry %.16s)",
 			 sget(body, "declaration_id"), c->g->n[cur].hex);
+	sdx__check_attribution_note(note, sizeof(note), c, cur);
 	json_array_foreach(rules, i, rule) {
 		if (!in_scope(c, rule, cur, w0, scope_note, sizeof(scope_note)))
 			continue;
@@ -190,6 +192,8 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 					  sget(body, "valid_from"), sget(body, "valid_until"), c->date, note);
 			continue;
 		}
+		if (sdx__check_signed_by(c, rule, cur, w0, note))
+			continue;
 		kind_of(rule)(c, rule, cur, w0);
 		note_last(c, before, note);
 		note_last(c, before, scope_note);
@@ -406,7 +410,8 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	*worst = SDX_VERDICT_PASS;
 	if (node >= g->len)
 		return sdx_error_set(SDX_EINVAL, "no record %zu in the graph", node);
-	if (g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0)
+	if ((g->lazy && (err = sdx__graph_expand_down((sdx_graph *)g, node)) < 0) ||
+	    (err = sdx__graph_attribute((sdx_graph *)g, node)) < 0)
 		return err;
 	body = sdx__graph_body(g, &g->n[node]);
 	if (!date && g->n[node].type->date_field)

@@ -73,6 +73,17 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 /* 1 if missing or stale evidence fails `rule` (on_missing, or the profile's kind). */
 int sdx__check_strict(const struct check *c, const json_t *rule);
 
+/* ---- attribution (attributed.c, formats/trust.md) ---- */
+
+/* Append to `note` what every verdict on statement `node` says of who stands
+ * behind it: " [restated by ...]", " [CONFLICT with ...]"; nothing when it is
+ * signed by the party it names. */
+void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, size_t node);
+/* Under evidence.signed_by "issuer", a statement not signed by the party it
+ * names counts as unknown: 1 with that verdict recorded, else 0. */
+int sdx__check_signed_by(struct check *c, const json_t *rule, size_t node, const struct walk *w,
+			 const char *note);
+
 /* ---- scope (scope.c) ---- */
 
 enum { SCOPE_IN, SCOPE_OUT, SCOPE_UNRECORDED };

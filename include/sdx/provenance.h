@@ -110,6 +110,26 @@ SDX_API int sdx_graph_where_used(char **out, const sdx_graph *g, size_t node, co
 SDX_API int sdx_graph_upstream(unsigned char (**out)[32], size_t *out_len, const sdx_graph *g,
 			       size_t node);
 
+/* ---- attribution (formats/trust.md) ------------------------------------------------- */
+
+/**
+ * Attribute the records of `g` with the trust view of `l`: its trusted keys,
+ * the parties they are bound to, its own keys and party.  A graph from a
+ * ledger uses that ledger's without this call; a graph from a bundle needs
+ * it (without it nothing is bound).  Copied: `l` may be freed after.
+ */
+SDX_API int sdx_graph_use_trust(sdx_graph *g, sdx_ledger *l);
+
+/**
+ * Who stands behind every record of the graph, as JSON text (malloc'd;
+ * formats/trust.md gives the shape): per origin the records signed by the
+ * party they name, restated by another, unbound, signed outside the party's
+ * roles, naming no issuer; the restated and unbound records; and every
+ * conflict between a restatement and the issuer's own record.
+ * @param conflicts  gets the number of conflicts (may be NULL)
+ */
+SDX_API int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g);
+
 /* ---- compliance profiles (formats/profiles.md) ------------------------------------- */
 
 typedef struct sdx_profile sdx_profile;

@@ -1,0 +1,83 @@
+/*
+ * formats/graph/attribution.h - who stands behind each record of a graph
+ * (formats/trust.md): the key that signed it, the party that key is bound
+ * to, and whether that is the party the record names as its issuer; and the
+ * restatements that contradict the issuer's own record.  Not installed.
+ *
+ * Order of calls: sdx__graph_attribute() after a walk's graph is read and
+ * before the walk (it may read more records into a lazy graph: the
+ * candidates a restatement is compared with), then sdx__attribution_of() and
+ * sdx__graph_conflicts() for any node, as often as needed.
+ */
+#ifndef SDX_GRAPH_ATTRIBUTION_H
+#define SDX_GRAPH_ATTRIBUTION_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "sdx/provenance.h"
+#include "sdx/trust.h"
+
+enum sdx__attr_outcome {
+	SDX__ATTR_NONE = 0,   /* the type names no issuer (a withdrawal) */
+	SDX__ATTR_SIGNED,     /* signed by the party it names, in a role that party has */
+	SDX__ATTR_RESTATED,   /* signed by another bound party: that party's word */
+	SDX__ATTR_UNBOUND,    /* the key is bound to no party: attribution unknown */
+	SDX__ATTR_ROLE,       /* the party it names signed, but is not bound for the role */
+	SDX__ATTR_NOT_NAMED   /* the record names no issuer (version 1 batches, shipments) */
+};
+
+struct sdx__attribution {
+	int outcome;                /* SDX__ATTR_* */
+	const char *role;           /* the role the record speaks for, "" for none */
+	const char *key;            /* the key that signed it, "name+keyid"; "" if not known */
+	int own;                    /* signed by this ledger: its own party speaks */
+	const sdx_party *signer;    /* the binding of that key (borrowed), or NULL */
+	sdx_party named;            /* the issuer the record names (name "" if none) */
+};
+
+/* Attribution of record `node`.  0, or the error (a ledger that cannot be read). */
+int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *g, size_t node);
+
+/* "signed", "restated", "unbound", "role", "not_named" ("" for none). */
+const char *sdx__attribution_name(int outcome);
+
+/* One sentence: "restated by Little Harbour Toys (USCI:...), not signed by
+ * Ningbo Haixing ... (the supplier it names)". */
+void sdx__attribution_text(char *out, size_t cap, const struct sdx__attribution *a);
+
+/* The trace member of a node: {outcome, text, by, key, names, role} and its
+ * conflicts [{with, origin, index, what}]; NULL if out of memory or no issuer. */
+json_t *sdx__attribution_json(const sdx_graph *g, size_t node);
+
+/* Attribute everything a walk from `node` reaches and compare each
+ * restatement among it with the issuer's own records (SIZE_MAX: every
+ * record of the graph).  0 or the error. */
+int sdx__graph_attribute(sdx_graph *g, size_t node);
+
+/* The conflicts found for `node` (a restatement, or an issuer's own record
+ * it contradicts): up to cap of (the other node, what differs), how many. */
+size_t sdx__graph_conflicts(const sdx_graph *g, size_t node, size_t *other, const char **what,
+			    size_t cap);
+
+/* The i-th conflict found: what differs, with the restatement and the
+ * issuer's own record into *restated and *own; NULL past the last. */
+const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own);
+
+/* The graph's attribution state: forget what was found by node number (the
+ * nodes were read again), free it. */
+struct sdx__attr;
+void sdx__attr_forget(struct sdx__attr *a);
+void sdx__attr_free(struct sdx__attr *a);
+
+/* ---- conflict.c: the comparison ---- */
+
+/* Are statements r and d about the same thing: one declaration id, or a lot
+ * in common with overlapping validity? */
+int sdx__statement_about(const json_t *r, const json_t *d);
+/* Does r state otherwise than d about it (conformance, a value, a declared
+ * sum; under one id, a topic d does not claim)?  1 with what differs in why. */
+int sdx__statement_conflict(char *why, size_t cap, const json_t *r, const json_t *d);
+
+#endif

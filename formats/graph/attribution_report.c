@@ -1,0 +1,113 @@
+/*
+ * formats/graph/attribution_report.c - sdx_graph_attribution(): who stands
+ * behind every record of a graph, per origin, with the records not signed
+ * by the party they name and the conflicts between restatements and the
+ * issuers' own records (what `sdx verify` prints; formats/trust.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sdx/error.h"
+#include "formats/graph/attribution.h"
+#include "formats/graph/internal.h"
+
+/* {ref, origin, index, label} of a node. */
+static json_t *record_ref(const sdx_graph *g, size_t node)
+{
+	char label[600];
+
+	sdx__graph_label(label, sizeof(label), g, node);
+	return json_pack("{s:s, s:s, s:I, s:s}", "ref", g->n[node].hex, "origin",
+			 g->n[node].origin, "index", (json_int_t)g->n[node].index, "label", label);
+}
+
+/* The per-origin counts of `origin`, made on first use. */
+static json_t *origin_entry(json_t *origins, const struct gnode *n)
+{
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(origins, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "origin")), n->origin) == 0)
+			return o;
+	o = json_pack("{s:s, s:b, s:n, s:i, s:i, s:i, s:i, s:i, s:i}", "origin", n->origin,
+		      "own", n->own, "party", "records", 0, "signed", 0, "restated", 0, "unbound", 0,
+		      "role", 0, "not_named", 0);
+	json_array_append_new(origins, o);
+	return o;
+}
+
+static void count(json_t *o, const char *member)
+{
+	json_object_set_new(o, member, json_integer(json_integer_value(json_object_get(o, member)) + 1));
+}
+
+static int attribute_all(sdx_graph *g, json_t *origins, json_t *records)
+{
+	struct sdx__attribution a;
+	char text[3 * SDX_PARTY_NAME_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; i < g->len; i++) {
+		json_t *o, *r;
+		if (!g->n[i].type->issuer)
+			continue;
+		if ((err = sdx__attribution_of(&a, g, i)) < 0)
+			return err;
+		o = origin_entry(origins, &g->n[i]);
+		count(o, "records");
+		count(o, sdx__attribution_name(a.outcome));
+		if (a.signer && json_is_null(json_object_get(o, "party")))
+			json_object_set_new(o, "party", json_string(a.signer->name));
+		if (a.outcome == SDX__ATTR_SIGNED)
+			continue;
+		sdx__attribution_text(text, sizeof(text), &a);
+		r = record_ref(g, i);
+		json_object_set_new(r, "outcome", json_string(sdx__attribution_name(a.outcome)));
+		json_object_set_new(r, "text", json_string(text));
+		json_object_set_new(r, "by", a.signer ? json_string(a.signer->name) : json_null());
+		json_array_append_new(records, r);
+	}
+	return 0;
+}
+
+int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g)
+{
+	json_t *origins = json_array(), *records = json_array(), *list = json_array(), *root;
+	const char *what;
+	size_t i, r, own;
+	int err;
+
+	*out = NULL;
+	if (conflicts)
+		*conflicts = 0;
+	if (!origins || !records || !list) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto fail;
+	}
+	/* every record is attributed: the index does not help here */
+	if (g->lazy) {
+		sdx__graph_clear(g);
+		g->lazy = 0;
+		if ((err = sdx__graph_load_ledger(g)) < 0)
+			goto fail;
+	}
+	if ((err = sdx__graph_attribute(g, SIZE_MAX)) < 0 ||
+	    (err = attribute_all(g, origins, records)) < 0)
+		goto fail;
+	for (i = 0; (what = sdx__graph_conflict(g, i, &r, &own)); i++)
+		json_array_append_new(list, json_pack("{s:o, s:o, s:s}", "restatement",
+						      record_ref(g, r), "own", record_ref(g, own),
+						      "what", what));
+	if (conflicts)
+		*conflicts = i;
+	root = json_pack("{s:o, s:o, s:o}", "origins", origins, "records", records,
+			 "conflicts", list);
+	return sdx__graph_dump(out, root);
+fail:
+	json_decref(origins);
+	json_decref(records);
+	json_decref(list);
+	return err;
+}
