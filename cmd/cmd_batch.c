@@ -91,11 +91,10 @@ int cmd_batch(int argc, char **argv)
 		OPT_STRING(0, "manufacturer", &o.f[MAKER], "NAME",
 			   "who made the batch and signs it (your company's legal name)"),
 		OPT_STRING_LIST(0, "manufacturer-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
-				"the manufacturer's identifier: USCI, LEI, GLN, DUNS, EORI or VAT "
-				"(e.g. USCI:91330282MA2CX7LH5B); repeatable",
+				"an identifier of it: USCI, LEI, GLN, DUNS, EORI or VAT; repeatable",
 				"at most %zu --manufacturer-id options"),
 		OPT_STRING(0, "manufacturer-country", &o.f[MAKER_COUNTRY], "CC",
-			   "the manufacturer's country (ISO 3166 alpha-2, e.g. CN)"),
+			   "its country (ISO 3166 alpha-2, e.g. CN)"),
 		OPT_STRING(0, "site", &o.f[SITE], "NAME",
 			   "production site (default: the manufacturer's name)"),
 		OPT_STRING(0, "site-country", &o.f[SITE_COUNTRY], "CC",
@@ -104,9 +103,8 @@ int cmd_batch(int argc, char **argv)
 			   "batch size, e.g. 5000:H87 (pieces) or 1.2:TNE"),
 		OPT_STRING_LIST('i', "input", o.inputs, &o.ninputs, MAX_INPUTS, "REF:LOT:N:UNIT[:ROLE]",
 				"an input: declaration (or batch) REF, supplier lot used (empty for "
-				"a batch), quantity consumed, and its role (material, additive, "
-				"component, coating, packaging, food_contact_layer, other); "
-				"repeatable", "at most %zu --input options"),
+				"a batch), quantity consumed, optional ROLE (above); repeatable",
+				"at most %zu --input options"),
 		OPT_STRING_LIST('a', "attach", o.attach, &o.nattach, MAX_ATTACH, "FILE",
 				"store FILE as evidence (with a JSON file citing it)",
 				"at most %zu --attach files"),

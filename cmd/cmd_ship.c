@@ -75,11 +75,10 @@ int cmd_ship(int argc, char **argv)
 		OPT_STRING(0, "exporter", &o.f[EXPORTER], "NAME",
 			   "who exports the goods and signs the record (your company's legal name)"),
 		OPT_STRING_LIST(0, "exporter-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
-				"the exporter's identifier: USCI, LEI, GLN, DUNS, EORI or VAT "
-				"(e.g. USCI:91330201MA2AH8XK4L); repeatable",
+				"an identifier of it: USCI, LEI, GLN, DUNS, EORI or VAT; repeatable",
 				"at most %zu --exporter-id options"),
 		OPT_STRING(0, "exporter-country", &o.f[EXPORTER_COUNTRY], "CC",
-			   "the exporter's country (ISO 3166 alpha-2, e.g. CN)"),
+			   "its country (ISO 3166 alpha-2, e.g. CN)"),
 		OPT_STRING(0, "to", &o.f[TO], "CC", "destination country (ISO 3166 alpha-2, e.g. DE, US)"),
 		OPT_STRING(0, "port", &o.f[PORT], "LOCODE", "port of loading (UN/LOCODE, e.g. CNNGB, CNSHA)"),
 		OPT_STRING(0, "discharge", &o.f[DISCHARGE], "LOCODE",
