@@ -4,7 +4,6 @@
 #include "cmd/cmd.h"
 
 #define MAX_INPUTS 200
-#define MAX_IDS 10 /* a party's identifiers (formats/batch.md) */
 
 static const struct usage use = {
 	"sdx batch FILE.json [--attach FILE]...\n"
@@ -49,7 +48,7 @@ static const struct field_opt fields[N_FIELDS] = {
 struct batch_opts {
 	struct where w;
 	const char *f[N_FIELDS];
-	const char *ids[MAX_IDS];
+	const char *ids[PARTY_MAX_IDS];
 	size_t nids;
 	const char *inputs[MAX_INPUTS];
 	size_t ninputs;
@@ -88,13 +87,8 @@ int cmd_batch(int argc, char **argv)
 		OPT_STRING(0, "category", &o.f[CATEGORY], "KIND",
 			   "infant_product, toy, food_contact, packaging, ceramic, ..."),
 		OPT_STRING(0, "date", &o.f[DATE], "YYYY-MM-DD", "production date"),
-		OPT_STRING(0, "manufacturer", &o.f[MAKER], "NAME",
+		PARTY_OPTS("manufacturer", &o.f[MAKER], o.ids, &o.nids, &o.f[MAKER_COUNTRY],
 			   "who made the batch and signs it (your company's legal name)"),
-		OPT_STRING_LIST(0, "manufacturer-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
-				"an identifier of it: USCI, LEI, GLN, DUNS, EORI or VAT; repeatable",
-				"at most %zu --manufacturer-id options"),
-		OPT_STRING(0, "manufacturer-country", &o.f[MAKER_COUNTRY], "CC",
-			   "its country (ISO 3166 alpha-2, e.g. CN)"),
 		OPT_STRING(0, "site", &o.f[SITE], "NAME",
 			   "production site (default: the manufacturer's name)"),
 		OPT_STRING(0, "site-country", &o.f[SITE_COUNTRY], "CC",
