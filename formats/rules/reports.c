@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sdx/lab.h"
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
 
@@ -219,7 +220,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	}
 	if (strcmp(sget(policy, "accreditation"), "verified") != 0)
 		return;
-	if (!c->opts || !c->opts->labs) {
+	if (!c->opts || !c->opts->labs || !sdx_lab_register_count(c->opts->labs)) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 2;
 		snprintf(j->why, sizeof(j->why), "accreditation %s of report %s cannot be verified: "
@@ -227,12 +228,20 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 			 sget(acc, "number"), sget(e, "report_number"));
 		return;
 	}
-	(void)x;
-	(void)k;
-	(void)items;
-	(void)stds;
-	(void)ni;
-	(void)ns;
+	json_array_foreach(json_object_get(e, "standards"), k, x)
+		if (ns < 20)
+			stds[ns++] = json_string_value(x);
+	json_array_foreach(json_object_get(e, "test_items"), k, x)
+		if (ni < 200)
+			items[ni++] = json_string_value(x);
+	if (sdx_lab_register_judge(j->why, sizeof(j->why), c->opts->labs, body,
+				   sget(acc, "number"), sget(e, "issue_date"), stds, ns, items,
+				   ni) != SDX_LAB_OK) {
+		size_t n = strlen(j->why);
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 2;
+		snprintf(j->why + n, sizeof(j->why) - n, " (report %s)", sget(e, "report_number"));
+	}
 }
 
 static void judge(const struct check *c, const json_t *rule, const json_t *e, struct judged *j,
