@@ -72,8 +72,9 @@ static sdx_record_builder *batch(const struct fx *f, const char *quantity)
 {
 	static const char *const fields[][2] = {
 		{ "batch_id", "B1" }, { "product.name", "Duck" }, { "product.hs_code", "9503.00" },
-		{ "production_date", "2026-10-16" }, { "site.name", "Hall" },
-		{ "site.country", "CN" },
+		{ "production_date", "2026-10-16" }, { "manufacturer.name", "Cixi Toys" },
+		{ "manufacturer.identifiers", "USCI:91330282MA2CX7LH5B" },
+		{ "manufacturer.country", "CN" }, { "site.name", "Hall" },
 	};
 	sdx_record_builder *b = NULL;
 	char spec[128];
@@ -98,6 +99,8 @@ static sdx_record_builder *shipment(void)
 {
 	static const char *const fields[][2] = {
 		{ "shipment_id", "S1" }, { "ship_date", "2026-11-20" },
+		{ "exporter.name", "Ningbo Export" },
+		{ "exporter.identifiers", "USCI:91330201MA2AH8XK4L" }, { "exporter.country", "CN" },
 		{ "destination_country", "US" }, { "port_of_loading", "CNNGB" },
 		{ "consignee.name", "Buyer" },
 	};
