@@ -252,6 +252,7 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 	json_int_t max_age = json_integer_value(json_object_get(policy, "max_age_days"));
 	long age = c->today - sdx__check_days(sget(e, "issue_date"));
 	char stds[300] = "";
+	struct judged firm;
 	size_t i;
 	int best = 0;
 
@@ -280,30 +281,28 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 		return;
 	}
 	judge_clauses(rule, e, j, note, ncap);
-	if (j->verdict == SDX_VERDICT_FAIL || (j->verdict && !j->firm))
-		return;
-	if (!j->verdict)
-		judge_items(rule, e, j);
 	if (j->verdict && !j->firm)
 		return;
+	/* a pending clause the profile leaves unknown yields to any real shortfall below */
+	firm = *j;
+	memset(j, 0, sizeof(*j));
+	judge_items(rule, e, j);
 	if (!j->verdict)
 		judge_lab(c, rule, e, j);
-	if (j->verdict && !j->firm)
-		return;
-	if (sdx__check_days(sget(e, "valid_until")) < c->today) {
+	if (!j->verdict && sdx__check_days(sget(e, "valid_until")) < c->today) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
-		j->firm = 0;
 		j->score = 1;
 		snprintf(j->why, sizeof(j->why), "report %s expired on %s (checked at %s)",
 			 sget(e, "report_number"), sget(e, "valid_until"), c->date);
-	} else if (max_age && age > max_age) {
+	} else if (!j->verdict && max_age && age > max_age) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
-		j->firm = 0;
 		j->score = 1;
 		snprintf(j->why, sizeof(j->why), "report %s was issued %s, %ld days before %s; at most "
 			 "%" JSON_INTEGER_FORMAT " days are allowed", sget(e, "report_number"),
 			 sget(e, "issue_date"), age, c->date, max_age);
 	}
+	if (!j->verdict)
+		*j = firm;
 }
 
 /* The record's own reports, then those of the declarations it used. */
