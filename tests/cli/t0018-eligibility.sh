@@ -143,6 +143,10 @@ expect 5 "RoHS fails the wire whose compound has 0.32 % DEHP" sdx check -L maker
 golden rohs-fail "naming the lot and the value"
 expect 0 "RoHS is not applicable to a shipment to the US" sdx check -L maker.db S-DUCK-OK -p eu-rohs
 
+# --- a lot in several batches: each with what it took
+expect 0 "where-used: the toy-grade PVC lot went into five batches" sdx where-used -L maker.db --lot HX2610-0102
+check "each with the quantity it took of the lot" test "$(grep -c 'took 0.04 TNE of lot HX2610-0102' "$out")" = 5
+
 # --- what applies to this shipment?
 expect 6 "no --profile: the matrix of every shipped profile" sdx check -L maker.db S-DUCK-OK
 golden matrix "a verdict per profile with the worst reason"
