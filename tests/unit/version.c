@@ -96,35 +96,10 @@ struct fx {
 	char decl[65];
 };
 
-static void hex(char out[65], const unsigned char h[32])
-{
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
-}
-
 /* A ledger holding the PVC declaration (version 2) and its report. */
 static int fx_open(struct fx *f)
 {
-	unsigned char seed[32] = { 11 };
-	sdx_entry_info info;
-	size_t len;
-	char *text;
-	int err;
-
-	memset(f, 0, sizeof(*f));
-	if (sdx_signer_from_seed(&f->k, "example.com/works", seed) < 0 ||
-	    sdx_ledger_create(&f->l, "t.db", f->k) < 0 || !(text = test_read_file(test_data(DECL), &len)))
-		return -1;
-	err = sdx_ledger_begin(f->l);
-	if (err == 0)
-		err = sdx_ledger_attach_file(NULL, NULL, f->l, test_data(REPORT));
-	if (err == 0)
-		err = sdx_record_append(&info, f->l, f->k, "declaration", text, len, "decl");
-	free(text);
-	if (err < 0 || sdx_ledger_commit(f->l) < 0)
-		return -1;
-	hex(f->decl, info.leaf_hash);
-	return 0;
+	return test_ledger_declared(&f->l, &f->k, "example.com/works", 11, DECL, REPORT, f->decl);
 }
 
 static void fx_close(struct fx *f)
@@ -152,26 +127,39 @@ static int append(struct fx *f, const char *type, json_t *j, char out_hex[65])
 	}
 	free(s);
 	if (err == 0 && out_hex)
-		hex(out_hex, info.leaf_hash);
+		test_hex(out_hex, info.leaf_hash);
 	return err;
 }
 
 /* ---- which schema ------------------------------------------------------------------------ */
 
-static void version1_records_still_validate(void)
+/* The example declarations below `dir` validate, of `version` (1: no format). */
+static int declarations_validate(const char *dir, int version)
 {
 	static const char *const decls[] = { "pvc-compound", "pvc-toy-grade", "pigment",
 					     "yellow-pigment", "pp-food-contact" };
+	const char *format;
 	char rel[200];
 	json_t *j;
+	int ok = 1;
 
-	for (size_t i = 0; i < sizeof(decls) / sizeof(decls[0]); i++) {
-		snprintf(rel, sizeof(rel), "v1-records/%s-declaration.json", decls[i]);
-		CHECK((j = load(rel)) != NULL);
-		CHECK(!json_object_get(j, "format"));
-		CHECK_OK(validate("declaration", j));
+	for (size_t i = 0; i < sizeof(decls) / sizeof(decls[0]) && ok; i++) {
+		snprintf(rel, sizeof(rel), "%s/%s-declaration.json", dir, decls[i]);
+		if (!(j = load(rel)))
+			return 0;
+		format = json_string_value(json_object_get(j, "format"));
+		ok = (version == 1 ? !format : format && strcmp(format, "sdx-declaration/2") == 0) &&
+		     validate("declaration", j) == 0;
 		json_decref(j);
 	}
+	return ok;
+}
+
+static void version1_records_still_validate(void)
+{
+	json_t *j;
+
+	CHECK(declarations_validate("v1-records", 1));
 	CHECK((j = load("v1-records/bath-duck-batch.json")) != NULL);
 	fill(j, "inputs", "entry", HEX_A);
 	CHECK_OK(validate("batch", j));
@@ -184,18 +172,9 @@ static void version1_records_still_validate(void)
 
 static void version2_examples_validate(void)
 {
-	static const char *const decls[] = { "pvc-compound", "pvc-toy-grade", "pigment",
-					     "yellow-pigment", "pp-food-contact" };
-	char rel[200];
 	json_t *j;
 
-	for (size_t i = 0; i < sizeof(decls) / sizeof(decls[0]); i++) {
-		snprintf(rel, sizeof(rel), "../../examples/data/%s-declaration.json", decls[i]);
-		CHECK((j = load(rel)) != NULL);
-		CHECK_STR(json_string_value(json_object_get(j, "format")), "sdx-declaration/2");
-		CHECK_OK(validate("declaration", j));
-		json_decref(j);
-	}
+	CHECK(declarations_validate("../../examples/data", 2));
 	CHECK((j = load("../../examples/data/bath-duck-batch.json")) != NULL);
 	fill(j, "inputs", "entry", HEX_A);
 	CHECK_OK(validate("batch", j));
