@@ -29,6 +29,11 @@ say "1. Two raw-material suppliers create their ledgers and signing keys"
 run sdx init --origin haixing-polymer.example/ledger -L haixing.db
 run sdx init --origin redstone-pigments.example/ledger -L redstone.db
 run sdx key show -L haixing.db
+say "   Each says which party its records are signed for: the supplier its declarations name"
+run sdx party set -L haixing.db --name "Ningbo Haixing Polymer Materials Co., Ltd." \
+	--id USCI:91330206MA2H7K5Q3E --id GLN:6901234500011 --country CN --role supplier
+run sdx party set -L redstone.db --name "Foshan Redstone Inorganic Pigments Co., Ltd." \
+	--id USCI:91440604MA4W2XR614 --country CN --role supplier
 
 say "2. Haixing declares a toy-grade PVC lot: phthalates (REACH, CPSIA), heavy metals, with its CNAS lab report"
 run sdx declare -L haixing.db "$data/pvc-toy-grade-declaration.json" \
@@ -53,11 +58,15 @@ sdx key show -L redstone.db --vkey > redstone.vkey
 
 say "5. The toy manufacturer checks the bundles offline, before trusting anybody"
 run sdx init --origin littleharbour-toys.example/ledger -L toys.db
+sdx party set -L toys.db --name "Cixi Little Harbour Toys Co., Ltd." --id USCI:91330282MA2CX7LH5B \
+	--country CN --role manufacturer > /dev/null
 run sdx verify -L toys.db haixing-2026-10.sdxb || echo "(exit code $?: valid, but the key is not trusted yet)"
 
-say "   It compares the fingerprints by phone, trusts the keys, imports both bundles"
-run sdx trust add -L toys.db haixing.vkey --name "Haixing Polymer, PVC compound"
-run sdx trust add -L toys.db redstone.vkey --name "Redstone Pigments"
+say "   It compares the fingerprints by phone, trusts the keys (bound to the parties they speak for), imports both bundles"
+run sdx trust add -L toys.db haixing.vkey --name "Ningbo Haixing Polymer Materials Co., Ltd." \
+	--id USCI:91330206MA2H7K5Q3E --role supplier --label "PVC compound, contract 2026-17"
+run sdx trust add -L toys.db redstone.vkey --name "Foshan Redstone Inorganic Pigments Co., Ltd." \
+	--id USCI:91440604MA4W2XR614 --role supplier
 run sdx import -L toys.db haixing-2026-10.sdxb
 run sdx import -L toys.db redstone-2026-10.sdxb
 run sdx inbox -L toys.db
@@ -85,9 +94,14 @@ sdx key show -L toys.db --vkey > toys.vkey
 
 say "8. The exporter trusts the three parties, imports, and records the shipment to the US"
 run sdx init --origin ningbo-export.example/ledger -L export.db
-run sdx trust add -L export.db toys.vkey --name "Little Harbour Toys"
-run sdx trust add -L export.db haixing.vkey --name "Haixing Polymer (via Little Harbour)"
-run sdx trust add -L export.db redstone.vkey --name "Redstone Pigments (via Little Harbour)"
+sdx party set -L export.db --name "Ningbo Harbour Export Agency Co., Ltd." \
+	--id USCI:91330201MA2AH8XK4L --country CN --role exporter > /dev/null
+run sdx trust add -L export.db toys.vkey --name "Cixi Little Harbour Toys Co., Ltd." \
+	--id USCI:91330282MA2CX7LH5B --role manufacturer
+run sdx trust add -L export.db haixing.vkey --name "Ningbo Haixing Polymer Materials Co., Ltd." \
+	--id USCI:91330206MA2H7K5Q3E --role supplier
+run sdx trust add -L export.db redstone.vkey --name "Foshan Redstone Inorganic Pigments Co., Ltd." \
+	--id USCI:91440604MA4W2XR614 --role supplier
 run sdx import -L export.db duck-provenance.sdxb
 run sdx ship -L export.db --id NBX-2611-0087 --date 2026-11-20 \
 	--exporter "Ningbo Harbour Export Agency Co., Ltd." --exporter-id USCI:91330201MA2AH8XK4L \
@@ -104,24 +118,26 @@ run sdx verify NBX-2611-0087.sdxb --trust "$(sdx key show -L export.db --vkey)" 
 keys="--trust $(sdx key show -L export.db --vkey) --trust toys.vkey --trust haixing.vkey --trust redstone.vkey"
 
 say "11. ... and traces it: shipment -> batch -> supplier lots -> declarations -> lab reports"
+echo "(with the exporter's ledger, which binds each key to its party: each record signed by the party it names, or restated)"
 # shellcheck disable=SC2086
-run sdx trace NBX-2611-0087.sdxb $keys
+run sdx trace -L export.db NBX-2611-0087.sdxb $keys
 
 say "12. Is the shipment eligible, and under which rules? Every shipped profile whose scope covers it"
 echo "(the lab register is example data, examples/data/labs: it verifies the report's CNAS number)"
 labs="--labs $data/labs/example-register.csv"
 # shellcheck disable=SC2086
-run sdx check NBX-2611-0087.sdxb $keys $labs || echo "(exit code $?: 5 = a rule fails somewhere)"
+run sdx check -L export.db NBX-2611-0087.sdxb $keys $labs || echo "(exit code $?: 5 = a rule fails somewhere)"
 
 say "13. Why: eligible for the Ningbo green clearance channel (a complete, recent, verified GB 31701-2026 report) ..."
 # shellcheck disable=SC2086
-run sdx check --profile cn-green-clearance-infant NBX-2611-0087.sdxb $keys $labs
-say "   ... not for the US market: the yellow pigment's lead (120 mg/kg) is over CPSIA's 100 ppm ..."
+run sdx check -L export.db --profile cn-green-clearance-infant NBX-2611-0087.sdxb $keys $labs
+say "   ... not for the US market: the yellow pigment's lead (120 mg/kg) is over CPSIA's 100 ppm"
+echo "(its rules count only declarations signed by the supplier they name: the exporter's ledger binds each key to its party)"
 # shellcheck disable=SC2086
-run sdx check --profile us-cpsia --quiet NBX-2611-0087.sdxb $keys $labs || echo "(exit code $?: 5 = a rule fails)"
+run sdx check -L export.db --profile us-cpsia --quiet NBX-2611-0087.sdxb $keys $labs || echo "(exit code $?: 5 = a rule fails)"
 say "   ... and EU packaging rules do not apply: the goods go to the US, and no input is packaging"
 # shellcheck disable=SC2086
-run sdx check --profile eu-packaging-heavy-metals NBX-2611-0087.sdxb $keys $labs
+run sdx check -L export.db --profile eu-packaging-heavy-metals NBX-2611-0087.sdxb $keys $labs
 
 say "14. The recall question: where did yellow pigment lot RSY42-260905 go?"
 run sdx where-used -L export.db --lot RSY42-260905

@@ -45,7 +45,10 @@ for f in cable-ok cable-bad; do
 	expect 0 "the supplier declares $f" sdx declare -L sup.db $f.json --attach "$R/cnas-l1234-report-2026-0917.txt"
 done
 sdx export -L sup.db --all -o sup.sdxb > /dev/null
-sdx trust add -L maker.db sup.vkey > /dev/null
+# the supplier ledger declares for Haixing and Redstone: its key is bound to both
+# identifiers, so that the rules counting supplier-signed declarations count them
+sdx trust add -L maker.db sup.vkey --name "Test supplier" --id USCI:91330206MA2H7K5Q3E \
+	--id USCI:91440604MA4W2XR614 --role supplier > /dev/null
 expect 0 "the maker imports them" sdx import -L maker.db sup.sdxb
 expect 0 "and its lab register (example data)" sdx lab import -L maker.db "$D/labs/example-register.csv"
 # records are named by the ids people know: a declaration id, a lot number
