@@ -30,7 +30,10 @@ static int show(sdx_ledger *l, int json)
 	if ((rc = sdx_ledger_party(&p, l)) < 0)
 		return cmd_fail(rc);
 	if (json) {
-		print_json(rc ? party_to_json(&p) : json_null());
+		if (rc)
+			print_json(party_to_json(&p));
+		else
+			printf("null\n"); /* no party: JSON null, as trust list --json says it */
 		return EXIT_OK;
 	}
 	if (rc)
