@@ -13,7 +13,9 @@ static const struct usage use = {
 	"a leaf hash (own or imported).  A bundle is verified first, exactly as\n"
 	"'sdx verify' does, and traced from its top records.  Marks: WITHDRAWN (the\n"
 	"supplier withdrew the declaration), AFFECTED (something below is withdrawn),\n"
-	"superseded (a corrected declaration exists), MISSING (an input not held here).",
+	"superseded (a corrected declaration exists), MISSING (an input not held here).\n"
+	"Under each record: signed by the party it names, restated by another (a CONFLICT\n"
+	"line names the issuer's own record it contradicts), or unbound (formats/trust.md).",
 	USAGE_ANY
 };
 

@@ -20,8 +20,12 @@ static const struct usage use = {
 	"manifest's signature and every member's hash, every entry's signature and\n"
 	"inclusion proof, every checkpoint and consistency proof, the cited evidence\n"
 	"(from each entry's header; --bodies parses the bodies as well).\n"
+	"A ledger that verifies is then attributed (formats/trust.md): for each origin,\n"
+	"how many records are signed by the party they name, restated by another, or\n"
+	"signed with a key bound to no party; each restated record; each conflict.\n"
 	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
 	"hash or member is named); 3 if valid but signed by a key you do not trust;\n"
+	"7 if a record restating a party's document contradicts that party's own;\n"
 	"2 if the input cannot be read.  Needs no key and no passphrase.",
 	USAGE_ANY
 };
