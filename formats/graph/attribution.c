@@ -43,13 +43,15 @@ struct sdx__attr {
 	size_t nown;
 	int own_bound;
 	sdx_party own;
-	struct found *c;          /* the conflicts found */
-	size_t nc, capc;
-	unsigned char *done;      /* per node: compared already */
-	size_t ndone;
-	struct keyed *ids;        /* a graph read whole: its statements by id and lot, sorted */
-	size_t nids;
-	int ids_built;
+	struct {                  /* what was found, by node number */
+		struct found *c;  /* the conflicts */
+		size_t nc, capc;
+		unsigned char *done;  /* per node: compared already */
+		size_t ndone;
+		struct keyed *ids;    /* a graph read whole: its statements by id and lot, sorted */
+		size_t nids;
+		int ids_built;
+	} w;
 };
 
 /* A statement known by an id ("i" + declaration_id) or a lot ("l" + lot_number). */
@@ -62,14 +64,10 @@ void sdx__attr_forget(struct sdx__attr *a)
 {
 	if (!a)
 		return;
-	free(a->c);
-	free(a->done);
-	free(a->ids);
-	a->c = NULL;
-	a->done = NULL;
-	a->ids = NULL;
-	a->nc = a->capc = a->ndone = a->nids = 0;
-	a->ids_built = 0;
+	free(a->w.c);
+	free(a->w.done);
+	free(a->w.ids);
+	memset(&a->w, 0, sizeof(a->w));
 }
 
 void sdx__attr_free(struct sdx__attr *a)
@@ -330,17 +328,17 @@ static int found(struct sdx__attr *a, size_t restated, size_t own, const char *w
 {
 	struct found *f;
 
-	for (size_t i = 0; i < a->nc; i++)
-		if (a->c[i].restated == restated && a->c[i].own == own)
+	for (size_t i = 0; i < a->w.nc; i++)
+		if (a->w.c[i].restated == restated && a->w.c[i].own == own)
 			return 0;
-	if (a->nc == a->capc) {
-		size_t cap = a->capc ? 2 * a->capc : 8;
-		if (!(f = realloc(a->c, cap * sizeof(*f))))
+	if (a->w.nc == a->w.capc) {
+		size_t cap = a->w.capc ? 2 * a->w.capc : 8;
+		if (!(f = realloc(a->w.c, cap * sizeof(*f))))
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		a->c = f;
-		a->capc = cap;
+		a->w.c = f;
+		a->w.capc = cap;
 	}
-	f = &a->c[a->nc++];
+	f = &a->w.c[a->w.nc++];
 	f->restated = restated;
 	f->own = own;
 	snprintf(f->what, sizeof(f->what), "%s", what);
@@ -383,15 +381,17 @@ struct cands {
 	size_t *at, n, cap;
 };
 
-static int cand_leaf(void *ctx, const unsigned char leaf[32])
+/* Push the nodes a lazy graph's index knows by value as kind. */
+static int indexed(sdx_graph *g, const char *kind, const char *value, struct cands *c)
 {
-	struct cands *c = ctx;
-	size_t node;
+	size_t *at = NULL, n = 0, k;
 	int err;
 
-	if ((err = sdx__graph_lazy_node(c->g, leaf, &node)) < 0 || node == SIZE_MAX)
-		return err;
-	return sdx__graph_push(&c->at, &c->n, &c->cap, node);
+	if ((err = sdx__graph_lazy_ids(g, kind, value, &at, &n)) >= 0)
+		for (k = 0; k < n && err >= 0; k++)
+			err = sdx__graph_push(&c->at, &c->n, &c->cap, at[k]);
+	free(at);
+	return err;
 }
 
 static int add_keyed(struct sdx__attr *a, size_t *cap, char kind, const char *s, size_t len,
@@ -401,14 +401,14 @@ static int add_keyed(struct sdx__attr *a, size_t *cap, char kind, const char *s,
 
 	if (len == 0 || len + 2 > sizeof(k->key))
 		return 0;
-	if (a->nids == *cap) {
+	if (a->w.nids == *cap) {
 		size_t c = *cap ? 2 * *cap : 256;
-		if (!(k = realloc(a->ids, c * sizeof(*k))))
+		if (!(k = realloc(a->w.ids, c * sizeof(*k))))
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		a->ids = k;
+		a->w.ids = k;
 		*cap = c;
 	}
-	k = &a->ids[a->nids++];
+	k = &a->w.ids[a->w.nids++];
 	k->key[0] = kind;
 	memcpy(k->key + 1, s, len);
 	k->key[len + 1] = '\0';
@@ -432,7 +432,7 @@ static int build_ids(sdx_graph *g)
 	size_t i, cap = 0;
 	int err = 0;
 
-	a->ids_built = 1;
+	a->w.ids_built = 1;
 	for (i = 0; i < g->len && err >= 0; i++) {
 		struct gnode *n = &g->n[i];
 		const char *p = n->lots, *e, *id;
@@ -449,8 +449,8 @@ static int build_ids(sdx_graph *g)
 			n->body = NULL;
 		}
 	}
-	if (a->nids)
-		qsort(a->ids, a->nids, sizeof(*a->ids), by_key);
+	if (a->w.nids)
+		qsort(a->w.ids, a->w.nids, sizeof(*a->w.ids), by_key);
 	return err;
 }
 
@@ -459,7 +459,7 @@ static int keyed_nodes(sdx_graph *g, char kind, const char *value, struct cands 
 {
 	struct sdx__attr *a = g->attr;
 	struct keyed want;
-	size_t lo = 0, hi = a->nids, mid;
+	size_t lo = 0, hi = a->w.nids, mid;
 	int err = 0;
 
 	if (strlen(value) + 2 > sizeof(want.key))
@@ -468,13 +468,13 @@ static int keyed_nodes(sdx_graph *g, char kind, const char *value, struct cands 
 	memcpy(want.key + 1, value, strlen(value) + 1);
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(a->ids[mid].key, want.key) < 0)
+		if (strcmp(a->w.ids[mid].key, want.key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < a->nids && strcmp(a->ids[lo].key, want.key) == 0 && err >= 0; lo++)
-		err = sdx__graph_push(&c->at, &c->n, &c->cap, a->ids[lo].node);
+	for (; lo < a->w.nids && strcmp(a->w.ids[lo].key, want.key) == 0 && err >= 0; lo++)
+		err = sdx__graph_push(&c->at, &c->n, &c->cap, a->w.ids[lo].node);
 	return err;
 }
 
@@ -484,11 +484,11 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 	const json_t *body = sdx__graph_body(g, &g->n[r]), *x;
 	const char *id_field = g->n[r].type->id_field;
 	const char *id = id_field ? sdx__jstr(body, id_field, NULL) : "";
-	size_t i, *at = NULL, n = 0;
+	size_t i;
 	int err = 0;
 
 	if (!g->lazy) {
-		if (!g->attr->ids_built && (err = build_ids(g)) < 0)
+		if (!g->attr->w.ids_built && (err = build_ids(g)) < 0)
 			return err;
 		body = sdx__graph_body(g, &g->n[r]);
 		if (*id)
@@ -499,16 +499,10 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 		return err;
 	}
 	if (*id)
-		err = sdx__gindex_ids(g->l, id_field, id, cand_leaf, c);
-	json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, x) {
-		if (err < 0 || (err = sdx__graph_lazy_lot(g, sdx__jstr(x, "lot_number", NULL),
-							  &at, &n)) < 0)
-			break;
-		for (size_t k = 0; k < n && err >= 0; k++)
-			err = sdx__graph_push(&c->at, &c->n, &c->cap, at[k]);
-		free(at);
-		at = NULL;
-	}
+		err = indexed(g, id_field, id, c);
+	json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, x)
+		if (err >= 0)
+			err = indexed(g, "lot", sdx__jstr(x, "lot_number", NULL), c);
 	return err;
 }
 
@@ -580,19 +574,19 @@ int sdx__graph_attribute(sdx_graph *g, size_t node)
 	}
 	for (k = 0; k < n && err >= 0; k++) {
 		struct sdx__attr *a = g->attr;
-		if (set[k] >= a->ndone) {
-			unsigned char *d = realloc(a->done, g->len + 64);
+		if (set[k] >= a->w.ndone) {
+			unsigned char *d = realloc(a->w.done, g->len + 64);
 			if (!d) {
 				err = sdx_error_set(SDX_ENOMEM, "out of memory");
 				break;
 			}
-			memset(d + a->ndone, 0, g->len + 64 - a->ndone);
-			a->done = d;
-			a->ndone = g->len + 64;
+			memset(d + a->w.ndone, 0, g->len + 64 - a->w.ndone);
+			a->w.done = d;
+			a->w.ndone = g->len + 64;
 		}
-		if (a->done[set[k]] || g->n[set[k]].type->role != SDX_ROLE_STATEMENT)
+		if (a->w.done[set[k]] || g->n[set[k]].type->role != SDX_ROLE_STATEMENT)
 			continue;
-		a->done[set[k]] = 1;
+		a->w.done[set[k]] = 1;
 		err = compare(g, set[k]);
 	}
 	free(set);
@@ -604,11 +598,11 @@ int sdx__graph_attribute(sdx_graph *g, size_t node)
 
 const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own)
 {
-	if (!g->attr || i >= g->attr->nc)
+	if (!g->attr || i >= g->attr->w.nc)
 		return NULL;
-	*restated = g->attr->c[i].restated;
-	*own = g->attr->c[i].own;
-	return g->attr->c[i].what;
+	*restated = g->attr->w.c[i].restated;
+	*own = g->attr->w.c[i].own;
+	return g->attr->w.c[i].what;
 }
 
 size_t sdx__graph_conflicts(const sdx_graph *g, size_t node, size_t *other, const char **what,
@@ -616,8 +610,8 @@ size_t sdx__graph_conflicts(const sdx_graph *g, size_t node, size_t *other, cons
 {
 	size_t i, k = 0;
 
-	for (i = 0; g->attr && i < g->attr->nc; i++) {
-		const struct found *f = &g->attr->c[i];
+	for (i = 0; g->attr && i < g->attr->w.nc; i++) {
+		const struct found *f = &g->attr->w.c[i];
 		if (f->restated != node && f->own != node)
 			continue;
 		if (k < cap) {

@@ -99,6 +99,10 @@ int sdx__graph_expand_down(sdx_graph *g, size_t node);
 int sdx__graph_expand_up(sdx_graph *g, const size_t *targets, size_t n, const char *lot);
 /* The nodes covering `lot`, in order, read from the index. */
 int sdx__graph_lazy_lot(sdx_graph *g, const char *lot, size_t **out, size_t *n);
+/* The nodes the index knows by `value` as `kind` (formats/index/index.h:
+ * an id field, "lot", "party", "party_id"), in order. */
+int sdx__graph_lazy_ids(sdx_graph *g, const char *kind, const char *value, size_t **out,
+			size_t *n);
 
 /* The record of node n (borrowed, cached), read from the ledger on first use;
  * NULL if it cannot be read. */

@@ -187,8 +187,14 @@ static int lot_hit(void *ctx, const unsigned char leaf[32])
 
 int sdx__graph_lazy_lot(sdx_graph *g, const char *lot, size_t **out, size_t *n)
 {
+	return sdx__graph_lazy_ids(g, "lot", lot, out, n);
+}
+
+int sdx__graph_lazy_ids(sdx_graph *g, const char *kind, const char *value, size_t **out,
+			size_t *n)
+{
 	struct lot_hits h = { g, NULL, 0, 0 };
-	int err = sdx__gindex_ids(g->l, "lot", lot, lot_hit, &h);
+	int err = sdx__gindex_ids(g->l, kind, value, lot_hit, &h);
 
 	*out = NULL;
 	*n = 0;
