@@ -62,8 +62,9 @@ static void print_attribution(const json_t *a, const char *prefix)
 		return;
 	printf("%s   %s\n", prefix, json_str(a, "text"));
 	json_array_foreach(json_object_get(a, "conflicts"), i, c)
-		printf("%s   CONFLICT with %s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s): %s\n",
-		       prefix, json_str(c, "label"), json_str(c, "origin"),
+		printf("%s   CONFLICT with %s: %s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s): %s\n",
+		       prefix, strcmp(json_str(c, "other"), "own") == 0 ? "the issuer's own record"
+		       : "a restatement", json_str(c, "label"), json_str(c, "origin"),
 		       json_integer_value(json_object_get(c, "index")), json_str(c, "ref"),
 		       json_str(c, "what"));
 }

@@ -51,7 +51,13 @@ struct sdx__attr {
 		struct keyed *ids;    /* a graph read whole: its statements by id and lot, sorted */
 		size_t nids;
 		int ids_built;
+		/* a graph read whole, surveyed with ids: each node's outcome + 1 (0: not
+		 * attributed) and signer, for its g->len nodes then */
+		signed char *outcome;
+		const sdx_party **signer;
+		size_t nsurveyed, idcap;
 	} w;
+	int surveying;            /* the graph is being read whole: survey each node */
 };
 
 /* A statement known by an id ("i" + declaration_id) or a lot ("l" + lot_number). */
@@ -67,6 +73,8 @@ void sdx__attr_forget(struct sdx__attr *a)
 	free(a->w.c);
 	free(a->w.done);
 	free(a->w.ids);
+	free(a->w.outcome);
+	free(a->w.signer);
 	memset(&a->w, 0, sizeof(a->w));
 }
 
@@ -354,20 +362,41 @@ static int supersession(const sdx_graph *g, size_t x, size_t y)
 	       strcmp(sdx__jstr(by, "supersedes", NULL), g->n[x].hex) == 0;
 }
 
-/* Compare restatement r with candidate d, the issuer's own record if it is one. */
-static int compare_one(sdx_graph *g, size_t r, const struct sdx__attribution *ar, size_t d)
+/* A record that names its issuer without being its signature. */
+static int restatement(int outcome)
 {
-	struct sdx__attribution ad;
+	return outcome == SDX__ATTR_RESTATED || outcome == SDX__ATTR_UNBOUND;
+}
+
+/* Compare x with candidate y when one is a restatement and the other the
+ * issuer's own record of the same thing. */
+static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax, size_t y)
+{
+	struct sdx__attribution ay;
 	char what[WHAT_MAX];
 	const json_t *rb, *db;
+	size_t r, d;
 	int err;
 
-	if (d == r || g->n[d].type != g->n[r].type)
+	if (y == x || g->n[y].type != g->n[x].type)
 		return 0;
-	if ((err = sdx__attribution_of(&ad, g, d)) < 0)
+	/* surveyed: a pair of two restatements or two own records is not read again */
+	if (g->attr->w.ids_built && y < g->attr->w.nsurveyed &&
+	    (restatement(ax->outcome) ? g->attr->w.outcome[y] != SDX__ATTR_SIGNED + 1
+	     : !restatement(g->attr->w.outcome[y] - 1)))
+		return 0;
+	if ((err = sdx__attribution_of(&ay, g, y)) < 0)
 		return err;
-	if (ad.outcome != SDX__ATTR_SIGNED || !sdx__party_same(&ar->named, &ad.named) ||
-	    supersession(g, r, d))
+	if (restatement(ax->outcome) && ay.outcome == SDX__ATTR_SIGNED) {
+		r = x;
+		d = y;
+	} else if (ax->outcome == SDX__ATTR_SIGNED && restatement(ay.outcome)) {
+		r = y;
+		d = x;
+	} else {
+		return 0;
+	}
+	if (!sdx__party_same(&ax->named, &ay.named) || supersession(g, r, d))
 		return 0;
 	rb = sdx__graph_body(g, &g->n[r]);
 	db = sdx__graph_body(g, &g->n[d]);
@@ -424,34 +453,112 @@ static int by_key(const void *x, const void *y)
 	return c ? c : a->node < b->node ? -1 : a->node > b->node;
 }
 
-/* A graph read whole: every statement by its id and lots, once (each body read
- * once, and let go again when the graph reads bodies from its ledger). */
-static int build_ids(sdx_graph *g)
+/* Survey node i of a graph read whole (its body at hand): its outcome and
+ * signer, and a statement by its id and lots. */
+static int survey_node(sdx_graph *g, size_t i)
 {
 	struct sdx__attr *a = g->attr;
-	size_t i, cap = 0;
+	struct sdx__attribution at;
+	const struct gnode *n;
+	const char *p, *e, *id;
 	int err = 0;
 
+	if (i >= a->w.nsurveyed) {
+		size_t cap = a->w.nsurveyed ? 2 * a->w.nsurveyed : 256;
+		signed char *o;
+		const sdx_party **sg;
+		while (cap <= i)
+			cap *= 2;
+		if (!(o = realloc(a->w.outcome, cap)))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		a->w.outcome = o;
+		if (!(sg = realloc(a->w.signer, cap * sizeof(*sg))))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		a->w.signer = sg;
+		memset(o + a->w.nsurveyed, 0, cap - a->w.nsurveyed);
+		memset(sg + a->w.nsurveyed, 0, (cap - a->w.nsurveyed) * sizeof(*sg));
+		a->w.nsurveyed = cap;
+	}
+	if (!g->n[i].type->issuer)
+		return 0;
+	if ((err = sdx__attribution_of(&at, g, i)) < 0)
+		return err;
+	n = &g->n[i];
+	a->w.outcome[i] = (signed char)(at.outcome + 1);
+	a->w.signer[i] = at.signer;
+	if (n->type->role != SDX_ROLE_STATEMENT)
+		return 0;
+	for (p = n->lots; err >= 0 && p && *p && (e = strchr(p, '\n')); p = e + 1)
+		err = add_keyed(a, &a->w.idcap, 'l', p, (size_t)(e - p), i);
+	id = n->type->id_field ? sdx__jstr(n->body, n->type->id_field, NULL) : "";
+	return err < 0 ? err : add_keyed(a, &a->w.idcap, 'i', id, strlen(id), i);
+}
+
+int sdx__attr_survey_node(sdx_graph *g, size_t i)
+{
+	return g->attr && g->attr->surveying ? survey_node(g, i) : 0;
+}
+
+static void survey_done(struct sdx__attr *a)
+{
+	a->surveying = 0;
 	a->w.ids_built = 1;
+	if (a->w.nids)
+		qsort(a->w.ids, a->w.nids, sizeof(*a->w.ids), by_key);
+}
+
+/* A graph read whole, surveyed once (each body read once, and let go again
+ * when the graph reads bodies from its ledger). */
+static int build_ids(sdx_graph *g)
+{
+	size_t i;
+	int err = 0;
+
 	for (i = 0; i < g->len && err >= 0; i++) {
 		struct gnode *n = &g->n[i];
-		const char *p = n->lots, *e, *id;
 		int had = n->body != NULL;
-		if (n->type->role != SDX_ROLE_STATEMENT)
-			continue;
-		for (; err >= 0 && p && *p && (e = strchr(p, '\n')); p = e + 1)
-			err = add_keyed(a, &cap, 'l', p, (size_t)(e - p), i);
-		id = n->type->id_field ? sdx__jstr(sdx__graph_body(g, n), n->type->id_field, NULL) : "";
-		if (err >= 0)
-			err = add_keyed(a, &cap, 'i', id, strlen(id), i);
+		err = survey_node(g, i);
+		n = &g->n[i];
 		if (!had && g->l) {
 			json_decref(n->body);
 			n->body = NULL;
 		}
 	}
-	if (a->w.nids)
-		qsort(a->w.ids, a->w.nids, sizeof(*a->w.ids), by_key);
+	survey_done(g->attr);
 	return err;
+}
+
+int sdx__graph_survey(sdx_graph *g)
+{
+	int err;
+
+	if ((err = view(g)) < 0)
+		return err;
+	if (!g->lazy)
+		return g->attr->w.ids_built ? 0 : build_ids(g);
+	/* every record: read the ledger whole, each record surveyed as it is read */
+	sdx__graph_clear(g);
+	g->lazy = 0;
+	g->attr->surveying = 1;
+	err = sdx__graph_load_ledger(g);
+	survey_done(g->attr);
+	return err;
+}
+
+int sdx__attribution_outcome(const sdx_graph *g, size_t node, const sdx_party **signer)
+{
+	struct sdx__attribution a;
+	int err;
+
+	if (g->attr && g->attr->w.ids_built && node < g->attr->w.nsurveyed &&
+	    g->attr->w.outcome[node]) {
+		*signer = g->attr->w.signer[node];
+		return g->attr->w.outcome[node] - 1;
+	}
+	if ((err = sdx__attribution_of(&a, g, node)) < 0)
+		return err;
+	*signer = a.signer;
+	return a.outcome;
 }
 
 /* Push every statement known by kind+value. */
@@ -506,20 +613,22 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 	return err;
 }
 
-static int compare(sdx_graph *g, size_t r)
+/* Compare statement x with the records about the same thing: a restatement
+ * with its issuer's own, an issuer's own with its restatements. */
+static int compare(sdx_graph *g, size_t x)
 {
-	struct sdx__attribution ar;
+	struct sdx__attribution ax;
 	struct cands c = { g, NULL, 0, 0 };
 	size_t k;
 	int err;
 
-	if ((err = sdx__attribution_of(&ar, g, r)) < 0)
+	if ((err = sdx__attribution_of(&ax, g, x)) < 0)
 		return err;
-	if (ar.outcome != SDX__ATTR_RESTATED && ar.outcome != SDX__ATTR_UNBOUND)
+	if (!restatement(ax.outcome) && ax.outcome != SDX__ATTR_SIGNED)
 		return 0;
-	if ((err = candidates(g, r, &c)) >= 0)
+	if ((err = candidates(g, x, &c)) >= 0)
 		for (k = 0; k < c.n && err >= 0; k++)
-			err = compare_one(g, r, &ar, c.at[k]);
+			err = compare_one(g, x, &ax, c.at[k]);
 	free(c.at);
 	return err;
 }
@@ -557,6 +666,33 @@ static int reachable(const sdx_graph *g, size_t node, size_t **out, size_t *n)
 	return err < 0 ? err : 0;
 }
 
+/* Every record of a graph read whole: surveyed, then each restatement and
+ * issuer's own record that share an id or a lot are compared. */
+static int attribute_all(sdx_graph *g)
+{
+	struct sdx__attr *a = g->attr;
+	struct sdx__attribution ax;
+	size_t i, j, k;
+	int err = 0;
+
+	if (!a->w.ids_built && (err = build_ids(g)) < 0)
+		return err;
+	for (i = 0; i < a->w.nids && err >= 0; i = j) {
+		for (j = i + 1; j < a->w.nids && strcmp(a->w.ids[j].key, a->w.ids[i].key) == 0; j++)
+			;
+		for (k = i; k < j && err >= 0; k++) {
+			size_t x = a->w.ids[k].node, m;
+			if (!restatement(a->w.outcome[x] - 1))
+				continue;
+			if ((err = sdx__attribution_of(&ax, g, x)) < 0)
+				break;
+			for (m = i; m < j && err >= 0; m++)
+				err = compare_one(g, x, &ax, a->w.ids[m].node);
+		}
+	}
+	return err;
+}
+
 int sdx__graph_attribute(sdx_graph *g, size_t node)
 {
 	size_t *set = NULL, n = 0, k, len0 = g->len;
@@ -564,6 +700,8 @@ int sdx__graph_attribute(sdx_graph *g, size_t node)
 
 	if ((err = view(g)) < 0)
 		return err;
+	if (node == SIZE_MAX && !g->lazy)
+		return attribute_all(g);
 	if (node == SIZE_MAX) {
 		if (!(set = malloc((g->len ? g->len : 1) * sizeof(*set))))
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -654,6 +792,9 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node)
 	n = sdx__graph_conflicts(g, node, other, what, 16);
 	for (k = 0; k < n && k < 16; k++) {
 		json_t *c = node_ref(g, other[k]);
+		/* the other record is the issuer's own, or a restatement of this one */
+		json_object_set_new(c, "other", json_string(a.outcome == SDX__ATTR_SIGNED
+							   ? "restatement" : "own"));
 		json_object_set_new(c, "what", json_string(what[k]));
 		json_array_append_new(list, c);
 	}

@@ -40,6 +40,11 @@ struct sdx__attribution {
 /* Attribution of record `node`.  0, or the error (a ledger that cannot be read). */
 int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *g, size_t node);
 
+/* The outcome of `node` alone (SDX__ATTR_*) and its signer's binding (NULL if
+ * none), as sdx__attribution_of() gives them, from what the graph found already
+ * when it can; or the error. */
+int sdx__attribution_outcome(const sdx_graph *g, size_t node, const sdx_party **signer);
+
 /* "signed", "restated", "unbound", "role", "not_named" ("" for none). */
 const char *sdx__attribution_name(int outcome);
 
@@ -55,6 +60,12 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node);
  * restatement among it with the issuer's own records (SIZE_MAX: every
  * record of the graph).  0 or the error. */
 int sdx__graph_attribute(sdx_graph *g, size_t node);
+
+/* Attribute every record of the graph, reading a lazy one whole (each body
+ * once: load.c calls sdx__attr_survey_node() as it reads them), before
+ * sdx__graph_attribute(g, SIZE_MAX).  0 or the error. */
+int sdx__graph_survey(sdx_graph *g);
+int sdx__attr_survey_node(sdx_graph *g, size_t node);
 
 /* The conflicts found for `node` (a restatement, or an issuer's own record
  * it contradicts): up to cap of (the other node, what differs), how many. */

@@ -50,18 +50,23 @@ static int attribute_all(sdx_graph *g, json_t *origins, json_t *records)
 	int err;
 
 	for (i = 0; i < g->len; i++) {
+		const sdx_party *signer;
 		json_t *o, *r;
+		int outcome;
 		if (!g->n[i].type->issuer)
+			continue;
+		if ((outcome = sdx__attribution_outcome(g, i, &signer)) < 0)
+			return outcome;
+		o = origin_entry(origins, &g->n[i]);
+		count(o, "records");
+		count(o, sdx__attribution_name(outcome));
+		if (signer && json_is_null(json_object_get(o, "party")))
+			json_object_set_new(o, "party", json_string(signer->name));
+		/* the records not signed by the party they name, in full */
+		if (outcome == SDX__ATTR_SIGNED)
 			continue;
 		if ((err = sdx__attribution_of(&a, g, i)) < 0)
 			return err;
-		o = origin_entry(origins, &g->n[i]);
-		count(o, "records");
-		count(o, sdx__attribution_name(a.outcome));
-		if (a.signer && json_is_null(json_object_get(o, "party")))
-			json_object_set_new(o, "party", json_string(a.signer->name));
-		if (a.outcome == SDX__ATTR_SIGNED)
-			continue;
 		sdx__attribution_text(text, sizeof(text), &a);
 		r = record_ref(g, i);
 		json_object_set_new(r, "outcome", json_string(sdx__attribution_name(a.outcome)));
@@ -87,13 +92,7 @@ int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g)
 		goto fail;
 	}
 	/* every record is attributed: the index does not help here */
-	if (g->lazy) {
-		sdx__graph_clear(g);
-		g->lazy = 0;
-		if ((err = sdx__graph_load_ledger(g)) < 0)
-			goto fail;
-	}
-	if ((err = sdx__graph_attribute(g, SIZE_MAX)) < 0 ||
+	if ((err = sdx__graph_survey(g)) < 0 || (err = sdx__graph_attribute(g, SIZE_MAX)) < 0 ||
 	    (err = attribute_all(g, origins, records)) < 0)
 		goto fail;
 	for (i = 0; (what = sdx__graph_conflict(g, i, &r, &own)); i++)

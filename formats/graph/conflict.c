@@ -146,7 +146,8 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 	size_t i, k;
 
 	if (strcmp(str(rc, "conformance"), str(dc, "conformance")) != 0) {
-		snprintf(why, cap, "claim %s (%s, lot %s): %s here, %s in the issuer's own record",
+		snprintf(why, cap, "claim %s (%s, lot %s): %s in the restatement, %s in the issuer's "
+			 "own record",
 			 str(rc, "id"), str(rc, "topic"), lot, str(rc, "conformance"),
 			 str(dc, "conformance"));
 		return 1;
@@ -157,7 +158,8 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 				continue;
 			shown(a, sizeof(a), x);
 			shown(b, sizeof(b), y);
-			snprintf(why, cap, "%s%s%s%s (lot %s): %s here, %s in the issuer's own record",
+			snprintf(why, cap, "%s%s%s%s (lot %s): %s in the restatement, %s in the issuer's "
+				 "own record",
 				 str(x, "substance"), *str(x, "cas_number") ? ", CAS " : "",
 				 str(x, "cas_number"), strcmp(measure_of(x), "migration") == 0
 				 ? ", migration" : "", lot, a, b);
@@ -168,8 +170,8 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 	if (x && y && values_differ(x, y)) {
 		shown(a, sizeof(a), x);
 		shown(b, sizeof(b), y);
-		snprintf(why, cap, "claim %s (%s, lot %s): declared sum %s here, %s in the issuer's "
-			 "own record", str(rc, "id"), str(rc, "topic"), lot, a, b);
+		snprintf(why, cap, "claim %s (%s, lot %s): declared sum %s in the restatement, %s in "
+			 "the issuer's own record", str(rc, "id"), str(rc, "topic"), lot, a, b);
 		return 1;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include "sdx/imported.h"
 #include "sdx/provenance.h"
 #include "formats/bundle/internal.h"
+#include "formats/graph/attribution.h"
 #include "formats/graph/internal.h"
 #include "formats/records/internal.h"
 #include "ledger/internal.h"
@@ -111,8 +112,10 @@ static int add_entry(sdx_graph *g, const char *origin, uint64_t index, uint64_t 
 	}
 	n->body = json_incref(json_object_get(payload, "body"));
 	json_decref(payload);
-	if ((err = index_refs(n)) < 0 || (err = index_lots(n)) < 0)
+	if ((err = index_refs(n)) < 0 || (err = index_lots(n)) < 0 ||
+	    (err = sdx__attr_survey_node(g, i)) < 0)
 		return err;
+	n = &g->n[i];
 	/* a ledger's declarations are the bulk: read again only if needed */
 	if (g->l && t->role == SDX_ROLE_STATEMENT) {
 		json_decref(n->body);

@@ -31,8 +31,9 @@ void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, 
 	}
 	n = sdx__graph_conflicts(c->g, node, other, what, 4);
 	for (k = 0; k < n && k < 4 && len < cap; k++)
-		len += (size_t)snprintf(note + len, cap - len, " [CONFLICT with %s #%llu, entry %.16s: "
-					"%s]", c->g->n[other[k]].origin,
+		len += (size_t)snprintf(note + len, cap - len, " [CONFLICT with %s, %s #%llu, entry "
+					"%.16s: %s]", a.outcome == SDX__ATTR_SIGNED ? "a restatement"
+					: "the issuer's own record", c->g->n[other[k]].origin,
 					(unsigned long long)c->g->n[other[k]].index,
 					c->g->n[other[k]].hex, what[k]);
 }

@@ -106,9 +106,11 @@ expect 7 "verify: the conflict, exit 7" sdx verify -L e.db
 golden verify-conflict "names the restatement, the supplier's own entry and the values"
 expect 7 "verify --json" sdx verify -L e.db --json
 check "the conflict names both entries" test "$(jq -r '.attribution.conflicts[0] | .restatement.ref + " " + .own.ref' "$out")" = "$restated $genuine"
-check "and what differs" sh -c "jq -r '.attribution.conflicts[0].what' '$out' | grep -q '4.1 mg/kg here, 12.4 mg/kg'"
+check "and what differs" sh -c "jq -r '.attribution.conflicts[0].what' '$out' | grep -q '4.1 mg/kg in the restatement, 12.4 mg/kg'"
 expect 0 "trace names the conflict" sdx trace -L e.db S-RESTATED
 golden trace-conflict "CONFLICT with the supplier's own entry"
+expect 0 "and from the supplier's side" sdx trace -L e.db HX-DOC-2026-0920-01 --party example.com/s
+golden trace-conflict-own "CONFLICT with a restatement"
 expect 0 "check names it in every verdict on the restatement" sdx check -L e.db --profile ./lead-any.json S-RESTATED
 golden check-conflict "restated by, and the conflict"
 

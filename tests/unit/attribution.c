@@ -153,7 +153,7 @@ static const struct pair pairs[] = {
 	/* one document, a lower lead value: a conflict naming both values */
 	{ "D-1", "L1", "2026-01-01", "2026-12-31", 4.1, "mg/kg", "conforms",
 	  "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "conforms",
-	  1, "lead (Pb), CAS 7439-92-1 (lot L1): 4.1 mg/kg here, 12.4 mg/kg" },
+	  1, "lead (Pb), CAS 7439-92-1 (lot L1): 4.1 mg/kg in the restatement, 12.4 mg/kg" },
 	/* identical in values: a restatement, no conflict; ppm is mg/kg, % is 10000 of them */
 	{ "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "mg/kg", "conforms",
 	  "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "conforms", 0, NULL },
@@ -164,10 +164,10 @@ static const struct pair pairs[] = {
 	/* conformance that differs */
 	{ "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "mg/kg", "conforms",
 	  "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "does_not_conform",
-	  1, "conforms here, does_not_conform" },
+	  1, "conforms in the restatement, does_not_conform" },
 	/* another document of the same lot with overlapping validity: compared */
 	{ "M-7", "L1", "2026-06-01", "2027-05-31", 4.1, "mg/kg", "conforms",
-	  "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "conforms", 1, "4.1 mg/kg here" },
+	  "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "conforms", 1, "4.1 mg/kg in the restatement" },
 	/* an annual renewal (no overlap) or another lot: not about the same thing */
 	{ "D-2", "L1", "2027-01-01", "2027-12-31", 4.1, "mg/kg", "conforms",
 	  "D-1", "L1", "2026-01-01", "2026-12-31", 12.4, "conforms", 0, NULL },
@@ -218,7 +218,8 @@ static void comparison_topics(void)
 	CHECK(sdx__statement_conflict(why, sizeof(why), other, d) == 0);
 	json_array_remove(json_object_get(r, "claims"), 1);
 	CHECK(sdx__statement_conflict(why, sizeof(why), r, d) == 1);
-	CHECK(strstr(why, "cadmium (Cd), CAS 7440-43-9 (lot L1): not detected (< 2 mg/kg) here, "
+	CHECK(strstr(why, "cadmium (Cd), CAS 7440-43-9 (lot L1): not detected (< 2 mg/kg) in the "
+		     "restatement, "
 		     "3 mg/kg") != NULL);
 	json_decref(r);
 	json_decref(d);
