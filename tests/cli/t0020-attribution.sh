@@ -144,8 +144,9 @@ expect 0 "trace: the batch is signed outside its party's roles" sdx trace -L e.d
 golden trace-role "bound to sign as supplier, not as the manufacturer"
 expect 7 "verify counts it" sdx verify -L e.db
 expect_out "role counted" "0 of 3 records signed by the party they name, 1 restated, 0 unbound, 2 signed outside the roles of its party's binding"
-sdx trust bind -L e.db example.com/m --name "Cixi Little Harbour Toys Co., Ltd." --id $LH_ID \
-	--role manufacturer > /dev/null
+expect 0 "trust add of a key trusted already rebinds it" sdx trust add -L e.db m.vkey \
+	--name "Cixi Little Harbour Toys Co., Ltd." --id $LH_ID --role manufacturer
+expect_out "saying so" "^already trusted example.com/m\+"
 expect 0 "bound back: signed" sdx trace -L e.db S-GENUINE --json
 check "the batch signed again" test "$(jq -r '.inputs[0].record.attribution.outcome' "$out")" = signed
 
