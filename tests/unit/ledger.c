@@ -47,29 +47,6 @@ fail:
 	return NULL;
 }
 
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static int raw_sql(const char *sql)
-{
-	sqlite3 *db = NULL;
-	int rc;
-
-	if (sqlite3_open("t.db", &db) != SQLITE_OK)
-		return -1;
-	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc == SQLITE_OK ? 0 : -1;
-}
-
 static void create_and_reopen(void)
 {
 	sdx_signer *key = test_key("example.com/acme");
@@ -103,7 +80,7 @@ static void open_errors(void)
 	fclose(f);
 	CHECK_ERR(sdx_ledger_open(&l, "junk.db", 0), SDX_EFORMAT);
 	CHECK(strstr(sdx_error_last(), "junk.db") != NULL);
-	CHECK(raw_sql("CREATE TABLE x(a)") == 0);
+	CHECK(test_sql("t.db", "CREATE TABLE x(a)") == 0);
 	CHECK_ERR(sdx_ledger_open(&l, "t.db", 0), SDX_EFORMAT);
 	CHECK(strstr(sdx_error_last(), "not an sdx ledger") != NULL);
 }
@@ -240,7 +217,7 @@ static void tamper_case(const char *sql, const char *expect)
 	CHECK(l);
 	sdx_ledger_free(l);
 	l = NULL;
-	CHECK(raw_sql(sql) == 0);
+	CHECK(test_sql("t.db", sql) == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	err = sdx_ledger_verify(&rep, l, NULL);
 	if (err != SDX_EVERIFY || !strstr(sdx_error_last(), expect)) {
@@ -313,10 +290,10 @@ static void triggers_refuse_rewrite(void)
 
 	CHECK(l);
 	sdx_ledger_free(l);
-	CHECK(raw_sql("UPDATE entries SET type = 'x' WHERE idx = 1") != 0);
-	CHECK(raw_sql("DELETE FROM entries WHERE idx = 2") != 0);
-	CHECK(raw_sql("DELETE FROM nodes") != 0);
-	CHECK(raw_sql("DELETE FROM checkpoints") != 0);
+	CHECK(test_sql("t.db", "UPDATE entries SET type = 'x' WHERE idx = 1") != 0);
+	CHECK(test_sql("t.db", "DELETE FROM entries WHERE idx = 2") != 0);
+	CHECK(test_sql("t.db", "DELETE FROM nodes") != 0);
+	CHECK(test_sql("t.db", "DELETE FROM checkpoints") != 0);
 	sdx_signer_free(key);
 }
 
@@ -344,7 +321,7 @@ static void cited_attachments(void)
 	int pass;
 
 	CHECK(l);
-	CHECK(write_text("a.txt", "report a\n") == 0 && write_text("b.txt", "report b\n") == 0);
+	CHECK(test_write_file("a.txt", "report a\n") == 0 && test_write_file("b.txt", "report b\n") == 0);
 	CHECK_OK(sdx_ledger_begin(l));
 	CHECK_OK(sdx_ledger_attach_file(h[0], &size, l, "a.txt"));
 	CHECK_OK(sdx_ledger_attach_file(h[1], &size, l, "b.txt"));
@@ -373,7 +350,7 @@ static void cited_attachments(void)
 	sdx_ledger_free(l);
 	l = NULL;
 	snprintf(sql, sizeof(sql), drop, hex_hi, hex_hi);
-	CHECK(raw_sql(sql) == 0);
+	CHECK(test_sql("t.db", sql) == 0);
 	snprintf(want, sizeof(want), "entry 1: cites attachment %s, which the ledger does not hold",
 		 hex_hi);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
@@ -422,7 +399,7 @@ static void attachments(void)
 	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
 	l = NULL;
-	CHECK(raw_sql("DROP TRIGGER chunks_no_update; UPDATE attachment_chunks SET data = "
+	CHECK(test_sql("t.db", "DROP TRIGGER chunks_no_update; UPDATE attachment_chunks SET data = "
 		      "zeroblob(10) WHERE n = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	CHECK_ERR(sdx_ledger_verify(NULL, l, NULL), SDX_EVERIFY);
@@ -504,7 +481,7 @@ static void migrates_format_1(void)
 	sdx_ledger_free(l);
 	l = NULL;
 	/* what a format-1 file looked like */
-	CHECK(raw_sql("DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints; "
+	CHECK(test_sql("t.db", "DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints; "
 		      "DROP TABLE foreign_entries; DROP TABLE imports; DROP TABLE revoked_keys; "
 		      "DROP TABLE foreign_keys; DROP TABLE foreign_consistency; "
 		      "DROP TABLE registers; DROP TABLE bindings; DROP TABLE binding_ids; "
@@ -518,7 +495,7 @@ static void migrates_format_1(void)
 	CHECK_OK(sdx_ledger_trust_add(l, v, "ourselves"));
 	CHECK_ERR(sdx_ledger_trust_add(l, v, NULL), SDX_EEXISTS);
 	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
-	CHECK(raw_sql("PRAGMA user_version = 99;") == 0);
+	CHECK(test_sql("t.db", "PRAGMA user_version = 99;") == 0);
 	sdx_ledger_free(l);
 	l = NULL;
 	CHECK_ERR(sdx_ledger_open(&l, "t.db", 0), SDX_EFORMAT);
