@@ -23,6 +23,10 @@ int cmd_append_built(const struct where *w, const struct built_record *r,
 		if (r->values[i])
 			err = sdx_record_builder_set(b, r->fields[i].field, r->values[i],
 						     r->fields[i].option);
+	for (i = 0; i < r->nlists && err == 0; i++)
+		for (size_t k = 0; k < r->lists[i].n && err == 0; k++)
+			err = sdx_record_builder_set(b, r->lists[i].field, r->lists[i].values[k],
+						     r->lists[i].option);
 	for (i = 0; i < r->nlinks && err == 0; i++) {
 		snprintf(what, sizeof(what), "%s #%zu", r->link_option, i + 1);
 		err = sdx_record_builder_add(b, r->links[i], what);

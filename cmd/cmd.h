@@ -152,11 +152,20 @@ struct field_opt {
 	const char *field;
 	const char *option;
 };
+/* A repeatable option giving one element of a list field per use. */
+struct list_opt {
+	const char *field;
+	const char *option;
+	const char *const *values;   /* its arguments, in order */
+	size_t n;
+};
 struct built_record {
 	const char *type;
 	const struct field_opt *fields;
 	const char *const *values;   /* per field: the option's argument, or NULL */
 	size_t nfields;
+	const struct list_opt *lists;
+	size_t nlists;
 	const char *const *links;    /* --input or --item specs */
 	size_t nlinks;
 	const char *link_option;     /* "--input": names spec N in messages as "--input #N" */

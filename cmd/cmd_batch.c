@@ -4,31 +4,44 @@
 #include "cmd/cmd.h"
 
 #define MAX_INPUTS 200
+#define MAX_IDS 10 /* a party's identifiers (formats/batch.md) */
 
 static const struct usage use = {
 	"sdx batch FILE.json [--attach FILE]...\n"
-	"   or: sdx batch --id BATCH --product NAME --hs CODE --date DATE --site NAME\n"
-	"                 --site-country CC --quantity N:UNIT --input REF:LOT:N:UNIT...",
+	"   or: sdx batch --id BATCH --product NAME --hs CODE --date DATE\n"
+	"                 --manufacturer NAME --manufacturer-id SCHEME:ID...\n"
+	"                 --manufacturer-country CC --quantity N:UNIT\n"
+	"                 --input REF:LOT:N:UNIT[:ROLE]...",
 	"Record a production batch of finished goods and what went into it\n"
-	"(formats/batch.md).  Each input names a declaration entry - your own or one\n"
-	"imported from a supplier's bundle - by leaf hash (a prefix of 4+ hex digits\n"
-	"will do; 'sdx log' and 'sdx inbox --entries' list them) and the supplier lot\n"
-	"used, which must be one of the lots the declaration covers.  An input may also\n"
-	"be an earlier batch (a sub-assembly); leave LOT empty: REF::N:UNIT.  Product\n"
-	"test reports go in a JSON file's \"evidence\" with --attach.\n"
+	"(formats/batch.md, version 2: it names its manufacturer).  Each input names a\n"
+	"declaration entry - your own or one imported from a supplier's bundle - by\n"
+	"leaf hash (a prefix of 4+ hex digits will do; 'sdx log' and 'sdx inbox\n"
+	"--entries' list them) and the supplier lot used, which must be one of the lots\n"
+	"the declaration covers, and may say what the input is in the product (ROLE:\n"
+	"material, additive, component, coating, packaging, food_contact_layer, other).\n"
+	"An input may also be an earlier batch (a sub-assembly); leave LOT empty:\n"
+	"REF::N:UNIT.  Input costs, the batch value, process steps, a correction\n"
+	"(supersedes) and product test reports (\"evidence\", with --attach) go in a\n"
+	"JSON file; a version 1 file (no \"format\") is read in ledgers but no longer\n"
+	"written.\n"
 	"Example:\n"
 	"  sdx batch --id BY2610-032 --product 'Baby bath thermometer' --hs 9025.19 \\\n"
-	"      --date 2026-10-12 --site 'Cixi plant 2' --site-country CN \\\n"
-	"      --quantity 5000:H87 --input 3f2a9c:HX2609-0418:0.4:TNE",
+	"      --date 2026-10-12 --manufacturer 'Cixi Little Harbour Toys Co., Ltd.' \\\n"
+	"      --manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN \\\n"
+	"      --site 'Cixi plant 2' --quantity 5000:H87 \\\n"
+	"      --input 3f2a9c:HX2609-0418:0.4:TNE:material",
 	USAGE_ANY
 };
 
 /* The batch fields options give, and the options. */
-enum { ID, PRODUCT, HS, SKU, GTIN, CATEGORY, DATE, SITE, SITE_COUNTRY, QUANTITY, N_FIELDS };
+enum { ID, PRODUCT, HS, SKU, GTIN, CATEGORY, DATE, MAKER, MAKER_COUNTRY, SITE, SITE_COUNTRY,
+       QUANTITY, N_FIELDS };
 static const struct field_opt fields[N_FIELDS] = {
 	{ "batch_id", "--id" }, { "product.name", "--product" }, { "product.hs_code", "--hs" },
 	{ "product.sku", "--sku" }, { "product.gtin", "--gtin" },
 	{ "product.category", "--category" }, { "production_date", "--date" },
+	{ "manufacturer.name", "--manufacturer" },
+	{ "manufacturer.country", "--manufacturer-country" },
 	{ "site.name", "--site" }, { "site.country", "--site-country" },
 	{ "quantity", "--quantity" }
 };
@@ -36,6 +49,8 @@ static const struct field_opt fields[N_FIELDS] = {
 struct batch_opts {
 	struct where w;
 	const char *f[N_FIELDS];
+	const char *ids[MAX_IDS];
+	size_t nids;
 	const char *inputs[MAX_INPUTS];
 	size_t ninputs;
 	const char *attach[MAX_ATTACH];
@@ -45,10 +60,13 @@ struct batch_opts {
 
 static int from_options(struct batch_opts *o)
 {
+	const struct list_opt ids = { "manufacturer.identifiers", "--manufacturer-id", o->ids,
+				      o->nids };
 	const struct built_record r = {
-		"batch", fields, o->f, N_FIELDS, o->inputs, o->ninputs, "--input",
-		"a batch needs --id, --product, --hs, --date, --site, --site-country, --quantity "
-		"and at least one --input (or a JSON file); see 'sdx batch --help'"
+		"batch", fields, o->f, N_FIELDS, &ids, 1, o->inputs, o->ninputs, "--input",
+		"a batch needs --id, --product, --hs, --date, --manufacturer, --manufacturer-id, "
+		"--manufacturer-country, --quantity and at least one --input (or a JSON file); "
+		"see 'sdx batch --help'"
 	};
 
 	return cmd_append_built(&o->w, &r, o->attach, o->nattach, o->dry_run, o->json);
@@ -70,14 +88,25 @@ int cmd_batch(int argc, char **argv)
 		OPT_STRING(0, "category", &o.f[CATEGORY], "KIND",
 			   "infant_product, toy, food_contact, packaging, ceramic, ..."),
 		OPT_STRING(0, "date", &o.f[DATE], "YYYY-MM-DD", "production date"),
-		OPT_STRING(0, "site", &o.f[SITE], "NAME", "production site"),
+		OPT_STRING(0, "manufacturer", &o.f[MAKER], "NAME",
+			   "who made the batch and signs it (your company's legal name)"),
+		OPT_STRING_LIST(0, "manufacturer-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
+				"the manufacturer's identifier: USCI, LEI, GLN, DUNS, EORI or VAT "
+				"(e.g. USCI:91330282MA2CX7LH5B); repeatable",
+				"at most %zu --manufacturer-id options"),
+		OPT_STRING(0, "manufacturer-country", &o.f[MAKER_COUNTRY], "CC",
+			   "the manufacturer's country (ISO 3166 alpha-2, e.g. CN)"),
+		OPT_STRING(0, "site", &o.f[SITE], "NAME",
+			   "production site (default: the manufacturer's name)"),
 		OPT_STRING(0, "site-country", &o.f[SITE_COUNTRY], "CC",
-			   "country of the site (ISO 3166 alpha-2, e.g. CN)"),
+			   "country of the site (default: --manufacturer-country)"),
 		OPT_STRING(0, "quantity", &o.f[QUANTITY], "N:UNIT",
 			   "batch size, e.g. 5000:H87 (pieces) or 1.2:TNE"),
-		OPT_STRING_LIST('i', "input", o.inputs, &o.ninputs, MAX_INPUTS, "REF:LOT:N:UNIT",
+		OPT_STRING_LIST('i', "input", o.inputs, &o.ninputs, MAX_INPUTS, "REF:LOT:N:UNIT[:ROLE]",
 				"an input: declaration (or batch) REF, supplier lot used (empty for "
-				"a batch), quantity consumed; repeatable", "at most %zu --input options"),
+				"a batch), quantity consumed, and its role (material, additive, "
+				"component, coating, packaging, food_contact_layer, other); "
+				"repeatable", "at most %zu --input options"),
 		OPT_STRING_LIST('a', "attach", o.attach, &o.nattach, MAX_ATTACH, "FILE",
 				"store FILE as evidence (with a JSON file citing it)",
 				"at most %zu --attach files"),
@@ -92,7 +121,7 @@ int cmd_batch(int argc, char **argv)
 	where_resolve(&o.w);
 	if (first == argc)
 		return from_options(&o);
-	if (o.f[ID] || o.ninputs || o.f[PRODUCT])
+	if (o.f[ID] || o.ninputs || o.f[PRODUCT] || o.f[MAKER] || o.nids)
 		return cmd_error(EXIT_USAGE, "give either FILE.json or the batch options, not both");
 	if (argc - first > 1)
 		return cmd_error(EXIT_USAGE, "one batch file per call");

@@ -4,26 +4,35 @@
 #include "cmd/cmd.h"
 
 #define MAX_ITEMS 500
+#define MAX_IDS 10 /* a party's identifiers (formats/shipment.md) */
 
 static const struct usage use = {
 	"sdx ship FILE.json\n"
-	"   or: sdx ship --id ID --date DATE --to CC --port LOCODE --consignee NAME\n"
+	"   or: sdx ship --id ID --date DATE --exporter NAME --exporter-id SCHEME:ID...\n"
+	"                --exporter-country CC --to CC --port LOCODE --consignee NAME\n"
 	"                --item REF:N:UNIT[:HS]...",
-	"Record an export shipment (formats/shipment.md): which batches it carries -\n"
-	"your own or ones imported from a manufacturer's bundle, named by leaf hash\n"
-	"(4+ hex digits) - their HS codes, the destination and the port of loading.\n"
-	"Then 'sdx export --provenance REF' bundles everything upstream of it and\n"
-	"'sdx check --profile P REF' judges it against a market's rules.\n"
+	"Record an export shipment (formats/shipment.md, version 2: it names its\n"
+	"exporter): which batches it carries - your own or ones imported from a\n"
+	"manufacturer's bundle, named by leaf hash (4+ hex digits) - their HS codes,\n"
+	"the destination and the port of loading.  Item values and a correction\n"
+	"(supersedes) go in a JSON file; a version 1 file (no \"format\") is read in\n"
+	"ledgers but no longer written.  Then 'sdx export --provenance REF' bundles\n"
+	"everything upstream of it and 'sdx check --profile P REF' judges it against a\n"
+	"market's rules.\n"
 	"Example:\n"
-	"  sdx ship --id NBX-2611-0087 --date 2026-11-20 --to DE --port CNNGB \\\n"
-	"      --consignee 'Kinderwelt Handels GmbH' --item 9c41e2:5000:H87",
+	"  sdx ship --id NBX-2611-0087 --date 2026-11-20 --exporter 'Ningbo Export Co.' \\\n"
+	"      --exporter-id USCI:91330201MA2AH8XK4L --exporter-country CN --to DE \\\n"
+	"      --port CNNGB --consignee 'Kinderwelt Handels GmbH' --item 9c41e2:5000:H87",
 	USAGE_ANY
 };
 
 /* The shipment fields options give, and the options. */
-enum { ID, DATE, TO, PORT, DISCHARGE, CONSIGNEE, CONSIGNEE_COUNTRY, MODE, CUSTOMS, N_FIELDS };
+enum { ID, DATE, EXPORTER, EXPORTER_COUNTRY, TO, PORT, DISCHARGE, CONSIGNEE, CONSIGNEE_COUNTRY,
+       MODE, CUSTOMS, N_FIELDS };
 static const struct field_opt fields[N_FIELDS] = {
-	{ "shipment_id", "--id" }, { "ship_date", "--date" }, { "destination_country", "--to" },
+	{ "shipment_id", "--id" }, { "ship_date", "--date" },
+	{ "exporter.name", "--exporter" }, { "exporter.country", "--exporter-country" },
+	{ "destination_country", "--to" },
 	{ "port_of_loading", "--port" }, { "port_of_discharge", "--discharge" },
 	{ "consignee.name", "--consignee" }, { "consignee.country", "--consignee-country" },
 	{ "transport_mode", "--mode" }, { "customs_declaration", "--customs-declaration" }
@@ -32,6 +41,8 @@ static const struct field_opt fields[N_FIELDS] = {
 struct ship_opts {
 	struct where w;
 	const char *f[N_FIELDS];
+	const char *ids[MAX_IDS];
+	size_t nids;
 	const char *items[MAX_ITEMS];
 	size_t nitems;
 	int dry_run, json;
@@ -39,11 +50,12 @@ struct ship_opts {
 
 static int from_options(struct ship_opts *o)
 {
+	const struct list_opt ids = { "exporter.identifiers", "--exporter-id", o->ids, o->nids };
 	const struct built_record r = {
-		"shipment", fields, o->f, N_FIELDS, o->items, o->nitems, "--item",
-		"a shipment needs --id, --date, --to, --port, "
-			       "--consignee and at least one --item (or a JSON file); see "
-			       "'sdx ship --help'"
+		"shipment", fields, o->f, N_FIELDS, &ids, 1, o->items, o->nitems, "--item",
+		"a shipment needs --id, --date, --exporter, --exporter-id, --exporter-country, "
+		"--to, --port, --consignee and at least one --item (or a JSON file); see "
+		"'sdx ship --help'"
 	};
 
 	return cmd_append_built(&o->w, &r, NULL, 0, o->dry_run, o->json);
@@ -60,6 +72,14 @@ int cmd_ship(int argc, char **argv)
 		OPT_STRING(0, "id", &o.f[ID], "SHIPMENT", "shipment id (booking or invoice number)"),
 		OPT_STRING(0, "date", &o.f[DATE], "YYYY-MM-DD",
 			   "ship date (compliance profiles judge evidence age at it)"),
+		OPT_STRING(0, "exporter", &o.f[EXPORTER], "NAME",
+			   "who exports the goods and signs the record (your company's legal name)"),
+		OPT_STRING_LIST(0, "exporter-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
+				"the exporter's identifier: USCI, LEI, GLN, DUNS, EORI or VAT "
+				"(e.g. USCI:91330201MA2AH8XK4L); repeatable",
+				"at most %zu --exporter-id options"),
+		OPT_STRING(0, "exporter-country", &o.f[EXPORTER_COUNTRY], "CC",
+			   "the exporter's country (ISO 3166 alpha-2, e.g. CN)"),
 		OPT_STRING(0, "to", &o.f[TO], "CC", "destination country (ISO 3166 alpha-2, e.g. DE, US)"),
 		OPT_STRING(0, "port", &o.f[PORT], "LOCODE", "port of loading (UN/LOCODE, e.g. CNNGB, CNSHA)"),
 		OPT_STRING(0, "discharge", &o.f[DISCHARGE], "LOCODE",
@@ -85,7 +105,7 @@ int cmd_ship(int argc, char **argv)
 	where_resolve(&o.w);
 	if (first == argc)
 		return from_options(&o);
-	if (o.f[ID] || o.nitems)
+	if (o.f[ID] || o.nitems || o.f[EXPORTER] || o.nids)
 		return cmd_error(EXIT_USAGE, "give either FILE.json or the shipment options, not "
 				 "both");
 	if (argc - first > 1 || o.dry_run)

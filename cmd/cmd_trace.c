@@ -57,7 +57,7 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 	const json_t *wd = json_object_get(n, "withdrawn"), *x;
 	size_t ni = json_array_size(inputs), ne = o->no_evidence ? 0 : json_array_size(ev);
 	size_t nw = json_array_size(wd), total = ni + ne + nw, k = 0, i;
-	char pre[1024], how[160], q[64];
+	char pre[1024], how[200], q[96];
 
 	json_array_foreach(wd, i, x) {
 		int last = ++k == total;
@@ -67,6 +67,8 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 	json_array_foreach(inputs, i, x) {
 		int last = ++k == total;
 		quantity(q, sizeof(q), json_object_get(x, "quantity"));
+		if (json_object_get(x, "role")) /* what the input is in the product */
+			snprintf(q + strlen(q), sizeof(q) - strlen(q), ", %s", json_str(x, "role"));
 		if (json_object_get(x, "lot_number"))
 			snprintf(how, sizeof(how), "lot %s, %s: ", json_str(x, "lot_number"), q);
 		else if (json_object_get(x, "hs_code"))

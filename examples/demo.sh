@@ -75,8 +75,9 @@ duck=$(leaf toys.db "LH2610-0315")
 
 say "   An input that does not exist, or a lot the declaration does not cover, is refused"
 run sdx batch -L toys.db --id LH2610-0316 --product "Bath duck" --hs 9503.00 --date 2026-10-16 \
-	--site "Moulding hall 2" --site-country CN --quantity 24000:H87 \
-	--input "$pvc:HX2609-9999:0.96:TNE" || echo "(exit code $?: refused)"
+	--manufacturer "Cixi Little Harbour Toys Co., Ltd." --manufacturer-id USCI:91330282MA2CX7LH5B \
+	--manufacturer-country CN --site "Moulding hall 2" --quantity 24000:H87 \
+	--input "$pvc:HX2609-9999:0.96:TNE:material" || echo "(exit code $?: refused)"
 
 say "7. It sends its exporter the provenance of the batch: the batch, the supplier declarations, their reports"
 run sdx export -L toys.db --provenance "$duck" --to ningbo-export.example/ledger -o duck-provenance.sdxb
@@ -88,7 +89,9 @@ run sdx trust add -L export.db toys.vkey --name "Little Harbour Toys"
 run sdx trust add -L export.db haixing.vkey --name "Haixing Polymer (via Little Harbour)"
 run sdx trust add -L export.db redstone.vkey --name "Redstone Pigments (via Little Harbour)"
 run sdx import -L export.db duck-provenance.sdxb
-run sdx ship -L export.db --id NBX-2611-0087 --date 2026-11-20 --to US --port CNNGB --discharge USLAX \
+run sdx ship -L export.db --id NBX-2611-0087 --date 2026-11-20 \
+	--exporter "Ningbo Harbour Export Agency Co., Ltd." --exporter-id USCI:91330201MA2AH8XK4L \
+	--exporter-country CN --to US --port CNNGB --discharge USLAX \
 	--consignee "Pacific Kids Supply Inc." --mode sea --item "$duck:24000:H87"
 ship=$(leaf export.db "NBX-2611-0087")
 

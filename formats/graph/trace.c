@@ -99,6 +99,8 @@ static const char *composite_inputs(struct walk *w, const struct gnode *n, const
 				json_object_set(in, "lot_number", json_object_get(x, "lot_number"));
 			if (json_object_get(x, "hs_code"))
 				json_object_set(in, "hs_code", json_object_get(x, "hs_code"));
+			if (json_object_get(x, "role")) /* a batch input's, version 2 */
+				json_object_set(in, "role", json_object_get(x, "role"));
 			json_object_set(in, "quantity", json_object_get(x, "quantity"));
 			if (!(child = trace_link(w, sdx__edge_hash(edge, x), depth))) {
 				json_decref(in);

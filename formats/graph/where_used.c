@@ -28,6 +28,15 @@ static json_t *used_entry(const sdx_graph *g, size_t u, json_t *path)
 	return e;
 }
 
+/* Does `u` carry `n` (an input or item), rather than only name it (supersedes)? */
+static int carries(const struct gnode *u, const struct gnode *n)
+{
+	for (size_t k = 0; k < u->nrefs; k++)
+		if (u->type->edges[u->ref_edge[k]].array && memcmp(u->refs[k], n->leaf, 32) == 0)
+			return 1;
+	return 0;
+}
+
 /* Every batch and shipment above `i`, each once, with the path that reaches it. */
 static void reach_up(struct reach *r, size_t i, json_t *path, int depth)
 {
@@ -42,7 +51,7 @@ static void reach_up(struct reach *r, size_t i, json_t *path, int depth)
 		size_t u = n->users[k];
 		const struct gnode *un = &r->g->n[u];
 		json_t *p;
-		if (un->type->role != SDX_ROLE_COMPOSITE)
+		if (un->type->role != SDX_ROLE_COMPOSITE || !carries(un, n))
 			continue;
 		p = json_copy(path);
 		json_array_append_new(p, json_string(un->hex));

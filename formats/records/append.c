@@ -23,14 +23,24 @@ static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
 			   const unsigned char hash[32], const char *what)
 {
 	sdx_entry *e = NULL;
+	sdx_found *f = NULL;
 	uint64_t index;
 	char hex[65];
 	int err;
 
 	sdx__hex(hex, hash, 32);
-	if ((err = sdx_ledger_resolve(&index, l, hex)) < 0)
-		return sdx_error_set(SDX_ENOTFOUND, "%s: refers to entry %s, which this ledger "
-				     "does not hold", what, hex);
+	if ((err = sdx_ledger_resolve(&index, l, hex)) < 0) {
+		/* held, but another ledger's: a ledger corrects only what it signed */
+		if (sdx_ledger_find(&f, l, hex) == 0 && !f->own)
+			err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %s is imported from %s; only "
+					    "an entry of this ledger's own can be named", what,
+					    edge->field, hex, f->origin);
+		else
+			err = sdx_error_set(SDX_ENOTFOUND, "%s: refers to entry %s, which this "
+					    "ledger does not hold", what, hex);
+		sdx_found_free(f);
+		return err;
+	}
 	if ((err = sdx_ledger_entry(&e, l, index)) < 0)
 		return err;
 	if (!sdx__edge_accepts(edge, e->type))

@@ -27,14 +27,20 @@ struct slot {
 	char *what;
 };
 
+/* The values of a repeated field, in the order given. */
+struct slots {
+	struct slot *v;
+	size_t n, cap;
+};
+
 struct sdx_record_builder {
 	const struct sdx_record_type *type;
 	const struct sdx_record_build *t;
 	struct slot fields[MAX_FIELDS];
-	json_t *quantity[MAX_FIELDS]; /* parsed by check */
-	struct slot *links;
-	size_t nlinks, cap;
-	json_t *rec;                  /* made by resolve */
+	struct slots lists[MAX_FIELDS]; /* SDX_FIELD_IDS: each element */
+	json_t *quantity[MAX_FIELDS];   /* parsed by check */
+	struct slots links;
+	json_t *rec;                    /* made by resolve */
 	char label[SDX_TYPE_MAX + 80];
 };
 
@@ -109,6 +115,14 @@ static void slot_clear(struct slot *s)
 	s->value = s->what = NULL;
 }
 
+static void slots_clear(struct slots *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		slot_clear(&s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
 void sdx_record_builder_free(sdx_record_builder *b)
 {
 	size_t i;
@@ -117,11 +131,10 @@ void sdx_record_builder_free(sdx_record_builder *b)
 		return;
 	for (i = 0; i < MAX_FIELDS; i++) {
 		slot_clear(&b->fields[i]);
+		slots_clear(&b->lists[i]);
 		json_decref(b->quantity[i]);
 	}
-	for (i = 0; i < b->nlinks; i++)
-		slot_clear(&b->links[i]);
-	free(b->links);
+	slots_clear(&b->links);
 	json_decref(b->rec);
 	free(b);
 }
@@ -133,6 +146,29 @@ static int slot_set(struct slot *s, const char *value, const char *what)
 		slot_clear(s);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	}
+	return 0;
+}
+
+/* One more value of a repeated field, at most SDX_BUILD_MAX_LINKS: "NAME: more
+ * than N WHAT" names them in the message. */
+static int slots_add(struct slots *s, const char *value, const char *what, const char *name,
+		     const char *kind)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 4;
+		void *p;
+		if (s->n == SDX_BUILD_MAX_LINKS)
+			return sdx_error_set(SDX_ELIMIT, "%s: more than %d %s", name,
+					     SDX_BUILD_MAX_LINKS, kind);
+		if (!(p = realloc(s->v, cap * sizeof(*s->v))))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		s->v = p;
+		s->cap = cap;
+	}
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	if (slot_set(&s->v[s->n], value, what) < 0)
+		return SDX_ENOMEM;
+	s->n++;
 	return 0;
 }
 
@@ -153,27 +189,14 @@ int sdx_record_builder_set(sdx_record_builder *b, const char *field, const char 
 
 	if (i == SIZE_MAX || b->t->fields[i].kind == SDX_FIELD_LINKS)
 		return sdx_error_set(SDX_EINVAL, "%s: no field '%s'", b->type->name, field);
+	if (b->t->fields[i].kind == SDX_FIELD_IDS)
+		return slots_add(&b->lists[i], value, what ? what : field, field, "values");
 	return slot_set(&b->fields[i], value, what ? what : field);
 }
 
 int sdx_record_builder_add(sdx_record_builder *b, const char *spec, const char *what)
 {
-	if (b->nlinks == b->cap) {
-		size_t cap = b->cap ? 2 * b->cap : 16;
-		void *p;
-		if (b->nlinks == SDX_BUILD_MAX_LINKS)
-			return sdx_error_set(SDX_ELIMIT, "%s: more than %d inputs or items", b->type->name,
-					     SDX_BUILD_MAX_LINKS);
-		if (!(p = realloc(b->links, cap * sizeof(*b->links))))
-			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		b->links = p;
-		b->cap = cap;
-	}
-	memset(&b->links[b->nlinks], 0, sizeof(b->links[0]));
-	if (slot_set(&b->links[b->nlinks], spec, what ? what : spec) < 0)
-		return SDX_ENOMEM;
-	b->nlinks++;
-	return 0;
+	return slots_add(&b->links, spec, what ? what : spec, b->type->name, "inputs or items");
 }
 
 const char *sdx_record_builder_missing(const sdx_record_builder *b)
@@ -182,21 +205,64 @@ const char *sdx_record_builder_missing(const sdx_record_builder *b)
 
 	for (i = 0; i < b->t->nfields; i++) {
 		const struct sdx_record_field *f = &b->t->fields[i];
-		if (f->flags & SDX_FIELD_REQUIRED && (f->kind == SDX_FIELD_LINKS ? !b->nlinks : !b->fields[i].value))
+		size_t given = f->kind == SDX_FIELD_LINKS ? b->links.n
+			       : f->kind == SDX_FIELD_IDS ? b->lists[i].n : b->fields[i].value != NULL;
+		if (f->flags & SDX_FIELD_REQUIRED && !given)
 			return f->path;
 	}
 	return NULL;
 }
 
+/* {"scheme", "id"} from "SCHEME:ID" (the schema judges the scheme and the id). */
+static int make_id(json_t **out, const struct slot *s)
+{
+	const char *colon = strchr(s->value, ':');
+
+	*out = NULL;
+	if (!colon || colon == s->value || !colon[1])
+		return sdx_error_set(SDX_EFORMAT, "%s: expected SCHEME:ID, e.g. USCI:"
+				     "91330282MA2CX7LH5B (USCI, LEI, GLN, DUNS, EORI or VAT)",
+				     s->what);
+	*out = json_pack("{s:s%, s:s}", "scheme", s->value, (size_t)(colon - s->value), "id",
+			 colon + 1);
+	return *out ? 0 : sdx_error_set(SDX_ENOMEM, "out of memory");
+}
+
+static int make_ids(json_t **out, const struct slots *s)
+{
+	json_t *one;
+	int err = 0;
+
+	if (!(*out = json_array()))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->n && err == 0; i++)
+		if ((err = make_id(&one, &s->v[i])) == 0 && json_array_append_new(*out, one) < 0)
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (err < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
 int sdx_record_builder_check(sdx_record_builder *b)
 {
 	const char *missing = sdx_record_builder_missing(b);
+	json_t *ids = NULL;
 	char *q[2];
 	size_t i, n;
 	int err;
 
 	if (missing)
 		return sdx_error_set(SDX_EINVAL, "%s: %s is required", b->type->name, missing);
+	for (i = 0; i < b->t->nfields; i++) {
+		if (b->t->fields[i].kind == SDX_FIELD_IDS) {
+			err = make_ids(&ids, &b->lists[i]);
+			json_decref(ids);
+			if (err < 0)
+				return err;
+		}
+	}
 	for (i = 0; i < b->t->nfields; i++) {
 		struct slot *s = &b->fields[i];
 		char *copy;
@@ -248,11 +314,11 @@ static int make_links(json_t **out, sdx_record_builder *b, sdx_ledger *l)
 
 	if (!(*out = json_array()))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	for (i = 0; i < b->nlinks && err == 0; i++) {
-		char *spec = strdup(b->links[i].value);
+	for (i = 0; i < b->links.n && err == 0; i++) {
+		char *spec = strdup(b->links.v[i].value);
 		if (!spec)
 			err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		else if ((err = b->t->link(&one, l, spec, b->links[i].what)) == 0 &&
+		else if ((err = b->t->link(&one, l, spec, b->links.v[i].what)) == 0 &&
 			 json_array_append_new(*out, one) < 0)
 			err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		free(spec);
@@ -274,11 +340,18 @@ int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l)
 		return err;
 	if (!(rec = json_object()))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	/* the version written: sdx-NAME/N */
+	if (sdx__record_newest(b->type) > 1)
+		err = set_path(rec, "format", json_sprintf("sdx-%s/%d", b->type->name,
+							    sdx__record_newest(b->type)));
 	for (i = 0; i < b->t->nfields && err == 0; i++) {
 		const struct sdx_record_field *f = &b->t->fields[i];
 		const char *text = b->fields[i].value;
 		if (f->kind == SDX_FIELD_LINKS) {
 			if ((err = make_links(&v, b, l)) == 0)
+				err = set_path(rec, f->path, v);
+		} else if (f->kind == SDX_FIELD_IDS) {
+			if (b->lists[i].n && (err = make_ids(&v, &b->lists[i])) == 0)
 				err = set_path(rec, f->path, v);
 		} else if (f->kind == SDX_FIELD_QUANTITY) {
 			if (b->quantity[i])

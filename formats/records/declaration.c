@@ -242,7 +242,7 @@ static int check_evidence(const struct decl *d, const json_t *claims)
 	char path[40], s[80];
 	size_t i, j, k;
 	json_t *e, *c, *x;
-	int cited;
+	int cited, err;
 
 	json_array_foreach(d->evidence, i, e) {
 		snprintf(path, sizeof(path), "evidence[%zu]", i);
@@ -272,6 +272,8 @@ static int check_evidence(const struct decl *d, const json_t *claims)
 		if (!cited)
 			return sdx__rule_bad(d->type, "%s: '%s' is not cited by any claim's evidence_ids", path,
 				   sdx__rule_shown(s, sizeof(s), sdx__rule_str(e, "id")));
+		if ((err = sdx__rule_report(d->type, e, path)) < 0)
+			return err;
 	}
 	return 0;
 }
@@ -304,7 +306,10 @@ static int declaration_rules(const char *type, const json_t *root)
 		if ((err = sdx__rule_cas(type, x, path)) < 0)
 			return err;
 	}
-	if ((err = sdx__rule_unique(type, d.lots, "lot_number", "material.lots")) < 0)
+	if ((err = sdx__rule_unique(type, d.lots, "lot_number", "material.lots")) < 0 ||
+	    (err = sdx__rule_unique(type, json_object_get(json_object_get(root, "origin"),
+							  "preferential"), "agreement",
+				    "origin.preferential")) < 0)
 		return err;
 	json_array_foreach(d.lots, i, x)
 		if (strcmp(sdx__rule_str(x, "production_date"), d.issue_date) > 0)
@@ -409,6 +414,7 @@ static const char *const parties[] = { "supplier", "material.manufacturer", NULL
 const struct sdx_record_type sdx__type_declaration = {
 	.name = "declaration",
 	.has_schema = 1,
+	.versions = 2, /* both written: version 2 only adds optional members */
 	.role = SDX_ROLE_STATEMENT,
 	.id_field = "declaration_id",
 	.edges = edges,

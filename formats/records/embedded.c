@@ -1,7 +1,8 @@
 /*
  * formats/records/embedded.c - the JSON Schemas compiled into the library
- * (formats/schemas/NAME.schema.json): compiled once per process, found by
- * name.
+ * (formats/schemas/NAME.schema.json, and NAME.vN.schema.json for version N
+ * of a record type, embedded as "NAME.vN"): compiled once per process, found
+ * by name.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -43,7 +44,10 @@ static void schemas_load(void)
 	}
 	for (i = 0; i < n; i++) {
 		const struct sdx_embedded_schema *e = &sdx_embedded_schemas[i];
-		if ((err = sdx__schema_load(&schemas[i], e->name, e->text, e->len)) < 0) {
+		char type[64];
+		/* "batch.v2" is version 2 of the batch: its messages say "batch: ..." */
+		snprintf(type, sizeof(type), "%.*s", (int)strcspn(e->name, "."), e->name);
+		if ((err = sdx__schema_load(&schemas[i], type, e->text, e->len)) < 0) {
 			/* The message lives in this thread; keep a copy for the others. */
 			schemas_rc = err;
 			snprintf(schemas_msg, sizeof(schemas_msg), "embedded %s", sdx_error_last());

@@ -19,24 +19,24 @@
 #include "ledger/internal.h"
 
 /*
- * Parse and fully validate.  On success *out is the parsed record and *type_out
- * its type.
+ * Parse and fully validate, against the schema of the record's version
+ * (version.c); `write`: refuse a version no longer written.  On success *out
+ * is the parsed record and *type_out its type.
  */
 static int load_record(json_t **out, const struct sdx_record_type **type_out, const char *type,
-		       const char *json, size_t len)
+		       const char *json, size_t len, int write)
 {
 	const struct sdx_record_type *t;
 	const struct sdx_schema *schema;
+	char name[SDX_TYPE_MAX + 16];
 	json_t *j = NULL;
-	int err;
+	int err, version;
 
 	*out = NULL;
 	if (!type || (!json && len))
 		return sdx_error_set(SDX_EINVAL, "record type and text are required");
 	if (!(t = sdx__record_type(type)) || !t->has_schema)
 		return sdx_error_set(SDX_ENOTFOUND, "unknown record type '%.40s'", type);
-	if ((err = sdx__schema_named(&schema, t->name)) < 0)
-		return err;
 	if (len > SDX_RECORD_INPUT_MAX)
 		return sdx_error_set(SDX_ELIMIT, "%s: %zu bytes is larger than the input limit of "
 				     "%d bytes; put documents into attachments", type, len,
@@ -47,7 +47,12 @@ static int load_record(json_t **out, const struct sdx_record_type **type_out, co
 		err = sdx__rule_bad(type, "a record must be a JSON object");
 		goto done;
 	}
-	if ((err = sdx__schema_validate(schema, j)) < 0 ||
+	if ((err = sdx__record_version(&version, t, j)) < 0 ||
+	    (write && (err = sdx__record_writable(t, version)) < 0))
+		goto done;
+	sdx__record_schema_name(name, sizeof(name), t, version);
+	if ((err = sdx__schema_named(&schema, name)) < 0 ||
+	    (err = sdx__schema_validate(schema, j)) < 0 ||
 	    (err = sdx__rule_text(type, j)) < 0 ||
 	    (t->rules && (err = t->rules(type, j)) < 0))
 		goto done;
@@ -208,7 +213,7 @@ int sdx_record_normalize(char **out, size_t *out_len, const char *type, const ch
 	*out = NULL;
 	if (out_len)
 		*out_len = 0;
-	if ((err = load_record(&j, &t, type, json, len)) < 0)
+	if ((err = load_record(&j, &t, type, json, len, 0)) < 0)
 		return err;
 	if ((err = canonical(&s, &n, j, type)) < 0)
 		goto done;
@@ -236,7 +241,7 @@ int sdx__record_prepare(const char *type, const char *json, size_t len, char **c
 	*canon = NULL;
 	*atts = *refs = NULL;
 	*clen = *natts = *nrefs = 0;
-	if ((err = load_record(&j, &t, type, json, len)) < 0)
+	if ((err = load_record(&j, &t, type, json, len, 1)) < 0)
 		return err;
 	if ((err = canonical(&s, &n, j, type)) < 0)
 		goto done;
@@ -269,7 +274,7 @@ static int extract(unsigned char (**out)[32], size_t *count, const char *type, c
 
 	*out = NULL;
 	*count = 0;
-	if ((err = load_record(&j, &t, type, json, len)) < 0)
+	if ((err = load_record(&j, &t, type, json, len, 0)) < 0)
 		return err;
 	err = collect(&hs, t, j, refs);
 	json_decref(j);

@@ -236,3 +236,42 @@ int sdx__rule_party(const char *type, const json_t *party, const char *path)
 	}
 	return 0;
 }
+
+/* The standard a clause is of: its own, or the report's only one; "" if neither. */
+static const char *clause_standard(const json_t *clause, const json_t *standards)
+{
+	const char *s = sdx__rule_str(clause, "standard");
+
+	if (s)
+		return s;
+	if (json_array_size(standards) == 1)
+		return json_string_value(json_array_get(standards, 0));
+	return "";
+}
+
+int sdx__rule_report(const char *type, const json_t *report, const char *path)
+{
+	const json_t *standards = json_object_get(report, "standards");
+	const json_t *clauses = json_object_get(report, "clauses");
+	char s[80];
+	size_t i, j;
+	json_t *c, *d;
+
+	json_array_foreach(clauses, i, c) {
+		const char *std = sdx__rule_str(c, "standard"), *num = sdx__rule_str(c, "clause");
+		if (std && sdx__rule_find(standards, NULL, std) < 0)
+			return sdx__rule_bad(type, "%s.clauses[%zu].standard: '%s' is not one of the "
+					     "report's standards", path, i,
+					     sdx__rule_shown(s, sizeof(s), std));
+		/* a report against two standards may cover clause 4.8 of each */
+		for (j = 0; j < i; j++) {
+			d = json_array_get(clauses, j);
+			if (strcmp(sdx__rule_str(d, "clause"), num) == 0 &&
+			    strcmp(clause_standard(d, standards), clause_standard(c, standards)) == 0)
+				return sdx__rule_bad(type, "%s.clauses[%zu].clause: '%s' is already "
+						     "listed as clauses[%zu]", path, i,
+						     sdx__rule_shown(s, sizeof(s), num), j);
+		}
+	}
+	return 0;
+}

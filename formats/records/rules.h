@@ -42,6 +42,11 @@ int sdx__rule_repeat(const json_t *arr, const char *key, size_t *first, size_t *
 /* No two objects of `arr` (at `what`) share member `key`. */
 int sdx__rule_unique(const char *type, const json_t *arr, const char *key, const char *what);
 
+/* A test report's version 2 members (`evidence[i]` at `path`): each clause
+ * listed once per standard, and a clause's `standard` one of the report's
+ * `standards`. */
+int sdx__rule_report(const char *type, const json_t *report, const char *path);
+
 /* Every string and field name of the record is free of control characters
  * and bidirectional overrides (formats/declaration.md, "Text"). */
 int sdx__rule_text(const char *type, const json_t *record);

@@ -1,7 +1,8 @@
 /*
  * formats/records/shipment.c - the shipment: batches sent to a consignee
  * (formats/shipment.md).  A compliance check of a shipment is made at its
- * ship date unless told otherwise.
+ * ship date unless told otherwise.  Version 1 is read; version 2 (its
+ * exporter, item values, corrections) is written.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,31 +25,53 @@ static int shipment_rules(const char *type, const json_t *root)
 	if (r)
 		return sdx__rule_bad(type, "items[%zu].batch: the same batch as items[%zu]; add the "
 			   "quantities into one item", b, a);
+	if ((r = sdx__rule_party(type, json_object_get(root, "exporter"), "exporter")) < 0)
+		return r;
 	return sdx__rule_party(type, json_object_get(root, "consignee"), "consignee");
+}
+
+/* Version 2 names its exporter: ", by NAME", or "" for version 1. */
+static void by(char *out, size_t cap, const json_t *body)
+{
+	const char *name = json_string_value(json_object_get(json_object_get(body, "exporter"),
+							     "name"));
+
+	snprintf(out, cap, "%s%s", name ? ", by " : "", name ? name : "");
 }
 
 static void summary(char *out, size_t cap, const json_t *body)
 {
 	size_t n = json_array_size(json_object_get(body, "items"));
+	char who[220];
 
-	snprintf(out, cap, "shipment %s %s to %s from %s, %zu batch%s",
+	by(who, sizeof(who), body);
+	snprintf(out, cap, "shipment %s %s to %s from %s, %zu batch%s%s",
 		 json_string_value(json_object_get(body, "shipment_id")),
 		 json_string_value(json_object_get(body, "ship_date")),
 		 json_string_value(json_object_get(body, "destination_country")),
 		 json_string_value(json_object_get(body, "port_of_loading")), n,
-		 n == 1 ? "" : "es");
+		 n == 1 ? "" : "es", who);
 }
 
 static void label(char *out, size_t cap, const json_t *body)
 {
-	snprintf(out, cap, "shipment %s: %s to %s from %s", sdx__jstr(body, "shipment_id", NULL),
+	char who[220];
+
+	by(who, sizeof(who), body);
+	snprintf(out, cap, "shipment %s: %s to %s from %s%s", sdx__jstr(body, "shipment_id", NULL),
 		 sdx__jstr(body, "ship_date", NULL), sdx__jstr(body, "destination_country", NULL),
-		 sdx__jstr(body, "port_of_loading", NULL));
+		 sdx__jstr(body, "port_of_loading", NULL), who);
 }
 
 static void trace(json_t *j, const json_t *body)
 {
 	json_object_set_new(j, "shipment_id", json_string(sdx__jstr(body, "shipment_id", NULL)));
+	/* version 2: who exports it, and the shipment it corrects */
+	if (json_object_get(body, "exporter"))
+		json_object_set_new(j, "exporter", json_string(sdx__jstr(body, "exporter", "name")));
+	if (json_object_get(body, "supersedes"))
+		json_object_set_new(j, "supersedes",
+				    json_string(sdx__jstr(body, "supersedes", NULL)));
 	json_object_set_new(j, "ship_date", json_string(sdx__jstr(body, "ship_date", NULL)));
 	json_object_set_new(j, "destination_country",
 			    json_string(sdx__jstr(body, "destination_country", NULL)));
@@ -66,11 +89,15 @@ static void used(json_t *e, const json_t *body)
 }
 
 static const char *const batches[] = { "batch", NULL };
+static const char *const shipments[] = { "shipment", NULL };
 
+/* The edges' order is the graph index's edge numbering: append, never insert. */
 static const struct sdx_record_edge edges[] = {
 	/* carried, not made into something: checks keep the batch as "via" */
 	{ .array = "items", .field = "batch", .held = 1, .accepts = batches,
 	  .accepts_text = "a batch" },
+	/* version 2: a correction names the shipment it replaces (same ledger) */
+	{ .field = "supersedes", .accepts = shipments, .accepts_text = "a shipment" },
 };
 
 /* The product HS code a batch entry declares (a new reference), or NULL. */
@@ -121,6 +148,9 @@ static int shipment_item(json_t **out, sdx_ledger *l, char *spec, const char *wh
 static const struct sdx_record_field shipment_fields[] = {
 	{ "shipment_id", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED | SDX_FIELD_LABEL, NULL },
 	{ "ship_date", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "exporter.name", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
+	{ "exporter.identifiers", SDX_FIELD_IDS, SDX_FIELD_REQUIRED, NULL },
+	{ "exporter.country", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
 	{ "destination_country", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
 	{ "port_of_loading", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
 	{ "consignee.name", SDX_FIELD_TEXT, SDX_FIELD_REQUIRED, NULL },
@@ -136,11 +166,15 @@ static const struct sdx_record_build build = {
 	shipment_fields, sizeof(shipment_fields) / sizeof(shipment_fields[0]), shipment_item
 };
 
-static const char *const parties[] = { "consignee", NULL };
+static const char *const parties[] = { "consignee", "exporter", NULL };
 
 const struct sdx_record_type sdx__type_shipment = {
 	.name = "shipment",
 	.has_schema = 1,
+	.versions = 2,
+	.writes = 2,
+	.upgrade = "an \"exporter\" (the party that ships the goods; formats/shipment.md, "
+		   "\"Versions\")",
 	.role = SDX_ROLE_COMPOSITE,
 	.id_field = "shipment_id",
 	.date_field = "ship_date",

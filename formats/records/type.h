@@ -49,9 +49,15 @@ struct sdx_record_edge {
 
 /*
  * Building a record from field values (sdx/build.h, what `sdx batch` and
- * `sdx ship` do from options): its fields in the order they are written.
+ * `sdx ship` do from options): its fields in the order they are written.  A
+ * type with versions writes its `format` member too.
  */
-enum sdx_field_kind { SDX_FIELD_TEXT, SDX_FIELD_QUANTITY, SDX_FIELD_LINKS };
+enum sdx_field_kind {
+	SDX_FIELD_TEXT,
+	SDX_FIELD_QUANTITY, /* "N:UNIT" -> {"value", "unit"} */
+	SDX_FIELD_IDS,      /* repeated "SCHEME:ID" -> [{"scheme", "id"}, ...] (a party's identifiers) */
+	SDX_FIELD_LINKS     /* the inputs or items, each made by the build's `link` */
+};
 #define SDX_FIELD_REQUIRED 1u
 #define SDX_FIELD_LABEL 2u /* the record's id: names it in messages */
 
@@ -74,6 +80,12 @@ struct sdx_record_build {
 struct sdx_record_type {
 	const char *name;      /* the entry type, and formats/schemas/NAME.schema.json */
 	int has_schema;        /* 0 for the ledger's own types: not a record one declares */
+	/* Record versions (version.c): 1 has no `format` member and is judged by
+	 * NAME.schema.json; N >= 2 says "format": "sdx-NAME/N" and is judged by
+	 * NAME.vN.schema.json. */
+	int versions;          /* the newest version read (0: 1) */
+	int writes;            /* the oldest version sdx_record_append() writes (0: 1) */
+	const char *upgrade;   /* what an older record must add to be written, for its message */
 	int role;              /* SDX_ROLE_* */
 	const char *id_field;  /* member that names a record for people ("batch_id"), or NULL */
 	const char *date_field;/* a check of it is made at this date by default, or NULL */
@@ -113,6 +125,20 @@ struct sdx_record_type {
 /* The descriptor of `name` (a NUL-terminated or `len`-byte type), or NULL. */
 const struct sdx_record_type *sdx__record_type(const char *name);
 const struct sdx_record_type *sdx__record_type_n(const char *name, size_t len);
+
+/* The newest version of t (1 if it has only one). */
+int sdx__record_newest(const struct sdx_record_type *t);
+
+/* The version of a record body of type t: 1 without a `format` member, else the
+ * N of "sdx-NAME/N".  SDX_ESCHEMA naming the member when `format` is not a
+ * version of t this sdx reads (another type's, an unknown version). */
+int sdx__record_version(int *out, const struct sdx_record_type *t, const json_t *body);
+
+/* The embedded schema of version `version` of t: "batch", "batch.v2". */
+void sdx__record_schema_name(char *out, size_t cap, const struct sdx_record_type *t, int version);
+
+/* 0 if records of t are written in `version`, else SDX_ESCHEMA saying what to add. */
+int sdx__record_writable(const struct sdx_record_type *t, int version);
 
 /* 1 if a record of type t covers `lot` (one of its t->lots); 0 if not, or
  * out of memory. */

@@ -37,6 +37,8 @@ json_t *sdx__evidence_view(const json_t *evidence)
 					    strncmp(num, body, strlen(body)) == 0
 						    ? json_string(num) : json_sprintf("%s %s", body, num));
 		}
+		if (json_object_get(e, "standards")) /* version 2 */
+			json_object_set(x, "standards", json_object_get(e, "standards"));
 		if (json_object_get(e, "attachment"))
 			json_object_set_new(x, "sha256",
 					    json_string(sdx__jstr(e, "attachment", "sha256")));
