@@ -152,6 +152,16 @@ struct field_opt {
 	const char *field;
 	const char *option;
 };
+/* --OPT NAME, --OPT-id SCHEME:ID (repeatable), --OPT-country CC: the party that
+ * issues a record (a batch's manufacturer, a shipment's exporter). */
+#define PARTY_MAX_IDS 10 /* a party's identifiers (formats/batch.md) */
+#define PARTY_OPTS(opt, name, ids, nids, country, help) \
+	OPT_STRING(0, opt, (name), "NAME", help), \
+	OPT_STRING_LIST(0, opt "-id", (ids), (nids), PARTY_MAX_IDS, "SCHEME:ID", \
+			"an identifier of it: USCI, LEI, GLN, DUNS, EORI or VAT; repeatable", \
+			"at most %zu --" opt "-id options"), \
+	OPT_STRING(0, opt "-country", (country), "CC", "its country (ISO 3166 alpha-2, e.g. CN)")
+
 /* A repeatable option giving one element of a list field per use. */
 struct list_opt {
 	const char *field;

@@ -4,7 +4,6 @@
 #include "cmd/cmd.h"
 
 #define MAX_INPUTS 200
-#define MAX_IDS 10 /* a party's identifiers (formats/batch.md) */
 
 static const struct usage use = {
 	"sdx batch FILE.json [--attach FILE]...\n"
@@ -49,7 +48,7 @@ static const struct field_opt fields[N_FIELDS] = {
 struct batch_opts {
 	struct where w;
 	const char *f[N_FIELDS];
-	const char *ids[MAX_IDS];
+	const char *ids[PARTY_MAX_IDS];
 	size_t nids;
 	const char *inputs[MAX_INPUTS];
 	size_t ninputs;
@@ -88,14 +87,8 @@ int cmd_batch(int argc, char **argv)
 		OPT_STRING(0, "category", &o.f[CATEGORY], "KIND",
 			   "infant_product, toy, food_contact, packaging, ceramic, ..."),
 		OPT_STRING(0, "date", &o.f[DATE], "YYYY-MM-DD", "production date"),
-		OPT_STRING(0, "manufacturer", &o.f[MAKER], "NAME",
+		PARTY_OPTS("manufacturer", &o.f[MAKER], o.ids, &o.nids, &o.f[MAKER_COUNTRY],
 			   "who made the batch and signs it (your company's legal name)"),
-		OPT_STRING_LIST(0, "manufacturer-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
-				"the manufacturer's identifier: USCI, LEI, GLN, DUNS, EORI or VAT "
-				"(e.g. USCI:91330282MA2CX7LH5B); repeatable",
-				"at most %zu --manufacturer-id options"),
-		OPT_STRING(0, "manufacturer-country", &o.f[MAKER_COUNTRY], "CC",
-			   "the manufacturer's country (ISO 3166 alpha-2, e.g. CN)"),
 		OPT_STRING(0, "site", &o.f[SITE], "NAME",
 			   "production site (default: the manufacturer's name)"),
 		OPT_STRING(0, "site-country", &o.f[SITE_COUNTRY], "CC",
@@ -104,9 +97,8 @@ int cmd_batch(int argc, char **argv)
 			   "batch size, e.g. 5000:H87 (pieces) or 1.2:TNE"),
 		OPT_STRING_LIST('i', "input", o.inputs, &o.ninputs, MAX_INPUTS, "REF:LOT:N:UNIT[:ROLE]",
 				"an input: declaration (or batch) REF, supplier lot used (empty for "
-				"a batch), quantity consumed, and its role (material, additive, "
-				"component, coating, packaging, food_contact_layer, other); "
-				"repeatable", "at most %zu --input options"),
+				"a batch), quantity consumed, optional ROLE (above); repeatable",
+				"at most %zu --input options"),
 		OPT_STRING_LIST('a', "attach", o.attach, &o.nattach, MAX_ATTACH, "FILE",
 				"store FILE as evidence (with a JSON file citing it)",
 				"at most %zu --attach files"),

@@ -4,7 +4,6 @@
 #include "cmd/cmd.h"
 
 #define MAX_ITEMS 500
-#define MAX_IDS 10 /* a party's identifiers (formats/shipment.md) */
 
 static const struct usage use = {
 	"sdx ship FILE.json\n"
@@ -41,7 +40,7 @@ static const struct field_opt fields[N_FIELDS] = {
 struct ship_opts {
 	struct where w;
 	const char *f[N_FIELDS];
-	const char *ids[MAX_IDS];
+	const char *ids[PARTY_MAX_IDS];
 	size_t nids;
 	const char *items[MAX_ITEMS];
 	size_t nitems;
@@ -72,14 +71,8 @@ int cmd_ship(int argc, char **argv)
 		OPT_STRING(0, "id", &o.f[ID], "SHIPMENT", "shipment id (booking or invoice number)"),
 		OPT_STRING(0, "date", &o.f[DATE], "YYYY-MM-DD",
 			   "ship date (compliance profiles judge evidence age at it)"),
-		OPT_STRING(0, "exporter", &o.f[EXPORTER], "NAME",
+		PARTY_OPTS("exporter", &o.f[EXPORTER], o.ids, &o.nids, &o.f[EXPORTER_COUNTRY],
 			   "who exports the goods and signs the record (your company's legal name)"),
-		OPT_STRING_LIST(0, "exporter-id", o.ids, &o.nids, MAX_IDS, "SCHEME:ID",
-				"the exporter's identifier: USCI, LEI, GLN, DUNS, EORI or VAT "
-				"(e.g. USCI:91330201MA2AH8XK4L); repeatable",
-				"at most %zu --exporter-id options"),
-		OPT_STRING(0, "exporter-country", &o.f[EXPORTER_COUNTRY], "CC",
-			   "the exporter's country (ISO 3166 alpha-2, e.g. CN)"),
 		OPT_STRING(0, "to", &o.f[TO], "CC", "destination country (ISO 3166 alpha-2, e.g. DE, US)"),
 		OPT_STRING(0, "port", &o.f[PORT], "LOCODE", "port of loading (UN/LOCODE, e.g. CNNGB, CNSHA)"),
 		OPT_STRING(0, "discharge", &o.f[DISCHARGE], "LOCODE",

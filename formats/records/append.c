@@ -32,9 +32,9 @@ static int check_reference(sdx_ledger *l, const struct sdx_record_edge *edge,
 	if ((err = sdx_ledger_resolve(&index, l, hex)) < 0) {
 		/* held, but another ledger's: a ledger corrects only what it signed */
 		if (sdx_ledger_find(&f, l, hex) == 0 && !f->own)
-			err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %s is imported from %s; only "
-					    "an entry of this ledger's own can be named", what,
-					    edge->field, hex, f->origin);
+			err = sdx_error_set(SDX_ESCHEMA, "%s: %s: entry %s is imported from %s; %s "
+					    "names only entries of this ledger", what, edge->field,
+					    hex, f->origin, edge->field);
 		else
 			err = sdx_error_set(SDX_ENOTFOUND, "%s: refers to entry %s, which this "
 					    "ledger does not hold", what, hex);

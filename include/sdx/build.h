@@ -45,7 +45,10 @@ SDX_API void sdx_record_builder_free(sdx_record_builder *b);
  * Give field `field` (its JSON path: "batch_id", "product.hs_code",
  * "quantity", "consignee.country", ...) the text `value` (copied).  A
  * quantity is "N:UNIT" (UN/ECE Rec 20 unit, N > 0), read by
- * sdx_record_builder_check().  Setting a field again replaces it.
+ * sdx_record_builder_check().  Setting a field again replaces it, except a
+ * party's identifiers ("manufacturer.identifiers", "exporter.identifiers"),
+ * which take one "SCHEME:ID" per call, in order.  The record is written in
+ * its type's newest version, with its `format` member.
  * @param what  names the value in messages (may be NULL: the field)
  * @return 0, SDX_EINVAL (no such field) or SDX_ENOMEM
  */
@@ -53,8 +56,8 @@ SDX_API int sdx_record_builder_set(sdx_record_builder *b, const char *field, con
 				   const char *what);
 
 /**
- * Add an input (batch: "REF:LOT:N:UNIT", LOT empty when REF is an earlier
- * batch) or an item (shipment: "REF:N:UNIT[:HS]", HS defaulting to the
+ * Add an input (batch: "REF:LOT:N:UNIT[:ROLE]", LOT empty when REF is an
+ * earlier batch, ROLE material, additive, component, ...) or an item (shipment: "REF:N:UNIT[:HS]", HS defaulting to the
  * batch's product code).  REF is 4+ hex digits of a leaf hash or an own
  * entry index.  Read by sdx_record_builder_resolve(), in the order added.
  * @return 0, SDX_ELIMIT (over SDX_BUILD_MAX_LINKS) or SDX_ENOMEM

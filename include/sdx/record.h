@@ -4,7 +4,11 @@
  *
  * Each record type has a JSON Schema (formats/schemas/<type>.schema.json,
  * compiled into the library), a spec (formats/<type>.md) and one descriptor
- * in the library (formats/records/<type>.c).  Validation is schema-driven
+ * in the library (formats/records/<type>.c).  A record says its version in
+ * its `format` member ("sdx-batch/2", schema <type>.v2.schema.json); one
+ * without it is version 1, judged by the version 1 schema.  Validation reads
+ * every version this sdx knows; appending writes only the versions still
+ * written (batches and shipments: version 2).  Validation is schema-driven
  * plus the cross-field rules the schema cannot say (dates in order, sums that
  * add up); every error names the field by its JSON path, e.g.
  * "declaration: claims[2].limit.value: expected a number".
@@ -42,7 +46,7 @@ SDX_API int sdx_record_type_known(const char *type);
 SDX_API int sdx_record_schema(const char **out, size_t *out_len, const char *type);
 
 /**
- * Validate `json` as a record of `type`.
+ * Validate `json` as a record of `type`, of any version this sdx reads.
  * @return 0, SDX_EFORMAT (not JSON, duplicate key, bad UTF-8, too deep),
  *         SDX_ELIMIT (input over SDX_RECORD_INPUT_MAX or canonical form over
  *         SDX_RECORD_MAX), SDX_ENOTFOUND (unknown type) or SDX_ESCHEMA (the
@@ -96,8 +100,11 @@ SDX_API int sdx_record_summary(char *out, size_t cap, const char *type, const ch
  * sdx_ledger_begin()/sdx_ledger_commit().  Refused (nothing appended) when
  * the record is invalid, when an attachment it references is not stored
  * (SDX_ENOTFOUND, naming the hash), or when an entry it refers to does not
- * exist or is of the wrong kind (a withdrawal or supersession must name a
- * declaration).  `what` names the input in messages ("'decl.json'", "line 7").
+ * exist or is of the wrong kind (a withdrawal must name a declaration, a
+ * supersession a record of its own type and ledger), and when the record is of
+ * a version no longer written (a version 1 batch or shipment: SDX_ESCHEMA
+ * saying what to add).  `what` names the input in messages ("'decl.json'",
+ * "line 7").
  * @param out  what was appended (may be NULL)
  */
 SDX_API int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,

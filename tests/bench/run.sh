@@ -75,9 +75,11 @@ small_shipment() { # LEDGER: a batch of entry 1's lot and a shipment of it; prin
 	ref=$("$SDX" show -L "$1" 1 --json | jq -r .leaf_hash)
 	lot=$("$SDX" show -L "$1" 1 --json | jq -r '.payload.body.material.lots[0].lot_number')
 	b=$("$SDX" batch -L "$1" --id BENCH-B1 --product 'Bench toy' --hs 9503.00 --date 2026-10-12 \
-		--site 'Plant 1' --site-country CN --quantity 10:H87 --input "$ref:$lot:0.5:TNE" --json |
+		--manufacturer 'Bench Toys' --manufacturer-id DUNS:123456789 --manufacturer-country CN \
+		--site 'Plant 1' --quantity 10:H87 --input "$ref:$lot:0.5:TNE" --json |
 		jq -r '.. | .leaf_hash? // empty' | tail -n 1)
-	"$SDX" ship -L "$1" --id BENCH-S1 --date 2026-11-20 --to DE --port CNNGB --consignee 'Buyer GmbH' \
+	"$SDX" ship -L "$1" --id BENCH-S1 --date 2026-11-20 --exporter 'Bench Export' \
+		--exporter-id DUNS:987654321 --exporter-country CN --to DE --port CNNGB --consignee 'Buyer GmbH' \
 		--consignee-country DE --item "$b:10:H87" > /dev/null
 	echo "$lot"
 }

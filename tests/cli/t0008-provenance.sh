@@ -31,20 +31,30 @@ expect 0 "a batch from a JSON file" sdx batch -L toys.db batch.json --attach "$R
 golden batch "is appended"
 duck=$(leaf toys.db LH2610-0315)
 expect 2 "an input nobody holds is refused" sdx batch -L toys.db --id B2 --product Duck --hs 9503.00 \
-	--date 2026-10-16 --site Hall --site-country CN --quantity 10:H87 --input "abcdef12:L1:1:KGM"
+	--date 2026-10-16 --manufacturer "Cixi Little Harbour Toys Co., Ltd." \
+	--manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN --site Hall \
+	--quantity 10:H87 --input "abcdef12:L1:1:KGM"
 golden batch-unknown-input "naming the reference"
 expect 2 "a lot the declaration does not cover is refused" sdx batch -L toys.db --id B2 --product Duck \
-	--hs 9503.00 --date 2026-10-16 --site Hall --site-country CN --quantity 10:H87 --input "$pvc:NOPE:1:KGM"
+	--hs 9503.00 --date 2026-10-16 --manufacturer "Cixi Little Harbour Toys Co., Ltd." \
+	--manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN --site Hall --quantity 10:H87 \
+	--input "$pvc:NOPE:1:KGM"
 golden batch-unknown-lot "naming the field"
 expect 2 "a malformed --input" sdx batch -L toys.db --id B2 --product Duck --hs 9503.00 \
-	--date 2026-10-16 --site Hall --site-country CN --quantity 10:H87 --input "$pvc:1:KGM"
+	--date 2026-10-16 --manufacturer "Cixi Little Harbour Toys Co., Ltd." \
+	--manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN --site Hall \
+	--quantity 10:H87 --input "$pvc:1:KGM"
 golden batch-bad-input "says the form"
 expect 0 "a dry run prints the record" sdx batch -L toys.db --dry-run --id B2 --product Duck --hs 9503.00 \
-	--date 2026-10-16 --site Hall --site-country CN --quantity 10:H87 --input "$duck::240:H87"
+	--date 2026-10-16 --manufacturer "Cixi Little Harbour Toys Co., Ltd." \
+	--manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN --site Hall \
+	--quantity 10:H87 --input "$duck::240:H87"
 golden batch-dry-run "with the resolved sub-assembly"
 check "and writes nothing" test "$(sdx log -L toys.db | wc -l)" = 4
 expect 0 "a sub-assembly batch" sdx batch -L toys.db --id GIFT-1 --product "Gift set" --hs 9503.00 \
-	--date 2026-10-20 --site Hall --site-country CN --quantity 240:H87 --input "$duck::240:H87"
+	--date 2026-10-20 --manufacturer "Cixi Little Harbour Toys Co., Ltd." \
+	--manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN --site Hall \
+	--quantity 240:H87 --input "$duck::240:H87"
 golden batch-sub "is appended"
 
 # provenance bundle to the exporter
@@ -57,14 +67,17 @@ sdx trust add -L export.db haixing.vkey > /dev/null
 sdx trust add -L export.db redstone.vkey > /dev/null
 expect 0 "import with every key trusted" sdx import -L export.db p.sdxb
 golden import "from the manufacturer"
-expect 2 "ship: an item must be a batch" sdx ship -L export.db --id S1 --date 2026-11-20 --to US --port CNNGB \
-	--consignee Buyer --item "$pvc:1:TNE"
+expect 2 "ship: an item must be a batch" sdx ship -L export.db --id S1 --date 2026-11-20 \
+	--exporter "Ningbo Export" --exporter-id USCI:91330201MA2AH8XK4L --exporter-country CN --to US \
+	--port CNNGB --consignee Buyer --item "$pvc:1:TNE"
 golden ship-not-batch "says so"
-expect 2 "ship: a bad port code" sdx ship -L export.db --id S1 --date 2026-11-20 --to US --port NINGBO \
-	--consignee Buyer --item "$duck:24000:H87"
+expect 2 "ship: a bad port code" sdx ship -L export.db --id S1 --date 2026-11-20 \
+	--exporter "Ningbo Export" --exporter-id USCI:91330201MA2AH8XK4L --exporter-country CN --to US \
+	--port NINGBO --consignee Buyer --item "$duck:24000:H87"
 golden ship-bad-port "names the field"
-expect 0 "ship" sdx ship -L export.db --id S1 --date 2026-11-20 --to US --port CNNGB --consignee Buyer \
-	--item "$duck:24000:H87"
+expect 0 "ship" sdx ship -L export.db --id S1 --date 2026-11-20 \
+	--exporter "Ningbo Export" --exporter-id USCI:91330201MA2AH8XK4L --exporter-country CN --to US \
+	--port CNNGB --consignee Buyer --item "$duck:24000:H87"
 golden ship "is appended"
 ship=$(leaf export.db "shipment S1")
 check "the item's HS code defaults to the batch's" test "$(sdx show -L export.db "$ship" --json | jq -r '.payload.body.items[0].hs_code // .body.items[0].hs_code')" = "9503.00"

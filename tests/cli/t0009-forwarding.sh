@@ -20,9 +20,11 @@ sdx export -L s.db --all -o b2.sdxb > /dev/null
 sdx import -L m.db b2.sdxb > /dev/null
 d1=$(sdx log -L s.db --json | jq -r 'select(.index == 1) | .leaf_hash')
 d2=$(sdx log -L s.db --json | jq -r 'select(.index == 2) | .leaf_hash')
-sdx batch -L m.db --id B1 --product P --hs 9503.00 --date 2026-10-01 --site S --site-country CN \
+sdx batch -L m.db --id B1 --product P --hs 9503.00 --date 2026-10-01 --manufacturer M --manufacturer-id DUNS:123456789 \
+	--manufacturer-country CN --site S \
 	--quantity 1:H87 --input "$d1:HX2609-0417:1:KGM" > /dev/null
-sdx batch -L m.db --id B2 --product P --hs 9503.00 --date 2026-10-02 --site S --site-country CN \
+sdx batch -L m.db --id B2 --product P --hs 9503.00 --date 2026-10-02 --manufacturer M --manufacturer-id DUNS:123456789 \
+	--manufacturer-country CN --site S \
 	--quantity 1:H87 --input "$d2:RS130-260812:1:KGM" > /dev/null
 b1=$(sdx log -L m.db --json | jq -r 'select(.summary | contains("B1")) | .leaf_hash')
 b2=$(sdx log -L m.db --json | jq -r 'select(.summary | contains("B2")) | .leaf_hash')

@@ -21,35 +21,9 @@ struct fx {
 	char decl[65]; /* the declaration's leaf hash; it covers lot HX2610-0102 */
 };
 
-static void hex(char out[65], const unsigned char h[32])
-{
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
-}
-
 static int fx_open(struct fx *f)
 {
-	unsigned char seed[32] = { 9 }, h[32];
-	sdx_entry_info info;
-	size_t len;
-	char *text;
-	int err;
-
-	memset(f, 0, sizeof(*f));
-	if (sdx_signer_from_seed(&f->k, "example.com/works", seed) < 0 ||
-	    sdx_ledger_create(&f->l, "t.db", f->k) < 0 ||
-	    !(text = test_read_file(test_data(DECL), &len)))
-		return -1;
-	err = sdx_ledger_begin(f->l);
-	if (err == 0)
-		err = sdx_ledger_attach_file(h, NULL, f->l, test_data(REPORT));
-	if (err == 0)
-		err = sdx_record_append(&info, f->l, f->k, "declaration", text, len, "decl");
-	free(text);
-	if (err < 0 || sdx_ledger_commit(f->l) < 0)
-		return -1;
-	hex(f->decl, info.leaf_hash);
-	return 0;
+	return test_ledger_declared(&f->l, &f->k, "example.com/works", 9, DECL, REPORT, f->decl);
 }
 
 static void fx_close(struct fx *f)
@@ -72,8 +46,9 @@ static sdx_record_builder *batch(const struct fx *f, const char *quantity)
 {
 	static const char *const fields[][2] = {
 		{ "batch_id", "B1" }, { "product.name", "Duck" }, { "product.hs_code", "9503.00" },
-		{ "production_date", "2026-10-16" }, { "site.name", "Hall" },
-		{ "site.country", "CN" },
+		{ "production_date", "2026-10-16" }, { "manufacturer.name", "Cixi Toys" },
+		{ "manufacturer.identifiers", "USCI:91330282MA2CX7LH5B" },
+		{ "manufacturer.country", "CN" }, { "site.name", "Hall" },
 	};
 	sdx_record_builder *b = NULL;
 	char spec[128];
@@ -98,6 +73,8 @@ static sdx_record_builder *shipment(void)
 {
 	static const char *const fields[][2] = {
 		{ "shipment_id", "S1" }, { "ship_date", "2026-11-20" },
+		{ "exporter.name", "Ningbo Export" },
+		{ "exporter.identifiers", "USCI:91330201MA2AH8XK4L" }, { "exporter.country", "CN" },
 		{ "destination_country", "US" }, { "port_of_loading", "CNNGB" },
 		{ "consignee.name", "Buyer" },
 	};
@@ -186,7 +163,7 @@ static void test_shipment(void)
 	CHECK_OK(sdx_ledger_begin(f.l));
 	CHECK_OK(sdx_record_builder_append(&info, f.l, f.k, b));
 	CHECK_OK(sdx_ledger_commit(f.l));
-	hex(batch_hex, info.leaf_hash);
+	test_hex(batch_hex, info.leaf_hash);
 
 	CHECK((s = shipment()) != NULL);
 	CHECK_STR(sdx_record_builder_missing(s), "items");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "sdx.h"
 
 static int failed;
 static char why[1200];
@@ -20,6 +21,38 @@ void test_fail(const char *file, int line, const char *what)
 int test_failed(void)
 {
 	return failed;
+}
+
+void test_hex(char out[65], const unsigned char h[32])
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+int test_ledger_declared(struct sdx_ledger **l, struct sdx_signer **k, const char *origin,
+			 unsigned char seed, const char *decl, const char *report, char leaf[65])
+{
+	unsigned char s[32] = { seed };
+	sdx_entry_info info;
+	size_t len;
+	char *text;
+	int err;
+
+	*l = NULL;
+	*k = NULL;
+	if (sdx_signer_from_seed(k, origin, s) < 0 || sdx_ledger_create(l, "t.db", *k) < 0 ||
+	    !(text = test_read_file(test_data(decl), &len)))
+		return -1;
+	err = sdx_ledger_begin(*l);
+	if (err == 0)
+		err = sdx_ledger_attach_file(NULL, NULL, *l, test_data(report));
+	if (err == 0)
+		err = sdx_record_append(&info, *l, *k, "declaration", text, len, "decl");
+	free(text);
+	if (err < 0 || sdx_ledger_commit(*l) < 0)
+		return -1;
+	test_hex(leaf, info.leaf_hash);
+	return 0;
 }
 
 const char *test_data(const char *rel)

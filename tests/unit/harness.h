@@ -29,6 +29,20 @@ const char *test_data(const char *rel);
 /* Read a whole file (malloc'd, NUL-terminated); NULL on error. */
 char *test_read_file(const char *path, size_t *len);
 
+/* 64 lowercase hex digits of h. */
+void test_hex(char out[65], const unsigned char h[32]);
+
+struct sdx_ledger;
+struct sdx_signer;
+/*
+ * A new ledger "t.db" of `origin` under the key of seed {seed}, holding the
+ * declaration file `decl` and its report file `report` (paths below
+ * tests/data); `leaf` gets the declaration's leaf hash.  0, or -1 (free what
+ * was made with sdx_ledger_free() and sdx_signer_free() either way).
+ */
+int test_ledger_declared(struct sdx_ledger **l, struct sdx_signer **k, const char *origin,
+			 unsigned char seed, const char *decl, const char *report, char leaf[65]);
+
 #define TEST_MAIN(cases) \
 	int main(void) { return test_run(__FILE__, cases); }
 

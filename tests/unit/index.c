@@ -61,14 +61,18 @@ static int fx_open(struct fx *f, const char *path, const char *origin, unsigned 
 				    NULL)) ||
 	    append(f, "declaration", decl, f->decl) < 0)
 		goto done;
-	snprintf(json, sizeof(json), "{\"batch_id\":\"B-1\",\"product\":{\"name\":\"Toy\","
+	snprintf(json, sizeof(json), "{\"format\":\"sdx-batch/2\",\"batch_id\":\"B-1\","
+		 "\"manufacturer\":{\"name\":\"Toy Works\",\"identifiers\":[{\"scheme\":\"DUNS\","
+		 "\"id\":\"123456789\"}],\"country\":\"CN\"},\"product\":{\"name\":\"Toy\","
 		 "\"hs_code\":\"9503.00\"},\"production_date\":\"2026-10-12\",\"site\":{\"name\":"
 		 "\"Plant 1\",\"country\":\"CN\"},\"quantity\":{\"value\":10,\"unit\":\"H87\"},"
 		 "\"inputs\":[{\"entry\":\"%s\",\"lot_number\":\"" LOT "\",\"quantity\":{\"value\":"
 		 "0.5,\"unit\":\"TNE\"}}]}", f->decl);
 	if (append(f, "batch", json, f->batch) < 0)
 		goto done;
-	snprintf(json, sizeof(json), "{\"shipment_id\":\"S-1\",\"ship_date\":\"2026-11-20\","
+	snprintf(json, sizeof(json), "{\"format\":\"sdx-shipment/2\",\"exporter\":{\"name\":"
+		 "\"Export Co.\",\"identifiers\":[{\"scheme\":\"DUNS\",\"id\":\"987654321\"}],"
+		 "\"country\":\"CN\"},\"shipment_id\":\"S-1\",\"ship_date\":\"2026-11-20\","
 		 "\"destination_country\":\"DE\",\"port_of_loading\":\"CNNGB\",\"consignee\":"
 		 "{\"name\":\"Buyer GmbH\",\"country\":\"DE\"},\"items\":[{\"batch\":\"%s\","
 		 "\"hs_code\":\"9503.00\",\"quantity\":{\"value\":10,\"unit\":\"H87\"}}]}", f->batch);

@@ -167,7 +167,10 @@ static json_t *declaration(const struct fx *f, const char *id, double pb, double
 
 static json_t *batch(const char *id, json_t *inputs, json_t *ev)
 {
-	json_t *b = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:{s:s, s:s}, s:{s:i, s:s}, s:o}",
+	json_t *b = json_pack("{s:s, s:{s:s, s:[{s:s, s:s}], s:s}, s:s, s:{s:s, s:s, s:s}, s:s,"
+			      " s:{s:s, s:s}, s:{s:i, s:s}, s:o}", "format", "sdx-batch/2",
+			      "manufacturer", "name", "Toy Works", "identifiers", "scheme", "DUNS",
+			      "id", "123456789", "country", "CN",
 			      "batch_id", id, "product", "name", "Bath toy", "hs_code", "9503.00",
 			      "category", "infant_product", "production_date", "2026-10-12", "site",
 			      "name", "Plant 1", "country", "CN", "quantity", "value", 1000, "unit",
@@ -190,7 +193,10 @@ static json_t *input(const char *hex, const char *lot)
 
 static json_t *shipment(const char *date, json_t *items)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:o}", "shipment_id", "S-1",
+	return json_pack("{s:s, s:{s:s, s:[{s:s, s:s}], s:s}, s:s, s:s, s:s, s:s, s:{s:s, s:s},"
+			 " s:o}", "format", "sdx-shipment/2", "exporter", "name", "Export Co.",
+			 "identifiers", "scheme", "DUNS", "id", "987654321", "country", "CN",
+			 "shipment_id", "S-1",
 			 "ship_date", date, "destination_country", "DE", "port_of_loading",
 			 "CNNGB", "consignee", "name", "Buyer GmbH", "country", "DE", "items",
 			 items);
