@@ -255,7 +255,7 @@ static int crit_wo(const struct judged *j, struct text *t)
 		if (!j->in[i].originating && !j->in[i].packaging && n++ == 0)
 			put(t, "%s is not originating", name_of(&j->in[i], name, sizeof(name)));
 	if (n > 1)
-		put(t, ", nor are %zu other input%s", n - 1, n > 2 ? "s" : "");
+		put(t, ", nor %s %zu other input%s", n > 2 ? "are" : "is", n - 1, n > 2 ? "s" : "");
 	if (!n)
 		put(t, "every input%s is originating", j->n && json_object_get(j->spec,
 		    "packaging_roles") ? " other than packaging" : "");
@@ -485,7 +485,7 @@ static json_t *inputs_json(const struct judged *j)
 /*
  * Judge batch `node`: its verdict (SDX_VERDICT_*, or -1 out of memory), a
  * one-line head ("originating under RCEP by CTH") and in *out the whole
- * computation as JSON (see origin_json in formats/profiles.md).
+ * computation as JSON (formats/profiles.md, Rules of origin).
  */
 static int judge(struct check *c, const json_t *spec, size_t node, int depth, char *head,
 		 size_t hcap, json_t **out)
@@ -501,6 +501,7 @@ static int judge(struct check *c, const json_t *spec, size_t node, int depth, ch
 	size_t i;
 
 	memset(&j, 0, sizeof(j));
+	why[0] = '\0';
 	j.spec = spec;
 	j.agreement = sget(spec, "agreement");
 	j.batch_id = sget(body, "batch_id");
@@ -545,8 +546,8 @@ static int judge(struct check *c, const json_t *spec, size_t node, int depth, ch
 	}
 	if (*country && json_object_get(spec, "parties") &&
 	    !str_listed(json_object_get(spec, "parties"), country)) {
-		snprintf(head, hcap, "not originating under %s: batch %s was produced in %s, "
-			 "not a party to the agreement", j.agreement, j.batch_id, country);
+		snprintf(head, hcap, "batch %s is not originating under %s: it was produced in %s, "
+			 "not a party to the agreement", j.batch_id, j.agreement, country);
 		carried = NULL;
 	} else if (carried) {
 		verdict = SDX_VERDICT_PASS;
