@@ -338,7 +338,7 @@ static int de_minimis(const struct judged *j, const int *failing, struct text *t
 		value = share <= pct + 1e-9 ? MET : strcmp(j->incoterm, "EXW") == 0 ? UNDECIDED : NOT_MET;
 		put(t, "; de minimis: %.2f %s is %.1f %% of the %s value, %s %.6g %%%s", sum,
 		    j->currency, share, value_name(j), value == MET ? "within" : "over", pct,
-		    value == UNDECIDED ? " (of the ex-works value: record the FOB value, which "
+		    value == UNDECIDED ? " (record the FOB value, which "
 		    "is higher)" : "");
 	}
 	if (value == MET || !wpct || !weight_chapter(dm, j->product))

@@ -12,7 +12,7 @@ leaf() { sdx log -L "$1" --json | jq -r --arg m "$2" 'select(.summary | contains
 
 sdx init -L sup.db --origin example.com/suppliers --unencrypted > /dev/null
 sdx init -L toys.db --origin example.com/toys --unencrypted > /dev/null
-for f in pp mechanism abs carton; do
+for f in pp mechanism abs carton fabric handle; do
 	sdx declare -L sup.db "$O/$f-declaration.json" > /dev/null
 done
 sdx key show -L sup.db --vkey > sup.vkey
@@ -20,12 +20,13 @@ sdx export -L sup.db --all -o sup.sdxb > /dev/null
 sdx trust add -L toys.db sup.vkey > /dev/null
 sdx import -L toys.db sup.sdxb > /dev/null
 pp=$(leaf sup.db PP2609-11); mech=$(leaf sup.db WD2608-04); abs=$(leaf sup.db AB2609-02); carton=$(leaf sup.db CT2609-21)
-for b in rvc45 rvc35 cth deminimis no-value ornament; do
+fabric=$(leaf sup.db CF2609-07); handle=$(leaf sup.db WH2609-03)
+for b in rvc45 rvc35 cth deminimis no-value ornament exw tote tote-us; do
 	sed -e "s/PP_DECLARATION/$pp/; s/MECH_DECLARATION/$mech/; s/ABS_DECLARATION/$abs/; s/CARTON_DECLARATION/$carton/" \
-		"$O/$b-batch.json" > $b.json
+		-e "s/FABRIC_DECLARATION/$fabric/; s/HANDLE_DECLARATION/$handle/" "$O/$b-batch.json" > $b.json
 done
 expect 0 "a batch with input costs and an FOB value" sdx batch -L toys.db rvc45.json
-for b in rvc35 cth deminimis no-value ornament; do sdx batch -L toys.db $b.json > /dev/null; done
+for b in rvc35 cth deminimis no-value ornament exw tote tote-us; do sdx batch -L toys.db $b.json > /dev/null; done
 b45=$(leaf toys.db TC2610-45); b35=$(leaf toys.db TC2610-35); bct=$(leaf toys.db TC2610-CT)
 bdm=$(leaf toys.db TC2610-DM); bnv=$(leaf toys.db TC2610-NV); born=$(leaf toys.db CO2610-01)
 D="--date 2026-11-23"
@@ -51,6 +52,17 @@ golden no-rule "says to add it from the annex"
 # shellcheck disable=SC2086
 expect 5 "a profile of one's own whose default rule is CTH alone" sdx check -p "$O/my-origin-cth.json" -L toys.db "$b45" $D
 golden cth-only "CTH fails: a non-originating input shares the product's heading"
+
+# shellcheck disable=SC2086
+expect 6 "an ex-works value: RVC 35 % of EXW cannot fail the FOB formula" sdx check -p rcep-origin -L toys.db "$(leaf toys.db TC2610-EX)" $D
+golden exw "unknown, asking for the FOB value"
+# shellcheck disable=SC2086
+expect 0 "a tote bag (chapter 63): handles of its heading, 20 % of FOB, 8 % of its weight" \
+	sdx check -p "$O/my-origin-textile.json" -L toys.db "$(leaf toys.db TB2610-01)" $D
+golden weight "de minimis by weight"
+# shellcheck disable=SC2086
+expect 5 "sewn outside the parties" sdx check -p "$O/my-origin-textile.json" -L toys.db "$(leaf toys.db TB2610-US)" $D
+golden not-a-party "produced in US"
 
 # shellcheck disable=SC2086
 expect 0 "check --json" sdx check -p rcep-origin -L toys.db "$b45" $D --json
