@@ -92,12 +92,15 @@ struct graph_src {
 	size_t n_revoked;
 	int tofu;
 	const char *ref;
+	const char *party; /* only records of this party (origin, name or SCHEME:ID) */
 	sdx_ledger *l;     /* kept open while a graph read from it lives */
 };
 int graph_trust_option(const struct opt *o, const char *arg);
 #define GRAPH_OPTS(s) \
 	OPT_STRING('r', "ref", &(s)->ref, "REF", \
 		   "bundles: start at this record, not at the bundle's top records"), \
+	OPT_STRING(0, "party", &(s)->party, "PARTY", \
+		   "an id names a record of this party: its ledger origin, name or SCHEME:ID"), \
 	OPT_CALLBACK(0, "trust", (s), "VKEY|FILE", \
 		     "bundles: trust this key too (besides the ledger's keyring)", graph_trust_option), \
 	OPT_BOOL(0, "trust-on-first-use", &(s)->tofu, "bundles: accept the producer's own key")
@@ -216,5 +219,6 @@ int cmd_trace(int argc, char **argv);
 int cmd_where_used(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
 /* cmd/cmd_check.c - sdx check: judge a shipment, batch or declaration against a profile. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 
@@ -30,7 +31,7 @@ struct check_opts {
 	struct graph_src src;
 	const char *profiles[MAX_PROFILES];
 	size_t nprofiles;
-	const char *date;
+	const char *date, *labs;
 	int list, json, quiet, explain;
 };
 
@@ -135,6 +136,23 @@ static void print_matrix(const json_t *reports)
 	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
 }
 
+/* The registers of the ledger read, or of the local one beside a bundle; none if there is none. */
+static int ledger_labs(sdx_lab_register **out, struct graph_src *src)
+{
+	sdx_ledger *l = NULL;
+	int err;
+
+	*out = NULL;
+	if (src->l)
+		return sdx_lab_register_from_ledger(out, src->l);
+	if (access(src->w.ledger, F_OK) != 0 ||
+	    sdx_ledger_open(&l, src->w.ledger, SDX_OPEN_READONLY) < 0)
+		return 0;
+	err = sdx_lab_register_from_ledger(out, l);
+	sdx_ledger_free(l);
+	return err;
+}
+
 static int load_profiles(const struct check_opts *o, sdx_profile **profiles, size_t *n)
 {
 	const char *name;
@@ -160,6 +178,7 @@ int cmd_check(int argc, char **argv)
 	struct sdx_check_options copts;
 	sdx_profile *profiles[MAX_PROFILES] = { NULL };
 	sdx_graph *g = NULL;
+	sdx_lab_register *labs = NULL;
 	size_t *nodes = NULL, n = 0, np = 0, i, k;
 	json_t *all = NULL, *mine = NULL;
 	int first, rc, err, worst = SDX_VERDICT_NOT_APPLICABLE, w;
@@ -172,6 +191,9 @@ int cmd_check(int argc, char **argv)
 				"(default: every shipped profile)", "at most %zu profiles"),
 		OPT_STRING(0, "date", &o.date, "YYYY-MM-DD",
 			   "judge evidence at this date (default: the ship date of a shipment, else today)"),
+		OPT_STRING(0, "labs", &o.labs, "FILE",
+			   "the lab accreditation register to verify reports by (CSV or JSON; "
+			   "default: the registers 'sdx lab import' stored in the ledger)"),
 		OPT_BOOL(0, "explain", &o.explain,
 			 "print every rule of every profile: why it applies or not, and its verdict"),
 		OPT_BOOL(0, "list", &o.list, "list the profiles shipped with sdx"),
@@ -197,7 +219,16 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
 		goto done;
+	if (o.labs)
+		err = sdx_lab_register_read(&labs, o.labs);
+	else
+		err = ledger_labs(&labs, &o.src);
+	if (err < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
 	copts.date = o.date;
+	copts.labs = labs;
 	all = json_array();
 	for (i = 0; i < n; i++) {
 		mine = json_array();
@@ -238,6 +269,7 @@ done:
 	for (k = 0; k < MAX_PROFILES; k++)
 		sdx_profile_free(profiles[k]);
 	free(nodes);
+	sdx_lab_register_free(labs);
 	sdx_graph_free(g);
 	graph_src_clear(&o.src);
 	return rc == CMD_HELP_SHOWN ? 0 : rc;

@@ -123,7 +123,7 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	}
 	for (i = first; i < argc; i++)
-		if ((err = sdx_ledger_resolve(&idx[i - first], l, argv[i])) < 0) {
+		if ((err = sdx_record_resolve_own(&idx[i - first], l, argv[i], NULL)) < 0) {
 			rc = cmd_fail(err);
 			goto done;
 		}

@@ -128,7 +128,7 @@ int cmd_prove(int argc, char **argv)
 			      "tree_size", (json_int_t)cp.size, "old_root", b64, "root_hash", b64b,
 			      "proof", hash_list(proof, n), "checkpoint", note);
 	} else {
-		if ((err = sdx_ledger_resolve(&index, l, argv[first])) < 0 ||
+		if ((err = sdx_record_resolve_own(&index, l, argv[first], NULL)) < 0 ||
 		    (err = sdx_ledger_entry(&e, l, index)) < 0 ||
 		    (err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, index + 1)) < 0)
 			goto fail;

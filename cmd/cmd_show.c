@@ -15,6 +15,7 @@ static const struct usage use = {
 
 struct show_opts {
 	struct where w;
+	const char *party;
 	int raw, json;
 };
 
@@ -53,6 +54,8 @@ int cmd_show(int argc, char **argv)
 	struct opt opts[] = {
 		OPT_BOOL(0, "raw", &o.raw, "write the exact entry bytes (the DSSE envelope) to stdout"),
 		OPT_BOOL(0, "json", &o.json, "print index, hashes and the decoded payload as JSON"),
+		OPT_STRING(0, "party", &o.party, "PARTY",
+			   "an id names a record of this party: its ledger origin, name or SCHEME:ID"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -60,7 +63,7 @@ int cmd_show(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if ((err = sdx_ledger_resolve(&index, l, argv[first])) < 0 ||
+	if ((err = sdx_record_resolve_own(&index, l, argv[first], o.party)) < 0 ||
 	    (err = sdx_ledger_entry(&e, l, index)) < 0) {
 		rc = cmd_fail(err);
 		goto done;

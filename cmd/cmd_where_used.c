@@ -85,12 +85,21 @@ int cmd_where_used(int argc, char **argv)
 	}
 	printf("\nreached %zu batch(es) and shipment(s):\n",
 	       json_array_size(json_object_get(r, "used_by")));
-	json_array_foreach(json_object_get(r, "used_by"), i, x)
+	json_array_foreach(json_object_get(r, "used_by"), i, x) {
+		const json_t *t;
+		size_t k;
 		printf("  %-9s %s  (%s #%" JSON_INTEGER_FORMAT ", entry %.16s, %zu step%s away)\n",
 		       json_str(x, "type"), json_str(x, "label"), json_str(x, "origin"),
 		       json_integer_value(json_object_get(x, "index")), json_str(x, "ref"),
 		       json_array_size(json_object_get(x, "path")) - 1,
 		       json_array_size(json_object_get(x, "path")) == 2 ? "" : "s");
+		json_array_foreach(json_object_get(x, "took"), k, t) {
+			const json_t *q = json_object_get(t, "quantity");
+			printf("            took %g %s of %s %s\n", json_number_value(json_object_get(q, "value")),
+			       json_str(q, "unit"), json_object_get(t, "lot") ? "lot" : "batch",
+			       json_object_get(t, "lot") ? json_str(t, "lot") : json_str(t, "of"));
+		}
+	}
 done:
 	json_decref(r);
 	free(text);

@@ -73,7 +73,7 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto fail;
 	}
-	if ((err = sdx_graph_resolve(*nodes, *g, arg)) < 0)
+	if ((err = sdx_graph_find(*nodes, *g, arg, s->party)) < 0)
 		goto fail;
 	*n = 1;
 	return 0;

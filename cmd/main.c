@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
 	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
 	{ "check", cmd_check, "judge it against a market's rules (compliance profiles)" },
+	{ "lab", cmd_lab, "the lab accreditation registers checks verify (import, list, show)" },
 	{ "where-used", cmd_where_used, "which batches and shipments a lot reached (recall)" },
 	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "reindex", cmd_reindex, "build the graph index again from the entries" },

@@ -107,13 +107,21 @@ say "11. ... and traces it: shipment -> batch -> supplier lots -> declarations -
 # shellcheck disable=SC2086
 run sdx trace NBX-2611-0087.sdxb $keys
 
-say "12. China export: the green clearance channel wants a full CNAS report, at most 90 days old"
+say "12. Is the shipment eligible, and under which rules? Every shipped profile whose scope covers it"
+echo "(the lab register is example data, examples/data/labs: it verifies the report's CNAS number)"
+labs="--labs $data/labs/example-register.csv"
 # shellcheck disable=SC2086
-run sdx check --profile cn-green-clearance-infant NBX-2611-0087.sdxb $keys
+run sdx check NBX-2611-0087.sdxb $keys $labs || echo "(exit code $?: 5 = a rule fails somewhere)"
 
-say "13. US market: CPSIA. The yellow pigment's lead (120 mg/kg) is over 100 ppm: its RoHS claim holds, CPSIA fails"
+say "13. Why: eligible for the Ningbo green clearance channel (a complete, recent, verified GB 31701-2026 report) ..."
 # shellcheck disable=SC2086
-run sdx check --profile us-cpsia NBX-2611-0087.sdxb $keys || echo "(exit code $?: 5 = a rule fails)"
+run sdx check --profile cn-green-clearance-infant NBX-2611-0087.sdxb $keys $labs
+say "   ... not for the US market: the yellow pigment's lead (120 mg/kg) is over CPSIA's 100 ppm ..."
+# shellcheck disable=SC2086
+run sdx check --profile us-cpsia --quiet NBX-2611-0087.sdxb $keys $labs || echo "(exit code $?: 5 = a rule fails)"
+say "   ... and EU packaging rules do not apply: the goods go to the US, and no input is packaging"
+# shellcheck disable=SC2086
+run sdx check --profile eu-packaging-heavy-metals NBX-2611-0087.sdxb $keys $labs
 
 say "14. The recall question: where did yellow pigment lot RSY42-260905 go?"
 run sdx where-used -L export.db --lot RSY42-260905

@@ -10,6 +10,8 @@
 #include "sdx/attachment.h"
 #include "sdx/trust.h"
 #include "sdx/imported.h"
+#include "sdx/register.h"
+#include "sdx/lab.h"
 #include "sdx/record.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"

@@ -69,6 +69,10 @@ void sdx__pool_submit(struct sdx__pool *p, sdx__pool_fn fn, void *ctx, size_t n)
 void sdx__pool_wait(struct sdx__pool *p);
 void sdx__pool_free(struct sdx__pool *p);
 
+/* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code points past
+ * U+10FFFF), else 0 (ledger/note.c). */
+int sdx__utf8_valid(const unsigned char *s, size_t len);
+
 /* Lowercase hex; out needs 2*len+1. */
 void sdx__hex(char *out, const unsigned char *data, size_t len);
 

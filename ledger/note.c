@@ -30,8 +30,7 @@ struct sdx_verifier {
 	unsigned char pk[32];
 };
 
-/* Well-formed UTF-8 without overlongs or surrogates. */
-static int utf8_valid(const unsigned char *s, size_t len)
+int sdx__utf8_valid(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 
@@ -74,7 +73,7 @@ static int valid_name(const char *name)
 {
 	size_t n = strlen(name), i;
 
-	if (n == 0 || n > SDX_NAME_MAX || !utf8_valid((const unsigned char *)name, n))
+	if (n == 0 || n > SDX_NAME_MAX || !sdx__utf8_valid((const unsigned char *)name, n))
 		return 0;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)name[i];
@@ -365,7 +364,7 @@ static int check_text(const char *text, size_t len)
 
 	if (len == 0 || text[len - 1] != '\n')
 		return sdx_error_set(SDX_EFORMAT, "note: text must be non-empty and end with a newline");
-	if (!utf8_valid((const unsigned char *)text, len))
+	if (!sdx__utf8_valid((const unsigned char *)text, len))
 		return sdx_error_set(SDX_EFORMAT, "note: text is not valid UTF-8");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];

@@ -75,6 +75,12 @@ static const char *const migrations[] = {
 	" size INTEGER NOT NULL, proof BLOB NOT NULL, PRIMARY KEY(origin, old_size, size));"
 	"CREATE TRIGGER fcons_no_update BEFORE UPDATE ON foreign_consistency BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER fcons_no_delete BEFORE DELETE ON foreign_consistency BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 6 -> 7: reference data (sdx/register.h): registers and lists, every version kept */
+	"CREATE TABLE registers(kind TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
+	" imported TEXT NOT NULL, source_sha256 BLOB NOT NULL, body TEXT NOT NULL,"
+	" PRIMARY KEY(kind, name, version)) WITHOUT ROWID;"
+	"CREATE TRIGGER registers_no_update BEFORE UPDATE ON registers BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER registers_no_delete BEFORE DELETE ON registers BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

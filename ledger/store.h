@@ -1,14 +1,14 @@
 /*
  * ledger/store.h - the ledger handle's insides, shared by the ledger/ files
  * that implement the public ledger headers (sdx/ledger.h, sdx/attachment.h,
- * sdx/trust.h, sdx/imported.h).  Not installed.
+ * sdx/trust.h, sdx/imported.h, sdx/register.h).  Not installed.
  *
  * The handle is split by concern: ledger/open.c (open, create, transactions),
  * ledger/schema.c (the SQL schema and its migrations), ledger/append.c (own
  * entries and key rotation), ledger/checkpoint.c (own checkpoints),
  * ledger/attachment.c, ledger/foreign.c (imported data), ledger/trust.c,
- * ledger/lookup.c (reading entries, proofs), ledger/indexer.c (index hooks)
- * and ledger/db.c (running statements).
+ * ledger/lookup.c (reading entries, proofs), ledger/register.c (reference
+ * data), ledger/indexer.c (index hooks) and ledger/db.c (running statements).
  */
 #ifndef SDX_LEDGER_STORE_H
 #define SDX_LEDGER_STORE_H
@@ -19,12 +19,13 @@
 #include "sdx/attachment.h"
 #include "sdx/trust.h"
 #include "sdx/imported.h"
+#include "sdx/register.h"
 #include "sdx/merkle.h"
 #include "ledger/internal.h"
 #include "ledger/db.h"
 #include "ledger/indexer.h"
 
-#define SDX_LEDGER_FORMAT 6          /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 7          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 #define SDX_BUSY_TIMEOUT_MS (10 * 60 * 1000) /* how long a writer waits for another */

@@ -44,7 +44,8 @@ int sdx__verify_triggers(sdx_ledger *l)
 		{ "attachments", "attachments" }, { "chunks", "attachment_chunks" },
 		{ "fcp", "foreign_checkpoints" }, { "fentries", "foreign_entries" },
 		{ "imports", "imports" }, { "revoked", "revoked_keys" },
-		{ "fkeys", "foreign_keys" }, { "fcons", "foreign_consistency" }, { NULL, NULL }
+		{ "fkeys", "foreign_keys" }, { "fcons", "foreign_consistency" },
+		{ "registers", "registers" }, { NULL, NULL }
 	};
 	sqlite3_stmt *st = NULL, *tb = NULL;
 	char name[64];

@@ -300,48 +300,6 @@ int sdx_graph_from_ledger(sdx_graph **out, sdx_ledger *l)
 	return 0;
 }
 
-int sdx_graph_resolve(size_t *node, const sdx_graph *g, const char *ref)
-{
-	size_t n = strlen(ref), i, found = SIZE_MAX, hits = 0;
-	char lower[65];
-	int err;
-
-	if (g->from_ledger && n > 0 && n < 64 && strspn(ref, "0123456789") == n) {
-		uint64_t idx = strtoull(ref, NULL, 10);
-		if (g->lazy && (err = sdx__graph_lazy_own((sdx_graph *)g, idx, &found)) < 0)
-			return err;
-		for (i = 0; !g->lazy && i < g->len && found == SIZE_MAX; i++)
-			if (g->n[i].own && g->n[i].index == idx)
-				found = i;
-		if (found == SIZE_MAX)
-			return sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, "
-					     "withdrawal, batch or shipment", ref);
-		*node = found;
-		return 0;
-	}
-	if (n < 4 || n > 64 || strspn(ref, "0123456789abcdefABCDEF") != n)
-		return sdx_error_set(SDX_EINVAL, "'%s': give 4 to 64 hex digits of a leaf hash%s",
-				     ref, g->from_ledger ? " or an own entry index" : "");
-	for (i = 0; i < n; i++)
-		lower[i] = (char)(ref[i] | (ref[i] >= 'A' && ref[i] <= 'F' ? 0x20 : 0));
-	lower[n] = '\0';
-	if (g->lazy && (err = sdx__graph_lazy_prefix((sdx_graph *)g, ref, &hits, &found)) < 0)
-		return err;
-	for (i = 0; !g->lazy && i < g->len; i++)
-		if (strncmp(g->n[i].hex, lower, n) == 0) {
-			found = i;
-			hits++;
-		}
-	if (hits == 0 || found == SIZE_MAX)
-		return sdx_error_set(SDX_ENOTFOUND, "no declaration, batch or shipment matches '%s'",
-				     ref);
-	if (hits > 1)
-		return sdx_error_set(SDX_EINVAL, "'%s' matches %zu records; give more digits", ref,
-				     hits);
-	*node = found;
-	return 0;
-}
-
 static int newer_first(const void *a, const void *b, void *g)
 {
 	const struct gnode *x = &((const sdx_graph *)g)->n[*(const size_t *)a];

@@ -16,6 +16,47 @@ struct reach {
 	int err;
 };
 
+/*
+ * What u took of the record `below` (hex), as u's body says: the quantity and
+ * lot of each input or item naming it ("took": [{ lot, quantity }]), not u's
+ * own size.
+ */
+static void took(json_t *e, const struct gnode *un, const char *below, const sdx_graph *g)
+{
+	const json_t *body = sdx__graph_body(g, un), *x;
+	json_t *list = NULL;
+	size_t ed, k;
+
+	if (!below || !body)
+		return;
+	for (ed = 0; ed < un->type->nedges; ed++) {
+		const struct sdx_record_edge *edge = &un->type->edges[ed];
+		if (edge->attachment || !edge->array)
+			continue;
+		json_array_foreach(json_object_get(body, edge->array), k, x) {
+			const char *hex = sdx__edge_hash(edge, x);
+			json_t *t;
+			if (!hex || strcmp(hex, below) != 0 || !json_object_get(x, "quantity"))
+				continue;
+			t = json_pack("{s:O}", "quantity", json_object_get(x, "quantity"));
+			if (json_is_string(json_object_get(x, "lot_number"))) {
+				json_object_set(t, "lot", json_object_get(x, "lot_number"));
+			} else {
+				size_t b = sdx__graph_find_hex(g, below);
+				const struct gnode *bn = b == SIZE_MAX ? NULL : &g->n[b];
+				if (bn && bn->type->id_field)
+					json_object_set_new(t, "of", json_string(sdx__jstr(
+						sdx__graph_body(g, bn), bn->type->id_field, NULL)));
+			}
+			if (!list)
+				list = json_array();
+			json_array_append_new(list, t);
+		}
+	}
+	if (list)
+		json_object_set_new(e, "took", list);
+}
+
 /* The entry of where-used for record u, reached by `path`. */
 static json_t *used_entry(const sdx_graph *g, size_t u, json_t *path)
 {
@@ -23,6 +64,7 @@ static json_t *used_entry(const sdx_graph *g, size_t u, json_t *path)
 	json_t *e = sdx__graph_head(g, u);
 
 	json_object_set(e, "path", path);
+	took(e, un, json_string_value(json_array_get(path, json_array_size(path) - 2)), g);
 	if (un->type->used)
 		un->type->used(e, sdx__graph_body(g, un));
 	return e;

@@ -126,6 +126,8 @@ struct sdx_record_type {
 const struct sdx_record_type *sdx__record_type(const char *name);
 const struct sdx_record_type *sdx__record_type_n(const char *name, size_t len);
 
+/* The i-th type of the table, NULL past its end. */
+const struct sdx_record_type *sdx__record_type_at(size_t i);
 /* The newest version of t (1 if it has only one). */
 int sdx__record_newest(const struct sdx_record_type *t);
 

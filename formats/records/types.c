@@ -30,6 +30,11 @@ const struct sdx_record_type *sdx__record_type_n(const char *name, size_t len)
 	return NULL;
 }
 
+const struct sdx_record_type *sdx__record_type_at(size_t i)
+{
+	return i < sizeof(types) / sizeof(types[0]) ? types[i] : NULL;
+}
+
 const struct sdx_record_type *sdx__record_type(const char *name)
 {
 	return name ? sdx__record_type_n(name, strlen(name)) : NULL;

@@ -22,6 +22,36 @@ extern const struct sdx_embedded_schema sdx_embedded_profiles[];
 
 #define PROFILE_MAX (1024 * 1024)
 
+/* Every category a scope names is defined in the profile's categories. */
+static int categories_defined(const json_t *j, const char *source)
+{
+	const json_t *rule, *scopes[2], *name, *cat;
+	size_t i, k, m, s;
+	int found;
+
+	json_array_foreach(json_object_get(j, "rules"), i, rule) {
+		scopes[0] = json_object_get(j, "scope");
+		scopes[1] = json_object_get(rule, "scope");
+		for (s = 0; s < 2; s++)
+			json_array_foreach(json_object_get(scopes[s], "categories"), k, name) {
+				found = 0;
+				json_array_foreach(json_object_get(j, "categories"), m, cat)
+					if (json_equal(json_object_get(cat, "name"), name))
+						found = 1;
+				if (!found) {
+					if (s == 0)
+						return sdx_error_set(SDX_ESCHEMA, "%s: scope.categories[%zu]: no "
+								     "category '%s' in categories", source, k,
+								     json_string_value(name));
+					return sdx_error_set(SDX_ESCHEMA, "%s: rules[%zu].scope.categories[%zu]: "
+							     "no category '%s' in categories", source, i, k,
+							     json_string_value(name));
+				}
+			}
+	}
+	return 0;
+}
+
 static int load_text(sdx_profile **out, const char *text, size_t len, const char *source)
 {
 	const struct sdx_schema *schema;
@@ -35,6 +65,10 @@ static int load_text(sdx_profile **out, const char *text, size_t len, const char
 	    (err = sdx__schema_validate(schema, j)) < 0) {
 		json_decref(j);
 		return sdx__error_prefix(err, source);
+	}
+	if ((err = categories_defined(j, source)) < 0) {
+		json_decref(j);
+		return err;
 	}
 	if (!(p = calloc(1, sizeof(*p))) || !(p->source = strdup(source))) {
 		free(p);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sdx/lab.h"
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
 
@@ -29,15 +30,19 @@ struct judged {
 	char why[900];
 };
 
-/* "GB 31701-2026" -> "GB31701" and "2026"; "EN 71-3:2019" -> "EN71-3", "2019". */
+/*
+ * "GB 31701-2026" -> "GB31701" and "2026"; "EN 71-3:2019+A1:2021" ->
+ * "EN71-3" and "2019+A1:2021": the version follows the first ':', or a final
+ * "-YYYY".
+ */
 static void standard_split(const char *s, char *desig, size_t dcap, char *ver, size_t vcap)
 {
-	const char *cut = strrchr(s, ':'), *p;
+	const char *cut = strchr(s, ':'), *p;
 	size_t n = 0, len;
 
 	if (!cut) {
 		cut = strrchr(s, '-');
-		if (cut && (strlen(cut + 1) != 4 || !isdigit((unsigned char)cut[1])))
+		if (cut && (strlen(cut + 1) != 4 || strspn(cut + 1, "0123456789") != 4))
 			cut = NULL;
 	}
 	len = cut ? (size_t)(cut - s) : strlen(s);
@@ -46,6 +51,14 @@ static void standard_split(const char *s, char *desig, size_t dcap, char *ver, s
 			desig[n++] = (char)toupper((unsigned char)*p);
 	desig[n] = '\0';
 	snprintf(ver, vcap, "%s", cut ? cut + 1 : "");
+}
+
+/* Is `have` the version `want`, or it with amendments ("2019+A1:2021" for "2019")? */
+static int same_version(const char *want, const char *have)
+{
+	size_t n = strlen(want);
+
+	return strcmp(want, have) == 0 || (strncmp(want, have, n) == 0 && have[n] == '+');
 }
 
 /* Does the report test against `want`?  2 yes; 1 another version of it; 0 no. */
@@ -61,7 +74,7 @@ static int standard_match(const json_t *e, const char *want)
 		standard_split(json_string_value(x), hd, sizeof(hd), hv, sizeof(hv));
 		if (strcmp(wd, hd) != 0)
 			continue;
-		if (!wv[0] || strcmp(wv, hv) == 0)
+		if (!wv[0] || same_version(wv, hv))
 			return 2;
 		best = 1;
 	}
@@ -207,7 +220,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	}
 	if (strcmp(sget(policy, "accreditation"), "verified") != 0)
 		return;
-	if (!c->opts || !c->opts->labs) {
+	if (!c->opts || !c->opts->labs || !sdx_lab_register_count(c->opts->labs)) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 2;
 		snprintf(j->why, sizeof(j->why), "accreditation %s of report %s cannot be verified: "
@@ -215,12 +228,20 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 			 sget(acc, "number"), sget(e, "report_number"));
 		return;
 	}
-	(void)x;
-	(void)k;
-	(void)items;
-	(void)stds;
-	(void)ni;
-	(void)ns;
+	json_array_foreach(json_object_get(e, "standards"), k, x)
+		if (ns < 20)
+			stds[ns++] = json_string_value(x);
+	json_array_foreach(json_object_get(e, "test_items"), k, x)
+		if (ni < 200)
+			items[ni++] = json_string_value(x);
+	if (sdx_lab_register_judge(j->why, sizeof(j->why), c->opts->labs, body,
+				   sget(acc, "number"), sget(e, "issue_date"), stds, ns, items,
+				   ni) != SDX_LAB_OK) {
+		size_t n = strlen(j->why);
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 2;
+		snprintf(j->why + n, sizeof(j->why) - n, " (report %s)", sget(e, "report_number"));
+	}
 }
 
 static void judge(const struct check *c, const json_t *rule, const json_t *e, struct judged *j,
@@ -231,6 +252,7 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 	json_int_t max_age = json_integer_value(json_object_get(policy, "max_age_days"));
 	long age = c->today - sdx__check_days(sget(e, "issue_date"));
 	char stds[300] = "";
+	struct judged firm;
 	size_t i;
 	int best = 0;
 
@@ -259,30 +281,28 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 		return;
 	}
 	judge_clauses(rule, e, j, note, ncap);
-	if (j->verdict == SDX_VERDICT_FAIL || (j->verdict && !j->firm))
-		return;
-	if (!j->verdict)
-		judge_items(rule, e, j);
 	if (j->verdict && !j->firm)
 		return;
+	/* a pending clause the profile leaves unknown yields to any real shortfall below */
+	firm = *j;
+	memset(j, 0, sizeof(*j));
+	judge_items(rule, e, j);
 	if (!j->verdict)
 		judge_lab(c, rule, e, j);
-	if (j->verdict && !j->firm)
-		return;
-	if (sdx__check_days(sget(e, "valid_until")) < c->today) {
+	if (!j->verdict && sdx__check_days(sget(e, "valid_until")) < c->today) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
-		j->firm = 0;
 		j->score = 1;
 		snprintf(j->why, sizeof(j->why), "report %s expired on %s (checked at %s)",
 			 sget(e, "report_number"), sget(e, "valid_until"), c->date);
-	} else if (max_age && age > max_age) {
+	} else if (!j->verdict && max_age && age > max_age) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
-		j->firm = 0;
 		j->score = 1;
 		snprintf(j->why, sizeof(j->why), "report %s was issued %s, %ld days before %s; at most "
 			 "%" JSON_INTEGER_FORMAT " days are allowed", sget(e, "report_number"),
 			 sget(e, "issue_date"), age, c->date, max_age);
 	}
+	if (!j->verdict)
+		*j = firm;
 }
 
 /* The record's own reports, then those of the declarations it used. */

@@ -78,6 +78,20 @@ static const json_t *category(const json_t *profile, const char *name)
 	return NULL;
 }
 
+/* Is `code` in one of the named categories of the profile? */
+static int in_categories(const json_t *profile, const json_t *names, const char *code)
+{
+	const json_t *x, *cat;
+	size_t i;
+
+	json_array_foreach(names, i, x)
+		if ((cat = category(profile, json_string_value(x))) &&
+		    sdx__hs_in(json_object_get(cat, "hs_codes"), code) &&
+		    !sdx__hs_in(json_object_get(cat, "hs_exclude"), code))
+			return 1;
+	return 0;
+}
+
 /* Append to a "A, B, C" list in out. */
 static void list_add(char *out, size_t cap, const char *what)
 {
@@ -293,15 +307,26 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 			return SCOPE_OUT;
 		}
 	}
-	if (json_object_get(scope, "hs_codes") || json_object_get(scope, "hs_exclude")) {
+	if ((want = json_object_get(scope, "material_classes_exclude")) &&
+	    n->type->role == SDX_ROLE_STATEMENT && (have = material_classes(body)) &&
+	    intersects(want, have)) {
+		char mine[200];
+		list_text(list, sizeof(list), want);
+		list_text(mine, sizeof(mine), have);
+		snprintf(why, cap, "the rule does not judge %s materials; %s is %s", list, label, mine);
+		return SCOPE_OUT;
+	}
+	if (json_object_get(scope, "hs_codes") || json_object_get(scope, "hs_exclude") ||
+	    json_object_get(scope, "categories")) {
 		if (!w->hs) {
 			if (!why[0])
 				snprintf(why, cap, "the HS code of the goods %s went into is not recorded",
 					 label);
 			unrecorded = 1;
 		} else if (sdx__hs_in(json_object_get(scope, "hs_exclude"), w->hs) ||
-			   (json_object_get(scope, "hs_codes") &&
-			    !sdx__hs_in(json_object_get(scope, "hs_codes"), w->hs))) {
+			   ((json_object_get(scope, "hs_codes") || json_object_get(scope, "categories")) &&
+			    !sdx__hs_in(json_object_get(scope, "hs_codes"), w->hs) &&
+			    !in_categories(c->profile, json_object_get(scope, "categories"), w->hs))) {
 			snprintf(why, cap, "the rule covers other goods than HS %s", w->hs);
 			return SCOPE_OUT;
 		}

@@ -57,10 +57,27 @@ SDX_API void sdx_graph_free(sdx_graph *g);
 SDX_API size_t sdx_graph_size(const sdx_graph *g);
 
 /**
- * Find a record: REF is 4 to 64 hex digits of its leaf hash, or (graphs from
- * a ledger) the index of an own entry; *out gets its node.  SDX_ENOTFOUND;
- * SDX_EINVAL if ambiguous.
+ * Find a record by what people call it: REF is the index of an own entry
+ * (graphs from a ledger), 4 to 64 hex digits of a leaf hash, or an id - a
+ * shipment, batch or declaration id, or a lot number (the declaration that
+ * covers it).  With `party` (may be NULL) only records of that party count:
+ * its origin, or the name or SCHEME:ID of a party the record names.
+ * *out gets the node.  SDX_ENOTFOUND; SDX_EINVAL when REF names several
+ * records, the message listing them.
  */
+SDX_API int sdx_graph_find(size_t *out, const sdx_graph *g, const char *ref, const char *party);
+/**
+ * The entry REF names among the ledger's own and imported ones, as
+ * sdx_graph_find() reads REF (index, hash prefix or id, of `party` if not
+ * NULL), or as sdx_ledger_find() does for the ledger's housekeeping entries.
+ * *out is new: free it with sdx_found_free().  SDX_ENOTFOUND; SDX_EINVAL if
+ * ambiguous, listing the candidates.
+ */
+SDX_API int sdx_record_find(sdx_found **out, sdx_ledger *l, const char *ref, const char *party);
+/** The index of the own entry REF names (as sdx_record_find()); SDX_EINVAL if it is imported. */
+SDX_API int sdx_record_resolve_own(uint64_t *out, sdx_ledger *l, const char *ref,
+				   const char *party);
+/** sdx_graph_find() with no party. */
 SDX_API int sdx_graph_resolve(size_t *out, const sdx_graph *g, const char *ref);
 
 /**

@@ -2,6 +2,8 @@
 # The three-party flow: supplier declarations -> manufacturer batch ->
 # exporter shipment; provenance bundles, trace, check, where-used.
 . "$(dirname "$0")/lib.sh"
+# judged with the format 1 profiles (tests/data/profiles-v1): what they meant, they still mean
+V1P=$DATA/profiles-v1
 
 D=$EXAMPLES/data
 R=$D/reports
@@ -96,16 +98,16 @@ expect 0 "trace --json" sdx trace s.sdxb $keys -L none.db --json
 check "is the tree" test "$(jq -r '.inputs[0].record.inputs | length' "$out")" = 3
 golden trace-json "the tree as JSON"
 # shellcheck disable=SC2086
-expect 0 "green clearance passes" sdx check -p cn-green-clearance-infant s.sdxb $keys -L none.db
+expect 0 "green clearance passes" sdx check -p "$V1P/cn-green-clearance-infant.json" s.sdxb $keys -L none.db
 golden check-green "passes, with the report's age: 31 days"
 # shellcheck disable=SC2086
-expect 6 "a later date: the report is too old, unknown" sdx check -p cn-green-clearance-infant s.sdxb $keys -L none.db --date 2027-01-20
+expect 6 "a later date: the report is too old, unknown" sdx check -p "$V1P/cn-green-clearance-infant.json" s.sdxb $keys -L none.db --date 2027-01-20
 golden check-green-late "says why"
 # shellcheck disable=SC2086
-expect 5 "CPSIA fails on the yellow pigment" sdx check -p us-cpsia s.sdxb $keys -L none.db
+expect 5 "CPSIA fails on the yellow pigment" sdx check -p "$V1P/us-cpsia.json" s.sdxb $keys -L none.db
 golden check-cpsia "naming declaration, lot, value and limit"
 # shellcheck disable=SC2086
-expect 5 "check --json" sdx check -p us-cpsia -p eu-packaging-heavy-metals s.sdxb $keys -L none.db --json
+expect 5 "check --json" sdx check -p "$V1P/us-cpsia.json" -p "$V1P/eu-packaging-heavy-metals.json" s.sdxb $keys -L none.db --json
 check "one report per profile" test "$(jq length "$out")" = 2
 check "the worst verdict first profile" test "$(jq -r '.[0].verdict' "$out")" = fail
 check "EU packaging: the red pigment and the PVC pass, the yellow pigment fails" \
@@ -135,7 +137,7 @@ expect 0 "the manufacturer imports the withdrawal" sdx import -L toys.db r2.sdxb
 golden import-withdrawal "one entry more"
 expect 0 "trace marks the batch" sdx trace -L toys.db "$duck"
 golden trace-withdrawn "the batch affected, the declaration withdrawn"
-expect 5 "and check fails it" sdx check -p eu-packaging-heavy-metals -L toys.db "$duck"
+expect 5 "and check fails it" sdx check -p "$V1P/eu-packaging-heavy-metals.json" -L toys.db "$duck"
 golden check-withdrawn "saying why"
 expect 0 "a new provenance bundle carries the withdrawal" sdx export -L toys.db --provenance "$duck" -o p2.sdxb
 golden export-provenance-withdrawn "five entries now"
@@ -143,5 +145,5 @@ golden export-provenance-withdrawn "five entries now"
 # what a manufacturer reads to fill in --input
 expect 0 "inbox --entries lists imported declarations" sdx inbox -L toys.db --entries example.com/redstone
 golden inbox-entries "with leaf hash and lot numbers"
-expect 2 "check --date must be a real date" sdx check -p us-cpsia -L toys.db "$duck" --date 2026-13-45
+expect 2 "check --date must be a real date" sdx check -p "$V1P/us-cpsia.json" -L toys.db "$duck" --date 2026-13-45
 golden check-bad-date "saying so"

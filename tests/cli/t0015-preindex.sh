@@ -5,6 +5,8 @@
 # after which trace, where-used and check print the same; verify passes
 # before and after; the old bundle verifies and imports into a new ledger.
 . "$(dirname "$0")/lib.sh"
+# judged with the format 1 profiles (tests/data/profiles-v1): what they meant, they still mean
+V1P=$DATA/profiles-v1
 
 V2=$DATA/v2
 gzip -dc "$V2/v2-maker.db.gz" > m.db
@@ -21,7 +23,7 @@ golden trace "shipment, batch, the supplier's lot and report"
 cp "$out" trace-before.txt
 expect 0 "where-used reads it whole" sdx where-used -L m.db --lot HX2609-0417
 cp "$out" used-before.txt
-expect 6 "check reads it whole (a rule cannot be judged: exit 6)" sdx check -L m.db --profile cn-green-clearance-infant "$SHIP"
+expect 6 "check reads it whole (a rule cannot be judged: exit 6)" sdx check -L m.db --profile "$V1P/cn-green-clearance-infant.json" "$SHIP"
 golden check "every rule, with its reasons"
 cp "$out" check-before.txt
 check "read-only commands built no index" test "$(has_index)" = 0
@@ -37,7 +39,7 @@ expect 0 "trace from the index" sdx trace -L m.db "$SHIP"
 check "prints what it printed before" cmp -s "$out" trace-before.txt
 expect 0 "where-used from the index" sdx where-used -L m.db --lot HX2609-0417
 check "prints what it printed before" cmp -s "$out" used-before.txt
-expect 6 "check from the index" sdx check -L m.db --profile cn-green-clearance-infant "$SHIP"
+expect 6 "check from the index" sdx check -L m.db --profile "$V1P/cn-green-clearance-infant.json" "$SHIP"
 check "prints what it printed before" cmp -s "$out" check-before.txt
 
 sdx key show -L m.db --vkey > maker.vkey

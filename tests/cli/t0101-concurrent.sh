@@ -66,7 +66,8 @@ while [ "$a" -lt 10 ] && [ -z "$bad" ]; do
 	cp old.db up.db
 	sqlite3 up.db "DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints;
 		DROP TABLE foreign_entries; DROP TABLE imports; DROP TABLE revoked_keys;
-		DROP TABLE foreign_keys; DROP TABLE foreign_consistency; PRAGMA user_version = 1;"
+		DROP TABLE foreign_keys; DROP TABLE foreign_consistency; DROP TABLE registers;
+		PRAGMA user_version = 1;"
 	for w in 1 2 3 4; do
 		{ sdx declare -L up.db "$EX/pvc-compound-declaration.json" \
 			--attach "$EX/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2> up.$w.err ||

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "harness.h"
 #include "sdx.h"
 
@@ -62,6 +64,31 @@ const char *test_data(const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", root ? root : "tests/data", rel);
 	return path;
+}
+
+int test_sql(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	int rc;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK) {
+		sqlite3_close(h);
+		return -1;
+	}
+	rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+int test_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
 char *test_read_file(const char *path, size_t *len)

@@ -26,6 +26,10 @@ int test_failed(void);
 int test_run(const char *file, const struct test_case *cases);
 /* Absolute path of a file under tests/data (static buffer, valid until next call). */
 const char *test_data(const char *rel);
+/* Run SQL on the SQLite file `db` behind sdx's back (tampering, older formats): 0 or -1. */
+int test_sql(const char *db, const char *sql);
+/* Write text to the file at path (replacing it): 0 or -1. */
+int test_write_file(const char *path, const char *text);
 /* Read a whole file (malloc'd, NUL-terminated); NULL on error. */
 char *test_read_file(const char *path, size_t *len);
 

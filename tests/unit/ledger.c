@@ -507,7 +507,7 @@ static void migrates_format_1(void)
 	CHECK(raw_sql("DROP TABLE trusted_keys; DROP TABLE foreign_checkpoints; "
 		      "DROP TABLE foreign_entries; DROP TABLE imports; DROP TABLE revoked_keys; "
 		      "DROP TABLE foreign_keys; DROP TABLE foreign_consistency; "
-		      "PRAGMA user_version = 1;") == 0);
+		      "DROP TABLE registers; PRAGMA user_version = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
 	sdx_ledger_free(l);
