@@ -14,13 +14,13 @@
  * The rules, parties and de minimis percentages are the profile's data.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
+#include "formats/text/text.h"
 
 enum { MET, NOT_MET, UNDECIDED }; /* what one criterion gives */
 static const char *const outcome_names[] = { "met", "not met", "undecided" };
@@ -47,31 +47,6 @@ struct judged {
 	int has_fob;
 	double fob, kg;    /* kg: the batch's quantity when a mass, else < 0 */
 };
-
-/* Appending to a fixed buffer: what does not fit is cut. */
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->len + 1 >= t->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
-}
 
 /* The digits of an HS code, at most 10: "9503.00" -> "950300". */
 static void code_digits(char out[12], const char *code)
@@ -253,11 +228,11 @@ static int crit_wo(const struct judged *j, struct text *t)
 
 	for (i = 0; i < j->n; i++)
 		if (!j->in[i].originating && !j->in[i].packaging && n++ == 0)
-			put(t, "%s is not originating", name_of(&j->in[i], name, sizeof(name)));
+			sdx__text_add(t, "%s is not originating", name_of(&j->in[i], name, sizeof(name)));
 	if (n > 1)
-		put(t, ", nor %s %zu other input%s", n > 2 ? "are" : "is", n - 1, n > 2 ? "s" : "");
+		sdx__text_add(t, ", nor %s %zu other input%s", n > 2 ? "are" : "is", n - 1, n > 2 ? "s" : "");
 	if (!n)
-		put(t, "every input%s is originating", j->n && json_object_get(j->spec,
+		sdx__text_add(t, "every input%s is originating", j->n && json_object_get(j->spec,
 		    "packaging_roles") ? " other than packaging" : "");
 	return n ? NOT_MET : MET;
 }
@@ -313,7 +288,7 @@ static int de_minimis(const struct judged *j, const int *failing, struct text *t
 	size_t i;
 
 	if (!dm) {
-		put(t, "; the profile sets no de minimis");
+		sdx__text_add(t, "; the profile sets no de minimis");
 		return NOT_MET;
 	}
 	for (i = 0; i < j->n; i++) {
@@ -328,15 +303,15 @@ static int de_minimis(const struct judged *j, const int *failing, struct text *t
 	}
 	if (!j->has_fob || nocost) {
 		char name[200];
-		put(t, "; de minimis cannot be computed: %s", nocost ? name_of(nocost, name,
+		sdx__text_add(t, "; de minimis cannot be computed: %s", nocost ? name_of(nocost, name,
 		    sizeof(name)) : "the batch records no FOB value");
 		if (nocost)
-			put(t, " has no cost in the batch's currency");
+			sdx__text_add(t, " has no cost in the batch's currency");
 		value = UNDECIDED;
 	} else {
 		share = sum / j->fob * 100;
 		value = share <= pct + 1e-9 ? MET : strcmp(j->incoterm, "EXW") == 0 ? UNDECIDED : NOT_MET;
-		put(t, "; de minimis: %.2f %s is %.1f %% of the %s value, %s %.6g %%%s", sum,
+		sdx__text_add(t, "; de minimis: %.2f %s is %.1f %% of the %s value, %s %.6g %%%s", sum,
 		    j->currency, share, value_name(j), value == MET ? "within" : "over", pct,
 		    value == UNDECIDED ? " (record the FOB value, which "
 		    "is higher)" : "");
@@ -344,14 +319,14 @@ static int de_minimis(const struct judged *j, const int *failing, struct text *t
 	if (value == MET || !wpct || !weight_chapter(dm, j->product))
 		return value;
 	if (j->kg <= 0 || nokg) {
-		put(t, "; the weight test for chapter %.2s goods cannot be computed: %s is not "
+		sdx__text_add(t, "; the weight test for chapter %.2s goods cannot be computed: %s is not "
 		    "recorded as a mass", j->product, nokg ? "an input's quantity" :
 		    "the batch quantity");
 		return UNDECIDED;
 	}
 	share = kg / j->kg * 100;
 	weight = share <= wpct + 1e-9 ? MET : NOT_MET;
-	put(t, "; by weight: %.6g kg is %.1f %% of the good's %.6g kg, %s %.6g %%", kg, share,
+	sdx__text_add(t, "; by weight: %.6g kg is %.1f %% of the good's %.6g kg, %s %.6g %%", kg, share,
 	    j->kg, weight == MET ? "within" : "over", wpct);
 	return weight == MET ? MET : value == UNDECIDED ? UNDECIDED : NOT_MET;
 }
@@ -365,7 +340,7 @@ static int crit_ctc(const struct judged *j, size_t level, struct text *t)
 	size_t i;
 
 	if (!failing) {
-		put(t, "out of memory");
+		sdx__text_add(t, "out of memory");
 		return UNDECIDED;
 	}
 	for (i = 0; i < j->n; i++) {
@@ -376,16 +351,18 @@ static int crit_ctc(const struct judged *j, size_t level, struct text *t)
 		unknown += r < 0;
 		if (n++ >= 3)
 			continue;
-		put(t, "%s%s is non-originating and ", n > 1 ? "; " : "", name_of(in, name, sizeof(name)));
+		sdx__text_add(t, "%s%s is non-originating and ", n > 1 ? "; " : "",
+			      name_of(in, name, sizeof(name)));
 		if (r < 0)
-			put(t, "its HS code is not recorded to the %s", what);
+			sdx__text_add(t, "its HS code is not recorded to the %s", what);
 		else
-			put(t, "of %s %.*s, as the product (HS %s)", what, (int)level, in->digits, in->hs);
+			sdx__text_add(t, "of %s %.*s, as the product (HS %s)", what, (int)level,
+				      in->digits, in->hs);
 	}
 	if (n > 3)
-		put(t, "; and %d more", n - 3);
+		sdx__text_add(t, "; and %d more", n - 3);
 	if (!n) {
-		put(t, "every non-originating input changes %s", what);
+		sdx__text_add(t, "every non-originating input changes %s", what);
 		free(failing);
 		return MET;
 	}
@@ -404,7 +381,7 @@ static int crit_rvc(const struct judged *j, double min, struct text *t)
 	int exw = strcmp(j->incoterm, "EXW") == 0;
 
 	if (!j->has_fob) {
-		put(t, "the batch records no FOB value");
+		sdx__text_add(t, "the batch records no FOB value");
 		return UNDECIDED;
 	}
 	for (i = 0; i < j->n; i++) {
@@ -415,17 +392,17 @@ static int crit_rvc(const struct judged *j, double min, struct text *t)
 		vnm += j->in[i].value;
 	}
 	rvc = (j->fob - vnm) / j->fob * 100;
-	put(t, "RVC = (%s %.2f - VNM %.2f) / %.2f x 100 = %.1f %%", value_name(j), j->fob, vnm,
+	sdx__text_add(t, "RVC = (%s %.2f - VNM %.2f) / %.2f x 100 = %.1f %%", value_name(j), j->fob, vnm,
 	    j->fob, rvc);
 	if (nocost)
-		put(t, ", not counting %s, which has no cost in the batch's currency",
+		sdx__text_add(t, ", not counting %s, which has no cost in the batch's currency",
 		    name_of(nocost, name, sizeof(name)));
 	if (rvc + 1e-9 < min) {
-		put(t, ", under %.6g %%%s", min, exw ? " on the ex-works value: record the FOB "
+		sdx__text_add(t, ", under %.6g %%%s", min, exw ? " on the ex-works value: record the FOB "
 		    "value, which is higher" : "");
 		return exw ? UNDECIDED : NOT_MET;
 	}
-	put(t, " >= %.6g %%%s", min, exw ? " (on the ex-works value: the FOB value is higher)" : "");
+	sdx__text_add(t, " >= %.6g %%%s", min, exw ? " (on the ex-works value: the FOB value is higher)" : "");
 	return nocost ? UNDECIDED : MET;
 }
 
@@ -441,7 +418,7 @@ static int criterion(const struct judged *j, const char *code, struct text *t)
 		return crit_ctc(j, 6, t);
 	if (strncmp(code, "RVC", 3) == 0)
 		return crit_rvc(j, strtod(code + 3, NULL), t);
-	put(t, "%s is not a criterion sdx can judge", code);
+	sdx__text_add(t, "%s is not a criterion sdx can judge", code);
 	return UNDECIDED;
 }
 
@@ -495,7 +472,7 @@ static int judge(struct check *c, const json_t *spec, size_t node, int depth, ch
 	struct judged j;
 	json_t *results = json_array(), *pe;
 	char why[1200];
-	struct text t = { why, 0, sizeof(why) };
+	struct text t = { why, sizeof(why), 0 };
 	int verdict = SDX_VERDICT_FAIL, r, undecided = 0, has_wo;
 	const char *carried = NULL;
 	size_t i;
@@ -588,31 +565,31 @@ static void reason_of(const json_t *o, const json_t *spec, const char *head, str
 	const char *rule_for = sget(o, "rule_for");
 	size_t i;
 
-	put(t, "%s", head);
+	sdx__text_add(t, "%s", head);
 	if (!alts)
-		put(t, " (no product-specific rule for HS %s in this profile: add it from the "
+		sdx__text_add(t, " (no product-specific rule for HS %s in this profile: add it from the "
 		    "agreement's annex)", sget(o, "product_hs"));
 	else if (strcmp(rule_for, "default") == 0)
-		put(t, " (the profile's default rule, not the agreement's:");
+		sdx__text_add(t, " (the profile's default rule, not the agreement's:");
 	else
-		put(t, " (rule for HS %s%s%s:", rule_for, *sget(spec, "hs_edition") ? " in " : "",
+		sdx__text_add(t, " (rule for HS %s%s%s:", rule_for, *sget(spec, "hs_edition") ? " in " : "",
 		    sget(spec, "hs_edition"));
 	json_array_foreach(alts, i, x)
-		put(t, "%s %s", i ? " or" : "", json_string_value(x));
+		sdx__text_add(t, "%s %s", i ? " or" : "", json_string_value(x));
 	if (alts)
-		put(t, ")");
+		sdx__text_add(t, ")");
 	json_array_foreach(json_object_get(o, "alternatives"), i, x)
-		put(t, ". %s %s: %s", sget(x, "criterion"), sget(x, "outcome"), sget(x, "reason"));
+		sdx__text_add(t, ". %s %s: %s", sget(x, "criterion"), sget(x, "outcome"), sget(x, "reason"));
 	if (v)
-		put(t, ". %s value %.2f %s", sget(v, "incoterm"),
+		sdx__text_add(t, ". %s value %.2f %s", sget(v, "incoterm"),
 		    json_number_value(json_object_get(v, "amount")), sget(v, "currency"));
 	else
-		put(t, ". No batch value recorded");
-	put(t, ". Inputs:");
+		sdx__text_add(t, ". No batch value recorded");
+	sdx__text_add(t, ". Inputs:");
 	json_array_foreach(json_object_get(o, "inputs"), i, x) {
 		int lot = json_is_string(json_object_get(x, "lot"));
 		int role = json_is_string(json_object_get(x, "role"));
-		put(t, "%s %s%s%s%s: %s, HS %s, %s%s%s", i ? ";" : "", lot ? "lot " : "",
+		sdx__text_add(t, "%s %s%s%s%s: %s, HS %s, %s%s%s", i ? ";" : "", lot ? "lot " : "",
 		    sget(x, "lot"), lot ? " " : "", sget(x, "record"),
 		    json_is_true(json_object_get(x, "originating")) ? "originating" :
 		    "non-originating", sget(x, "hs_code")[0] ? sget(x, "hs_code") : "not recorded",
@@ -620,9 +597,9 @@ static void reason_of(const json_t *o, const json_t *spec, const char *head, str
 		    sget(x, "role"));
 		if (!json_is_true(json_object_get(x, "originating")) ||
 		    strncmp(sget(x, "status"), "originating", 11) != 0)
-			put(t, " [%s]", sget(x, "status"));
+			sdx__text_add(t, " [%s]", sget(x, "status"));
 		if (str_listed(json_object_get(spec, "packaging_roles"), sget(x, "role")))
-			put(t, " [packaging: counted in the RVC only]");
+			sdx__text_add(t, " [packaging: counted in the RVC only]");
 	}
 }
 
@@ -630,7 +607,7 @@ void sdx__check_origin(struct check *c, const json_t *rule, size_t node, const s
 {
 	const json_t *spec = json_object_get(rule, "origin");
 	char head[300], buf[1400];
-	struct text t = { buf, 0, sizeof(buf) };
+	struct text t = { buf, sizeof(buf), 0 };
 	json_t *o = NULL, *last;
 	int v;
 
