@@ -3,13 +3,13 @@
  * tested on the day it issued the report?  Matching numbers, standards and
  * test items, and the verdict with its reason (formats/lab-register.md).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sdx/error.h"
 #include "formats/registers/lab.h"
 #include "formats/schema/schema.h"
+#include "formats/text/text.h"
 
 static int space(int c)
 {
@@ -116,40 +116,14 @@ static int covers_standard(const char *scope, const char *reported)
 	return sdx__lab_same(sd, rd) && (!*sv || sdx__lab_same(sv, rv));
 }
 
-/* A bounded text being written: the end stays terminated, what does not fit is cut. */
-struct text {
-	char *p;
-	size_t cap, len;
-};
-
-static void add(struct text *t, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!t->cap || t->len + 1 >= t->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
-}
-
 /* "register 'NAME' version N (sha256 1a2b3c4d)", or "(file, sha256 ...)". */
 static void add_register(struct text *t, const sdx_lab_entry *e)
 {
 	if (e->register_version)
-		add(t, "register '%s' version %llu (sha256 %.8s)", e->register_name,
+		sdx__text_add(t, "register '%s' version %llu (sha256 %.8s)", e->register_name,
 		    (unsigned long long)e->register_version, e->register_sha256);
 	else
-		add(t, "register '%s' (file, sha256 %.8s)", e->register_name, e->register_sha256);
+		sdx__text_add(t, "register '%s' (file, sha256 %.8s)", e->register_name, e->register_sha256);
 }
 
 /* What of the reported standards and items the entry's scope does not cover. */
@@ -174,20 +148,20 @@ static size_t out_of_scope(struct text *t, const sdx_lab_entry *e,
 			continue;
 		if (++missing > 6)
 			continue;
-		add(t, "%s%s %s", shown++ ? ", " : "", i < ns ? "standard" : "test item", want);
+		sdx__text_add(t, "%s%s %s", shown++ ? ", " : "", i < ns ? "standard" : "test item", want);
 		/* a standard in scope in another version: name the version accredited */
 		split_standard(want, d, sizeof(d), v, sizeof(v));
 		for (k = 0; i < ns && k < e->n_scope_standards; k++) {
 			split_standard(e->scope_standards[k], sd, sizeof(sd), sv, sizeof(sv));
 			if (sdx__lab_same(sd, d))
-				add(t, "%s%s", similar++ ? ", " : " (accredited for ",
+				sdx__text_add(t, "%s%s", similar++ ? ", " : " (accredited for ",
 				    e->scope_standards[k]);
 		}
 		if (similar)
-			add(t, ")");
+			sdx__text_add(t, ")");
 	}
 	if (missing > 6)
-		add(t, " and %zu more", missing - 6);
+		sdx__text_add(t, " and %zu more", missing - 6);
 	return missing;
 }
 
@@ -201,50 +175,50 @@ static int judge_entry(struct text *t, const sdx_lab_entry *e, const char *date,
 	struct text scope = { list, sizeof(list), 0 };
 	int v;
 
-	add(t, "accreditation %s (%s) ", e->number, e->lab_name);
+	sdx__text_add(t, "accreditation %s (%s) ", e->number, e->lab_name);
 	if (strcmp(e->status, "active") != 0 && (!e->suspended_from ||
 						 strcmp(date, e->suspended_from) >= 0)) {
 		v = withdrawn ? SDX_LAB_WITHDRAWN : SDX_LAB_SUSPENDED;
 		if (e->suspended_from)
-			add(t, "was %s from %s, on or before the report date %s", e->status,
+			sdx__text_add(t, "was %s from %s, on or before the report date %s", e->status,
 			    e->suspended_from, date);
 		else
-			add(t, "is %s (the register gives no date), so not valid for the report "
+			sdx__text_add(t, "is %s (the register gives no date), so not valid for the report "
 			    "date %s", e->status, date);
 	} else if (strcmp(date, e->valid_from) < 0) {
 		v = SDX_LAB_NOT_YET_VALID;
-		add(t, "is valid only from %s, after the report date %s (valid %s to %s)",
+		sdx__text_add(t, "is valid only from %s, after the report date %s (valid %s to %s)",
 		    e->valid_from, date, e->valid_from, e->valid_until);
 	} else if (strcmp(date, e->valid_until) > 0) {
 		v = SDX_LAB_EXPIRED;
-		add(t, "expired on %s, before the report date %s (valid %s to %s)", e->valid_until,
+		sdx__text_add(t, "expired on %s, before the report date %s (valid %s to %s)", e->valid_until,
 		    date, e->valid_from, e->valid_until);
 	} else {
 		list[0] = '\0';
 		if (out_of_scope(&scope, e, standards, ns, items, ni)) {
 			v = SDX_LAB_OUT_OF_SCOPE;
-			add(t, "was valid on the report date %s but its scope does not cover %s",
+			sdx__text_add(t, "was valid on the report date %s but its scope does not cover %s",
 			    date, list);
 		} else {
 			v = SDX_LAB_OK;
-			add(t, "was %s and valid on the report date %s (%s to %s) ", e->status,
+			sdx__text_add(t, "was %s and valid on the report date %s (%s to %s) ", e->status,
 			    date, e->valid_from, e->valid_until);
 			if (ns + ni == 0) {
-				add(t, "(the report names no standard or test item to check "
+				sdx__text_add(t, "(the report names no standard or test item to check "
 				    "against its scope)");
 			} else {
-				add(t, "and its scope covers the ");
+				sdx__text_add(t, "and its scope covers the ");
 				if (ns)
-					add(t, "%zu standard%s", ns, ns == 1 ? "" : "s");
+					sdx__text_add(t, "%zu standard%s", ns, ns == 1 ? "" : "s");
 				if (ns && ni)
-					add(t, " and ");
+					sdx__text_add(t, " and ");
 				if (ni)
-					add(t, "%zu test item%s", ni, ni == 1 ? "" : "s");
-				add(t, " reported");
+					sdx__text_add(t, "%zu test item%s", ni, ni == 1 ? "" : "s");
+				sdx__text_add(t, " reported");
 			}
 		}
 	}
-	add(t, ", per lab ");
+	sdx__text_add(t, ", per lab ");
 	add_register(t, e);
 	return v;
 }
@@ -299,26 +273,26 @@ static void not_listed(struct text *t, const sdx_lab_register *r, const char *bo
 	/* "CNAS L4321", also when the report wrote "L4321" under body CNAS */
 	sdx__lab_key(key, body, number);
 	normalise(plain, sizeof(plain), number);
-	add(t, "accreditation %s%s%s ", body && strcmp(key, plain) ? body : "",
+	sdx__text_add(t, "accreditation %s%s%s ", body && strcmp(key, plain) ? body : "",
 	    body && strcmp(key, plain) ? " " : "", number);
 	if (r->nsrc == 0) {
-		add(t, "cannot be checked: no lab register is held");
+		sdx__text_add(t, "cannot be checked: no lab register is held");
 		return;
 	}
-	add(t, "is not in lab %s", r->nsrc == 1 ? "" : "registers ");
+	sdx__text_add(t, "is not in lab %s", r->nsrc == 1 ? "" : "registers ");
 	for (i = 0; i < r->nsrc; i++) {
 		if (i)
-			add(t, ", ");
+			sdx__text_add(t, ", ");
 		if (r->src[i]->version)
-			add(t, "%s'%s' version %llu (sha256 %.8s)", r->nsrc == 1 ? "register " : "",
+			sdx__text_add(t, "%s'%s' version %llu (sha256 %.8s)", r->nsrc == 1 ? "register " : "",
 			    r->src[i]->name, (unsigned long long)r->src[i]->version,
 			    r->src[i]->sha256);
 		else
-			add(t, "%s'%s' (file, sha256 %.8s)", r->nsrc == 1 ? "register " : "",
+			sdx__text_add(t, "%s'%s' (file, sha256 %.8s)", r->nsrc == 1 ? "register " : "",
 			    r->src[i]->name, r->src[i]->sha256);
 	}
 	if (body && other < r->n)
-		add(t, "; %s is listed under body %s, not %s", r->e[other].number,
+		sdx__text_add(t, "; %s is listed under body %s, not %s", r->e[other].number,
 		    r->e[other].body, body);
 }
 
@@ -358,7 +332,7 @@ int sdx_lab_register_judge(char *why, size_t cap, const sdx_lab_register *r,
 			t.len = 0;
 			if (t.cap)
 				why[0] = '\0';
-			add(&t, "%s", best);
+			sdx__text_add(&t, "%s", best);
 		}
 	}
 	if (!found) {

@@ -96,11 +96,7 @@ static void note_last(struct check *c, size_t from, const char *note)
 
 /* ---- walking the graph -------------------------------------------------------------- */
 
-/*
- * The declaration that speaks for `decl`'s lot at the check date: a later
- * declaration of the same ledger that supersedes it and still covers the lot.
- */
-static size_t current_version(const sdx_graph *g, size_t decl, const char *lot, int depth)
+size_t sdx__check_current(const sdx_graph *g, size_t decl, const char *lot, int depth)
 {
 	size_t ids[16], m, k;
 
@@ -110,7 +106,7 @@ static size_t current_version(const sdx_graph *g, size_t decl, const char *lot, 
 	for (k = 0; k < m; k++) {
 		const struct gnode *n = &g->n[ids[k]];
 		if (!lot || sdx__record_covers(n->type, sdx__graph_body(g, n), lot))
-			return current_version(g, ids[k], lot, depth + 1);
+			return sdx__check_current(g, ids[k], lot, depth + 1);
 	}
 	return decl;
 }
@@ -128,6 +124,8 @@ static check_kind kind_of(const json_t *rule)
 		return sdx__check_nia;
 	if (strcmp(k, "claim") == 0)
 		return sdx__check_claim;
+	if (strcmp(k, "origin") == 0)
+		return sdx__check_origin;
 	return sdx__check_report;
 }
 
@@ -159,7 +157,7 @@ static int in_scope(struct check *c, const json_t *rule, size_t node, const stru
 static void check_declaration(struct check *c, size_t node, const struct walk *w0)
 {
 	const json_t *rules = json_object_get(c->profile, "rules"), *rule;
-	size_t cur = current_version(c->g, node, w0->lot, 0), wd[16], nw, i, k, before;
+	size_t cur = sdx__check_current(c->g, node, w0->lot, 0), wd[16], nw, i, k, before;
 	const json_t *body = sdx__graph_body(c->g, &c->g->n[cur]);
 	char note[1200], scope_note[700];
 	const char *lot = w0->lot, *via = w0->via;
@@ -211,7 +209,9 @@ static void check_reports(struct check *c, size_t node, const struct walk *w)
 		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
 			continue;
 		before = json_array_size(c->results);
-		sdx__check_report(c, rule, node, w);
+		/* its reports; an origin rule judges its inputs instead */
+		(strcmp(sget(rule, "check"), "origin") == 0 ? kind_of(rule)
+							      : sdx__check_report)(c, rule, node, w);
 		note_last(c, before, scope_note);
 	}
 }

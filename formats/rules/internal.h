@@ -1,8 +1,8 @@
 /*
  * formats/rules/internal.h - the compliance checks' insides, shared by
  * profile.c (loading), check.c (the walk and the verdicts), claims.c
- * (substance, not-intentionally-added and claim rules) and reports.c
- * (test-report rules).  Not installed.
+ * (substance, not-intentionally-added and claim rules), reports.c
+ * (test-report rules) and origin.c (rules of origin).  Not installed.
  *
  * Every verdict carries its reason in words a compliance officer can check
  * against the documents: the values and the limit, the regulation, the
@@ -70,6 +70,11 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
  * (the profile asked for unknown, e.g. a clause whose interpretation is pending). */
 #define SDX__CHECK_FIRM 0x10
 
+/* The declaration that speaks for `decl`'s lot at the check date: a later
+ * declaration of the same ledger that supersedes it and still covers the lot
+ * (depth: 0; the chain is followed at most 64 deep). */
+size_t sdx__check_current(const sdx_graph *g, size_t decl, const char *lot, int depth);
+
 /* 1 if missing or stale evidence fails `rule` (on_missing, or the profile's kind). */
 int sdx__check_strict(const struct check *c, const json_t *rule);
 
@@ -109,5 +114,6 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 void sdx__check_report(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+void sdx__check_origin(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 
 #endif

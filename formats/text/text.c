@@ -1,0 +1,19 @@
+/* formats/text/text.c - a bounded text being written (formats/text/text.h). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "formats/text/text.h"
+
+void sdx__text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!t->cap || t->len + 1 >= t->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
+}

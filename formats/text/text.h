@@ -1,0 +1,29 @@
+/*
+ * formats/text/text.h - a bounded text being written a piece at a time, for
+ * the reasons and messages the checks compose (formats/rules/origin.c,
+ * formats/registers/lab_judge.c).  Not installed.
+ *
+ *	char buf[400];
+ *	struct text t = { buf, sizeof(buf), 0 };
+ *	sdx__text_add(&t, "%s is %.1f %%", what, share);
+ *
+ * The end stays terminated and what does not fit is cut; buf must start
+ * empty ("") when the first add might write nothing.
+ */
+#ifndef SDX_FORMATS_TEXT_H
+#define SDX_FORMATS_TEXT_H
+
+#include <stddef.h>
+
+struct text {
+	char *p;
+	size_t cap, len; /* cap 0: nothing is written */
+};
+
+void sdx__text_add(struct text *t, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+#endif
