@@ -111,22 +111,38 @@ size_t sdx__check_current(const sdx_graph *g, size_t decl, const char *lot, int 
 	return decl;
 }
 
-typedef void (*check_kind)(struct check *c, const json_t *rule, size_t node,
-			   const struct walk *w);
+typedef void (*check_fn)(struct check *c, const json_t *rule, size_t node,
+			 const struct walk *w);
 
-static check_kind kind_of(const json_t *rule)
+/*
+ * What each check kind judges: on a declaration, its claims; on a batch or
+ * shipment (not a statement), its own test reports, except that an origin
+ * rule judges the batch's inputs wherever it applies.  A kind not listed
+ * (report_valid, …) judges reports on both.
+ */
+static const struct check_kind {
+	const char *name;
+	size_t prefix; /* compare this many bytes; 0: the whole name */
+	check_fn on_statement, on_record;
+} check_kinds[] = {
+	{ "substance_", 10, sdx__check_substances, sdx__check_report },
+	{ "not_intentionally_added", 0, sdx__check_nia, sdx__check_report },
+	{ "claim", 0, sdx__check_claim, sdx__check_report },
+	{ "origin", 0, sdx__check_origin, sdx__check_origin },
+};
+
+static const struct check_kind *kind_of(const json_t *rule)
 {
+	static const struct check_kind reports = { "", 0, sdx__check_report, sdx__check_report };
 	const char *k = sget(rule, "check");
+	size_t i;
 
-	if (strncmp(k, "substance_", 10) == 0)
-		return sdx__check_substances;
-	if (strcmp(k, "not_intentionally_added") == 0)
-		return sdx__check_nia;
-	if (strcmp(k, "claim") == 0)
-		return sdx__check_claim;
-	if (strcmp(k, "origin") == 0)
-		return sdx__check_origin;
-	return sdx__check_report;
+	for (i = 0; i < sizeof(check_kinds) / sizeof(check_kinds[0]); i++) {
+		const struct check_kind *e = &check_kinds[i];
+		if (e->prefix ? strncmp(k, e->name, e->prefix) == 0 : strcmp(k, e->name) == 0)
+			return e;
+	}
+	return &reports;
 }
 
 /*
@@ -192,7 +208,7 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 		}
 		if (sdx__check_signed_by(c, rule, cur, w0, note))
 			continue;
-		kind_of(rule)(c, rule, cur, w0);
+		kind_of(rule)->on_statement(c, rule, cur, w0);
 		note_last(c, before, note);
 		note_last(c, before, scope_note);
 	}
@@ -209,9 +225,7 @@ static void check_reports(struct check *c, size_t node, const struct walk *w)
 		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
 			continue;
 		before = json_array_size(c->results);
-		/* its reports; an origin rule judges its inputs instead */
-		(strcmp(sget(rule, "check"), "origin") == 0 ? kind_of(rule)
-							      : sdx__check_report)(c, rule, node, w);
+		kind_of(rule)->on_record(c, rule, node, w);
 		note_last(c, before, scope_note);
 	}
 }

@@ -13,6 +13,7 @@
 #include "sdx/lab.h"
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
+#include "formats/text/text.h"
 
 /* A report found for a record: its own, or an input's. */
 struct candidate {
@@ -106,14 +107,6 @@ static const json_t *clause_result(const json_t *e, const char *id)
 	return NULL;
 }
 
-static void add(char *list, size_t cap, const char *what)
-{
-	size_t n = strlen(list);
-
-	if (n + 4 < cap)
-		snprintf(list + n, cap - n, "%s%s", n ? ", " : "", what);
-}
-
 /* Clauses: the required ones covered with a result; failed and pending named. */
 static void judge_clauses(const json_t *rule, const json_t *e, struct judged *j, char *note,
 			  size_t ncap)
@@ -129,21 +122,21 @@ static void judge_clauses(const json_t *rule, const json_t *e, struct judged *j,
 		res = sget(have, "result");
 		clause_name(name, sizeof(name), want);
 		if (have && strcmp(res, "fail") == 0) {
-			add(failed, sizeof(failed), name);
+			sdx__text_list(failed, sizeof(failed), name);
 			continue;
 		}
 		if (have && (strcmp(res, "pass") == 0 || strcmp(res, "not_applicable") == 0))
 			continue;
 		p = sget(pending, id);
 		if (strcmp(p, "ignore") == 0) {
-			add(note, ncap, name);
+			sdx__text_list(note, ncap, name);
 			continue;
 		}
 		if (strcmp(p, "unknown") == 0) {
-			add(unsure, sizeof(unsure), name);
+			sdx__text_list(unsure, sizeof(unsure), name);
 			continue;
 		}
-		add(missing, sizeof(missing), name);
+		sdx__text_list(missing, sizeof(missing), name);
 		nmiss++;
 	}
 	if (failed[0]) {
@@ -176,7 +169,7 @@ static void judge_items(const json_t *rule, const json_t *e, struct judged *j)
 			if (strcasecmp(json_string_value(have), json_string_value(want)) == 0)
 				found = 1;
 		if (!found) {
-			add(missing, sizeof(missing), json_string_value(want));
+			sdx__text_list(missing, sizeof(missing), json_string_value(want));
 			nmiss++;
 		}
 	}
@@ -261,12 +254,12 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 		int m = standard_match(e, json_string_value(x));
 		if (m > best)
 			best = m;
-		add(stds, sizeof(stds), json_string_value(x));
+		sdx__text_list(stds, sizeof(stds), json_string_value(x));
 	}
 	if (stds[0] && best < 2) {
 		char have[300] = "";
 		json_array_foreach(json_object_get(e, "standards"), i, x)
-			add(have, sizeof(have), json_string_value(x));
+			sdx__text_list(have, sizeof(have), json_string_value(x));
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = best ? 50 : 100;
 		if (best)

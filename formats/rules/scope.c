@@ -13,6 +13,7 @@
 
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
+#include "formats/text/text.h"
 
 /* The 27 member states, for the group "EU" in a destination list. */
 static const char *const eu_members[] = {
@@ -92,15 +93,6 @@ static int in_categories(const json_t *profile, const json_t *names, const char 
 	return 0;
 }
 
-/* Append to a "A, B, C" list in out. */
-static void list_add(char *out, size_t cap, const char *what)
-{
-	size_t n = strlen(out);
-
-	if (n + 3 < cap)
-		snprintf(out + n, cap - n, "%s%s", n ? ", " : "", what);
-}
-
 int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *why,
 		     size_t cap)
 {
@@ -132,7 +124,7 @@ int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *w
 			return SCOPE_IN;
 		if (!hit)
 			hit = same_heading(json_object_get(cat, "hs_codes"), code);
-		list_add(names, sizeof(names), sget(cat, "title"));
+		sdx__text_list(names, sizeof(names), sget(cat, "title"));
 	}
 	if (!hit)
 		hit = same_heading(json_object_get(scope, "hs_codes"), code);
@@ -183,7 +175,7 @@ static void list_text(char *out, size_t cap, const json_t *list)
 
 	out[0] = '\0';
 	json_array_foreach(list, i, x)
-		list_add(out, cap, json_string_value(x));
+		sdx__text_list(out, cap, json_string_value(x));
 }
 
 /* Destination and dates of `scope` (a profile's or a rule's); 0 if in. */

@@ -1,6 +1,7 @@
 /* formats/text/text.c - a bounded text being written (formats/text/text.h). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "formats/text/text.h"
 
@@ -16,4 +17,11 @@ void sdx__text_add(struct text *t, const char *fmt, ...)
 	va_end(ap);
 	if (n > 0)
 		t->len = t->len + (size_t)n < t->cap ? t->len + (size_t)n : t->cap - 1;
+}
+
+void sdx__text_list(char *buf, size_t cap, const char *what)
+{
+	struct text t = { buf, cap, cap ? strlen(buf) : 0 };
+
+	sdx__text_add(&t, "%s%s", t.len ? ", " : "", what);
 }

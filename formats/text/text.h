@@ -1,6 +1,6 @@
 /*
  * formats/text/text.h - a bounded text being written a piece at a time, for
- * the reasons and messages the checks compose (formats/rules/origin.c,
+ * the reasons and messages the checks compose (formats/rules/,
  * formats/registers/lab_judge.c).  Not installed.
  *
  *	char buf[400];
@@ -25,5 +25,8 @@ void sdx__text_add(struct text *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
+
+/* Append what to the "A, B, C" list in the terminated buf of cap bytes. */
+void sdx__text_list(char *buf, size_t cap, const char *what);
 
 #endif
