@@ -247,6 +247,7 @@ int cmd_batch(int argc, char **argv);
 int cmd_ship(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_where_used(int argc, char **argv);
+int cmd_due(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_lab(int argc, char **argv);

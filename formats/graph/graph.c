@@ -312,6 +312,15 @@ static int newer_first(const void *a, const void *b, void *g)
 	return c ? c : memcmp(x->leaf, y->leaf, 32);
 }
 
+int sdx__graph_load_all(sdx_graph *g)
+{
+	if (!g->lazy)
+		return 0;
+	sdx__graph_clear(g);
+	g->lazy = 0;
+	return sdx__graph_load_ledger(g);
+}
+
 int sdx_graph_roots(size_t **out, size_t *n, const sdx_graph *g)
 {
 	size_t i, k = 0, j, t;
@@ -320,13 +329,8 @@ int sdx_graph_roots(size_t **out, size_t *n, const sdx_graph *g)
 	*out = NULL;
 	*n = 0;
 	/* every record is a candidate: the index does not help here */
-	if (g->lazy) {
-		sdx_graph *m = (sdx_graph *)g;
-		sdx__graph_clear(m);
-		m->lazy = 0;
-		if ((err = sdx__graph_load_ledger(m)) < 0)
-			return err;
-	}
+	if ((err = sdx__graph_load_all((sdx_graph *)g)) < 0)
+		return err;
 	if (!g->len)
 		return 0;
 	if (!(*out = malloc(g->len * sizeof(**out))))

@@ -78,6 +78,8 @@ const struct sdx_record_type *sdx__graph_type(const char *type);
 /* ---- reading a ledger or bundle whole (load.c) ---- */
 
 int sdx__graph_load_ledger(sdx_graph *g);
+/* A lazy graph read whole instead (walks that visit every record). */
+int sdx__graph_load_all(sdx_graph *g);
 /* The nodes covering `lot`, in order; *out malloc'd. */
 int sdx__graph_lot_nodes(const sdx_graph *g, const char *lot, size_t **out, size_t *n);
 

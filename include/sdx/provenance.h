@@ -187,6 +187,34 @@ struct sdx_check_options {
 SDX_API int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 			      const sdx_profile *p, const struct sdx_check_options *opts);
 
+/** What sdx_graph_due() looks for; every member may be 0/NULL. */
+struct sdx_due_options {
+	/** the day to count from (YYYY-MM-DD); NULL: today (UTC) */
+	const char *date;
+	/** the window: what falls due up to this many days after the date */
+	unsigned within_days;
+	/** profiles whose evidence-age rules (evidence.max_age_days) make a
+	 * report too old at issue_date + that many days */
+	const sdx_profile *const *profiles;
+	size_t nprofiles;
+	/** the register reports' accreditations are looked up in; NULL: none */
+	const struct sdx_lab_register *labs;
+};
+
+/**
+ * What expires, or has expired, by the end of the window: current
+ * declarations (valid_until), test reports (valid_until, and issue_date +
+ * max_age_days of each profile's rules), and the accreditations the reports
+ * name (the register's valid_until); each item with its party and the
+ * batches and shipments that depend on it (formats/due.md).  Reads every
+ * record of the graph.
+ * @param out    JSON text, malloc'd
+ * @param worst  0 nothing due; 1 something falls due in the window; 2 something
+ *               has expired already (overdue)
+ */
+SDX_API int sdx_graph_due(char **out, int *worst, sdx_graph *g,
+			  const struct sdx_due_options *opts);
+
 #ifdef __cplusplus
 }
 #endif
