@@ -8,7 +8,8 @@
 #   make bench      print speed and memory figures (not part of check);
 #                   BENCH_BIG=1 adds the 1,000,000-entry bundle and a 1 GiB attachment
 #   make torture    crash, tamper and concurrency tests at length (TORTURE_TRIALS=100)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (with man pages and bash/zsh completion)
+#   make docs       build/man/*.1 and build/completion/ (what install installs)
 #   V=1             show full commands; SANITIZE=address,undefined for a sanitized build
 
 VERSION   = 0.1.0
@@ -18,13 +19,16 @@ BINDIR   ?= $(PREFIX)/bin
 LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
 
 PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
 DEB_PKGS  = build-essential pkg-config libsodium-dev libssl-dev libsqlite3-dev libjansson-dev \
-            libarchive-dev zlib1g-dev sqlite3 jq
+            libarchive-dev zlib1g-dev sqlite3 jq mandoc
 
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -61,7 +65,7 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz
+.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz docs
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
@@ -74,6 +78,7 @@ deps:
 	command -v $(CC) >/dev/null 2>&1 || missing=1; \
 	command -v sqlite3 >/dev/null 2>&1 || missing=1; \
 	command -v jq >/dev/null 2>&1 || missing=1; \
+	command -v mandoc >/dev/null 2>&1 || missing=1; \
 	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -197,8 +202,24 @@ $(BUILD)/tests/bench/bench: $(BUILD)/tests/bench/bench.o $(BUILD)/libsdx.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libsdx.a $(DEPLIBS)
 
 # --- install ----------------------------------------------------------------------
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/sdx $(DESTDIR)$(PKGCONFIGDIR)
+# Man pages and completion scripts, printed by sdx from the option tables
+# that --help prints (cmd/manpage.c, cmd/completion.c).
+docs: $(BUILD)/sdx
+	$(Q)mkdir -p $(BUILD)/man $(BUILD)/completion; \
+	SDX_MAN_DATE=$$(date -u +%Y-%m-%d) $(BUILD)/sdx --help=man > $(BUILD)/man/sdx.1 && \
+	for c in $$($(BUILD)/sdx --help=commands); do \
+	  [ $$c = help ] || SDX_MAN_DATE=$$(date -u +%Y-%m-%d) $(BUILD)/sdx $$c --help=man \
+	    > $(BUILD)/man/sdx-$$c.1 || exit 1; \
+	done; \
+	$(BUILD)/sdx --help=bash > $(BUILD)/completion/sdx && \
+	$(BUILD)/sdx --help=zsh > $(BUILD)/completion/_sdx
+
+install: all docs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/sdx $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/completion/sdx $(DESTDIR)$(BASHCOMPDIR)/sdx
+	install -m 644 $(BUILD)/completion/_sdx $(DESTDIR)$(ZSHCOMPDIR)/_sdx
 	install -m 755 $(BUILD)/sdx $(DESTDIR)$(BINDIR)/sdx
 	install -m 644 $(BUILD)/libsdx.a $(DESTDIR)$(LIBDIR)/libsdx.a
 	install -m 755 $(BUILD)/libsdx.so $(DESTDIR)$(LIBDIR)/libsdx.so.$(VERSION)
@@ -212,6 +233,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sdx $(DESTDIR)$(LIBDIR)/libsdx.a $(DESTDIR)$(LIBDIR)/libsdx.so* \
 	  $(DESTDIR)$(INCDIR)/sdx.h $(DESTDIR)$(PKGCONFIGDIR)/sdx.pc
 	rm -rf $(DESTDIR)$(INCDIR)/sdx
+	rm -f $(DESTDIR)$(MANDIR)/man1/sdx.1 $(DESTDIR)$(MANDIR)/man1/sdx-*.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/sdx $(DESTDIR)$(ZSHCOMPDIR)/_sdx
 
 clean:
 	rm -rf build build-san

@@ -248,6 +248,29 @@ int cmd_ship(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_where_used(int argc, char **argv);
 int cmd_due(int argc, char **argv);
+
+/* ---- cmd/profiles.c ---- */
+
+/* Load the profiles named (nnames > 0), or every shipped one, at most max, into
+ * out; *n loaded (free them, also on error).  0 or an exit code. */
+int cmd_load_profiles(sdx_profile **out, size_t *n, const char *const *names, size_t nnames,
+		      size_t max);
+
+/* ---- cmd/main.c, cmd/suggest.c, cmd/manpage.c: help in every form ---- */
+
+/* The summary line of a command in `sdx --help` ("" if none). */
+const char *cmd_summary(const char *name);
+/* The candidate nearest to a mistyped word, or NULL if none is near. */
+const char *cmd_nearest(const char *word, const char *const *cands, size_t n);
+/* `sdx CMD --help=man`: the usage and option table as a man(7) page. */
+void cmd_print_man(FILE *f, const char *name, const struct usage *u, const struct opt *opts);
+/* `--help=words`: each long option, one per line ("--profile=" takes an argument). */
+void cmd_print_words(FILE *f, const struct opt *opts);
+/* .TH and NAME of a page; a --help paragraph as roff. */
+void cmd_man_header(FILE *f, const char *page, const char *name, const char *summary);
+void cmd_man_text(FILE *f, const char *text);
+/* The shell completion script for "bash" or "zsh" (cmd/completion.c). */
+const char *cmd_completion_script(const char *shell);
 int cmd_check(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_lab(int argc, char **argv);

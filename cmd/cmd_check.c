@@ -153,25 +153,6 @@ static int ledger_labs(sdx_lab_register **out, struct graph_src *src)
 	return err;
 }
 
-static int load_profiles(const struct check_opts *o, sdx_profile **profiles, size_t *n)
-{
-	const char *name;
-	size_t i;
-	int err;
-
-	*n = 0;
-	if (o->nprofiles) {
-		for (i = 0; i < o->nprofiles; i++, (*n)++)
-			if ((err = sdx_profile_load(&profiles[i], o->profiles[i])) < 0)
-				return cmd_fail(err);
-		return 0;
-	}
-	for (i = 0; (name = sdx_profile_builtin(i)) && i < MAX_PROFILES; i++, (*n)++)
-		if ((err = sdx_profile_load(&profiles[i], name)) < 0)
-			return cmd_fail(err);
-	return 0;
-}
-
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
@@ -215,7 +196,7 @@ int cmd_check(int argc, char **argv)
 			       "profiles");
 		goto done;
 	}
-	if ((rc = load_profiles(&o, profiles, &np)) != 0)
+	if ((rc = cmd_load_profiles(profiles, &np, o.profiles, o.nprofiles, MAX_PROFILES)) != 0)
 		goto done;
 	if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
 		goto done;

@@ -110,7 +110,6 @@ int cmd_due(int argc, char **argv)
 	sdx_lab_register *labs = NULL;
 	sdx_ledger *l = NULL;
 	sdx_graph *g = NULL;
-	const char *name;
 	char *text = NULL;
 	size_t np = 0, i;
 	int first, rc, err, worst = 0;
@@ -142,15 +141,8 @@ int cmd_due(int argc, char **argv)
 			       "weeks (6w), at most 3660 days", o.within);
 		goto done;
 	}
-	for (i = 0; i < (o.nprofiles ? o.nprofiles : MAX_PROFILES); i++, np++) {
-		name = o.nprofiles ? o.profiles[i] : sdx_profile_builtin(i);
-		if (!name)
-			break;
-		if ((err = sdx_profile_load(&profiles[i], name)) < 0) {
-			rc = cmd_fail(err);
-			goto done;
-		}
-	}
+	if ((rc = cmd_load_profiles(profiles, &np, o.profiles, o.nprofiles, MAX_PROFILES)) != 0)
+		goto done;
 	where_resolve(&o.w);
 	if ((rc = open_ledger(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		goto done;
@@ -181,5 +173,5 @@ done:
 	for (i = 0; i < np; i++)
 		sdx_profile_free(profiles[i]);
 	sdx_ledger_free(l);
-	return rc;
+	return rc == CMD_HELP_SHOWN ? 0 : rc;
 }

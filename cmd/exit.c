@@ -23,6 +23,8 @@ static const struct exit_code {
 	{ EXIT_CHECK_UNKNOWN, "sdx check", "unknown", { 0 } },
 	{ EXIT_CONFLICT, "sdx verify", "a restatement contradicts the issuer's own record",
 	  { 0 } },
+	{ EXIT_CHECK_FAIL, "sdx due", "something has expired (overdue)", { 0 } },
+	{ EXIT_CHECK_UNKNOWN, "sdx due", "something falls due within the window", { 0 } },
 };
 #define N_CODES (sizeof(exit_codes) / sizeof(exit_codes[0]))
 
@@ -68,6 +70,25 @@ void cmd_print_exit_codes(FILE *f)
 		col += len;
 	}
 	fputc('\n', f);
+}
+
+void cmd_man_exit_codes(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < N_CODES; i++) {
+		const char *m = exit_codes[i].meaning;
+		fprintf(f, ".TP\n.B %d\n%s%s", exit_codes[i].code,
+			exit_codes[i].scope ? exit_codes[i].scope : "",
+			exit_codes[i].scope ? ": " : "");
+		for (; *m; m++) {
+			if (*m == '-')
+				fputs("\\-", f);
+			else
+				fputc(*m, f);
+		}
+		fputc('\n', f);
+	}
 }
 
 int cmd_fail(int err)

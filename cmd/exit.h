@@ -33,5 +33,7 @@ int cmd_error(int code, const char *fmt, ...)
 	;
 /* The "exit codes: ..." paragraph of `sdx --help`, wrapped to 80 columns. */
 void cmd_print_exit_codes(FILE *f);
+/* The same as a man(7) list (.TP per code). */
+void cmd_man_exit_codes(FILE *f);
 
 #endif

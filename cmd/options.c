@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/exit.h"
-#include "cmd/options.h"
+#include "cmd/cmd.h"
 
 #define MAX_OPTS 32
 
@@ -111,6 +110,46 @@ static int apply(const struct opt *o, const char *arg)
 	return cmd_error(EXIT_USAGE, "unexpected option");
 }
 
+/* --help, --help=man (a man page), --help=words (for shell completion). */
+static int help(const char *name, const struct usage *u, const struct opt *opts,
+		const char *format)
+{
+	if (!format)
+		cmd_print_usage(stdout, u, opts);
+	else if (strcmp(format, "man") == 0)
+		cmd_print_man(stdout, name, u, opts);
+	else if (strcmp(format, "words") == 0)
+		cmd_print_words(stdout, opts);
+	else
+		return cmd_error(EXIT_USAGE, "--help=%s: expected --help, --help=man or --help=words",
+				 format);
+	return CMD_HELP_SHOWN;
+}
+
+/* "unknown option '--profle'; did you mean '--profile'?" */
+static void unknown_option(const char *bad, const struct opt *opts)
+{
+	const char *names[MAX_OPTS + 1], *hit;
+	char word[72];
+	size_t n = 0, len;
+	const struct opt *o;
+
+	len = strcspn(bad, "=");
+	if (strncmp(bad, "--", 2) != 0 || len - 2 >= sizeof(word)) {
+		cmd_error(EXIT_USAGE, "unknown option '%s'", bad);
+		return;
+	}
+	memcpy(word, bad + 2, len - 2);
+	word[len - 2] = '\0';
+	for (o = opts; o && o->type != OPTION_END && n < MAX_OPTS; o++)
+		names[n++] = o->long_name;
+	names[n++] = "help";
+	if ((hit = cmd_nearest(word, names, n)))
+		cmd_error(EXIT_USAGE, "unknown option '--%s'; did you mean '--%s'?", word, hit);
+	else
+		cmd_error(EXIT_USAGE, "unknown option '%s'", bad);
+}
+
 int cmd_parse(int argc, char **argv, const struct usage *u, const struct opt *opts,
 	      int *first_arg)
 {
@@ -133,7 +172,7 @@ int cmd_parse(int argc, char **argv, const struct usage *u, const struct opt *op
 		}
 	}
 	longs[n].name = "help";
-	longs[n].has_arg = no_argument;
+	longs[n].has_arg = optional_argument; /* --help=man, --help=words */
 	longs[n].flag = NULL;
 	longs[n].val = 'h';
 	memset(&longs[n + 1], 0, sizeof(longs[n + 1]));
@@ -142,10 +181,8 @@ int cmd_parse(int argc, char **argv, const struct usage *u, const struct opt *op
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
-		if (c == 'h') {
-			cmd_print_usage(stdout, u, opts);
-			return CMD_HELP_SHOWN;
-		}
+		if (c == 'h')
+			return help(argv[0], u, opts, optarg);
 		if (c == '?' || c == ':') {
 			const char *bad = argv[optind - 1];
 			if (c == ':')
@@ -153,7 +190,7 @@ int cmd_parse(int argc, char **argv, const struct usage *u, const struct opt *op
 			else if (optopt)
 				cmd_error(EXIT_USAGE, "unknown option '-%c'", optopt);
 			else
-				cmd_error(EXIT_USAGE, "unknown option '%s'", bad);
+				unknown_option(bad, opts);
 			fprintf(stderr, "usage: %s\n(see '%s --help')\n", u->synopsis, "sdx <command>");
 			return EXIT_USAGE;
 		}

@@ -27,6 +27,19 @@ long sdx__check_days(const char *d)
 	return era * 146097 + doe - 719468;
 }
 
+int sdx__check_date(const char **date, char today[21])
+{
+	if (!*date) {
+		sdx__utc_now(today);
+		today[10] = '\0';
+		*date = today;
+	}
+	if (!sdx__is_date(*date))
+		return sdx_error_set(SDX_EINVAL, "date '%s': expected a calendar date YYYY-MM-DD",
+				     *date);
+	return 0;
+}
+
 static const char *const verdict_names[] = { "pass", "unknown", "fail", "not_applicable" };
 /* not_applicable never worsens a verdict: it ranks below pass */
 static const int verdict_rank[] = { 1, 2, 3, 0 };
@@ -430,14 +443,8 @@ int sdx_profile_check(char **out, int *worst, const sdx_graph *g, size_t node,
 	body = sdx__graph_body(g, &g->n[node]);
 	if (!date && g->n[node].type->date_field)
 		date = sget(body, g->n[node].type->date_field);
-	if (!date) {
-		sdx__utc_now(today);
-		today[10] = '\0';
-		date = today;
-	}
-	if (!sdx__is_date(date))
-		return sdx_error_set(SDX_EINVAL, "date '%s': expected a calendar date YYYY-MM-DD",
-				     date);
+	if ((err = sdx__check_date(&date, today)) < 0)
+		return err;
 	memset(&c, 0, sizeof(c));
 	memset(&v, 0, sizeof(v));
 	c.g = g;

@@ -16,7 +16,6 @@
 #include "sdx/lab.h"
 #include "formats/rules/internal.h"
 #include "formats/schema/schema.h"
-#include "ledger/internal.h"
 
 struct due {
 	sdx_graph *g;
@@ -302,14 +301,8 @@ int sdx_graph_due(char **out, int *worst, sdx_graph *g, const struct sdx_due_opt
 	if (!o)
 		o = &none;
 	date = o->date;
-	if (!date) {
-		sdx__utc_now(today);
-		today[10] = '\0';
-		date = today;
-	}
-	if (!sdx__is_date(date))
-		return sdx_error_set(SDX_EINVAL, "date '%s': expected a calendar date YYYY-MM-DD",
-				     date);
+	if ((err = sdx__check_date(&date, today)) < 0)
+		return err;
 	/* every record is a candidate: the index does not help here */
 	if ((err = sdx__graph_load_all(g)) < 0)
 		return err;

@@ -56,6 +56,8 @@ static inline const char *sget(const json_t *o, const char *k)
 
 /* Days since 1970-01-01 of a valid YYYY-MM-DD (Gregorian). */
 long sdx__check_days(const char *d);
+/* *date, or today (UTC, written to `today`) if NULL; SDX_EINVAL if not a date. */
+int sdx__check_date(const char **date, char today[21]);
 
 /* Record the verdict of `rule` on `node` (for `lot`, reached via batch
  * `via`; either may be NULL), with its reason.  An unknown under a rule whose
