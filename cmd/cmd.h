@@ -248,6 +248,7 @@ int cmd_ship(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_where_used(int argc, char **argv);
 int cmd_due(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 /* ---- cmd/profiles.c ---- */
 
@@ -255,6 +256,9 @@ int cmd_due(int argc, char **argv);
  * out; *n loaded (free them, also on error).  0 or an exit code. */
 int cmd_load_profiles(sdx_profile **out, size_t *n, const char *const *names, size_t nnames,
 		      size_t max);
+/* The newest version of every substance list the ledger holds (at most max; free
+ * each of the *n, also on error).  0 or an exit code. */
+int cmd_load_lists(sdx_substance_list **out, size_t *n, size_t max, sdx_ledger *l);
 
 /* ---- cmd/main.c, cmd/suggest.c, cmd/manpage.c: help in every form ---- */
 

@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 
 #define MAX_PROFILES 16
+#define MAX_LISTS 16
 
 static const struct usage use = {
 	"sdx check REF [--profile P]... [--date D] [--explain] [--json]\n"
@@ -136,21 +137,32 @@ static void print_matrix(const json_t *reports)
 	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
 }
 
-/* The registers of the ledger read, or of the local one beside a bundle; none if there is none. */
-static int ledger_labs(sdx_lab_register **out, struct graph_src *src)
+/*
+ * The reference data of the ledger read, or of the local one beside a
+ * bundle (none if there is none): its lab registers (unless --labs gave a
+ * file) and its substance lists.  0 or an exit code.
+ */
+static int reference_data(sdx_lab_register **labs, sdx_substance_list **lists, size_t *nlists,
+			  const struct check_opts *o, struct graph_src *src)
 {
-	sdx_ledger *l = NULL;
-	int err;
+	sdx_ledger *l = src->l, *own = NULL;
+	int err = 0, rc = 0;
 
-	*out = NULL;
-	if (src->l)
-		return sdx_lab_register_from_ledger(out, src->l);
-	if (access(src->w.ledger, F_OK) != 0 ||
-	    sdx_ledger_open(&l, src->w.ledger, SDX_OPEN_READONLY) < 0)
-		return 0;
-	err = sdx_lab_register_from_ledger(out, l);
-	sdx_ledger_free(l);
-	return err;
+	*labs = NULL;
+	*nlists = 0;
+	if (!l && access(src->w.ledger, F_OK) == 0 &&
+	    sdx_ledger_open(&own, src->w.ledger, SDX_OPEN_READONLY) == 0)
+		l = own;
+	if (o->labs)
+		err = sdx_lab_register_read(labs, o->labs);
+	else if (l)
+		err = sdx_lab_register_from_ledger(labs, l);
+	if (err < 0)
+		rc = cmd_fail(err);
+	else if (l)
+		rc = cmd_load_lists(lists, nlists, MAX_LISTS, l);
+	sdx_ledger_free(own);
+	return rc;
 }
 
 int cmd_check(int argc, char **argv)
@@ -160,7 +172,8 @@ int cmd_check(int argc, char **argv)
 	sdx_profile *profiles[MAX_PROFILES] = { NULL };
 	sdx_graph *g = NULL;
 	sdx_lab_register *labs = NULL;
-	size_t *nodes = NULL, n = 0, np = 0, i, k;
+	sdx_substance_list *lists[MAX_LISTS] = { NULL };
+	size_t *nodes = NULL, n = 0, np = 0, nlists = 0, i, k;
 	json_t *all = NULL, *mine = NULL;
 	int first, rc, err, worst = SDX_VERDICT_NOT_APPLICABLE, w;
 
@@ -200,16 +213,12 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
 		goto done;
-	if (o.labs)
-		err = sdx_lab_register_read(&labs, o.labs);
-	else
-		err = ledger_labs(&labs, &o.src);
-	if (err < 0) {
-		rc = cmd_fail(err);
+	if ((rc = reference_data(&labs, lists, &nlists, &o, &o.src)) != 0)
 		goto done;
-	}
 	copts.date = o.date;
 	copts.labs = labs;
+	copts.lists = (const sdx_substance_list *const *)lists;
+	copts.nlists = nlists;
 	all = json_array();
 	for (i = 0; i < n; i++) {
 		mine = json_array();
@@ -251,6 +260,8 @@ done:
 		sdx_profile_free(profiles[k]);
 	free(nodes);
 	sdx_lab_register_free(labs);
+	for (k = 0; k < MAX_LISTS; k++)
+		sdx_list_free(lists[k]);
 	sdx_graph_free(g);
 	graph_src_clear(&o.src);
 	return rc == CMD_HELP_SHOWN ? 0 : rc;

@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "judge it against a market's rules (compliance profiles)" },
 	{ "lab", cmd_lab, "the lab accreditation registers checks verify (import, list, show)" },
 	{ "where-used", cmd_where_used, "which batches and shipments a lot reached (recall)" },
+	{ "list", cmd_list, "substance lists you keep current: import, show, diff (what an update hits)" },
 	{ "due", cmd_due, "declarations, reports and accreditations expiring soon, and what needs them" },
 	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "reindex", cmd_reindex, "build the graph index again from the entries" },

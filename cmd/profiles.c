@@ -19,3 +19,35 @@ int cmd_load_profiles(sdx_profile **out, size_t *n, const char *const *names, si
 	}
 	return 0;
 }
+
+struct lists_ctx {
+	sdx_ledger *l;
+	sdx_substance_list **out;
+	size_t *n, max;
+	int err;
+};
+
+static int newest_list(void *ctx, const sdx_register_info *info)
+{
+	struct lists_ctx *c = ctx;
+
+	if (!info->latest)
+		return 0;
+	if (*c->n == c->max)
+		c->err = sdx_error_set(SDX_ELIMIT, "more than %zu substance lists", c->max);
+	else if ((c->err = sdx_list_from_ledger(&c->out[*c->n], c->l, info->name,
+						 info->version)) == 0)
+		(*c->n)++;
+	return c->err < 0;
+}
+
+int cmd_load_lists(sdx_substance_list **out, size_t *n, size_t max, sdx_ledger *l)
+{
+	struct lists_ctx c = { l, out, n, max, 0 };
+	int err;
+
+	*n = 0;
+	if ((err = sdx_ledger_register_list(l, SDX_LIST_REGISTER_KIND, newest_list, &c)) < 0)
+		return cmd_fail(err);
+	return c.err < 0 ? cmd_fail(c.err) : 0;
+}

@@ -12,6 +12,7 @@
 #include "sdx/imported.h"
 #include "sdx/register.h"
 #include "sdx/lab.h"
+#include "sdx/list.h"
 #include "sdx/record.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"

@@ -2,6 +2,7 @@
  * ledger/register.c - reference data in the ledger file (sdx/register.h):
  * the registers table, one row per version, append-only.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,29 +51,38 @@ static int row_info(sdx_register_info *out, struct sdx__stmt *s)
 }
 
 /*
- * The newest version of (kind, name): 1 and *info (and *body, *len if body
- * is not NULL), 0 if there is none, or the error.
+ * Version `version` of (kind, name), 0 meaning the newest: 1 and *info (and
+ * *body, *len if body is not NULL), 0 if there is none, or the error.
+ * info->latest is set for the newest only.
  */
-static int newest(sdx_ledger *l, const char *kind, const char *name, sdx_register_info *info,
-		  char **body, size_t *len)
+static int version_of(sdx_ledger *l, const char *kind, const char *name, uint64_t version,
+		      sdx_register_info *info, char **body, size_t *len)
 {
 	struct sdx__stmt s;
 	int rc, err;
 
 	if (l->format < 7) /* an older file, read as it is, holds no registers */
 		return 0;
-	if ((err = sdx__stmt(&s, l, NULL, "reading registers", "SELECT " COLUMNS ", body FROM "
-			     "registers WHERE kind = ? AND name = ? ORDER BY version DESC LIMIT 1",
-			     SDX__TEXT(kind), SDX__TEXT(name))) < 0)
+	if ((err = sdx__stmt(&s, l, NULL, "reading registers", "SELECT " COLUMNS ", body, "
+			     "version = (SELECT MAX(version) FROM registers WHERE kind = ?1 AND "
+			     "name = ?2) FROM registers WHERE kind = ?1 AND name = ?2 AND (?3 = 0 OR "
+			     "version = ?3) ORDER BY version DESC LIMIT 1", SDX__TEXT(kind),
+			     SDX__TEXT(name), SDX__INT(version))) < 0)
 		return err;
 	if ((rc = sdx__stmt_step(&s)) == 1) {
 		if ((err = row_info(info, &s)) < 0 ||
 		    (body && (err = sdx__column_dup(s.st, 6, body, len)) < 0))
 			rc = err;
-		info->latest = 1;
+		info->latest = sqlite3_column_int(s.st, 7);
 	}
 	sdx__stmt_end(&s);
 	return rc;
+}
+
+static int newest(sdx_ledger *l, const char *kind, const char *name, sdx_register_info *info,
+		  char **body, size_t *len)
+{
+	return version_of(l, kind, name, 0, info, body, len);
 }
 
 /* put inside an open transaction. */
@@ -142,8 +152,8 @@ int sdx_ledger_register_put(sdx_register_info *out, sdx_ledger *l, const char *k
 	return rc;
 }
 
-int sdx_ledger_register_latest(char **body, size_t *len, sdx_register_info *info,
-			       sdx_ledger *l, const char *kind, const char *name)
+int sdx_ledger_register_get(char **body, size_t *len, sdx_register_info *info, sdx_ledger *l,
+			    const char *kind, const char *name, uint64_t version)
 {
 	sdx_register_info got;
 	int rc, err;
@@ -151,13 +161,22 @@ int sdx_ledger_register_latest(char **body, size_t *len, sdx_register_info *info
 	*body = NULL;
 	if ((err = check_names(kind, name)) < 0)
 		return err;
-	if ((rc = newest(l, kind, name, &got, body, len)) < 0)
+	if ((rc = version_of(l, kind, name, version, &got, body, len)) < 0)
 		return rc;
+	if (rc == 0 && version)
+		return sdx_error_set(SDX_ENOTFOUND, "no version %" PRIu64 " of %s register '%s'",
+				     version, kind, name);
 	if (rc == 0)
 		return sdx_error_set(SDX_ENOTFOUND, "no %s register named '%s'", kind, name);
 	if (info)
 		*info = got;
 	return 0;
+}
+
+int sdx_ledger_register_latest(char **body, size_t *len, sdx_register_info *info,
+			       sdx_ledger *l, const char *kind, const char *name)
+{
+	return sdx_ledger_register_get(body, len, info, l, kind, name, 0);
 }
 
 int sdx_ledger_register_list(sdx_ledger *l, const char *kind, sdx_register_cb cb, void *ctx)

@@ -63,8 +63,7 @@ static int substance_matches(const json_t *sub, const json_t *m)
 	return 0;
 }
 
-/* Does `claim` cover `lot` (NULL: no particular lot)? */
-static int claim_covers(const json_t *claim, const char *lot)
+int sdx__claim_covers(const json_t *claim, const char *lot)
 {
 	const json_t *lots = json_object_get(claim, "applies_to_lots"), *x;
 	size_t i;
@@ -181,7 +180,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 
 	memset(f, 0, nsub * sizeof(*f));
 	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
-		if (!claim_covers(claim, lot))
+		if (!sdx__claim_covers(claim, lot))
 			continue;
 		int ev = evidence_ok(c, rule, decl, claim, why, sizeof(why));
 		json_array_foreach(json_object_get(claim, "measurements"), k, m) {
@@ -293,7 +292,7 @@ void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const stru
 	size_t i;
 
 	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
-		if (!claim_covers(claim, lot) || strcmp(sget(claim, "topic"), topic) != 0)
+		if (!sdx__claim_covers(claim, lot) || strcmp(sget(claim, "topic"), topic) != 0)
 			continue;
 		if (strcmp(sget(claim, "conformance"), "does_not_conform") == 0) {
 			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "claim %s declares the "
@@ -338,7 +337,7 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
 		const json_t *fc = json_object_get(claim, "food_contact");
 		int ev;
-		if (!claim_covers(claim, lot) || strcmp(sget(claim, "topic"), topic) != 0 ||
+		if (!sdx__claim_covers(claim, lot) || strcmp(sget(claim, "topic"), topic) != 0 ||
 		    !regulation_matches(rule, claim))
 			continue;
 		if (strcmp(sget(claim, "conformance"), "does_not_conform") == 0) {

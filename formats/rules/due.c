@@ -247,21 +247,6 @@ static void reports(struct due *d, size_t node, const json_t *body)
 	}
 }
 
-/* Is the statement still its supplier's word: not withdrawn by the date, not superseded? */
-static int current(struct due *d, size_t node)
-{
-	size_t ids[16], m, k;
-
-	if (sdx__graph_superseders(d->g, node, ids, 16))
-		return 0;
-	m = sdx__graph_withdrawals(d->g, node, ids, 16);
-	for (k = 0; k < m; k++)
-		if (sdx__check_days(sget(sdx__graph_body(d->g, &d->g->n[ids[k]]),
-					 "effective_date")) <= d->today)
-			return 0;
-	return 1;
-}
-
 static int by_party_then_date(const void *a, const void *b)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -318,7 +303,7 @@ int sdx_graph_due(char **out, int *worst, sdx_graph *g, const struct sdx_due_opt
 		const json_t *body;
 		char text[600];
 		if (n->type->role == SDX_ROLE_STATEMENT) {
-			if (!current(&d, i))
+			if (!sdx__check_in_force(g, i, d.today))
 				continue;
 			body = sdx__graph_body(g, n);
 			if (sdx__is_date(sget(body, "valid_until"))) {

@@ -54,6 +54,11 @@ static inline const char *sget(const json_t *o, const char *k)
 	return sdx__jstr(o, k, NULL);
 }
 
+/* Does `claim` cover `lot` (NULL: no particular lot)? (claims.c) */
+int sdx__claim_covers(const json_t *claim, const char *lot);
+/* A quantity {value, unit} in kilograms, or -1 when it is not a mass (origin.c). */
+double sdx__check_kilograms(const json_t *q);
+
 /* Days since 1970-01-01 of a valid YYYY-MM-DD (Gregorian). */
 long sdx__check_days(const char *d);
 /* *date, or today (UTC, written to `today`) if NULL; SDX_EINVAL if not a date. */
@@ -117,5 +122,10 @@ void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const stru
 void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 void sdx__check_report(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 void sdx__check_origin(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+
+/* Is statement `node` still its ledger's word at day `today`: not superseded,
+ * not withdrawn with effect by then (listed.c)? */
+int sdx__check_in_force(const sdx_graph *g, size_t node, long today);
 
 #endif

@@ -59,8 +59,7 @@ static void code_digits(char out[12], const char *code)
 	out[n] = '\0';
 }
 
-/* A quantity in kilograms, or -1 when it is not a mass. */
-static double kilograms(const json_t *q)
+double sdx__check_kilograms(const json_t *q)
 {
 	static const struct { const char *unit; double kg; } mass[] = {
 		{ "GRM", 0.001 }, { "KGM", 1 }, { "TNE", 1000 }, { "LBR", 0.45359237 }
@@ -188,7 +187,7 @@ static void load_input(struct check *c, const struct judged *j, const json_t *x,
 	in->role = json_string_value(json_object_get(x, "role"));
 	in->hs = *sget(x, "hs_code") ? sget(x, "hs_code") : NULL;
 	in->packaging = str_listed(json_object_get(j->spec, "packaging_roles"), in->role);
-	in->kg = kilograms(json_object_get(x, "quantity"));
+	in->kg = sdx__check_kilograms(json_object_get(x, "quantity"));
 	input_value(j, x, in);
 	node = sdx__graph_find_hex(c->g, in->ref);
 	if (node == SIZE_MAX) {
@@ -489,7 +488,7 @@ static int judge(struct check *c, const json_t *spec, size_t node, int depth, ch
 	j.fob = json_number_value(json_object_get(value, "amount"));
 	j.currency = value ? sget(value, "currency") : NULL;
 	j.incoterm = sget(value, "incoterm");
-	j.kg = kilograms(json_object_get(body, "quantity"));
+	j.kg = sdx__check_kilograms(json_object_get(body, "quantity"));
 	j.n = json_array_size(json_object_get(body, "inputs"));
 	*out = NULL;
 	if (!results || !(j.in = calloc(j.n ? j.n : 1, sizeof(*j.in)))) {

@@ -163,6 +163,7 @@ enum {
 SDX_API int sdx_verdict_worse(int a, int b);
 
 struct sdx_lab_register;
+struct sdx_substance_list;
 
 /** How a check is made; every member may be 0/NULL. */
 struct sdx_check_options {
@@ -172,6 +173,10 @@ struct sdx_check_options {
 	/** the lab accreditation register rules with `accreditation: verified`
 	 * look numbers up in (sdx/lab.h); NULL: none, so they cannot pass */
 	const struct sdx_lab_register *labs;
+	/** the substance lists rules of check listed_substances name (sdx/list.h),
+	 * found by name; none: such rules cannot pass */
+	const struct sdx_substance_list *const *lists;
+	size_t nlists;
 };
 
 /**
@@ -214,6 +219,16 @@ struct sdx_due_options {
  */
 SDX_API int sdx_graph_due(char **out, int *worst, sdx_graph *g,
 			  const struct sdx_due_options *opts);
+
+/**
+ * What version `to` of a substance list holds that `from` (an earlier
+ * version; NULL: none) does not, and back: each added substance with its
+ * hits, the current declarations of the graph (may be NULL) that measure it
+ * present (not below detection), with the value; and the removed ones.
+ * @param out  JSON text, malloc'd (formats/lists.md)
+ */
+SDX_API int sdx_list_diff(char **out, const struct sdx_substance_list *from,
+			  const struct sdx_substance_list *to, sdx_graph *g);
 
 #ifdef __cplusplus
 }

@@ -72,6 +72,11 @@ SDX_API int sdx_ledger_register_put(sdx_register_info *out, sdx_ledger *l, const
 SDX_API int sdx_ledger_register_latest(char **body, size_t *len, sdx_register_info *info,
 				       sdx_ledger *l, const char *kind, const char *name);
 
+/** Version `version` of register (kind, name) as _latest() gives the newest
+ *  (version 0: the newest); SDX_ENOTFOUND if there is no such version. */
+SDX_API int sdx_ledger_register_get(char **body, size_t *len, sdx_register_info *info,
+				    sdx_ledger *l, const char *kind, const char *name,
+				    uint64_t version);
 /**
  * Call cb for every stored version of every register of `kind` (NULL: of
  * every kind), by kind, name and version.  A non-zero return from cb stops
