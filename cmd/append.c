@@ -11,7 +11,7 @@
 
 #define MAX_FILE SDX_RECORD_INPUT_MAX
 
-static int read_file(const char *path, char **out, size_t *len)
+int cmd_read_record(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -130,7 +130,7 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 		if (!a->src[i].file) {
 			err = sdx_record_builder_append(&infos[i], l, key, a->src[i].b);
 		} else {
-			if ((rc = read_file(a->src[i].file, &buf, &len)) != 0)
+			if ((rc = cmd_read_record(a->src[i].file, &buf, &len)) != 0)
 				goto done;
 			snprintf(what, sizeof(what), "'%s'", a->src[i].file);
 			err = sdx_record_append(&infos[i], l, key, a->type, buf, len, what);

@@ -110,6 +110,10 @@ int graph_trust_option(const struct opt *o, const char *arg);
  * the graph before graph_src_clear(), which closes the ledger it reads from.
  */
 int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nodes, size_t *n);
+/* The same with an unsigned record FILE.json put in the ledger's graph
+ * (sdx_graph_add_draft): *nodes is that record; nothing is written. */
+int graph_open_draft(struct graph_src *s, const char *file, sdx_graph **g, size_t **nodes,
+		     size_t *n);
 void graph_src_clear(struct graph_src *s);
 
 /* ---- cmd/append.c: sign and append records, as sdx declare prints them ---- */
@@ -126,6 +130,8 @@ struct record_src {
  */
 int cmd_append(const struct where *w, const char *type, const struct record_src *src, size_t n,
 	       const char *const *attach, size_t nattach, int json);
+/* A record file, at most SDX_RECORD_INPUT_MAX bytes, NUL-terminated; 0 or an exit code. */
+int cmd_read_record(const char *path, char **out, size_t *len);
 /* At most this many --attach files per command. */
 #define MAX_ATTACH 64
 

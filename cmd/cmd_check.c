@@ -10,6 +10,7 @@
 
 static const struct usage use = {
 	"sdx check REF [--profile P]... [--date D] [--explain] [--json]\n"
+	"   or: sdx check --draft FILE.json [--profile P]...\n"
 	"   or: sdx check FILE.sdxb [--ref REF] [--trust VKEY]... [--profile P]...\n"
 	"   or: sdx check --list",
 	"Is this shipment (batch, declaration) eligible, under which rules, and if\n"
@@ -32,7 +33,7 @@ struct check_opts {
 	struct graph_src src;
 	const char *profiles[MAX_PROFILES];
 	size_t nprofiles;
-	const char *date, *labs;
+	const char *date, *labs, *draft;
 	int list, json, quiet, explain;
 };
 
@@ -188,6 +189,9 @@ int cmd_check(int argc, char **argv)
 		OPT_STRING(0, "labs", &o.labs, "FILE",
 			   "the lab accreditation register to verify reports by (CSV or JSON; "
 			   "default: the registers 'sdx lab import' stored in the ledger)"),
+		OPT_STRING(0, "draft", &o.draft, "FILE.json",
+			   "judge this unsigned record (a declaration or batch before it is signed) "
+			   "with what the ledger holds; nothing is written"),
 		OPT_BOOL(0, "explain", &o.explain,
 			 "print every rule of every profile: why it applies or not, and its verdict"),
 		OPT_BOOL(0, "list", &o.list, "list the profiles shipped with sdx"),
@@ -204,14 +208,15 @@ int cmd_check(int argc, char **argv)
 		rc = list_profiles();
 		goto done;
 	}
-	if (argc - first != 1) {
-		rc = cmd_error(EXIT_USAGE, "give one REF or FILE.sdxb; 'sdx check --list' shows the "
-			       "profiles");
+	if (argc - first != (o.draft ? 0 : 1)) {
+		rc = cmd_error(EXIT_USAGE, o.draft ? "--draft FILE.json is the subject: give no REF" :
+			       "give one REF or FILE.sdxb; 'sdx check --list' shows the profiles");
 		goto done;
 	}
 	if ((rc = cmd_load_profiles(profiles, &np, o.profiles, o.nprofiles, MAX_PROFILES)) != 0)
 		goto done;
-	if ((rc = graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
+	if ((rc = o.draft ? graph_open_draft(&o.src, o.draft, &g, &nodes, &n) :
+		   graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
 		goto done;
 	if ((rc = reference_data(&labs, lists, &nlists, &o, &o.src)) != 0)
 		goto done;

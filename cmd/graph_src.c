@@ -93,6 +93,38 @@ fail:
 	return cmd_fail(err);
 }
 
+int graph_open_draft(struct graph_src *s, const char *file, sdx_graph **g, size_t **nodes,
+		     size_t *n)
+{
+	char *json = NULL;
+	size_t len = 0;
+	int err, rc;
+
+	*g = NULL;
+	*n = 0;
+	where_resolve(&s->w);
+	if (!(*nodes = malloc(sizeof(**nodes))))
+		return cmd_error(EXIT_ENV, "out of memory");
+	if ((rc = cmd_read_record(file, &json, &len)) != 0 ||
+	    (rc = open_ledger(&s->l, &s->w, SDX_OPEN_READONLY)) != 0)
+		goto fail;
+	if ((err = sdx_graph_from_ledger(g, s->l)) < 0 ||
+	    (err = sdx_graph_add_draft(*nodes, *g, file, json, len)) < 0) {
+		rc = cmd_fail(err);
+		goto fail;
+	}
+	free(json);
+	*n = 1;
+	return 0;
+fail:
+	free(json);
+	free(*nodes);
+	*nodes = NULL;
+	sdx_graph_free(*g);
+	*g = NULL;
+	return rc;
+}
+
 void graph_src_clear(struct graph_src *s)
 {
 	sdx_ledger_free(s->l);

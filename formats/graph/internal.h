@@ -78,6 +78,9 @@ const struct sdx_record_type *sdx__graph_type(const char *type);
 /* ---- reading a ledger or bundle whole (load.c) ---- */
 
 int sdx__graph_load_ledger(sdx_graph *g);
+/* A node's refs and lots from its body (n->body set). */
+int sdx__graph_index_refs(struct gnode *n);
+int sdx__graph_index_lots(struct gnode *n);
 /* A lazy graph read whole instead (walks that visit every record). */
 int sdx__graph_load_all(sdx_graph *g);
 /* The nodes covering `lot`, in order; *out malloc'd. */

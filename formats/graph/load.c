@@ -20,7 +20,7 @@
 #define LOTS_ON_STACK 1024 /* a declaration lists at most 1000 */
 
 /* n->refs: the leaf hashes its body cites, with their edges and lots. */
-static int index_refs(struct gnode *n)
+int sdx__graph_index_refs(struct gnode *n)
 {
 	unsigned char leaf[32];
 	size_t i, e, k = 0;
@@ -50,7 +50,7 @@ static int index_refs(struct gnode *n)
 }
 
 /* n->lots: the lots it covers, "lot\nlot\n" (where-used matches whole lines). */
-static int index_lots(struct gnode *n)
+int sdx__graph_index_lots(struct gnode *n)
 {
 	const char *stack[LOTS_ON_STACK], **lots = stack;
 	size_t k, m, len = 0, o = 0;
@@ -112,7 +112,7 @@ static int add_entry(sdx_graph *g, const char *origin, uint64_t index, uint64_t 
 	}
 	n->body = json_incref(json_object_get(payload, "body"));
 	json_decref(payload);
-	if ((err = index_refs(n)) < 0 || (err = index_lots(n)) < 0 ||
+	if ((err = sdx__graph_index_refs(n)) < 0 || (err = sdx__graph_index_lots(n)) < 0 ||
 	    (err = sdx__attr_survey_node(g, i)) < 0)
 		return err;
 	n = &g->n[i];

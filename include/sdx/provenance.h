@@ -221,6 +221,17 @@ SDX_API int sdx_graph_due(char **out, int *worst, sdx_graph *g,
 			  const struct sdx_due_options *opts);
 
 /**
+ * Put an unsigned record (`json`, `len` bytes: a declaration, batch or
+ * shipment, of the type its "format" or id member says) in the graph as if
+ * the graph's ledger had just appended it, so that sdx_profile_check() and
+ * the walks judge it with what the graph holds; *out is its node.  It is
+ * validated as sdx_record_validate() does; `what` names it in messages (the
+ * file).  Nothing is written.  SDX_EFORMAT, SDX_ESCHEMA (naming the field).
+ */
+SDX_API int sdx_graph_add_draft(size_t *out, sdx_graph *g, const char *what, const char *json,
+				size_t len);
+
+/**
  * What version `to` of a substance list holds that `from` (an earlier
  * version; NULL: none) does not, and back: each added substance with its
  * hits, the current declarations of the graph (may be NULL) that measure it
