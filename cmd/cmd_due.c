@@ -16,7 +16,8 @@ static const struct usage use = {
 	"(by the lab register: 'sdx lab import', or --labs).  Grouped by the party\n"
 	"that issued each record, each with the batches and shipments that depend\n"
 	"on it (open: not shipped yet).  Withdrawn and superseded declarations are\n"
-	"no one's evidence and are left out.\n"
+	"no one's evidence and are left out.  Shipments whose latest clearance\n"
+	"record ('sdx clearance') is not released or refused are listed as waiting.\n"
 	"Exit code: 0 nothing due; 6 something falls due within the window; 5\n"
 	"something has expired already (overdue), so a cron job can alert.",
 	USAGE_ANY
@@ -73,6 +74,7 @@ static void print_items(const json_t *r)
 
 	json_array_foreach(items, i, x)
 		expired += strcmp(json_str(x, "status"), "expired") == 0;
+	/* shipments waiting for customs count as falling due */
 	json_int_t within = json_integer_value(json_object_get(r, "within_days"));
 
 	printf("due by %s (%" JSON_INTEGER_FORMAT " day%s from %s): %zu expired, %zu falling due\n",
@@ -85,10 +87,13 @@ static void print_items(const json_t *r)
 			party = json_str(x, "party");
 			printf("\n%s\n", party);
 		}
-		printf("  %-7s %s (%s%" JSON_INTEGER_FORMAT " day%s%s)  %s\n",
-		       days < 0 ? "EXPIRED" : "DUE", json_str(x, "date"), days < 0 ? "" : "in ",
-		       days < 0 ? -days : days, (days == 1 || days == -1) ? "" : "s",
-		       days < 0 ? " ago" : "", json_str(x, "text"));
+		if (strcmp(json_str(x, "status"), "waiting") == 0)
+			printf("  %-7s %s  %s\n", "WAITING", json_str(x, "date"), json_str(x, "text"));
+		else
+			printf("  %-7s %s (%s%" JSON_INTEGER_FORMAT " day%s%s)  %s\n",
+			       days < 0 ? "EXPIRED" : "DUE", json_str(x, "date"), days < 0 ? "" : "in ",
+			       days < 0 ? -days : days, (days == 1 || days == -1) ? "" : "s",
+			       days < 0 ? " ago" : "", json_str(x, "text"));
 		printf("       %s, entry %.16s (%s #%" JSON_INTEGER_FORMAT ")\n", json_str(rec, "label"),
 		       json_str(rec, "ref"), json_str(rec, "origin"),
 		       json_integer_value(json_object_get(rec, "index")));

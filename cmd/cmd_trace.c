@@ -69,6 +69,23 @@ static void print_attribution(const json_t *a, const char *prefix)
 		       json_str(c, "what"));
 }
 
+/* What customs last answered (formats/clearance.md). */
+static void print_clearance(const json_t *c, const char *prefix)
+{
+	size_t n = json_array_size(json_object_get(c, "history"));
+
+	if (!c)
+		return;
+	printf("%s   customs: %s%s%s at %s, declaration %s%s%s", prefix, json_str(c, "status"),
+	       json_object_get(c, "green_clearance_code") ? ", code " : "",
+	       json_str(c, "green_clearance_code"), json_str(c, "time"),
+	       json_str(c, "customs_declaration"), json_object_get(c, "reason") ? ": " : "",
+	       json_str(c, "reason"));
+	if (n > 1)
+		printf(" (latest of %zu answers)", n);
+	printf(" [entry %.16s]\n", json_str(c, "ref"));
+}
+
 /* Print the children lines under `prefix`. */
 static void print_children(const struct trace_opts *o, const json_t *n, const char *prefix)
 {
@@ -124,6 +141,7 @@ static void print_node(const struct trace_opts *o, const json_t *n, const char *
 	printf("%s   %s #%" JSON_INTEGER_FORMAT ", entry %.16s\n", prefix, json_str(n, "origin"),
 	       json_integer_value(json_object_get(n, "index")), json_str(n, "ref"));
 	print_attribution(json_object_get(n, "attribution"), prefix);
+	print_clearance(json_object_get(n, "clearance"), prefix);
 	print_children(o, n, prefix);
 }
 

@@ -99,6 +99,11 @@ int cmd_where_used(int argc, char **argv)
 			       json_str(q, "unit"), json_object_get(t, "lot") ? "lot" : "batch",
 			       json_object_get(t, "lot") ? json_str(t, "lot") : json_str(t, "of"));
 		}
+		if ((t = json_object_get(x, "clearance")))
+			printf("            customs: %s at %s, declaration %s%s\n", json_str(t, "status"),
+			       json_str(t, "time"), json_str(t, "customs_declaration"),
+			       strcmp(json_str(t, "status"), "released") == 0 ||
+			       strcmp(json_str(t, "status"), "refused") == 0 ? "" : " (still waiting)");
 	}
 done:
 	json_decref(r);

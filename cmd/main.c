@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "party", cmd_party, "say which party this ledger's records are signed for" },
 	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },
 	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
+	{ "clearance", cmd_clearance, "record what customs answered about a shipment (code, review, release)" },
 	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
 	{ "check", cmd_check, "judge it against a market's rules (compliance profiles)" },
 	{ "lab", cmd_lab, "the lab accreditation registers checks verify (import, list, show)" },

@@ -337,7 +337,7 @@ int sdx_graph_roots(size_t **out, size_t *n, const sdx_graph *g)
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	for (i = 0; i < g->len; i++) {
 		int used = 0;
-		if (g->n[i].type->role == SDX_ROLE_WITHDRAWAL)
+		if (g->n[i].type->role == SDX_ROLE_WITHDRAWAL || g->n[i].type->role == SDX_ROLE_STATUS)
 			continue;
 		for (j = 0; j < g->n[i].nusers; j++)
 			if (g->n[g->n[i].users[j]].type->role == SDX_ROLE_COMPOSITE)

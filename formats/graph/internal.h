@@ -122,6 +122,8 @@ size_t sdx__graph_withdrawals(const sdx_graph *g, size_t decl, size_t *out, size
 /* The declarations (same ledger) that supersede `decl`. */
 size_t sdx__graph_superseders(const sdx_graph *g, size_t decl, size_t *out, size_t cap);
 
+/* The latest status record (a clearance) of `node` by its time, or SIZE_MAX. */
+size_t sdx__graph_status(const sdx_graph *g, size_t node);
 /* A one-line human label: "declaration HX-DOC-1 (Ningbo Haixing ...)". */
 void sdx__graph_label(char *out, size_t cap, const sdx_graph *g, size_t node);
 

@@ -99,8 +99,8 @@ static int users(struct todo *t, size_t node, int role, const char *lot)
 	return sdx__gindex_users(t->g->l, leaf, role, lot, reach, t);
 }
 
-/* Follow what each node to do cites, and the withdrawals and corrections of
- * each statement, down to the end. */
+/* Follow what each node to do cites, the withdrawals and corrections of each
+ * statement and the status records of each composite, down to the end. */
 static int down(struct todo *t)
 {
 	sdx_graph *g = t->g;
@@ -120,6 +120,9 @@ static int down(struct todo *t)
 		if (err >= 0 && g->n[i].type->role == SDX_ROLE_STATEMENT &&
 		    (err = users(t, i, SDX_ROLE_WITHDRAWAL, NULL)) >= 0)
 			err = users(t, i, SDX_ROLE_STATEMENT, NULL);
+		/* what became of a batch or shipment: its clearance records */
+		if (err >= 0 && g->n[i].type->role == SDX_ROLE_COMPOSITE)
+			err = users(t, i, SDX_ROLE_STATUS, NULL);
 	}
 	return err;
 }
@@ -134,7 +137,9 @@ static int up(struct todo *t)
 		if (t->g->n[i].expanded & GRAPH_UP)
 			continue;
 		t->g->n[i].expanded |= GRAPH_UP;
-		err = users(t, i, SDX_ROLE_COMPOSITE, NULL);
+		if ((err = users(t, i, SDX_ROLE_COMPOSITE, NULL)) >= 0 &&
+		    t->g->n[i].type->role == SDX_ROLE_COMPOSITE)
+			err = users(t, i, SDX_ROLE_STATUS, NULL);
 	}
 	return err;
 }

@@ -32,6 +32,26 @@ size_t sdx__graph_superseders(const sdx_graph *g, size_t decl, size_t *out, size
 	return own_users(g, decl, SDX_ROLE_STATEMENT, out, cap);
 }
 
+size_t sdx__graph_status(const sdx_graph *g, size_t node)
+{
+	const struct gnode *d = &g->n[node];
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < d->nusers; i++) {
+		const struct gnode *u = &g->n[d->users[i]];
+		const char *t, *bt;
+		if (u->type->role != SDX_ROLE_STATUS)
+			continue;
+		t = sdx__jstr(sdx__graph_body(g, u), "time", NULL);
+		bt = best == SIZE_MAX ? NULL : sdx__jstr(sdx__graph_body(g, &g->n[best]), "time", NULL);
+		/* the latest answer; of two at one time, the later entry */
+		if (!bt || strcmp(t ? t : "", bt) > 0 ||
+		    (strcmp(t ? t : "", bt) == 0 && sdx__graph_order(g, best, d->users[i]) < 0))
+			best = d->users[i];
+	}
+	return best;
+}
+
 void sdx__graph_label(char *out, size_t cap, const sdx_graph *g, size_t node)
 {
 	const struct gnode *n = &g->n[node];

@@ -81,6 +81,31 @@ static const char *statement_status(struct walk *w, size_t i, json_t *j)
 	return status;
 }
 
+/* What customs answered, latest first: "clearance": {...latest, "history": [...]}. */
+static void clearance(struct walk *w, size_t i, json_t *j)
+{
+	const struct gnode *n = &w->g->n[i];
+	size_t latest = sdx__graph_status(w->g, i), k;
+	json_t *c, *history;
+
+	if (latest == SIZE_MAX)
+		return;
+	c = sdx__graph_head(w->g, latest);
+	w->g->n[latest].type->trace(c, sdx__graph_body(w->g, &w->g->n[latest]));
+	history = json_array();
+	for (k = 0; k < n->nusers; k++) {
+		const struct gnode *u = &w->g->n[n->users[k]];
+		json_t *h;
+		if (u->type->role != SDX_ROLE_STATUS || !(h = json_object()))
+			continue;
+		u->type->trace(h, sdx__graph_body(w->g, u));
+		json_object_set_new(h, "ref", json_string(u->hex));
+		json_array_append_new(history, h);
+	}
+	json_object_set_new(c, "history", history);
+	json_object_set_new(j, "clearance", c);
+}
+
 /* A composite's inputs (each edge element, with the record it names) and the
  * status they give it; NULL on error. */
 static const char *composite_inputs(struct walk *w, const struct gnode *n, const json_t *body,
@@ -149,6 +174,8 @@ static json_t *trace_node(struct walk *w, size_t i, int depth)
 		json_decref(j);
 		return NULL;
 	}
+	if (n->type->role == SDX_ROLE_COMPOSITE)
+		clearance(w, i, j);
 	json_object_set_new(j, "status", json_string(status));
 	w->state[i] = 2;
 	return j;

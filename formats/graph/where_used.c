@@ -62,11 +62,19 @@ static json_t *used_entry(const sdx_graph *g, size_t u, json_t *path)
 {
 	const struct gnode *un = &g->n[u];
 	json_t *e = sdx__graph_head(g, u);
+	size_t c;
 
 	json_object_set(e, "path", path);
 	took(e, un, json_string_value(json_array_get(path, json_array_size(path) - 2)), g);
 	if (un->type->used)
 		un->type->used(e, sdx__graph_body(g, un));
+	/* what customs last answered about it (formats/clearance.md) */
+	if ((c = sdx__graph_status(g, u)) != SIZE_MAX) {
+		json_t *st = json_object();
+		g->n[c].type->trace(st, sdx__graph_body(g, &g->n[c]));
+		json_object_set_new(st, "ref", json_string(g->n[c].hex));
+		json_object_set_new(e, "clearance", st);
+	}
 	return e;
 }
 

@@ -27,7 +27,9 @@ enum sdx_record_role {
 	SDX_ROLE_STATEMENT,  /* a supplier's statement (declaration): judged against
 			      * profile rules, withdrawn and superseded by its ledger */
 	SDX_ROLE_WITHDRAWAL, /* withdraws a statement of the same ledger */
-	SDX_ROLE_COMPOSITE   /* made from, or carrying, earlier records (batch, shipment) */
+	SDX_ROLE_COMPOSITE,  /* made from, or carrying, earlier records (batch, shipment) */
+	SDX_ROLE_STATUS      /* says what became of a record it cites (a shipment's clearance):
+			      * shown with it, never walked through */
 };
 
 /*

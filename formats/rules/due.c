@@ -247,6 +247,38 @@ static void reports(struct due *d, size_t node, const json_t *body)
 	}
 }
 
+/* A shipment whose latest clearance record is not final: it waits for customs. */
+static void waiting(struct due *d, size_t node)
+{
+	size_t c = sdx__graph_status(d->g, node);
+	const json_t *b, *sb = sdx__graph_body(d->g, &d->g->n[node]);
+	const char *st;
+	char text[600], day[11];
+	json_t *j;
+
+	if (c == SIZE_MAX)
+		return;
+	b = sdx__graph_body(d->g, &d->g->n[c]);
+	st = sget(b, "status");
+	if (strcmp(st, "released") == 0 || strcmp(st, "refused") == 0)
+		return;
+	snprintf(day, sizeof(day), "%.10s", sget(b, "time"));
+	snprintf(text, sizeof(text), "shipment %s waits for customs: %s since %s (declaration %s%s%s)",
+		 sget(sb, "shipment_id"), st, sget(b, "time"), sget(b, "customs_declaration"),
+		 *sget(b, "green_clearance_code") ? ", code " : "", sget(b, "green_clearance_code"));
+	j = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "what", "clearance", "status", "waiting",
+		      "date", day, "days", (json_int_t)(sdx__check_days(day) - d->today), "party",
+		      issuer_name(&d->g->n[c], b), "text", text);
+	if (!j)
+		return;
+	json_object_set_new(j, "record", sdx__graph_head(d->g, node));
+	json_object_set_new(j, "clearance", sdx__graph_head(d->g, c));
+	json_object_set_new(j, "dependents", json_array());
+	json_array_append_new(d->items, j);
+	if (d->worst < 1)
+		d->worst = 1;
+}
+
 static int by_party_then_date(const void *a, const void *b)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -315,6 +347,7 @@ int sdx_graph_due(char **out, int *worst, sdx_graph *g, const struct sdx_due_opt
 			reports(&d, i, body);
 		} else if (n->type->role == SDX_ROLE_COMPOSITE) {
 			reports(&d, i, sdx__graph_body(g, n));
+			waiting(&d, i);
 		}
 	}
 	date_of(until, d.until);
