@@ -126,6 +126,10 @@ struct record_src {
  */
 int cmd_append(const struct where *w, const char *type, const struct record_src *src, size_t n,
 	       const char *const *attach, size_t nattach, int json);
+/* cmd_append() for --dry-run: every check of the write, then a rollback, so
+ * that nothing is written; says so on stderr.  Returns an exit code. */
+int cmd_append_check(const struct where *w, const char *type, const struct record_src *src,
+		     size_t n, const char *const *attach, size_t nattach);
 /* At most this many --attach files per command. */
 #define MAX_ATTACH 64
 
