@@ -66,13 +66,13 @@ static int fact(struct plaus *p, int kind, const char *field, size_t other, cons
 	return p->cb(p->ctx, &f);
 }
 
-/* "batch LH-1 (entry 3f2a9c0d1e2f3a4b)" */
+/* "batch LH-1, entry 3f2a9c0d1e2f3a4b" */
 static const char *named(char *out, size_t cap, const struct plaus *p, size_t node)
 {
 	const struct gnode *n = &p->g->n[node];
 	const char *id = n->type->id_field ? str(body_of(p, node), n->type->id_field) : "";
 
-	snprintf(out, cap, "%s %s (entry %.16s)", n->type->name, id, n->hex);
+	snprintf(out, cap, "%s %s, entry %.16s", n->type->name, id, n->hex);
 	return out;
 }
 
@@ -274,11 +274,11 @@ static void source_text(const struct plaus *p, size_t src, const char *lot, cons
 	named(who, sizeof(who), p, src);
 	if (p->g->n[src].type->role == SDX_ROLE_STATEMENT) {
 		snprintf(what, wcap, "lot %s", lot);
-		snprintf(holds, hcap, "the %g %s that %s says the lot holds",
+		snprintf(holds, hcap, "the %g %s that %s, says the lot holds",
 			 json_number_value(json_object_get(have, "value")), str(have, "unit"), who);
 	} else {
 		snprintf(what, wcap, "batch %s", str(body_of(p, src), "batch_id"));
-		snprintf(holds, hcap, "the %g %s that %s made",
+		snprintf(holds, hcap, "the %g %s that %s, made",
 			 json_number_value(json_object_get(have, "value")), str(have, "unit"), who);
 	}
 }
@@ -424,8 +424,8 @@ static int judge_link(struct plaus *p, const struct sdx_record_edge *e, size_t i
 	hs6(b, str(json_object_get(src_body, "product"), "hs_code"));
 	snprintf(field, sizeof(field), "%s[%zu].hs_code", e->array, i);
 	if (!e->consumes && *a && *b && strcmp(a, b) != 0 &&
-	    (err = fact(p, SDX__PLAUS_SHOWN, field, src, "%s is not the HS code of %s's product, "
-			"%s, at six digits", str(x, "hs_code"), who,
+	    (err = fact(p, SDX__PLAUS_SHOWN, field, src, "%s is not the HS code of the product of "
+			"%s, %s, at six digits", str(x, "hs_code"), who,
 			str(json_object_get(src_body, "product"), "hs_code"))) < 0)
 		return err;
 	if (!json_is_object(have) || (err = drawn_before(p, e, i, x, &before)) < 0 || before)
@@ -491,15 +491,14 @@ static int judge_id(struct plaus *p)
 		if (p->self != SIZE_MAX &&
 		    ((err = chain_reaches(p, body_of(p, o), p->self, &chain)) < 0 || chain))
 			continue;
-		named(who, sizeof(who), p, o);
+		snprintf(who, sizeof(who), "%s entry %.16s (%s #%llu)", p->t->name, p->g->n[o].hex,
+			 p->g->n[o].origin, (unsigned long long)p->g->n[o].index);
 		err = p->self == SIZE_MAX
 			? fact(p, SDX__PLAUS_REFUSED, p->t->id_field, o, "'%s' is already the id of %s "
-			       "(%s #%llu) of the same %s; a record that repeats it must supersede that "
-			       "one", id, who, p->g->n[o].origin, (unsigned long long)p->g->n[o].index,
-			       p->t->issuer_role ? p->t->issuer_role : "party")
-			: fact(p, SDX__PLAUS_REFUSED, p->t->id_field, o, "'%s' is also the id of %s "
-			       "(%s #%llu) of the same %s, and neither supersedes the other", id, who,
-			       p->g->n[o].origin, (unsigned long long)p->g->n[o].index,
+			       "of the same %s; a record that repeats it must supersede that one", id,
+			       who, p->t->issuer_role ? p->t->issuer_role : "party")
+			: fact(p, SDX__PLAUS_REFUSED, p->t->id_field, o, "'%s' is also the id of %s of "
+			       "the same %s, and neither supersedes the other", id, who,
 			       p->t->issuer_role ? p->t->issuer_role : "party");
 	}
 	free(s.at);
