@@ -57,8 +57,10 @@ static int restatement(int outcome)
 }
 
 /* Compare x with candidate y when one is a restatement and the other the
- * issuer's own record of the same thing. */
-static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax, size_t y)
+ * issuer's own record of the same thing, or (lot: y shares a lot with x) both
+ * are the issuer's own. */
+static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax, size_t y,
+		       int lot)
 {
 	struct sdx__attribution ay;
 	char what[WHAT_MAX], rs[140], ds[140];
@@ -74,7 +76,7 @@ static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax
 	if (g->attr->w.ids_built && y < g->attr->w.nsurveyed &&
 	    (restatement(ax->outcome) ? g->attr->w.outcome[y] != SDX__ATTR_SIGNED + 1
 	     : !restatement(g->attr->w.outcome[y] - 1) &&
-	       g->attr->w.outcome[y] != SDX__ATTR_SIGNED + 1))
+	       (!lot || g->attr->w.outcome[y] != SDX__ATTR_SIGNED + 1)))
 		return 0;
 	if ((err = sdx__attribution_of(&ay, g, y)) < 0)
 		return err;
@@ -84,7 +86,7 @@ static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax
 	} else if (ax->outcome == SDX__ATTR_SIGNED && restatement(ay.outcome)) {
 		r = y;
 		d = x;
-	} else if (ax->outcome == SDX__ATTR_SIGNED && ay.outcome == SDX__ATTR_SIGNED) {
+	} else if (lot && ax->outcome == SDX__ATTR_SIGNED && ay.outcome == SDX__ATTR_SIGNED) {
 		/* a party contradicting itself: its later record against its earlier */
 		r = sdx__graph_order(g, x, y) > 0 ? x : y;
 		d = r == x ? y : x;
@@ -293,8 +295,9 @@ static int keyed_nodes(sdx_graph *g, char kind, const char *value, struct cands 
 	return err;
 }
 
-/* The statements a restatement may be about: those of its id and its lots. */
-static int candidates(sdx_graph *g, size_t r, struct cands *c)
+/* The statements a restatement may be about: those of its id (the first
+ * *nid of c), then those of its lots. */
+static int candidates(sdx_graph *g, size_t r, struct cands *c, size_t *nid)
 {
 	const json_t *body = sdx__graph_body(g, &g->n[r]), *x;
 	const char *id_field = g->n[r].type->id_field;
@@ -308,6 +311,7 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 		body = sdx__graph_body(g, &g->n[r]);
 		if (*id)
 			err = keyed_nodes(g, 'i', id, c);
+		*nid = c->n;
 		json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, x)
 			if (err >= 0)
 				err = keyed_nodes(g, 'l', sdx__jstr(x, "lot_number", NULL), c);
@@ -315,6 +319,7 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 	}
 	if (*id)
 		err = indexed(g, id_field, id, c);
+	*nid = c->n;
 	json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, x)
 		if (err >= 0)
 			err = indexed(g, "lot", sdx__jstr(x, "lot_number", NULL), c);
@@ -327,16 +332,17 @@ static int compare(sdx_graph *g, size_t x)
 {
 	struct sdx__attribution ax;
 	struct cands c = { g, NULL, 0, 0 };
-	size_t k;
+	size_t k, nid = 0;
 	int err;
 
 	if ((err = sdx__attribution_of(&ax, g, x)) < 0)
 		return err;
 	if (!restatement(ax.outcome) && ax.outcome != SDX__ATTR_SIGNED)
 		return 0;
-	if ((err = candidates(g, x, &c)) >= 0)
+	/* a party's own two records are compared only when they share a lot */
+	if ((err = candidates(g, x, &c, &nid)) >= 0)
 		for (k = 0; k < c.n && err >= 0; k++)
-			err = compare_one(g, x, &ax, c.at[k]);
+			err = compare_one(g, x, &ax, c.at[k], k >= nid);
 	free(c.at);
 	return err;
 }
@@ -390,16 +396,17 @@ static int attribute_all(sdx_graph *g)
 			;
 		for (k = i; k < j && err >= 0; k++) {
 			size_t x = a->w.ids[k].node, m;
-			int own = a->w.outcome[x] == SDX__ATTR_SIGNED + 1;
-			if (!restatement(a->w.outcome[x] - 1) && !own)
-				continue;
+			int lot = a->w.ids[i].key[0] == 'l';
+			/* an own record meets the restatements from their side, and
+			 * each later own record of a lot of its from here */
+			int own = lot && a->w.outcome[x] == SDX__ATTR_SIGNED + 1;
+			if ((!restatement(a->w.outcome[x] - 1) && !own) || (own && k + 1 == j))
+				continue; /* nothing to compare it with: its body is not read */
 			if ((err = sdx__attribution_of(&ax, g, x)) < 0)
 				break;
-			/* an own record meets the restatements from their side, and
-			 * each later own record of its id or lot from here */
 			for (m = own ? k + 1 : i; m < j && err >= 0; m++)
 				if (!own || a->w.outcome[a->w.ids[m].node] == SDX__ATTR_SIGNED + 1)
-					err = compare_one(g, x, &ax, a->w.ids[m].node);
+					err = compare_one(g, x, &ax, a->w.ids[m].node, lot);
 		}
 	}
 	return err;
