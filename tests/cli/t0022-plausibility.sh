@@ -122,6 +122,9 @@ check "writes nothing either" test "$(state e.db)" = "$n"
 expect 0 "an HS code differing from the batch's at six digits: shown, not refused" \
 	ship S4 2026-11-22 "$b1fix:100:H87:9504.90"
 golden ship-hs "a note naming both codes"
+expect 6 "check of a market profile shows the misclassification (unknown)" \
+	sdx check -L e.db S4 --profile us-cpsia --json
+check "as hs-classification, on the shipment" test "$(jq -r '[.[0].results[] | select(.rule == "hs-classification")][0] | .verdict + " " + .subject.type' "$out")" = "unknown shipment"
 
 # --- what another ledger wrote: a second manufacturer takes 12 TNE of the same lot
 sdx batch -L f.db --id F1 --product "Bath duck" --hs 9503.00 --date 2026-10-10 \
