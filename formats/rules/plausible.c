@@ -30,6 +30,7 @@ struct plaus {
 	const struct sdx_record_type *t;
 	const json_t *body;
 	size_t self;              /* its node; SIZE_MAX: about to be appended */
+	int replaced;             /* a correction supersedes it: its balances are the correction's */
 	sdx__plaus_cb cb;
 	void *ctx;
 };
@@ -428,7 +429,8 @@ static int judge_link(struct plaus *p, const struct sdx_record_edge *e, size_t i
 			"%s, %s, at six digits", str(x, "hs_code"), who,
 			str(json_object_get(src_body, "product"), "hs_code"))) < 0)
 		return err;
-	if (!json_is_object(have) || (err = drawn_before(p, e, i, x, &before)) < 0 || before)
+	if (!json_is_object(have) || p->replaced ||
+	    (err = drawn_before(p, e, i, x, &before)) < 0 || before)
 		return err;
 	snprintf(field, sizeof(field), "%s[%zu].quantity", e->array, i);
 	return balance(p, field, src, lot, have, json_object_get(x, "quantity"));
@@ -477,11 +479,15 @@ static int judge_id(struct plaus *p)
 	const char *id = p->t->id_field ? str(p->body, p->t->id_field) : "";
 	struct nodes s = { p->g, NULL, 0, 0 };
 	char who[160];
-	int err, chain;
+	int err = 0, chain;
 	size_t k;
 
-	if (!*id || (err = same_id(&s, p, id)) < 0)
-		return *id ? err : 0;
+	if (!*id)
+		return 0;
+	if ((err = same_id(&s, p, id)) < 0) {
+		free(s.at);
+		return err;
+	}
 	for (k = 0; k < s.n && err >= 0; k++) {
 		size_t o = s.at[k];
 		if (o == p->self || p->g->n[o].type != p->t || !same_issuer(p, o))
@@ -508,7 +514,7 @@ static int judge_id(struct plaus *p)
 int sdx__plausible(sdx_graph *g, const struct sdx_record_type *t, const json_t *body,
 		   size_t self, sdx__plaus_cb cb, void *ctx)
 {
-	struct plaus p = { g, t, body, self, cb, ctx };
+	struct plaus p = { g, t, body, self, 0, cb, ctx };
 	/* a record takes its inputs when it is made, its items when they leave */
 	const char *date_field = t->date_field ? t->date_field : "production_date";
 	const json_t *x;
@@ -517,7 +523,8 @@ int sdx__plausible(sdx_graph *g, const struct sdx_record_type *t, const json_t *
 
 	if (t->role != SDX_ROLE_COMPOSITE)
 		return 0;
-	if ((err = judge_id(&p)) < 0)
+	if ((self != SIZE_MAX && (err = superseded(&p, self, &p.replaced)) < 0) ||
+	    (err = judge_id(&p)) < 0)
 		return err;
 	for (size_t e = 0; e < t->nedges && err >= 0; e++) {
 		const struct sdx_record_edge *edge = &t->edges[e];

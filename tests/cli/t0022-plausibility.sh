@@ -136,6 +136,9 @@ ship S5 2026-11-22 "$(leafof f.db F1):5000:H87" > /dev/null
 expect 5 "check: the exporter holds two manufacturers' batches, 27 TNE of a 20 TNE lot" \
 	sdx check -L e.db S5 --profile us-cpsia
 golden check-plausibility "a plausibility fail naming the other batch"
+expect 6 "the batch B1 its correction replaced is not counted, nor judged, twice" \
+	sdx check -L e.db "$b1" --profile us-cpsia --json
+check "no plausibility result on it" test "$(jq '[.[0].results[] | select(.rule == "plausibility")] | length' "$out")" = 0
 expect 5 "check --json: the result" sdx check -L e.db S5 --profile us-cpsia --json
 check "rule plausibility, fail, on the batch F1" test "$(jq -r '[.[0].results[] | select(.rule == "plausibility")][0] | .verdict + " " + .subject.label' "$out" | cut -c1-13)" = "fail batch F1"
 
