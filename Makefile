@@ -58,9 +58,10 @@ CMD_SRC  = $(wildcard cmd/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 SCHEMAS  = $(wildcard formats/schemas/*.json)
 PROFILES = $(sort $(wildcard formats/profiles/*.json))
+DATA     = $(sort $(wildcard formats/data/*.json))
 GEN_SRC  = $(BUILD)/gen/schemas.c
 
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o $(BUILD)/gen/data.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
@@ -130,6 +131,14 @@ $(BUILD)/gen/profiles.c: $(PROFILES) Makefile
 	$(Q)$(call embed,sdx_embedded_profiles,.json,$(PROFILES)) > $@
 
 $(BUILD)/gen/profiles.o: $(BUILD)/gen/profiles.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# reference data the rules read (formats/data/: units), compiled in the same way
+$(BUILD)/gen/data.c: $(DATA) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed,sdx_embedded_data,.json,$(DATA)) > $@
+
+$(BUILD)/gen/data.o: $(BUILD)/gen/data.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsdx.a: $(LIB_OBJ)

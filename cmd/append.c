@@ -102,7 +102,69 @@ struct append {
 	const char *const *attach;
 	size_t nattach;
 	int json;
+	int dry_run;  /* every check of the write, then roll back */
 };
+
+/* What the write does not refuse but shows: a quantity that cannot be
+ * compared, an HS code that differs (formats/plausibility.md). */
+static int print_notes(sdx_ledger *l, const char *type, const char *json, size_t len,
+		       const char *what)
+{
+	char *text = NULL;
+	json_t *notes, *x;
+	size_t i;
+	int err;
+
+	if ((err = sdx_record_plausible(&text, l, type, json, len)) < 0)
+		return err;
+	notes = json_loads(text, 0, NULL);
+	free(text);
+	json_array_foreach(notes, i, x)
+		if (strcmp(json_str(x, "kind"), "refused") != 0)
+			fprintf(stderr, "sdx: note: %s: %s\n", what, json_str(x, "text"));
+	json_decref(notes);
+	return 0;
+}
+
+/* One record: its notes, then the append with all its checks. */
+static int append_one(sdx_ledger *l, sdx_signer *key, const struct append *a, size_t i,
+		      sdx_entry_info *info, const struct attached *att, int *rc)
+{
+	const struct record_src *s = &a->src[i];
+	unsigned char hashes[MAX_ATTACH][32];
+	char what[4200], *buf = NULL, *filled = NULL;
+	size_t len = 0, flen = 0, k;
+	int err;
+
+	if (!s->file) {
+		/* one that does not validate is refused by the append, which says why */
+		err = sdx_record_builder_json(&buf, &len, s->b, 0) == 0
+			? print_notes(l, a->type, buf, len, sdx_record_builder_label(s->b)) : 0;
+		free(buf);
+		return err < 0 ? err : sdx_record_builder_append(info, l, key, s->b);
+	}
+	if ((*rc = cmd_read_record(s->file, &buf, &len)) != 0)
+		return 0;
+	snprintf(what, sizeof(what), "'%s'", s->file);
+	/* evidence citing an --attach file by name gets its SHA-256 */
+	for (k = 0; k < a->nattach; k++)
+		memcpy(hashes[k], att[k].hash, 32);
+	if ((err = sdx_record_fill_attachments(&filled, &flen, a->type, buf, len, a->attach,
+					       (const unsigned char (*)[32])hashes, a->nattach,
+					       what)) < 0) {
+		free(buf);
+		return err;
+	}
+	if (filled) {
+		free(buf);
+		buf = filled;
+		len = flen;
+	}
+	if ((err = print_notes(l, a->type, buf, len, what)) == 0)
+		err = sdx_record_append(info, l, key, a->type, buf, len, what);
+	free(buf);
+	return err;
+}
 
 /* A record's name in messages and in what is printed. */
 static const char *src_name(const struct record_src *s)
@@ -116,8 +178,7 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 	const struct append *a = ctx;
 	struct attached att[MAX_ATTACH];
 	sdx_entry_info *infos = NULL;
-	char what[4200], *buf = NULL;
-	size_t len = 0, i;
+	size_t i;
 	int rc = 0, err = 0;
 
 	if (!(infos = calloc(a->n, sizeof(*infos))))
@@ -126,19 +187,16 @@ static int append_all(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 		goto done;
 	if ((err = cmd_attach_all(l, a->attach, a->nattach, att)) < 0)
 		goto done;
-	for (i = 0; i < a->n; i++) {
-		if (!a->src[i].file) {
-			err = sdx_record_builder_append(&infos[i], l, key, a->src[i].b);
-		} else {
-			if ((rc = cmd_read_record(a->src[i].file, &buf, &len)) != 0)
-				goto done;
-			snprintf(what, sizeof(what), "'%s'", a->src[i].file);
-			err = sdx_record_append(&infos[i], l, key, a->type, buf, len, what);
-			free(buf);
-			buf = NULL;
-		}
-		if (err < 0)
+	for (i = 0; i < a->n; i++)
+		if ((err = append_one(l, key, a, i, &infos[i], att, &rc)) < 0 || rc != 0)
 			goto done;
+	if (a->dry_run) {
+		/* every check of the write was made: now write nothing */
+		sdx_ledger_rollback(l);
+		for (i = 0; i < a->n; i++)
+			fprintf(stderr, "sdx: dry run: %s passes every check of the write; nothing "
+				"was written\n", src_name(&a->src[i]));
+		goto done;
 	}
 	if ((err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
 	    (err = sdx_ledger_commit(l)) < 0)
@@ -184,7 +242,15 @@ done:
 int cmd_append(const struct where *w, const char *type, const struct record_src *src, size_t n,
 	       const char *const *attach, size_t nattach, int json)
 {
-	struct append a = { type, src, n, attach, nattach, json };
+	struct append a = { type, src, n, attach, nattach, json, 0 };
 
 	return cmd_with_key(w, json, append_all, &a);
+}
+
+int cmd_append_check(const struct where *w, const char *type, const struct record_src *src,
+		     size_t n, const char *const *attach, size_t nattach)
+{
+	struct append a = { type, src, n, attach, nattach, 0, 1 };
+
+	return cmd_with_key(w, 0, append_all, &a);
 }

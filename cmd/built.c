@@ -1,7 +1,8 @@
 /*
  * cmd/built.c - a batch or shipment given by options: hand the fields and
- * --input/--item specs to the library's record builder, then print the record
- * (--dry-run) or append it as sdx declare appends a file.
+ * --input/--item specs to the library's record builder, then append it as sdx
+ * declare appends a file (--dry-run: print it and make every check of the
+ * append, writing nothing).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +81,13 @@ int cmd_append_built(const struct where *w, const struct built_record *r,
 		if ((err = sdx_record_builder_json(&text, NULL, b, SDX_BUILD_PRETTY)) < 0)
 			goto fail;
 		printf("%s\n", text);
-		goto done;
 	}
 	src.b = b;
 	sdx_ledger_free(l);
 	l = NULL;
-	rc = cmd_append(w, r->type, &src, 1, attach, nattach, json);
+	/* a dry run makes every check of the write, and writes nothing */
+	rc = dry_run ? cmd_append_check(w, r->type, &src, 1, attach, nattach)
+		     : cmd_append(w, r->type, &src, 1, attach, nattach, json);
 	goto done;
 fail:
 	rc = cmd_fail(err);

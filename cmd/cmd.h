@@ -132,6 +132,10 @@ int cmd_append(const struct where *w, const char *type, const struct record_src 
 	       const char *const *attach, size_t nattach, int json);
 /* A record file, at most SDX_RECORD_INPUT_MAX bytes, NUL-terminated; 0 or an exit code. */
 int cmd_read_record(const char *path, char **out, size_t *len);
+/* cmd_append() for --dry-run: every check of the write, then a rollback, so
+ * that nothing is written; says so on stderr.  Returns an exit code. */
+int cmd_append_check(const struct where *w, const char *type, const struct record_src *src,
+		     size_t n, const char *const *attach, size_t nattach);
 /* At most this many --attach files per command. */
 #define MAX_ATTACH 64
 

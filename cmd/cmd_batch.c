@@ -22,7 +22,9 @@ static const struct usage use = {
 	"REF::N:UNIT.  Input costs, the batch value, process steps, a correction\n"
 	"(supersedes) and product test reports (\"evidence\", with --attach) go in a\n"
 	"JSON file; a version 1 file (no \"format\") is read in ledgers but no longer\n"
-	"written.\n"
+	"written.  A batch may not take more of a lot than its declaration says it\n"
+	"holds (with every batch of this ledger), nor be made before the lot, nor\n"
+	"repeat a batch id unless it supersedes that batch (formats/plausibility.md).\n"
 	"Example:\n"
 	"  sdx batch --id BY2610-032 --product 'Baby bath thermometer' --hs 9025.19 \\\n"
 	"      --date 2026-10-12 --manufacturer 'Cixi Little Harbour Toys Co., Ltd.' \\\n"
@@ -102,7 +104,8 @@ int cmd_batch(int argc, char **argv)
 		OPT_STRING_LIST('a', "attach", o.attach, &o.nattach, MAX_ATTACH, "FILE",
 				"store FILE as evidence (with a JSON file citing it)",
 				"at most %zu --attach files"),
-		OPT_BOOL('n', "dry-run", &o.dry_run, "print the record that would be signed; write nothing"),
+		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write (options: print the "
+			 "record too); write nothing"),
 		OPT_BOOL(0, "json", &o.json, "print the entry written as JSON"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
@@ -117,11 +120,9 @@ int cmd_batch(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "give either FILE.json or the batch options, not both");
 	if (argc - first > 1)
 		return cmd_error(EXIT_USAGE, "one batch file per call");
-	if (o.dry_run) {
-		/* validate only: sdx declare has no dry run, so do it here */
-		return cmd_error(EXIT_USAGE, "--dry-run applies to batches given by options");
-	}
 	/* a batch file is a record like a declaration: the same path as sdx declare */
 	src.file = argv[first];
+	if (o.dry_run)
+		return cmd_append_check(&o.w, "batch", &src, 1, o.attach, o.nattach);
 	return cmd_append(&o.w, "batch", &src, 1, o.attach, o.nattach, o.json);
 }

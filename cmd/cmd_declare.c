@@ -14,7 +14,9 @@ static const struct usage use = {
 	"Validate each record against its schema (formats/declaration.md), sign it and\n"
 	"append it to the ledger, then sign a new checkpoint.  Evidence files named\n"
 	"with --attach are stored by SHA-256; every attachment a declaration cites must\n"
-	"be stored (now or earlier).  All files of one call form one transaction: if\n"
+	"be stored (now or earlier); evidence citing a file by name only\n"
+	"(\"attachment\": {\"file_name\": \"report.pdf\"}) gets the SHA-256 of the --attach\n"
+	"file of that name.  All files of one call form one transaction: if\n"
 	"one is refused, nothing is written.  With --jsonl each batch of N lines is one\n"
 	"transaction; a refused line names its number and earlier batches stay.\n"
 	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.",
@@ -28,7 +30,7 @@ struct declare_opts {
 	const char *jsonl;
 	const char *type;
 	uint64_t batch;
-	int json;
+	int json, dry_run;
 };
 
 /* One batch of JSONL lines, kept until it is appended. */
@@ -191,6 +193,7 @@ int cmd_declare(int argc, char **argv)
 		OPT_STRING('t', "type", &o.type, "TYPE",
 			   "record type: declaration (default) or withdrawal"),
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
+		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -202,6 +205,8 @@ int cmd_declare(int argc, char **argv)
 				 "(see 'sdx declare --help')");
 	if (o.jsonl && first < argc)
 		return cmd_error(EXIT_USAGE, "give either --jsonl FILE or FILE.json arguments");
+	if (o.jsonl && o.dry_run)
+		return cmd_error(EXIT_USAGE, "--dry-run applies to FILE.json arguments");
 	if (!sdx_record_type_known(o.type))
 		return cmd_error(EXIT_USAGE, "unknown record type '%s' for --type", o.type);
 	where_resolve(&o.w);
@@ -211,7 +216,10 @@ int cmd_declare(int argc, char **argv)
 		return cmd_error(EXIT_ENV, "out of memory");
 	for (i = first; i < argc; i++)
 		src[i - first].file = argv[i];
-	rc = cmd_append(&o.w, o.type, src, (size_t)(argc - first), o.attach, o.nattach, o.json);
+	rc = o.dry_run ? cmd_append_check(&o.w, o.type, src, (size_t)(argc - first), o.attach,
+					  o.nattach)
+		       : cmd_append(&o.w, o.type, src, (size_t)(argc - first), o.attach, o.nattach,
+				    o.json);
 	free(src);
 	return rc;
 }

@@ -17,7 +17,10 @@ static const struct usage use = {
 	"(supersedes) go in a JSON file; a version 1 file (no \"format\") is read in\n"
 	"ledgers but no longer written.  Then 'sdx export --provenance REF' bundles\n"
 	"everything upstream of it and 'sdx check --profile P REF' judges it against a\n"
-	"market's rules.\n"
+	"market's rules.  A shipment may not ship more of a batch than was made (with\n"
+	"every shipment of this ledger), nor before it was made, nor repeat a shipment\n"
+	"id unless it supersedes that one; an HS code that differs from the batch's at\n"
+	"six digits is noted (formats/plausibility.md).\n"
 	"Example:\n"
 	"  sdx ship --id NBX-2611-0087 --date 2026-11-20 --exporter 'Ningbo Export Co.' \\\n"
 	"      --exporter-id USCI:91330201MA2AH8XK4L --exporter-country CN --to DE \\\n"
@@ -87,7 +90,8 @@ int cmd_ship(int argc, char **argv)
 		OPT_STRING_LIST('i', "item", o.items, &o.nitems, MAX_ITEMS, "REF:N:UNIT[:HS]",
 				"a batch carried (own or imported) and how much; HS defaults to the "
 				"batch's product code; repeatable", "at most %zu --item options"),
-		OPT_BOOL('n', "dry-run", &o.dry_run, "print the record that would be signed; write nothing"),
+		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write (options: print the "
+			 "record too); write nothing"),
 		OPT_BOOL(0, "json", &o.json, "print the entry written as JSON"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
@@ -101,9 +105,10 @@ int cmd_ship(int argc, char **argv)
 	if (o.f[ID] || o.nitems || o.f[EXPORTER] || o.nids)
 		return cmd_error(EXIT_USAGE, "give either FILE.json or the shipment options, not "
 				 "both");
-	if (argc - first > 1 || o.dry_run)
-		return cmd_error(EXIT_USAGE, "one shipment file per call; --dry-run applies to "
-				 "options");
+	if (argc - first > 1)
+		return cmd_error(EXIT_USAGE, "one shipment file per call");
 	src.file = argv[first];
+	if (o.dry_run)
+		return cmd_append_check(&o.w, "shipment", &src, 1, NULL, 0);
 	return cmd_append(&o.w, "shipment", &src, 1, NULL, 0, o.json);
 }

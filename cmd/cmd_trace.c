@@ -64,7 +64,9 @@ static void print_attribution(const json_t *a, const char *prefix)
 	json_array_foreach(json_object_get(a, "conflicts"), i, c)
 		printf("%s   CONFLICT with %s: %s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s): %s\n",
 		       prefix, strcmp(json_str(c, "other"), "own") == 0 ? "the issuer's own record"
-		       : "a restatement", json_str(c, "label"), json_str(c, "origin"),
+		       : strcmp(json_str(c, "other"), "self") == 0
+		       ? "another record of the same issuer" : "a restatement",
+		       json_str(c, "label"), json_str(c, "origin"),
 		       json_integer_value(json_object_get(c, "index")), json_str(c, "ref"),
 		       json_str(c, "what"));
 }
@@ -84,6 +86,17 @@ static void print_clearance(const json_t *c, const char *prefix)
 	if (n > 1)
 		printf(" (latest of %zu answers)", n);
 	printf(" [entry %.16s]\n", json_str(c, "ref"));
+}
+
+/* The claims a supplier itself declares not to conform. */
+static void print_nonconforming(const json_t *fails, const char *prefix)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(fails, i, c)
+		printf("%s   DOES NOT CONFORM, as its supplier declares: claim %s (%s)\n", prefix,
+		       json_str(c, "id"), json_str(c, "topic"));
 }
 
 /* Print the children lines under `prefix`. */
@@ -142,6 +155,7 @@ static void print_node(const struct trace_opts *o, const json_t *n, const char *
 	       json_integer_value(json_object_get(n, "index")), json_str(n, "ref"));
 	print_attribution(json_object_get(n, "attribution"), prefix);
 	print_clearance(json_object_get(n, "clearance"), prefix);
+	print_nonconforming(json_object_get(n, "does_not_conform"), prefix);
 	print_children(o, n, prefix);
 }
 

@@ -307,9 +307,9 @@ int cmd_verify(int argc, char **argv)
 			print_attribution(attr);
 		rc = EXIT_OK;
 		if (conflicts)
-			rc = cmd_error(EXIT_CONFLICT, "%zu record%s restating a party's document "
-				       "contradict%s that party's own record", conflicts,
-				       conflicts == 1 ? "" : "s", conflicts == 1 ? "s" : "");
+			rc = cmd_error(EXIT_CONFLICT, "%zu conflict%s: records about the same thing "
+				       "that state otherwise (formats/trust.md, \"Conflicts\")",
+				       conflicts, conflicts == 1 ? "" : "s");
 	}
 	json_decref(attr);
 	sdx_ledger_free(l);

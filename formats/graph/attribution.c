@@ -301,6 +301,7 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node)
 	char text[3 * SDX_PARTY_NAME_MAX];
 	const char *what[16];
 	size_t other[16], n, k;
+	int self[16];
 	json_t *j, *list;
 
 	if (sdx__attribution_of(&a, g, node) < 0 || a.outcome == SDX__ATTR_NONE) {
@@ -313,11 +314,13 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node)
 	json_object_set_new(j, "by", a.signer ? json_string(a.signer->name) : json_null());
 	json_object_set_new(j, "names", a.named.name[0] ? json_string(a.named.name) : json_null());
 	list = json_array();
-	n = sdx__graph_conflicts(g, node, other, what, 16);
+	n = sdx__graph_conflicts(g, node, other, what, self, 16);
 	for (k = 0; k < n && k < 16; k++) {
 		json_t *c = node_ref(g, other[k]);
-		/* the other record is the issuer's own, or a restatement of this one */
-		json_object_set_new(c, "other", json_string(a.outcome == SDX__ATTR_SIGNED
+		/* the other record is the issuer's own, a restatement of this one, or
+		 * another own record of the same issuer (self) */
+		json_object_set_new(c, "other", json_string(self[k] ? "self"
+							   : a.outcome == SDX__ATTR_SIGNED
 							   ? "restatement" : "own"));
 		json_object_set_new(c, "what", json_string(what[k]));
 		json_array_append_new(list, c);

@@ -68,13 +68,16 @@ int sdx__graph_survey(sdx_graph *g);
 int sdx__attr_survey_node(sdx_graph *g, size_t node);
 
 /* The conflicts found for `node` (a restatement, or an issuer's own record
- * it contradicts): up to cap of (the other node, what differs), how many. */
+ * it contradicts): up to cap of (the other node, what differs, and whether
+ * the two are one party's own records: self, may be NULL), how many. */
 size_t sdx__graph_conflicts(const sdx_graph *g, size_t node, size_t *other, const char **what,
-			    size_t cap);
+			    int *self, size_t cap);
 
 /* The i-th conflict found: what differs, with the restatement and the
- * issuer's own record into *restated and *own; NULL past the last. */
-const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own);
+ * issuer's own record into *restated and *own (a party contradicting itself:
+ * its later and its earlier record, *self 1); NULL past the last. */
+const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own,
+				int *self);
 
 /* The graph's attribution state: forget what was found by node number (the
  * nodes were read again), free it. */
@@ -87,8 +90,16 @@ void sdx__attr_free(struct sdx__attr *a);
 /* Are statements r and d about the same thing: one declaration id, or a lot
  * in common with overlapping validity? */
 int sdx__statement_about(const json_t *r, const json_t *d);
+/* How the two sides of a conflict are named: "4.1 mg/kg in R, 12.4 mg/kg in D". */
+struct sdx__sides {
+	const char *r, *d;
+	int self;  /* both are the issuer's own: compared only over a common validity,
+		    * and a topic only one of them claims is no conflict */
+};
 /* Does r state otherwise than d about it (conformance, a value, a declared
- * sum; under one id, a topic d does not claim)?  1 with what differs in why. */
-int sdx__statement_conflict(char *why, size_t cap, const json_t *r, const json_t *d);
+ * sum; under one id, a topic d does not claim)?  1 with what differs in why.
+ * sides NULL: r restates d ("in the restatement", "in the issuer's own record"). */
+int sdx__statement_conflict(char *why, size_t cap, const json_t *r, const json_t *d,
+			    const struct sdx__sides *sides);
 
 #endif

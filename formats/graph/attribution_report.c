@@ -82,7 +82,7 @@ int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g)
 	json_t *origins = json_array(), *records = json_array(), *list = json_array(), *root;
 	const char *what;
 	size_t i, r, own;
-	int err;
+	int err, self;
 
 	*out = NULL;
 	if (conflicts)
@@ -95,8 +95,9 @@ int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g)
 	if ((err = sdx__graph_survey(g)) < 0 || (err = sdx__graph_attribute(g, SIZE_MAX)) < 0 ||
 	    (err = attribute_all(g, origins, records)) < 0)
 		goto fail;
-	for (i = 0; (what = sdx__graph_conflict(g, i, &r, &own)); i++)
-		json_array_append_new(list, json_pack("{s:o, s:o, s:s}", "restatement",
+	for (i = 0; (what = sdx__graph_conflict(g, i, &r, &own, &self)); i++)
+		json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "kind",
+						      self ? "self" : "restatement", "restatement",
 						      record_ref(g, r), "own", record_ref(g, own),
 						      "what", what));
 	if (conflicts)

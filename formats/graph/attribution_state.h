@@ -24,7 +24,9 @@ struct bound {
 };
 
 struct found {
-	size_t restated, own; /* nodes: the restatement, the issuer's own record */
+	size_t restated, own; /* nodes: the restatement, the issuer's own record; or
+			       * the issuer's later and earlier own records (self) */
+	int self;
 	char what[WHAT_MAX];
 };
 

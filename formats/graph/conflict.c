@@ -7,8 +7,9 @@
  * mg/kg where the units allow) and the declared sum.  Only what both state
  * is compared, so a topic-specific declaration or an annual renewal of the
  * lot is no conflict; under one document id a claim's topic the issuer never
- * stated is.  Who signed which, and supersession, are the caller's
- * (attribution.c).
+ * stated is.  Two records of one party (a party contradicting itself) are
+ * compared alike, over a validity they share, without that last rule.  Who
+ * signed which, and supersession, are the caller's (restated.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -139,17 +140,16 @@ static int values_differ(const json_t *a, const json_t *b)
 
 /* The first difference between claim rc of r and dc of d (about `lot`): 1 and why. */
 static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *dc,
-			 const char *lot)
+			 const char *lot, const struct sdx__sides *sd)
 {
 	const json_t *x, *y;
 	char a[80], b[80];
 	size_t i, k;
 
 	if (strcmp(str(rc, "conformance"), str(dc, "conformance")) != 0) {
-		snprintf(why, cap, "claim %s (%s, lot %s): %s in the restatement, %s in the issuer's "
-			 "own record",
-			 str(rc, "id"), str(rc, "topic"), lot, str(rc, "conformance"),
-			 str(dc, "conformance"));
+		snprintf(why, cap, "claim %s (%s, lot %s): %s in %s, %s in %s",
+			 str(rc, "id"), str(rc, "topic"), lot, str(rc, "conformance"), sd->r,
+			 str(dc, "conformance"), sd->d);
 		return 1;
 	}
 	json_array_foreach(json_object_get(rc, "measurements"), i, x)
@@ -158,11 +158,10 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 				continue;
 			shown(a, sizeof(a), x);
 			shown(b, sizeof(b), y);
-			snprintf(why, cap, "%s%s%s%s (lot %s): %s in the restatement, %s in the issuer's "
-				 "own record",
+			snprintf(why, cap, "%s%s%s%s (lot %s): %s in %s, %s in %s",
 				 str(x, "substance"), *str(x, "cas_number") ? ", CAS " : "",
 				 str(x, "cas_number"), strcmp(measure_of(x), "migration") == 0
-				 ? ", migration" : "", lot, a, b);
+				 ? ", migration" : "", lot, a, sd->r, b, sd->d);
 			return 1;
 		}
 	x = json_object_get(rc, "declared_sum");
@@ -170,8 +169,8 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 	if (x && y && values_differ(x, y)) {
 		shown(a, sizeof(a), x);
 		shown(b, sizeof(b), y);
-		snprintf(why, cap, "claim %s (%s, lot %s): declared sum %s in the restatement, %s in "
-			 "the issuer's own record", str(rc, "id"), str(rc, "topic"), lot, a, b);
+		snprintf(why, cap, "claim %s (%s, lot %s): declared sum %s in %s, %s in %s",
+			 str(rc, "id"), str(rc, "topic"), lot, a, sd->r, b, sd->d);
 		return 1;
 	}
 	return 0;
@@ -230,19 +229,26 @@ int sdx__statement_about(const json_t *r, const json_t *d)
 	return 0;
 }
 
-int sdx__statement_conflict(char *why, size_t cap, const json_t *r, const json_t *d)
+int sdx__statement_conflict(char *why, size_t cap, const json_t *r, const json_t *d,
+			    const struct sdx__sides *sides)
 {
+	static const struct sdx__sides restated = { "the restatement", "the issuer's own record",
+						    0 };
+	const struct sdx__sides *sd = sides ? sides : &restated;
 	const json_t *rc, *dc;
 	const char *lot;
 	int doc = same_doc(r, d);
 	size_t i, k;
 
 	why[0] = '\0';
-	if (!sdx__statement_about(r, d))
+	/* a party's two records: only over a common validity, never a topic added */
+	if (sd->self ? !overlapping_validity(r, d) || !sdx__statement_about(r, d)
+		     : !sdx__statement_about(r, d))
 		return 0;
 	json_array_foreach(json_object_get(r, "claims"), i, rc)
 		json_array_foreach(json_object_get(d, "claims"), k, dc)
-			if ((lot = comparable(r, rc, d, dc, doc)) && claims_differ(why, cap, rc, dc, lot))
+			if ((lot = comparable(r, rc, d, dc, doc)) &&
+			    claims_differ(why, cap, rc, dc, lot, sd))
 				return 1;
-	return doc && topic_added(why, cap, r, d);
+	return !sd->self && doc && topic_added(why, cap, r, d);
 }

@@ -1,9 +1,10 @@
 /*
- * formats/graph/restated.c - restatements against the issuers' own records
- * (formats/trust.md, "Conflicts"): the statements a record may be about (of
- * its id or its lots: from the graph index, or from a survey of a graph read
- * whole), each pair of a restatement and an issuer's own record compared
- * (conflict.c), what was found kept by node number.
+ * formats/graph/restated.c - restatements against the issuers' own records,
+ * and an issuer's own records against each other (formats/trust.md,
+ * "Conflicts"): the statements a record may be about (of its id or its lots:
+ * from the graph index, or from a survey of a graph read whole), each pair of
+ * a restatement and an issuer's own record, or of two own records of one
+ * party, compared (conflict.c), what was found kept by node number.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 
 /* ---- restatements against the issuer's own ------------------------------------------ */
 
-static int found(struct sdx__attr *a, size_t restated, size_t own, const char *what)
+static int found(struct sdx__attr *a, size_t restated, size_t own, int self, const char *what)
 {
 	struct found *f;
 
@@ -35,6 +36,7 @@ static int found(struct sdx__attr *a, size_t restated, size_t own, const char *w
 	f = &a->w.c[a->w.nc++];
 	f->restated = restated;
 	f->own = own;
+	f->self = self;
 	snprintf(f->what, sizeof(f->what), "%s", what);
 	return 0;
 }
@@ -55,21 +57,26 @@ static int restatement(int outcome)
 }
 
 /* Compare x with candidate y when one is a restatement and the other the
- * issuer's own record of the same thing. */
-static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax, size_t y)
+ * issuer's own record of the same thing, or (lot: y shares a lot with x) both
+ * are the issuer's own. */
+static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax, size_t y,
+		       int lot)
 {
 	struct sdx__attribution ay;
-	char what[WHAT_MAX];
+	char what[WHAT_MAX], rs[140], ds[140];
+	struct sdx__sides sides = { rs, ds, 1 };
 	const json_t *rb, *db;
 	size_t r, d;
-	int err;
+	int err, self = 0;
 
 	if (y == x || g->n[y].type != g->n[x].type)
 		return 0;
-	/* surveyed: a pair of two restatements or two own records is not read again */
+	/* surveyed: a pair of two restatements, or of a record and one not
+	 * signed by the party it names, is not read again */
 	if (g->attr->w.ids_built && y < g->attr->w.nsurveyed &&
 	    (restatement(ax->outcome) ? g->attr->w.outcome[y] != SDX__ATTR_SIGNED + 1
-	     : !restatement(g->attr->w.outcome[y] - 1)))
+	     : !restatement(g->attr->w.outcome[y] - 1) &&
+	       (!lot || g->attr->w.outcome[y] != SDX__ATTR_SIGNED + 1)))
 		return 0;
 	if ((err = sdx__attribution_of(&ay, g, y)) < 0)
 		return err;
@@ -79,6 +86,11 @@ static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax
 	} else if (ax->outcome == SDX__ATTR_SIGNED && restatement(ay.outcome)) {
 		r = y;
 		d = x;
+	} else if (lot && ax->outcome == SDX__ATTR_SIGNED && ay.outcome == SDX__ATTR_SIGNED) {
+		/* a party contradicting itself: its later record against its earlier */
+		r = sdx__graph_order(g, x, y) > 0 ? x : y;
+		d = r == x ? y : x;
+		self = 1;
 	} else {
 		return 0;
 	}
@@ -86,9 +98,21 @@ static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax
 		return 0;
 	rb = sdx__graph_body(g, &g->n[r]);
 	db = sdx__graph_body(g, &g->n[d]);
-	if (!rb || !db || !sdx__statement_conflict(what, sizeof(what), rb, db))
+	if (self) {
+		snprintf(rs, sizeof(rs), "%s %s (entry %.16s)", g->n[r].type->name,
+			 sdx__jstr(rb, g->n[r].type->id_field, NULL), g->n[r].hex);
+		snprintf(ds, sizeof(ds), "%s %s (entry %.16s)", g->n[d].type->name,
+			 sdx__jstr(db, g->n[d].type->id_field, NULL), g->n[d].hex);
+	}
+	if (!rb || !db || !sdx__statement_conflict(what, sizeof(what), rb, db,
+						   self ? &sides : NULL))
 		return 0;
-	return found(g->attr, r, d, what);
+	if (self) {
+		/* "... in D2 (entry ..), ... in D1 (entry ..), both signed by P" */
+		size_t k = strlen(what);
+		snprintf(what + k, sizeof(what) - k, ", both signed by %s", ax->named.name);
+	}
+	return found(g->attr, r, d, self, what);
 }
 
 struct cands {
@@ -271,8 +295,9 @@ static int keyed_nodes(sdx_graph *g, char kind, const char *value, struct cands 
 	return err;
 }
 
-/* The statements a restatement may be about: those of its id and its lots. */
-static int candidates(sdx_graph *g, size_t r, struct cands *c)
+/* The statements a restatement may be about: those of its id (the first
+ * *nid of c), then those of its lots. */
+static int candidates(sdx_graph *g, size_t r, struct cands *c, size_t *nid)
 {
 	const json_t *body = sdx__graph_body(g, &g->n[r]), *x;
 	const char *id_field = g->n[r].type->id_field;
@@ -286,6 +311,7 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 		body = sdx__graph_body(g, &g->n[r]);
 		if (*id)
 			err = keyed_nodes(g, 'i', id, c);
+		*nid = c->n;
 		json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, x)
 			if (err >= 0)
 				err = keyed_nodes(g, 'l', sdx__jstr(x, "lot_number", NULL), c);
@@ -293,6 +319,7 @@ static int candidates(sdx_graph *g, size_t r, struct cands *c)
 	}
 	if (*id)
 		err = indexed(g, id_field, id, c);
+	*nid = c->n;
 	json_array_foreach(json_object_get(json_object_get(body, "material"), "lots"), i, x)
 		if (err >= 0)
 			err = indexed(g, "lot", sdx__jstr(x, "lot_number", NULL), c);
@@ -305,16 +332,17 @@ static int compare(sdx_graph *g, size_t x)
 {
 	struct sdx__attribution ax;
 	struct cands c = { g, NULL, 0, 0 };
-	size_t k;
+	size_t k, nid = 0;
 	int err;
 
 	if ((err = sdx__attribution_of(&ax, g, x)) < 0)
 		return err;
 	if (!restatement(ax.outcome) && ax.outcome != SDX__ATTR_SIGNED)
 		return 0;
-	if ((err = candidates(g, x, &c)) >= 0)
+	/* a party's own two records are compared only when they share a lot */
+	if ((err = candidates(g, x, &c, &nid)) >= 0)
 		for (k = 0; k < c.n && err >= 0; k++)
-			err = compare_one(g, x, &ax, c.at[k]);
+			err = compare_one(g, x, &ax, c.at[k], k >= nid);
 	free(c.at);
 	return err;
 }
@@ -368,12 +396,17 @@ static int attribute_all(sdx_graph *g)
 			;
 		for (k = i; k < j && err >= 0; k++) {
 			size_t x = a->w.ids[k].node, m;
-			if (!restatement(a->w.outcome[x] - 1))
-				continue;
+			int lot = a->w.ids[i].key[0] == 'l';
+			/* an own record meets the restatements from their side, and
+			 * each later own record of a lot of its from here */
+			int own = lot && a->w.outcome[x] == SDX__ATTR_SIGNED + 1;
+			if ((!restatement(a->w.outcome[x] - 1) && !own) || (own && k + 1 == j))
+				continue; /* nothing to compare it with: its body is not read */
 			if ((err = sdx__attribution_of(&ax, g, x)) < 0)
 				break;
-			for (m = i; m < j && err >= 0; m++)
-				err = compare_one(g, x, &ax, a->w.ids[m].node);
+			for (m = own ? k + 1 : i; m < j && err >= 0; m++)
+				if (!own || a->w.outcome[a->w.ids[m].node] == SDX__ATTR_SIGNED + 1)
+					err = compare_one(g, x, &ax, a->w.ids[m].node, lot);
 		}
 	}
 	return err;
@@ -420,17 +453,19 @@ int sdx__graph_attribute(sdx_graph *g, size_t node)
 	return err < 0 ? err : 0;
 }
 
-const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own)
+const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own,
+				int *self)
 {
 	if (!g->attr || i >= g->attr->w.nc)
 		return NULL;
 	*restated = g->attr->w.c[i].restated;
 	*own = g->attr->w.c[i].own;
+	*self = g->attr->w.c[i].self;
 	return g->attr->w.c[i].what;
 }
 
 size_t sdx__graph_conflicts(const sdx_graph *g, size_t node, size_t *other, const char **what,
-			    size_t cap)
+			    int *self, size_t cap)
 {
 	size_t i, k = 0;
 
@@ -441,6 +476,8 @@ size_t sdx__graph_conflicts(const sdx_graph *g, size_t node, size_t *other, cons
 		if (k < cap) {
 			other[k] = f->restated == node ? f->own : f->restated;
 			what[k] = f->what;
+			if (self)
+				self[k] = f->self;
 		}
 		k++;
 	}

@@ -221,6 +221,9 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 	} else if (p->nrefs && (err = check_links(l, t, p->canon, p->clen, what)) < 0) {
 		return err;
 	}
+	if (sdx__record_plausibility &&
+	    (err = sdx__record_plausibility(l, type, p->canon, p->clen, what)) < 0)
+		return err;
 	err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
 					   (const unsigned char (*)[32])p->atts, p->natts, out);
 	if (err < 0)

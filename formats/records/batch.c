@@ -56,6 +56,28 @@ static int check_steps(const char *type, const json_t *root)
 	return 0;
 }
 
+/* A report on a sample of this very batch is not issued before the batch was
+ * made (formats/plausibility.md). */
+static int sampled_after(const char *type, const json_t *root, const json_t *report,
+			 const char *path)
+{
+	const char *id = sdx__rule_str(root, "batch_id"), *made = sdx__rule_str(root,
+										"production_date");
+	const char *issued = sdx__rule_str(report, "issue_date");
+	const char *sampled = sdx__rule_str(json_object_get(report, "sampled_product"), "batch_id");
+	long lot = sdx__rule_find(json_object_get(report, "sampled_lots"), NULL, id ? id : "");
+
+	if (!id || !made || !issued || strcmp(made, issued) <= 0)
+		return 0;
+	if (sampled && strcmp(sampled, id) == 0)
+		return sdx__rule_bad(type, "%s.sampled_product.batch_id: batch '%s' was produced on %s, "
+				     "after the report's issue_date %s", path, id, made, issued);
+	if (lot >= 0)
+		return sdx__rule_bad(type, "%s.sampled_lots[%ld]: batch '%s' was produced on %s, after "
+				     "the report's issue_date %s", path, lot, id, made, issued);
+	return 0;
+}
+
 /* A finished-goods batch: its product reports and inputs (formats/batch.md §3). */
 static int batch_rules(const char *type, const json_t *root)
 {
@@ -90,7 +112,8 @@ static int batch_rules(const char *type, const json_t *root)
 			return sdx__rule_bad(type, "evidence[%zu].valid_until: %s is before its issue_date %s",
 				   i, until, from);
 		snprintf(path, sizeof(path), "evidence[%zu]", i);
-		if ((err = sdx__rule_report(type, x, path)) < 0)
+		if ((err = sdx__rule_report(type, x, path)) < 0 ||
+		    (err = sampled_after(type, root, x, path)) < 0)
 			return err;
 	}
 	return 0;

@@ -258,11 +258,21 @@ static int check_evidence(const struct decl *d, const json_t *claims)
 		if (strcmp(until, d->issue_date) < 0)
 			return sdx__rule_bad(d->type, "%s.valid_until: the report expired on %s, before the "
 				   "declaration's issue_date %s", path, until, d->issue_date);
-		json_array_foreach(json_object_get(e, "sampled_lots"), j, x)
-			if (sdx__rule_find(d->lots, "lot_number", json_string_value(x)) < 0)
+		json_array_foreach(json_object_get(e, "sampled_lots"), j, x) {
+			long lot = sdx__rule_find(d->lots, "lot_number", json_string_value(x));
+			const char *made;
+			if (lot < 0)
 				return sdx__rule_bad(d->type, "%s.sampled_lots[%zu]: lot '%s' is not in "
 					   "material.lots", path, j, sdx__rule_shown(s, sizeof(s),
 									   json_string_value(x)));
+			/* a sample cannot come from a lot made after the report (plausibility.md) */
+			made = sdx__rule_str(json_array_get(d->lots, (size_t)lot), "production_date");
+			if (made && strcmp(made, from) > 0)
+				return sdx__rule_bad(d->type, "%s.sampled_lots[%zu]: lot '%s' "
+					   "(material.lots[%ld]) was produced on %s, after the report's "
+					   "issue_date %s", path, j, sdx__rule_shown(s, sizeof(s),
+					   json_string_value(x)), lot, made, from);
+		}
 		cited = 0;
 		json_array_foreach(claims, j, c) {
 			json_array_foreach(json_object_get(c, "evidence_ids"), k, x)
@@ -394,11 +404,21 @@ static void label(char *out, size_t cap, const json_t *body)
 
 static void trace(json_t *j, const json_t *body)
 {
+	json_t *fails = json_array(), *c;
+	size_t i;
+
 	json_object_set_new(j, "declaration_id", json_string(sdx__jstr(body, "declaration_id", NULL)));
 	json_object_set_new(j, "supplier", json_string(sdx__jstr(body, "supplier", "name")));
 	json_object_set_new(j, "material", json_string(sdx__jstr(body, "material", "name")));
 	json_object_set_new(j, "valid_until", json_string(sdx__jstr(body, "valid_until", NULL)));
 	json_object_set_new(j, "evidence", sdx__evidence_view(json_object_get(body, "evidence")));
+	/* what the supplier itself declares a failure (provenance.md) */
+	json_array_foreach(json_object_get(body, "claims"), i, c)
+		if (strcmp(sdx__jstr(c, "conformance", NULL), "does_not_conform") == 0)
+			json_array_append_new(fails, json_pack("{s:s, s:s}", "id",
+							       sdx__jstr(c, "id", NULL), "topic",
+							       sdx__jstr(c, "topic", NULL)));
+	json_object_set_new(j, "does_not_conform", fails);
 }
 
 static const char *const declarations[] = { "declaration", NULL };

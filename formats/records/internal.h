@@ -42,6 +42,17 @@ int sdx__record_is_statement(const char *type);
  * version 1 entry lists them nowhere else). */
 int sdx__record_cites_files(const char *type, size_t len);
 
+/*
+ * The plausibility check of a record about to be appended, against what
+ * the ledger holds (formats/plausibility.md): 0, or SDX_ESCHEMA naming the
+ * field.  Set by formats/rules/plausible_use.c when that is linked in (a
+ * constructor, like the graph index's indexer: the same code that reads the
+ * graph), NULL before.
+ */
+struct sdx_ledger;
+extern int (*sdx__record_plausibility)(struct sdx_ledger *l, const char *type,
+				       const char *canon, size_t clen, const char *what);
+
 /* mg/kg per unit of a mass fraction (%, mg/kg, ug/kg); 0 for any other unit. */
 double sdx__mass_fraction_factor(const char *unit);
 

@@ -19,6 +19,7 @@ void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, 
 	char text[3 * SDX_PARTY_NAME_MAX];
 	const char *what[4];
 	size_t other[4], n, k, len = strlen(note);
+	int self[4];
 
 	if (sdx__attribution_of(&a, c->g, node) < 0) {
 		sdx_error_clear(); /* unreadable here means unbound: the verdicts still stand */
@@ -29,10 +30,11 @@ void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, 
 		sdx__attribution_text(text, sizeof(text), &a);
 		len += (size_t)snprintf(note + len, len < cap ? cap - len : 0, " [%s]", text);
 	}
-	n = sdx__graph_conflicts(c->g, node, other, what, 4);
+	n = sdx__graph_conflicts(c->g, node, other, what, self, 4);
 	for (k = 0; k < n && k < 4 && len < cap; k++)
 		len += (size_t)snprintf(note + len, cap - len, " [CONFLICT with %s, %s #%llu, entry "
-					"%.16s: %s]", a.outcome == SDX__ATTR_SIGNED ? "a restatement"
+					"%.16s: %s]", self[k] ? "another record of the same issuer"
+					: a.outcome == SDX__ATTR_SIGNED ? "a restatement"
 					: "the issuer's own record", c->g->n[other[k]].origin,
 					(unsigned long long)c->g->n[other[k]].index,
 					c->g->n[other[k]].hex, what[k]);

@@ -389,6 +389,11 @@ static void visit(struct check *c, struct visit *v, size_t node, const struct wa
 	}
 	v->state[node] = 1;
 	check_reports(c, node, w);
+	/* against the records held; a lazy graph may read more, so n is found again */
+	if ((v->err = sdx__check_plausible(c, node)) < 0)
+		return;
+	n = &c->g->n[node];
+	body = sdx__graph_body(c->g, n);
 	for (e = 0; e < n->type->nedges; e++) {
 		const struct sdx_record_edge *edge = &n->type->edges[e];
 		if (edge->attachment || !edge->array)

@@ -96,6 +96,15 @@ void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, 
 int sdx__check_signed_by(struct check *c, const json_t *rule, size_t node, const struct walk *w,
 			 const char *note);
 
+/* ---- plausibility (plausible_use.c, formats/plausibility.md) ---- */
+
+/* A result per implausible fact of composite `node` against the records the
+ * graph holds: "plausibility" fail, or not_applicable when unchecked (units
+ * that do not compare: shown, never a pass); a misclassified item
+ * "hs-classification" (unknown; a programme fails it already).  0 or the
+ * error. */
+int sdx__check_plausible(struct check *c, size_t node);
+
 /* ---- scope (scope.c) ---- */
 
 enum { SCOPE_IN, SCOPE_OUT, SCOPE_UNRECORDED };

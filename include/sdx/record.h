@@ -110,6 +110,33 @@ SDX_API int sdx_record_summary(char *out, size_t cap, const char *type, const ch
 SDX_API int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
 			      const char *type, const char *json, size_t len, const char *what);
 
+/**
+ * What sdx_record_append() would say of a batch or shipment's plausibility
+ * against what ledger l holds (formats/plausibility.md), as a JSON array in
+ * *out (malloc'd): each fact {"kind": "refused" | "unchecked" | "shown",
+ * "field", "text"}; "[]" for other types and for a record that does not
+ * validate (the append says why).  sdx_record_append() refuses the first
+ * "refused" fact itself; this is for showing the others before writing.
+ * @return 0, SDX_ENOMEM, or an error reading the ledger
+ */
+SDX_API int sdx_record_plausible(char **out, sdx_ledger *l, const char *type, const char *json,
+				 size_t len);
+
+/**
+ * Evidence that cites its report by file name only, `"attachment":
+ * {"file_name": "report.pdf"}`, gets the SHA-256 of the file of that name
+ * among `files` (paths; their base names are compared), whose hashes are
+ * `hashes` (formats/declaration.md §6).  *out is the record with the hashes
+ * filled in (malloc'd, *out_len bytes), or NULL when nothing was filled (a
+ * record that does not parse is left for the append to refuse).
+ * @return 0, or SDX_ESCHEMA naming the evidence ("WHAT: evidence[0].attachment:
+ *         ...") when no file of that name was given
+ */
+SDX_API int sdx_record_fill_attachments(char **out, size_t *out_len, const char *type,
+					const char *json, size_t len, const char *const *files,
+					const unsigned char (*hashes)[32], size_t n,
+					const char *what);
+
 /** One record for sdx_record_append_many(); every pointer is borrowed. */
 typedef struct sdx_record_input {
 	const char *json;

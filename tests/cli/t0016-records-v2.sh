@@ -85,7 +85,7 @@ golden batch-v2 "is appended"
 b2=$(leaf m.db LH2610-0315)
 
 # corrections: a batch supersedes an earlier batch of the same ledger
-jq --arg b "$b2" '.supersedes = $b | .quantity.value = 23800' v2.json > fix.json
+jq --arg b "$b2" '.supersedes = $b | .quantity.value = 24200' v2.json > fix.json
 expect 0 "a batch superseding another" sdx batch -L m.db fix.json \
 	--attach "$R/cnas-l9012-product-report-2026-1020.txt"
 golden batch-supersedes "is appended"

@@ -99,7 +99,7 @@ mk WIRE-BAD "Insulated copper wire" 8544.42 report-wire.txt 2026-10-20 "IEC 6232
 ship() { # ID BATCH TO [HS]
 	sdx ship -L maker.db --id "$1" --date 2026-11-20 --to "$3" --port CNNGB --consignee Buyer \
 		--exporter "Cixi Little Harbour Toys Co., Ltd." --exporter-id USCI:91330282MA2CX7LH5B \
-		--exporter-country CN --item "$2:1000:H87${4:+:$4}" > /dev/null ||
+		--exporter-country CN --item "$2:500:H87${4:+:$4}" > /dev/null ||
 		echo "shipment $1 refused" >&2
 }
 for b in DUCK-OK DUCK-OLD DUCK-2015 DUCK-CL DUCK-LAB; do ship "S-$b" "$b" US; done

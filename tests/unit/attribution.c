@@ -184,7 +184,7 @@ static void comparison(void)
 		const struct pair *p = &pairs[i];
 		json_t *r = decl(p->rid, p->rlot, p->rfrom, p->runtil, p->rlead, p->runit, p->rconf);
 		json_t *d = decl(p->did, p->dlot, p->dfrom, p->duntil, p->dlead, "mg/kg", p->dconf);
-		int c = sdx__statement_conflict(why, sizeof(why), r, d);
+		int c = sdx__statement_conflict(why, sizeof(why), r, d, NULL);
 		json_decref(r);
 		json_decref(d);
 		CHECK(c == p->conflict);
@@ -204,20 +204,20 @@ static void comparison_topics(void)
 			    json_string("phthalates"));
 	json_object_set_new(json_array_get(json_object_get(other, "claims"), 0), "conformance",
 			    json_string("does_not_conform"));
-	CHECK(sdx__statement_conflict(why, sizeof(why), other, d) == 0);
+	CHECK(sdx__statement_conflict(why, sizeof(why), other, d, NULL) == 0);
 	/* under the issuer's document id, a topic the issuer never claimed is */
 	json_array_append(json_object_get(r, "claims"),
 			  json_array_get(json_object_get(other, "claims"), 0));
-	CHECK(sdx__statement_conflict(why, sizeof(why), r, d) == 1);
+	CHECK(sdx__statement_conflict(why, sizeof(why), r, d, NULL) == 1);
 	CHECK(strstr(why, "states phthalates, which the issuer's own declaration D-1 does not"));
 	/* a non-detect against a value */
 	json_object_set_new(json_array_get(json_object_get(json_array_get(json_object_get(d,
 			    "claims"), 0), "measurements"), 1), "value", json_real(3));
 	json_object_del(json_array_get(json_object_get(json_array_get(json_object_get(d,
 			"claims"), 0), "measurements"), 1), "below_detection");
-	CHECK(sdx__statement_conflict(why, sizeof(why), other, d) == 0);
+	CHECK(sdx__statement_conflict(why, sizeof(why), other, d, NULL) == 0);
 	json_array_remove(json_object_get(r, "claims"), 1);
-	CHECK(sdx__statement_conflict(why, sizeof(why), r, d) == 1);
+	CHECK(sdx__statement_conflict(why, sizeof(why), r, d, NULL) == 1);
 	CHECK(strstr(why, "cadmium (Cd), CAS 7440-43-9 (lot L1): not detected (< 2 mg/kg) in the "
 		     "restatement, "
 		     "3 mg/kg") != NULL);
