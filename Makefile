@@ -56,7 +56,8 @@ SCHEMAS  = $(wildcard formats/schemas/*.json)
 PROFILES = $(sort $(wildcard formats/profiles/*.json))
 GEN_SRC  = $(BUILD)/gen/schemas.c
 
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o \
+           $(BUILD)/gen/interop.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
@@ -125,6 +126,14 @@ $(BUILD)/gen/profiles.c: $(PROFILES) Makefile
 	$(Q)$(call embed,sdx_embedded_profiles,.json,$(PROFILES)) > $@
 
 $(BUILD)/gen/profiles.o: $(BUILD)/gen/profiles.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# the code lists the EPCIS and UNTP exports read (formats/export/*.json)
+$(BUILD)/gen/interop.c: $(wildcard formats/export/*.json) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed,sdx_embedded_interop,.json,$(wildcard formats/export/*.json)) > $@
+
+$(BUILD)/gen/interop.o: $(BUILD)/gen/interop.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsdx.a: $(LIB_OBJ)
