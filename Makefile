@@ -161,6 +161,18 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(HARNESS) $(BUILD)/libsdx.a
 test: all $(UNIT_BIN)
 	$(Q)BUILD=$(BUILD) sh tests/run.sh
 
+# The Node validators t0024 checks the EPCIS and UNTP exports with (ajv,
+# ajv-formats, jose; tests/node/package-lock.json): installed before the tests,
+# and a failure to install stops them, saying why.
+NODE_DEPS = tests/node/node_modules/.package-lock.json
+test: $(NODE_DEPS)
+$(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
+	$(Q)command -v npm >/dev/null 2>&1 || { echo "sdx: the tests need Node.js and npm" \
+	  "(tests/node validates the EPCIS and UNTP exports): apt-get install -y nodejs npm" >&2; exit 1; }
+	$(Q)cd tests/node && npm ci --no-audit --no-fund --loglevel=error || { echo "sdx: 'npm ci' in" \
+	  "tests/node failed: the npm registry must be reachable to install ajv, ajv-formats and" \
+	  "jose (tests/node/package-lock.json)" >&2; exit 1; }
+
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)rm -f build/test-counts build-san/test-counts; rc=0; \
