@@ -50,19 +50,17 @@ static json_t *quantity(char *cls, const json_t *q)
 static json_t *event_head(const sdx_graph *g, size_t i, const char *type, const char *date,
 			  const char *extra)
 {
-	char when[21], *id;
-	size_t n = strlen(g->n[i].hex) + (extra ? strlen(extra) : 0) + 8;
+	char when[21], kind[100];
 	json_t *e;
 
 	sdx__xp_datetime(when, date, 0);
 	if (!*when)
 		memcpy(when, g->n[i].time, sizeof(when));
-	if (!(id = malloc(n)))
-		return NULL;
-	snprintf(id, n, "%s%s%s", g->n[i].hex, extra ? "/lot/" : "", extra ? extra : "");
+	/* ORIGIN/entry/LEAF, and ORIGIN/entry/LEAF/lot/LOT for one lot of a declaration */
+	snprintf(kind, sizeof(kind), "entry%s%s%s", extra ? "/" : "", extra ? g->n[i].hex : "",
+		 extra ? "/lot" : "");
 	e = set(json_object(), "type", json_string(type));
-	e = set_own(e, "eventID", sdx__xp_uri(g->n[i].origin, "entry", id));
-	free(id);
+	e = set_own(e, "eventID", sdx__xp_uri(g->n[i].origin, kind, extra ? extra : g->n[i].hex));
 	e = set(e, "eventTime", json_string(when));
 	e = set(e, "eventTimeZoneOffset", json_string("+00:00"));
 	return e;
