@@ -24,7 +24,7 @@ AR       ?= ar
 
 PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
 DEB_PKGS  = build-essential pkg-config libsodium-dev libssl-dev libsqlite3-dev libjansson-dev \
-            libarchive-dev zlib1g-dev sqlite3 jq
+            libarchive-dev zlib1g-dev sqlite3 jq nodejs npm
 
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -75,6 +75,7 @@ deps:
 	command -v $(CC) >/dev/null 2>&1 || missing=1; \
 	command -v sqlite3 >/dev/null 2>&1 || missing=1; \
 	command -v jq >/dev/null 2>&1 || missing=1; \
+	command -v npm >/dev/null 2>&1 || missing=1; \
 	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
