@@ -216,8 +216,11 @@ static json_t *batch_event(const sdx_graph *g, size_t i)
 /* A port as a location: ORIGIN/location/unlocode/CODE (formats/epcis.md). */
 static json_t *port(const sdx_graph *g, size_t i, const char *code)
 {
-	return json_pack("{s:o}", "id", json_string(sdx__xp_uri(g->n[i].origin,
-								   "location/unlocode", code)));
+	char *id = sdx__xp_uri(g->n[i].origin, "location/unlocode", code);
+	json_t *o = id ? json_pack("{s:s}", "id", id) : NULL;
+
+	free(id);
+	return o;
 }
 
 static json_t *shipment_event(const sdx_graph *g, size_t i)

@@ -82,7 +82,7 @@ json_t *sdx__xp_source(const sdx_graph *g, size_t i, const char *prefix);
 /* ---- JWS (jws.c) ---- */
 
 /* A compact JWS over `payload` (RFC 7515, EdDSA per RFC 8037) with the
- * protected header {"alg":"EdDSA","kid":kid,"typ":typ,"cty":cty}. */
+ * protected header {"alg":"EdDSA","kid":kid,"typ":typ,"cty":cty}, the NULL ones left out. */
 int sdx__jws_sign(char **out, const char *payload, size_t len, const sdx_signer *key,
 		  const char *kid, const char *typ, const char *cty);
 

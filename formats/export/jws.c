@@ -36,8 +36,8 @@ int sdx__jws_sign(char **out, const char *payload, size_t len, const sdx_signer 
 	int err = 0;
 
 	*out = NULL;
-	/* keys in this order: the header is the signer's choice, and fixed here */
-	h = json_pack("{s:s, s:s, s:s, s:s}", "alg", "EdDSA", "kid", kid, "typ", typ, "cty", cty);
+	/* keys in this order (the header is the signer's choice, and fixed here); NULL ones left out */
+	h = json_pack("{s:s, s:s*, s:s*, s:s*}", "alg", "EdDSA", "kid", kid, "typ", typ, "cty", cty);
 	if (!h || !(head = json_dumps(h, JSON_COMPACT | JSON_PRESERVE_ORDER))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
