@@ -106,24 +106,40 @@ static json_t *party_entry(const char *member, const char *type, char *uri)
 	return o;
 }
 
-/* The sdx extension of a declaration's lot event: the record, the claims in
- * brief, where it came from. */
-static json_t *declaration_ext(const sdx_graph *g, size_t i)
-{
-	const json_t *d = sdx__graph_body(g, &g->n[i]);
-	json_t *x = json_object();
+/* The sdx extension of an event: the record's type, the members `map` names
+ * ({extension name, path in the record}, those present), where it came from. */
+struct ext_member {
+	const char *name, *path;
+};
 
-	x = set(x, "sdx:recordType", json_string("declaration"));
-	x = set(x, "sdx:declarationId", json_string(sdx__xp_str(d, "declaration_id")));
-	x = set(x, "sdx:material", json_string(sdx__xp_str(d, "material.name")));
-	if (sdx__xp_str(d, "material.hs_code"))
-		x = set(x, "sdx:hsCode", json_string(sdx__xp_str(d, "material.hs_code")));
-	x = set(x, "sdx:supplier", json_string(sdx__xp_str(d, "supplier.name")));
-	x = set(x, "sdx:validFrom", json_string(sdx__xp_str(d, "valid_from")));
-	x = set(x, "sdx:validUntil", json_string(sdx__xp_str(d, "valid_until")));
-	x = set(x, "sdx:source", sdx__xp_source(g, i, "sdx:"));
-	return x;
+static json_t *extension(const sdx_graph *g, size_t i, const char *type,
+			 const struct ext_member *map)
+{
+	const json_t *r = sdx__graph_body(g, &g->n[i]);
+	json_t *x = set(json_object(), "sdx:recordType", json_string(type));
+
+	for (; map->name; map++)
+		if (sdx__xp_str(r, map->path))
+			x = set(x, map->name, json_string(sdx__xp_str(r, map->path)));
+	return set(x, "sdx:source", sdx__xp_source(g, i, "sdx:"));
 }
+
+static const struct ext_member declaration_ext[] = {
+	{ "sdx:declarationId", "declaration_id" }, { "sdx:material", "material.name" },
+	{ "sdx:hsCode", "material.hs_code" },       { "sdx:supplier", "supplier.name" },
+	{ "sdx:validFrom", "valid_from" },          { "sdx:validUntil", "valid_until" },
+	{ NULL, NULL }
+};
+static const struct ext_member batch_ext[] = {
+	{ "sdx:batchId", "batch_id" },   { "sdx:product", "product.name" },
+	{ "sdx:hsCode", "product.hs_code" }, { "sdx:manufacturer", "manufacturer.name" },
+	{ NULL, NULL }
+};
+static const struct ext_member shipment_ext[] = {
+	{ "sdx:shipmentId", "shipment_id" },   { "sdx:destinationCountry", "destination_country" },
+	{ "sdx:transportMode", "transport_mode" }, { "sdx:customsDeclaration", "customs_declaration" },
+	{ NULL, NULL }
+};
 
 /* A commissioning ObjectEvent per lot of a declaration. */
 static int lot_events(json_t *list, const sdx_graph *g, size_t i)
@@ -138,7 +154,7 @@ static int lot_events(json_t *list, const sdx_graph *g, size_t i)
 		const char *day = sdx__xp_str(lot, "production_date");
 		json_t *e = event_head(g, i, "ObjectEvent", day ? day : sdx__xp_str(d, "issue_date"),
 				       no);
-		json_t *src, *ilmd, *x;
+		json_t *src, *ilmd;
 		e = set(e, "action", json_string("ADD"));
 		e = set(e, "bizStep", json_string("commissioning"));
 		e = set(e, "disposition", json_string(strcmp(sdx__xp_status(g, i), "withdrawn") == 0
@@ -153,8 +169,7 @@ static int lot_events(json_t *list, const sdx_graph *g, size_t i)
 		if (day)
 			ilmd = set(ilmd, "cbvmda:productionDate", json_string(day));
 		e = set(e, "ilmd", ilmd);
-		x = declaration_ext(g, i);
-		e = set(e, "sdx:declaration", x);
+		e = set(e, "sdx:declaration", extension(g, i, "declaration", declaration_ext));
 		if (!e || json_array_append_new(list, e) < 0)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
 	}
@@ -165,7 +180,7 @@ static json_t *batch_event(const sdx_graph *g, size_t i)
 {
 	const json_t *b = sdx__graph_body(g, &g->n[i]);
 	json_t *e = event_head(g, i, "TransformationEvent", sdx__xp_str(b, "production_date"), NULL);
-	json_t *in = json_array(), *input, *x, *ev;
+	json_t *in = json_array(), *input, *ev;
 	size_t k;
 	char *site = sdx__xp_site_uri(g, i, json_object_get(b, "site"));
 
@@ -193,12 +208,6 @@ static json_t *batch_event(const sdx_graph *g, size_t i)
 	free(site);
 	e = set(e, "ilmd", set(json_object(), "cbvmda:lotNumber",
 			       json_string(sdx__xp_str(b, "batch_id"))));
-	x = json_object();
-	x = set(x, "sdx:recordType", json_string("batch"));
-	x = set(x, "sdx:product", json_string(sdx__xp_str(b, "product.name")));
-	x = set(x, "sdx:hsCode", json_string(sdx__xp_str(b, "product.hs_code")));
-	if (sdx__xp_str(b, "manufacturer.name"))
-		x = set(x, "sdx:manufacturer", json_string(sdx__xp_str(b, "manufacturer.name")));
 	ev = json_array();
 	json_array_foreach(json_object_get(b, "evidence"), k, input)
 		if (sdx__xp_str(input, "attachment.sha256"))
@@ -209,8 +218,7 @@ static json_t *batch_event(const sdx_graph *g, size_t i)
 		json_decref(ev);
 	else
 		e = set(e, "certificationInfo", NULL);
-	x = set(x, "sdx:source", sdx__xp_source(g, i, "sdx:"));
-	return set(e, "sdx:batch", x);
+	return set(e, "sdx:batch", extension(g, i, "batch", batch_ext));
 }
 
 /* A port as a location: ORIGIN/location/unlocode/CODE (formats/epcis.md). */
@@ -223,12 +231,29 @@ static json_t *port(const sdx_graph *g, size_t i, const char *code)
 	return o;
 }
 
+/* A shipment's sourceList or destinationList: the party (if any) as
+ * owning_party, the port (if any) as location. */
+static json_t *ends(const sdx_graph *g, size_t i, const char *member, const json_t *party,
+		    const char *code)
+{
+	json_t *a = json_array();
+
+	if (party && json_array_append_new(a, party_entry(member, "owning_party",
+						      sdx__xp_party_uri(g->n[i].origin, party))) < 0)
+		return json_decref(a), NULL;
+	if (code && json_array_append_new(a, party_entry(member, "location",
+						     sdx__xp_uri(g->n[i].origin, "location/unlocode",
+								 code))) < 0)
+		return json_decref(a), NULL;
+	return a;
+}
+
 static json_t *shipment_event(const sdx_graph *g, size_t i)
 {
 	const json_t *s = sdx__graph_body(g, &g->n[i]);
 	const char *pol = sdx__xp_str(s, "port_of_loading"), *pod = sdx__xp_str(s, "port_of_discharge");
 	json_t *e = event_head(g, i, "ObjectEvent", sdx__xp_str(s, "ship_date"), NULL);
-	json_t *q = json_array(), *item, *src, *dst, *x;
+	json_t *q = json_array(), *item;
 	size_t k;
 
 	json_array_foreach(json_object_get(s, "items"), k, item) {
@@ -245,36 +270,9 @@ static json_t *shipment_event(const sdx_graph *g, size_t i)
 		e = set(e, "readPoint", port(g, i, pol));
 		e = set(e, "bizLocation", port(g, i, pol));
 	}
-	src = json_array();
-	if (json_object_get(s, "exporter"))
-		json_array_append_new(src, party_entry("source", "owning_party",
-						       sdx__xp_party_uri(g->n[i].origin,
-									 json_object_get(s, "exporter"))));
-	if (pol)
-		json_array_append_new(src, party_entry("source", "location",
-						       sdx__xp_uri(g->n[i].origin, "location/unlocode",
-								   pol)));
-	e = set(e, "sourceList", src);
-	dst = json_array();
-	json_array_append_new(dst, party_entry("destination", "owning_party",
-					       sdx__xp_party_uri(g->n[i].origin,
-								 json_object_get(s, "consignee"))));
-	if (pod)
-		json_array_append_new(dst, party_entry("destination", "location",
-						       sdx__xp_uri(g->n[i].origin, "location/unlocode",
-								   pod)));
-	e = set(e, "destinationList", dst);
-	x = json_object();
-	x = set(x, "sdx:recordType", json_string("shipment"));
-	x = set(x, "sdx:shipmentId", json_string(sdx__xp_str(s, "shipment_id")));
-	x = set(x, "sdx:destinationCountry", json_string(sdx__xp_str(s, "destination_country")));
-	if (sdx__xp_str(s, "transport_mode"))
-		x = set(x, "sdx:transportMode", json_string(sdx__xp_str(s, "transport_mode")));
-	if (sdx__xp_str(s, "customs_declaration"))
-		x = set(x, "sdx:customsDeclaration",
-			json_string(sdx__xp_str(s, "customs_declaration")));
-	x = set(x, "sdx:source", sdx__xp_source(g, i, "sdx:"));
-	return set(e, "sdx:shipment", x);
+	e = set(e, "sourceList", ends(g, i, "source", json_object_get(s, "exporter"), pol));
+	e = set(e, "destinationList", ends(g, i, "destination", json_object_get(s, "consignee"), pod));
+	return set(e, "sdx:shipment", extension(g, i, "shipment", shipment_ext));
 }
 
 int sdx_export_epcis(char **out, const sdx_graph *g, size_t node)
