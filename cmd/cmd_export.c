@@ -23,7 +23,8 @@ static const struct usage use = {
 	"those declarations, and their evidence.\n"
 	"With --epcis, a GS1 EPCIS 2.0 document of REF and everything upstream\n"
 	"(formats/epcis.md); with --untp, UNTP 0.7.0 credentials signed with your key,\n"
-	"one compact JWS a line (formats/untp.md).\n"
+	"one compact JWS a line (formats/untp.md); their REF may also be a shipment,\n"
+	"batch or declaration id or a lot number.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
 	"selection give the same bytes, apart from the manifest's creation time.",
 	USAGE_ANY
