@@ -49,6 +49,24 @@ static void visit(struct walk_state *s, size_t i, int depth)
 	s->w->nodes[s->w->n++] = i;
 }
 
+/* The checkpoint that covers node n: the ledger's first at or above its
+ * index, or the imported one its proof leads to.  0 and *cp, or an error. */
+static int covering(sdx_checkpoint *cp, const sdx_graph *g, const struct gnode *n)
+{
+	char *note = NULL;
+	size_t len = 0;
+	int err;
+
+	if (n->own)
+		return sdx_ledger_get_checkpoint(NULL, NULL, cp, g->l, n->index + 1);
+	if ((err = sdx_ledger_foreign_checkpoint_note(&note, &len, g->l, n->origin,
+						      n->tree_size)) < 0)
+		return err;
+	err = sdx_checkpoint_parse(cp, note, len);
+	free(note);
+	return err;
+}
+
 int sdx__xp_walk(struct xp_walk *w, const sdx_graph *g, size_t node)
 {
 	struct walk_state s;
@@ -71,6 +89,11 @@ int sdx__xp_walk(struct xp_walk *w, const sdx_graph *g, size_t node)
 	}
 	visit(&s, node, 0);
 	free(s.seen);
+	/* every record exported names the checkpoint that covers it */
+	for (size_t k = 0; k < w->n && !s.err; k++) {
+		sdx_checkpoint cp;
+		s.err = covering(&cp, g, &g->n[w->nodes[k]]);
+	}
 	if (s.err)
 		sdx__xp_walk_free(w);
 	return s.err;
@@ -106,24 +129,6 @@ const char *sdx__xp_status(const sdx_graph *g, size_t i)
 	return "ok";
 }
 
-/* The checkpoint that covers node n: the ledger's first at or above its
- * index, or the imported one its proof leads to.  0 and *cp, or an error. */
-static int covering(sdx_checkpoint *cp, const sdx_graph *g, const struct gnode *n)
-{
-	char *note = NULL;
-	size_t len = 0;
-	int err;
-
-	if (n->own)
-		return sdx_ledger_get_checkpoint(NULL, NULL, cp, g->l, n->index + 1);
-	if ((err = sdx_ledger_foreign_checkpoint_note(&note, &len, g->l, n->origin,
-						      n->tree_size)) < 0)
-		return err;
-	err = sdx_checkpoint_parse(cp, note, len);
-	free(note);
-	return err;
-}
-
 static json_t *key(json_t *o, const char *prefix, const char *name, json_t *v)
 {
 	char k[64];
@@ -148,7 +153,7 @@ json_t *sdx__xp_source(const sdx_graph *g, size_t i, const char *p)
 	o = key(o, p, "leafHash", json_string(n->hex));
 	o = key(o, p, "entryTime", json_string(n->time));
 	o = key(o, p, "status", json_string(sdx__xp_status(g, i)));
-	/* a ledger signs a checkpoint with every append: one always covers its entries */
+	/* sdx__xp_walk made sure that one does */
 	if (o && covering(&cp, g, n) == 0) {
 		sdx__hex(root, cp.root, 32);
 		c = key(json_object(), p, "origin", json_string(cp.origin));
