@@ -129,6 +129,14 @@ check "the DCC of the yellow pigment assesses its lead, 120 mg/kg (NA), against 
 	  length >= 1)' dcc.json >/dev/null"
 check "the passport lists the three materials, mass fractions summing to 1" sh -c \
 	"jq -e '.credentialSubject.materialProvenance | length == 3 and ((map(.massFraction) | add) - 1 | fabs < 1e-9)' dpp.json >/dev/null"
+payloads ship.dte > dte.json
+check "the batch's MakeEvent consumed the three lots and made the batch; the MoveEvent left CNNGB" sh -c \
+	"jq -se '(.[0].credentialSubject[0] | (.inputProduct | map(.disposition) == [\"consumed\",\"consumed\",\"consumed\"]) and
+	 .outputProduct[0].product.batchNumber == \"LH2610-0315\") and
+	 (.[1].credentialSubject[0].fromFacility.id | endswith(\"/location/unlocode/CNNGB\"))' dte.json >/dev/null"
+expect 0 "--json says what was written" \
+	sdx export -L export.db --untp dte LH2610-0315 -o duck.dte --json
+check "as JSON" sh -c "jq -e '.file == \"duck.dte\" and .format == \"dte\" and .credentials == 1' '$out' >/dev/null"
 expect 0 "a supplier signs its own declaration's DCC" \
 	sdx export -L haixing.db --untp dcc HX2610-0102 -o lot.dcc
 check "it verifies with the supplier's key" validate untp "$U/dcc.json" haixing.vkey lot.dcc
