@@ -27,8 +27,14 @@ CC       ?= cc
 AR       ?= ar
 
 PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
-DEB_PKGS  = build-essential pkg-config libsodium-dev libssl-dev libsqlite3-dev libjansson-dev \
-            libarchive-dev zlib1g-dev sqlite3 jq mandoc
+
+# What each dependency is found by (a command, or a pkg-config module) and the
+# Debian package that provides it: 'make deps' installs only what is missing,
+# so a Node.js already installed from elsewhere is left alone.
+DEB_NEEDS = cmd:$(CC):build-essential cmd:$(PKG_CONFIG):pkg-config \
+            pc:libsodium:libsodium-dev pc:libcrypto:libssl-dev pc:sqlite3:libsqlite3-dev \
+            pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev \
+            cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm
 
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -61,7 +67,8 @@ PROFILES = $(sort $(wildcard formats/profiles/*.json))
 DATA     = $(sort $(wildcard formats/data/*.json))
 GEN_SRC  = $(BUILD)/gen/schemas.c
 
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o $(BUILD)/gen/data.o
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o \
+           $(BUILD)/gen/data.o $(BUILD)/gen/interop.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
@@ -75,20 +82,21 @@ FORCE:
 # --- dependencies: install what is missing (root), or say exactly how ------
 deps:
 	$(Q)missing=; \
-	command -v $(PKG_CONFIG) >/dev/null 2>&1 || missing=1; \
-	command -v $(CC) >/dev/null 2>&1 || missing=1; \
-	command -v sqlite3 >/dev/null 2>&1 || missing=1; \
-	command -v jq >/dev/null 2>&1 || missing=1; \
-	command -v mandoc >/dev/null 2>&1 || missing=1; \
-	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing=1; done; \
+	for d in $(DEB_NEEDS); do \
+	  kind=$${d%%:*}; rest=$${d#*:}; name=$${rest%%:*}; pkg=$${rest#*:}; \
+	  case $$kind in \
+	  cmd) command -v $$name >/dev/null 2>&1 || missing="$$missing $$pkg" ;; \
+	  pc) $(PKG_CONFIG) --exists $$name 2>/dev/null || missing="$$missing $$pkg" ;; \
+	  esac; \
+	done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "sdx: installing build dependencies: $(DEB_PKGS)"; \
+	    echo "sdx: installing missing dependencies:$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
+	    apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  else \
-	    echo "sdx: missing build dependencies; run as root:" >&2; \
-	    echo "  apt-get install -y $(DEB_PKGS)" >&2; exit 1; \
+	    echo "sdx: missing dependencies; run as root:" >&2; \
+	    echo "  apt-get install -y$$missing" >&2; exit 1; \
 	  fi; \
 	fi
 
@@ -141,6 +149,14 @@ $(BUILD)/gen/data.c: $(DATA) Makefile
 $(BUILD)/gen/data.o: $(BUILD)/gen/data.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# the code lists the EPCIS and UNTP exports read (formats/export/*.json)
+$(BUILD)/gen/interop.c: $(wildcard formats/export/*.json) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed,sdx_embedded_interop,.json,$(wildcard formats/export/*.json)) > $@
+
+$(BUILD)/gen/interop.o: $(BUILD)/gen/interop.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/libsdx.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -165,6 +181,18 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(HARNESS) $(BUILD)/libsdx.a
 # Run unit and CLI tests of one build; counts go to $(BUILD)/test-counts.
 test: all $(UNIT_BIN)
 	$(Q)BUILD=$(BUILD) sh tests/run.sh
+
+# The Node validators t0024 checks the EPCIS and UNTP exports with (ajv,
+# ajv-formats, jose; tests/node/package-lock.json): installed before the tests,
+# and a failure to install stops them, saying why.
+NODE_DEPS = tests/node/node_modules/.package-lock.json
+test: $(NODE_DEPS)
+$(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
+	$(Q)command -v npm >/dev/null 2>&1 || { echo "sdx: the tests need Node.js and npm" \
+	  "(tests/node validates the EPCIS and UNTP exports): apt-get install -y nodejs npm" >&2; exit 1; }
+	$(Q)cd tests/node && npm ci --no-audit --no-fund --loglevel=error || { echo "sdx: 'npm ci' in" \
+	  "tests/node failed: the npm registry must be reachable to install ajv, ajv-formats and" \
+	  "jose (tests/node/package-lock.json)" >&2; exit 1; }
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -227,6 +227,13 @@ json_t *party_to_json(const sdx_party *p);
 /* Its lines ("party:", "identifiers:", "roles:"), each after `indent`. */
 void party_print(const sdx_party *p, const char *indent);
 
+/* ---- cmd/export_interop.c: sdx export --epcis / --untp ---- */
+
+/* Export the graph below REF as EPCIS (epcis: REF) or UNTP credentials of kind
+ * `untp` to `output`; returns an exit code. */
+int cmd_export_interop(struct where *w, const char *epcis, const char *untp, const char *ref,
+		       const char *output, int json);
+
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */

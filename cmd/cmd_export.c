@@ -8,7 +8,9 @@
 
 static const struct usage use = {
 	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb\n"
-	"   or: sdx export --provenance REF [--to RECIPIENT] -o FILE.sdxb",
+	"   or: sdx export --provenance REF [--to RECIPIENT] -o FILE.sdxb\n"
+	"   or: sdx export --epcis REF -o FILE.jsonld\n"
+	"   or: sdx export --untp dcc|dpp|dte REF -o FILE",
 	"Write a signed bundle (formats/bundle.md) of the selected entries with\n"
 	"everything a recipient needs to check them offline: the ledger's signed\n"
 	"checkpoint, an inclusion proof per entry, consistency proofs from earlier\n"
@@ -19,6 +21,10 @@ static const struct usage use = {
 	"customs broker or buyer needs for one shipment or batch: it, the batches and\n"
 	"declarations upstream (own and imported), the withdrawals and corrections of\n"
 	"those declarations, and their evidence.\n"
+	"With --epcis, a GS1 EPCIS 2.0 document of REF and everything upstream\n"
+	"(formats/epcis.md); with --untp, UNTP 0.7.0 credentials signed with your key,\n"
+	"one compact JWS a line (formats/untp.md); their REF may also be a shipment,\n"
+	"batch or declaration id or a lot number.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
 	"selection give the same bytes, apart from the manifest's creation time.",
 	USAGE_ANY
@@ -32,6 +38,7 @@ struct export_opts {
 	const char *prov[MAX_PROVENANCE];
 	size_t nprov;
 	const char *output;
+	const char *epcis, *untp;
 	int json;
 };
 
@@ -103,6 +110,10 @@ int cmd_export(int argc, char **argv)
 				"ledger involved (repeatable)", "at most %zu --provenance"),
 		OPT_STRING(0, "to", &o.eo.recipient, "RECIPIENT",
 			   "the intended recipient, recorded in the signed manifest"),
+		OPT_STRING(0, "epcis", &o.epcis, "REF",
+			   "an EPCIS 2.0 JSON-LD document of REF and everything upstream of it"),
+		OPT_STRING(0, "untp", &o.untp, "KIND",
+			   "UNTP credentials about REF and upstream: dcc, dpp or dte"),
 		OPT_BOOL(0, "json", &o.json, "print what was written as JSON"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
@@ -111,6 +122,14 @@ int cmd_export(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (!o.output)
 		return cmd_error(EXIT_USAGE, "-o FILE.sdxb is required");
+	if (o.epcis && o.untp)
+		return cmd_error(EXIT_USAGE, "--epcis and --untp: give one");
+	if ((o.epcis && first < argc) || (o.untp && argc - first > 1))
+		return cmd_error(EXIT_USAGE, "%s exports one record: '%s' is one too many",
+				 o.epcis ? "--epcis" : "--untp", argv[o.epcis ? first : first + 1]);
+	if (o.epcis || o.untp)
+		return cmd_export_interop(&o.w, o.epcis, o.untp, o.epcis ? o.epcis : argv[first],
+					  o.output, o.json);
 	if (first == argc && !o.eo.lot && !o.eo.since && !o.eo.all && !o.eo.imported && !o.nprov)
 		return cmd_error(EXIT_USAGE, "nothing selected: give entries, --lot, --since, --all "
 				 "or --imported");

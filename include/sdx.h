@@ -17,6 +17,7 @@
 #include "sdx/build.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"
+#include "sdx/interop.h"
 #include "sdx/index.h"
 #include "sdx/clock.h"
 #include "sdx/version.h"
