@@ -136,6 +136,14 @@ typedef struct sdx_bundle_verify_options {
  * signature covers, is not parsed (formats/bundle.md).
  */
 #define SDX_BUNDLE_VERIFY_BODIES (1u << 0)
+/*
+ * By default an entry signed by the key that signed its ledger's checkpoint
+ * in the bundle is authenticated by its inclusion proof to that signed root,
+ * and its own signature is not checked (formats/bundle.md "What verify
+ * proves"); entries signed by another key are checked by their signatures.
+ * SDX_BUNDLE_VERIFY_SIGNATURES checks every entry's signature.
+ */
+#define SDX_BUNDLE_VERIFY_SIGNATURES (1u << 1)
 
 /* Most ledgers one bundle may carry: a larger one is refused (SDX_EFORMAT). */
 #define SDX_BUNDLE_MAX_LEDGERS 64

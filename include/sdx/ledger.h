@@ -270,6 +270,15 @@ typedef struct sdx_verify_options {
  * time), which finds a body its own signer wrote malformed.
  */
 #define SDX_VERIFY_BODIES (1u << 0)
+/*
+ * By default an entry that a later checkpoint signed by its own key covers
+ * is authenticated by that checkpoint's root, which verify rebuilds from the
+ * entries' bytes, and its own signature is not checked; entries signed by
+ * another key than the checkpoint's (before a rotation) and entries after
+ * the last checkpoint are checked by their signatures (formats/ledger.md
+ * "What verify proves").  SDX_VERIFY_SIGNATURES checks every signature.
+ */
+#define SDX_VERIFY_SIGNATURES (1u << 1)
 
 /** What a verification looked at. */
 typedef struct sdx_verify_report {

@@ -9,6 +9,8 @@
  *                                     status and CPU seconds
  *   bench fill LEDGER KEY N           append N small records through the library
  *   bench prove LEDGER N              time N inclusion and N consistency proofs
+ *   bench verify LEDGER MODE          time sdx_ledger_verify alone (MODE: default or
+ *                                     signatures); print wall and CPU seconds
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +157,28 @@ static int fill(const char *path, const char *keypath, long n)
 	return 0;
 }
 
+/* sdx_ledger_verify alone (no attribution), in the mode named: seconds, CPU seconds. */
+static int verify(const char *path, const char *mode)
+{
+	sdx_verify_options o = SDX_VERIFY_OPTIONS_INIT;
+	sdx_ledger *l = NULL;
+	struct rusage ru;
+	double t0;
+
+	o.flags = strcmp(mode, "signatures") == 0 ? SDX_VERIFY_SIGNATURES : 0;
+	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	t0 = now();
+	if (sdx_ledger_verify(NULL, l, &o) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%.3f %.3f\n", now() - t0,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
+	sdx_ledger_free(l);
+	return 0;
+}
+
 static int prove(const char *path, long n)
 {
 	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
@@ -193,6 +217,8 @@ int main(int argc, char **argv)
 		return run(argv + 2);
 	if (argc >= 5 && strcmp(argv[1], "fill") == 0)
 		return fill(argv[2], argv[3], atol(argv[4]));
+	if (argc >= 4 && strcmp(argv[1], "verify") == 0)
+		return verify(argv[2], argv[3]);
 	if (argc >= 4 && strcmp(argv[1], "prove") == 0)
 		return prove(argv[2], atol(argv[3]));
 	fprintf(stderr, "usage: bench raw N | gen TEMPLATE N PATH | run CMD... | "
