@@ -185,8 +185,9 @@ SDX_API const sdx_bundle_ledger *sdx_bundle_report_ledger(const sdx_bundle_repor
 
 /**
  * Check a bundle offline: archive safety and limits, the manifest's
- * signature and every member's hash and size, every entry's signature and
- * payload, every inclusion proof, every checkpoint signature and every
+ * signature and every member's hash and size, every entry's payload and
+ * signature (by default only where its ledger's signed checkpoint does not
+ * cover it: SDX_BUNDLE_VERIFY_SIGNATURES), every inclusion proof, every checkpoint signature and every
  * consistency proof, and that every cited attachment is present.
  *
  * @return 0 when everything holds and every signer is trusted;
