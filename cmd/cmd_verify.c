@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 #define MAX_TRUST 64
 
@@ -73,6 +74,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_report *rep = NULL;
+	struct progress prog;
 	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
 	size_t i;
@@ -100,7 +102,9 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.flags = (o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0) |
 		   (o->signatures ? SDX_BUNDLE_VERIFY_SIGNATURES : 0);
 	bo.threads = (unsigned)o->threads;
+	progress_begin(&prog, "verify", o->quiet);
 	err = sdx_bundle_verify(&rep, path, &bo);
+	progress_end(&prog);
 	if (o->json) {
 		json_t *led = json_array();
 		for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
@@ -235,6 +239,7 @@ int cmd_verify(int argc, char **argv)
 {
 	sdx_verify_options vo = SDX_VERIFY_OPTIONS_INIT;
 	sdx_verify_report rep;
+	struct progress prog;
 	struct verify_opts o;
 	sdx_ledger *l = NULL;
 	json_t *attr = NULL;
@@ -274,7 +279,9 @@ int cmd_verify(int argc, char **argv)
 		return rc;
 	vo.threads = (unsigned)o.threads;
 	vo.flags = (o.bodies ? SDX_VERIFY_BODIES : 0) | (o.signatures ? SDX_VERIFY_SIGNATURES : 0);
+	progress_begin(&prog, "verify", o.quiet);
 	err = sdx_ledger_verify(&rep, l, &vo);
+	progress_end(&prog);
 	/* who stands behind the records, once they verify */
 	if (err == 0 && (rc = attribution(l, &attr, &conflicts)) != 0) {
 		sdx_ledger_free(l);

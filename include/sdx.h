@@ -18,5 +18,6 @@
 #include "sdx/provenance.h"
 #include "sdx/index.h"
 #include "sdx/clock.h"
+#include "sdx/progress.h"
 #include "sdx/version.h"
 #endif

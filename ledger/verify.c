@@ -236,6 +236,22 @@ static int name_forged(sdx_verify_report *rep, sdx_ledger *l, const struct audit
 		      cp ? cp : a->cover[sdx__chain_key_at(&a->chain, (uint64_t)bad)], how);
 }
 
+/* *n = the last entry's index + 1 (0 if none): what progress counts to. */
+static int entry_count(sdx_ledger *l, uint64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int err = 0;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT max(idx) FROM entries", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		err = sdx__db_error(l, "reading entries");
+	else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*n = (uint64_t)sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+	return err;
+}
+
 /* The attachments found held lately: entries in a row mostly cite the same
  * reports, so most lookups are answered here. */
 #define HELD_RECENT 8
@@ -418,6 +434,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	const unsigned char *missing;
 	char why[400];
 	uint64_t expect = 0, good = 0;  /* good: entries a verified checkpoint covers */
+	uint64_t total = 0;             /* for the progress function: the last index + 1 */
 	int differs = 0;
 	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
 	struct sdx__pool *pool = NULL;
@@ -464,6 +481,8 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 		goto done;
 	}
 	if ((err = cp_next(l, &cw)) < 0)
+		goto done;
+	if (sdx__progress_on() && (err = entry_count(l, &total)) < 0)
 		goto done;
 	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, data FROM entries ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -560,6 +579,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 			}
 		}
 		batch_clear(b);
+		sdx__progress(expect, total);
 	}
 	sdx__pool_free(pool);
 	pool = NULL;

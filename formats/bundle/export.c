@@ -200,6 +200,7 @@ struct entry_stream {
 	uint64_t tree_size;
 	unsigned char rec[SDX_BUNDLE_RECORD_MAX];
 	size_t len, off;
+	uint64_t done, total;  /* records built, of both passes over every block */
 };
 
 /* One record: u64 index, u16 length, entry, u8 proof length, proof. */
@@ -220,6 +221,8 @@ static void put_record(struct entry_stream *s, uint64_t index, const unsigned ch
 	s->len = n;
 	s->off = 0;
 	s->next++;
+	if (++s->done % 4096 == 0)
+		sdx__progress(s->done, s->total);
 }
 
 static int put_foreign(void *ctx, const sdx_foreign_entry *e)
@@ -679,6 +682,8 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	ledgers = json_array();
 	memset(&es, 0, sizeof(es));
 	es.l = l;
+	for (i = 0; i < bs.n; i++)
+		es.total += 2 * (uint64_t)bs.b[i].n;  /* hashed, then written */
 	for (i = 0; i < np; i++) {
 		struct block *b = plan[i].kind ? &bs.b[plan[i].i] : NULL;
 		switch (plan[i].kind) {
@@ -762,6 +767,7 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	err = sdx__tar_close(w);
 	w = NULL;
 	st.attachments = sel.natts;
+	sdx__progress(es.total, es.total);
 done:
 	if (snap)
 		sdx_ledger_snapshot_end(l);

@@ -58,6 +58,7 @@ struct bv {
 	int bodies;                         /* SDX_BUNDLE_VERIFY_BODIES */
 	int signatures;                     /* SDX_BUNDLE_VERIFY_SIGNATURES */
 	uint64_t manifest_atts;             /* the attachments the manifest counts */
+	uint64_t progress;                  /* entries checked so far, of every ledger */
 };
 
 /* Reads a member through the archive layer, hashing what it reads. */

@@ -318,6 +318,13 @@ int sdx__bv_entries(struct bv *b, struct ledger_info *li, const char *name,
 			err = sdx_error_set(read_err, "%s", read_msg);
 			goto done;
 		}
+		b->progress += ncur;
+		if (sdx__progress_on()) {
+			uint64_t total = 0;
+			for (i = 0; i < b->nled; i++)
+				total += b->led[i].entries;
+			sdx__progress(b->progress, total);
+		}
 		t = cur;
 		cur = nxt;
 		nxt = t;
