@@ -9,6 +9,9 @@
  *                                     status and CPU seconds
  *   bench fill LEDGER KEY N           append N small records through the library
  *   bench prove LEDGER N              time N inclusion and N consistency proofs
+ *   bench msgsize LEDGER N            average bytes signed per entry (entries 1..N)
+ *   bench yard FILE.jsonl N           per record: parse + canonical dump + raw sign (us,
+ *                                     first N lines), and all lines' canonical bytes
  *   bench verify LEDGER MODE          time sdx_ledger_verify alone (MODE: default or
  *                                     signatures); print wall and CPU seconds
  */
@@ -157,6 +160,85 @@ static int fill(const char *path, const char *keypath, long n)
 	return 0;
 }
 
+/*
+ * The bytes an entry's signature covers, averaged over entries 1..n: the PAE
+ * of its DSSE envelope where the ledger's entries are envelopes, else the
+ * entry's whole length (whatever the entry format of this tree is).
+ */
+static int msgsize(const char *path, long n)
+{
+	sdx_ledger *l = NULL;
+	double total = 0;
+	long i, got = 0;
+
+	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	for (i = 1; i <= n; i++) {
+		sdx_entry *e = NULL;
+		sdx_dsse_envelope *env = NULL;
+		unsigned char *pae = NULL;
+		size_t plen = 0;
+
+		if (sdx_ledger_entry(&e, l, (uint64_t)i) < 0)
+			break;
+		if (sdx_dsse_parse(&env, e->data, e->len) == 0 &&
+		    sdx_dsse_pae(&pae, &plen, env->payload_type, env->payload, env->payload_len) == 0)
+			total += (double)plen;
+		else
+			total += (double)e->len;
+		got++;
+		free(pae);
+		sdx_dsse_envelope_free(env);
+		sdx_entry_free(e);
+	}
+	sdx_ledger_free(l);
+	printf("%.0f\n", got ? total / (double)got : 0);
+	return 0;
+}
+
+/*
+ * The yardstick of declare's CPU per record: jansson parse, canonical dump
+ * (sorted keys, compact) and a raw Ed25519 signature of the dump, for the
+ * first n lines of FILE; prints microseconds per record and the summed size
+ * of every line's canonical bytes.
+ */
+static int yard(const char *path, long n)
+{
+	unsigned char pk[32], sk[64], sig[64];
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	double t = 0, t0, canonical = 0;
+	long i = 0;
+	ssize_t len;
+
+	if (!f || sodium_init() < 0)
+		return fprintf(stderr, "bench: cannot read '%s'\n", path), 1;
+	crypto_sign_keypair(pk, sk);
+	while ((len = getline(&line, &cap, f)) > 0) {
+		json_t *j;
+		char *dump;
+
+		t0 = now();
+		j = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, NULL);
+		dump = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) : NULL;
+		if (!dump)
+			return fprintf(stderr, "bench: '%s' line %ld is not JSON\n", path, i + 1), 1;
+		if (i < n)
+			crypto_sign_detached(sig, NULL, (unsigned char *)dump, strlen(dump), sk);
+		if (i < n)
+			t += now() - t0;
+		canonical += (double)strlen(dump);
+		free(dump);
+		json_decref(j);
+		i++;
+	}
+	free(line);
+	fclose(f);
+	printf("%.1f %.0f\n", i ? t / (double)(i < n ? i : n) * 1e6 : 0, canonical);
+	return 0;
+}
+
 /* sdx_ledger_verify alone (no attribution), in the mode named: seconds, CPU seconds. */
 static int verify(const char *path, const char *mode)
 {
@@ -217,11 +299,16 @@ int main(int argc, char **argv)
 		return run(argv + 2);
 	if (argc >= 5 && strcmp(argv[1], "fill") == 0)
 		return fill(argv[2], argv[3], atol(argv[4]));
+	if (argc >= 4 && strcmp(argv[1], "msgsize") == 0)
+		return msgsize(argv[2], atol(argv[3]));
+	if (argc >= 4 && strcmp(argv[1], "yard") == 0)
+		return yard(argv[2], atol(argv[3]));
 	if (argc >= 4 && strcmp(argv[1], "verify") == 0)
 		return verify(argv[2], argv[3]);
 	if (argc >= 4 && strcmp(argv[1], "prove") == 0)
 		return prove(argv[2], atol(argv[3]));
 	fprintf(stderr, "usage: bench raw N | gen TEMPLATE N PATH | run CMD... | "
-		"fill LEDGER KEY N | prove LEDGER N\n");
+		"fill LEDGER KEY N | prove LEDGER N | msgsize LEDGER N | yard FILE N | "
+		"verify LEDGER MODE\n");
 	return 2;
 }
