@@ -3,8 +3,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 #define MAX_FILE SDX_RECORD_INPUT_MAX
 
@@ -30,7 +32,7 @@ struct declare_opts {
 	const char *jsonl;
 	const char *type;
 	uint64_t batch;
-	int json, dry_run;
+	int json, dry_run, quiet;
 };
 
 /* One batch of JSONL lines, kept until it is appended. */
@@ -116,14 +118,20 @@ static int declare_jsonl(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list
 	size_t cap = 0;
 	unsigned long long lineno = 0, committed = 0, batches = 0;
 	struct lines b;
+	struct progress prog = { NULL, 0, 0, 0, 0, 0 };
+	struct stat sb;
+	double size = 0;
 	ssize_t n;
 	int rc = 0;
 
 	if (!f)
 		return cmd_error(errno == ENOENT ? EXIT_USAGE : EXIT_ENV, "cannot open '%s': %s",
 				 o->jsonl, strerror(errno));
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+		size = (double)sb.st_size;
 	if ((rc = lines_init(&b, (size_t)o->batch)) != 0)
 		goto done;
+	progress_begin(&prog, "declare", o->quiet);
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if ((size_t)n > MAX_FILE) {
@@ -145,9 +153,11 @@ static int declare_jsonl(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list
 		b.bytes += (size_t)n;
 		b.n++;
 		if (b.n == b.cap || b.bytes >= BATCH_BYTES) {
+			progress_clear(&prog);
 			if ((rc = flush(o, l, key, &b, &committed, batches++ == 0)) != 0)
 				goto done;
 			lines_clear(&b);
+			progress_update_fraction(&prog, committed, size > 0 ? (double)ftello(f) / size : -1);
 		}
 	}
 	if (ferror(f)) {
@@ -162,6 +172,7 @@ static int declare_jsonl(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list
 	else
 		printf("%llu records committed\n", committed);
 done:
+	progress_end(&prog);
 	if (rc != 0)
 		fprintf(stderr, "sdx: %llu records committed before the failure; the failing "
 			"batch (from line %llu) was not written\n", committed,
@@ -194,6 +205,7 @@ int cmd_declare(int argc, char **argv)
 			   "record type: declaration (default) or withdrawal"),
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
+		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};

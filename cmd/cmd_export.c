@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 static const struct usage use = {
 	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb\n"
@@ -39,7 +40,7 @@ struct export_opts {
 	size_t nprov;
 	const char *output;
 	const char *epcis, *untp;
-	int json;
+	int json, quiet;
 };
 
 /* Everything upstream of each --provenance REF, once each. */
@@ -88,6 +89,7 @@ int cmd_export(int argc, char **argv)
 {
 	struct export_opts o;
 	sdx_bundle_stats st;
+	struct progress prog;
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	uint64_t *idx = NULL;
@@ -115,6 +117,7 @@ int cmd_export(int argc, char **argv)
 		OPT_STRING(0, "untp", &o.untp, "KIND",
 			   "UNTP credentials about REF and upstream: dcc, dpp or dte"),
 		OPT_BOOL(0, "json", &o.json, "print what was written as JSON"),
+		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr (shown only on a terminal)"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -152,7 +155,10 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
-	if ((err = sdx_bundle_export(&st, l, key, &o.eo, o.output)) < 0) {
+	progress_begin(&prog, "export", o.quiet);
+	err = sdx_bundle_export(&st, l, key, &o.eo, o.output);
+	progress_end(&prog);
+	if (err < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 static const struct usage use = {
-	"sdx import FILE.sdxb [--trust-on-first-use] [--json] [-L LEDGER] [-k KEY]",
+	"sdx import FILE.sdxb [--trust-on-first-use] [--quiet] [--json] [-L LEDGER] [-k KEY]",
 	"Verify a bundle exactly as 'sdx verify FILE.sdxb' does, against the keys in\n"
 	"'sdx trust list', and only if it is valid and trusted store its entries,\n"
 	"checkpoints and evidence files in the ledger (apart from your own entries),\n"
@@ -20,7 +21,7 @@ static const struct usage use = {
 struct import_opts {
 	struct where w;
 	sdx_bundle_verify_options bo;
-	int tofu, json, entries;
+	int tofu, json, entries, quiet;
 };
 
 #define MAX_TRUST 256
@@ -40,6 +41,7 @@ int cmd_import(int argc, char **argv)
 	struct keyring kr = { ring.v, MAX_TRUST, &ring.n };
 	struct keyring rv = { ring.revoked, MAX_REVOKED, &ring.n_revoked };
 	sdx_import_result res;
+	struct progress prog;
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	sdx_verifier *pv = NULL;
@@ -53,6 +55,7 @@ int cmd_import(int argc, char **argv)
 		OPT_BOOL(0, "trust-on-first-use", &o.tofu,
 			 "accept and remember the producer's key if none is trusted yet"),
 		OPT_BOOL(0, "json", &o.json, "print the result as JSON"),
+		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr (shown only on a terminal)"),
 		LIMIT_OPTS(&o.bo),
 		WHERE_OPTS(&o.w),
 		OPT_END()
@@ -73,7 +76,9 @@ int cmd_import(int argc, char **argv)
 	bo.revoked = ring.revoked;
 	bo.n_revoked = ring.n_revoked;
 	bo.trust_on_first_use = o.tofu;
+	progress_begin(&prog, "import", o.quiet);
 	err = sdx_bundle_import(&res, l, key, argv[first], &bo);
+	progress_end(&prog);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
 		rc = cmd_fail(err);
 		fprintf(stderr, "evidence of equivocation: the checkpoint already held\n%s"

@@ -3,9 +3,10 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 static const struct usage use = {
-	"sdx publish DIR [--json] [-L LEDGER]",
+	"sdx publish DIR [--quiet] [--json] [-L LEDGER]",
 	"Write the ledger, at its latest checkpoint, to DIR as a C2SP tlog-tiles log:\n"
 	"DIR/checkpoint, DIR/tile/<L>/<N>[.p/<W>] hash tiles and DIR/tile/entries/<N>\n"
 	"entry bundles.  Any static web server or object store can serve DIR; tlog\n"
@@ -16,19 +17,21 @@ static const struct usage use = {
 
 struct publish_opts {
 	struct where w;
-	int json;
+	int json, quiet;
 };
 
 int cmd_publish(int argc, char **argv)
 {
 	struct publish_opts o;
 	sdx_publish_stats st;
+	struct progress prog;
 	sdx_ledger *l = NULL;
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
 	struct opt opts[] = {
 		OPT_BOOL(0, "json", &o.json, "print what was written as JSON"),
+		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr (shown only on a terminal)"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -38,7 +41,11 @@ int cmd_publish(int argc, char **argv)
 	/* not read-only: the published checkpoint is synced to disk first */
 	if ((rc = open_ledger(&l, &o.w, 0)) != 0)
 		return rc;
-	if ((err = sdx_ledger_sync(l)) < 0 || (err = sdx_ledger_publish(&st, l, argv[first])) < 0) {
+	progress_begin(&prog, "publish", o.quiet);
+	if ((err = sdx_ledger_sync(l)) >= 0)
+		err = sdx_ledger_publish(&st, l, argv[first]);
+	progress_end(&prog);
+	if (err < 0) {
 		rc = cmd_fail(err);
 	} else {
 		if (o.json)

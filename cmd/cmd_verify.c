@@ -5,21 +5,32 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/progress.h"
 
 #define MAX_TRUST 64
 
 static const struct usage use = {
-	"sdx verify [--threads N] [--bodies] [--json] [-L LEDGER]\n"
-	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies] [--json]",
-	"Without FILE: audit the ledger from scratch: every entry's signature and\n"
-	"payload, the sequence and hash chain, every stored Merkle tree hash, every\n"
-	"checkpoint's signature and root, every attachment's content, and the\n"
-	"append-only triggers.  Header fields are read from the exact layout sdx\n"
-	"writes; --bodies also parses each body (the signature already covers it).\n"
+	"sdx verify [--threads N] [--bodies] [--signatures] [--quiet] [--json] [-L LEDGER]\n"
+	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies]\n"
+	"       [--signatures] [--quiet] [--json]",
+	"Without FILE: audit the ledger from scratch: every entry's bytes and payload,\n"
+	"the sequence and hash chain, every stored Merkle tree hash, every\n"
+	"checkpoint's signature and root, every attachment's content, imported\n"
+	"entries against their checkpoints, and the append-only triggers.  Header\n"
+	"fields are read from the exact layout sdx writes; --bodies also parses each\n"
+	"body (the signature already covers it).\n"
 	"With FILE.sdxb: check a bundle offline, needing no ledger: archive safety, the\n"
-	"manifest's signature and every member's hash, every entry's signature and\n"
-	"inclusion proof, every checkpoint and consistency proof, the cited evidence\n"
-	"(from each entry's header; --bodies parses the bodies as well).\n"
+	"manifest's signature and every member's hash, every entry's inclusion proof,\n"
+	"every checkpoint and consistency proof, the cited evidence (from each entry's\n"
+	"header; --bodies parses the bodies as well).\n"
+	"Hash-bound by default: an entry covered by a signed checkpoint of the key that\n"
+	"signed it is authenticated by that checkpoint's root, recomputed from the\n"
+	"bytes (a changed byte changes the root), so its own signature is not checked;\n"
+	"signatures are checked where they add something: entries signed by another\n"
+	"key than the checkpoint's (before a key rotation) and the entries after\n"
+	"the last checkpoint.  --signatures checks every entry's signature too\n"
+	"(formats/ledger.md and formats/bundle.md, \"What verify proves\").\n"
+	"Progress goes to stderr when it is a terminal (--quiet: never).\n"
 	"A ledger that verifies is then attributed (formats/trust.md): for each origin,\n"
 	"how many records are signed by the party they name, restated by another, or\n"
 	"signed with a key bound to no party; each restated record; each conflict.\n"
@@ -34,7 +45,7 @@ struct verify_opts {
 	struct where w;
 	sdx_bundle_verify_options bo;
 	uint64_t threads;
-	int json, tofu, bodies;
+	int json, tofu, bodies, signatures, quiet;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
 	sdx_verifier *revoked[MAX_REVOKED];
@@ -63,6 +74,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_report *rep = NULL;
+	struct progress prog;
 	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
 	size_t i;
@@ -87,9 +99,12 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.revoked = o->revoked;
 	bo.n_revoked = o->n_revoked;
 	bo.trust_on_first_use = o->tofu;
-	bo.flags = o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0;
+	bo.flags = (o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0) |
+		   (o->signatures ? SDX_BUNDLE_VERIFY_SIGNATURES : 0);
 	bo.threads = (unsigned)o->threads;
+	progress_begin(&prog, "verify", o->quiet);
 	err = sdx_bundle_verify(&rep, path, &bo);
+	progress_end(&prog);
 	if (o->json) {
 		json_t *led = json_array();
 		for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
@@ -224,6 +239,7 @@ int cmd_verify(int argc, char **argv)
 {
 	sdx_verify_options vo = SDX_VERIFY_OPTIONS_INIT;
 	sdx_verify_report rep;
+	struct progress prog;
 	struct verify_opts o;
 	sdx_ledger *l = NULL;
 	json_t *attr = NULL;
@@ -241,6 +257,9 @@ int cmd_verify(int argc, char **argv)
 		OPT_BOOL(0, "trust-on-first-use", &o.tofu, "bundles: accept the producer's own key"),
 		OPT_BOOL(0, "bodies", &o.bodies, "also parse every record body as strict JSON (slower); "
 			 "bundles: and check each header lists exactly the attachments its body cites"),
+		OPT_BOOL(0, "signatures", &o.signatures, "check every entry's signature, also where "
+			 "a signed checkpoint of the same key already authenticates its bytes"),
+		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr"),
 		OPT_BOOL(0, "json", &o.json, "print the report as JSON"),
 		LIMIT_OPTS(&o.bo),
 		WHERE_OPTS(&o.w),
@@ -259,8 +278,10 @@ int cmd_verify(int argc, char **argv)
 	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	vo.threads = (unsigned)o.threads;
-	vo.flags = o.bodies ? SDX_VERIFY_BODIES : 0;
+	vo.flags = (o.bodies ? SDX_VERIFY_BODIES : 0) | (o.signatures ? SDX_VERIFY_SIGNATURES : 0);
+	progress_begin(&prog, "verify", o.quiet);
 	err = sdx_ledger_verify(&rep, l, &vo);
+	progress_end(&prog);
 	/* who stands behind the records, once they verify */
 	if (err == 0 && (rc = attribution(l, &attr, &conflicts)) != 0) {
 		sdx_ledger_free(l);

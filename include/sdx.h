@@ -20,5 +20,6 @@
 #include "sdx/interop.h"
 #include "sdx/index.h"
 #include "sdx/clock.h"
+#include "sdx/progress.h"
 #include "sdx/version.h"
 #endif

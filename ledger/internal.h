@@ -69,6 +69,11 @@ void sdx__pool_submit(struct sdx__pool *p, sdx__pool_fn fn, void *ctx, size_t n)
 void sdx__pool_wait(struct sdx__pool *p);
 void sdx__pool_free(struct sdx__pool *p);
 
+/* Tell the calling thread's progress function (sdx/progress.h), if one is
+ * set, that `done` of `total` (0: unknown) are done (ledger/progress.c). */
+int sdx__progress_on(void);
+void sdx__progress(uint64_t done, uint64_t total);
+
 /* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code points past
  * U+10FFFF), else 0 (ledger/note.c). */
 int sdx__utf8_valid(const unsigned char *s, size_t len);

@@ -205,6 +205,8 @@ int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir)
 				}
 				stats.tiles_written++;
 			}
+			if (level == 0)
+				sdx__progress(t * SDX_TILE_WIDTH + width, cp.size);
 		}
 	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/checkpoint", dir) >= sizeof(path)) {

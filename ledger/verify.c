@@ -6,7 +6,14 @@
  * is spread over a pool of worker threads (ledger/pool.c); the in-order
  * checks (ledger/chain.h: sequence, chain links, rotations; then the tree and
  * the checkpoints along it) of one batch run on the calling thread while the
- * pool checks the next.  The file itself (verify_store.c) and what was
+ * pool checks the next.
+ *
+ * Hash-bound by default (formats/ledger.md "What verify proves"): an entry a
+ * later checkpoint signed by its own key covers has its signature left
+ * unchecked, since that checkpoint's root, rebuilt here from the bytes,
+ * authenticates every byte of it; SDX_VERIFY_SIGNATURES checks them all.
+ * Where the rebuilt tree disagrees, the entries it covers have their
+ * signatures checked then, so the entry that was changed is named.  The file itself (verify_store.c) and what was
  * imported (verify_foreign.c) are checked after the entries.
  * Memory stays bounded by the batch limits whatever the ledger's size.
  */
@@ -32,6 +39,8 @@ struct job {
 	size_t len;
 	/* filled by a worker */
 	int bad;
+	int bound;                  /* signature left to the covering checkpoint */
+	int forged;                 /* bound, but its bytes are not those signed */
 	struct sdx__entry_fault fault;
 	struct sdx__chain_link link;
 	unsigned char (*atts)[32];  /* version 2: the attachments the header lists */
@@ -44,6 +53,10 @@ struct audit {
 	sdx_ledger *l;
 	struct sdx__chain chain;  /* the ledger's keys, each from the entry it first signs */
 	int bodies;               /* SDX_VERIFY_BODIES: parse every body */
+	int signatures;           /* SDX_VERIFY_SIGNATURES: check every signature */
+	/* per key: the largest checkpoint size it signs (0: none); entry i, signed
+	 * by key k, is covered by a checkpoint of its own key if i < cover[k] */
+	uint64_t cover[MAX_LEDGER_KEYS];
 };
 
 static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
@@ -82,12 +95,24 @@ static void check_entry(struct audit *a, struct job *j)
 	struct sdx__entry e;
 	unsigned char leaf[32];
 	size_t signer = 0;
-	int err;
+	int err, suspect;
 
 	sdx_merkle_leaf_hash(leaf, j->data, j->len);
-	if ((err = sdx__entry_open(&e, j->data, j->len)) == 0 &&
-	    (err = sdx__chain_signer(&a->chain, &e, j->idx, &signer)) == 0 &&
-	    (err = sdx__entry_read(&e, &want, flags)) == 0)
+	if ((err = sdx__entry_open(&e, j->data, j->len)) == 0) {
+		signer = sdx__chain_key_at(&a->chain, j->idx);
+		j->bound = !a->signatures && j->idx < a->cover[signer] &&
+			   strcmp(e.env->keyid, a->chain.k[signer].keyid) == 0;
+		/* bytes that do not hash to the stored leaf: the signature says
+		 * whether they or the leaf column were changed */
+		suspect = j->bound && memcmp(leaf, j->stored_leaf, 32) != 0;
+		if (suspect)
+			j->bound = 0;
+		if (!j->bound) {
+			err = sdx__chain_signer(&a->chain, &e, j->idx, &signer);
+			j->forged = suspect && err < 0;
+		}
+	}
+	if (err == 0 && (err = sdx__entry_read(&e, &want, flags)) == 0)
 		err = sdx__chain_entry(&a->chain, &e, j->idx, signer, leaf, &j->link);
 	if (err == 0) {
 		j->atts = e.h.atts;
@@ -103,6 +128,128 @@ static void check_entry(struct audit *a, struct job *j)
 		}
 	}
 	sdx__entry_close(&e);
+}
+
+/*
+ * The largest checkpoint each key signs: a checkpoint of size s is signed by
+ * the key of entry s (formats/ledger.md "Key rotation").  The rows only decide
+ * which signatures to leave to a checkpoint; every one of them is verified
+ * in the walk, so a row forged to widen the cover fails the audit there.
+ */
+static int load_cover(sdx_ledger *l, struct audit *a)
+{
+	sqlite3_stmt *st = NULL;
+	size_t k;
+	int err = 0;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT max(size) FROM checkpoints WHERE size >= ? AND "
+			       "size < ?", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading checkpoints");
+	for (k = 0; k < a->chain.nkeys && !err; k++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)a->chain.k[k].since);
+		sqlite3_bind_int64(st, 2, k + 1 < a->chain.nkeys
+				   ? (sqlite3_int64)a->chain.k[k + 1].since : INT64_MAX);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			err = sdx__db_error(l, "reading checkpoints");
+		else if (sqlite3_column_type(st, 0) != SQLITE_NULL && sqlite3_column_int64(st, 0) > 0)
+			a->cover[k] = (uint64_t)sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* 1 if entry idx's signature by the key of its position verifies. */
+static int signature_holds(const struct audit *a, const unsigned char *data, size_t len,
+			   uint64_t idx)
+{
+	struct sdx__entry e;
+	size_t signer;
+	int ok;
+
+	ok = sdx__entry_open(&e, data, len) == 0 &&
+	     sdx__chain_signer(&a->chain, &e, idx, &signer) == 0;
+	sdx__entry_close(&e);
+	return ok;
+}
+
+/*
+ * The tree rebuilt from entries [from, to) differs from a stored or signed
+ * hash over them: *bad gets the first of them whose signature does not
+ * verify (the entry that was changed), or -1 if all do (then the stored
+ * hash was).  Only runs once the audit has failed.
+ */
+static int first_forged(int64_t *bad, sdx_ledger *l, const struct audit *a, uint64_t from,
+			uint64_t to)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*bad = -1;
+	if (sqlite3_prepare_v2(l->db, "SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? "
+			       "ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
+		return sdx__db_error(l, "reading entries");
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+		if (!signature_holds(a, sqlite3_column_blob(st, 1),
+				     (size_t)sqlite3_column_bytes(st, 1), idx)) {
+			*bad = (int64_t)idx;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading entries");
+}
+
+/* The message for entry idx, found changed under checkpoint cp by `how`. */
+static int forged(sdx_verify_report *rep, const sdx_ledger *l, uint64_t idx, uint64_t cp,
+		  const char *how)
+{
+	rep->first_bad = (int64_t)idx;
+	return sdx_error_set(SDX_EVERIFY, "'%s': entry %" PRIu64 ": its bytes are not those "
+			     "checkpoint %" PRIu64 " signs (%s, and its signature does not verify)",
+			     l->path, idx, cp, how);
+}
+
+/*
+ * A stored or signed hash over entries [from, to) disagrees with them (the
+ * message is set): name the entry that was changed, if one was, under
+ * checkpoint cp (0: the one covering it).  Returns SDX_EVERIFY (or SDX_EIO).
+ */
+static int name_forged(sdx_verify_report *rep, sdx_ledger *l, const struct audit *a,
+		       uint64_t from, uint64_t to, uint64_t cp, const char *how)
+{
+	char msg[512];
+	int64_t bad;
+	int err;
+
+	if (a->signatures)
+		return SDX_EVERIFY;  /* every signature was checked already */
+	snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+	if ((err = first_forged(&bad, l, a, from, to)) < 0)
+		return err;
+	if (bad < 0)
+		return sdx_error_set(SDX_EVERIFY, "%s", msg);
+	return forged(rep, l, (uint64_t)bad,
+		      cp ? cp : a->cover[sdx__chain_key_at(&a->chain, (uint64_t)bad)], how);
+}
+
+/* *n = the last entry's index + 1 (0 if none): what progress counts to. */
+static int entry_count(sdx_ledger *l, uint64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int err = 0;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT max(idx) FROM entries", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		err = sdx__db_error(l, "reading entries");
+	else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*n = (uint64_t)sqlite3_column_int64(st, 0) + 1;
+	sqlite3_finalize(st);
+	return err;
 }
 
 /* The attachments found held lately: entries in a row mostly cite the same
@@ -174,8 +321,9 @@ static int cp_next(sdx_ledger *l, struct cp_walk *w)
 	return rc == SQLITE_DONE ? 0 : sdx__db_error(l, "reading checkpoints");
 }
 
+/* *root_differs: the note is good but the entries give another root. */
 static int cp_check(sdx_ledger *l, struct audit *a, struct cp_walk *w,
-		    const unsigned char root[32])
+		    const unsigned char root[32], int *root_differs)
 {
 	const char *note = sqlite3_column_blob(w->st, 2);
 	size_t len = (size_t)sqlite3_column_bytes(w->st, 2);
@@ -196,7 +344,7 @@ static int cp_check(sdx_ledger *l, struct audit *a, struct cp_walk *w,
 	    memcmp(sqlite3_column_blob(w->st, 1), cp.root, 32) != 0)
 		return sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64 ": stored root "
 				     "differs from the signed one", l->path, w->size);
-	if (memcmp(root, cp.root, 32) != 0)
+	if (memcmp(root, cp.root, 32) != 0 && (*root_differs = 1))
 		return sdx_error_set(SDX_EVERIFY, "'%s': checkpoint %" PRIu64 ": signed root does "
 				     "not match the entries (the ledger was rewritten)", l->path, w->size);
 	w->count++;
@@ -285,7 +433,9 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	unsigned char root[32];
 	const unsigned char *missing;
 	char why[400];
-	uint64_t expect = 0;
+	uint64_t expect = 0, good = 0;  /* good: entries a verified checkpoint covers */
+	uint64_t total = 0;             /* for the progress function: the last index + 1 */
+	int differs = 0;
 	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
 	struct sdx__pool *pool = NULL;
 	struct batch_job bj[2];
@@ -303,6 +453,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 		return err;
 	a.l = l;
 	a.bodies = opts->version >= 2 && (opts->flags & SDX_VERIFY_BODIES);
+	a.signatures = opts->version >= 2 && (opts->flags & SDX_VERIFY_SIGNATURES);
 	if (!(bb[0].jobs = calloc(BATCH_ENTRIES, sizeof(*bb[0].jobs))) ||
 	    !(bb[1].jobs = calloc(BATCH_ENTRIES, sizeof(*bb[1].jobs)))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -322,12 +473,16 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 		err = sdx_error_set(SDX_EVERIFY, "'%s': the ledger has no key", l->path);
 		goto done;
 	}
+	if (!a.signatures && (err = load_cover(l, &a)) < 0)
+		goto done;
 	if (sqlite3_prepare_v2(l->db, "SELECT size, root, note FROM checkpoints ORDER BY size",
 			       -1, &cw.st, NULL) != SQLITE_OK) {
 		err = sdx__db_error(l, "reading checkpoints");
 		goto done;
 	}
 	if ((err = cp_next(l, &cw)) < 0)
+		goto done;
+	if (sdx__progress_on() && (err = entry_count(l, &total)) < 0)
 		goto done;
 	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, data FROM entries ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -368,6 +523,11 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 					goto done;
 				j->bad = 1;
 			}
+			if (j->bad && j->forged) {
+				err = forged(&rep, l, j->idx, a.cover[sdx__chain_key_at(&a.chain, j->idx)],
+					     "their hash is not the stored leaf hash");
+				goto done;
+			}
 			if (j->bad) {
 				rep.first_bad = (int64_t)j->idx;
 				err = sdx_error_set(SDX_EVERIFY, "'%s': entry %" PRIu64 ": %s", l->path,
@@ -393,6 +553,9 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 			}
 			if ((err = sdx_merkle_builder_append(&tree, j->link.leaf, compare_node, &nc)) < 0) {
 				rep.first_bad = (int64_t)j->idx;
+				if (err == SDX_EVERIFY)
+					err = name_forged(&rep, l, &a, good, j->idx + 1, 0,
+							  "a stored tree hash over them differs");
 				goto done;
 			}
 			expect++;
@@ -403,11 +566,20 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 					goto done;
 				}
 				sdx_merkle_builder_root(root, &tree);
-				if ((err = cp_check(l, &a, &cw, root)) < 0 || (err = cp_next(l, &cw)) < 0)
+				if ((err = cp_check(l, &a, &cw, root, &differs)) < 0) {
+					if (differs)
+						err = name_forged(&rep, l, &a, good, cw.size, cw.size,
+								  "the root rebuilt from the entries "
+								  "differs");
+					goto done;
+				}
+				good = cw.size;
+				if ((err = cp_next(l, &cw)) < 0)
 					goto done;
 			}
 		}
 		batch_clear(b);
+		sdx__progress(expect, total);
 	}
 	sdx__pool_free(pool);
 	pool = NULL;
@@ -451,7 +623,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	rep.nodes = nc.count;
 	if ((err = sdx__verify_attachments(l, &rep)) < 0)
 		goto done;
-	if ((err = sdx__verify_foreign(l, &rep)) < 0)
+	if ((err = sdx__verify_foreign(l, &rep, a.signatures)) < 0)
 		goto done;
 	/* derived data last: the entries it is checked against are good by now */
 	err = sdx__indexers_verify(l);

@@ -15,7 +15,9 @@ int sdx__verify_meta(sdx_ledger *l);
 int sdx__verify_triggers(sdx_ledger *l);
 /* Each attachment's chunks hash to its name; no chunk belongs to none. */
 int sdx__verify_attachments(sdx_ledger *l, sdx_verify_report *rep);
-/* Imported checkpoints, keys, entries and consistency proofs (ledger/verify_foreign.c). */
-int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep);
+/* Imported checkpoints, keys, entries and consistency proofs (ledger/verify_foreign.c);
+ * signatures: check every imported entry's signature, not only those no held
+ * checkpoint of the same key covers. */
+int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep, int signatures);
 
 #endif

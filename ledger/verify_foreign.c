@@ -104,36 +104,89 @@ static int check_foreign_checkpoints(sdx_ledger *l, const struct fkeys *k, sdx_v
 	return err;
 }
 
-/* The root of the held checkpoint of origin at size. */
-static int foreign_root(sdx_ledger *l, sqlite3_stmt **st, const char *origin, uint64_t size,
-			unsigned char root[32])
+/*
+ * The held checkpoints entries were proved against, most recent few: root,
+ * and the key id of the held key whose signature on it verifies ("" if no
+ * key of its origin is held).  Entries are read by origin and index, so runs
+ * of them share one checkpoint.
+ */
+#define ROOTS_CACHED 4
+struct roots {
+	sqlite3_stmt *st;
+	struct held_root {
+		char origin[SDX_NAME_MAX + 1];
+		uint64_t size;
+		unsigned char root[32];
+		char keyid[SDX_NAME_MAX + 16];
+		int valid;
+	} c[ROOTS_CACHED];
+	size_t next;
+};
+
+static void roots_free(struct roots *r)
 {
+	sqlite3_finalize(r->st);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The root (and signer) of the held checkpoint of origin at size; signers
+ * are only looked for with keys (then the checkpoint was verified first). */
+static int foreign_root(sdx_ledger *l, struct roots *r, const struct fkeys *k,
+			const char *origin, uint64_t size, const struct held_root **out)
+{
+	struct held_root *h;
+	sdx_verifier *vs[16];
+	size_t i, nk, signer = 0;
 	int rc;
 
-	if (!*st && sqlite3_prepare_v2(l->db, "SELECT root FROM foreign_checkpoints WHERE origin = ? "
-				       "AND size = ?", -1, st, NULL) != SQLITE_OK)
+	for (i = 0; i < ROOTS_CACHED; i++)
+		if (r->c[i].valid && r->c[i].size == size && strcmp(r->c[i].origin, origin) == 0) {
+			*out = &r->c[i];
+			return 0;
+		}
+	if (!r->st && sqlite3_prepare_v2(l->db, "SELECT root, note FROM foreign_checkpoints WHERE "
+					 "origin = ? AND size = ?", -1, &r->st, NULL) != SQLITE_OK)
 		return sdx__db_error(l, "reading imported checkpoints");
-	sqlite3_reset(*st);
-	sqlite3_bind_text(*st, 1, origin, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(*st, 2, (sqlite3_int64)size);
-	rc = sqlite3_step(*st);
-	if (rc != SQLITE_ROW || sqlite3_column_bytes(*st, 0) != 32)
+	sqlite3_reset(r->st);
+	sqlite3_bind_text(r->st, 1, origin, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(r->st, 2, (sqlite3_int64)size);
+	rc = sqlite3_step(r->st);
+	if (rc != SQLITE_ROW || sqlite3_column_bytes(r->st, 0) != 32)
 		return sdx_error_set(SDX_EVERIFY, "'%s': no imported checkpoint of %s at size %" PRIu64
 				     " for the entries proved against it", l->path, origin, size);
-	memcpy(root, sqlite3_column_blob(*st, 0), 32);
+	h = &r->c[r->next];
+	r->next = (r->next + 1) % ROOTS_CACHED;
+	memset(h, 0, sizeof(*h));
+	snprintf(h->origin, sizeof(h->origin), "%s", origin);
+	h->size = size;
+	memcpy(h->root, sqlite3_column_blob(r->st, 0), 32);
+	nk = k ? keys_of(k, origin, vs, 16) : 0;
+	if (nk && sdx_note_verify(NULL, &signer, sqlite3_column_blob(r->st, 1),
+				  (size_t)sqlite3_column_bytes(r->st, 1), vs, nk) == 0 && signer < nk)
+		snprintf(h->keyid, sizeof(h->keyid), "%s+%08" PRIx32, origin,
+			 sdx_verifier_keyid(vs[signer]));
+	h->valid = 1;
+	*out = h;
 	return 0;
 }
 
-/* One imported entry: hash, proof, signature (when its key is held), payload. */
+/*
+ * One imported entry: hash, proof, signature (when its key is held), payload.
+ * Hash-bound unless `signatures`: an entry signed by the key that signed the
+ * held checkpoint it is proved against is authenticated by that checkpoint's
+ * root, so its own signature is not checked (formats/ledger.md "What verify
+ * proves").
+ */
 static int check_foreign_entry(sdx_ledger *l, const struct fkeys *k, sqlite3_stmt *row,
-			       sqlite3_stmt **roots, sdx_verify_report *rep)
+			       struct roots *roots, int signatures, sdx_verify_report *rep)
 {
+	const struct held_root *held = NULL;
 	const char *origin = (const char *)sqlite3_column_text(row, 0);
 	uint64_t idx = (uint64_t)sqlite3_column_int64(row, 1);
 	const unsigned char *data = sqlite3_column_blob(row, 5);
 	size_t len = (size_t)sqlite3_column_bytes(row, 5), nk, i;
 	uint64_t tsize = (uint64_t)sqlite3_column_int64(row, 6);
-	unsigned char leaf[32], root[32];
+	unsigned char leaf[32];
 	struct sdx__entry e;
 	struct sdx__entry_want want = { origin, (const char *)sqlite3_column_text(row, 3),
 					(const char *)sqlite3_column_text(row, 4), 1, idx };
@@ -149,10 +202,10 @@ static int check_foreign_entry(sdx_ledger *l, const struct fkeys *k, sqlite3_stm
 	if (sqlite3_column_bytes(row, 2) != 32 || memcmp(leaf, sqlite3_column_blob(row, 2), 32) != 0)
 		return sdx_error_set(SDX_EVERIFY, "'%s': %s: its bytes do not match its leaf hash",
 				     l->path, what);
-	if ((err = foreign_root(l, roots, origin, tsize, root)) < 0)
+	if ((err = foreign_root(l, roots, k, origin, tsize, &held)) < 0)
 		return err;
 	if (sqlite3_column_bytes(row, 7) % 32 != 0 ||
-	    sdx_merkle_verify_inclusion(leaf, idx, tsize, root,
+	    sdx_merkle_verify_inclusion(leaf, idx, tsize, held->root,
 					(const unsigned char (*)[32])sqlite3_column_blob(row, 7),
 					(size_t)sqlite3_column_bytes(row, 7) / 32) < 0)
 		return sdx_error_set(SDX_EVERIFY, "'%s': %s: its inclusion proof does not lead to "
@@ -165,6 +218,8 @@ static int check_foreign_entry(sdx_ledger *l, const struct fkeys *k, sqlite3_stm
 							 l->path, what);
 	}
 	nk = keys_of(k, origin, vs, 16);
+	if (!signatures && held->keyid[0] && strcmp(held->keyid, e.env->keyid) == 0)
+		nk = 0, ok = 1;
 	for (i = 0; i < nk && !ok; i++) {
 		snprintf(keyid, sizeof(keyid), "%s+%08" PRIx32, origin, sdx_verifier_keyid(vs[i]));
 		ok = strcmp(keyid, e.env->keyid) == 0 && sdx_dsse_verify(e.env, vs[i]) == 0;
@@ -173,7 +228,7 @@ static int check_foreign_entry(sdx_ledger *l, const struct fkeys *k, sqlite3_stm
 		err = sdx_error_set(SDX_EVERIFY, "'%s': %s: signature does not verify", l->path, what);
 		goto done;
 	}
-	if (!nk)
+	if (!nk && !ok)
 		rep->imported_unsigned++;
 	if (err < 0 || !want.type || !want.time || (err = sdx__entry_read(&e, &want, 0)) < 0 ||
 	    e.h.seq != idx)
@@ -192,7 +247,8 @@ done:
 struct sdx__foreign_audit {
 	sdx_ledger *l;
 	struct fkeys k;
-	sqlite3_stmt *cp, *row, *roots;
+	sqlite3_stmt *cp, *row;
+	struct roots roots;
 	sdx_verify_report rep;
 };
 
@@ -226,7 +282,7 @@ void sdx__foreign_audit_free(struct sdx__foreign_audit *a)
 		return;
 	sqlite3_finalize(a->cp);
 	sqlite3_finalize(a->row);
-	sqlite3_finalize(a->roots);
+	roots_free(&a->roots);
 	fkeys_free(&a->k);
 	free(a);
 }
@@ -260,15 +316,17 @@ int sdx__foreign_audit_entry(struct sdx__foreign_audit *a, const char *origin, u
 	if ((uint64_t)sqlite3_column_int64(a->row, 6) != tree_size)
 		return sdx_error_set(SDX_EVERIFY, "'%s': imported entry %s/%" PRIu64 " changed",
 				     a->l->path, origin, index);
-	return check_foreign_entry(a->l, &a->k, a->row, &a->roots, &a->rep);
+	return check_foreign_entry(a->l, &a->k, a->row, &a->roots, 0, &a->rep);
 }
 
-int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep)
+int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep, int signatures)
 {
 	struct fkeys k = { { NULL }, 0 };
-	sqlite3_stmt *st = NULL, *roots = NULL;
+	struct roots roots;
+	sqlite3_stmt *st = NULL;
 	int rc, err;
 
+	memset(&roots, 0, sizeof(roots));
 	if (l->format < 3)
 		return 0; /* an older file, read as it is: nothing was imported */
 	if (l->format >= 5 && (err = load_fkeys(l, &k)) < 0)
@@ -281,7 +339,7 @@ int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep)
 		goto done;
 	}
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		err = check_foreign_entry(l, &k, st, &roots, rep);
+		err = check_foreign_entry(l, &k, st, &roots, signatures, rep);
 	sqlite3_finalize(st);
 	st = NULL;
 	/* the consistency proofs kept to be forwarded hold between the held roots */
@@ -296,13 +354,20 @@ int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep)
 		const char *origin = (const char *)sqlite3_column_text(st, 0);
 		uint64_t old = (uint64_t)sqlite3_column_int64(st, 1);
 		uint64_t size = (uint64_t)sqlite3_column_int64(st, 2);
-		unsigned char r1[32], r2[32];
+		const struct held_root *h1, *h2;
+		unsigned char r1[32];
 		int n = sqlite3_column_bytes(st, 3);
 
-		if ((err = foreign_root(l, &roots, origin, old, r1)) < 0 ||
-		    (err = foreign_root(l, &roots, origin, size, r2)) < 0)
+		if (!origin) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': a damaged consistency proof", l->path);
 			break;
-		if (n % 32 != 0 || sdx_merkle_verify_consistency(old, size, r1, r2,
+		}
+		if ((err = foreign_root(l, &roots, NULL, origin, old, &h1)) < 0)
+			break;
+		memcpy(r1, h1->root, 32);  /* the next lookup may reuse its slot */
+		if ((err = foreign_root(l, &roots, NULL, origin, size, &h2)) < 0)
+			break;
+		if (n % 32 != 0 || sdx_merkle_verify_consistency(old, size, r1, h2->root,
 				(const unsigned char (*)[32])sqlite3_column_blob(st, 3),
 				(size_t)n / 32) < 0)
 			err = sdx_error_set(SDX_EVERIFY, "'%s': kept consistency proof of %s from size %"
@@ -311,7 +376,7 @@ int sdx__verify_foreign(sdx_ledger *l, sdx_verify_report *rep)
 	}
 done:
 	sqlite3_finalize(st);
-	sqlite3_finalize(roots);
+	roots_free(&roots);
 	fkeys_free(&k);
 	return err;
 }

@@ -1,6 +1,7 @@
 /*
  * formats/bundle/archive_write.c - deterministic tar.gz writing for bundles
- * (formats/bundle/archive.h), on top of libarchive: a temporary file,
+ * (formats/bundle/archive.h): the tar stream from libarchive, gzip on a thread
+ * of its own (deflate_thread.c), into a temporary file
  * published by rename once complete.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <zlib.h>
 
 #include "formats/bundle/archive.h"
+#include "formats/bundle/deflate_thread.h"
 #include "formats/bundle/tar.h"
 #include "ledger/internal.h"
 #include "sdx/error.h"
@@ -24,6 +26,7 @@
 struct sdx_tar_writer {
 	struct archive *a;
 	int fd;
+	struct sdx__gz *gz;  /* the gzip layer, on its own thread */
 	char *path;
 	char *tmp;          /* the temporary file, while it exists */
 	char last[SDX_TAR_NAME_MAX + 1];
@@ -42,6 +45,13 @@ static la_ssize_t writer_output(struct archive *a, void *ctx, const void *buf, s
 	if (w->dropping) {
 		archive_set_error(a, ECANCELED, "archive dropped");
 		return -1;
+	}
+	if (w->gz) {
+		if (sdx__gz_write(w->gz, buf, len) < 0) {
+			archive_set_error(a, EIO, "%s", sdx_error_last());
+			return -1;
+		}
+		return (la_ssize_t)len;
 	}
 	while (done < len) {
 		ssize_t n = write(w->fd, p + done, len - done);
@@ -71,6 +81,7 @@ static void writer_free(struct sdx_tar_writer *w)
 		archive_write_close(w->a);
 		archive_write_free(w->a);
 	}
+	sdx__gz_free(w->gz);
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->tmp)
@@ -137,9 +148,11 @@ int sdx__tar_create(struct sdx_tar_writer **out, const char *path)
 		err = sdx_error_set(SDX_ENOMEM, "'%s': out of memory", path);
 		goto done;
 	}
-	/* Determinism: see sdx__tar_canonical_setup(); gzip must run in-process (a WARN
-	 * would mean an external program). */
-	if (sdx__tar_canonical_setup(w->a, 1) != ARCHIVE_OK ||
+	/* Determinism: see sdx__tar_canonical_setup(); libarchive writes the tar
+	 * stream, and the gzip layer deflates it on its own thread. */
+	if ((err = sdx__gz_start(&w->gz, w->fd, path)) < 0)
+		goto done;
+	if (sdx__tar_canonical_setup(w->a, 0) != ARCHIVE_OK ||
 	    archive_write_open(w->a, w, NULL, writer_output, NULL) != ARCHIVE_OK) {
 		err = sdx_error_set(SDX_EIO, "'%s': cannot set up the archive: %s", path,
 				    archive_error_string(w->a) ? archive_error_string(w->a)
@@ -341,6 +354,10 @@ int sdx__tar_close(struct sdx_tar_writer *w)
 		w->failed = 1;
 		err = sdx_error_set(SDX_EIO, "'%s': cannot finish the archive: %s", w->path,
 				    archive_error_string(w->a) ? archive_error_string(w->a) : "?");
+		goto done;
+	}
+	if ((err = sdx__gz_finish(w->gz)) < 0) {
+		w->failed = 1;
 		goto done;
 	}
 	fd = w->fd;

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "formats/bundle/archive.h"
+#include "formats/bundle/export_stream.h"
 #include "formats/bundle/internal.h"
 #include "formats/records/internal.h"
 #include "ledger/entry.h"
@@ -187,116 +188,6 @@ static int add_key_line(void *ctx, const sdx_verifier *v, uint64_t since)
 		return err;
 	json_array_append_new(ctx, json_string(line));
 	free(line);
-	return 0;
-}
-
-/* --- the entries stream: index, entry and proof per record ----------------- */
-
-struct entry_stream {
-	sdx_ledger *l;
-	const char *foreign;  /* origin of imported entries, NULL for the own ledger */
-	const uint64_t *idx;
-	size_t n, next;
-	uint64_t tree_size;
-	unsigned char rec[SDX_BUNDLE_RECORD_MAX];
-	size_t len, off;
-};
-
-/* One record: u64 index, u16 length, entry, u8 proof length, proof. */
-static void put_record(struct entry_stream *s, uint64_t index, const unsigned char *data,
-		       size_t len, const unsigned char (*proof)[32], size_t plen)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < 8; i++)
-		s->rec[n++] = (unsigned char)(index >> (56 - 8 * i));
-	s->rec[n++] = (unsigned char)(len >> 8);
-	s->rec[n++] = (unsigned char)len;
-	memcpy(s->rec + n, data, len);
-	n += len;
-	s->rec[n++] = (unsigned char)plen;
-	for (i = 0; i < plen; i++, n += 32)
-		memcpy(s->rec + n, proof[i], 32);
-	s->len = n;
-	s->off = 0;
-	s->next++;
-}
-
-static int put_foreign(void *ctx, const sdx_foreign_entry *e)
-{
-	struct entry_stream *s = ctx;
-
-	if (e->tree_size != s->tree_size || e->len > SDX_DSSE_MAX_ENVELOPE)
-		return sdx_error_set(SDX_EVERIFY, "imported entry %s/%" PRIu64 " changed", e->origin,
-				     e->index);
-	put_record(s, e->index, e->data, e->len, e->proof, e->proof_len);
-	return 0;
-}
-
-/* Build the record of the next entry into s->rec. */
-static int next_record(struct entry_stream *s)
-{
-	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
-	sdx_entry *e = NULL;
-	size_t plen;
-	uint64_t index = s->idx[s->next];
-	int err;
-
-	/* imported entries travel with the proof they came with */
-	if (s->foreign)
-		return sdx_ledger_foreign_get(s->l, s->foreign, index, put_foreign, s);
-	if ((err = sdx_ledger_entry(&e, s->l, index)) < 0)
-		return err;
-	if ((err = sdx_ledger_prove_inclusion(proof, &plen, s->l, index, s->tree_size)) < 0)
-		goto done;
-	put_record(s, index, e->data, e->len, (const unsigned char (*)[32])proof, plen);
-done:
-	sdx_entry_free(e);
-	return err;
-}
-
-static int stream_read(void *ctx, void *buf, size_t cap, size_t *got)
-{
-	struct entry_stream *s = ctx;
-	size_t k;
-	int err;
-
-	*got = 0;
-	if (s->off == s->len) {
-		if (s->next == s->n)
-			return 0;
-		if ((err = next_record(s)) < 0)
-			return err;
-	}
-	k = s->len - s->off < cap ? s->len - s->off : cap;
-	memcpy(buf, s->rec + s->off, k);
-	s->off += k;
-	*got = k;
-	return 0;
-}
-
-static int stream_hash(struct entry_stream *s, unsigned char out[32], uint64_t *size)
-{
-	sdx__sha256_ctx h = { 0 };
-	unsigned char buf[65536];
-	size_t got;
-	int err;
-
-	sdx__sha256_init(&h);
-	*size = 0;
-	for (;;) {
-		if ((err = stream_read(s, buf, sizeof(buf), &got)) < 0) {
-			sdx__sha256_clear(&h);
-			return err;
-		}
-		if (got == 0)
-			break;
-		sdx__sha256_update(&h, buf, got);
-		*size += got;
-	}
-	sdx__sha256_final(&h, out);
-	s->next = 0;
-	s->len = s->off = 0;
 	return 0;
 }
 
@@ -493,16 +384,6 @@ static int prepare_foreign(sdx_ledger *l, struct sdx__foreign_audit *audit, stru
 }
 
 /* Point the entries stream at the start of a block. */
-static void stream_start(struct entry_stream *es, const struct block *b)
-{
-	es->foreign = b->foreign ? b->origin : NULL;
-	es->idx = b->idx;
-	es->n = b->n;
-	es->tree_size = b->tree_size;
-	es->next = 0;
-	es->len = es->off = 0;
-}
-
 struct planned {
 	char name[128];
 	int kind; /* 0 attachment, 1 checkpoint, 2 consistency, 3 entries */
@@ -519,7 +400,7 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 {
 	struct selection sel;
 	struct blocks bs;
-	struct entry_stream es;
+	struct sdx__stream *es = NULL;
 	struct consistency cons;
 	struct sdx_tar_writer *w = NULL;
 	struct planned *plan = NULL;
@@ -677,8 +558,10 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	/* hash what the manifest lists (entries streams are generated twice) */
 	members = json_array();
 	ledgers = json_array();
-	memset(&es, 0, sizeof(es));
-	es.l = l;
+	if ((err = sdx__stream_new(&es, l)) < 0)
+		goto done;
+	for (i = 0; i < bs.n; i++)
+		es->total += 2 * (uint64_t)bs.b[i].n;  /* hashed, then written */
 	for (i = 0; i < np; i++) {
 		struct block *b = plan[i].kind ? &bs.b[plan[i].i] : NULL;
 		switch (plan[i].kind) {
@@ -700,8 +583,8 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 			member(members, plan[i].name, hash, b->cons_len);
 			break;
 		default:
-			stream_start(&es, b);
-			if ((err = stream_hash(&es, b->ehash, &b->esize)) < 0)
+			sdx__stream_start(es, b->foreign ? b->origin : NULL, b->idx, b->n, b->tree_size);
+			if ((err = sdx__stream_hash(es, b->ehash, &b->esize)) < 0)
 				goto done;
 			member(members, plan[i].name, b->ehash, b->esize);
 			break;
@@ -752,8 +635,8 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 			err = sdx__tar_add(w, plan[i].name, b->cons, b->cons_len);
 			break;
 		default:
-			stream_start(&es, b);
-			err = sdx__tar_add_stream(w, plan[i].name, b->esize, stream_read, &es);
+			sdx__stream_start(es, b->foreign ? b->origin : NULL, b->idx, b->n, b->tree_size);
+			err = sdx__tar_add_stream(w, plan[i].name, b->esize, sdx__stream_read, es);
 			break;
 		}
 		if (err < 0)
@@ -762,6 +645,7 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	err = sdx__tar_close(w);
 	w = NULL;
 	st.attachments = sel.natts;
+	sdx__progress(es->total, es->total);
 done:
 	if (snap)
 		sdx_ledger_snapshot_end(l);
@@ -779,6 +663,7 @@ done:
 		json_decref(bs.b[i].keys);
 	}
 	free(bs.b);
+	sdx__stream_free(es);
 	sdx__foreign_audit_free(bs.audit);
 	free(plan);
 	free(sel.idx);

@@ -228,6 +228,7 @@ int sdx_bundle_verify(sdx_bundle_report **out, const char *path,
 	if (!(rep = calloc(1, sizeof(*rep))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	b.bodies = b.o->version >= 2 && (b.o->flags & SDX_BUNDLE_VERIFY_BODIES);
+	b.signatures = b.o->version >= 2 && (b.o->flags & SDX_BUNDLE_VERIFY_SIGNATURES);
 	b.rep = rep;
 	if (b.o->max_member)
 		lim.max_member = b.o->max_member;

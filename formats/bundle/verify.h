@@ -39,6 +39,7 @@ struct ledger_info {
 	uint64_t tree_size, entries;
 	int trusted, have_cp;
 	unsigned char root[32];
+	size_t cp_signer;                   /* the key whose signature on the checkpoint verified */
 };
 
 struct bv {
@@ -55,7 +56,9 @@ struct bv {
 	size_t natts, attcap;
 	atomic_uchar *cited;                /* per attachment: an entry cites it */
 	int bodies;                         /* SDX_BUNDLE_VERIFY_BODIES */
+	int signatures;                     /* SDX_BUNDLE_VERIFY_SIGNATURES */
 	uint64_t manifest_atts;             /* the attachments the manifest counts */
+	uint64_t progress;                  /* entries checked so far, of every ledger */
 };
 
 /* Reads a member through the archive layer, hashing what it reads. */

@@ -101,8 +101,10 @@ static int check_note(struct bv *b, struct ledger_info *li, const char *what, co
 	size_t signer = 0;
 	int err = sdx_note_verify(NULL, &signer, note, len, li->chain.v, li->chain.nkeys);
 
-	if (err == 0 && counts && signer < li->chain.nkeys)
+	if (err == 0 && counts && signer < li->chain.nkeys) {
 		li->signers |= 1u << signer;
+		li->cp_signer = signer;
+	}
 	if (err == SDX_EUNTRUSTED)
 		return sdx__bv_bad(b, SDX_EVERIFY, "%s: not signed by the ledger's key%s", what, "");
 	if (err < 0)

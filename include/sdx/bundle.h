@@ -136,6 +136,14 @@ typedef struct sdx_bundle_verify_options {
  * signature covers, is not parsed (formats/bundle.md).
  */
 #define SDX_BUNDLE_VERIFY_BODIES (1u << 0)
+/*
+ * By default an entry signed by the key that signed its ledger's checkpoint
+ * in the bundle is authenticated by its inclusion proof to that signed root,
+ * and its own signature is not checked (formats/bundle.md "What verify
+ * proves"); entries signed by another key are checked by their signatures.
+ * SDX_BUNDLE_VERIFY_SIGNATURES checks every entry's signature.
+ */
+#define SDX_BUNDLE_VERIFY_SIGNATURES (1u << 1)
 
 /* Most ledgers one bundle may carry: a larger one is refused (SDX_EFORMAT). */
 #define SDX_BUNDLE_MAX_LEDGERS 64
@@ -177,8 +185,9 @@ SDX_API const sdx_bundle_ledger *sdx_bundle_report_ledger(const sdx_bundle_repor
 
 /**
  * Check a bundle offline: archive safety and limits, the manifest's
- * signature and every member's hash and size, every entry's signature and
- * payload, every inclusion proof, every checkpoint signature and every
+ * signature and every member's hash and size, every entry's payload and
+ * signature (by default only where its ledger's signed checkpoint does not
+ * cover it: SDX_BUNDLE_VERIFY_SIGNATURES), every inclusion proof, every checkpoint signature and every
  * consistency proof, and that every cited attachment is present.
  *
  * @return 0 when everything holds and every signer is trusted;

@@ -270,6 +270,15 @@ typedef struct sdx_verify_options {
  * time), which finds a body its own signer wrote malformed.
  */
 #define SDX_VERIFY_BODIES (1u << 0)
+/*
+ * By default an entry that a later checkpoint signed by its own key covers
+ * is authenticated by that checkpoint's root, which verify rebuilds from the
+ * entries' bytes, and its own signature is not checked; entries signed by
+ * another key than the checkpoint's (before a rotation) and entries after
+ * the last checkpoint are checked by their signatures (formats/ledger.md
+ * "What verify proves").  SDX_VERIFY_SIGNATURES checks every signature.
+ */
+#define SDX_VERIFY_SIGNATURES (1u << 1)
 
 /** What a verification looked at. */
 typedef struct sdx_verify_report {
@@ -287,10 +296,11 @@ typedef struct sdx_verify_report {
 } sdx_verify_report;
 
 /**
- * Audit the whole ledger: every entry's signature, payload, sequence and
- * chain link; every stored tree hash (and that there are no others); every
- * imported entry's hash, signature, payload and inclusion proof against the
- * imported checkpoint it came with, and that checkpoint's signature; every
+ * Audit the whole ledger: every entry's bytes (by the checkpoint of its key
+ * that covers it, else, or with SDX_VERIFY_SIGNATURES, by its signature),
+ * payload, sequence and chain link; every stored tree hash (and that there are no others); every
+ * imported entry's hash, payload and inclusion proof against the imported
+ * checkpoint it came with (and signature, as for the own entries), and that checkpoint's signature; every
  * checkpoint's signature and root; every attachment's hash; the append-only
  * triggers; the derived indexes (sdx/index.h) against the entries.  *out
  * (may be NULL) gets what was looked at; `opts` may be NULL (the defaults).

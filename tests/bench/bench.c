@@ -4,11 +4,18 @@
  *
  *   bench raw N [BYTES]               raw libsodium Ed25519 sign and verify rates (one core)
  *   bench gen TEMPLATE.json N PATH    N JSON lines from TEMPLATE, the string at PATH
- *                                     (dot-separated, numbers index arrays) suffixed -i
+ *                                     (dot-separated, numbers index arrays) suffixed -i,
+ *                                     and its declaration_id too (each its own document,
+ *                                     as a supplier's are)
  *   bench run CMD ARGS...             run a command; print wall seconds, peak RSS, exit
  *                                     status and CPU seconds
  *   bench fill LEDGER KEY N           append N small records through the library
  *   bench prove LEDGER N              time N inclusion and N consistency proofs
+ *   bench msgsize LEDGER N            average bytes signed per entry (entries 1..N)
+ *   bench yard FILE.jsonl N           per record: parse + canonical dump + raw sign (us,
+ *                                     first N lines), and all lines' canonical bytes
+ *   bench verify LEDGER MODE          time sdx_ledger_verify alone (MODE: default or
+ *                                     signatures); print wall and CPU seconds
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +88,7 @@ static json_t *walk(json_t *j, char *path, json_t **parent, char **last)
 static int gen(const char *tmpl, long n, const char *spec)
 {
 	json_t *root = json_load_file(tmpl, JSON_REJECT_DUPLICATES, NULL), *parent, *v;
-	char path[256], *last, val[512];
+	char path[256], *last, val[512], id[256];
 	const char *orig;
 	long i;
 
@@ -95,10 +102,16 @@ static int gen(const char *tmpl, long n, const char *spec)
 	if (!(orig = json_string_value(v)))
 		return fprintf(stderr, "bench: '%s' is not a string\n", spec), 1;
 	snprintf(path, sizeof(path), "%s", orig);
+	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(root, "declaration_id")) ?
+		 json_string_value(json_object_get(root, "declaration_id")) : "");
 	for (i = 0; i < n; i++) {
 		char *s;
 		snprintf(val, sizeof(val), "%s-%ld", path, i);
 		json_string_set(v, val);
+		if (*id) {
+			snprintf(val, sizeof(val), "%s-%ld", id, i);
+			json_object_set_new(root, "declaration_id", json_string(val));
+		}
 		s = json_dumps(root, JSON_COMPACT);
 		puts(s);
 		free(s);
@@ -155,6 +168,107 @@ static int fill(const char *path, const char *keypath, long n)
 	return 0;
 }
 
+/*
+ * The bytes an entry's signature covers, averaged over entries 1..n: the PAE
+ * of its DSSE envelope where the ledger's entries are envelopes, else the
+ * entry's whole length (whatever the entry format of this tree is).
+ */
+static int msgsize(const char *path, long n)
+{
+	sdx_ledger *l = NULL;
+	double total = 0;
+	long i, got = 0;
+
+	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	for (i = 1; i <= n; i++) {
+		sdx_entry *e = NULL;
+		sdx_dsse_envelope *env = NULL;
+		unsigned char *pae = NULL;
+		size_t plen = 0;
+
+		if (sdx_ledger_entry(&e, l, (uint64_t)i) < 0)
+			break;
+		if (sdx_dsse_parse(&env, e->data, e->len) == 0 &&
+		    sdx_dsse_pae(&pae, &plen, env->payload_type, env->payload, env->payload_len) == 0)
+			total += (double)plen;
+		else
+			total += (double)e->len;
+		got++;
+		free(pae);
+		sdx_dsse_envelope_free(env);
+		sdx_entry_free(e);
+	}
+	sdx_ledger_free(l);
+	printf("%.0f\n", got ? total / (double)got : 0);
+	return 0;
+}
+
+/*
+ * The yardstick of declare's CPU per record: jansson parse, canonical dump
+ * (sorted keys, compact) and a raw Ed25519 signature of the dump, for the
+ * first n lines of FILE; prints microseconds per record and the summed size
+ * of every line's canonical bytes.
+ */
+static int yard(const char *path, long n)
+{
+	unsigned char pk[32], sk[64], sig[64];
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	double t = 0, t0, canonical = 0;
+	long i = 0;
+	ssize_t len;
+
+	if (!f || sodium_init() < 0)
+		return fprintf(stderr, "bench: cannot read '%s'\n", path), 1;
+	crypto_sign_keypair(pk, sk);
+	while ((len = getline(&line, &cap, f)) > 0) {
+		json_t *j;
+		char *dump;
+
+		t0 = now();
+		j = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, NULL);
+		dump = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15)) : NULL;
+		if (!dump)
+			return fprintf(stderr, "bench: '%s' line %ld is not JSON\n", path, i + 1), 1;
+		if (i < n)
+			crypto_sign_detached(sig, NULL, (unsigned char *)dump, strlen(dump), sk);
+		if (i < n)
+			t += now() - t0;
+		canonical += (double)strlen(dump);
+		free(dump);
+		json_decref(j);
+		i++;
+	}
+	free(line);
+	fclose(f);
+	printf("%.1f %.0f\n", i ? t / (double)(i < n ? i : n) * 1e6 : 0, canonical);
+	return 0;
+}
+
+/* sdx_ledger_verify alone (no attribution), in the mode named: seconds, CPU seconds. */
+static int verify(const char *path, const char *mode)
+{
+	sdx_verify_options o = SDX_VERIFY_OPTIONS_INIT;
+	sdx_ledger *l = NULL;
+	struct rusage ru;
+	double t0;
+
+	o.flags = strcmp(mode, "signatures") == 0 ? SDX_VERIFY_SIGNATURES : 0;
+	if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	t0 = now();
+	if (sdx_ledger_verify(NULL, l, &o) < 0)
+		return fprintf(stderr, "bench: %s\n", sdx_error_last()), 1;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%.3f %.3f\n", now() - t0,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
+	sdx_ledger_free(l);
+	return 0;
+}
+
 static int prove(const char *path, long n)
 {
 	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
@@ -193,9 +307,16 @@ int main(int argc, char **argv)
 		return run(argv + 2);
 	if (argc >= 5 && strcmp(argv[1], "fill") == 0)
 		return fill(argv[2], argv[3], atol(argv[4]));
+	if (argc >= 4 && strcmp(argv[1], "msgsize") == 0)
+		return msgsize(argv[2], atol(argv[3]));
+	if (argc >= 4 && strcmp(argv[1], "yard") == 0)
+		return yard(argv[2], atol(argv[3]));
+	if (argc >= 4 && strcmp(argv[1], "verify") == 0)
+		return verify(argv[2], argv[3]);
 	if (argc >= 4 && strcmp(argv[1], "prove") == 0)
 		return prove(argv[2], atol(argv[3]));
 	fprintf(stderr, "usage: bench raw N | gen TEMPLATE N PATH | run CMD... | "
-		"fill LEDGER KEY N | prove LEDGER N\n");
+		"fill LEDGER KEY N | prove LEDGER N | msgsize LEDGER N | yard FILE N | "
+		"verify LEDGER MODE\n");
 	return 2;
 }

@@ -31,9 +31,20 @@ unlock entries
 sql "UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 1;"
 relock entries entries
 expect 1 "a flipped entry byte fails verify" sdx verify -L t.db
-golden flipped-byte "names the entry"
+golden flipped-byte "names the entry, caught by the hash the checkpoint signs"
+expect 1 "--signatures: a flipped entry byte fails verify" sdx verify -L t.db --signatures
+golden flipped-byte-signatures "names the entry, caught by its signature"
 expect 0 "show still prints the damaged entry" sdx show -L t.db 1
 golden show-damaged "show flags its signature"
+
+# an entry after the last checkpoint has only its signature to vouch for it
+mk; unlock checkpoints; sql "DELETE FROM checkpoints WHERE size = 3;"; relock checkpoints checkpoints
+expect 0 "without its last checkpoint the ledger still verifies" sdx verify -L t.db
+unlock entries
+sql "UPDATE entries SET data = CAST(substr(data, 1, 40) || CASE substr(data, 41, 1) WHEN 'A' THEN 'B' ELSE 'A' END || substr(data, 42) AS BLOB) WHERE idx = 2;"
+relock entries entries
+expect 1 "a flipped byte after the last checkpoint fails verify" sdx verify -L t.db
+golden flipped-uncovered "caught by its signature"
 
 # the stored columns must say what the signed payload says
 mk; unlock entries; sql "UPDATE entries SET time = '2020-01-01T00:00:00Z' WHERE idx = 1;"; relock entries entries

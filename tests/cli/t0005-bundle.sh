@@ -52,7 +52,9 @@ cp t/ledgers/0/entries entries.orig
 printf 'X' | dd of=t/ledgers/0/entries bs=1 seek=200 conv=notrunc 2>/dev/null
 retar bad-entry.sdxb
 expect 1 "a changed entry byte is caught" sdx verify bad-entry.sdxb --trust "$vkey"
-golden bad-entry "names the entry"
+golden bad-entry "names the entry, caught by its inclusion proof to the signed root"
+expect 1 "--signatures: a changed entry byte is caught" sdx verify bad-entry.sdxb --trust "$vkey" --signatures
+golden bad-entry-signatures "names the entry, caught by its signature"
 cp entries.orig t/ledgers/0/entries
 att=$(ls t/attachments | head -n 1)
 cp "t/attachments/$att" att.orig

@@ -358,7 +358,182 @@ static void bundle_sweep(void)
 	CHECK(caught + same == tried);
 }
 
+/* The emit callback of a forger's rebuild: every tree hash rewritten. */
+static int rewrite_node(void *ctx, unsigned level, uint64_t index, const unsigned char hash[32])
+{
+	sqlite3_stmt *st = ctx;
+
+	sqlite3_reset(st);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, (int)level);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+}
+
+/* *out = entry idx's leaf column. */
+static int stored_leaf(sqlite3 *db, uint64_t idx, unsigned char out[32])
+{
+	sqlite3_stmt *st = NULL;
+	int err = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT leaf FROM entries WHERE idx = ?", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)idx);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+			memcpy(out, sqlite3_column_blob(st, 0), 32);
+			err = 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/*
+ * Change one byte of entry idx's signature (a base64 digit well inside it,
+ * so the envelope still parses and only the signature and the leaf hash
+ * change); with `rehash`, then recompute every leaf and tree hash column as
+ * one would who wants the stored tree to agree with the bytes.
+ */
+static int forge_entry(const char *path, uint64_t idx, int rehash)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *rd = NULL, *leaf = NULL, *node = NULL;
+	sdx_merkle_builder b;
+	unsigned char h[32], *v;
+	char *triggers = NULL;
+	int n, err = -1;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';') FROM sqlite_master WHERE name IN "
+			       "('entries_no_update', 'nodes_no_update')", -1, &rd, NULL) != SQLITE_OK ||
+	    sqlite3_step(rd) != SQLITE_ROW ||
+	    !(triggers = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(rd, 0))) ||
+	    sqlite3_finalize(rd) != SQLITE_OK || (rd = NULL) ||
+	    sqlite3_exec(db, "DROP TRIGGER entries_no_update; DROP TRIGGER nodes_no_update",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT idx, data FROM entries ORDER BY idx", -1, &rd,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE entries SET data = ?, leaf = ? WHERE idx = ?", -1, &leaf,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE nodes SET hash = ? WHERE level = ? AND idx = ?", -1,
+			       &node, NULL) != SQLITE_OK)
+		goto done;
+	sdx_merkle_builder_init(&b);
+	while (sqlite3_step(rd) == SQLITE_ROW) {
+		uint64_t i = (uint64_t)sqlite3_column_int64(rd, 0);
+		n = sqlite3_column_bytes(rd, 1);
+		if (!(v = malloc((size_t)n)))
+			goto done;
+		memcpy(v, sqlite3_column_blob(rd, 1), (size_t)n);
+		if (i == idx)
+			v[n - 10] = v[n - 10] == 'A' ? 'B' : 'A';
+		sdx_merkle_leaf_hash(h, v, (size_t)n);
+		/* without rehash the leaf column keeps the hash of the old bytes */
+		if ((i == idx || rehash) &&
+		    (rehash || stored_leaf(db, i, h) == 0)) {
+			sqlite3_reset(leaf);
+			sqlite3_bind_blob(leaf, 1, v, n, SQLITE_TRANSIENT);
+			sqlite3_bind_blob(leaf, 2, h, 32, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(leaf, 3, (sqlite3_int64)i);
+			if (sqlite3_step(leaf) != SQLITE_DONE) {
+				free(v);
+				goto done;
+			}
+		}
+		free(v);
+		if (!rehash)
+			sdx_merkle_leaf_hash(h, sqlite3_column_blob(rd, 1),
+					     (size_t)sqlite3_column_bytes(rd, 1));
+		if (rehash && sdx_merkle_builder_append(&b, h, rewrite_node, node) < 0)
+			goto done;
+	}
+	err = 0;
+done:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(leaf);
+	sqlite3_finalize(node);
+	/* the triggers back, so that only the forged bytes differ */
+	if (triggers && sqlite3_exec(db, triggers, NULL, NULL, NULL) != SQLITE_OK)
+		err = -1;
+	sqlite3_free(triggers);
+	sqlite3_close(db);
+	return err;
+}
+
+/* sdx_ledger_verify's message for the ledger at path (flags as given). */
+static int verdict(const char *path, unsigned flags, char *msg, size_t cap)
+{
+	sdx_verify_options o = SDX_VERIFY_OPTIONS_INIT;
+	sdx_ledger *l = NULL;
+	int err;
+
+	o.threads = 1;
+	o.flags = flags;
+	if ((err = sdx_ledger_open(&l, path, SDX_OPEN_READONLY)) == 0)
+		err = sdx_ledger_verify(NULL, l, &o);
+	snprintf(msg, cap, "%s", err ? sdx_error_last() : "ok");
+	sdx_ledger_free(l);
+	sdx_error_clear();
+	return err;
+}
+
+/* genesis, 3 declarations, each checkpointed, and entry 4 after the last checkpoint */
+static void make_uncovered(sdx_signer *k)
+{
+	sdx_ledger *l = NULL;
+	static const char body[] = "{\"n\":1}";
+
+	remove("t.db");
+	remove("t.db-wal");
+	remove("t.db-shm");
+	CHECK_OK(make_ledger(k, "t.db"));
+	CHECK_OK(sdx_ledger_open(&l, "t.db", 0));
+	CHECK_OK(sdx_ledger_begin(l));
+	CHECK_OK(sdx_ledger_append(NULL, l, k, "note", body, strlen(body)));
+	CHECK_OK(sdx_ledger_commit(l));
+	sdx_ledger_free(l);
+}
+
+/*
+ * Hash-bound verification (formats/ledger.md "What verify proves"): a
+ * changed byte of an entry a checkpoint covers is caught by the hashes that
+ * checkpoint signs, also when the forger rewrote every stored hash to agree
+ * (the signed root then differs), and the entry is named; one after the
+ * last checkpoint is caught by its signature; --signatures checks each.
+ */
+static void hash_bound(void)
+{
+	/* the entry forged, whether every hash was rewritten, what each mode says */
+	static const struct { uint64_t idx; int rehash; const char *by_root, *by_signature; } cases[] = {
+		{ 2, 0, "entry 2: its bytes are not those checkpoint 4 signs (their hash is not the "
+		  "stored leaf hash, and its signature does not verify)",
+		  "entry 2: signature does not verify" },
+		{ 2, 1, "entry 2: its bytes are not those checkpoint 3 signs (the root rebuilt from "
+		  "the entries differs, and its signature does not verify)",
+		  "entry 2: signature does not verify" },
+		{ 4, 1, "entry 4: signature does not verify", "entry 4: signature does not verify" },
+	};
+	sdx_signer *k = key();
+	char msg[600];
+	size_t i;
+
+	CHECK(k);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make_uncovered(k);
+		CHECK(verdict("t.db", 0, msg, sizeof(msg)) == 0);
+		CHECK_OK(forge_entry("t.db", cases[i].idx, cases[i].rehash));
+		CHECK(verdict("t.db", 0, msg, sizeof(msg)) == SDX_EVERIFY);
+		printf("# entry %llu forged%s: %s\n", (unsigned long long)cases[i].idx,
+		       cases[i].rehash ? ", every hash rewritten" : "", msg);
+		CHECK(strstr(msg, cases[i].by_root) != NULL);
+		CHECK(verdict("t.db", SDX_VERIFY_SIGNATURES, msg, sizeof(msg)) == SDX_EVERIFY);
+		CHECK(strstr(msg, cases[i].by_signature) != NULL);
+	}
+	sdx_signer_free(k);
+}
+
 static const struct test_case tests[] = {
+	{ "a covered entry is caught by the signed root, a later one by its signature", hash_bound },
 	{ "every flipped ledger byte is caught", ledger_sweep },
 	{ "every flipped bundle byte is caught", bundle_sweep },
 	{ NULL, NULL }
