@@ -13,6 +13,7 @@
 	X(withdrawal)   \
 	X(batch)        \
 	X(shipment)     \
+	X(introduction) \
 	X(genesis)      \
 	X(key)          \
 	X(import)
