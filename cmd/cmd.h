@@ -217,6 +217,29 @@ json_t *party_to_json(const sdx_party *p);
 /* Its lines ("party:", "identifiers:", "roles:"), each after `indent`. */
 void party_print(const sdx_party *p, const char *indent);
 
+/* ---- cmd/trust_intro.c: sdx trust introduce, sdx trust policy ---- */
+
+struct intro_opts {
+	const struct where *w;
+	const struct binding_opts *party;
+	const char *ref;                 /* introduce: the key */
+	const char *method, *checked, *detail;
+	const char *from, *roles;        /* policy accept */
+	uint64_t depth;
+	int json;
+};
+/* The key REF names: a verifier key, a file of one, or a trusted key's name,
+ * label or key id (cmd_trust.c).  0 or an exit code; `none` ends the message
+ * when no trusted key matches. */
+int trust_key_named(sdx_verifier **out, sdx_ledger *l, const char *ref, const char *none);
+int trust_introduce(const struct intro_opts *o);
+/* Show (what NULL), or set: "none", "accept". */
+int trust_policy(const struct intro_opts *o, sdx_ledger *l, const char *what);
+/* The introductions a trusted key was accepted by: printed, or into obj's "introduced". */
+int trust_print_introduced(sdx_ledger *l, const unsigned char pubkey[32], json_t *obj);
+/* Revoke v, saying which keys it introduced still count and which no longer. */
+int trust_revoke_introduced(sdx_ledger *l, const sdx_verifier *v, const char *reason);
+
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */
