@@ -240,6 +240,12 @@ int trust_print_introduced(sdx_ledger *l, const unsigned char pubkey[32], json_t
 /* Revoke v, saying which keys it introduced still count and which no longer. */
 int trust_revoke_introduced(sdx_ledger *l, const sdx_verifier *v, const char *reason);
 
+/* The keys trusted through introductions now; after an import, name on
+ * stderr those it added (and free the snapshot). */
+struct intro_snapshot;
+struct intro_snapshot *trust_intro_snapshot(sdx_ledger *l);
+void trust_intro_report(sdx_ledger *l, struct intro_snapshot *before);
+
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */

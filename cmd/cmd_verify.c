@@ -149,11 +149,13 @@ static void print_counts(const json_t *o)
 	int own = json_is_true(json_object_get(o, "own"));
 	size_t k;
 
-	printf("  %s (%s%s%s): %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " records signed "
-	       "by the party they name, %" JSON_INTEGER_FORMAT " restated, %" JSON_INTEGER_FORMAT
-	       " unbound", json_str(o, "origin"), own ? "this ledger, " : "",
+	printf("  %s (%s%s%s%s%s): %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " records "
+	       "signed by the party they name, %" JSON_INTEGER_FORMAT " restated, %"
+	       JSON_INTEGER_FORMAT " unbound", json_str(o, "origin"), own ? "this ledger, " : "",
 	       *party ? (own ? "party " : "key bound to ") : (own ? "party not set" :
 							       "key bound to no party"), party,
+	       *json_str(o, "introduced_by") ? ", key introduced by " : "",
+	       json_str(o, "introduced_by"),
 	       json_integer_value(json_object_get(o, "signed")),
 	       json_integer_value(json_object_get(o, "records")),
 	       json_integer_value(json_object_get(o, "restated")),

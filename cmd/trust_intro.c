@@ -268,3 +268,57 @@ int trust_revoke_introduced(sdx_ledger *l, const sdx_verifier *v, const char *re
 	free(b.v);
 	return EXIT_OK;
 }
+
+/* ---- sdx import: the keys an import's introductions made trusted ---------------------- */
+
+struct intro_snapshot {
+	sdx_introduced *v;
+	size_t n;
+};
+
+static int keep_all(void *ctx, const sdx_introduced *i)
+{
+	struct intro_snapshot *s = ctx;
+	sdx_introduced *grown;
+
+	if (!(grown = realloc(s->v, (s->n + 1) * sizeof(*grown))))
+		return -1;
+	s->v = grown;
+	s->v[s->n++] = *i;
+	return 0;
+}
+
+struct intro_snapshot *trust_intro_snapshot(sdx_ledger *l)
+{
+	struct intro_snapshot *s = calloc(1, sizeof(*s));
+
+	if (s && sdx_ledger_foreach_introduced(l, NULL, keep_all, s) != 0)
+		sdx_error_clear(); /* then every introduced key is reported as new */
+	return s;
+}
+
+void trust_intro_report(sdx_ledger *l, struct intro_snapshot *before)
+{
+	struct intro_snapshot now = { NULL, 0 };
+	size_t i, k;
+
+	if (l && before && sdx_ledger_foreach_introduced(l, NULL, keep_all, &now) == 0)
+		for (i = 0; i < now.n; i++) {
+			for (k = 0; k < before->n; k++)
+				if (memcmp(now.v[i].pubkey, before->v[k].pubkey, 32) == 0 &&
+				    memcmp(now.v[i].introducer, before->v[k].introducer, 32) == 0)
+					break;
+			if (k == before->n)
+				fprintf(stderr, "sdx: now trusting %s (%s) for %s, introduced by %s "
+					"(entry %s/%" PRIu64 ", fingerprint checked %s by %s), as your "
+					"trust policy allows\n", now.v[i].key, now.v[i].party,
+					now.v[i].roles, now.v[i].introducer_party, now.v[i].origin,
+					now.v[i].index, now.v[i].checked, now.v[i].method);
+		}
+	if (l)
+		sdx_error_clear();
+	free(now.v);
+	if (before)
+		free(before->v);
+	free(before);
+}
