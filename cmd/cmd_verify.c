@@ -65,7 +65,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	sdx_bundle_report *rep = NULL;
 	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
-	size_t i;
+	size_t i, introduced = 0;
 	int err;
 
 	/* a local ledger, if there is one, holds the keys this organisation trusts */
@@ -89,7 +89,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.trust_on_first_use = o->tofu;
 	bo.flags = o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0;
 	bo.threads = (unsigned)o->threads;
-	err = sdx_bundle_verify(&rep, path, &bo);
+	err = sdx_bundle_verify_introduced(&rep, &introduced, l, path, &bo);
 	if (o->json) {
 		json_t *led = json_array();
 		for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
@@ -129,6 +129,9 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		printf("  checked   manifest signature, %" PRIu64 " member hashes, entry signatures, "
 		       "inclusion proofs, checkpoints, %" PRIu64 " attachments\n",
 		       sdx_bundle_report_members(rep), sdx_bundle_report_attachments(rep));
+		if (introduced)
+			printf("  trusted   %zu key(s) through introductions your trust policy accepts "
+			       "('sdx import' trusts them)\n", introduced);
 		if (err == 0)
 			printf("ok: %s\n", path);
 	}

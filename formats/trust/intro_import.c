@@ -428,3 +428,28 @@ void sdx__intro_plan_free(struct sdx__intro_plan *p)
 	free(p->trusted);
 	free(p);
 }
+
+int sdx_bundle_verify_introduced(sdx_bundle_report **out, size_t *accepted, sdx_ledger *l,
+				 const char *path, const sdx_bundle_verify_options *opts)
+{
+	sdx_bundle_verify_options def = SDX_BUNDLE_VERIFY_OPTIONS_INIT, retry;
+	struct sdx__intro_plan *p = NULL;
+	int err;
+
+	if (accepted)
+		*accepted = 0;
+	if (!opts)
+		opts = &def;
+	if ((err = sdx_bundle_verify(out, path, opts)) != SDX_EUNTRUSTED || !l ||
+	    (err = sdx__intro_plan(&p, &retry, l, path, opts)) != 1)
+		return err;
+	if (out) {
+		sdx_bundle_report_free(*out);
+		*out = NULL;
+	}
+	err = sdx_bundle_verify(out, path, &retry);
+	if (accepted)
+		*accepted = p->nacc;
+	sdx__intro_plan_free(p);
+	return err;
+}

@@ -104,6 +104,21 @@ SDX_API int sdx_ledger_foreach_introduced(sdx_ledger *l, const unsigned char *pu
 /** 1 if `pubkey` is trusted only through an introduction, 0 if not, or the error. */
 SDX_API int sdx_ledger_key_introduced(sdx_ledger *l, const unsigned char pubkey[32]);
 
+struct sdx_bundle_report;
+struct sdx_bundle_verify_options;
+/**
+ * sdx_bundle_verify() of `path` as the ledger `l` would import it: when the
+ * bundle is untrusted, the introductions it carries are judged by l's trust
+ * policy as sdx_bundle_import() judges them, and the bundle is verified again
+ * with the keys the policy accepts.  Nothing is written.  *accepted (may be
+ * NULL) gets how many keys were accepted so.  When none is, the
+ * SDX_EUNTRUSTED message says what the introductions would trust and why
+ * they do not.  Returns what sdx_bundle_verify() returns.
+ */
+SDX_API int sdx_bundle_verify_introduced(struct sdx_bundle_report **out, size_t *accepted,
+					 sdx_ledger *l, const char *path,
+					 const struct sdx_bundle_verify_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

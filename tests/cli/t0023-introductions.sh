@@ -55,6 +55,8 @@ expect 0 "the policy is none by default" sdx trust policy -L e.db
 golden policy-default "none"
 expect 3 "default policy: what would be trusted, and refused" sdx import -L e.db fwd.sdxb
 golden import-default "would trust ... introduced by ... run sdx trust add"
+expect 3 "verify of the bundle against the ledger says the same" sdx verify -L e.db fwd.sdxb
+golden verify-default "NOT trusted, and what would be"
 expect 2 "a depth other than 1 is refused" sdx trust policy -L e.db accept --from "$LH" \
 	--roles supplier --depth 2
 expect 2 "a role that is not one" sdx trust policy -L e.db accept --from "$LH" --roles buyer
@@ -68,6 +70,9 @@ expect 0 "accept the manufacturer's introductions of suppliers" sdx trust policy
 	accept --from "$LH" --roles supplier
 expect 0 "the policy" sdx trust policy -L e.db --json
 golden policy-json "the supplier rule replaced the lab rule"
+expect 0 "verify of the bundle: trusted through the introduction, nothing written" \
+	sdx verify -L e.db fwd.sdxb
+golden verify-introduced "trusted 1 key through introductions"
 expect 0 "the import is accepted" sdx import -L e.db fwd.sdxb
 golden import-accepted "imported"
 expect 0 "trust list: the supplier's key, introduced by the manufacturer" sdx trust list -L e.db
