@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "sdx/bundle.h"
+#include "sdx/dsse.h"
 #include "sdx/introduction.h"
 
 /* An introduction as an entry holds it. */
