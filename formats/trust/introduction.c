@@ -231,3 +231,62 @@ size_t sdx__intro_accepted(char (*out)[33], int *matched, const sdx_intro_rule *
 		*matched = any;
 	return n;
 }
+
+/* ---- rotations of introduced keys ----------------------------------------------------- */
+
+struct inherit {
+	sdx_ledger *l;
+	const sdx_verifier *v;
+	int rotated;            /* v is trusted only as signed in by a rotation */
+	sdx_introduced *rows;
+	size_t n;
+	int err;
+};
+
+static int keep_row(void *ctx, const sdx_introduced *i)
+{
+	struct inherit *in = ctx;
+	sdx_introduced *grown;
+
+	if (!(grown = realloc(in->rows, (in->n + 1) * sizeof(*grown))))
+		return in->err = sdx_error_set(SDX_ENOMEM, "out of memory");
+	in->rows = grown;
+	in->rows[in->n++] = *i;
+	return 0;
+}
+
+static int rows_of_name(void *ctx, const sdx_verifier *k, const char *label, const char *added)
+{
+	struct inherit *in = ctx;
+
+	(void)added;
+	if (memcmp(sdx_verifier_public_key(k), sdx_verifier_public_key(in->v), 32) == 0) {
+		in->rotated = strcmp(label, "signed in by a key rotation") == 0;
+		return 0;
+	}
+	if (strcmp(sdx_verifier_name(k), sdx_verifier_name(in->v)) != 0)
+		return 0;
+	return sdx_ledger_foreach_introduced(in->l, sdx_verifier_public_key(k), keep_row, in);
+}
+
+int sdx__intro_inherit(sdx_ledger *l, const sdx_verifier *v)
+{
+	struct inherit in = { l, v, 0, NULL, 0, 0 };
+	size_t i;
+	int err;
+
+	if ((err = sdx_ledger_key_introduced(l, sdx_verifier_public_key(v))) != 0)
+		return err < 0 ? err : 0;
+	if ((err = sdx_ledger_foreach_trusted(l, rows_of_name, &in)) < 0 || in.err < 0) {
+		free(in.rows);
+		return err < 0 ? err : in.err;
+	}
+	for (i = 0; in.rotated && i < in.n && err >= 0; i++) {
+		memcpy(in.rows[i].pubkey, sdx_verifier_public_key(v), 32);
+		snprintf(in.rows[i].key, sizeof(in.rows[i].key), "%s+%08" PRIx32,
+			 sdx_verifier_name(v), sdx_verifier_keyid(v));
+		err = sdx__introduced_put(l, &in.rows[i]);
+	}
+	free(in.rows);
+	return err < 0 ? err : 0;
+}

@@ -30,6 +30,15 @@ int sdx__intro_read(struct sdx__intro *out, sdx_dsse_envelope **env, const unsig
 		    size_t len);
 void sdx__intro_clear(struct sdx__intro *i);
 
+/*
+ * A key v signed in by a key rotation (inside the import's transaction): if
+ * the keys of its name it rotated from are trusted only through
+ * introductions, so is v - with their introductions, so that depth 1 and the
+ * introducer's revocation hold for it too.  Unless v was trusted before the
+ * rotation brought it.
+ */
+int sdx__intro_inherit(sdx_ledger *l, const sdx_verifier *v);
+
 /* The introducer as the recipient knows it: its trusted key's name, label
  * and binding (bound 0: none). */
 struct sdx__introducer {

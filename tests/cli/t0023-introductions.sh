@@ -85,6 +85,14 @@ golden verify-e "the supplier's records signed by it, its key introduced"
 expect 0 "a bundle of the supplier itself is trusted now" sdx verify -L e.db s.sdxb
 golden verify-s "trusted"
 
+# --- the supplier rotates its key: the new key is trusted through the introduction too
+sdx key rotate -L s.db --reason "yearly rotation" --unencrypted > /dev/null
+sdx export -L s.db --all -o s-rotated.sdxb > /dev/null
+expect 0 "the exporter follows the rotation" sdx import -L e.db s-rotated.sdxb
+sdx trust list -L e.db --json > list.json
+check "the rotated key is introduced too, by the same introduction" jq -e '[.[] |
+	select(.label == "signed in by a key rotation") | .introduced[].origin] == ["example.com/m"]' list.json > /dev/null
+
 # --- depth 1: the supplier (trusted only through the introduction) introduces a lab
 sdx export -L l.db --all -o l.sdxb > /dev/null
 sdx trust add -L s.db l.vkey --name "Shenzhen Testing Lab" --role lab > /dev/null
