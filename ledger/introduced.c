@@ -275,16 +275,28 @@ int sdx__intro_held(char out[21], sdx_ledger *l, const char *origin, uint64_t in
 	return rc < 0 ? rc : h.found;
 }
 
-int sdx__own_introductions(sdx_ledger *l, int (*cb)(void *ctx, uint64_t index), void *ctx)
+int sdx__own_introduction_put(sdx_ledger *l, uint64_t index, const char *key_name)
+{
+	int err = sdx__db_run(l, NULL, "storing an introduction", "INSERT INTO own_introductions("
+			      "idx, key_name) VALUES(?, ?)", SDX__INT(index), SDX__TEXT(key_name));
+
+	return err < 0 ? err : 0;
+}
+
+int sdx__own_introductions(sdx_ledger *l, const char *key_name,
+			   int (*cb)(void *ctx, uint64_t index), void *ctx)
 {
 	struct sdx__stmt s;
 	uint64_t *idx = NULL, *grown;
 	size_t n = 0, cap = 0, i;
 	int rc, err = 0;
 
+	if (l->format < SDX__INTRO_FORMAT)
+		return 0;
 	/* the indexes first: cb reads entries, on this connection */
-	if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT idx FROM entries WHERE "
-			     "type = 'introduction' ORDER BY idx")) < 0)
+	if ((err = sdx__stmt(&s, l, NULL, "reading introductions", "SELECT idx FROM "
+			     "own_introductions WHERE key_name = ? ORDER BY idx",
+			     SDX__TEXT(key_name))) < 0)
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
 		if (n == cap) {

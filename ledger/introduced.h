@@ -33,7 +33,11 @@ int sdx__introduced_revoke(sdx_ledger *l, const unsigned char pubkey[32], const 
  */
 int sdx__intro_held(char out[21], sdx_ledger *l, const char *origin, uint64_t index);
 
-/* Call cb with the index of each own entry of type introduction, in order. */
-int sdx__own_introductions(sdx_ledger *l, int (*cb)(void *ctx, uint64_t index), void *ctx);
+/* Record that own entry `index` introduces a key named `key_name` (in the
+ * introduction's transaction); call cb with the index of each own
+ * introduction of a key of that name, in order. */
+int sdx__own_introduction_put(sdx_ledger *l, uint64_t index, const char *key_name);
+int sdx__own_introductions(sdx_ledger *l, const char *key_name,
+			   int (*cb)(void *ctx, uint64_t index), void *ctx);
 
 #endif

@@ -100,7 +100,9 @@ static const char *const migrations[] = {
 	/* 8 -> 9: key introductions (formats/trust.md): the recipient's policy for
 	 * them, and the keys trusted through one, with the introduction and when
 	 * a checkpoint covering it was first held.  Local policy like
-	 * trusted_keys: editable, and an introduced key's rows go with it. */
+	 * trusted_keys: editable, and an introduced key's rows go with it.  And
+	 * the own introductions by the name of the key they introduce, so that an
+	 * export finds those it carries without reading every entry. */
 	"CREATE TABLE intro_policy(from_party TEXT PRIMARY KEY, roles TEXT NOT NULL,"
 	" depth INTEGER NOT NULL, added TEXT NOT NULL);"
 	"CREATE TABLE introduced_keys(pubkey BLOB NOT NULL, key TEXT NOT NULL, party TEXT NOT NULL,"
@@ -109,6 +111,7 @@ static const char *const migrations[] = {
 	" idx INTEGER NOT NULL, leaf BLOB NOT NULL, checked TEXT NOT NULL, method TEXT NOT NULL,"
 	" roles TEXT NOT NULL, held TEXT NOT NULL, accepted TEXT NOT NULL,"
 	" PRIMARY KEY(pubkey, introducer)) WITHOUT ROWID;"
+	"CREATE TABLE own_introductions(idx INTEGER PRIMARY KEY, key_name TEXT NOT NULL);"
 	"CREATE TRIGGER trusted_unintroduce AFTER DELETE ON trusted_keys BEGIN"
 	" DELETE FROM introduced_keys WHERE pubkey = OLD.pubkey; END;",
 };

@@ -76,7 +76,7 @@ static int maybe_add(void *ctx, uint64_t index)
 
 	if ((err = sdx_ledger_entry(&e, f->l, index)) < 0)
 		return err;
-	if (sdx__intro_read(&in, &env, e->data, e->len) == 0)
+	if (strcmp(e->type, "introduction") == 0 && sdx__intro_read(&in, &env, e->data, e->len) == 0)
 		for (i = 0; i < f->norigins && !want; i++)
 			want = strcmp(f->origin[i], sdx_verifier_name(in.key)) == 0;
 	sdx_error_clear();
@@ -86,9 +86,11 @@ static int maybe_add(void *ctx, uint64_t index)
 	return want ? push(f, index) : 0;
 }
 
-static int key_entry(void *ctx, const sdx_entry *e)
+/* The key entry that signed in a key is the one before the first entry it signs. */
+static int key_entry(void *ctx, const sdx_verifier *v, uint64_t since)
 {
-	return strcmp(e->type, "key") == 0 ? push(ctx, e->index) : 0;
+	(void)v;
+	return since > 0 ? push(ctx, since - 1) : 0;
 }
 
 int sdx__intro_export(sdx_ledger *l, const sdx_export_options *o, uint64_t **idx, size_t *n,
@@ -114,12 +116,12 @@ int sdx__intro_export(sdx_ledger *l, const sdx_export_options *o, uint64_t **idx
 		sdx_found_free(found);
 		found = NULL;
 	}
-	if (err >= 0 && f.norigins)
-		err = sdx__own_introductions(l, maybe_add, &f);
+	for (i = 0; err >= 0 && i < f.norigins; i++)
+		err = sdx__own_introductions(l, f.origin[i], maybe_add, &f);
 	/* the own selection was empty: now it needs the key rotations */
 	if (err >= 0 && *n > before && !o->n_indexes && !o->lot && !o->since && !o->n_leaves) {
 		before = *n;
-		err = sdx_ledger_foreach(l, 0, UINT64_MAX, key_entry, &f);
+		err = sdx_ledger_foreach_key(l, key_entry, &f);
 		*nkeys += *n - before;
 	}
 	free(f.origin);

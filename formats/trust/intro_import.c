@@ -128,6 +128,17 @@ static int untrusted_origin(const struct judge *j, const char *origin)
 	return 0;
 }
 
+static int revoked(const struct judge *j, const sdx_verifier *v)
+{
+	size_t i;
+
+	for (i = 0; i < j->o->n_revoked; i++)
+		if (memcmp(sdx_verifier_public_key(j->o->revoked[i]), sdx_verifier_public_key(v),
+			   32) == 0)
+			return 1;
+	return 0;
+}
+
 static int given(const struct judge *j, const sdx_verifier *v)
 {
 	size_t i;
@@ -279,6 +290,11 @@ static int judge_one(struct judge *j, const struct carried *c)
 		goto done; /* not what this bundle needs */
 	snprintf(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(in.key),
 		 sdx_verifier_keyid(in.key));
+	if (revoked(j, in.key)) {
+		why(j, "%s introduced %s, which you revoked: a revoked key is never trusted again",
+		    c->origin, kt);
+		goto done;
+	}
 	if (!(q = introducer(j, c->origin, env))) {
 		why(j, "%s introduced %s, but under a key you do not trust", c->origin, kt);
 		goto done;

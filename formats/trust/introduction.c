@@ -80,6 +80,7 @@ int sdx_ledger_introduce(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *k
 			 const sdx_verifier *v, const sdx_intro_claim *c)
 {
 	sdx_party bound;
+	sdx_entry_info info;
 	json_t *body = NULL, *roles;
 	char *vkey = NULL, *text = NULL, today[21];
 	size_t len, i;
@@ -103,7 +104,11 @@ int sdx_ledger_introduce(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *k
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	err = sdx_record_append(out, l, key, "introduction", text, len, "introduction");
+	if ((err = sdx_record_append(&info, l, key, "introduction", text, len, "introduction")) < 0 ||
+	    (err = sdx__own_introduction_put(l, info.index, sdx_verifier_name(v))) < 0)
+		goto done;
+	if (out)
+		*out = info;
 done:
 	json_decref(body);
 	free(text);
