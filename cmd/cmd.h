@@ -224,6 +224,7 @@ struct intro_opts {
 	const struct binding_opts *party;
 	const char *ref;                 /* introduce: the key */
 	const char *method, *checked, *detail;
+	int withdraw;                    /* introduce --withdraw */
 	const char *from, *roles;        /* policy accept */
 	uint64_t depth;
 	int json;

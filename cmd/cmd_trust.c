@@ -16,6 +16,7 @@ static const struct usage use = {
 	"   or: sdx trust revoke VKEY|FILE|NAME|KEYID [--reason TEXT]\n"
 	"   or: sdx trust introduce VKEY|FILE|NAME|KEYID --name NAME --role ROLE... [--id SCHEME:ID]...\n"
 	"                        [--country CC] --method METHOD [--checked DATE] [--detail TEXT]\n"
+	"   or: sdx trust introduce VKEY|FILE|NAME|KEYID --withdraw [--detail TEXT]\n"
 	"   or: sdx trust policy [none | accept --from PARTY|any-direct --roles ROLE,... [--depth 1]]\n"
 	"                        [--json]",
 	"Keep the list of parties whose bundles you accept.  A supplier gives you its\n"
@@ -267,6 +268,8 @@ int cmd_trust(int argc, char **argv)
 			   "introduce: the day you compared it (YYYY-MM-DD; default today)"),
 		OPT_STRING(0, "detail", &o.in.detail, "TEXT",
 			   "introduce: a note, e.g. 'at their plant, with their QA manager'"),
+		OPT_BOOL(0, "withdraw", &o.in.withdraw,
+			 "introduce: take back your latest introduction of the key"),
 		OPT_STRING(0, "from", &o.in.from, "PARTY",
 			   "policy accept: whose introductions: a trusted key's party name, "
 			   "SCHEME:ID, key name or label, or " SDX_INTRO_ANY_DIRECT),

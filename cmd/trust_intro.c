@@ -10,6 +10,36 @@
 
 #include "cmd/cmd.h"
 
+static int withdraw_signed(const struct intro_opts *o, sdx_ledger *l, sdx_signer *key)
+{
+	sdx_entry_info info;
+	sdx_verifier *v = NULL;
+	char hex[65];
+	int rc, err;
+
+	if (binding_opts_given(o->party) || o->method || o->checked)
+		return cmd_error(EXIT_USAGE, "trust introduce --withdraw takes the key and, if you "
+				 "like, --detail; the rest is the introduction's");
+	if ((rc = trust_key_named(&v, l, o->ref, "give the verifier key")) != 0)
+		return rc;
+	if ((err = sdx_ledger_begin(l)) < 0)
+		goto fail;
+	if ((err = sdx_ledger_introduction_withdraw(&info, l, key, v, o->detail)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
+	    (err = sdx_ledger_commit(l)) < 0) {
+		sdx_ledger_rollback(l);
+		goto fail;
+	}
+	hex_hash(hex, info.leaf_hash);
+	printf("entry %" PRIu64 " %s withdraws the introduction of %s+%08" PRIx32 "\n",
+	       info.index, hex, sdx_verifier_name(v), sdx_verifier_keyid(v));
+	sdx_verifier_free(v);
+	return EXIT_OK;
+fail:
+	sdx_verifier_free(v);
+	return cmd_fail(err);
+}
+
 static int introduce_signed(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 {
 	const struct intro_opts *o = ctx;
@@ -21,6 +51,8 @@ static int introduce_signed(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *l
 
 	(void)list;
 	memset(&c, 0, sizeof(c));
+	if (o->withdraw)
+		return withdraw_signed(o, l, key);
 	if ((rc = binding_from_opts(&c.party, o->party, "trust introduce")) != 0)
 		return rc;
 	if (!o->method)

@@ -76,14 +76,90 @@ static int introducible(sdx_party *b, sdx_ledger *l, const sdx_verifier *v, cons
 	return 0;
 }
 
+/* The latest own introduction of v: its index. */
+struct latest {
+	sdx_ledger *l;
+	const sdx_verifier *v;
+	uint64_t index;
+	int found;
+};
+
+static int is_of_key(void *ctx, uint64_t index)
+{
+	struct latest *la = ctx;
+	struct sdx__intro in;
+	sdx_dsse_envelope *env = NULL;
+	sdx_entry *e = NULL;
+	int err;
+
+	if ((err = sdx_ledger_entry(&e, la->l, index)) < 0)
+		return err;
+	if (strcmp(e->type, "introduction") == 0 && sdx__intro_read(&in, &env, e->data, e->len) == 0 &&
+	    memcmp(sdx_verifier_public_key(in.key), sdx_verifier_public_key(la->v), 32) == 0) {
+		la->index = index;
+		la->found = 1;
+	}
+	sdx_error_clear();
+	sdx__intro_clear(&in);
+	sdx_dsse_envelope_free(env);
+	sdx_entry_free(e);
+	return 0;
+}
+
+/* 1 and the leaf hash and body of the latest own introduction of v, 0 if none. */
+static int latest_own(unsigned char leaf[32], struct sdx__intro *in, sdx_ledger *l,
+		      const sdx_verifier *v)
+{
+	struct latest la = { l, v, 0, 0 };
+	sdx_dsse_envelope *env = NULL;
+	sdx_entry *e = NULL;
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	if ((err = sdx__own_introductions(l, sdx_verifier_name(v), is_of_key, &la)) < 0 || !la.found)
+		return err;
+	if ((err = sdx_ledger_entry(&e, l, la.index)) < 0)
+		return err;
+	memcpy(leaf, e->leaf_hash, 32);
+	err = sdx__intro_read(in, &env, e->data, e->len);
+	sdx_dsse_envelope_free(env);
+	sdx_entry_free(e);
+	return err < 0 ? err : 1;
+}
+
+/* Append the body, supersede the latest own introduction of v (if any), index it. */
+static int append_intro(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+			const sdx_verifier *v, json_t *body, const unsigned char *supersedes)
+{
+	sdx_entry_info info;
+	char *text = NULL, hex[65];
+	size_t len;
+	int err;
+
+	if (supersedes) {
+		sdx__hex(hex, supersedes, 32);
+		json_object_set_new(body, "supersedes", json_string(hex));
+	}
+	if ((err = sdx__json_dump(&text, &len, body)) < 0 ||
+	    (err = sdx_record_append(&info, l, key, "introduction", text, len, "introduction")) < 0 ||
+	    (err = sdx__own_introduction_put(l, info.index, sdx_verifier_name(v))) < 0)
+		goto done;
+	if (out)
+		*out = info;
+done:
+	free(text);
+	return err;
+}
+
 int sdx_ledger_introduce(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
 			 const sdx_verifier *v, const sdx_intro_claim *c)
 {
+	struct sdx__intro old;
 	sdx_party bound;
-	sdx_entry_info info;
 	json_t *body = NULL, *roles;
-	char *vkey = NULL, *text = NULL, today[21];
-	size_t len, i;
+	unsigned char prev[32];
+	char *vkey = NULL, today[21];
+	size_t i;
 	int err;
 
 	if ((err = sdx_party_check(&c->party)) < 0 ||
@@ -100,20 +176,54 @@ int sdx_ledger_introduce(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *k
 			 "method", c->method);
 	if (body && c->detail)
 		json_object_set_new(body, "detail", json_string(c->detail));
-	if (!body || (err = sdx__json_dump(&text, &len, body)) < 0) {
-		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (!body) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = sdx_record_append(&info, l, key, "introduction", text, len, "introduction")) < 0 ||
-	    (err = sdx__own_introduction_put(l, info.index, sdx_verifier_name(v))) < 0)
-		goto done;
-	if (out)
-		*out = info;
+	/* a new word on the key replaces the earlier one */
+	if ((err = latest_own(prev, &old, l, v)) >= 0)
+		err = append_intro(out, l, key, v, body, err == 1 ? prev : NULL);
+	sdx__intro_clear(&old);
 done:
 	json_decref(body);
-	free(text);
 	free(vkey);
-	return err;
+	return err < 0 ? err : 0;
+}
+
+int sdx_ledger_introduction_withdraw(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+				     const sdx_verifier *v, const char *detail)
+{
+	struct sdx__intro old;
+	unsigned char prev[32];
+	json_t *body = NULL, *roles = json_array();
+	size_t i;
+	int err;
+
+	if ((err = latest_own(prev, &old, l, v)) <= 0) {
+		json_decref(roles);
+		return err < 0 ? err : sdx_error_set(SDX_ENOTFOUND, "this ledger never introduced "
+						     "key %s+%08" PRIx32, sdx_verifier_name(v),
+						     sdx_verifier_keyid(v));
+	}
+	if (old.withdrawn) {
+		err = sdx_error_set(SDX_EEXISTS, "the introduction of key %s+%08" PRIx32 " was "
+				    "withdrawn already", sdx_verifier_name(v), sdx_verifier_keyid(v));
+		goto done;
+	}
+	for (i = 0; i < old.party.nroles; i++)
+		json_array_append_new(roles, json_string(old.party.roles[i]));
+	body = json_pack("{s:s, s:o, s:O, s:s, s:s, s:b}", "key", old.vkey, "party",
+			 party_json(&old.party), "roles", roles, "checked", old.checked, "method",
+			 old.method, "withdrawn", 1);
+	if (body && detail)
+		json_object_set_new(body, "detail", json_string(detail));
+	err = body ? append_intro(out, l, key, v, body, prev)
+		   : sdx_error_set(SDX_ENOMEM, "out of memory");
+done:
+	json_decref(roles);
+	json_decref(body);
+	sdx__intro_clear(&old);
+	return err < 0 ? err : 0;
 }
 
 int sdx__intro_read(struct sdx__intro *out, sdx_dsse_envelope **env, const unsigned char *data,

@@ -46,11 +46,23 @@ typedef struct sdx_intro_claim {
  * sdx_ledger_begin()/sdx_ledger_commit().  Only for a key this ledger trusts
  * and has bound to a party: `c->party` must be that party (by identifiers or
  * name, as attribution compares them) and its roles among the binding's.
+ * It supersedes the ledger's latest introduction of `v`, if any.
  * SDX_ENOTFOUND if `v` is not trusted or not bound, SDX_EINVAL if the claim
  * is not the binding's, SDX_ESCHEMA if the record is invalid.
  */
 SDX_API int sdx_ledger_introduce(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
 				 const sdx_verifier *v, const sdx_intro_claim *c);
+
+/**
+ * Take back the latest introduction of `v` this ledger made: an introduction
+ * with `withdrawn` that supersedes it (the key need not be trusted still).
+ * Inside sdx_ledger_begin()/commit().  SDX_ENOTFOUND if the ledger never
+ * introduced it, SDX_EEXISTS if that introduction is withdrawn already.
+ * A recipient that accepted the introduction before is not undone by it.
+ */
+SDX_API int sdx_ledger_introduction_withdraw(sdx_entry_info *out, sdx_ledger *l,
+					     const sdx_signer *key, const sdx_verifier *v,
+					     const char *detail);
 
 /** "any-direct" as a rule's `from`: any party whose key is trusted directly. */
 #define SDX_INTRO_ANY_DIRECT "any-direct"

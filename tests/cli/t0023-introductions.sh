@@ -121,3 +121,16 @@ golden revoke-after "no longer trusted"
 expect 3 "verify of the supplier's bundle: untrusted" sdx verify -L e2.db s.sdxb
 expect 0 "trust list: the supplier's key is gone" sdx trust list -L e2.db
 golden trust-list-revoked "only the revocation"
+
+# --- the manufacturer withdraws its introduction: a new recipient does not accept it
+expect 0 "the manufacturer withdraws its introduction" sdx trust introduce -L m.db example.com/s \
+	--withdraw --detail "no longer our supplier"
+golden withdraw "an entry that supersedes the introduction"
+expect 2 "withdrawn already" sdx trust introduce -L m.db example.com/s --withdraw
+golden withdraw-again "says so"
+sdx export -L m.db --imported -o fwd2.sdxb > /dev/null
+sdx init -L e4.db --origin example.com/e4 --unencrypted > /dev/null
+sdx trust add -L e4.db m.vkey --name "$LH" --id $LH_ID --role manufacturer > /dev/null
+sdx trust policy -L e4.db accept --from "$LH" --roles supplier > /dev/null
+expect 3 "a withdrawn introduction is not accepted" sdx import -L e4.db fwd2.sdxb
+golden import-withdrawn "withdrew"
