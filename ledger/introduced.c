@@ -13,18 +13,6 @@
 #include "ledger/store.h"
 #include "sdx/ledger.h"
 
-/* Copy column `col` (text) into out[cap]; 0, or -1 if it does not fit or is NULL. */
-static int text_col(char *out, size_t cap, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-	size_t n = s ? strlen(s) : 0;
-
-	if (!s || n >= cap)
-		return -1;
-	memcpy(out, s, n + 1);
-	return 0;
-}
-
 static void roles_text(char *out, size_t cap, const char (*roles)[33], size_t n)
 {
 	size_t i, len = 0;
@@ -85,9 +73,9 @@ int sdx_ledger_foreach_intro_rule(sdx_ledger *l, sdx_intro_rule_cb cb, void *ctx
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
 		memset(&r, 0, sizeof(r));
-		if (text_col(r.from, sizeof(r.from), s.st, 0) < 0 ||
+		if (sdx__column_text(r.from, sizeof(r.from), s.st, 0) < 0 ||
 		    roles_parse(r.roles, &r.nroles, (const char *)sqlite3_column_text(s.st, 1)) < 0 ||
-		    text_col(r.added, sizeof(r.added), s.st, 3) < 0) {
+		    sdx__column_text(r.added, sizeof(r.added), s.st, 3) < 0) {
 			err = sdx_error_set(SDX_EFORMAT, "'%s': damaged row in intro_policy", l->path);
 			break;
 		}
@@ -129,16 +117,16 @@ static int read_row(sdx_introduced *out, sqlite3_stmt *st)
 	memcpy(out->introducer, sqlite3_column_blob(st, 1), 32);
 	memcpy(out->leaf, sqlite3_column_blob(st, 6), 32);
 	out->index = (uint64_t)sqlite3_column_int64(st, 5);
-	return text_col(out->introducer_key, sizeof(out->introducer_key), st, 2) < 0 ||
-	       text_col(out->introducer_party, sizeof(out->introducer_party), st, 3) < 0 ||
-	       text_col(out->origin, sizeof(out->origin), st, 4) < 0 ||
-	       text_col(out->checked, sizeof(out->checked), st, 7) < 0 ||
-	       text_col(out->method, sizeof(out->method), st, 8) < 0 ||
-	       text_col(out->roles, sizeof(out->roles), st, 9) < 0 ||
-	       text_col(out->held, sizeof(out->held), st, 10) < 0 ||
-	       text_col(out->accepted, sizeof(out->accepted), st, 11) < 0 ||
-	       text_col(out->key, sizeof(out->key), st, 12) < 0 ||
-	       text_col(out->party, sizeof(out->party), st, 13) < 0 ? -1 : 0;
+	return sdx__column_text(out->introducer_key, sizeof(out->introducer_key), st, 2) < 0 ||
+	       sdx__column_text(out->introducer_party, sizeof(out->introducer_party), st, 3) < 0 ||
+	       sdx__column_text(out->origin, sizeof(out->origin), st, 4) < 0 ||
+	       sdx__column_text(out->checked, sizeof(out->checked), st, 7) < 0 ||
+	       sdx__column_text(out->method, sizeof(out->method), st, 8) < 0 ||
+	       sdx__column_text(out->roles, sizeof(out->roles), st, 9) < 0 ||
+	       sdx__column_text(out->held, sizeof(out->held), st, 10) < 0 ||
+	       sdx__column_text(out->accepted, sizeof(out->accepted), st, 11) < 0 ||
+	       sdx__column_text(out->key, sizeof(out->key), st, 12) < 0 ||
+	       sdx__column_text(out->party, sizeof(out->party), st, 13) < 0 ? -1 : 0;
 }
 
 int sdx_ledger_foreach_introduced(sdx_ledger *l, const unsigned char *pubkey,
@@ -205,6 +193,33 @@ int sdx__introduced_revoke(sdx_ledger *l, const unsigned char pubkey[32], const 
 	return 0;
 }
 
+/*
+ * Column 0 of every row of the statement started in *s, as integers, into a
+ * malloc'd *out (*n of them); the statement is ended.  0 or the error.
+ */
+static int collect_ints(uint64_t **out, size_t *n, struct sdx__stmt *s)
+{
+	uint64_t *grown;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sdx__stmt_step(s)) == 1) {
+		if (*n == cap) {
+			if (!(grown = realloc(*out, (cap ? 2 * cap : 16) * sizeof(*grown)))) {
+				rc = sdx_error_set(SDX_ENOMEM, "out of memory");
+				break;
+			}
+			*out = grown;
+			cap = cap ? 2 * cap : 16;
+		}
+		(*out)[(*n)++] = (uint64_t)sqlite3_column_int64(s->st, 0);
+	}
+	sdx__stmt_end(s);
+	return rc < 0 ? rc : 0;
+}
+
 struct held {
 	const char *origin;
 	uint64_t index;
@@ -235,8 +250,8 @@ int sdx__intro_held(char out[21], sdx_ledger *l, const char *origin, uint64_t in
 {
 	struct held h = { origin, index, out, 0 };
 	struct sdx__stmt s;
-	uint64_t *receipts = NULL, *grown;
-	size_t n = 0, cap = 0, i;
+	uint64_t *receipts = NULL;
+	size_t n = 0, i;
 	int rc, err;
 
 	/* a checkpoint of the origin covering it was held at all? */
@@ -247,18 +262,7 @@ int sdx__intro_held(char out[21], sdx_ledger *l, const char *origin, uint64_t in
 	if ((err = sdx__stmt(&s, l, NULL, "reading imports", "SELECT receipt FROM imports ORDER BY "
 			     "receipt")) < 0)
 		return err;
-	while ((rc = sdx__stmt_step(&s)) == 1) {
-		if (n == cap) {
-			if (!(grown = realloc(receipts, (cap ? 2 * cap : 16) * sizeof(*grown)))) {
-				rc = sdx_error_set(SDX_ENOMEM, "out of memory");
-				break;
-			}
-			receipts = grown;
-			cap = cap ? 2 * cap : 16;
-		}
-		receipts[n++] = (uint64_t)sqlite3_column_int64(s.st, 0);
-	}
-	sdx__stmt_end(&s);
+	rc = collect_ints(&receipts, &n, &s);
 	for (i = 0; rc >= 0 && i < n && !h.found; i++) {
 		sdx_entry *e = NULL;
 		char *payload = NULL;
@@ -287,8 +291,8 @@ int sdx__own_introductions(sdx_ledger *l, const char *key_name,
 			   int (*cb)(void *ctx, uint64_t index), void *ctx)
 {
 	struct sdx__stmt s;
-	uint64_t *idx = NULL, *grown;
-	size_t n = 0, cap = 0, i;
+	uint64_t *idx = NULL;
+	size_t n = 0, i;
 	int rc, err = 0;
 
 	if (l->format < SDX__INTRO_FORMAT)
@@ -298,18 +302,7 @@ int sdx__own_introductions(sdx_ledger *l, const char *key_name,
 			     "own_introductions WHERE key_name = ? ORDER BY idx",
 			     SDX__TEXT(key_name))) < 0)
 		return err;
-	while ((rc = sdx__stmt_step(&s)) == 1) {
-		if (n == cap) {
-			if (!(grown = realloc(idx, (cap ? 2 * cap : 16) * sizeof(*grown)))) {
-				rc = sdx_error_set(SDX_ENOMEM, "out of memory");
-				break;
-			}
-			idx = grown;
-			cap = cap ? 2 * cap : 16;
-		}
-		idx[n++] = (uint64_t)sqlite3_column_int64(s.st, 0);
-	}
-	sdx__stmt_end(&s);
+	rc = collect_ints(&idx, &n, &s);
 	for (i = 0; rc >= 0 && i < n && !err; i++)
 		err = cb(ctx, idx[i]);
 	free(idx);

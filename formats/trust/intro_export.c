@@ -69,20 +69,14 @@ static int maybe_add(void *ctx, uint64_t index)
 {
 	struct forwarded *f = ctx;
 	struct sdx__intro in;
-	sdx_dsse_envelope *env = NULL;
-	sdx_entry *e = NULL;
 	size_t i;
-	int err, want = 0;
+	int rc, want = 0;
 
-	if ((err = sdx_ledger_entry(&e, f->l, index)) < 0)
-		return err;
-	if (strcmp(e->type, "introduction") == 0 && sdx__intro_read(&in, &env, e->data, e->len) == 0)
-		for (i = 0; i < f->norigins && !want; i++)
-			want = strcmp(f->origin[i], sdx_verifier_name(in.key)) == 0;
-	sdx_error_clear();
+	if ((rc = sdx__intro_at(&in, NULL, f->l, index)) < 0)
+		return rc;
+	for (i = 0; rc && i < f->norigins && !want; i++)
+		want = strcmp(f->origin[i], sdx_verifier_name(in.key)) == 0;
 	sdx__intro_clear(&in);
-	sdx_dsse_envelope_free(env);
-	sdx_entry_free(e);
 	return want ? push(f, index) : 0;
 }
 

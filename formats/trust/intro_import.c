@@ -128,24 +128,13 @@ static int untrusted_origin(const struct judge *j, const char *origin)
 	return 0;
 }
 
-static int revoked(const struct judge *j, const sdx_verifier *v)
+/* Is v (by public key) one of keys[0..n)? */
+static int among(sdx_verifier *const *keys, size_t n, const sdx_verifier *v)
 {
 	size_t i;
 
-	for (i = 0; i < j->o->n_revoked; i++)
-		if (memcmp(sdx_verifier_public_key(j->o->revoked[i]), sdx_verifier_public_key(v),
-			   32) == 0)
-			return 1;
-	return 0;
-}
-
-static int given(const struct judge *j, const sdx_verifier *v)
-{
-	size_t i;
-
-	for (i = 0; i < j->o->n_trusted; i++)
-		if (memcmp(sdx_verifier_public_key(j->o->trusted[i]), sdx_verifier_public_key(v),
-			   32) == 0)
+	for (i = 0; i < n; i++)
+		if (memcmp(sdx_verifier_public_key(keys[i]), sdx_verifier_public_key(v), 32) == 0)
 			return 1;
 	return 0;
 }
@@ -286,11 +275,11 @@ static int judge_one(struct judge *j, const struct carried *c)
 		err = 0;
 		goto done;
 	}
-	if (!untrusted_origin(j, sdx_verifier_name(in.key)) || given(j, in.key))
+	if (!untrusted_origin(j, sdx_verifier_name(in.key)) || among(j->o->trusted, j->o->n_trusted, in.key))
 		goto done; /* not what this bundle needs */
 	snprintf(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(in.key),
 		 sdx_verifier_keyid(in.key));
-	if (revoked(j, in.key)) {
+	if (among(j->o->revoked, j->o->n_revoked, in.key)) {
 		why(j, "%s introduced %s, which you revoked: a revoked key is never trusted again",
 		    c->origin, kt);
 		goto done;

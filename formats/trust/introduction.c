@@ -88,22 +88,15 @@ static int is_of_key(void *ctx, uint64_t index)
 {
 	struct latest *la = ctx;
 	struct sdx__intro in;
-	sdx_dsse_envelope *env = NULL;
-	sdx_entry *e = NULL;
-	int err;
+	int rc;
 
-	if ((err = sdx_ledger_entry(&e, la->l, index)) < 0)
-		return err;
-	if (strcmp(e->type, "introduction") == 0 && sdx__intro_read(&in, &env, e->data, e->len) == 0 &&
+	if ((rc = sdx__intro_at(&in, NULL, la->l, index)) == 1 &&
 	    memcmp(sdx_verifier_public_key(in.key), sdx_verifier_public_key(la->v), 32) == 0) {
 		la->index = index;
 		la->found = 1;
 	}
-	sdx_error_clear();
 	sdx__intro_clear(&in);
-	sdx_dsse_envelope_free(env);
-	sdx_entry_free(e);
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* 1 and the leaf hash and body of the latest own introduction of v, 0 if none. */
@@ -111,20 +104,12 @@ static int latest_own(unsigned char leaf[32], struct sdx__intro *in, sdx_ledger 
 		      const sdx_verifier *v)
 {
 	struct latest la = { l, v, 0, 0 };
-	sdx_dsse_envelope *env = NULL;
-	sdx_entry *e = NULL;
 	int err;
 
 	memset(in, 0, sizeof(*in));
 	if ((err = sdx__own_introductions(l, sdx_verifier_name(v), is_of_key, &la)) < 0 || !la.found)
 		return err;
-	if ((err = sdx_ledger_entry(&e, l, la.index)) < 0)
-		return err;
-	memcpy(leaf, e->leaf_hash, 32);
-	err = sdx__intro_read(in, &env, e->data, e->len);
-	sdx_dsse_envelope_free(env);
-	sdx_entry_free(e);
-	return err < 0 ? err : 1;
+	return sdx__intro_at(in, leaf, l, la.index);
 }
 
 /* Append the body, supersede the latest own introduction of v (if any), index it. */
@@ -268,6 +253,27 @@ void sdx__intro_clear(struct sdx__intro *i)
 {
 	sdx_verifier_free(i->key);
 	i->key = NULL;
+}
+
+int sdx__intro_at(struct sdx__intro *out, unsigned char *leaf, sdx_ledger *l, uint64_t index)
+{
+	sdx_dsse_envelope *env = NULL;
+	sdx_entry *e = NULL;
+	int err, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = sdx_ledger_entry(&e, l, index)) < 0)
+		return err;
+	if (strcmp(e->type, "introduction") == 0 && sdx__intro_read(out, &env, e->data, e->len) == 0)
+		rc = 1;
+	else
+		sdx__intro_clear(out);
+	sdx_error_clear();
+	if (rc && leaf)
+		memcpy(leaf, e->leaf_hash, 32);
+	sdx_dsse_envelope_free(env);
+	sdx_entry_free(e);
+	return rc;
 }
 
 /* ---- the policy ----------------------------------------------------------------------- */

@@ -29,6 +29,9 @@ struct sdx__intro {
 int sdx__intro_read(struct sdx__intro *out, sdx_dsse_envelope **env, const unsigned char *data,
 		    size_t len);
 void sdx__intro_clear(struct sdx__intro *i);
+/* Own entry `index` read as an introduction: 1 and *out (and its leaf hash,
+ * leaf may be NULL), 0 if it is none or unreadable as one, or the error. */
+int sdx__intro_at(struct sdx__intro *out, unsigned char *leaf, sdx_ledger *l, uint64_t index);
 
 /*
  * A key v signed in by a key rotation (inside the import's transaction): if
