@@ -172,6 +172,20 @@ int sdx_ledger_key_introduced(sdx_ledger *l, const unsigned char pubkey[32])
 			   "WHERE pubkey = ?", SDX__HASH(pubkey));
 }
 
+int sdx__introduced_forget(sdx_ledger *l, const unsigned char pubkey[32], const char *label)
+{
+	int rc;
+
+	if ((rc = sdx_ledger_key_introduced(l, pubkey)) <= 0)
+		return rc;
+	if ((rc = sdx__db_run(l, NULL, "trusting a key", "DELETE FROM introduced_keys WHERE "
+			      "pubkey = ?", SDX__HASH(pubkey))) < 0 ||
+	    (rc = sdx__db_run(l, NULL, "trusting a key", "UPDATE trusted_keys SET label = ? "
+			      "WHERE pubkey = ?", SDX__TEXT(label), SDX__HASH(pubkey))) < 0)
+		return rc;
+	return 1;
+}
+
 int sdx__introduced_revoke(sdx_ledger *l, const unsigned char pubkey[32], const char *revoked)
 {
 	int err;

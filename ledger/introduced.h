@@ -26,6 +26,11 @@ int sdx__introduced_put(sdx_ledger *l, const sdx_introduced *i);
  */
 int sdx__introduced_revoke(sdx_ledger *l, const unsigned char pubkey[32], const char *revoked);
 
+/* The trusted key `pubkey`, if trusted only through introductions, is
+ * trusted directly from now on, labelled `label`: 1; 0 if it was not
+ * introduced; or the error. */
+int sdx__introduced_forget(sdx_ledger *l, const unsigned char pubkey[32], const char *label);
+
 /*
  * When this ledger first held a checkpoint of `origin` covering entry
  * `index`: the time of the first import receipt that lists a checkpoint of

@@ -77,9 +77,14 @@ int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label
 			  SDX__HASH(sdx_verifier_public_key(v)), SDX__TEXT(sdx_verifier_name(v)),
 			  SDX__INT(sdx_verifier_keyid(v)),
 			  SDX__TEXT(label ? label : sdx_verifier_name(v)), SDX__TEXT(time));
-	if (err == SDX_ECONFLICT)
+	if (err == SDX_ECONFLICT) {
+		/* trusted only through an introduction: directly from now on */
+		if ((err = sdx__introduced_forget(l, sdx_verifier_public_key(v),
+						  label ? label : sdx_verifier_name(v))) != 0)
+			return err < 0 ? err : 0;
 		return sdx_error_set(SDX_EEXISTS, "key %s+%08" PRIx32 " is already trusted",
 				     sdx_verifier_name(v), sdx_verifier_keyid(v));
+	}
 	return err < 0 ? err : 0;
 }
 

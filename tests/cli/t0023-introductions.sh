@@ -115,6 +115,11 @@ expect 0 "revoked after the exporter held the introduction: it still counts" \
 	env SDX_TIME=2026-11-24T00:00:00Z "$SDX" trust revoke -L e3.db example.com/m --reason stolen
 golden revoke-before "still trusted"
 expect 0 "verify of the supplier's bundle: still trusted" sdx verify -L e3.db s.sdxb
+expect 0 "trust add of a key trusted through an introduction trusts it directly" \
+	sdx trust add -L e3.db s.vkey --label "fingerprint compared ourselves"
+sdx trust list -L e3.db --json > list3.json
+check "no longer introduced" jq -e '[.[] | select(.introduced)] == [] and
+	[.[] | .label] == ["fingerprint compared ourselves"]' list3.json > /dev/null
 expect 0 "revoked before the exporter held it (the signed dates are earlier): it does not count" \
 	env SDX_TIME=2026-11-24T00:00:00Z "$SDX" trust revoke -L e2.db example.com/m --reason stolen
 golden revoke-after "no longer trusted"
