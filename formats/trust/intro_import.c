@@ -275,7 +275,8 @@ static int judge_one(struct judge *j, const struct carried *c)
 		err = 0;
 		goto done;
 	}
-	if (!untrusted_origin(j, sdx_verifier_name(in.key)) || among(j->o->trusted, j->o->n_trusted, in.key))
+	if (!untrusted_origin(j, sdx_verifier_name(in.key)) ||
+	    among(j->o->trusted, j->o->n_trusted, in.key))
 		goto done; /* not what this bundle needs */
 	snprintf(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(in.key),
 		 sdx_verifier_keyid(in.key));

@@ -311,7 +311,8 @@ static const struct test_case tests[] = {
 	{ "a rule names its introducer by party, identifier, key or label", rule_names_introducer },
 	{ "the roles the rules accept, and whom they are about", roles_accepted },
 	{ "the policy as stored: depth 1, known roles, one rule per from, none", policy_stored },
-	{ "an introduction only of a key trusted and bound, for its party and roles", introduce_only_bound },
+	{ "an introduction only of a key trusted and bound, for its party and roles",
+	  introduce_only_bound },
 	{ "the record's schema", schema },
 	{ "a revocation takes the introductions held from then on, not before", revocation },
 	{ NULL, NULL }
