@@ -234,6 +234,36 @@ void party_print(const sdx_party *p, const char *indent);
 int cmd_export_interop(struct where *w, const char *epcis, const char *untp, const char *ref,
 		       const char *output, int json);
 
+/* ---- cmd/trust_intro.c: sdx trust introduce, sdx trust policy ---- */
+
+struct intro_opts {
+	const struct where *w;
+	const struct binding_opts *party;
+	const char *ref;                 /* introduce: the key */
+	const char *method, *checked, *detail;
+	int withdraw;                    /* introduce --withdraw */
+	const char *from, *roles;        /* policy accept */
+	uint64_t depth;
+	int json;
+};
+/* The key REF names: a verifier key, a file of one, or a trusted key's name,
+ * label or key id (cmd_trust.c).  0 or an exit code; `none` ends the message
+ * when no trusted key matches. */
+int trust_key_named(sdx_verifier **out, sdx_ledger *l, const char *ref, const char *none);
+int trust_introduce(const struct intro_opts *o);
+/* Show (what NULL), or set: "none", "accept". */
+int trust_policy(const struct intro_opts *o, sdx_ledger *l, const char *what);
+/* The introductions a trusted key was accepted by: printed, or into obj's "introduced". */
+int trust_print_introduced(sdx_ledger *l, const unsigned char pubkey[32], json_t *obj);
+/* Revoke v, saying which keys it introduced still count and which no longer. */
+int trust_revoke_introduced(sdx_ledger *l, const sdx_verifier *v, const char *reason);
+
+/* The keys trusted through introductions now; after an import, name on
+ * stderr those it added (and free the snapshot). */
+struct intro_snapshot;
+struct intro_snapshot *trust_intro_snapshot(sdx_ledger *l);
+void trust_intro_report(sdx_ledger *l, struct intro_snapshot *before);
+
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */

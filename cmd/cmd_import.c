@@ -45,6 +45,7 @@ int cmd_import(int argc, char **argv)
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	sdx_verifier *pv = NULL;
+	struct intro_snapshot *intros;
 	char hex[65];
 	int first, rc, err;
 
@@ -76,9 +77,11 @@ int cmd_import(int argc, char **argv)
 	bo.revoked = ring.revoked;
 	bo.n_revoked = ring.n_revoked;
 	bo.trust_on_first_use = o.tofu;
+	intros = trust_intro_snapshot(l);
 	progress_begin(&prog, "import", o.quiet);
 	err = sdx_bundle_import(&res, l, key, argv[first], &bo);
 	progress_end(&prog);
+	trust_intro_report(err == 0 ? l : NULL, intros);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
 		rc = cmd_fail(err);
 		fprintf(stderr, "evidence of equivocation: the checkpoint already held\n%s"

@@ -13,7 +13,12 @@ static const struct usage use = {
 	"   or: sdx trust bind VKEY|FILE|NAME|KEYID --name NAME --role ROLE... [--id SCHEME:ID]...\n"
 	"   or: sdx trust list [--json]\n"
 	"   or: sdx trust remove NAME|KEYID\n"
-	"   or: sdx trust revoke VKEY|FILE|NAME|KEYID [--reason TEXT]",
+	"   or: sdx trust revoke VKEY|FILE|NAME|KEYID [--reason TEXT]\n"
+	"   or: sdx trust introduce VKEY|FILE|NAME|KEYID --name NAME --role ROLE... [--id SCHEME:ID]...\n"
+	"                        [--country CC] --method METHOD [--checked DATE] [--detail TEXT]\n"
+	"   or: sdx trust introduce VKEY|FILE|NAME|KEYID --withdraw [--detail TEXT]\n"
+	"   or: sdx trust policy [none | accept --from PARTY|any-direct --roles ROLE,... [--depth 1]]\n"
+	"                        [--json]",
 	"Keep the list of parties whose bundles you accept.  A supplier gives you its\n"
 	"verifier key ('sdx key show --vkey', a line like example.com/acme+1a2b3c4d+AbC...)\n"
 	"and you compare its fingerprint with them by phone before adding it.  'sdx verify\n"
@@ -28,7 +33,15 @@ static const struct usage use = {
 	"'remove' stops trusting a key; 'revoke' says the key must never be relied on\n"
 	"again (it was lost or stolen): a bundle it signed is refused (exit 3) even when\n"
 	"someone passes it with --trust, and it cannot be added back.  What was imported\n"
-	"before stays, as verified then.",
+	"before stays, as verified then.\n"
+	"'introduce' signs, in your own ledger, that a key you trust and have bound is\n"
+	"its party's, how and when you compared its fingerprint; your exports carry it\n"
+	"with what they forward of that party.  'policy' says whether a recipient accepts\n"
+	"such introductions from parties it trusts directly (depth 1), and for which\n"
+	"roles; by default ('none') an import names what an introduction would trust and\n"
+	"is refused (exit 3).  A key accepted so is trusted via its introducer; revoking\n"
+	"the introducer's key undoes the introductions you held only from the revocation\n"
+	"on (formats/trust.md, \"Introductions\").",
 	USAGE_ANY
 };
 
@@ -36,6 +49,7 @@ struct trust_opts {
 	struct where w;
 	const char *label, *reason;
 	struct binding_opts party;
+	struct intro_opts in;     /* introduce, policy */
 	int json;
 };
 
@@ -62,6 +76,10 @@ static int print_one(void *ctx, const sdx_verifier *v, const char *label, const 
 				      "label", label, "added", added);
 		json_object_set_new(j, "party", bound ? party_to_json(&p) : json_null());
 		json_array_append_new(li->list, j);
+		if (trust_print_introduced(li->l, sdx_verifier_public_key(v), j) < 0) {
+			free(vkey);
+			return -1;
+		}
 	} else {
 		printf("%s\n  label:       %s\n  fingerprint: %s\n  added:       %s\n", vkey, label,
 		       fp, added);
@@ -69,6 +87,10 @@ static int print_one(void *ctx, const sdx_verifier *v, const char *label, const 
 			party_print(&p, "  ");
 		else
 			printf("  party:       none bound (attribution unknown; 'sdx trust bind')\n");
+		if (trust_print_introduced(li->l, sdx_verifier_public_key(v), NULL) < 0) {
+			free(vkey);
+			return -1;
+		}
 	}
 	free(vkey);
 	return 0;
@@ -117,10 +139,7 @@ static int pick_one(void *ctx, const sdx_verifier *v, const char *label, const c
 	return 0;
 }
 
-/* The key REF names: a verifier key, a file of one, or a trusted key's name,
- * label or key id.  0 or an exit code; `none` ends the message when no
- * trusted key matches. */
-static int key_named(sdx_verifier **out, sdx_ledger *l, const char *ref, const char *none)
+int trust_key_named(sdx_verifier **out, sdx_ledger *l, const char *ref, const char *none)
 {
 	struct pick p = { ref, NULL, 0 };
 	size_t nk = 0;
@@ -146,21 +165,15 @@ static int key_named(sdx_verifier **out, sdx_ledger *l, const char *ref, const c
 
 static int revoke(struct trust_opts *o, sdx_ledger *l, const char *ref)
 {
-	struct pick p = { ref, NULL, 0 };
-	char fp[80];
-	int err, rc;
+	sdx_verifier *v = NULL;
+	int rc;
 
-	if ((rc = key_named(&p.v, l, ref, "give the verifier key to revoke a key you "
-			    "never trusted")) != 0)
+	if ((rc = trust_key_named(&v, l, ref, "give the verifier key to revoke a key you "
+				  "never trusted")) != 0)
 		return rc;
-	err = sdx_ledger_trust_revoke(l, p.v, o->reason);
-	if (err == 0) {
-		sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(p.v));
-		printf("revoked %s+%08" PRIx32 "\nfingerprint: %s\n", sdx_verifier_name(p.v),
-		       sdx_verifier_keyid(p.v), fp);
-	}
-	sdx_verifier_free(p.v);
-	return err < 0 ? cmd_fail(err) : 0;
+	rc = trust_revoke_introduced(l, v, o->reason);
+	sdx_verifier_free(v);
+	return rc;
 }
 
 /* "bound KEY to NAME (SCHEME:ID, ...) for ROLE, ROLE" */
@@ -223,7 +236,7 @@ static int bind(struct trust_opts *o, sdx_ledger *l, const char *ref)
 	int rc, err;
 
 	if ((rc = binding_from_opts(&p, &o->party, "trust bind")) != 0 ||
-	    (rc = key_named(&v, l, ref, "'sdx trust add' it first")) != 0)
+	    (rc = trust_key_named(&v, l, ref, "'sdx trust add' it first")) != 0)
 		return rc;
 	if ((err = sdx_ledger_trust_bind(l, v, &p)) < 0)
 		rc = cmd_fail(err);
@@ -249,7 +262,22 @@ int cmd_trust(int argc, char **argv)
 		BINDING_OPTS(&o.party, "add, bind: the party the key speaks for: its"),
 		OPT_STRING('r', "reason", &o.reason, "TEXT",
 			   "revoke: why, e.g. 'key leaked with a stolen laptop'"),
-		OPT_BOOL(0, "json", &o.json, "list: print as JSON"),
+		OPT_STRING(0, "method", &o.in.method, "METHOD", "introduce: how you compared the "
+			   "fingerprint: " SDX_INTRO_METHODS),
+		OPT_STRING(0, "checked", &o.in.checked, "DATE",
+			   "introduce: the day you compared it (YYYY-MM-DD; default today)"),
+		OPT_STRING(0, "detail", &o.in.detail, "TEXT",
+			   "introduce: a note, e.g. 'at their plant, with their QA manager'"),
+		OPT_BOOL(0, "withdraw", &o.in.withdraw,
+			 "introduce: take back your latest introduction of the key"),
+		OPT_STRING(0, "from", &o.in.from, "PARTY",
+			   "policy accept: whose introductions: a trusted key's party name, "
+			   "SCHEME:ID, key name or label, or " SDX_INTRO_ANY_DIRECT),
+		OPT_STRING(0, "roles", &o.in.roles, "ROLE,...",
+			   "policy accept: for which roles, e.g. supplier,lab"),
+		OPT_U64_RANGE(0, "depth", &o.in.depth, "N", "policy accept: 1, the only depth",
+			      1, 1),
+		OPT_BOOL(0, "json", &o.json, "list, policy: print as JSON"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -259,15 +287,30 @@ int cmd_trust(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	verb = argv[first];
 	arg1 = strcmp(verb, "add") == 0 || strcmp(verb, "bind") == 0 ||
-	       strcmp(verb, "remove") == 0 || strcmp(verb, "revoke") == 0;
-	if (arg1 ? first + 2 != argc : strcmp(verb, "list") == 0 ? first + 1 != argc : 1)
+	       strcmp(verb, "remove") == 0 || strcmp(verb, "revoke") == 0 ||
+	       strcmp(verb, "introduce") == 0;
+	if (arg1 ? first + 2 != argc : strcmp(verb, "list") == 0 ? first + 1 != argc :
+	    strcmp(verb, "policy") == 0 ? first + 2 < argc : 1)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
-	if (binding_opts_given(&o.party) && strcmp(verb, "add") != 0 && strcmp(verb, "bind") != 0)
-		return cmd_error(EXIT_USAGE, "--name, --id, --country and --role are for trust add "
-				 "and trust bind");
-	if ((rc = resolve_and_open(&l, &o.w, strcmp(verb, "list") == 0 ? SDX_OPEN_READONLY : 0)) != 0)
+	if (binding_opts_given(&o.party) && strcmp(verb, "add") != 0 && strcmp(verb, "bind") != 0 &&
+	    strcmp(verb, "introduce") != 0)
+		return cmd_error(EXIT_USAGE, "--name, --id, --country and --role are for trust add, "
+				 "trust bind and trust introduce");
+	o.in.w = &o.w;
+	o.in.party = &o.party;
+	o.in.json = o.json;
+	if (strcmp(verb, "introduce") == 0) {
+		o.in.ref = argv[first + 1];
+		where_resolve(&o.w);
+		return trust_introduce(&o.in);
+	}
+	if ((rc = resolve_and_open(&l, &o.w, strcmp(verb, "list") == 0 ||
+				   (strcmp(verb, "policy") == 0 && first + 1 == argc) ?
+				   SDX_OPEN_READONLY : 0)) != 0)
 		return rc;
-	if (strcmp(verb, "add") == 0) {
+	if (strcmp(verb, "policy") == 0) {
+		rc = trust_policy(&o.in, l, first + 1 < argc ? argv[first + 1] : NULL);
+	} else if (strcmp(verb, "add") == 0) {
 		rc = add(&o, l, argv[first + 1]);
 	} else if (strcmp(verb, "bind") == 0) {
 		rc = bind(&o, l, argv[first + 1]);

@@ -77,7 +77,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	struct progress prog;
 	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
-	size_t i;
+	size_t i, introduced = 0;
 	int err;
 
 	/* a local ledger, if there is one, holds the keys this organisation trusts */
@@ -103,7 +103,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		   (o->signatures ? SDX_BUNDLE_VERIFY_SIGNATURES : 0);
 	bo.threads = (unsigned)o->threads;
 	progress_begin(&prog, "verify", o->quiet);
-	err = sdx_bundle_verify(&rep, path, &bo);
+	err = sdx_bundle_verify_introduced(&rep, &introduced, l, path, &bo);
 	progress_end(&prog);
 	if (o->json) {
 		json_t *led = json_array();
@@ -144,6 +144,9 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		printf("  checked   manifest signature, %" PRIu64 " member hashes, entry signatures, "
 		       "inclusion proofs, checkpoints, %" PRIu64 " attachments\n",
 		       sdx_bundle_report_members(rep), sdx_bundle_report_attachments(rep));
+		if (introduced)
+			printf("  trusted   %zu key(s) through introductions your trust policy accepts "
+			       "('sdx import' trusts them)\n", introduced);
 		if (err == 0)
 			printf("ok: %s\n", path);
 	}
@@ -164,11 +167,13 @@ static void print_counts(const json_t *o)
 	int own = json_is_true(json_object_get(o, "own"));
 	size_t k;
 
-	printf("  %s (%s%s%s): %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " records signed "
-	       "by the party they name, %" JSON_INTEGER_FORMAT " restated, %" JSON_INTEGER_FORMAT
-	       " unbound", json_str(o, "origin"), own ? "this ledger, " : "",
+	printf("  %s (%s%s%s%s%s): %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " records "
+	       "signed by the party they name, %" JSON_INTEGER_FORMAT " restated, %"
+	       JSON_INTEGER_FORMAT " unbound", json_str(o, "origin"), own ? "this ledger, " : "",
 	       *party ? (own ? "party " : "key bound to ") : (own ? "party not set" :
 							       "key bound to no party"), party,
+	       *json_str(o, "introduced_by") ? ", key introduced by " : "",
+	       json_str(o, "introduced_by"),
 	       json_integer_value(json_object_get(o, "signed")),
 	       json_integer_value(json_object_get(o, "records")),
 	       json_integer_value(json_object_get(o, "restated")),

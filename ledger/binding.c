@@ -86,18 +86,6 @@ int sdx__binding_put(sdx_ledger *l, const sdx_verifier *v, const sdx_party *p)
 	return err < 0 ? err : 0;
 }
 
-/* Copy column `col` (text) into out[cap]; 0, or -1 if it does not fit or is NULL. */
-static int column_text(char *out, size_t cap, sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-	size_t n = s ? strlen(s) : 0;
-
-	if (!s || n >= cap)
-		return -1;
-	memcpy(out, s, n + 1);
-	return 0;
-}
-
 static int get_rows(sdx_party *out, sdx_ledger *l, const unsigned char *key, size_t keylen)
 {
 	struct sdx__stmt s;
@@ -108,8 +96,8 @@ static int get_rows(sdx_party *out, sdx_ledger *l, const unsigned char *key, siz
 		return err;
 	if ((rc = sdx__stmt_step(&s)) == 1) {
 		found = 1;
-		bad = column_text(out->name, sizeof(out->name), s.st, 0) < 0 ||
-		      column_text(out->country, sizeof(out->country), s.st, 1) < 0;
+		bad = sdx__column_text(out->name, sizeof(out->name), s.st, 0) < 0 ||
+		      sdx__column_text(out->country, sizeof(out->country), s.st, 1) < 0;
 	}
 	sdx__stmt_end(&s);
 	if (rc < 0 || !found || bad)
@@ -119,8 +107,8 @@ static int get_rows(sdx_party *out, sdx_ledger *l, const unsigned char *key, siz
 		return err;
 	while (!bad && (rc = sdx__stmt_step(&s)) == 1)
 		bad = out->nids == SDX_PARTY_IDS_MAX ||
-		      column_text(out->ids[out->nids].scheme, sizeof(out->ids[0].scheme), s.st, 0) < 0 ||
-		      column_text(out->ids[out->nids++].id, sizeof(out->ids[0].id), s.st, 1) < 0;
+		      sdx__column_text(out->ids[out->nids].scheme, sizeof(out->ids[0].scheme), s.st, 0) < 0 ||
+		      sdx__column_text(out->ids[out->nids++].id, sizeof(out->ids[0].id), s.st, 1) < 0;
 	sdx__stmt_end(&s);
 	if (rc < 0 || bad)
 		goto done;
@@ -129,7 +117,7 @@ static int get_rows(sdx_party *out, sdx_ledger *l, const unsigned char *key, siz
 		return err;
 	while (!bad && (rc = sdx__stmt_step(&s)) == 1)
 		bad = out->nroles == SDX_PARTY_ROLES_MAX ||
-		      column_text(out->roles[out->nroles++], sizeof(out->roles[0]), s.st, 0) < 0;
+		      sdx__column_text(out->roles[out->nroles++], sizeof(out->roles[0]), s.st, 0) < 0;
 	sdx__stmt_end(&s);
 done:
 	if (rc < 0)

@@ -119,6 +119,17 @@ int sdx__db_run_args(sdx_ledger *l, sqlite3_stmt **cache, const char *what, cons
 	return err;
 }
 
+int sdx__column_text(char *out, size_t cap, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	size_t n = s ? strlen(s) : 0;
+
+	if (!s || n >= cap)
+		return -1;
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
 int sdx__column_dup(sqlite3_stmt *st, int col, char **out, size_t *len)
 {
 	int n = sqlite3_column_bytes(st, col);

@@ -77,6 +77,8 @@ int sdx__db_run_args(struct sdx_ledger *l, sqlite3_stmt **cache, const char *wha
  * (*len, may be NULL, gets its length).
  */
 int sdx__column_dup(sqlite3_stmt *st, int col, char **out, size_t *len);
+/* Column `col` (text) into out[cap]: 0, or -1 if it does not fit or is NULL. */
+int sdx__column_text(char *out, size_t cap, sqlite3_stmt *st, int col);
 /* 1 and the 32 bytes of column `col` into out if it holds exactly 32 bytes, else 0. */
 int sdx__column_hash(sqlite3_stmt *st, int col, unsigned char out[32]);
 

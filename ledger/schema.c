@@ -8,9 +8,10 @@
 
 /*
  * Schema migrations: migrations[i] brings user_version i to i+1.  Never edit
- * a released step; append a new one.  Every table but trusted_keys and the
- * bindings tables (local policy: sdx_ledger_trust_remove() and
- * sdx_ledger_trust_bind() change them) is append-only: triggers
+ * a released step; append a new one.  Every table but trusted_keys, the
+ * bindings tables and the introduction tables (local policy:
+ * sdx_ledger_trust_remove(), sdx_ledger_trust_bind() and the introduction
+ * policy change them) is append-only: triggers
  * refuse UPDATE and DELETE, and sdx_ledger_verify() checks they are present.
  * The index_versions table of ledger/indexer.c is not part of the schema.
  */
@@ -96,6 +97,23 @@ static const char *const migrations[] = {
 	" DELETE FROM binding_roles WHERE pubkey = OLD.pubkey; END;"
 	"CREATE TRIGGER trusted_unbind AFTER DELETE ON trusted_keys BEGIN"
 	" DELETE FROM bindings WHERE pubkey = OLD.pubkey; END;",
+	/* 8 -> 9: key introductions (formats/trust.md): the recipient's policy for
+	 * them, and the keys trusted through one, with the introduction and when
+	 * a checkpoint covering it was first held.  Local policy like
+	 * trusted_keys: editable, and an introduced key's rows go with it.  And
+	 * the own introductions by the name of the key they introduce, so that an
+	 * export finds those it carries without reading every entry. */
+	"CREATE TABLE intro_policy(from_party TEXT PRIMARY KEY, roles TEXT NOT NULL,"
+	" depth INTEGER NOT NULL, added TEXT NOT NULL);"
+	"CREATE TABLE introduced_keys(pubkey BLOB NOT NULL, key TEXT NOT NULL, party TEXT NOT NULL,"
+	" introducer BLOB NOT NULL,"
+	" introducer_key TEXT NOT NULL, introducer_party TEXT NOT NULL, origin TEXT NOT NULL,"
+	" idx INTEGER NOT NULL, leaf BLOB NOT NULL, checked TEXT NOT NULL, method TEXT NOT NULL,"
+	" roles TEXT NOT NULL, held TEXT NOT NULL, accepted TEXT NOT NULL,"
+	" PRIMARY KEY(pubkey, introducer)) WITHOUT ROWID;"
+	"CREATE TABLE own_introductions(idx INTEGER PRIMARY KEY, key_name TEXT NOT NULL);"
+	"CREATE TRIGGER trusted_unintroduce AFTER DELETE ON trusted_keys BEGIN"
+	" DELETE FROM introduced_keys WHERE pubkey = OLD.pubkey; END;",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

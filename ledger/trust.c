@@ -1,10 +1,12 @@
 /*
  * ledger/trust.c - local policy kept in the ledger file but not signed:
- * the keys this organisation trusts, and the keys it revoked (for good).
+ * the keys this organisation trusts, and the keys it revoked (for good),
+ * with what the revocation takes from the keys they introduced.
  */
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "ledger/introduced.h"
 #include "ledger/store.h"
 
 /*
@@ -75,13 +77,19 @@ int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label
 			  SDX__HASH(sdx_verifier_public_key(v)), SDX__TEXT(sdx_verifier_name(v)),
 			  SDX__INT(sdx_verifier_keyid(v)),
 			  SDX__TEXT(label ? label : sdx_verifier_name(v)), SDX__TEXT(time));
-	if (err == SDX_ECONFLICT)
+	if (err == SDX_ECONFLICT) {
+		/* trusted only through an introduction: directly from now on */
+		if ((err = sdx__introduced_forget(l, sdx_verifier_public_key(v),
+						  label ? label : sdx_verifier_name(v))) != 0)
+			return err < 0 ? err : 0;
 		return sdx_error_set(SDX_EEXISTS, "key %s+%08" PRIx32 " is already trusted",
 				     sdx_verifier_name(v), sdx_verifier_keyid(v));
+	}
 	return err < 0 ? err : 0;
 }
 
-int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason)
+/* The revocation's rows, inside a transaction. */
+static int revoke_rows(sdx_ledger *l, const sdx_verifier *v, const char *reason)
 {
 	char time[21];
 	int err;
@@ -97,9 +105,24 @@ int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *re
 			       SDX__INT(sdx_verifier_keyid(v)), SDX__TEXT(time),
 			       SDX__TEXT(reason ? reason : ""))) < 0)
 		return err;
-	/* a revoked key is trusted no more */
-	err = sdx__db_run(l, NULL, "removing a trusted key", "DELETE FROM trusted_keys WHERE "
-			  "pubkey = ?", SDX__HASH(sdx_verifier_public_key(v)));
+	/* a revoked key is trusted no more, nor what it introduced after the
+	 * revocation (as this ledger held it: never by a date the key signed) */
+	if ((err = sdx__db_run(l, NULL, "removing a trusted key", "DELETE FROM trusted_keys WHERE "
+			       "pubkey = ?", SDX__HASH(sdx_verifier_public_key(v)))) < 0 ||
+	    (err = sdx__introduced_revoke(l, sdx_verifier_public_key(v), time)) < 0)
+		return err;
+	return 0;
+}
+
+int sdx_ledger_trust_revoke(sdx_ledger *l, const sdx_verifier *v, const char *reason)
+{
+	int own_tx = !l->in_tx, err;
+
+	if (own_tx && (err = sdx_ledger_begin(l)) < 0)
+		return err;
+	err = revoke_rows(l, v, reason);
+	if (own_tx && (err < 0 || (err = sdx_ledger_commit(l)) < 0))
+		sdx_ledger_rollback(l);
 	return err < 0 ? err : 0;
 }
 

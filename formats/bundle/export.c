@@ -31,6 +31,7 @@
 #include "sdx/dsse.h"
 #include "sdx/merkle.h"
 #include "sdx/record.h"
+#include "formats/trust/introduction.h"
 
 struct selection {
 	uint64_t *idx;
@@ -459,6 +460,9 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	snap = 1;
 	if ((opts->all || opts->n_indexes || opts->lot || opts->since || opts->n_leaves) &&
 	    (err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0)
+		goto done;
+	/* with what it forwards go its own introductions of their keys (formats/trust.md) */
+	if ((err = sdx__intro_export(l, opts, &sel.idx, &sel.n, &sel.cap, &sel.nkeys)) < 0)
 		goto done;
 	for (i = 0; i < opts->n_indexes; i++) {
 		for (j = 0; j < sel.n && sel.idx[j] != opts->indexes[i]; j++)

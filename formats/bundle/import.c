@@ -24,6 +24,7 @@
 #include "formats/bundle/report.h"
 #include "ledger/foreign.h"
 #include "formats/bundle/internal.h"
+#include "formats/trust/introduction.h"
 #include "formats/trust/party.h"
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
@@ -353,8 +354,9 @@ void sdx_import_result_clear(sdx_import_result *r)
 	r->report = NULL;
 }
 
-int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *key,
-		      const char *path, const sdx_bundle_verify_options *opts)
+static int import_once(sdx_import_result *out, sdx_ledger *l, const sdx_signer *key,
+		       const char *path, const sdx_bundle_verify_options *opts,
+		       const struct sdx__intro_plan *intros)
 {
 	const sdx_bundle_report *rep;
 	sdx_bundle_verify_options o;
@@ -394,7 +396,7 @@ int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *k
 	if (err == SDX_EUNTRUSTED)
 		err = sdx__error_prefix(SDX_EUNTRUSTED, "refused");
 	if (err < 0 || (err = judge_conflict(im, path)) < 0 ||
-	    (err = check_history(im, rep)) < 0)
+	    (err = check_history(im, rep)) < 0 || (err = sdx__intro_accept(l, intros)) < 0)
 		goto done;
 	/* the receipt: what was imported, on the own signed chain */
 	sdx__hex(hex, out->bundle_sha256, 32);
@@ -433,5 +435,26 @@ done:
 	free(im);
 	free(text);
 	json_decref(body);
+	return err;
+}
+
+int sdx_bundle_import(sdx_import_result *out, sdx_ledger *l, const sdx_signer *key,
+		      const char *path, const sdx_bundle_verify_options *opts)
+{
+	struct sdx__intro_plan *intros = NULL;
+	sdx_bundle_verify_options o, retry;
+	int err;
+
+	if ((err = sdx__bundle_options_copy(&o, opts, "sdx_bundle_import")) < 0)
+		return err;
+	err = import_once(out, l, key, path, &o, NULL);
+	/* a ledger under a key not trusted: what the bundle's introductions say */
+	if (err == SDX_EUNTRUSTED && (err = sdx__intro_plan(&intros, &retry, l, path, &o)) == 1) {
+		sdx_import_result_clear(out);
+		err = import_once(out, l, key, path, &retry, intros);
+		if (err == SDX_EUNTRUSTED)
+			err = sdx__error_prefix(err, "even with the introductions your policy accepts");
+	}
+	sdx__intro_plan_free(intros);
 	return err;
 }

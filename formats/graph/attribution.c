@@ -17,6 +17,7 @@
 #include "sdx/imported.h"
 #include "formats/graph/attribution.h"
 #include "formats/graph/attribution_state.h"
+#include "sdx/introduction.h"
 #include "formats/graph/internal.h"
 #include "formats/records/internal.h"
 #include "formats/trust/party.h"
@@ -60,6 +61,13 @@ static int grow(void **p, size_t n, size_t size)
 	return 0;
 }
 
+/* The introducer of a key trusted through an introduction (formats/trust.md). */
+static int first_via(void *ctx, const sdx_introduced *i)
+{
+	snprintf(ctx, SDX_PARTY_NAME_MAX + 1, "%s", i->introducer_party);
+	return 1;
+}
+
 static int add_trusted(void *ctx, const sdx_verifier *v, const char *label, const char *added)
 {
 	struct loading *ld = ctx;
@@ -76,6 +84,10 @@ static int add_trusted(void *ctx, const sdx_verifier *v, const char *label, cons
 	if ((err = sdx_ledger_trust_binding(&b->party, ld->l, sdx_verifier_public_key(v))) < 0)
 		return err;
 	b->bound = err;
+	b->via[0] = '\0';
+	if ((err = sdx_ledger_foreach_introduced(ld->l, sdx_verifier_public_key(v), first_via,
+						 b->via)) < 0)
+		return err;
 	ld->a->nkeys++;
 	return 0;
 }
@@ -182,6 +194,16 @@ static int node_key(sdx_graph *g, size_t node, const char **out)
 	return 0;
 }
 
+const char *sdx__attribution_via(const sdx_graph *g, const sdx_party *signer)
+{
+	size_t i;
+
+	for (i = 0; g->attr && signer && i < g->attr->nkeys; i++)
+		if (&g->attr->keys[i].party == signer)
+			return g->attr->keys[i].via[0] ? g->attr->keys[i].via : NULL;
+	return NULL;
+}
+
 int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *cg, size_t node)
 {
 	sdx_graph *g = (sdx_graph *)cg; /* the trust view and keys are read on first use */
@@ -206,8 +228,10 @@ int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *cg, size_
 	if (out->own)
 		out->signer = a->own_bound ? &a->own : NULL;
 	for (i = 0; !out->own && i < a->nkeys; i++)
-		if (strcmp(a->keys[i].key, out->key) == 0 && a->keys[i].bound)
+		if (strcmp(a->keys[i].key, out->key) == 0 && a->keys[i].bound) {
 			out->signer = &a->keys[i].party;
+			out->via = a->keys[i].via[0] ? a->keys[i].via : NULL;
+		}
 	named = sdx__party_from_json(&out->named,
 				     json_object_get(sdx__graph_body(g, n), t->issuer));
 	if (!named)
@@ -283,6 +307,9 @@ void sdx__attribution_text(char *out, size_t cap, const struct sdx__attribution 
 	default:
 		snprintf(out, cap, "names no issuing party");
 	}
+	len = strlen(out);
+	if (a->via && a->signer && len < cap)
+		snprintf(out + len, cap - len, " (key introduced by %s)", a->via);
 }
 
 /* {ref, origin, index, label} of a node, for what names another. */
@@ -312,6 +339,8 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node)
 	j = json_pack("{s:s, s:s, s:s, s:s}", "outcome", sdx__attribution_name(a.outcome),
 		      "text", text, "role", a.role, "key", a.own ? g->n[node].origin : a.key);
 	json_object_set_new(j, "by", a.signer ? json_string(a.signer->name) : json_null());
+	if (a.via)
+		json_object_set_new(j, "introduced_by", json_string(a.via));
 	json_object_set_new(j, "names", a.named.name[0] ? json_string(a.named.name) : json_null());
 	list = json_array();
 	n = sdx__graph_conflicts(g, node, other, what, self, 16);

@@ -34,6 +34,7 @@ struct sdx__attribution {
 	const char *key;            /* the key that signed it, "name+keyid"; "" if not known */
 	int own;                    /* signed by this ledger: its own party speaks */
 	const sdx_party *signer;    /* the binding of that key (borrowed), or NULL */
+	const char *via;            /* the party that introduced that key (borrowed), or NULL */
 	sdx_party named;            /* the issuer the record names (name "" if none) */
 };
 
@@ -44,6 +45,10 @@ int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *g, size_t
  * none), as sdx__attribution_of() gives them, from what the graph found already
  * when it can; or the error. */
 int sdx__attribution_outcome(const sdx_graph *g, size_t node, const sdx_party **signer);
+
+/* The party that introduced the key bound to `signer` (a binding the graph's
+ * trust view holds), or NULL if that key is trusted directly. */
+const char *sdx__attribution_via(const sdx_graph *g, const sdx_party *signer);
 
 /* "signed", "restated", "unbound", "role", "not_named" ("" for none). */
 const char *sdx__attribution_name(int outcome);

@@ -60,8 +60,12 @@ static int attribute_all(sdx_graph *g, json_t *origins, json_t *records)
 		o = origin_entry(origins, &g->n[i]);
 		count(o, "records");
 		count(o, sdx__attribution_name(outcome));
-		if (signer && json_is_null(json_object_get(o, "party")))
+		if (signer && json_is_null(json_object_get(o, "party"))) {
 			json_object_set_new(o, "party", json_string(signer->name));
+			if (sdx__attribution_via(g, signer))
+				json_object_set_new(o, "introduced_by",
+						    json_string(sdx__attribution_via(g, signer)));
+		}
 		/* the records not signed by the party they name, in full */
 		if (outcome == SDX__ATTR_SIGNED)
 			continue;

@@ -21,6 +21,7 @@ struct bound {
 	char key[KEY_MAX];
 	int bound;
 	sdx_party party;
+	char via[SDX_PARTY_NAME_MAX + 1]; /* trusted through an introduction by: "" if not */
 };
 
 struct found {

@@ -14,6 +14,7 @@
 	X(batch)        \
 	X(shipment)     \
 	X(clearance)    \
+	X(introduction) \
 	X(genesis)      \
 	X(key)          \
 	X(import)

@@ -10,6 +10,7 @@
 #include "formats/records/internal.h"
 #include "formats/records/type.h"
 #include "formats/schema/schema.h"
+#include "formats/trust/introduction.h"
 #include "formats/trust/party.h"
 #include "ledger/internal.h"
 
@@ -210,6 +211,9 @@ int sdx__binding_inherit(sdx_ledger *l, const sdx_verifier *v)
 	memset(&in, 0, sizeof(in));
 	in.l = l;
 	in.v = v;
+	/* trusted through an introduction, its rotation is too (formats/trust.md §5) */
+	if ((err = sdx__intro_inherit(l, v)) < 0)
+		return err;
 	if ((err = sdx_ledger_trust_binding(&in.p, l, sdx_verifier_public_key(v))) != 0)
 		return err < 0 ? err : 0; /* bound already: left as it is */
 	if ((err = sdx_ledger_foreach_trusted(l, bound_of_name, &in)) < 0)

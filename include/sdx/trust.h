@@ -26,7 +26,11 @@
 extern "C" {
 #endif
 
-/** Trust `v`; `label` (may be NULL) is a note for people. SDX_EEXISTS if trusted already. */
+/**
+ * Trust `v`; `label` (may be NULL) is a note for people.  SDX_EEXISTS if
+ * trusted already - unless only through an introduction (sdx/introduction.h):
+ * then it is trusted directly from now on (0).
+ */
 SDX_API int sdx_ledger_trust_add(sdx_ledger *l, const sdx_verifier *v, const char *label);
 
 /**
