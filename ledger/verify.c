@@ -78,7 +78,8 @@ static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
 static void check_entry(struct audit *a, struct job *j)
 {
 	struct sdx__entry_want want = { a->l->origin, j->type, j->time, 1, j->idx };
-	unsigned flags = a->bodies || sdx__chain_needs_body(j->idx, j->type) ? SDX__ENTRY_STRICT : 0;
+	unsigned flags = a->bodies ? SDX__ENTRY_STRICT | SDX__ENTRY_KEYS
+		       : sdx__chain_needs_body(j->idx, j->type) ? SDX__ENTRY_STRICT : 0;
 	struct sdx__entry e;
 	unsigned char leaf[32];
 	size_t signer = 0;

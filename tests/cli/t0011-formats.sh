@@ -1,7 +1,8 @@
 #!/bin/sh
 # Entry format versions: ledgers and bundles written with version 1 entries
 # (tests/data/v1, made by an earlier sdx) are read, verified, imported and
-# extended; new entries are version 2, whose header lists the cited evidence.
+# extended; new entries are version 3, whose header lists the cited evidence
+# and the record's index keys.
 . "$(dirname "$0")/lib.sh"
 
 D=$EXAMPLES/data
@@ -26,16 +27,16 @@ expect 0 "a version 1 bundle is imported" sdx import -L m.db v1.sdxb
 golden import-v1 "all of it"
 expect 0 "the importer verifies" sdx verify -L m.db
 
-# the old ledger grows with version 2 entries: one chain, both versions
+# the old ledger grows with version 3 entries: one chain, both versions
 expect 0 "a version 1 ledger takes new declarations" \
 	sdx declare -L v1.db "$D/pp-food-contact-declaration.json" \
 	--attach "$D/reports/pp-migration-report-2026-0802.txt"
-expect 0 "the new entry is version 2" sdx show -L v1.db 3 --raw
-golden show-raw-v2 "payload type v2"
+expect 0 "the new entry is version 3" sdx show -L v1.db 3 --raw
+golden show-raw-v3 "payload type v3"
 sdx show -L v1.db 3 --raw | jq -r .payload | base64 -d > payload.json
 check "its header lists the report" grep -Eq '^\{"attachments":\["bded20bcc23b[0-9a-f]{52}"\],"body":\{' payload.json
 expect 0 "show names the evidence the header lists" sdx show -L v1.db 3
-golden show-v2 "one evidence line per attachment"
+golden show-v3 "one evidence line per attachment"
 expect 0 "a version 1 entry has no such list" sdx show -L v1.db 1
 golden show-v1 "so show prints none"
 expect 0 "the mixed ledger verifies" sdx verify -L v1.db
