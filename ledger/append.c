@@ -120,8 +120,35 @@ int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
 	return 0;
 }
 
+int sdx__sign_entry(char **env, size_t *env_len, unsigned char **data, size_t *data_len,
+		    const char *keyid, const sdx_signer *key, const char *payload, size_t plen)
+{
+	unsigned char sig[64];
+	int err;
+
+	*env = NULL;
+	*data = NULL;
+	if ((err = sdx__dsse_sign_detached(sig, SDX_ENTRY_PAYLOAD_TYPE, payload, plen, key)) < 0 ||
+	    (err = sdx__dsse_envelope(env, env_len, SDX_ENTRY_PAYLOAD_TYPE, payload, plen, keyid,
+				      sig)) < 0)
+		return err;
+	if (*env_len > SDX_DSSE_MAX_ENVELOPE)
+		err = sdx_error_set(SDX_ELIMIT, "entry of %zu bytes exceeds the limit of %d bytes "
+				    "(move large content into attachments)", *env_len,
+				    SDX_DSSE_MAX_ENVELOPE);
+	else
+		err = sdx__entry_pack(data, data_len, sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE),
+				      keyid, sig, payload, plen);
+	if (err < 0) {
+		free(*env);
+		*env = NULL;
+	}
+	return err;
+}
+
 int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
-		     const unsigned char leaf[32], const char *env, size_t env_len)
+		     const unsigned char leaf[32], const char *env, size_t env_len,
+		     const unsigned char *data, size_t data_len)
 {
 	struct sdx__indexed_entry ie = { 1, l->origin, l->size, leaf, type, time,
 					 (const unsigned char *)env, env_len, 0 };
@@ -130,7 +157,7 @@ int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
 	if ((err = sdx__db_run(l, &l->st_entry_insert, "storing entry",
 			       "INSERT INTO entries(idx, leaf, type, time, data) VALUES(?, ?, ?, ?, ?)",
 			       SDX__INT(l->size), SDX__HASH(leaf), SDX__TEXT(type), SDX__TEXT(time),
-			       SDX__BLOB(env, env_len))) < 0)
+			       SDX__BLOB(data, data_len))) < 0)
 		return err;
 	if (sdx__indexers_active() && (err = sdx__indexers_entry(l, &ie)) < 0)
 		return err;
@@ -146,8 +173,8 @@ int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, cons
 		    size_t index_len, sdx_entry_info *out)
 {
 	char time[21], *payload = NULL, *env = NULL, *derived = NULL;
-	unsigned char prev_payload[32];
-	size_t plen = 0, env_len = 0;
+	unsigned char prev_payload[32], *data = NULL;
+	size_t plen = 0, env_len = 0, data_len = 0;
 	unsigned char leaf[32];
 	int hooks = sdx__indexers_active(), err = 0;
 
@@ -167,19 +194,13 @@ int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, cons
 	if ((err = sdx__build_payload(&payload, &plen, l, l->size, type, body, len, atts, natts,
 				      index, index_len, time)) < 0)
 		goto done;
-	if ((err = sdx_dsse_sign(&env, &env_len, SDX_ENTRY_PAYLOAD_TYPE, payload, plen,
-				 l->keyid, key)) < 0)
+	if ((err = sdx__sign_entry(&env, &env_len, &data, &data_len, l->keyid, key, payload,
+				   plen)) < 0)
 		goto done;
-	if (env_len > SDX_DSSE_MAX_ENVELOPE) {
-		err = sdx_error_set(SDX_ELIMIT, "entry of %zu bytes exceeds the limit of %d bytes "
-				    "(move large content into attachments)", env_len,
-				    SDX_DSSE_MAX_ENVELOPE);
-		goto done;
-	}
 	sdx_merkle_leaf_hash(leaf, env, env_len);
 	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0)
 		goto done;
-	err = sdx__store_entry(l, type, time, leaf, env, env_len);
+	err = sdx__store_entry(l, type, time, leaf, env, env_len, data, data_len);
 	if (hooks)
 		err = sdx__savepoint_end(l, err);
 	if (err < 0)
@@ -195,6 +216,7 @@ done:
 	free(derived);
 	free(payload);
 	free(env);
+	free(data);
 	return err;
 }
 

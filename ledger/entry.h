@@ -173,6 +173,31 @@ const char *sdx__payload_type(int version);
 int sdx__entry_keys_read(struct sdx__entry_keys *out, const char *index, size_t len);
 void sdx__entry_keys_free(struct sdx__entry_keys *k);
 
+/* --- how entries are stored (ledger/entry_pack.c, schema 9) --- */
+
+/* The stored form of an entry from its parts, malloc'd.  0 or an error. */
+int sdx__entry_pack(unsigned char **out, size_t *out_len, int version, const char *keyid,
+		    const unsigned char sig[64], const void *payload, size_t len);
+/* The stored form of an envelope: 1 and *out malloc'd if it rebuilds
+ * byte-exactly, 0 if it is to be stored as its text, or SDX_ENOMEM. */
+int sdx__entry_pack_envelope(unsigned char **out, size_t *out_len, const unsigned char *env,
+			     size_t len);
+/* A stored row's envelope: 1 and *out malloc'd if it was packed, 0 if the
+ * row is the envelope's text (or damaged: read it as it is), or SDX_ENOMEM. */
+int sdx__entry_unpack(char **out, size_t *out_len, const unsigned char *data, size_t len);
+/* Register sdx_envelope(data) on a connection: every SELECT of entries.data
+ * and foreign_entries.data reads it through that.  0 or SDX_EIO. */
+struct sqlite3;
+int sdx__entry_sql_register(struct sqlite3 *db);
+
+/* The DSSE envelope of payload with its signature, as sdx_dsse_sign() writes
+ * it (ledger/dsse.c); and the signature alone.  0 or an error. */
+int sdx__dsse_envelope(char **out, size_t *out_len, const char *type, const void *payload,
+		       size_t len, const char *keyid, const unsigned char sig[64]);
+struct sdx_signer;
+int sdx__dsse_sign_detached(unsigned char sig[64], const char *type, const void *payload,
+			    size_t len, const struct sdx_signer *s);
+
 /* --- the index member (ledger/entry_index.c), for entry.c --- */
 /* 1 if [p, end) is an index member laid out exactly as sdx writes it: no
  * whitespace, kinds ascending, strings without escapes, valid UTF-8. */

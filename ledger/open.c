@@ -53,6 +53,8 @@ static int db_open(sdx_ledger **out, const char *path, unsigned flags, int creat
 	/* writers wait for each other (one transaction at a time); a long import
 	 * may hold the lock for minutes, and a waiting declare must not fail */
 	sqlite3_busy_timeout(l->db, SDX_BUSY_TIMEOUT_MS);
+	if ((err = sdx__entry_sql_register(l->db)) < 0)
+		goto done;
 	sqlite3_extended_result_codes(l->db, 1);
 	/* Entries are ~2-8 KB: in 16 KB pages most fit whole on a b-tree page
 	 * instead of spilling into overflow pages (fewer pages, fewer writes).
@@ -350,7 +352,7 @@ int sdx__load_tree(sdx_ledger *l)
 	int err;
 
 	if ((err = sdx__stmt(&s, l, NULL, "reading entries",
-			     "SELECT idx, leaf, data FROM entries ORDER BY idx DESC LIMIT 1")) < 0)
+			     "SELECT idx, leaf, sdx_envelope(data) FROM entries ORDER BY idx DESC LIMIT 1")) < 0)
 		return err;
 	memset(l->prev, 0, 32);
 	memset(l->prev_payload, 0, 32);

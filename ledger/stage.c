@@ -14,13 +14,15 @@
 
 #include "ledger/store.h"
 #include "ledger/indexer.h"
+#include "ledger/entry.h"
 #include "sdx/dsse.h"
 
 #define STAGE_MAX 256 /* appends signed together; the next one flushes */
 
 struct staged {
 	char *payload, *env;
-	size_t plen, env_len;
+	unsigned char *data;             /* the stored form */
+	size_t plen, env_len, data_len;
 	char type[SDX_TYPE_MAX + 1];
 	char time[21];
 	unsigned char leaf[32];
@@ -42,6 +44,7 @@ static void staged_clear(struct staged *s)
 {
 	free(s->payload);
 	free(s->env);
+	free(s->data);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -74,16 +77,10 @@ static void sign_one(void *ctx, size_t i)
 	sdx_ledger *l = ctx;
 	struct staged *s = &l->stage->item[i];
 
-	s->err = sdx_dsse_sign(&s->env, &s->env_len, SDX_ENTRY_PAYLOAD_TYPE, s->payload, s->plen,
-			       l->keyid, l->stage->key);
+	s->err = sdx__sign_entry(&s->env, &s->env_len, &s->data, &s->data_len, l->keyid,
+				 l->stage->key, s->payload, s->plen);
 	if (s->err < 0) {
 		snprintf(s->msg, sizeof(s->msg), "%s", sdx_error_last());
-		return;
-	}
-	if (s->env_len > SDX_DSSE_MAX_ENVELOPE) {
-		s->err = SDX_ELIMIT;
-		snprintf(s->msg, sizeof(s->msg), "entry of %zu bytes exceeds the limit of %d bytes "
-			 "(move large content into attachments)", s->env_len, SDX_DSSE_MAX_ENVELOPE);
 		return;
 	}
 	sdx_merkle_leaf_hash(s->leaf, s->env, s->env_len);
@@ -101,7 +98,8 @@ static int store_all(sdx_ledger *l)
 			err = sdx_error_set(s->err, "%s", s->msg);
 			break;
 		}
-		if ((err = sdx__store_entry(l, s->type, s->time, s->leaf, s->env, s->env_len)) < 0)
+		if ((err = sdx__store_entry(l, s->type, s->time, s->leaf, s->env, s->env_len, s->data,
+					    s->data_len)) < 0)
 			break;
 		if (s->out) {
 			s->out->index = l->size - 1;

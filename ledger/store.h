@@ -26,7 +26,7 @@
 #include "ledger/db.h"
 #include "ledger/indexer.h"
 
-#define SDX_LEDGER_FORMAT 8          /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 9          /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 #define SDX_BUSY_TIMEOUT_MS (10 * 60 * 1000) /* how long a writer waits for another */
@@ -81,10 +81,16 @@ int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
 		       const char *type, const char *body, size_t len,
 		       const unsigned char (*atts)[32], size_t natts, const char *index,
 		       size_t index_len, const char time[21]);
-/* Store a signed entry of index l->size: its row, what the index hooks make
- * of it, its tree hashes; no savepoint of its own (ledger/append.c). */
+/* Store a signed entry of index l->size: its row (data: its stored form,
+ * ledger/entry_pack.c), what the index hooks make of its envelope, its tree
+ * hashes; no savepoint of its own (ledger/append.c). */
 int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
-		     const unsigned char leaf[32], const char *env, size_t env_len);
+		     const unsigned char leaf[32], const char *env, size_t env_len,
+		     const unsigned char *data, size_t data_len);
+/* Sign payload of `version`: its envelope (for the leaf hash and the hooks)
+ * and its stored form, both malloc'd (ledger/append.c).  Safe on any thread. */
+int sdx__sign_entry(char **env, size_t *env_len, unsigned char **data, size_t *data_len,
+		    const char *keyid, const sdx_signer *key, const char *payload, size_t plen);
 /* Reload the tree, size, prev and prev_payload from the file (ledger/open.c). */
 int sdx__load_tree(sdx_ledger *l);
 

@@ -330,7 +330,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	}
 	if ((err = cp_next(l, &cw)) < 0)
 		goto done;
-	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, data FROM entries ORDER BY idx",
+	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, sdx_envelope(data) FROM entries ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK) {
 		err = sdx__db_error(l, "reading entries");
 		goto done;
