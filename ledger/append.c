@@ -148,10 +148,11 @@ int sdx__sign_entry(char **env, size_t *env_len, unsigned char **data, size_t *d
 
 int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
 		     const unsigned char leaf[32], const char *env, size_t env_len,
-		     const unsigned char *data, size_t data_len)
+		     const unsigned char *data, size_t data_len, const char *payload,
+		     size_t plen)
 {
 	struct sdx__indexed_entry ie = { 1, l->origin, l->size, leaf, type, time,
-					 (const unsigned char *)env, env_len, 0 };
+					 (const unsigned char *)env, env_len, 0, payload, plen };
 	int err;
 
 	if ((err = sdx__db_run(l, &l->st_entry_insert, "storing entry",
@@ -200,7 +201,7 @@ int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, cons
 	sdx_merkle_leaf_hash(leaf, env, env_len);
 	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0)
 		goto done;
-	err = sdx__store_entry(l, type, time, leaf, env, env_len, data, data_len);
+	err = sdx__store_entry(l, type, time, leaf, env, env_len, data, data_len, payload, plen);
 	if (hooks)
 		err = sdx__savepoint_end(l, err);
 	if (err < 0)

@@ -101,7 +101,7 @@ static int foreign_held(sdx_ledger *l, const struct sdx__foreign_row *e, int *sa
 int sdx__foreign_entry(sdx_ledger *l, const struct sdx__foreign_row *e)
 {
 	struct sdx__indexed_entry ie = { 0, e->origin, e->index, e->leaf, e->type, e->time,
-					 e->data, e->len, e->tree_size };
+					 e->data, e->len, e->tree_size, NULL, 0 };
 	int hooks = sdx__indexers_active(), same = 0, err;
 	unsigned char *packed = NULL;
 	size_t plen = 0;

@@ -56,6 +56,9 @@ struct sdx__indexed_entry {
 	const unsigned char *data; /* the exact envelope bytes */
 	size_t len;
 	uint64_t tree_size;       /* imported: the tree size its proof is for; own: 0 */
+	const char *payload;      /* its payload, when the caller has it decoded (an own
+				   * append), else NULL */
+	size_t payload_len;
 };
 
 struct sdx__indexer {

@@ -99,7 +99,7 @@ static int store_all(sdx_ledger *l)
 			break;
 		}
 		if ((err = sdx__store_entry(l, s->type, s->time, s->leaf, s->env, s->env_len, s->data,
-					    s->data_len)) < 0)
+					    s->data_len, s->payload, s->plen)) < 0)
 			break;
 		if (s->out) {
 			s->out->index = l->size - 1;

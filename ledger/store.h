@@ -86,7 +86,8 @@ int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
  * hashes; no savepoint of its own (ledger/append.c). */
 int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
 		     const unsigned char leaf[32], const char *env, size_t env_len,
-		     const unsigned char *data, size_t data_len);
+		     const unsigned char *data, size_t data_len, const char *payload,
+		     size_t plen);
 /* Sign payload of `version`: its envelope (for the leaf hash and the hooks)
  * and its stored form, both malloc'd (ledger/append.c).  Safe on any thread. */
 int sdx__sign_entry(char **env, size_t *env_len, unsigned char **data, size_t *data_len,

@@ -109,7 +109,8 @@ int sdx__gindex_put_parsed(sdx_ledger *l, int schema, const struct sdx__indexed_
 	if (parsed)
 		return keys ? put_rows(&p, e, t, keys) : 0;
 	/* an entry whose keys do not read is not in the graph (verify names the entry) */
-	if ((err = sdx__gindex_keys(&own, e->type, e->data, e->len)) <= 0)
+	if ((err = sdx__gindex_keys(&own, e->type, e->data, e->len, e->payload,
+				    e->payload_len)) <= 0)
 		return err;
 	err = put_rows(&p, e, t, &own);
 	sdx__entry_keys_free(&own);

@@ -93,13 +93,14 @@ int sdx__index_member(char **out, size_t *len, const char *type, const json_t *b
 int sdx__index_member_text(char **out, size_t *len, const char *type, const char *body,
 			   size_t body_len);
 
-/* The index keys of an entry's envelope: a version 3 header's, read by
- * position; an older entry's, made from its body.  1 with *out filled
+/* The index keys of an entry's envelope (or, if not NULL, of its payload,
+ * as an own append has it): a version 3 header's, read by position; an
+ * older entry's, made from its body.  1 with *out filled
  * (sdx__entry_keys_free it), 0 if the entry has none to index (a type
  * outside the graph, or it does not read), or SDX_ENOMEM. */
 struct sdx__entry_keys;
 int sdx__gindex_keys(struct sdx__entry_keys *out, const char *type, const unsigned char *data,
-		     size_t len);
+		     size_t len, const char *payload, size_t plen);
 
 /* 1 if entries of `type` have rows beyond their record row (keys to read). */
 int sdx__gindex_needs_body(const char *type);

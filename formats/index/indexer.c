@@ -83,7 +83,7 @@ static void parse_one(void *ctx, size_t i)
 {
 	struct pending *p = &((struct fill *)ctx)->item[i];
 
-	int r = sdx__gindex_keys(&p->keys, p->type, p->data, p->ie.len);
+	int r = sdx__gindex_keys(&p->keys, p->type, p->data, p->ie.len, NULL, 0);
 
 	p->have_keys = r == 1;
 	p->err = r < 0 ? r : 0;
@@ -141,7 +141,7 @@ static int add(struct fill *f, int own, const char *origin, uint64_t index,
 	}
 	memcpy(p->data, data, len);
 	p->ie = (struct sdx__indexed_entry){ own, p->origin, index, p->leaf, p->type, p->time,
-					     p->data, len, tree_size };
+					     p->data, len, tree_size, NULL, 0 };
 	return ++f->n == FILL_BATCH ? flush(f) : 0;
 }
 

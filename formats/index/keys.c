@@ -155,7 +155,7 @@ int sdx__index_member_text(char **out, size_t *len, const char *type, const char
 }
 
 int sdx__gindex_keys(struct sdx__entry_keys *out, const char *type, const unsigned char *data,
-		     size_t len)
+		     size_t len, const char *payload, size_t plen)
 {
 	struct sdx__entry e;
 	char *m = NULL;
@@ -166,6 +166,12 @@ int sdx__gindex_keys(struct sdx__entry_keys *out, const char *type, const unsign
 	memset(out, 0, sizeof(*out));
 	if (!sdx__gindex_needs_body(type))
 		return 0;
+	/* an own append hands its payload over: no envelope to decode */
+	if (payload && sdx__entry_header_fast(&e.h, payload, plen, 3)) {
+		err = sdx__entry_keys_read(out, e.h.index, e.h.index_len);
+		sdx__entry_header_clear(&e.h);
+		return err == 0 ? 1 : err == SDX_ENOMEM ? err : 0;
+	}
 	memset(&e, 0, sizeof(e));
 	if (sdx__entry_open(&e, data, len) < 0 || sdx__entry_read(&e, NULL, 0) < 0)
 		goto done; /* not in the graph: verify names the entry */
