@@ -191,12 +191,7 @@ const char *sdx__entry_fault_message(char *out, size_t cap, const struct sdx__en
 
 /* ---- the header by position ------------------------------------------------- */
 
-/* A cursor over the payload; every step either matches or fails. */
-struct cur {
-	const char *p, *end;
-};
-
-static int lit(struct cur *c, const char *s)
+int sdx__cur_lit(struct sdx__cur *c, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -208,7 +203,7 @@ static int lit(struct cur *c, const char *s)
 
 /* A run of 1..max characters from `set`, ended by '"' (not consumed), copied
  * to out (max + 1 bytes). */
-static int run(struct cur *c, const char *set, size_t max, char *out)
+static int run(struct sdx__cur *c, const char *set, size_t max, char *out)
 {
 	const char *q = c->p;
 
@@ -227,19 +222,21 @@ static int run(struct cur *c, const char *set, size_t max, char *out)
 #define TYPE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
 /* The fixed-shape members after the body, from `,"key":"` to the end. */
-static int tail(struct cur *c, struct sdx__entry_header *h, int version)
+static int tail(struct sdx__cur *c, struct sdx__entry_header *h, int version)
 {
 	const char *t;
 	size_t i, n;
 	uint64_t seq = 0;
 
-	if (lit(c, ",\"key\":\"") < 0 || run(c, KEYID_CHARS, SDX_NAME_MAX + 9, h->key) < 0 ||
-	    lit(c, "\",\"origin\":\"") < 0 || run(c, ORIGIN_CHARS, SDX_NAME_MAX, h->origin) < 0 ||
-	    lit(c, version == 3 ? "\",\"prev_payload\":\"" : "\",\"prev\":\"") < 0 ||
+	if (sdx__cur_lit(c, ",\"key\":\"") < 0 ||
+	    run(c, KEYID_CHARS, SDX_NAME_MAX + 9, h->key) < 0 ||
+	    sdx__cur_lit(c, "\",\"origin\":\"") < 0 ||
+	    run(c, ORIGIN_CHARS, SDX_NAME_MAX, h->origin) < 0 ||
+	    sdx__cur_lit(c, version == 3 ? "\",\"prev_payload\":\"" : "\",\"prev\":\"") < 0 ||
 	    c->end - c->p < 64 || sdx__hex32_at(h->prev, c->p) < 0)
 		return -1;
 	c->p += 64;
-	if (lit(c, "\",\"seq\":") < 0)
+	if (sdx__cur_lit(c, "\",\"seq\":") < 0)
 		return -1;
 	for (n = 0; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++, n++) {
 		unsigned d = (unsigned)(*c->p - '0');
@@ -251,7 +248,7 @@ static int tail(struct cur *c, struct sdx__entry_header *h, int version)
 	if (n == 0 || (n > 1 && c->p[-(ptrdiff_t)n] == '0') || seq > INT64_MAX)
 		return -1;
 	h->seq = seq;
-	if (lit(c, ",\"time\":\"") < 0 || c->end - c->p < 20)
+	if (sdx__cur_lit(c, ",\"time\":\"") < 0 || c->end - c->p < 20)
 		return -1;
 	t = c->p;
 	for (i = 0; i < 20; i++)
@@ -261,8 +258,9 @@ static int tail(struct cur *c, struct sdx__entry_header *h, int version)
 	memcpy(h->time, t, 20);
 	h->time[20] = '\0';
 	c->p += 20;
-	if (lit(c, "\",\"type\":\"") < 0 || run(c, TYPE_CHARS, SDX_TYPE_MAX, h->type) < 0 ||
-	    lit(c, version == 3 ? "\",\"version\":3}" : version == 2 ? "\",\"version\":2}"
+	if (sdx__cur_lit(c, "\",\"type\":\"") < 0 ||
+	    run(c, TYPE_CHARS, SDX_TYPE_MAX, h->type) < 0 ||
+	    sdx__cur_lit(c, version == 3 ? "\",\"version\":3}" : version == 2 ? "\",\"version\":2}"
 								  : "\",\"version\":1}") < 0 ||
 	    c->p != c->end)
 		return -1;
@@ -302,18 +300,18 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 		const char **atts)
 {
 	static const char key[] = ",\"key\":\"";
-	struct cur c = { pl, pl + len };
+	struct sdx__cur c = { pl, pl + len };
 	const char *k, *stop;
 
 	memset(h, 0, sizeof(*h));
 	h->version = version;
 	if (version == 2 || version == 3) {
-		if (lit(&c, "{\"attachments\":[") < 0)
+		if (sdx__cur_lit(&c, "{\"attachments\":[") < 0)
 			return 0;
 		*atts = c.p + 1;
-		while (lit(&c, "]") < 0) {
+		while (sdx__cur_lit(&c, "]") < 0) {
 			unsigned char prev[32], cur[32];
-			if ((h->natts && lit(&c, ",") < 0) || lit(&c, "\"") < 0 ||
+			if ((h->natts && sdx__cur_lit(&c, ",") < 0) || sdx__cur_lit(&c, "\"") < 0 ||
 			    c.end - c.p < 65 || sdx__hex32_at(cur, c.p) < 0 || c.p[64] != '"')
 				return 0;
 			/* strictly ascending: sorted and no hash twice */
@@ -322,9 +320,9 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 			c.p += 65;
 			h->natts++;
 		}
-		if (lit(&c, ",\"body\":{") < 0)
+		if (sdx__cur_lit(&c, ",\"body\":{") < 0)
 			return 0;
-	} else if (version != 1 || lit(&c, "{\"body\":{") < 0) {
+	} else if (version != 1 || sdx__cur_lit(&c, "{\"body\":{") < 0) {
 		return 0;
 	}
 	h->body = c.p - 1;

@@ -199,6 +199,12 @@ int sdx__dsse_sign_detached(unsigned char sig[64], const char *type, const void 
 			    size_t len, const struct sdx_signer *s);
 
 /* --- the index member (ledger/entry_index.c), for entry.c --- */
+/* A cursor over a payload's bytes; every step either matches or fails.
+ * sdx__cur_lit(): the literal s at c->p (then past it): 0, or -1. */
+struct sdx__cur {
+	const char *p, *end;
+};
+int sdx__cur_lit(struct sdx__cur *c, const char *s);
 /* 1 if [p, end) is an index member laid out exactly as sdx writes it: no
  * whitespace, kinds ascending, strings without escapes, valid UTF-8. */
 int sdx__index_fast(const char *p, const char *end);

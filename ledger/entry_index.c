@@ -19,20 +19,6 @@
 
 #define STRING_MAX 4096 /* longer strings are read as JSON */
 
-struct cur {
-	const char *p, *end;
-};
-
-static int lit(struct cur *c, const char *s)
-{
-	size_t n = strlen(s);
-
-	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n) != 0)
-		return -1;
-	c->p += n;
-	return 0;
-}
-
 /* Bytes of one UTF-8 character at p (as jansson accepts: no overlong forms,
  * no surrogates, at most U+10FFFF), or 0. */
 static size_t utf8_char(const unsigned char *p, const unsigned char *end)
@@ -65,12 +51,12 @@ static size_t utf8_char(const unsigned char *p, const unsigned char *end)
 
 /* A string without escapes or control characters: its bytes between the
  * quotes into *s, *n; the cursor after the closing quote. */
-static int str(struct cur *c, const char **s, size_t *n)
+static int str(struct sdx__cur *c, const char **s, size_t *n)
 {
 	const unsigned char *q, *end = (const unsigned char *)c->end;
 	size_t k;
 
-	if (lit(c, "\"") < 0)
+	if (sdx__cur_lit(c, "\"") < 0)
 		return -1;
 	for (q = (const unsigned char *)c->p; q < end && *q != '"'; q += k)
 		if (*q < 0x20 || *q == '\\' || !(k = utf8_char(q, end)))
@@ -99,27 +85,28 @@ static const char *keep(struct sink *o, const char *s, size_t n)
 	return at;
 }
 
-static int edge(struct cur *c, struct sink *o)
+static int edge(struct sdx__cur *c, struct sink *o)
 {
 	unsigned v = 0;
 	unsigned char dst[32];
 	const char *lot = NULL, *d = c->p;
 	size_t n = 0;
 
-	if (lit(c, "[") < 0)
+	if (sdx__cur_lit(c, "[") < 0)
 		return -1;
 	d = c->p;
 	while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && c->p - d < 3)
 		v = v * 10 + (unsigned)(*c->p++ - '0');
-	if (c->p == d || (c->p - d > 1 && *d == '0') || lit(c, ",\"") < 0 || c->end - c->p < 65 ||
+	if (c->p == d || (c->p - d > 1 && *d == '0') || sdx__cur_lit(c, ",\"") < 0 ||
+	    c->end - c->p < 65 ||
 	    sdx__hex32_at(dst, c->p) < 0 || c->p[64] != '"')
 		return -1;
 	c->p += 65;
-	if (lit(c, ",") < 0)
+	if (sdx__cur_lit(c, ",") < 0)
 		return -1;
-	if (lit(c, "null") < 0 && str(c, &lot, &n) < 0)
+	if (sdx__cur_lit(c, "null") < 0 && str(c, &lot, &n) < 0)
 		return -1;
-	if (lit(c, "]") < 0)
+	if (sdx__cur_lit(c, "]") < 0)
 		return -1;
 	if (o->k) {
 		struct sdx__entry_edge *e = &o->k->edges[o->k->nedges++];
@@ -135,13 +122,13 @@ static int kind_char(char ch)
 	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
 }
 
-static int kinds(struct cur *c, struct sink *o)
+static int kinds(struct sdx__cur *c, struct sink *o)
 {
 	const char *kind, *prev = NULL, *value, *kept = NULL;
 	size_t klen, plen = 0, vlen, i;
 
-	while (lit(c, "}") < 0) {
-		if ((prev && lit(c, ",") < 0) || str(c, &kind, &klen) < 0 || klen == 0 ||
+	while (sdx__cur_lit(c, "}") < 0) {
+		if ((prev && sdx__cur_lit(c, ",") < 0) || str(c, &kind, &klen) < 0 || klen == 0 ||
 		    klen > SDX_TYPE_MAX)
 			return -1;
 		for (i = 0; i < klen; i++)
@@ -153,12 +140,12 @@ static int kinds(struct cur *c, struct sink *o)
 			return -1;
 		prev = kind;
 		plen = klen;
-		if (lit(c, ":[") < 0)
+		if (sdx__cur_lit(c, ":[") < 0)
 			return -1;
 		if (o->k)
 			kept = keep(o, kind, klen);
-		for (i = 0; lit(c, "]") < 0; i++) {
-			if ((i && lit(c, ",") < 0) || str(c, &value, &vlen) < 0)
+		for (i = 0; sdx__cur_lit(c, "]") < 0; i++) {
+			if ((i && sdx__cur_lit(c, ",") < 0) || str(c, &value, &vlen) < 0)
 				return -1;
 			if (o->k) {
 				o->k->ids[o->k->nids].kind = kept;
@@ -173,15 +160,16 @@ static int kinds(struct cur *c, struct sink *o)
 
 static int scan(const char *p, const char *end, struct sink *o)
 {
-	struct cur c = { p, end };
+	struct sdx__cur c = { p, end };
 	size_t i;
 
-	if (lit(&c, "{\"edges\":[") < 0)
+	if (sdx__cur_lit(&c, "{\"edges\":[") < 0)
 		return -1;
-	for (i = 0; lit(&c, "]") < 0; i++)
-		if ((i && lit(&c, ",") < 0) || edge(&c, o) < 0)
+	for (i = 0; sdx__cur_lit(&c, "]") < 0; i++)
+		if ((i && sdx__cur_lit(&c, ",") < 0) || edge(&c, o) < 0)
 			return -1;
-	if (lit(&c, ",\"ids\":{") < 0 || kinds(&c, o) < 0 || lit(&c, "}") < 0 || c.p != c.end)
+	if (sdx__cur_lit(&c, ",\"ids\":{") < 0 || kinds(&c, o) < 0 || sdx__cur_lit(&c, "}") < 0 ||
+	    c.p != c.end)
 		return -1;
 	return 0;
 }
