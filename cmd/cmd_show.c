@@ -90,7 +90,11 @@ int cmd_show(int argc, char **argv)
 		/* a damaged entry may have no readable payload: say so, never "(null)" */
 		printf("signed by: %s (%s)\n", or_unreadable(json_object_get(p, "key")),
 		       sig_ok ? "signature valid" : "SIGNATURE INVALID: run sdx verify");
-		printf("prev:      %s\n", or_unreadable(json_object_get(p, "prev")));
+		if (json_object_get(p, "prev_payload")) /* version 3 */
+			printf("prev:      %s (SHA-256 of the payload before)\n",
+			       or_unreadable(json_object_get(p, "prev_payload")));
+		else
+			printf("prev:      %s\n", or_unreadable(json_object_get(p, "prev")));
 		/* version 2: the evidence the entry cites, from its signed header */
 		json_array_foreach(json_object_get(p, "attachments"), i, a)
 			printf("%s %s\n", i ? "          " : "evidence: ", json_string_value(a));

@@ -11,6 +11,7 @@
 
 #include "ledger/store.h"
 #include "ledger/indexer.h"
+#include "ledger/entry.h"
 #include "sdx/dsse.h"
 
 void sdx__keyid_string(char out[SDX_KEYID_MAX], const sdx_verifier *v)
@@ -69,20 +70,21 @@ static int sorted_hashes(unsigned char (**out)[32], size_t *m,
 	return 0;
 }
 
-/* The payload of entry l->size: version 2, {"attachments":[...],"body":BODY,
- * "key":...,"version":2}, keys in sorted order, so that it is canonical JSON
- * by construction.  *out malloc'd. */
-static int build_payload(char **out, size_t *out_len, const sdx_ledger *l, const char *type,
-			 const char *body, size_t len, const unsigned char (*atts)[32],
-			 size_t natts, const char time[21])
+int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
+		       const char *type, const char *body, size_t len,
+		       const unsigned char (*atts)[32], size_t natts, const char *index,
+		       size_t index_len, const char time[21])
 {
 	char prev_hex[65], head[64], *payload;
 	size_t plen, cap, i;
 	int n;
 
+	/* {"attachments":[...],"body":BODY,"index":INDEX,"key":...,"version":3}:
+	 * keys in sorted order, so that it is canonical JSON by construction */
 	*out = NULL;
-	sdx__hex(prev_hex, l->prev, 32);
-	cap = len + 67 * natts + strlen(l->keyid) + strlen(l->origin) + strlen(type) + 256;
+	sdx__hex(prev_hex, l->prev_payload, 32);
+	cap = len + index_len + 67 * natts + strlen(l->keyid) + strlen(l->origin) + strlen(type) +
+	      256;
 	if (!(payload = malloc(cap)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	memcpy(payload, "{\"attachments\":[", 16);
@@ -99,10 +101,14 @@ static int build_payload(char **out, size_t *out_len, const sdx_ledger *l, const
 	plen += 9;
 	memcpy(payload + plen, body, len);
 	plen += len;
-	snprintf(head, sizeof(head), "%" PRIu64, l->size);
+	memcpy(payload + plen, ",\"index\":", 9);
+	plen += 9;
+	memcpy(payload + plen, index, index_len);
+	plen += index_len;
+	snprintf(head, sizeof(head), "%" PRIu64, seq);
 	n = snprintf(payload + plen, cap - plen,
-		     ",\"key\":\"%s\",\"origin\":\"%s\",\"prev\":\"%s\",\"seq\":%s,"
-		     "\"time\":\"%s\",\"type\":\"%s\",\"version\":2}",
+		     ",\"key\":\"%s\",\"origin\":\"%s\",\"prev_payload\":\"%s\",\"seq\":%s,"
+		     "\"time\":\"%s\",\"type\":\"%s\",\"version\":3}",
 		     l->keyid, l->origin, prev_hex, head, time, type);
 	if (n < 0 || (size_t)n >= cap - plen) {
 		free(payload);
@@ -110,71 +116,108 @@ static int build_payload(char **out, size_t *out_len, const sdx_ledger *l, const
 	}
 	*out = payload;
 	*out_len = plen + (size_t)n;
+	sdx__sha256(l->prev_payload, payload, *out_len);
 	return 0;
 }
 
-/* Store the signed entry: its row, what the index hooks make of it, its tree hashes. */
-static int store_entry(sdx_ledger *l, const char *type, const char *time,
-		       const unsigned char leaf[32], const char *env, size_t env_len)
+int sdx__sign_entry(char **env, size_t *env_len, unsigned char **data, size_t *data_len,
+		    const char *keyid, const sdx_signer *key, const char *payload, size_t plen)
+{
+	unsigned char sig[64];
+	int err;
+
+	*env = NULL;
+	*data = NULL;
+	if ((err = sdx__dsse_sign_detached(sig, SDX_ENTRY_PAYLOAD_TYPE, payload, plen, key)) < 0 ||
+	    (err = sdx__dsse_envelope(env, env_len, SDX_ENTRY_PAYLOAD_TYPE, payload, plen, keyid,
+				      sig)) < 0)
+		return err;
+	if (*env_len > SDX_DSSE_MAX_ENVELOPE)
+		err = sdx_error_set(SDX_ELIMIT, "entry of %zu bytes exceeds the limit of %d bytes "
+				    "(move large content into attachments)", *env_len,
+				    SDX_DSSE_MAX_ENVELOPE);
+	else
+		err = sdx__entry_pack(data, data_len, sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE),
+				      keyid, sig, payload, plen);
+	if (err < 0) {
+		free(*env);
+		*env = NULL;
+	}
+	return err;
+}
+
+int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
+		     const unsigned char leaf[32], const char *env, size_t env_len,
+		     const unsigned char *data, size_t data_len, const char *payload,
+		     size_t plen)
 {
 	struct sdx__indexed_entry ie = { 1, l->origin, l->size, leaf, type, time,
-					 (const unsigned char *)env, env_len, 0 };
-	int hooks = sdx__indexers_active(), err;
+					 (const unsigned char *)env, env_len, 0, payload, plen };
+	int err;
 
-	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0)
-		return err;
 	if ((err = sdx__db_run(l, &l->st_entry_insert, "storing entry",
 			       "INSERT INTO entries(idx, leaf, type, time, data) VALUES(?, ?, ?, ?, ?)",
 			       SDX__INT(l->size), SDX__HASH(leaf), SDX__TEXT(type), SDX__TEXT(time),
-			       SDX__BLOB(env, env_len))) < 0)
-		goto done;
-	if (hooks && (err = sdx__indexers_entry(l, &ie)) < 0)
-		goto done;
-	err = sdx_merkle_builder_append(&l->tree, leaf, emit_node, l);
-done:
-	if (hooks)
-		err = sdx__savepoint_end(l, err);
-	return err < 0 ? err : 0;
+			       SDX__BLOB(data, data_len))) < 0)
+		return err;
+	if (sdx__indexers_active() && (err = sdx__indexers_entry(l, &ie)) < 0)
+		return err;
+	if ((err = sdx_merkle_builder_append(&l->tree, leaf, emit_node, l)) < 0)
+		return err;
+	memcpy(l->prev, leaf, 32);
+	l->size++;
+	return 0;
 }
 
 int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, const char *body,
-		    size_t len, const unsigned char (*atts)[32], size_t natts, sdx_entry_info *out)
+		    size_t len, const unsigned char (*atts)[32], size_t natts, const char *index,
+		    size_t index_len, sdx_entry_info *out)
 {
-	char time[21], *payload = NULL, *env = NULL;
-	size_t plen = 0, env_len = 0;
+	char time[21], *payload = NULL, *env = NULL, *derived = NULL;
+	unsigned char prev_payload[32], *data = NULL;
+	size_t plen = 0, env_len = 0, data_len = 0;
 	unsigned char leaf[32];
-	int err = 0;
+	int hooks = sdx__indexers_active(), err = 0;
 
 	if (!l->in_tx)
 		return sdx_error_set(SDX_EINVAL, "'%s': append outside a transaction", l->path);
 	if (memcmp(sdx_signer_public_key(key), sdx_verifier_public_key(l->key), 32) != 0)
 		return sdx_error_set(SDX_EUNTRUSTED, "'%s': key '%s' is not this ledger's key",
 				     l->path, sdx_signer_name(key));
+	if ((err = sdx__stage_flush(l)) < 0)
+		return err;
+	if (!index && (err = sdx__indexers_keys(&derived, &index_len, type, body, len)) < 0)
+		return err;
+	if (!index)
+		index = derived;
 	sdx__utc_now(time);
-	if ((err = build_payload(&payload, &plen, l, type, body, len, atts, natts, time)) < 0)
+	memcpy(prev_payload, l->prev_payload, 32);
+	if ((err = sdx__build_payload(&payload, &plen, l, l->size, type, body, len, atts, natts,
+				      index, index_len, time)) < 0)
 		goto done;
-	if ((err = sdx_dsse_sign(&env, &env_len, SDX_ENTRY_PAYLOAD_TYPE, payload, plen,
-				 l->keyid, key)) < 0)
+	if ((err = sdx__sign_entry(&env, &env_len, &data, &data_len, l->keyid, key, payload,
+				   plen)) < 0)
 		goto done;
-	if (env_len > SDX_DSSE_MAX_ENVELOPE) {
-		err = sdx_error_set(SDX_ELIMIT, "entry of %zu bytes exceeds the limit of %d bytes "
-				    "(move large content into attachments)", env_len,
-				    SDX_DSSE_MAX_ENVELOPE);
-		goto done;
-	}
 	sdx_merkle_leaf_hash(leaf, env, env_len);
-	if ((err = store_entry(l, type, time, leaf, env, env_len)) < 0)
+	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0)
+		goto done;
+	err = sdx__store_entry(l, type, time, leaf, env, env_len, data, data_len, payload, plen);
+	if (hooks)
+		err = sdx__savepoint_end(l, err);
+	if (err < 0)
 		goto done;
 	if (out) {
-		out->index = l->size;
+		out->index = l->size - 1;
 		memcpy(out->leaf_hash, leaf, 32);
 		memcpy(out->time, time, 21);
 	}
-	memcpy(l->prev, leaf, 32);
-	l->size++;
 done:
+	if (err < 0)
+		memcpy(l->prev_payload, prev_payload, 32); /* nothing was stored */
+	free(derived);
 	free(payload);
 	free(env);
+	free(data);
 	return err;
 }
 
@@ -189,7 +232,8 @@ static int check_type(const char *type)
 
 int sdx__ledger_append_canonical(sdx_ledger *l, const sdx_signer *key, const char *type,
 				 const char *body, size_t len, const unsigned char (*atts)[32],
-				 size_t natts, sdx_entry_info *out)
+				 size_t natts, const char *index, size_t index_len, int staged,
+				 sdx_entry_info *out)
 {
 	unsigned char (*sorted)[32] = NULL;
 	size_t n;
@@ -198,9 +242,19 @@ int sdx__ledger_append_canonical(sdx_ledger *l, const sdx_signer *key, const cha
 	if ((err = check_type(type)) < 0 ||
 	    (err = sorted_hashes(&sorted, &n, atts, natts)) < 0)
 		return err;
-	err = sdx__append_raw(l, key, type, body, len, (const unsigned char (*)[32])sorted, n, out);
+	if (staged)
+		err = sdx__append_stage(l, key, type, body, len, (const unsigned char (*)[32])sorted,
+					n, index, index_len, out);
+	else
+		err = sdx__append_raw(l, key, type, body, len, (const unsigned char (*)[32])sorted,
+				      n, index, index_len, out);
 	free(sorted);
 	return err;
+}
+
+int sdx__ledger_flush(sdx_ledger *l)
+{
+	return sdx__stage_flush(l);
 }
 
 int sdx_ledger_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key, const char *type,
@@ -249,7 +303,7 @@ int sdx_ledger_append_cited(sdx_entry_info *out, sdx_ledger *l, const sdx_signer
 		goto done;
 	}
 	err = sdx__append_raw(l, key, type, body, len, (const unsigned char (*)[32])sorted, natts,
-			      out);
+			      NULL, 0, out);
 done:
 	json_decref(j);
 	free(canon);
@@ -286,7 +340,8 @@ int sdx_ledger_rotate_key(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *
 	if ((err = sdx__json_dump(&body, &blen, j)) < 0)
 		goto done;
 	/* the old key signs the new one in: whoever trusts it can follow */
-	if ((err = sdx__append_raw(l, old, "key", body, blen, NULL, 0, &info)) < 0)
+	if ((err = sdx__append_raw(l, old, "key", body, blen, NULL, 0, SDX__INDEX_EMPTY,
+				   strlen(SDX__INDEX_EMPTY), &info)) < 0)
 		goto done;
 	sdx__keyid_string(keyid, nv);
 	err = sdx__db_run(l, NULL, "storing the new key",

@@ -148,8 +148,11 @@ int sdx__chain_entry(const struct sdx__chain *c, struct sdx__entry *e, uint64_t 
 
 	out->index = idx;
 	out->seq = e->h.seq;
+	out->version = e->h.version;
 	memcpy(out->leaf, leaf, 32);
 	memcpy(out->prev, e->h.prev, 32);
+	/* what the next entry's link names if it is version 3 */
+	sdx__sha256(out->payload, e->env->payload, e->env->payload_len);
 	out->signer = signer;
 	out->rotates_to = SIZE_MAX;
 	if ((idx == 0) != (strcmp(type, "genesis") == 0))
@@ -180,8 +183,9 @@ int sdx__chain_step(struct sdx__chain *c, const struct sdx__chain_link *lk,
 	}
 	if (lk->index == 0 ? memcmp(lk->prev, zero, 32) != 0
 			   : c->have_prev && c->prev_index + 1 == lk->index &&
-			     memcmp(lk->prev, c->prev_leaf, 32) != 0) {
-		f->kind = SDX__ENTRY_LINK;
+			     memcmp(lk->prev, lk->version == 3 ? c->prev_payload : c->prev_leaf,
+				    32) != 0) {
+		f->kind = lk->version == 3 ? SDX__ENTRY_LINK_PAYLOAD : SDX__ENTRY_LINK;
 		f->n = lk->index;
 		return SDX_EVERIFY;
 	}
@@ -201,6 +205,7 @@ int sdx__chain_step(struct sdx__chain *c, const struct sdx__chain_link *lk,
 		c->k[lk->rotates_to].introduced = 1;
 	}
 	memcpy(c->prev_leaf, lk->leaf, 32);
+	memcpy(c->prev_payload, lk->payload, 32);
 	c->prev_index = lk->index;
 	c->have_prev = 1;
 	return 0;

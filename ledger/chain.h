@@ -43,12 +43,15 @@ struct sdx__chain {
 	int have_prev;
 	uint64_t prev_index;
 	unsigned char prev_leaf[32];
+	unsigned char prev_payload[32]; /* SHA-256 of the previous payload (version 3 links) */
 };
 
 /* What the checks of one entry found that the in-order ones need. */
 struct sdx__chain_link {
 	uint64_t index, seq;
+	int version;                    /* 3: prev names the previous payload's hash */
 	unsigned char leaf[32], prev[32];
+	unsigned char payload[32];      /* SHA-256 of this entry's payload */
 	size_t signer;                  /* index of the key that signed it */
 	size_t rotates_to;              /* a rotation: the key it signs in; else SIZE_MAX */
 };
@@ -84,8 +87,8 @@ int sdx__chain_needs_body(uint64_t idx, const char *type);
 
 /*
  * In index order: seq is the index, prev the leaf hash of the entry before
- * (where it is the one before: a bundle may skip entries; entry 0's is
- * zero), and the rotation is remembered.  0 or SDX_EVERIFY with *f set (no
+ * (version 3: the SHA-256 of its payload) where it is the one before (a
+ * bundle may skip entries; entry 0's is zero), and the rotation is remembered.  0 or SDX_EVERIFY with *f set (no
  * error message: the caller names the entry).
  */
 int sdx__chain_step(struct sdx__chain *c, const struct sdx__chain_link *lk,

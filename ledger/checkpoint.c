@@ -81,6 +81,8 @@ int sdx_ledger_checkpoint(char **out, size_t *out_len, sdx_ledger *l, const sdx_
 			return err;
 		own_tx = 1;
 	}
+	if ((err = sdx__stage_flush(l)) < 0)
+		goto done;
 	if (memcmp(sdx_signer_public_key(key), sdx_verifier_public_key(l->key), 32) != 0) {
 		err = sdx_error_set(SDX_EUNTRUSTED, "'%s': key '%s' is not this ledger's key",
 				    l->path, sdx_signer_name(key));

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "ledger/internal.h"
+#include "ledger/entry.h"
 #include "sdx/dsse.h"
 
 int sdx_dsse_pae(unsigned char **out, size_t *out_len, const char *type, const void *body,
@@ -35,15 +36,13 @@ static int plain_ascii(const char *s)
 	return 1;
 }
 
-int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *payload,
-		  size_t len, const char *keyid, const sdx_signer *s)
+int sdx__dsse_envelope(char **out, size_t *out_len, const char *type, const void *payload,
+		       size_t len, const char *keyid, const unsigned char sig[64])
 {
 	static const char k1[] = "{\"payload\":\"", k2[] = "\",\"payloadType\":\"",
 		k3[] = "\",\"signatures\":[{\"keyid\":\"", k4[] = "\",\"sig\":\"", k5[] = "\"}]}";
-	unsigned char *pae = NULL, sig[64];
-	size_t plen, b64len, tlen = strlen(type), klen = strlen(keyid), cap, n;
+	size_t b64len, tlen = strlen(type), klen = strlen(keyid), cap, n;
 	char *buf = NULL;
-	int err;
 
 	*out = NULL;
 	/* The envelope is written directly in canonical form (keys sorted, no
@@ -52,17 +51,11 @@ int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *pay
 	if (!plain_ascii(type) || !plain_ascii(keyid))
 		return sdx_error_set(SDX_EINVAL, "payloadType and keyid must be printable ASCII "
 				     "without quotes or backslashes");
-	if ((err = sdx_dsse_pae(&pae, &plen, type, payload, len)) < 0)
-		return err;
-	if ((err = sdx_signer_sign(sig, s, pae, plen)) < 0)
-		goto done;
 	b64len = (len + 2) / 3 * 4 + 1;
 	cap = b64len + tlen + klen + 128 + sizeof(k1) + sizeof(k2) + sizeof(k3) + sizeof(k4) +
 	      sizeof(k5);
-	if (!(buf = malloc(cap))) {
-		err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		goto done;
-	}
+	if (!(buf = malloc(cap)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	n = sizeof(k1) - 1;
 	memcpy(buf, k1, n);
 	n += sdx__b64_encode_to(buf + n, payload, len);
@@ -76,15 +69,42 @@ int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *pay
 	n += klen;
 	memcpy(buf + n, k4, sizeof(k4) - 1);
 	n += sizeof(k4) - 1;
-	n += sdx__b64_encode_to(buf + n, sig, sizeof(sig));
+	n += sdx__b64_encode_to(buf + n, sig, 64);
 	memcpy(buf + n, k5, sizeof(k5));
 	n += sizeof(k5) - 1;
 	*out = buf;
 	if (out_len)
 		*out_len = n;
-done:
+	return 0;
+}
+
+int sdx__dsse_sign_detached(unsigned char sig[64], const char *type, const void *payload,
+			    size_t len, const sdx_signer *s)
+{
+	unsigned char *pae = NULL;
+	size_t plen;
+	int err;
+
+	if ((err = sdx_dsse_pae(&pae, &plen, type, payload, len)) < 0)
+		return err;
+	err = sdx_signer_sign(sig, s, pae, plen);
 	free(pae);
 	return err;
+}
+
+int sdx_dsse_sign(char **out, size_t *out_len, const char *type, const void *payload,
+		  size_t len, const char *keyid, const sdx_signer *s)
+{
+	unsigned char sig[64];
+	int err;
+
+	*out = NULL;
+	if (!plain_ascii(type) || !plain_ascii(keyid))
+		return sdx_error_set(SDX_EINVAL, "payloadType and keyid must be printable ASCII "
+				     "without quotes or backslashes");
+	if ((err = sdx__dsse_sign_detached(sig, type, payload, len, s)) < 0)
+		return err;
+	return sdx__dsse_envelope(out, out_len, type, payload, len, keyid, sig);
 }
 
 void sdx_dsse_envelope_free(sdx_dsse_envelope *e)

@@ -11,14 +11,23 @@
 
 #include "ledger/entry.h"
 #include "ledger/internal.h"
+#include "ledger/indexer.h"
 
 int sdx__payload_version(const char *payload_type)
 {
+	if (strcmp(payload_type, SDX_ENTRY_PAYLOAD_TYPE_V3) == 0)
+		return 3;
 	if (strcmp(payload_type, SDX_ENTRY_PAYLOAD_TYPE_V2) == 0)
 		return 2;
 	if (strcmp(payload_type, SDX_ENTRY_PAYLOAD_TYPE_V1) == 0)
 		return 1;
 	return 0;
+}
+
+const char *sdx__payload_type(int version)
+{
+	return version == 3 ? SDX_ENTRY_PAYLOAD_TYPE_V3 : version == 2 ? SDX_ENTRY_PAYLOAD_TYPE_V2
+	       : version == 1 ? SDX_ENTRY_PAYLOAD_TYPE_V1 : NULL;
 }
 
 static int hexval(char c)
@@ -65,6 +74,7 @@ static const char *bundle_wording(const struct sdx__entry_fault *f)
 	case SDX__ENTRY_FIELDS:
 	case SDX__ENTRY_MISSING:
 	case SDX__ENTRY_BODY:
+	case SDX__ENTRY_INDEX:
 		return "bad payload";
 	case SDX__ENTRY_KEY:
 	case SDX__ENTRY_ORIGIN:
@@ -82,6 +92,7 @@ static const char *bundle_wording(const struct sdx__entry_fault *f)
 	case SDX__ENTRY_ENVELOPE:
 		return f->a;
 	case SDX__ENTRY_LINK:
+	case SDX__ENTRY_LINK_PAYLOAD:
 		return "chain link does not match the previous entry";
 	default:
 		return NULL;
@@ -98,13 +109,13 @@ static const struct wording {
 	[SDX__ENTRY_OK] = { "ok", 0 },
 	[SDX__ENTRY_ENVELOPE] = { "envelope: %s", 'a' },
 	[SDX__ENTRY_PAYLOAD_TYPE] = { "envelope: payloadType '%.60s' is not '"
-				      SDX_ENTRY_PAYLOAD_TYPE_V2 "' or '" SDX_ENTRY_PAYLOAD_TYPE_V1 "'",
+				      SDX_ENTRY_PAYLOAD_TYPE_V3 "', '" SDX_ENTRY_PAYLOAD_TYPE_V2 "' or '"
+				      SDX_ENTRY_PAYLOAD_TYPE_V1 "'",
 				      'a' },
 	[SDX__ENTRY_SIGNER] = { "signed by key '%.80s', not the ledger's key '%s'", 'b' },
 	[SDX__ENTRY_SIGNATURE] = { "signature does not verify", 0 },
 	[SDX__ENTRY_JSON] = { "%s", 'a' },
-	[SDX__ENTRY_FIELDS] = { "payload: not an object with exactly the fields %sbody, key, "
-				"origin, prev, seq, time, type, version", 'v' },
+	[SDX__ENTRY_FIELDS] = { "payload: not an object with exactly the fields %s", 'v' },
 	[SDX__ENTRY_MISSING] = { "payload: missing field '%s'", 'a' },
 	[SDX__ENTRY_ATTACHMENTS] = { "%s", 'a' },
 	[SDX__ENTRY_BODY] = { "payload: field 'body' is not an object", 0 },
@@ -125,7 +136,31 @@ static const struct wording {
 					'a' },
 	[SDX__ENTRY_GENESIS_KEY] = { "genesis: key does not match the ledger's key", 0 },
 	[SDX__ENTRY_ROTATION] = { "key rotation: the new key does not match the ledger's keys", 0 },
+	[SDX__ENTRY_INDEX] = { "%s", 'a' },
+	[SDX__ENTRY_LINK_PAYLOAD] = { "chain link does not match the payload hash of entry %"
+				      PRIu64, 'p' },
 };
+
+/* The members of each version's payload, in order (version 1 has no attachments). */
+static const char *const fields_v12[] = { "attachments", "body", "key", "origin", "prev",
+					  "seq", "time", "type", "version", NULL };
+static const char *const fields_v3[] = { "attachments", "body", "index", "key", "origin",
+					 "prev_payload", "seq", "time", "type", "version", NULL };
+
+static const char *const *fields_of(int version)
+{
+	return version == 3 ? fields_v3 : version == 2 ? fields_v12 : fields_v12 + 1;
+}
+
+static void fields_text(char *out, size_t cap, int version)
+{
+	const char *const *f;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (f = fields_of(version); *f && n < cap; f++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? ", " : "", *f);
+}
 
 /* The formats come from the table above, each with the detail it names. */
 const char *sdx__entry_fault_message(char *out, size_t cap, const struct sdx__entry_fault *f,
@@ -144,8 +179,11 @@ const char *sdx__entry_fault_message(char *out, size_t cap, const struct sdx__en
 		snprintf(out, cap, x->fmt, f->a, f->b);
 	else if (x->arg == 'n' || x->arg == 'p')
 		snprintf(out, cap, x->fmt, x->arg == 'p' && f->n ? f->n - 1 : f->n);
-	else if (x->arg == 'v')
-		snprintf(out, cap, x->fmt, f->n == 2 ? "attachments, " : "");
+	else if (x->arg == 'v') {
+		char list[160];
+		fields_text(list, sizeof(list), (int)f->n);
+		snprintf(out, cap, x->fmt, list);
+	}
 	else
 		snprintf(out, cap, "%s", x->fmt);
 	return out;
@@ -153,12 +191,7 @@ const char *sdx__entry_fault_message(char *out, size_t cap, const struct sdx__en
 
 /* ---- the header by position ------------------------------------------------- */
 
-/* A cursor over the payload; every step either matches or fails. */
-struct cur {
-	const char *p, *end;
-};
-
-static int lit(struct cur *c, const char *s)
+int sdx__cur_lit(struct sdx__cur *c, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -170,7 +203,7 @@ static int lit(struct cur *c, const char *s)
 
 /* A run of 1..max characters from `set`, ended by '"' (not consumed), copied
  * to out (max + 1 bytes). */
-static int run(struct cur *c, const char *set, size_t max, char *out)
+static int run(struct sdx__cur *c, const char *set, size_t max, char *out)
 {
 	const char *q = c->p;
 
@@ -189,18 +222,21 @@ static int run(struct cur *c, const char *set, size_t max, char *out)
 #define TYPE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
 
 /* The fixed-shape members after the body, from `,"key":"` to the end. */
-static int tail(struct cur *c, struct sdx__entry_header *h, int version)
+static int tail(struct sdx__cur *c, struct sdx__entry_header *h, int version)
 {
 	const char *t;
 	size_t i, n;
 	uint64_t seq = 0;
 
-	if (lit(c, ",\"key\":\"") < 0 || run(c, KEYID_CHARS, SDX_NAME_MAX + 9, h->key) < 0 ||
-	    lit(c, "\",\"origin\":\"") < 0 || run(c, ORIGIN_CHARS, SDX_NAME_MAX, h->origin) < 0 ||
-	    lit(c, "\",\"prev\":\"") < 0 || c->end - c->p < 64 || sdx__hex32_at(h->prev, c->p) < 0)
+	if (sdx__cur_lit(c, ",\"key\":\"") < 0 ||
+	    run(c, KEYID_CHARS, SDX_NAME_MAX + 9, h->key) < 0 ||
+	    sdx__cur_lit(c, "\",\"origin\":\"") < 0 ||
+	    run(c, ORIGIN_CHARS, SDX_NAME_MAX, h->origin) < 0 ||
+	    sdx__cur_lit(c, version == 3 ? "\",\"prev_payload\":\"" : "\",\"prev\":\"") < 0 ||
+	    c->end - c->p < 64 || sdx__hex32_at(h->prev, c->p) < 0)
 		return -1;
 	c->p += 64;
-	if (lit(c, "\",\"seq\":") < 0)
+	if (sdx__cur_lit(c, "\",\"seq\":") < 0)
 		return -1;
 	for (n = 0; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++, n++) {
 		unsigned d = (unsigned)(*c->p - '0');
@@ -212,7 +248,7 @@ static int tail(struct cur *c, struct sdx__entry_header *h, int version)
 	if (n == 0 || (n > 1 && c->p[-(ptrdiff_t)n] == '0') || seq > INT64_MAX)
 		return -1;
 	h->seq = seq;
-	if (lit(c, ",\"time\":\"") < 0 || c->end - c->p < 20)
+	if (sdx__cur_lit(c, ",\"time\":\"") < 0 || c->end - c->p < 20)
 		return -1;
 	t = c->p;
 	for (i = 0; i < 20; i++)
@@ -222,10 +258,41 @@ static int tail(struct cur *c, struct sdx__entry_header *h, int version)
 	memcpy(h->time, t, 20);
 	h->time[20] = '\0';
 	c->p += 20;
-	if (lit(c, "\",\"type\":\"") < 0 || run(c, TYPE_CHARS, SDX_TYPE_MAX, h->type) < 0 ||
-	    lit(c, version == 2 ? "\",\"version\":2}" : "\",\"version\":1}") < 0 || c->p != c->end)
+	if (sdx__cur_lit(c, "\",\"type\":\"") < 0 ||
+	    run(c, TYPE_CHARS, SDX_TYPE_MAX, h->type) < 0 ||
+	    sdx__cur_lit(c, version == 3 ? "\",\"version\":3}" : version == 2 ? "\",\"version\":2}"
+								  : "\",\"version\":1}") < 0 ||
+	    c->p != c->end)
 		return -1;
 	return 0;
+}
+
+/*
+ * Version 3: the index member between the body and `,"key":"` at k.  Its own
+ * strings hold no '"' unescaped, so the last `},"index":{"edges":[` before k
+ * is where the body ends.  Returns that end (the body's '}' + 1), or NULL.
+ */
+static const char *index_at(struct sdx__entry_header *h, const char *stop, const char *k)
+{
+	static const char mark[] = "},\"index\":{\"edges\":[";
+	const size_t n = sizeof(mark) - 1;
+	const char *m;
+
+	if ((size_t)(k - stop) < n)
+		return NULL;
+	for (m = k - n; m >= stop; m--)
+		if (*m == '}' && memcmp(m, mark, n) == 0)
+			break;
+	if (m < stop)
+		return NULL;
+	h->index = m + 10; /* after `},"index":` */
+	h->index_len = (size_t)(k - h->index);
+	if (!sdx__index_fast(h->index, k)) {
+		h->index = NULL;
+		h->index_len = 0;
+		return NULL;
+	}
+	return m + 1;
 }
 
 /* The layout sdx writes, up to the body; 0 if the payload differs. */
@@ -233,18 +300,18 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 		const char **atts)
 {
 	static const char key[] = ",\"key\":\"";
-	struct cur c = { pl, pl + len };
+	struct sdx__cur c = { pl, pl + len };
 	const char *k, *stop;
 
 	memset(h, 0, sizeof(*h));
 	h->version = version;
-	if (version == 2) {
-		if (lit(&c, "{\"attachments\":[") < 0)
+	if (version == 2 || version == 3) {
+		if (sdx__cur_lit(&c, "{\"attachments\":[") < 0)
 			return 0;
 		*atts = c.p + 1;
-		while (lit(&c, "]") < 0) {
+		while (sdx__cur_lit(&c, "]") < 0) {
 			unsigned char prev[32], cur[32];
-			if ((h->natts && lit(&c, ",") < 0) || lit(&c, "\"") < 0 ||
+			if ((h->natts && sdx__cur_lit(&c, ",") < 0) || sdx__cur_lit(&c, "\"") < 0 ||
 			    c.end - c.p < 65 || sdx__hex32_at(cur, c.p) < 0 || c.p[64] != '"')
 				return 0;
 			/* strictly ascending: sorted and no hash twice */
@@ -253,9 +320,9 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 			c.p += 65;
 			h->natts++;
 		}
-		if (lit(&c, ",\"body\":{") < 0)
+		if (sdx__cur_lit(&c, ",\"body\":{") < 0)
 			return 0;
-	} else if (version != 1 || lit(&c, "{\"body\":{") < 0) {
+	} else if (version != 1 || sdx__cur_lit(&c, "{\"body\":{") < 0) {
 		return 0;
 	}
 	h->body = c.p - 1;
@@ -267,8 +334,10 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 			break;
 	if (k <= stop || k[-1] != '}')
 		return 0;
+	if (version == 3 && !(k = index_at(h, stop, k)))
+		return 0;
 	h->body_len = (size_t)(k - h->body);
-	c.p = k;
+	c.p = h->index ? h->index + h->index_len : k;
 	return tail(&c, h, version) < 0 ? 0 : 1;
 }
 
@@ -301,8 +370,12 @@ int sdx__entry_header_fast(struct sdx__entry_header *h, const char *payload, siz
 void sdx__entry_header_clear(struct sdx__entry_header *h)
 {
 	free(h->atts);
+	free(h->index_own);
 	h->atts = NULL;
 	h->natts = 0;
+	h->index_own = NULL;
+	h->index = NULL;
+	h->index_len = 0;
 }
 
 /* ---- the header as JSON -------------------------------------------------------- */
@@ -339,6 +412,19 @@ static int atts_json(struct sdx__entry_header *h, const json_t *list, struct sdx
 	return 0;
 }
 
+/* Version 3's index member: its shape, and a canonical copy of its bytes
+ * (h->index_own) for sdx__entry_keys_read().  0, -1 (f set) or SDX_ENOMEM. */
+static int index_json(struct sdx__entry_header *h, const json_t *index,
+		      struct sdx__entry_fault *f)
+{
+	if (sdx__index_json(index, f) < 0)
+		return -1;
+	if (sdx__json_dump(&h->index_own, &h->index_len, index) < 0)
+		return SDX_ENOMEM;
+	h->index = h->index_own;
+	return 0;
+}
+
 /* A string member that fits out[cap]; NULL if not a string or too long. */
 static const char *member(const json_t *p, const char *name, char *out, size_t cap)
 {
@@ -358,36 +444,39 @@ static const char *member(const json_t *p, const char *name, char *out, size_t c
 static int strict(struct sdx__entry_header *h, const json_t *p, int version,
 		  const struct sdx__entry_want *want, const char *keyid, struct sdx__entry_fault *f)
 {
-	static const char *const fields[] = { "attachments", "body", "key", "origin", "prev",
-					      "seq", "time", "type", "version", NULL };
+	const char *const *fields = fields_of(version);
 	const json_t *v;
 	const char *s;
-	size_t i;
+	size_t i, n;
 	int err;
 
 	memset(h, 0, sizeof(*h));
 	h->version = version;
-	/* version 1 has no attachments: its fields start at "body" */
-	if (!json_is_object(p) || json_object_size(p) != (version == 2 ? 9u : 8u)) {
+	for (n = 0; fields[n]; n++)
+		;
+	if (!json_is_object(p) || json_object_size(p) != n) {
 		fault(f, SDX__ENTRY_FIELDS, NULL);
 		f->n = (uint64_t)version;
 		return -1;
 	}
-	for (i = version == 2 ? 0 : 1; fields[i]; i++)
+	for (i = 0; fields[i]; i++)
 		if (!json_object_get(p, fields[i])) {
 			fault(f, SDX__ENTRY_MISSING, fields[i]);
 			return -1;
 		}
-	if (version == 2 && (err = atts_json(h, json_object_get(p, "attachments"), f)) != 0)
+	if (version >= 2 && (err = atts_json(h, json_object_get(p, "attachments"), f)) != 0)
 		return err;
 	if (!json_is_object(json_object_get(p, "body")))
 		return fault(f, SDX__ENTRY_BODY, NULL), -1;
+	if (version == 3 && (err = index_json(h, json_object_get(p, "index"), f)) != 0)
+		return err;
 	if (!(s = member(p, "key", h->key, sizeof(h->key))) || (keyid && strcmp(s, keyid) != 0))
 		return fault(f, SDX__ENTRY_KEY, NULL), -1;
 	if (!(s = member(p, "origin", h->origin, sizeof(h->origin))) ||
 	    (want && want->origin && strcmp(s, want->origin) != 0))
 		return fault(f, SDX__ENTRY_ORIGIN, want ? want->origin : NULL), -1;
-	if (sdx__hex32_parse(h->prev, json_string_value(json_object_get(p, "prev"))) < 0)
+	if (sdx__hex32_parse(h->prev, json_string_value(json_object_get(p, version == 3 ?
+									 "prev_payload" : "prev"))) < 0)
 		return fault(f, SDX__ENTRY_PREV, NULL), -1;
 	v = json_object_get(p, "seq");
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -461,6 +550,27 @@ static int as_wanted(const struct sdx__entry_header *h, const struct sdx__entry_
 	       (!w->time || strcmp(h->time, w->time) == 0);
 }
 
+/* The header's index member is what the body gives: 0, -1 (fault set) or an error. */
+static int keys_match(struct sdx__entry *e)
+{
+	char *body = NULL, *want = NULL;
+	size_t blen = 0, wlen = 0;
+	int err;
+
+	if ((err = sdx__json_dump(&body, &blen, json_object_get(e->payload, "body"))) < 0 ||
+	    (err = sdx__indexers_keys(&want, &wlen, e->h.type, body, blen)) < 0)
+		goto done;
+	if (wlen != e->h.index_len || memcmp(want, e->h.index, wlen) != 0) {
+		fault(&e->fault, SDX__ENTRY_INDEX, "payload: index: not the ids and edges the body "
+		      "gives");
+		err = -1;
+	}
+done:
+	free(body);
+	free(want);
+	return err;
+}
+
 int sdx__entry_read(struct sdx__entry *e, const struct sdx__entry_want *want, unsigned flags)
 {
 	static const struct sdx__entry_want none = { NULL, NULL, NULL, 0, 0 };
@@ -482,6 +592,8 @@ int sdx__entry_read(struct sdx__entry *e, const struct sdx__entry_want *want, un
 		return SDX_EVERIFY;
 	}
 	err = strict(&e->h, e->payload, version, want, e->env->keyid, &e->fault);
+	if (err == 0 && version >= 3 && (flags & SDX__ENTRY_KEYS))
+		err = keys_match(e);
 	if (err == 0)
 		return 0;
 	sdx__entry_header_clear(&e->h);

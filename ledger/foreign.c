@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ledger/store.h"
+#include "ledger/entry.h"
 #include "ledger/foreign.h"
 #include "ledger/indexer.h"
 
@@ -100,22 +101,31 @@ static int foreign_held(sdx_ledger *l, const struct sdx__foreign_row *e, int *sa
 int sdx__foreign_entry(sdx_ledger *l, const struct sdx__foreign_row *e)
 {
 	struct sdx__indexed_entry ie = { 0, e->origin, e->index, e->leaf, e->type, e->time,
-					 e->data, e->len, e->tree_size };
+					 e->data, e->len, e->tree_size, NULL, 0 };
 	int hooks = sdx__indexers_active(), same = 0, err;
+	unsigned char *packed = NULL;
+	size_t plen = 0;
 
 	if ((err = foreign_held(l, e, &same)) != 0)
 		return err < 0 ? err : same ? 0 : sdx_error_set(SDX_ECONFLICT, "equivocation by %s: "
 							       "entry %" PRIu64 " differs from the "
 							       "one already held", e->origin,
 							       e->index);
-	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0)
+	/* stored as its signature and payload where it rebuilds exactly (schema 9) */
+	if ((err = sdx__entry_pack_envelope(&packed, &plen, e->data, e->len)) < 0)
 		return err;
+	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0) {
+		free(packed);
+		return err;
+	}
 	err = sdx__db_run(l, &l->st_foreign_insert, "storing an imported entry",
 			  "INSERT INTO foreign_entries(origin, idx, leaf, type, time, data, "
 			  "proof_size, proof) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", SDX__TEXT(e->origin),
 			  SDX__INT(e->index), SDX__HASH(e->leaf), SDX__TEXT(e->type),
-			  SDX__TEXT(e->time), SDX__BLOB(e->data, e->len), SDX__INT(e->tree_size),
-			  SDX__BLOB(e->proof, 32 * e->proof_len));
+			  SDX__TEXT(e->time),
+			  SDX__BLOB(packed ? packed : e->data, packed ? plen : e->len),
+			  SDX__INT(e->tree_size), SDX__BLOB(e->proof, 32 * e->proof_len));
+	free(packed);
 	if (hooks) {
 		if (err >= 0)
 			err = sdx__indexers_entry(l, &ie);
@@ -203,7 +213,7 @@ static int foreign_rows(struct sdx__stmt *s, sdx_foreign_cb cb, void *ctx, int *
 	return rc;
 }
 
-#define FOREIGN_COLS "origin, idx, leaf, type, time, data, proof_size, proof"
+#define FOREIGN_COLS "origin, idx, leaf, type, time, sdx_envelope(data), proof_size, proof"
 
 int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx)
 {

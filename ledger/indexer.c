@@ -4,10 +4,12 @@
  * (ledger/indexer.h says when each hook runs, and why the registry is static).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger/store.h"
 #include "ledger/indexer.h"
+#include "ledger/entry.h"
 
 static const struct sdx__indexer *registry[SDX__MAX_INDEXERS];
 static int registered;
@@ -41,6 +43,20 @@ void sdx__indexer_unregister(const struct sdx__indexer *ix)
 int sdx__indexers_active(void)
 {
 	return registered;
+}
+
+int sdx__indexers_keys(char **out, size_t *len, const char *type, const char *body,
+		       size_t body_len)
+{
+	int i;
+
+	for (i = 0; i < registered; i++)
+		if (registry[i]->keys)
+			return registry[i]->keys(registry[i]->ctx, out, len, type, body, body_len);
+	if (!(*out = strdup(SDX__INDEX_EMPTY)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	*len = strlen(*out);
+	return 0;
 }
 
 int sdx__index_version(sdx_ledger *l, const char *name, int *out)

@@ -98,11 +98,17 @@ struct sdx_ledger;
 struct sdx_signer;
 struct sdx_entry_info;
 /* sdx_ledger_append_cited for a body the caller has just produced with
- * sdx__json_dump (so it is canonical by construction): skips re-parsing. */
+ * sdx__json_dump (so it is canonical by construction): skips re-parsing.
+ * `index` is its version 3 index member (formats/index/keys.c; NULL: made
+ * from the body).  staged: built now, signed on every core and stored at
+ * the next flush (ledger/stage.c), which fills *out. */
 int sdx__ledger_append_canonical(struct sdx_ledger *l, const struct sdx_signer *key,
 				 const char *type, const char *body, size_t len,
 				 const unsigned char (*atts)[32], size_t natts,
+				 const char *index, size_t index_len, int staged,
 				 struct sdx_entry_info *out);
+/* Store every staged append of l (see above); 0 or the first error. */
+int sdx__ledger_flush(struct sdx_ledger *l);
 
 /* Store the party the trusted key v speaks for (v NULL: the ledger's own),
  * replacing what was bound; formats/ checks the party first (sdx_party_check).

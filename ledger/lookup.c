@@ -11,7 +11,7 @@
 #include "ledger/store.h"
 #include "sdx/dsse.h"
 
-#define ENTRY_COLS "idx, leaf, type, time, data"
+#define ENTRY_COLS "idx, leaf, type, time, sdx_envelope(data)"
 
 int sdx__node_reader(void *ctx, unsigned level, uint64_t index, unsigned char out[32])
 {

@@ -13,6 +13,8 @@
 
 #include "ledger/store.h"
 #include "ledger/indexer.h"
+#include "ledger/entry.h"
+#include "sdx/dsse.h"
 
 int sdx_origin_valid(const char *s)
 {
@@ -51,6 +53,8 @@ static int db_open(sdx_ledger **out, const char *path, unsigned flags, int creat
 	/* writers wait for each other (one transaction at a time); a long import
 	 * may hold the lock for minutes, and a waiting declare must not fail */
 	sqlite3_busy_timeout(l->db, SDX_BUSY_TIMEOUT_MS);
+	if ((err = sdx__entry_sql_register(l->db)) < 0)
+		goto done;
 	sqlite3_extended_result_codes(l->db, 1);
 	/* Entries are ~2-8 KB: in 16 KB pages most fit whole on a b-tree page
 	 * instead of spilling into overflow pages (fewer pages, fewer writes).
@@ -214,7 +218,8 @@ static int genesis(sdx_ledger *l, const sdx_signer *key)
 		err = err < 0 ? err : sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = sdx__append_raw(l, key, "genesis", body, blen, NULL, 0, NULL)) < 0)
+	if ((err = sdx__append_raw(l, key, "genesis", body, blen, NULL, 0, SDX__INDEX_EMPTY,
+				   strlen(SDX__INDEX_EMPTY), NULL)) < 0)
 		goto done;
 	err = sdx_ledger_checkpoint(NULL, NULL, l, key);
 done:
@@ -273,6 +278,7 @@ void sdx_ledger_free(sdx_ledger *l)
 	if (!l)
 		return;
 	sdx_ledger_rollback(l);
+	sdx__stage_free(l);
 	sqlite3_finalize(l->st_entry_insert);
 	sqlite3_finalize(l->st_has_attachment);
 	sqlite3_finalize(l->st_node_insert);
@@ -325,24 +331,42 @@ int sdx_ledger_size(uint64_t *out, sdx_ledger *l)
 	return err < 0 ? err : 0;
 }
 
+/* The SHA-256 of the payload of an entry's envelope (version 3 links to it). */
+static int payload_hash(sdx_ledger *l, unsigned char out[32], const void *data, size_t len)
+{
+	sdx_dsse_envelope *env = NULL;
+	int err;
+
+	if ((err = sdx_dsse_parse(&env, data, len)) < 0)
+		return sdx_error_set(err == SDX_ENOMEM ? err : SDX_EVERIFY, "'%s': the last entry "
+				     "is not an envelope; run 'sdx verify'", l->path);
+	sdx__sha256(out, env->payload, env->payload_len);
+	sdx_dsse_envelope_free(env);
+	return 0;
+}
+
 /* The tree as it stands, for appending; under the write lock. */
-static int load_tree(sdx_ledger *l)
+int sdx__load_tree(sdx_ledger *l)
 {
 	struct sdx__stmt s;
 	int err;
 
 	if ((err = sdx__stmt(&s, l, NULL, "reading entries",
-			     "SELECT idx, leaf FROM entries ORDER BY idx DESC LIMIT 1")) < 0)
+			     "SELECT idx, leaf, sdx_envelope(data) FROM entries ORDER BY idx DESC LIMIT 1")) < 0)
 		return err;
 	memset(l->prev, 0, 32);
+	memset(l->prev_payload, 0, 32);
 	l->size = 0;
 	if ((err = sdx__stmt_step(&s)) == 1) {
 		l->size = (uint64_t)sqlite3_column_int64(s.st, 0) + 1;
 		sdx__column_hash(s.st, 1, l->prev);
+		err = payload_hash(l, l->prev_payload, sqlite3_column_blob(s.st, 2),
+				   (size_t)sqlite3_column_bytes(s.st, 2));
 	}
 	sdx__stmt_end(&s);
 	if (err < 0)
 		return err;
+	sdx_merkle_builder_init(&l->tree);
 	return sdx_merkle_builder_resume(&l->tree, l->size, sdx__node_reader, l);
 }
 
@@ -371,7 +395,7 @@ int sdx_ledger_begin(sdx_ledger *l)
 	if ((err = sdx__db_exec(l, "BEGIN IMMEDIATE")) < 0)
 		return err;
 	l->in_tx = 1;
-	if ((err = load_tree(l)) < 0) {
+	if ((err = sdx__load_tree(l)) < 0) {
 		sdx_ledger_rollback(l);
 		return err;
 	}
@@ -384,7 +408,7 @@ int sdx_ledger_commit(sdx_ledger *l)
 
 	if (!l->in_tx)
 		return sdx_error_set(SDX_EINVAL, "'%s': no transaction is open", l->path);
-	if ((err = sdx__db_exec(l, "COMMIT")) < 0) {
+	if ((err = sdx__stage_flush(l)) < 0 || (err = sdx__db_exec(l, "COMMIT")) < 0) {
 		sdx_ledger_rollback(l);
 		return err;
 	}
@@ -418,6 +442,7 @@ int sdx_ledger_sync(sdx_ledger *l)
 void sdx_ledger_rollback(sdx_ledger *l)
 {
 	if (l && l->in_tx) {
+		sdx__stage_discard(l);
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 		l->in_tx = 0;
 		/* a key rotated in the dropped transaction is undone too */

@@ -114,7 +114,7 @@ static int entry_tile(sdx_ledger *l, uint64_t index, unsigned width, unsigned ch
 
 	if (!(*buf = malloc(cap)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT data FROM entries WHERE "
+	if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT sdx_envelope(data) FROM entries WHERE "
 			     "idx >= ? AND idx < ? ORDER BY idx", SDX__INT(first),
 			     SDX__INT(first + width))) < 0)
 		goto done;

@@ -26,7 +26,7 @@
 #include "ledger/db.h"
 #include "ledger/indexer.h"
 
-#define SDX_LEDGER_FORMAT 9          /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 10         /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 #define SDX_BUSY_TIMEOUT_MS (10 * 60 * 1000) /* how long a writer waits for another */
@@ -43,7 +43,9 @@ struct sdx_ledger {
 	/* valid inside a transaction: the tree as it stands */
 	uint64_t size;
 	unsigned char prev[32];
+	unsigned char prev_payload[32]; /* SHA-256 of the last payload built (staged too) */
 	sdx_merkle_builder tree;
+	struct sdx__stage *stage;      /* appends built and signing, not stored yet (stage.c) */
 	/* statements of the hot paths, prepared once per handle (sdx__stmt cache slots) */
 	sqlite3_stmt *st_entry_insert;
 	sqlite3_stmt *st_has_attachment;
@@ -68,8 +70,40 @@ int sdx__schema_migrate(sdx_ledger *l, int from);
 /* Load origin and current key from the file (ledger/open.c). */
 int sdx__load_identity(sdx_ledger *l);
 /* Append a payload body known to be canonical, citing the sorted, distinct
- * atts (ledger/append.c); type is not checked. */
+ * atts, with its version 3 index member (NULL: the indexers' keys hook makes
+ * it) (ledger/append.c); type is not checked. */
 int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, const char *body,
-		    size_t len, const unsigned char (*atts)[32], size_t natts, sdx_entry_info *out);
+		    size_t len, const unsigned char (*atts)[32], size_t natts, const char *index,
+		    size_t index_len, sdx_entry_info *out);
+/* The payload of entry `seq` (version 3), linked to l->prev_payload, which
+ * then names it; *out malloc'd (ledger/append.c). */
+int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
+		       const char *type, const char *body, size_t len,
+		       const unsigned char (*atts)[32], size_t natts, const char *index,
+		       size_t index_len, const char time[21]);
+/* Store a signed entry of index l->size: its row (data: its stored form,
+ * ledger/entry_pack.c), what the index hooks make of its envelope, its tree
+ * hashes; no savepoint of its own (ledger/append.c). */
+int sdx__store_entry(sdx_ledger *l, const char *type, const char *time,
+		     const unsigned char leaf[32], const char *env, size_t env_len,
+		     const unsigned char *data, size_t data_len, const char *payload,
+		     size_t plen);
+/* Sign payload of `version`: its envelope (for the leaf hash and the hooks)
+ * and its stored form, both malloc'd (ledger/append.c).  Safe on any thread. */
+int sdx__sign_entry(char **env, size_t *env_len, unsigned char **data, size_t *data_len,
+		    const char *keyid, const sdx_signer *key, const char *payload, size_t plen);
+/* Reload the tree, size, prev and prev_payload from the file (ledger/open.c). */
+int sdx__load_tree(sdx_ledger *l);
+
+/* Staged appends (ledger/stage.c): payloads built in order now, signed on
+ * every core, stored in order by flush, all under one savepoint.  `out`
+ * (may be NULL) is filled by the flush.  Any other append, a checkpoint and
+ * a commit flush first; a rollback discards them. */
+int sdx__append_stage(sdx_ledger *l, const sdx_signer *key, const char *type, const char *body,
+		      size_t len, const unsigned char (*atts)[32], size_t natts,
+		      const char *index, size_t index_len, sdx_entry_info *out);
+int sdx__stage_flush(sdx_ledger *l);
+void sdx__stage_discard(sdx_ledger *l);
+void sdx__stage_free(sdx_ledger *l);
 
 #endif

@@ -91,7 +91,8 @@ static int add_key(void *ctx, const sdx_verifier *v, uint64_t since)
 static void check_entry(struct audit *a, struct job *j)
 {
 	struct sdx__entry_want want = { a->l->origin, j->type, j->time, 1, j->idx };
-	unsigned flags = a->bodies || sdx__chain_needs_body(j->idx, j->type) ? SDX__ENTRY_STRICT : 0;
+	unsigned flags = a->bodies ? SDX__ENTRY_STRICT | SDX__ENTRY_KEYS
+		       : sdx__chain_needs_body(j->idx, j->type) ? SDX__ENTRY_STRICT : 0;
 	struct sdx__entry e;
 	unsigned char leaf[32];
 	size_t signer = 0;
@@ -186,7 +187,8 @@ static int first_forged(int64_t *bad, sdx_ledger *l, const struct audit *a, uint
 	int rc;
 
 	*bad = -1;
-	if (sqlite3_prepare_v2(l->db, "SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? "
+	if (sqlite3_prepare_v2(l->db, "SELECT idx, sdx_envelope(data) FROM entries WHERE idx >= ? "
+			       "AND idx < ? "
 			       "ORDER BY idx", -1, &st, NULL) != SQLITE_OK)
 		return sdx__db_error(l, "reading entries");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
@@ -484,7 +486,8 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 		goto done;
 	if (sdx__progress_on() && (err = entry_count(l, &total)) < 0)
 		goto done;
-	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, data FROM entries ORDER BY idx",
+	if (sqlite3_prepare_v2(l->db, "SELECT idx, leaf, type, time, sdx_envelope(data) FROM entries "
+			       "ORDER BY idx",
 			       -1, &st, NULL) != SQLITE_OK) {
 		err = sdx__db_error(l, "reading entries");
 		goto done;

@@ -241,8 +241,8 @@ done:
 	return err;
 }
 
-#define ENTRY_COLS "SELECT origin, idx, leaf, type, time, data, proof_size, proof FROM " \
-	"foreign_entries"
+#define ENTRY_COLS "SELECT origin, idx, leaf, type, time, sdx_envelope(data), proof_size, " \
+	"proof FROM foreign_entries"
 
 struct sdx__foreign_audit {
 	sdx_ledger *l;

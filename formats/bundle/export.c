@@ -110,7 +110,7 @@ static int entry_citations(const unsigned char *data, size_t len, const char *ty
 
 	*h = NULL;
 	*n = 0;
-	/* the lot, and version 1's attachments, are in the body; version 2's in the header */
+	/* the lot, and version 1's attachments, are in the body; later versions' in the header */
 	if ((err = sdx__entry_open(&e, data, len)) == 0)
 		err = sdx__entry_read(&e, NULL, has_lot || e.h.version == 1 ? SDX__ENTRY_STRICT : 0);
 	if (err < 0) {
@@ -129,7 +129,7 @@ static int entry_citations(const unsigned char *data, size_t len, const char *ty
 				*has_lot = 1;
 		}
 	}
-	if (e.h.version == 2) {
+	if (e.h.version >= 2) {
 		*h = e.h.atts;
 		*n = e.h.natts;
 		e.h.atts = NULL;

@@ -41,7 +41,7 @@ struct rec {
 	char msg[400];
 };
 
-/* With SDX_BUNDLE_VERIFY_BODIES the header's list (version 2) must be
+/* With SDX_BUNDLE_VERIFY_BODIES the header's list (version 2, 3) must be
  * exactly what the body cites; version 1 lists them only in the body. */
 static int body_atts(struct sdx__entry *e, int bodies)
 {
@@ -120,8 +120,8 @@ static int check_entry(struct bv *b, struct ledger_info *li, struct rec *r)
 	}
 	if (err < 0 ||
 	    (!bound && (err = sdx__chain_signer(&li->chain, &e, r->index, &signer)) < 0) ||
-	    (err = sdx__entry_read(&e, &want, b->bodies || e.h.version == 1 ? SDX__ENTRY_STRICT
-									  : 0)) < 0 ||
+	    (err = sdx__entry_read(&e, &want, b->bodies ? SDX__ENTRY_STRICT | SDX__ENTRY_KEYS
+					      : e.h.version == 1 ? SDX__ENTRY_STRICT : 0)) < 0 ||
 	    (!e.payload && sdx__chain_needs_body(r->index, e.h.type) &&
 	     (err = sdx__entry_read(&e, &want, SDX__ENTRY_STRICT)) < 0) ||
 	    (err = sdx__chain_entry(&li->chain, &e, r->index, signer, leaf, &r->link)) < 0) {

@@ -85,16 +85,29 @@ struct sdx__indexed_entry;
 int sdx__gindex_put(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e);
 
 
-/* The record body of an entry's envelope (read through the entry decoder,
- * only the body parsed), or NULL if it does not read: decref it. */
-json_t *sdx__gindex_body(const unsigned char *data, size_t len);
+/* The index member of a version 3 payload for a record of `type` with this
+ * body (formats/index/keys.c): canonical JSON, malloc'd.  A type outside the
+ * graph (or body NULL) has the empty member.  0 or SDX_ENOMEM. */
+int sdx__index_member(char **out, size_t *len, const char *type, const json_t *body);
+/* The same from the body's canonical text (the indexer's keys hook). */
+int sdx__index_member_text(char **out, size_t *len, const char *type, const char *body,
+			   size_t body_len);
 
-/* 1 if entries of `type` have rows beyond their record row (a body to read). */
+/* The index keys of an entry's envelope (or, if not NULL, of its payload,
+ * as an own append has it): a version 3 header's, read by position; an
+ * older entry's, made from its body.  1 with *out filled
+ * (sdx__entry_keys_free it), 0 if the entry has none to index (a type
+ * outside the graph, or it does not read), or SDX_ENOMEM. */
+struct sdx__entry_keys;
+int sdx__gindex_keys(struct sdx__entry_keys *out, const char *type, const unsigned char *data,
+		     size_t len, const char *payload, size_t plen);
+
+/* 1 if entries of `type` have rows beyond their record row (keys to read). */
 int sdx__gindex_needs_body(const char *type);
-/* sdx__gindex_put() with the record body already parsed (parsed 1; body
- * NULL: it did not parse, and the entry gets no rows). */
+/* sdx__gindex_put() with the keys already read (parsed 1; keys NULL: the
+ * entry gets no rows beyond its record row). */
 int sdx__gindex_put_parsed(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e,
-			   const json_t *body, int parsed);
+			   const struct sdx__entry_keys *keys, int parsed);
 /* The verify hook: the file's tables against those the entries give. */
 int sdx__gindex_verify(void *ctx, sdx_ledger *l);
 

@@ -11,6 +11,7 @@
 #include "sdx/index.h"
 #include "formats/index/index.h"
 #include "formats/records/internal.h"
+#include "ledger/entry.h"
 #include "ledger/store.h"
 
 /* %s: "main" or "temp" */
@@ -53,9 +54,10 @@ static int drop(sdx_ledger *l)
 
 /*
  * Filling an index from the whole ledger (migration, reindex, verify's
- * rebuild): entries are taken in batches, their payloads parsed on every core
- * (the cost of a fill is that parse), then their rows written in order on
- * this thread (SQLite's connection is not shared).
+ * rebuild): entries are taken in batches, their keys read on every core
+ * (version 3: from the header by position; older: their bodies parsed, the
+ * cost of a fill), then their rows written in order on this thread
+ * (SQLite's connection is not shared).
  */
 #define FILL_BATCH 256
 
@@ -64,7 +66,9 @@ struct pending {
 	unsigned char leaf[32];
 	char *origin, *type, *time; /* owned copies */
 	unsigned char *data;
-	json_t *body;               /* parsed, or NULL (not needed, or did not parse) */
+	struct sdx__entry_keys keys;
+	int have_keys;              /* 1: keys read; 0: not needed, or did not read */
+	int err;                    /* SDX_ENOMEM reading them */
 };
 
 struct fill {
@@ -79,8 +83,10 @@ static void parse_one(void *ctx, size_t i)
 {
 	struct pending *p = &((struct fill *)ctx)->item[i];
 
-	if (sdx__gindex_needs_body(p->type))
-		p->body = sdx__gindex_body(p->data, p->ie.len);
+	int r = sdx__gindex_keys(&p->keys, p->type, p->data, p->ie.len, NULL, 0);
+
+	p->have_keys = r == 1;
+	p->err = r < 0 ? r : 0;
 }
 
 static void pending_clear(struct pending *p)
@@ -89,7 +95,7 @@ static void pending_clear(struct pending *p)
 	free(p->type);
 	free(p->time);
 	free(p->data);
-	json_decref(p->body);
+	sdx__entry_keys_free(&p->keys);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -106,9 +112,12 @@ static int flush(struct fill *f)
 	if (f->pool)
 		sdx__pool_wait(f->pool);
 	for (i = 0; i < f->n; i++) {
+		if (err == 0 && (err = f->item[i].err) < 0)
+			sdx_error_set(err, "out of memory");
 		if (err == 0)
 			err = sdx__gindex_put_parsed(f->l, f->schema, &f->item[i].ie,
-						     f->item[i].body, 1);
+						     f->item[i].have_keys ? &f->item[i].keys
+									  : NULL, 1);
 		pending_clear(&f->item[i]);
 	}
 	f->n = 0;
@@ -132,7 +141,7 @@ static int add(struct fill *f, int own, const char *origin, uint64_t index,
 	}
 	memcpy(p->data, data, len);
 	p->ie = (struct sdx__indexed_entry){ own, p->origin, index, p->leaf, p->type, p->time,
-					     p->data, len, tree_size };
+					     p->data, len, tree_size, NULL, 0 };
 	return ++f->n == FILL_BATCH ? flush(f) : 0;
 }
 
@@ -198,8 +207,15 @@ static int on_entry(void *ctx, sdx_ledger *l, const struct sdx__indexed_entry *e
 	return sdx__gindex_put(l, SDX__GI_MAIN, e);
 }
 
+static int keys(void *ctx, char **out, size_t *len, const char *type, const char *body,
+		size_t body_len)
+{
+	(void)ctx;
+	return sdx__index_member_text(out, len, type, body, body_len);
+}
+
 static const struct sdx__indexer graph_indexer = {
-	SDX__GINDEX_NAME, SDX__GINDEX_VERSION, NULL, migrate, on_entry, sdx__gindex_verify
+	SDX__GINDEX_NAME, SDX__GINDEX_VERSION, NULL, migrate, on_entry, sdx__gindex_verify, keys
 };
 
 /*

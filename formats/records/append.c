@@ -171,6 +171,8 @@ struct prepared {
 	size_t natts;
 	unsigned char (*refs)[32];
 	size_t nrefs;
+	char *index;              /* the index member of its payload */
+	size_t index_len;
 	int err;
 	char msg[512];
 };
@@ -179,7 +181,8 @@ static void prepare(struct prepared *p, const char *type, const char *json, size
 {
 	memset(p, 0, sizeof(*p));
 	if ((p->err = sdx__record_prepare(type, json, len, &p->canon, &p->clen, &p->atts,
-					  &p->natts, &p->refs, &p->nrefs)) < 0)
+					  &p->natts, &p->refs, &p->nrefs, &p->index,
+					  &p->index_len)) < 0)
 		snprintf(p->msg, sizeof(p->msg), "%s", sdx_error_last());
 }
 
@@ -188,12 +191,14 @@ static void prepared_clear(struct prepared *p)
 	free(p->canon);
 	free(p->atts);
 	free(p->refs);
+	free(p->index);
 	memset(p, 0, sizeof(*p));
 }
 
-/* The ledger-dependent checks, then the append itself. */
+/* The ledger-dependent checks, then the append itself (staged: signed
+ * with the others of the batch, ledger/stage.c). */
 static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *type,
-			   struct prepared *p, const char *what, sdx_entry_info *out)
+			   struct prepared *p, const char *what, int staged, sdx_entry_info *out)
 {
 	const struct sdx_record_type *t = sdx__record_type(type);
 	const struct sdx_record_edge *own;
@@ -214,6 +219,9 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 					     "file with --attach", what, hex);
 		}
 	}
+	/* what it cites must be stored, not only staged, to be found */
+	if (p->nrefs && (err = sdx__ledger_flush(l)) < 0)
+		return err;
 	if ((own = only_own_edge(t))) {
 		for (i = 0; i < p->nrefs; i++)
 			if ((err = check_reference(l, own, p->refs[i], what)) < 0)
@@ -225,7 +233,8 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 	    (err = sdx__record_plausibility(l, type, p->canon, p->clen, what)) < 0)
 		return err;
 	err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
-					   (const unsigned char (*)[32])p->atts, p->natts, out);
+					   (const unsigned char (*)[32])p->atts, p->natts, p->index,
+					   p->index_len, staged, out);
 	if (err < 0)
 		return sdx__error_prefix(err, what);
 	return 0;
@@ -238,7 +247,7 @@ int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
 	int err;
 
 	prepare(&p, type, json, len);
-	err = append_prepared(l, key, type, &p, what, out);
+	err = append_prepared(l, key, type, &p, what, 0, out);
 	prepared_clear(&p);
 	return err;
 }
@@ -324,12 +333,22 @@ int sdx_record_append_many(sdx_entry_info *outs, size_t *failed, sdx_ledger *l,
 		while (!atomic_load_explicit(&p.ready[i], memory_order_acquire))
 			if (!prepare_one(&p))
 				sched_yield(); /* record i is being prepared by a worker */
-		if ((err = append_prepared(l, key, type, &p.ps[i], in[i].what,
+		if ((err = append_prepared(l, key, type, &p.ps[i], in[i].what, 1,
 					   outs ? &outs[i] : NULL)) < 0) {
 			if (failed)
 				*failed = i;
 			break;
 		}
+	}
+	/* the records before a refused one are appended, as the contract says */
+	if (err == 0) {
+		if ((err = sdx__ledger_flush(l)) < 0 && failed)
+			*failed = 0; /* the staged entries are undone together */
+	} else {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		(void)sdx__ledger_flush(l);
+		sdx_error_set(err, "%s", msg);
 	}
 	atomic_store(&p.stop, 1);
 	for (t = 0; t < workers; t++)

@@ -29,11 +29,13 @@ int sdx__entry_payload_json(json_t **out, const unsigned char *data, size_t len,
 /*
  * sdx_record_normalize(), sdx_record_attachments() and
  * sdx_record_references() from one parse of `json`: the canonical bytes and
- * what they cite.  All three outputs malloc'd.
+ * what they cite, and (index not NULL) the index member a version 3 payload
+ * carries for it (formats/index/keys.c).  All outputs malloc'd.
  */
 int sdx__record_prepare(const char *type, const char *json, size_t len, char **canon,
 			size_t *clen, unsigned char (**atts)[32], size_t *natts,
-			unsigned char (**refs)[32], size_t *nrefs);
+			unsigned char (**refs)[32], size_t *nrefs, char **index,
+			size_t *index_len);
 
 /* 1 if `type` names a statement (a declaration): a record that covers lots. */
 int sdx__record_is_statement(const char *type);

@@ -16,6 +16,7 @@
 #include "formats/records/rules.h"
 #include "formats/schema/schema.h"
 #include "formats/records/type.h"
+#include "formats/index/index.h"
 #include "ledger/internal.h"
 
 /*
@@ -229,7 +230,8 @@ done:
 
 int sdx__record_prepare(const char *type, const char *json, size_t len, char **canon,
 			size_t *clen, unsigned char (**atts)[32], size_t *natts,
-			unsigned char (**refs)[32], size_t *nrefs)
+			unsigned char (**refs)[32], size_t *nrefs, char **index,
+			size_t *index_len)
 {
 	struct hashes hs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	const struct sdx_record_type *t;
@@ -248,6 +250,8 @@ int sdx__record_prepare(const char *type, const char *json, size_t len, char **c
 	for (k = 0; k < 2; k++)
 		if ((err = collect(&hs[k], t, j, k)) < 0)
 			goto done;
+	if (index && (err = sdx__index_member(index, index_len, type, j)) < 0)
+		goto done;
 	*canon = s;
 	*clen = n;
 	*atts = hs[0].h;

@@ -46,10 +46,11 @@ extern "C" {
 
 typedef struct sdx_ledger sdx_ledger;
 
-/* The payload types of entries: version 2 is written, both are read. */
+/* The payload types of entries: version 3 is written, all three are read. */
 #define SDX_ENTRY_PAYLOAD_TYPE_V1 "application/vnd.sdx.entry.v1+json"
 #define SDX_ENTRY_PAYLOAD_TYPE_V2 "application/vnd.sdx.entry.v2+json"
-#define SDX_ENTRY_PAYLOAD_TYPE SDX_ENTRY_PAYLOAD_TYPE_V2
+#define SDX_ENTRY_PAYLOAD_TYPE_V3 "application/vnd.sdx.entry.v3+json"
+#define SDX_ENTRY_PAYLOAD_TYPE SDX_ENTRY_PAYLOAD_TYPE_V3
 #define SDX_TYPE_MAX 32 /* longest record type name */
 
 enum {

@@ -147,8 +147,9 @@ typedef struct sdx_record_input {
 /**
  * Append the `n` records `in` of one type in order, inside
  * sdx_ledger_begin()/commit(): they are validated and normalised on every
- * core first, then checked, signed and appended one after the other (the
- * hash chain is sequential).  Stops at the first refused record: *failed
+ * core first, then checked in order, signed on every core (a version 3
+ * payload links to the hash of the payload before it, known before it is
+ * signed) and stored in order.  Stops at the first refused record: *failed
  * (may be NULL) is its index (n if none was refused) and the records before
  * it are appended (roll back to drop them).
  *

@@ -12,6 +12,7 @@
 
 #include "harness.h"
 #include "ledger/store.h"
+#include "ledger/internal.h"
 #include "sdx.h"
 
 #define LOT "HX2609-0418"
@@ -280,12 +281,39 @@ static void old_ledger_migrated(void)
 	sdx_ledger_free(l);
 }
 
+/* Version 3 carries the keys in the header: rows come from it, and --bodies
+ * derives them from the body again and names a header that differs. */
+static void header_keys_checked_against_body(void)
+{
+	static const char body[] = "{\"declaration_id\":\"D-1\"}";
+	static const char wrong[] = "{\"edges\":[],\"ids\":{\"declaration_id\":[\"D-2\"]}}";
+	sdx_verify_options vo = SDX_VERIFY_OPTIONS_INIT;
+	struct fx f;
+
+	CHECK_OK(fx_open(&f, "k.db", "example.com/k", 3));
+	CHECK_OK(sdx_ledger_verify(NULL, f.l, &vo));
+	CHECK_OK(sdx_ledger_begin(f.l));
+	CHECK_OK(sdx__ledger_append_canonical(f.l, f.k, "declaration", body, strlen(body), NULL, 0,
+					      wrong, strlen(wrong), 0, NULL));
+	CHECK_OK(sdx_ledger_commit(f.l));
+	/* the index takes the signed header's word for it */
+	CHECK(one(f.l, "SELECT count(*) FROM main.graph_ids WHERE kind = 'declaration_id' AND "
+		  "value = 'D-2'") == 1);
+	CHECK_OK(sdx_ledger_verify(NULL, f.l, NULL));
+	vo.flags = SDX_VERIFY_BODIES;
+	CHECK(sdx_ledger_verify(NULL, f.l, &vo) == SDX_EVERIFY);
+	CHECK(strstr(sdx_error_last(), "entry 4") &&
+	      strstr(sdx_error_last(), "not the ids and edges the body gives"));
+	fx_close(&f);
+}
+
 static const struct test_case tests[] = {
 	{ "index built on append, walks read the same as from the whole ledger", built_on_append },
 	{ "index built on import", built_on_import },
 	{ "reindex rebuilds what appends wrote", reindex_equals_original },
 	{ "verify catches a changed, missing or extra row", tampering_caught },
 	{ "an old ledger gets the index on its first writable open", old_ledger_migrated },
+	{ "version 3 header keys: the index reads them, --bodies checks them", header_keys_checked_against_body },
 	{ NULL, NULL }
 };
 

@@ -28,7 +28,8 @@ static struct counts seen;
 static int test_migrate(void *ctx, sdx_ledger *l, int from);
 static int test_on_entry(void *ctx, sdx_ledger *l, const struct sdx__indexed_entry *e);
 
-static struct sdx__indexer test_indexer = { "test", 1, &seen, test_migrate, test_on_entry, NULL };
+static struct sdx__indexer test_indexer = { "test", 1, &seen, test_migrate, test_on_entry, NULL,
+					    NULL };
 
 static int index_row(void *ctx, const sdx_entry *e)
 {

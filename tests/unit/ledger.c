@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "ledger/internal.h"
 #include "ledger/store.h"
+#include "ledger/entry.h"
 #include "sdx.h"
 
 static sdx_signer *test_key(const char *name)
@@ -112,21 +113,27 @@ static void chain_and_payload(void)
 	sdx_signer *key = test_key("example.com/acme");
 	sdx_ledger *l = make_ledger(key, 2);
 	sdx_entry *e0 = NULL, *e1 = NULL;
-	char *payload = NULL, hex[65], want[80];
-	size_t i;
+	char *payload = NULL, hex[65], want[160];
+	unsigned char h0[32];
+	size_t i, plen = 0;
 
 	CHECK(l);
 	CHECK_OK(sdx_ledger_entry(&e0, l, 0));
 	CHECK_OK(sdx_ledger_entry(&e1, l, 1));
 	CHECK_STR(e0->type, "genesis");
+	/* version 3: each payload names the SHA-256 of the payload before it */
+	CHECK_OK(sdx_entry_payload(&payload, &plen, e0));
+	sdx__sha256(h0, payload, plen);
+	free(payload);
 	CHECK_OK(sdx_entry_payload(&payload, NULL, e1));
 	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", e0->leaf_hash[i]);
-	snprintf(want, sizeof(want), "\"prev\":\"%s\"", hex);
+		snprintf(hex + 2 * i, 3, "%02x", h0[i]);
+	snprintf(want, sizeof(want), "\"prev_payload\":\"%s\"", hex);
 	CHECK(strstr(payload, want) != NULL);
-	CHECK(strncmp(payload, "{\"attachments\":[],\"body\":{\"n\":0},\"key\":\"example.com/acme+",
-		      57) == 0);
-	CHECK(strstr(payload, ",\"version\":2}") != NULL);
+	snprintf(want, sizeof(want), "{\"attachments\":[],\"body\":{\"n\":0},\"index\":%s,\"key\":"
+		 "\"example.com/acme+", SDX__INDEX_EMPTY);
+	CHECK(strncmp(payload, want, strlen(want)) == 0);
+	CHECK(strstr(payload, ",\"version\":3}") != NULL);
 	CHECK(strstr(payload, "\"seq\":1,") != NULL);
 	free(payload);
 	sdx_entry_free(e0);
@@ -642,7 +649,7 @@ static const struct test_case tests[] = {
 	{ "open errors name the file", open_errors },
 	{ "append requires canonical body and own key", append_requires_canonical_and_own_key },
 	{ "cited attachments in the signed header", cited_attachments },
-	{ "entries chain by leaf hash", chain_and_payload },
+	{ "entries chain by payload hash", chain_and_payload },
 	{ "proofs verify against the checkpoint", proofs_match_checkpoint },
 	{ "checkpoints are kept and only grow", checkpoints_are_kept },
 	{ "verify passes on a good ledger", verify_passes },

@@ -13,6 +13,8 @@
 #include "ledger/entry.h"
 #include "ledger/internal.h"
 #include "sdx/ledger.h"
+#include "sdx/dsse.h"
+#include "sdx/keys.h"
 
 #define KEYID "example.com/acme+0a1b2c3d"
 #define ORIGIN "example.com/acme"
@@ -24,6 +26,12 @@
 #define BODY "{\"a\":[1,2.5,{\"b\":\"\\\"q\\\"\"}],\"key\":\"not the header\"}"
 #define TAIL ",\"key\":\"" KEYID "\",\"origin\":\"" ORIGIN "\",\"prev\":\"" PREV "\",\"seq\":1234," \
 	     "\"time\":\"2026-11-23T10:00:00Z\",\"type\":\"declaration\",\"version\":"
+#define TAIL3 ",\"key\":\"" KEYID "\",\"origin\":\"" ORIGIN "\",\"prev_payload\":\"" PREV "\"," \
+	      "\"seq\":1234,\"time\":\"2026-11-23T10:00:00Z\",\"type\":\"declaration\",\"version\":3}"
+/* a body holding what the index member starts with: the last one is the index */
+#define BODY3 "{\"a\":{\"b\":{},\"index\":{\"edges\":[]}},\"key\":\"not\"}"
+#define INDEX3 "{\"edges\":[[0,\"" H1 "\",\"L-1\"],[2,\"" H2 "\",null]],\"ids\":{\"batch_id\":" \
+	       "[\"B \xc3\xa9\"],\"lot\":[\"L-1\",\"\"],\"party\":[\"Acme\"]}}"
 
 static const struct sample {
 	int version;
@@ -34,7 +42,39 @@ static const struct sample {
 	{ 2, "{\"attachments\":[],\"body\":" BODY TAIL "2}", 0 },
 	{ 2, "{\"attachments\":[\"" H1 "\"],\"body\":" BODY TAIL "2}", 1 },
 	{ 2, "{\"attachments\":[\"" H1 "\",\"" H2 "\",\"" H3 "\"],\"body\":{}" TAIL "2}", 3 },
+	{ 3, "{\"attachments\":[],\"body\":" BODY ",\"index\":" SDX__INDEX_EMPTY TAIL3, 0 },
+	{ 3, "{\"attachments\":[\"" H1 "\"],\"body\":" BODY3 ",\"index\":" INDEX3 TAIL3, 1 },
+	{ 3, "{\"attachments\":[],\"body\":{},\"index\":" INDEX3 TAIL3, 0 },
 };
+
+/* The keys of two version 3 headers are the same (1), or not (0). */
+static int same_keys(const struct sdx__entry_header *a, const struct sdx__entry_header *b)
+{
+	struct sdx__entry_keys x, y;
+	size_t i;
+	int ok;
+
+	if (a->version < 3)
+		return 1;
+	if (sdx__entry_keys_read(&x, a->index, a->index_len) < 0)
+		return 0;
+	if (sdx__entry_keys_read(&y, b->index, b->index_len) < 0) {
+		sdx__entry_keys_free(&x);
+		return 0;
+	}
+	ok = x.nids == y.nids && x.nedges == y.nedges;
+	for (i = 0; ok && i < x.nids; i++)
+		ok = strcmp(x.ids[i].kind, y.ids[i].kind) == 0 &&
+		     strcmp(x.ids[i].value, y.ids[i].value) == 0;
+	for (i = 0; ok && i < x.nedges; i++)
+		ok = x.edges[i].edge == y.edges[i].edge &&
+		     memcmp(x.edges[i].dst, y.edges[i].dst, 32) == 0 &&
+		     (x.edges[i].lot ? y.edges[i].lot && strcmp(x.edges[i].lot, y.edges[i].lot) == 0
+				     : !y.edges[i].lot);
+	sdx__entry_keys_free(&x);
+	sdx__entry_keys_free(&y);
+	return ok;
+}
 
 /*
  * What the strict path makes of the payload agrees with the fast reader: 1 if
@@ -53,7 +93,7 @@ static int agrees(const struct sdx__entry_header *h, const char *text, size_t le
 	     strcmp(j.origin, h->origin) == 0 && strcmp(j.type, h->type) == 0 &&
 	     strcmp(j.time, h->time) == 0 && memcmp(j.prev, h->prev, 32) == 0 &&
 	     j.seq == h->seq && j.natts == h->natts &&
-	     (j.natts == 0 || memcmp(j.atts, h->atts, 32 * j.natts) == 0);
+	     (j.natts == 0 || memcmp(j.atts, h->atts, 32 * j.natts) == 0) && same_keys(h, &j);
 	sdx__entry_header_clear(&j);
 	/* the body span is the body JSON reads */
 	if (sdx__json_parse(&p, text, len, 64, "payload") < 0)
@@ -75,20 +115,39 @@ static int fast_read(struct sdx__entry_header *h, const char *text, size_t len, 
 static void reads_what_sdx_writes(void)
 {
 	struct sdx__entry_header h = { 0 };
+	struct sdx__entry_keys k;
 	size_t i;
+	int v;
 
 	for (i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		const struct sample *s = &samples[i];
 		CHECK(fast_read(&h, s->text, strlen(s->text), s->version) == 1);
 		CHECK(h.natts == s->natts && h.seq == 1234);
 		CHECK(agrees(&h, s->text, strlen(s->text)) == 1);
-		/* the other version's layout is not read as this one */
-		CHECK(fast_read(&h, s->text, strlen(s->text), 3 - s->version) == 0);
+		/* another version's layout is not read as this one */
+		for (v = 1; v <= 3; v++)
+			CHECK(v == s->version || fast_read(&h, s->text, strlen(s->text), v) == 0);
 	}
+	/* the index member of sample 5 is the last `},"index":{"edges":[`, not the body's */
+	CHECK(fast_read(&h, samples[5].text, strlen(samples[5].text), 3) == 1);
+	CHECK(h.body_len == strlen(BODY3) && h.index_len == strlen(INDEX3));
+	CHECK(sdx__entry_keys_read(&k, h.index, h.index_len) == 0);
+	CHECK(k.nids == 4 && k.nedges == 2 && strcmp(k.ids[0].value, "B \xc3\xa9") == 0);
+	CHECK(strcmp(k.ids[2].kind, "lot") == 0 && k.ids[2].value[0] == '\0');
+	CHECK(k.edges[1].edge == 2 && !k.edges[1].lot && strcmp(k.edges[0].lot, "L-1") == 0);
+	sdx__entry_keys_free(&k);
+	/* an escape is read as JSON, to the same keys */
+	{
+		const char *esc = "{\"edges\":[],\"ids\":{\"lot\":[\"a\\\"b\"]}}";
+		CHECK(sdx__entry_keys_read(&k, esc, strlen(esc)) == 0);
+	}
+	CHECK(k.nids == 1 && strcmp(k.ids[0].value, "a\"b") == 0);
+	sdx__entry_keys_free(&k);
 	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V1) == 1);
 	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V2) == 2);
-	CHECK(sdx__payload_version("application/vnd.sdx.entry.v3+json") == 0);
-	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE) == 2);
+	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V3) == 3);
+	CHECK(sdx__payload_version("application/vnd.sdx.entry.v4+json") == 0);
+	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE) == 3);
 	sdx__entry_header_clear(&h);
 }
 
@@ -176,6 +235,19 @@ static void refuses_shapes_it_does_not_write(void)
 		"\"time\":\"2026-11-23T10:00:00Z\",\"type\":\"t\",\"version\":1}",
 		"{\"body\":{},\"key\":\"k+1\",\"origin\":\"o\",\"prev\":\"" PREV "\",\"seq\":1,"
 		"\"time\":\"2026-11-23T10:00:00Z\",\"type\":\"t\",\"version\":1} ",
+		/* version 3: kinds out of order, a kind twice, a kind with no ids, an
+		 * edge number with a leading zero, an escape, whitespace, a v2 tail */
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[],\"ids\":{\"lot\":[\"a\"],"
+		"\"batch_id\":[\"b\"]}}" TAIL3,
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[],\"ids\":{\"lot\":[\"a\"],"
+		"\"lot\":[\"b\"]}}" TAIL3,
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[],\"ids\":{\"lot\":[]}}" TAIL3,
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[[01,\"" H1 "\",null]],"
+		"\"ids\":{}}" TAIL3,
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[],\"ids\":{\"lot\":[\"a\\n\"]}}"
+		TAIL3,
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[], \"ids\":{}}" TAIL3,
+		"{\"attachments\":[],\"body\":{},\"index\":{\"edges\":[],\"ids\":{}}" TAIL "3}",
 		NULL
 	};
 	struct sdx__entry_header h = { 0 };
@@ -183,7 +255,7 @@ static void refuses_shapes_it_does_not_write(void)
 	int v;
 
 	for (i = 0; bad[i]; i++) {
-		v = strstr(bad[i], "\"version\":2") ? 2 : 1;
+		v = strstr(bad[i], "\"version\":3") ? 3 : strstr(bad[i], "\"version\":2") ? 2 : 1;
 		if (fast_read(&h, bad[i], strlen(bad[i]), v) != 0) {
 			char why[64];
 			snprintf(why, sizeof(why), "shape %zu read by position", i);
@@ -204,10 +276,53 @@ static void refuses_shapes_it_does_not_write(void)
 	sdx__entry_header_clear(&h);
 }
 
+/* Schema 9: an envelope sdx writes is stored as its signature and payload
+ * and rebuilt byte for byte; one it would not write stays text. */
+static void stored_form_rebuilds(void)
+{
+	unsigned char seed[32] = { 7 }, *packed = NULL;
+	const char *pl = samples[4].text;
+	sdx_signer *key = NULL;
+	char *env = NULL, *back = NULL, *odd = NULL;
+	size_t elen = 0, plen = 0, blen = 0, i;
+
+	CHECK_OK(sdx_signer_from_seed(&key, ORIGIN, seed));
+	CHECK_OK(sdx_dsse_sign(&env, &elen, SDX_ENTRY_PAYLOAD_TYPE, pl, strlen(pl), KEYID, key));
+	CHECK(sdx__entry_pack_envelope(&packed, &plen, (unsigned char *)env, elen) == 1);
+	CHECK(packed[0] == 0x01 && plen < elen && plen == 3 + strlen(KEYID) + 64 + strlen(pl));
+	CHECK(sdx__entry_unpack(&back, &blen, packed, plen) == 1);
+	CHECK(blen == elen && memcmp(back, env, elen) == 0);
+	free(back);
+	back = NULL;
+	/* text rows are read as they are */
+	CHECK(sdx__entry_unpack(&back, &blen, (unsigned char *)env, elen) == 0 && !back);
+	free(packed);
+	packed = NULL;
+	/* whitespace after the envelope: valid DSSE, not what sdx writes: kept as text */
+	CHECK((odd = malloc(elen + 2)) != NULL);
+	memcpy(odd, env, elen);
+	odd[elen] = '\n';
+	CHECK(sdx__entry_pack_envelope(&packed, &plen, (unsigned char *)odd, elen + 1) == 0 &&
+	      !packed);
+	/* every truncation of a stored form reads back as something, never crashes */
+	CHECK(sdx__entry_pack_envelope(&packed, &plen, (unsigned char *)env, elen) == 1);
+	for (i = 0; i < plen; i += 7) {
+		if (sdx__entry_unpack(&back, &blen, packed, i) == 1)
+			CHECK(blen != elen || memcmp(back, env, elen) != 0);
+		free(back);
+		back = NULL;
+	}
+	free(packed);
+	free(odd);
+	free(env);
+	sdx_signer_free(key);
+}
+
 static const struct test_case tests[] = {
 	{ "reads what sdx writes, as JSON does", reads_what_sdx_writes },
 	{ "every one-byte change: reader and JSON agree", every_byte_changed },
 	{ "refuses shapes sdx does not write", refuses_shapes_it_does_not_write },
+	{ "the stored form rebuilds the envelope byte for byte", stored_form_rebuilds },
 	{ NULL, NULL }
 };
 

@@ -401,7 +401,25 @@ static int forge_entry(const char *path, uint64_t idx, int rehash)
 	sdx_merkle_builder b;
 	unsigned char h[32], *v;
 	char *triggers = NULL;
+	sdx_entry **env = NULL;
+	uint64_t size = 0, k;
 	int n, err = -1;
+
+	/* the envelopes as the library reads them back, whatever form rows store */
+	{
+		sdx_ledger *l = NULL;
+		if (sdx_ledger_open(&l, path, SDX_OPEN_READONLY) < 0 || sdx_ledger_size(&size, l) < 0 ||
+		    !(env = calloc(size ? size : 1, sizeof(*env)))) {
+			sdx_ledger_free(l);
+			return -1;
+		}
+		for (k = 0; k < size; k++)
+			if (sdx_ledger_entry(&env[k], l, k) < 0) {
+				sdx_ledger_free(l);
+				goto done;
+			}
+		sdx_ledger_free(l);
+	}
 
 	if (sqlite3_open(path, &db) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';') FROM sqlite_master WHERE name IN "
@@ -421,10 +439,12 @@ static int forge_entry(const char *path, uint64_t idx, int rehash)
 	sdx_merkle_builder_init(&b);
 	while (sqlite3_step(rd) == SQLITE_ROW) {
 		uint64_t i = (uint64_t)sqlite3_column_int64(rd, 0);
-		n = sqlite3_column_bytes(rd, 1);
+		if (i >= size)
+			goto done;
+		n = (int)env[i]->len;
 		if (!(v = malloc((size_t)n)))
 			goto done;
-		memcpy(v, sqlite3_column_blob(rd, 1), (size_t)n);
+		memcpy(v, env[i]->data, (size_t)n);
 		if (i == idx)
 			v[n - 10] = v[n - 10] == 'A' ? 'B' : 'A';
 		sdx_merkle_leaf_hash(h, v, (size_t)n);
@@ -442,8 +462,7 @@ static int forge_entry(const char *path, uint64_t idx, int rehash)
 		}
 		free(v);
 		if (!rehash)
-			sdx_merkle_leaf_hash(h, sqlite3_column_blob(rd, 1),
-					     (size_t)sqlite3_column_bytes(rd, 1));
+			sdx_merkle_leaf_hash(h, env[i]->data, env[i]->len);
 		if (rehash && sdx_merkle_builder_append(&b, h, rewrite_node, node) < 0)
 			goto done;
 	}
@@ -457,6 +476,9 @@ done:
 		err = -1;
 	sqlite3_free(triggers);
 	sqlite3_close(db);
+	for (k = 0; env && k < size; k++)
+		sdx_entry_free(env[k]);
+	free(env);
 	return err;
 }
 
