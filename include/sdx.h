@@ -9,6 +9,7 @@
 #include "sdx/ledger.h"
 #include "sdx/attachment.h"
 #include "sdx/trust.h"
+#include "sdx/token.h"
 #include "sdx/imported.h"
 #include "sdx/register.h"
 #include "sdx/lab.h"

@@ -8,8 +8,8 @@
 
 /*
  * Schema migrations: migrations[i] brings user_version i to i+1.  Never edit
- * a released step; append a new one.  Every table but trusted_keys and the
- * bindings tables (local policy: sdx_ledger_trust_remove() and
+ * a released step; append a new one.  Every table but trusted_keys, the
+ * bindings tables, api_tokens (local policy: sdx_ledger_trust_remove() and
  * sdx_ledger_trust_bind() change them) is append-only: triggers
  * refuse UPDATE and DELETE, and sdx_ledger_verify() checks they are present.
  * The index_versions table of ledger/indexer.c is not part of the schema.
@@ -96,6 +96,10 @@ static const char *const migrations[] = {
 	" DELETE FROM binding_roles WHERE pubkey = OLD.pubkey; END;"
 	"CREATE TRIGGER trusted_unbind AFTER DELETE ON trusted_keys BEGIN"
 	" DELETE FROM bindings WHERE pubkey = OLD.pubkey; END;",
+	/* 8 -> 9: the bearer tokens of sdx serve (sdx/token.h), as SHA-256 only.
+	 * Local policy like trusted_keys: editable, revoked by deleting the row. */
+	"CREATE TABLE api_tokens(id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
+	" name TEXT NOT NULL UNIQUE, scope TEXT NOT NULL, created TEXT NOT NULL);",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

@@ -181,7 +181,7 @@ static void read_only_and_older_files(void)
 	l = NULL;
 	/* a format-6 file: read-only it holds none, a writer upgrades it */
 	CHECK(test_sql("r.db", "DROP TABLE registers; DROP TABLE bindings; DROP TABLE binding_ids; "
-		       "DROP TABLE binding_roles; DROP TRIGGER trusted_unbind; "
+		       "DROP TABLE binding_roles; DROP TRIGGER trusted_unbind; DROP TABLE api_tokens; "
 		       "PRAGMA user_version = 6;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "r.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_register_list(l, NULL, note, &s));
