@@ -138,12 +138,7 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	}
 	if (o.json)
-		print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "bundle", o.output,
-				     "entries", (json_int_t)st.entries,
-				     "attachments", (json_int_t)st.attachments,
-				     "attachment_bytes", (json_int_t)st.attachment_bytes,
-				     "tree_size", (json_int_t)st.tree_size,
-				     "consistency_proofs", (json_int_t)st.consistency));
+		print_json(export_json(o.output, &st));
 	else
 		printf("wrote %s: %" PRIu64 " entries, %" PRIu64 " attachments (%" PRIu64 " bytes), "
 		       "proofs to tree size %" PRIu64 ", %" PRIu64 " consistency proofs\n", o.output,
