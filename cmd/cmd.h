@@ -247,6 +247,10 @@ json_t *verify_json(const char *path, sdx_ledger *l, int err, const sdx_verify_r
 /* sdx export --json and sdx import --json. */
 json_t *export_json(const char *bundle, const sdx_bundle_stats *st);
 json_t *import_json(const char *bundle, const sdx_import_result *res);
+/* The leaf hashes of everything upstream of each of refs (sdx export --provenance),
+ * each once: *out is malloc'd, *out_n entries. */
+int provenance_union(unsigned char (**out)[32], size_t *out_n, sdx_ledger *l,
+		     const char *const *refs, size_t nrefs);
 
 /* ---- cmd/common.c ---- */
 

@@ -218,3 +218,46 @@ json_t *import_json(const char *bundle, const sdx_import_result *res)
 			 "entries", (json_int_t)sdx_bundle_report_entries(res->report),
 			 "attachments", (json_int_t)sdx_bundle_report_attachments(res->report));
 }
+
+int provenance_union(unsigned char (**out)[32], size_t *out_n, sdx_ledger *l,
+		     const char *const *refs, size_t nrefs)
+{
+	sdx_graph *g = NULL;
+	unsigned char (*all)[32] = NULL, (*one)[32] = NULL;
+	size_t n = 0, k, m, node, j;
+	int err = 0;
+
+	*out = NULL;
+	*out_n = 0;
+	if ((err = sdx_graph_from_ledger(&g, l)) < 0)
+		return err;
+	for (k = 0; k < nrefs && !err; k++) {
+		void *p;
+		if ((err = sdx_graph_resolve(&node, g, refs[k])) < 0 ||
+		    (err = sdx_graph_upstream(&one, &m, g, node)) < 0)
+			break;
+		if (!(p = realloc(all, (n + m) * 32))) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			break;
+		}
+		all = p;
+		for (j = 0; j < m; j++) {
+			size_t q;
+			for (q = 0; q < n && memcmp(all[q], one[j], 32) != 0; q++)
+				;
+			if (q == n)
+				memcpy(all[n++], one[j], 32);
+		}
+		free(one);
+		one = NULL;
+	}
+	free(one);
+	sdx_graph_free(g);
+	if (err < 0) {
+		free(all);
+		return err;
+	}
+	*out = all;
+	*out_n = n;
+	return 0;
+}
