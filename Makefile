@@ -22,9 +22,9 @@ PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
 
-PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
+PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib libmicrohttpd
 DEB_PKGS  = build-essential pkg-config libsodium-dev libssl-dev libsqlite3-dev libjansson-dev \
-            libarchive-dev zlib1g-dev sqlite3 jq
+            libarchive-dev zlib1g-dev sqlite3 jq libmicrohttpd-dev curl
 
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -50,14 +50,14 @@ Q = @
 endif
 
 LIB_SRC  = $(wildcard ledger/*.c formats/*.c formats/*/*.c)
-CMD_SRC  = $(wildcard cmd/*.c)
+CMD_SRC  = $(wildcard cmd/*.c cmd/serve/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 SCHEMAS  = $(wildcard formats/schemas/*.json)
 PROFILES = $(sort $(wildcard formats/profiles/*.json))
 GEN_SRC  = $(BUILD)/gen/schemas.c
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o
-CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi.o
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
@@ -74,6 +74,7 @@ deps:
 	command -v $(CC) >/dev/null 2>&1 || missing=1; \
 	command -v sqlite3 >/dev/null 2>&1 || missing=1; \
 	command -v jq >/dev/null 2>&1 || missing=1; \
+	command -v curl >/dev/null 2>&1 || missing=1; \
 	for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -125,6 +126,14 @@ $(BUILD)/gen/profiles.c: $(PROFILES) Makefile
 	$(Q)$(call embed,sdx_embedded_profiles,.json,$(PROFILES)) > $@
 
 $(BUILD)/gen/profiles.o: $(BUILD)/gen/profiles.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# sdx serve's OpenAPI description, served at /openapi.json
+$(BUILD)/gen/openapi.c: formats/openapi.json Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed,sdx_embedded_openapi,.json,formats/openapi.json) > $@
+
+$(BUILD)/gen/openapi.o: $(BUILD)/gen/openapi.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsdx.a: $(LIB_OBJ)

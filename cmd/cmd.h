@@ -277,5 +277,6 @@ int cmd_where_used(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif
