@@ -64,18 +64,18 @@ same_json() { # what, command...: body equals the command's --json output
 	check "$what is what the command prints" sh -c 'jq -S . body > a.json && jq -S . cli.json > b.json && cmp -s a.json b.json'
 }
 
-# the parties: two suppliers, the manufacturer whose ledger is served
-for p in haixing redstone toys; do
-	sdx init -L $p.db --origin example.com/$p --unencrypted > /dev/null
-	sdx key show -L $p.db --vkey > $p.vkey
+# the parties: two suppliers (each declaration with its report), and the
+# manufacturer whose ledger is served, trusting them
+sdx init -L toys.db --origin example.com/toys --unencrypted > /dev/null
+sdx key show -L toys.db --vkey > toys.vkey
+for d in haixing:pvc-toy-grade:cnas-l1234-report-2026-1006 redstone:pigment:cnas-l5678-report-2026-0821 \
+	 redstone:yellow-pigment:cnas-l5678-report-2026-0909; do
+	p=${d%%:*} decl=${d#*:}; rep=${decl#*:}; decl=${decl%%:*}
+	[ -f $p.db ] || { sdx init -L $p.db --origin example.com/$p --unencrypted > /dev/null &&
+		sdx key show -L $p.db --vkey > $p.vkey && sdx trust add -L toys.db $p.vkey > /dev/null; }
+	sdx declare -L $p.db "$D/$decl-declaration.json" --attach "$R/$rep.txt" > /dev/null 2>&1
 done
-sdx declare -L haixing.db "$D/pvc-toy-grade-declaration.json" --attach "$R/cnas-l1234-report-2026-1006.txt" > /dev/null 2>&1
-sdx declare -L redstone.db "$D/pigment-declaration.json" --attach "$R/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
-sdx declare -L redstone.db "$D/yellow-pigment-declaration.json" --attach "$R/cnas-l5678-report-2026-0909.txt" > /dev/null 2>&1
-sdx export -L haixing.db --all -o h.sdxb > /dev/null
-sdx export -L redstone.db --all -o r.sdxb > /dev/null
-sdx trust add -L toys.db haixing.vkey > /dev/null
-sdx trust add -L toys.db redstone.vkey > /dev/null
+for p in haixing redstone; do sdx export -L $p.db --all -o ${p%"${p#?}"}.sdxb > /dev/null; done
 
 # tokens
 expect 2 "token add needs a scope" sdx serve token add -L toys.db
