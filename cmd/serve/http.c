@@ -11,8 +11,8 @@
  * A request is refused before its body is read when the route, the token,
  * the rate or the Content-Length says so; a body that grows past the limit
  * is read to its end and dropped, then refused.  SIGTERM or SIGINT stops
- * accepting connections, waits for the requests being handled (up to the
- * timeout), then stops.
+ * accepting connections, answers 503 to requests that arrive on open ones,
+ * waits for the requests being handled (up to the timeout), then stops.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -163,6 +163,8 @@ static enum MHD_Result send_reply(struct request *r, struct reply *rep)
 	if (rep->status == MHD_HTTP_UNAUTHORIZED)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"sdx\"");
+	if (rep->status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (rep->status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	ok = MHD_queue_response(r->conn, rep->status, resp);
@@ -312,7 +314,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*con_cls = r;
 		pthread_mutex_lock(&srv->lock);
 		srv->active++;
+		path_known = srv->stopping;
 		pthread_mutex_unlock(&srv->lock);
+		if (path_known) {
+			/* a keep-alive connection asking after SIGTERM: let the server drain */
+			reply_problem(&rep, MHD_HTTP_SERVICE_UNAVAILABLE, NULL, "the server is "
+				      "stopping; nothing was written");
+			return send_reply(r, &rep);
+		}
 		if (!(r->route = find_route(method, url, &r->rest, &path_known))) {
 			if (path_known)
 				reply_problem(&rep, MHD_HTTP_METHOD_NOT_ALLOWED, NULL, "%s is not allowed "
@@ -355,8 +364,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		reply_problem(&rep, 500, "EIO", "cannot keep the request body; nothing was written");
 	else if ((err = r->route->fn(r, &rep)) < 0)
 		reply_error(&rep, err, is_write(r));
-	if (strcmp(method, "HEAD") == 0 && rep.fd < 0)
-		rep.len = 0;
 	return send_reply(r, &rep);
 }
 
@@ -445,6 +452,9 @@ int serve_run(struct server *srv, const struct sockaddr *addr, unsigned max_conn
 	while (sigwait(&set, &sig) != 0)
 		;
 	/* no new connections; the requests being handled finish */
+	pthread_mutex_lock(&srv->lock);
+	srv->stopping = 1;
+	pthread_mutex_unlock(&srv->lock);
 	listen_fd = MHD_quiesce_daemon(d);
 	if (listen_fd != MHD_INVALID_SOCKET)
 		close(listen_fd);

@@ -227,7 +227,7 @@ int h_check(struct request *r, struct reply *out)
 	int err, w;
 
 	memset(&copts, 0, sizeof(copts));
-	for (k = 0; !np && (names[k] = sdx_profile_builtin(k)) && k < MAX_PROFILES; k++)
+	for (k = 0; !np && k < MAX_PROFILES && (names[k] = sdx_profile_builtin(k)); k++)
 		;
 	if (!np)
 		np = k;

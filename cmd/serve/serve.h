@@ -33,6 +33,7 @@ struct server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	unsigned active;
+	int stopping;              /* SIGTERM: new requests get 503 */
 	uint64_t spool_seq;
 };
 

@@ -118,7 +118,6 @@ int h_import(struct request *r, struct reply *out)
 	bo.n_trusted = nt;
 	bo.revoked = revoked;
 	bo.n_revoked = nr;
-	bo.max_total = r->srv->max_body * 16;
 	err = sdx_bundle_import(&res, r->l, r->srv->key, r->spool_path, &bo);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
 		json_t *j;
