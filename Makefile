@@ -26,7 +26,7 @@ PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
 
-PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
+PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib libmicrohttpd
 
 # What each dependency is found by (a command, or a pkg-config module) and the
 # Debian package that provides it: 'make deps' installs only what is missing,
@@ -34,7 +34,8 @@ PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib
 DEB_NEEDS = cmd:$(CC):build-essential cmd:$(PKG_CONFIG):pkg-config \
             pc:libsodium:libsodium-dev pc:libcrypto:libssl-dev pc:sqlite3:libsqlite3-dev \
             pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev \
-            cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm
+            pc:libmicrohttpd:libmicrohttpd-dev \
+            cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm cmd:curl:curl
 
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -60,7 +61,7 @@ Q = @
 endif
 
 LIB_SRC  = $(wildcard ledger/*.c formats/*.c formats/*/*.c)
-CMD_SRC  = $(wildcard cmd/*.c)
+CMD_SRC  = $(wildcard cmd/*.c cmd/serve/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 SCHEMAS  = $(wildcard formats/schemas/*.json)
 PROFILES = $(sort $(wildcard formats/profiles/*.json))
@@ -69,11 +70,11 @@ GEN_SRC  = $(BUILD)/gen/schemas.c
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o \
            $(BUILD)/gen/data.o $(BUILD)/gen/interop.o
-CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi.o
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz docs
+.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz docs serve-api
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
@@ -157,6 +158,14 @@ $(BUILD)/gen/interop.c: $(wildcard formats/export/*.json) Makefile
 $(BUILD)/gen/interop.o: $(BUILD)/gen/interop.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# sdx serve's OpenAPI description, served at /openapi.json
+$(BUILD)/gen/openapi.c: formats/openapi.json Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed,sdx_embedded_openapi,.json,formats/openapi.json) > $@
+
+$(BUILD)/gen/openapi.o: $(BUILD)/gen/openapi.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(BUILD)/libsdx.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
@@ -196,11 +205,32 @@ $(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)rm -f build/test-counts build-san/test-counts; rc=0; \
+	$(Q)rm -f build/test-counts build-san/test-counts build/serve-api/test-counts; rc=0; \
 	$(MAKE) --no-print-directory test || rc=1; \
 	$(MAKE) --no-print-directory SANITIZE=address,undefined test || rc=1; \
-	sh tests/total.sh build build-san; t=$$?; \
+	$(MAKE) --no-print-directory serve-api || rc=1; \
+	sh tests/total.sh build build-san build/serve-api; t=$$?; \
 	[ $$rc = 0 ] && [ $$t = 0 ]
+
+# sdx serve's OpenAPI description: the one /openapi.json serves passes the
+# @redocly/cli linter, and every answer t0025 captured matches it (status,
+# content type, ajv against the response schema): tests/node-serve from npm.
+serve-api: all
+	$(Q)cd tests/node-serve && { [ -d node_modules/@redocly/cli ] && [ -d node_modules/ajv ] || \
+	  npm ci --no-audit --no-fund --silent; }
+	$(Q)rm -rf $(BUILD)/serve-api && mkdir -p $(BUILD)/serve-api/answers
+	$(Q)SDX_SERVE_CAPTURE=$(CURDIR)/$(BUILD)/serve-api/answers SDX=$(CURDIR)/$(BUILD)/sdx \
+	  SDX_TEST_DATA=$(CURDIR)/tests/data sh tests/cli/t0025-serve.sh > $(BUILD)/serve-api/t0025.out 2>&1; \
+	  grep '^not ok' $(BUILD)/serve-api/t0025.out; \
+	  cd tests/node-serve && ./node_modules/.bin/redocly lint --config redocly.yaml \
+	    $(CURDIR)/$(BUILD)/serve-api/answers/openapi.json > $(CURDIR)/$(BUILD)/serve-api/lint.out 2>&1; \
+	  l=$$?; if [ $$l = 0 ]; then echo "ok - serve-api: redocly lint of /openapi.json"; \
+	  else grep -v '^ *[║╔╚]' $(CURDIR)/$(BUILD)/serve-api/lint.out; echo "not ok - serve-api: redocly lint of /openapi.json"; fi \
+	  > $(CURDIR)/$(BUILD)/serve-api/lint.res; cat $(CURDIR)/$(BUILD)/serve-api/lint.res; \
+	  node check.js $(CURDIR)/formats/openapi.json $(CURDIR)/$(BUILD)/serve-api/answers \
+	    > $(CURDIR)/$(BUILD)/serve-api/check.out; grep -v '^ok - ' $(CURDIR)/$(BUILD)/serve-api/check.out; \
+	  cat $(CURDIR)/$(BUILD)/serve-api/lint.res $(CURDIR)/$(BUILD)/serve-api/check.out | \
+	  awk '/^ok - /{p++} /^not ok - /{f++} END{print p+0, f+0 > "$(CURDIR)/$(BUILD)/serve-api/test-counts"; exit f > 0}'
 
 # Expected output of the CLI tests: each golden file is rewritten (and one no
 # case compares any more is deleted); the CLI tests' other checks still run.

@@ -49,9 +49,7 @@ static void report(json_t *list, const char *what, const sdx_entry_info *info, i
 
 	hex_hash(hex, info->leaf_hash);
 	if (json)
-		json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:s}", "input", what,
-						      "index", (json_int_t)info->index,
-						      "leaf_hash", hex, "time", info->time));
+		json_array_append_new(list, entry_info_json(what, info));
 	else
 		printf("entry %" PRIu64 " %s %s\n", info->index, hex, what);
 }

@@ -272,6 +272,33 @@ void hex_hash(char out[65], const unsigned char hash[32]);
 /* The string member k of o, or "" if there is none. */
 const char *json_str(const json_t *o, const char *k);
 
+/* ---- cmd/report.c: the JSON of --json outputs, shared with sdx serve ---- */
+
+/* These call the library and print nothing: 0 or an SDX_E* code (message set). */
+/* {input, index, leaf_hash, time}: an entry appended (sdx declare --json). */
+json_t *entry_info_json(const char *what, const sdx_entry_info *info);
+/* {index, time, type, leaf_hash, summary}: a line of sdx log --json. */
+int log_entry_json(json_t **out, const sdx_entry *e);
+/* 1 if the entry's own signature checks against the ledger key that signs it. */
+int entry_signature_ok(sdx_ledger *l, const sdx_entry *e);
+/* sdx show --json: index, hashes and the decoded payload. */
+int show_json(json_t **out, sdx_ledger *l, const sdx_entry *e);
+/* sdx prove REF --json, and sdx prove --from M [--to N] --json. */
+int prove_inclusion_json(json_t **out, sdx_ledger *l, const char *ref);
+int prove_consistency_json(json_t **out, sdx_ledger *l, uint64_t from, int to_given, uint64_t to);
+/* Who stands behind each record (formats/trust.md), and how many conflicts. */
+int ledger_attribution(json_t **out, size_t *conflicts, sdx_ledger *l);
+/* sdx verify --json of a ledger: err is what sdx_ledger_verify() returned. */
+json_t *verify_json(const char *path, sdx_ledger *l, int err, const sdx_verify_report *rep,
+		    json_t *attr);
+/* sdx export --json and sdx import --json. */
+json_t *export_json(const char *bundle, const sdx_bundle_stats *st);
+json_t *import_json(const char *bundle, const sdx_import_result *res);
+/* The leaf hashes of everything upstream of each of refs (sdx export --provenance),
+ * each once: *out is malloc'd, *out_n entries. */
+int provenance_union(unsigned char (**out)[32], size_t *out_n, sdx_ledger *l,
+		     const char *const *refs, size_t nrefs);
+
 /* ---- cmd/common.c ---- */
 
 /* Subcommands, one file each. */
@@ -326,5 +353,6 @@ const char *cmd_completion_script(const char *shell);
 int cmd_check(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -46,41 +46,12 @@ struct export_opts {
 /* Everything upstream of each --provenance REF, once each. */
 static int provenance_leaves(struct export_opts *o, sdx_ledger *l, unsigned char (**out)[32])
 {
-	sdx_graph *g = NULL;
-	unsigned char (*all)[32] = NULL, (*one)[32] = NULL;
-	size_t n = 0, k, m, node, j;
-	int err = 0;
+	size_t n = 0;
+	int err = provenance_union(out, &n, l, o->prov, o->nprov);
 
-	if ((err = sdx_graph_from_ledger(&g, l)) < 0)
+	if (err < 0)
 		return cmd_fail(err);
-	for (k = 0; k < o->nprov && !err; k++) {
-		void *p;
-		if ((err = sdx_graph_resolve(&node, g, o->prov[k])) < 0 ||
-		    (err = sdx_graph_upstream(&one, &m, g, node)) < 0)
-			break;
-		if (!(p = realloc(all, (n + m) * 32))) {
-			err = sdx_error_set(SDX_ENOMEM, "out of memory");
-			break;
-		}
-		all = p;
-		for (j = 0; j < m; j++) {
-			size_t q;
-			for (q = 0; q < n && memcmp(all[q], one[j], 32) != 0; q++)
-				;
-			if (q == n)
-				memcpy(all[n++], one[j], 32);
-		}
-		free(one);
-		one = NULL;
-	}
-	free(one);
-	sdx_graph_free(g);
-	if (err < 0) {
-		free(all);
-		return cmd_fail(err);
-	}
-	*out = all;
-	o->eo.leaves = (const unsigned char (*)[32])all;
+	o->eo.leaves = (const unsigned char (*)[32])*out;
 	o->eo.n_leaves = n;
 	return 0;
 }
@@ -163,12 +134,7 @@ int cmd_export(int argc, char **argv)
 		goto done;
 	}
 	if (o.json)
-		print_json(json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "bundle", o.output,
-				     "entries", (json_int_t)st.entries,
-				     "attachments", (json_int_t)st.attachments,
-				     "attachment_bytes", (json_int_t)st.attachment_bytes,
-				     "tree_size", (json_int_t)st.tree_size,
-				     "consistency_proofs", (json_int_t)st.consistency));
+		print_json(export_json(o.output, &st));
 	else
 		printf("wrote %s: %" PRIu64 " entries, %" PRIu64 " attachments (%" PRIu64 " bytes), "
 		       "proofs to tree size %" PRIu64 ", %" PRIu64 " consistency proofs\n", o.output,

@@ -46,7 +46,6 @@ int cmd_import(int argc, char **argv)
 	sdx_signer *key = NULL;
 	sdx_verifier *pv = NULL;
 	struct intro_snapshot *intros;
-	char hex[65];
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
@@ -94,20 +93,13 @@ int cmd_import(int argc, char **argv)
 		rc = cmd_fail(err);
 		goto done;
 	}
-	hex_hash(hex, res.bundle_sha256);
 	if (!res.already && o.tofu && !sdx_bundle_report_producer_trusted(res.report) &&
 	    sdx_verifier_parse(&pv, sdx_bundle_report_producer_vkey(res.report)) == 0 &&
 	    sdx_ledger_trust_add(l, pv, "trusted on first use (import)") == 0)
 		fprintf(stderr, "sdx: now trusting %s; compare its fingerprint with them\n",
 			sdx_bundle_report_producer_vkey(res.report));
 	if (o.json) {
-		print_json(json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I}", "bundle", argv[first],
-				     "bundle_sha256", hex, "already_imported", res.already,
-				     "receipt", (json_int_t)res.receipt,
-				     "producer", sdx_bundle_report_producer(res.report),
-				     "entries", (json_int_t)sdx_bundle_report_entries(res.report),
-				     "attachments",
-				     (json_int_t)sdx_bundle_report_attachments(res.report)));
+		print_json(import_json(argv[first], &res));
 	} else if (res.already) {
 		printf("%s was imported before (receipt entry %" PRIu64 "); nothing to do\n",
 		       argv[first], res.receipt);

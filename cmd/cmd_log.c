@@ -24,6 +24,7 @@ static int show_one(void *ctx, const sdx_entry *e)
 {
 	struct log_opts *o = ctx;
 	char *payload = NULL, hex[65], summary[300];
+	json_t *j = NULL;
 	size_t plen;
 	int err;
 
@@ -32,22 +33,21 @@ static int show_one(void *ctx, const sdx_entry *e)
 	if (o->limit && o->shown >= o->limit)
 		return 1;
 	o->shown++;
+	if (o->json) {
+		char *s;
+		if ((err = log_entry_json(&j, e)) < 0)
+			return err;
+		if ((s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)))
+			puts(s);
+		free(s);
+		json_decref(j);
+		return 0;
+	}
 	if ((err = sdx_entry_payload(&payload, &plen, e)) < 0)
 		return err;
 	hex_hash(hex, e->leaf_hash);
 	sdx_record_summary(summary, sizeof(summary), e->type, payload, plen);
-	if (o->json) {
-		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)e->index,
-				      "time", e->time, "type", e->type, "leaf_hash", hex,
-				      "summary", summary);
-		char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (s)
-			puts(s);
-		free(s);
-		json_decref(j);
-	} else {
-		printf("%6" PRIu64 "  %s  %-12s %.16s  %s\n", e->index, e->time, e->type, hex, summary);
-	}
+	printf("%6" PRIu64 "  %s  %-12s %.16s  %s\n", e->index, e->time, e->type, hex, summary);
 	free(payload);
 	return 0;
 }

@@ -37,19 +37,6 @@ static int given_option(const struct opt *opt, const char *arg)
 	return parse_u64(arg, &v->n, what);
 }
 
-static json_t *hash_list(unsigned char (*proof)[32], size_t n)
-{
-	json_t *a = json_array();
-	char b64[45];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		b64_hash(b64, proof[i]);
-		json_array_append_new(a, json_string(b64));
-	}
-	return a;
-}
-
 static void print_text(json_t *j)
 {
 	const char *k;
@@ -74,15 +61,9 @@ static void print_text(json_t *j)
 
 int cmd_prove(int argc, char **argv)
 {
-	unsigned char proof[SDX_MERKLE_MAX_PROOF][32], hash[32];
 	struct prove_opts o;
 	sdx_ledger *l = NULL;
-	sdx_entry *e = NULL;
-	sdx_checkpoint cp;
-	char *note = NULL, b64[45], b64b[45];
 	json_t *j = NULL;
-	uint64_t index;
-	size_t n;
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
@@ -102,48 +83,12 @@ int cmd_prove(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "--to goes with --from");
 	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if (o.from.given) {
-		if (o.to.given)
-			err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, o.to.n);
-		else
-			err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, 0);
-		if (err < 0)
-			goto fail;
-		if (o.to.given && cp.size != o.to.n) {
-			err = sdx_error_set(SDX_ENOTFOUND, "no checkpoint was signed at size %" PRIu64 " "
-					    "(the next one is at %" PRIu64 ")", o.to.n, cp.size);
-			goto fail;
-		}
-		if (o.from.n > cp.size) {
-			err = sdx_error_set(SDX_EINVAL, "--from %" PRIu64 " is larger than the checkpoint "
-					    "size %" PRIu64, o.from.n, cp.size);
-			goto fail;
-		}
-		if ((err = sdx_ledger_prove_consistency(proof, &n, l, o.from.n, cp.size)) < 0 ||
-		    (err = sdx_ledger_root(hash, l, o.from.n)) < 0)
-			goto fail;
-		b64_hash(b64, hash);
-		b64_hash(b64b, cp.root);
-		j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "old_size", (json_int_t)o.from.n,
-			      "tree_size", (json_int_t)cp.size, "old_root", b64, "root_hash", b64b,
-			      "proof", hash_list(proof, n), "checkpoint", note);
-	} else {
-		if ((err = sdx_record_resolve_own(&index, l, argv[first], NULL)) < 0 ||
-		    (err = sdx_ledger_entry(&e, l, index)) < 0 ||
-		    (err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, index + 1)) < 0)
-			goto fail;
-		/* prove against the latest checkpoint, which covers every older entry */
-		free(note);
-		note = NULL;
-		if ((err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, 0)) < 0 ||
-		    (err = sdx_ledger_prove_inclusion(proof, &n, l, index, cp.size)) < 0)
-			goto fail;
-		b64_hash(b64, e->leaf_hash);
-		b64_hash(b64b, cp.root);
-		j = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "index", (json_int_t)index,
-			      "tree_size", (json_int_t)cp.size, "leaf_hash", b64, "root_hash", b64b,
-			      "proof", hash_list(proof, n), "checkpoint", note);
-	}
+	if (o.from.given)
+		err = prove_consistency_json(&j, l, o.from.n, o.to.given, o.to.n);
+	else
+		err = prove_inclusion_json(&j, l, argv[first]);
+	if (err < 0)
+		goto fail;
 	if (!j) {
 		rc = cmd_error(EXIT_ENV, "out of memory");
 		goto done;
@@ -160,8 +105,6 @@ fail:
 	rc = cmd_fail(err);
 done:
 	json_decref(j);
-	free(note);
-	sdx_entry_free(e);
 	sdx_ledger_free(l);
 	return rc;
 }

@@ -19,19 +19,6 @@ struct show_opts {
 	int raw, json;
 };
 
-/* 1 if the entry's own signature checks against the ledger key that signs it. */
-static int signature_ok(sdx_ledger *l, const sdx_entry *e)
-{
-	sdx_dsse_envelope *env = NULL;
-	sdx_verifier *v = NULL;
-	int ok = sdx_dsse_parse(&env, e->data, e->len) == 0 &&
-		 sdx_ledger_key_at(&v, l, e->index) == 0 && sdx_dsse_verify(env, v) == 0;
-
-	sdx_dsse_envelope_free(env);
-	sdx_verifier_free(v);
-	return ok;
-}
-
 /* A header string of the payload, or what to print when it is not there. */
 static const char *or_unreadable(const json_t *v)
 {
@@ -73,35 +60,39 @@ int cmd_show(int argc, char **argv)
 			: cmd_error(EXIT_ENV, "cannot write to stdout");
 		goto done;
 	}
+	if (o.json) {
+		if ((err = show_json(&p, l, e)) < 0) {
+			rc = cmd_fail(err);
+			goto done;
+		}
+		print_json(p);
+		p = NULL;
+		rc = EXIT_OK;
+		goto done;
+	}
 	if ((err = sdx_entry_payload(&payload, &plen, e)) < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}
 	p = json_loadb(payload, plen, 0, NULL);
 	hex_hash(hex, e->leaf_hash);
-	sig_ok = signature_ok(l, e);
-	if (o.json) {
-		print_json(json_pack("{s:I, s:s, s:s, s:s, s:b, s:O}", "index", (json_int_t)e->index,
-				     "leaf_hash", hex, "type", e->type, "time", e->time,
-				     "signature_valid", sig_ok, "payload", p ? p : json_null()));
-	} else {
-		printf("entry:     %" PRIu64 "\nleaf hash: %s\ntype:      %s\ntime:      %s\n",
-		       e->index, hex, e->type, e->time);
-		/* a damaged entry may have no readable payload: say so, never "(null)" */
-		printf("signed by: %s (%s)\n", or_unreadable(json_object_get(p, "key")),
-		       sig_ok ? "signature valid" : "SIGNATURE INVALID: run sdx verify");
-		if (json_object_get(p, "prev_payload")) /* version 3 */
-			printf("prev:      %s (SHA-256 of the payload before)\n",
-			       or_unreadable(json_object_get(p, "prev_payload")));
-		else
-			printf("prev:      %s\n", or_unreadable(json_object_get(p, "prev")));
-		/* version 2: the evidence the entry cites, from its signed header */
-		json_array_foreach(json_object_get(p, "attachments"), i, a)
-			printf("%s %s\n", i ? "          " : "evidence: ", json_string_value(a));
-		printf("body:%s\n", p ? "" : "      (the payload is not readable JSON)");
-		if (p)
-			print_json(json_incref(json_object_get(p, "body")));
-	}
+	sig_ok = entry_signature_ok(l, e);
+	printf("entry:     %" PRIu64 "\nleaf hash: %s\ntype:      %s\ntime:      %s\n",
+	       e->index, hex, e->type, e->time);
+	/* a damaged entry may have no readable payload: say so, never "(null)" */
+	printf("signed by: %s (%s)\n", or_unreadable(json_object_get(p, "key")),
+	       sig_ok ? "signature valid" : "SIGNATURE INVALID: run sdx verify");
+	if (json_object_get(p, "prev_payload")) /* version 3 */
+		printf("prev:      %s (SHA-256 of the payload before)\n",
+		       or_unreadable(json_object_get(p, "prev_payload")));
+	else
+		printf("prev:      %s\n", or_unreadable(json_object_get(p, "prev")));
+	/* version 2: the evidence the entry cites, from its signed header */
+	json_array_foreach(json_object_get(p, "attachments"), i, a)
+		printf("%s %s\n", i ? "          " : "evidence: ", json_string_value(a));
+	printf("body:%s\n", p ? "" : "      (the payload is not readable JSON)");
+	if (p)
+		print_json(json_incref(json_object_get(p, "body")));
 	rc = EXIT_OK;
 done:
 	json_decref(p);

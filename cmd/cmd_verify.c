@@ -193,26 +193,6 @@ static void print_ref(const json_t *r)
 	       json_str(r, "ref"));
 }
 
-/* Who stands behind each record the ledger holds (formats/trust.md) into
- * *out, and how many conflicts there are.  0 or an exit code. */
-static int attribution(sdx_ledger *l, json_t **out, size_t *conflicts)
-{
-	sdx_graph *g = NULL;
-	char *text = NULL;
-	int err;
-
-	*out = NULL;
-	if ((err = sdx_graph_from_ledger(&g, l)) < 0 ||
-	    (err = sdx_graph_attribution(&text, conflicts, g)) < 0) {
-		sdx_graph_free(g);
-		return cmd_fail(err);
-	}
-	sdx_graph_free(g);
-	*out = json_loads(text, 0, NULL);
-	free(text);
-	return *out ? 0 : cmd_error(EXIT_ENV, "out of memory");
-}
-
 /* A line per origin, each record restated or signed outside its roles, each conflict. */
 static void print_attribution(const json_t *a)
 {
@@ -288,33 +268,13 @@ int cmd_verify(int argc, char **argv)
 	err = sdx_ledger_verify(&rep, l, &vo);
 	progress_end(&prog);
 	/* who stands behind the records, once they verify */
-	if (err == 0 && (rc = attribution(l, &attr, &conflicts)) != 0) {
+	if (err == 0 && (rc = ledger_attribution(&attr, &conflicts, l)) < 0) {
+		rc = cmd_fail(rc);
 		sdx_ledger_free(l);
 		return rc;
 	}
-	if (o.json) {
-		json_t *j = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:i}",
-				      "ledger", o.w.ledger, "origin", sdx_ledger_origin(l),
-				      "ok", err == 0, "entries", (json_int_t)rep.entries,
-				      "tree_hashes", (json_int_t)rep.nodes,
-				      "checkpoints", (json_int_t)rep.checkpoints,
-				      "attachments", (json_int_t)rep.attachments,
-				      "attachment_bytes", (json_int_t)rep.attachment_bytes,
-				      "threads", (int)rep.threads);
-		json_object_set_new(j, "imported_entries", json_integer((json_int_t)rep.imported_entries));
-		json_object_set_new(j, "imported_checkpoints",
-				    json_integer((json_int_t)rep.imported_checkpoints));
-		json_object_set_new(j, "imported_unsigned",
-				    json_integer((json_int_t)rep.imported_unsigned));
-		if (err < 0) {
-			json_object_set_new(j, "error", json_string(sdx_error_last()));
-			if (rep.first_bad >= 0)
-				json_object_set_new(j, "first_bad_entry", json_integer(rep.first_bad));
-		}
-		if (attr)
-			json_object_set_new(j, "attribution", json_incref(attr));
-		print_json(j);
-	}
+	if (o.json)
+		print_json(verify_json(o.w.ledger, l, err, &rep, attr));
 	if (err < 0) {
 		rc = cmd_fail(err);
 	} else {

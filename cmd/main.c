@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, "audit the whole ledger, or check a bundle offline" },
 	{ "reindex", cmd_reindex, "build the graph index again from the entries" },
 	{ "publish", cmd_publish, "write the ledger as a static tlog-tiles directory" },
+	{ "serve", cmd_serve, "serve the ledger over HTTP: a JSON API, tlog tiles (tokens)" },
 	{ NULL, NULL, NULL }
 };
 

@@ -10,6 +10,7 @@
 #include "sdx/attachment.h"
 #include "sdx/trust.h"
 #include "sdx/introduction.h"
+#include "sdx/token.h"
 #include "sdx/imported.h"
 #include "sdx/register.h"
 #include "sdx/lab.h"

@@ -146,6 +146,50 @@ done:
 	return err;
 }
 
+/* The bytes of tile (level, index, width) into *buf (malloc'd). */
+static int build_tile(sdx_ledger *l, int level, uint64_t index, unsigned width,
+		      unsigned char **buf, size_t *len)
+{
+	int err;
+
+	if (level == SDX_TILE_ENTRIES)
+		return entry_tile(l, index, width, buf, len);
+	*len = 0;
+	if (!(*buf = malloc(32 * (size_t)width)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((err = hash_tile(l, level, index, width, *buf)) < 0) {
+		free(*buf);
+		*buf = NULL;
+		return err;
+	}
+	*len = 32 * (size_t)width;
+	return 0;
+}
+
+int sdx_ledger_tile(unsigned char **out, size_t *out_len, sdx_ledger *l, int level,
+		    uint64_t index, unsigned width, uint64_t tree_size)
+{
+	int shift = 8 * (level == SDX_TILE_ENTRIES ? 0 : level);
+	uint64_t n, end;
+	int err;
+
+	*out = NULL;
+	*out_len = 0;
+	if (level < SDX_TILE_ENTRIES || level > 7 || width < 1 || width > SDX_TILE_WIDTH)
+		return sdx_error_set(SDX_EINVAL, "no tile of level %d and width %u", level, width);
+	/* the nodes it holds must be complete in the tree of tree_size */
+	n = tree_size >> shift;
+	if (index > (UINT64_MAX - width) / SDX_TILE_WIDTH ||
+	    (end = index * SDX_TILE_WIDTH + width) > n)
+		return sdx_error_set(SDX_ENOTFOUND, "tile %d/%" PRIu64 " of width %u is not in "
+				     "the tree of size %" PRIu64, level, index, width, tree_size);
+	if ((err = sdx__db_exec(l, "BEGIN")) < 0)
+		return err;
+	err = build_tile(l, level, index, width, out, out_len);
+	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	return err;
+}
+
 static int exists(const char *path)
 {
 	struct stat sb;
@@ -155,7 +199,7 @@ static int exists(const char *path)
 int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir)
 {
 	sdx_publish_stats stats = { 0, 0, 0 };
-	unsigned char *hashes = NULL, *ebuf = NULL;
+	unsigned char *ebuf = NULL;
 	char path[PATH_CAP], *note = NULL;
 	sdx_checkpoint cp;
 	size_t note_len = 0, elen = 0;
@@ -168,10 +212,6 @@ int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir)
 	if ((err = sdx_ledger_get_checkpoint(&note, &note_len, &cp, l, 0)) < 0)
 		goto done;
 	stats.size = cp.size;
-	if (!(hashes = malloc(32 * SDX_TILE_WIDTH))) {
-		err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		goto done;
-	}
 	/* level L tiles cover the nodes at tree level 8L; a partial tile exists
 	 * only for the nodes that are complete. */
 	for (level = 0; level < 8 && (n = cp.size >> (8 * level)) > 0; level++) {
@@ -192,17 +232,11 @@ int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir)
 				}
 				if ((err = mkdirs(path)) < 0)
 					goto done;
-				if (kinds) {
-					if ((err = entry_tile(l, t, width, &ebuf, &elen)) < 0 ||
-					    (err = write_atomic(path, ebuf, elen)) < 0)
-						goto done;
-					free(ebuf);
-					ebuf = NULL;
-				} else {
-					if ((err = hash_tile(l, level, t, width, hashes)) < 0 ||
-					    (err = write_atomic(path, hashes, 32 * (size_t)width)) < 0)
-						goto done;
-				}
+				if ((err = build_tile(l, lv, t, width, &ebuf, &elen)) < 0 ||
+				    (err = write_atomic(path, ebuf, elen)) < 0)
+					goto done;
+				free(ebuf);
+				ebuf = NULL;
 				stats.tiles_written++;
 			}
 			if (level == 0)
@@ -218,7 +252,6 @@ int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir)
 done:
 	if (in_read)
 		sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
-	free(hashes);
 	free(ebuf);
 	free(note);
 	if (out)

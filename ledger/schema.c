@@ -9,9 +9,9 @@
 /*
  * Schema migrations: migrations[i] brings user_version i to i+1.  Never edit
  * a released step; append a new one.  Every table but trusted_keys, the
- * bindings tables and the introduction tables (local policy:
- * sdx_ledger_trust_remove(), sdx_ledger_trust_bind() and the introduction
- * policy change them) is append-only: triggers
+ * bindings tables, the introduction tables and api_tokens (local policy:
+ * sdx_ledger_trust_remove(), sdx_ledger_trust_bind(), the introduction
+ * policy and the tokens change them) is append-only: triggers
  * refuse UPDATE and DELETE, and sdx_ledger_verify() checks they are present.
  * The index_versions table of ledger/indexer.c is not part of the schema.
  */
@@ -120,6 +120,10 @@ static const char *const migrations[] = {
 	 * envelope's text) and read the same.  No table changes: the version
 	 * tells an older sdx, which would misread the new rows, to refuse the file. */
 	"SELECT 1;",
+	/* 10 -> 11: the bearer tokens of sdx serve (sdx/token.h), as SHA-256 only.
+	 * Local policy like trusted_keys: editable, revoked by deleting the row. */
+	"CREATE TABLE api_tokens(id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
+	" name TEXT NOT NULL UNIQUE, scope TEXT NOT NULL, created TEXT NOT NULL);",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

@@ -21,12 +21,13 @@
 #include "sdx/trust.h"
 #include "sdx/imported.h"
 #include "sdx/register.h"
+#include "sdx/token.h"
 #include "sdx/merkle.h"
 #include "ledger/internal.h"
 #include "ledger/db.h"
 #include "ledger/indexer.h"
 
-#define SDX_LEDGER_FORMAT 10         /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 11         /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 #define SDX_BUSY_TIMEOUT_MS (10 * 60 * 1000) /* how long a writer waits for another */

@@ -327,6 +327,18 @@ typedef struct sdx_publish_stats {
  */
 SDX_API int sdx_ledger_publish(sdx_publish_stats *out, sdx_ledger *l, const char *dir);
 
+/**
+ * One C2SP tlog-tiles tile of the tree of `tree_size` entries, with the bytes
+ * sdx_ledger_publish() writes to its file: level 0..7 (hash tiles) or
+ * SDX_TILE_ENTRIES (entry bundles), tile `index`, `width` 1..SDX_TILE_WIDTH
+ * (SDX_TILE_WIDTH: a full tile).  A partial tile is the one of that exact
+ * width, so any partial tile a reader of an older checkpoint asks for is found.
+ * *out is malloc'd (free() it), *out_len its length.  SDX_ENOTFOUND if the
+ * tile is not complete in that tree; SDX_EINVAL for a level or width out of range.
+ */
+SDX_API int sdx_ledger_tile(unsigned char **out, size_t *out_len, sdx_ledger *l, int level,
+			    uint64_t index, unsigned width, uint64_t tree_size);
+
 #ifdef __cplusplus
 }
 #endif
