@@ -22,7 +22,9 @@ static const struct usage use = {
 	"file of that name.  All files of one call form one transaction: if\n"
 	"one is refused, nothing is written.  With --jsonl each batch of N lines is one\n"
 	"transaction; a refused line names its number and earlier batches stay.\n"
-	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.",
+	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.\n"
+	"With --ipc1752a an IPC-1752A XML file becomes one declaration, appended with\n"
+	"the file attached (formats/ipc1752a.md).",
 	USAGE_ANY
 };
 
