@@ -70,10 +70,14 @@ static int supplier(struct map *m, const xmlNode *company)
 		return sdx_error_set(SDX_ESCHEMA, "%s: IPC-1752A names no address or country of the "
 				     "supplier: give its party (formats/declaration.md §3.1) as JSON",
 				     m->what);
-	if (!(party = json_loads(m->o->supplier, JSON_REJECT_DUPLICATES, &jerr)) ||
-	    !json_is_object(party))
-		return json_decref(party), sdx_error_set(SDX_ESCHEMA, "supplier: line %d: not a JSON "
-							  "object: %s", jerr.line, jerr.text);
+	if (!(party = json_loads(m->o->supplier, JSON_REJECT_DUPLICATES, &jerr)))
+		return sdx_error_set(SDX_ESCHEMA, "supplier: line %d: not JSON: %s", jerr.line,
+				     jerr.text);
+	if (!json_is_object(party)) {
+		rc = sdx_error_set(SDX_ESCHEMA, "supplier: not a JSON object (a party, "
+				   "formats/declaration.md §3.1)");
+		goto done;
+	}
 	name = sdx__rule_str(party, "name");
 	if (!name || strcmp(name, m->company) != 0) {
 		rc = sdx__ipc_bad(SDX_ESCHEMA, m->what, company, "name", "'%s' is not the supplier's "
@@ -152,7 +156,7 @@ static int business(struct map *m, const xmlNode *root)
 		if ((rc = sdx__ipc_attr(accept, sizeof(accept), m->what, decl, "supplierAcceptance",
 					0)) < 0)
 			return rc;
-		if (rc && strcmp(accept, "true") != 0)
+		if (rc && strcmp(accept, "true") != 0 && strcmp(accept, "1") != 0)
 			return sdx__ipc_bad(SDX_EFORMAT, m->what, decl, "supplierAcceptance", "'%s': the "
 					    "supplier did not accept the legal declaration", accept);
 	}
