@@ -200,7 +200,7 @@ static int substance(json_t *ms, double *sum, const char *what, const xmlNode *s
 static int material_claim(json_t *claims, const char *what, const xmlNode *hm, size_t k)
 {
 	char name[200], id[16], remarks[600];
-	const xmlNode *amount, *s;
+	const xmlNode *amount, *s, *list, *cat;
 	json_t *ms = NULL, *claim = NULL;
 	double hm_mg, sum = 0;
 	int rc;
@@ -220,6 +220,12 @@ static int material_claim(json_t *claims, const char *what, const xmlNode *hm, s
 	for (s = sdx__ipc_child(hm, "Substance"); s; s = sdx__ipc_next(s))
 		if ((rc = substance(ms, &sum, what, s, hm_mg)) < 0)
 			goto done;
+	/* substances grouped by category: SubstanceCategoryList/SubstanceCategory/Substance */
+	for (list = sdx__ipc_child(hm, "SubstanceCategoryList"); list; list = sdx__ipc_next(list))
+		for (cat = sdx__ipc_child(list, "SubstanceCategory"); cat; cat = sdx__ipc_next(cat))
+			for (s = sdx__ipc_child(cat, "Substance"); s; s = sdx__ipc_next(s))
+				if ((rc = substance(ms, &sum, what, s, hm_mg)) < 0)
+					goto done;
 	if (json_array_size(ms) == 0) {
 		rc = sdx__ipc_bad(SDX_EFORMAT, what, hm, NULL, "no Substance is declared");
 		goto done;

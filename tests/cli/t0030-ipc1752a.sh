@@ -33,6 +33,18 @@ expect 5 "and fails RoHS" sdx check -L l.db IPC1752A-LX0603-104K-OLD-20261005 --
 expect_out "naming DEHP" "bis\(2-ethylhexyl\) phthalate \(DEHP\) 0.3 % over the limit"
 check "its lot is the one given" test "$(body IPC1752A-LX0603-104K-OLD-20261005 '.material.lots[0].lot_number')" = '"LX2610-A"'
 
+python3 - "$I/class-d.xml" > grouped.xml <<'PY'
+import re, sys
+s = open(sys.argv[1]).read().replace('LX0603-104K', 'LX-GROUPED')
+# the sleeve's substances grouped: the phthalates under one category
+s = s.replace('<Substance name="bis(2-ethylhexyl) phthalate (DEHP)">',
+    '<SubstanceCategoryList><SubstanceCategory name="Phthalates"><Substance name="bis(2-ethylhexyl) phthalate (DEHP)">', 1)
+s = s.replace('<Substance name="PBB">', '</SubstanceCategory></SubstanceCategoryList><Substance name="PBB">', 1)
+sys.stdout.write(s)
+PY
+expect 0 "substances grouped by SubstanceCategory are read" imp grouped.xml
+check "each of them, after the ungrouped ones" test "$(body IPC1752A-LX-GROUPED-20261005 '[.claims[2].measurements[] | .cas_number // .substance] | join(" ")')" = '"9002-86-2 PBB PBDE 117-81-7 85-68-7 84-74-2 84-69-5"'
+
 # --- Class C: the RoHS statement, exemptions in remarks
 expect 0 "a Class C file with two lots" imp "$I/class-c.xml" --lot TH2610-01:2000:H87 --lot TH2610-02:1500:H87
 C=IPC1752A-LX-TH-220-20261006
@@ -97,5 +109,5 @@ expect 2 "a bad --lot" imp "$I/class-c.xml" --lot TH2610-01:many:H87
 expect_err "is named" "--lot 'TH2610-01:many:H87': expected LOT:QTY:UNIT"
 expect 2 "--lot without --ipc1752a" sdx declare -L l.db --lot A:1:H87 x.json
 expect 0 "the ledger verifies" sdx verify -L l.db
-expect 0 "four declarations and nothing else" sdx show -L l.db 4
-expect 2 "there is no fifth" sdx show -L l.db 5
+expect 0 "five declarations and nothing else" sdx show -L l.db 5
+expect 2 "there is no sixth" sdx show -L l.db 6
