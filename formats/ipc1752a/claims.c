@@ -24,28 +24,14 @@
 
 /* ---- Class C ---- */
 
-/* The statements of the IPC-1752 RoHS declaration, by number. */
-static const struct statement {
-	const char *text;
-	const char *conformance; /* NULL: not a statement sdx can sign */
-	int exemptions;          /* 0: none allowed, 1: may list, 2: must list */
-} statements[] = {
-	{ "does not contain RoHS restricted substances per the definition", "conforms", 0 },
-	{ "contains RoHS restricted substances above the limits and is not under exemption",
-	  "does_not_conform", 0 },
-	{ "does not contain RoHS restricted substances except for lead in solders and selected "
-	  "exemptions, if any", "conforms", 1 },
-	{ "does not contain RoHS restricted substances except for selected exemptions", "conforms", 2 },
-	{ "is obsolete, no information is available", NULL, 0 },
-	{ "is unknown, no information is available", NULL, 0 },
-};
-
 static int rohs_claim(json_t *claims, const char *what, const xmlNode *rohs)
 {
 	char type[200], def[200], id[64], remarks[4000];
 	const xmlNode *list, *x;
-	const struct statement *st;
+	const json_t *st;
+	const char *conformance, *text;
 	json_t *claim = NULL;
+	long allowed;
 	size_t used, n = 0;
 	int rc, k;
 
@@ -56,14 +42,17 @@ static int rohs_claim(json_t *claims, const char *what, const xmlNode *rohs)
 	if (k < 1 || k > 6)
 		return sdx__ipc_bad(SDX_EFORMAT, what, rohs, "declarationType", "'%s' is not one of "
 				    "the statements 1 to 6 of the IPC-1752 RoHS declaration", type);
-	st = &statements[k - 1];
-	if (!st->conformance)
+	st = json_array_get(sdx__ipc_vocab("rohs_statements"), (size_t)k - 1);
+	conformance = sdx__rule_str(st, "conformance");
+	text = sdx__rule_str(st, "text") ? sdx__rule_str(st, "text") : "";
+	allowed = (long)json_integer_value(json_object_get(st, "exemptions"));
+	if (!conformance)
 		return sdx__ipc_bad(SDX_EFORMAT, what, rohs, "declarationType", "statement %d (item "
-				    "%s) declares nothing sdx can sign", k, st->text);
+				    "%s) declares nothing sdx can sign", k, text);
 	if ((rc = sdx__ipc_attr(def, sizeof(def), what, rohs, "rohsDefinition", 0)) < 0)
 		return rc;
 	used = (size_t)snprintf(remarks, sizeof(remarks), "IPC-1752A Class C RoHS statement %d: "
-				"item(s) %s", k, st->text);
+				"item(s) %s", k, text);
 	list = sdx__ipc_child(rohs, "ExemptionList");
 	for (x = sdx__ipc_child(list ? list : rohs, "Exemption"); x; x = sdx__ipc_next(x)) {
 		if ((rc = sdx__ipc_attr(id, sizeof(id), what, x, "identity", 1)) < 0)
@@ -71,14 +60,14 @@ static int rohs_claim(json_t *claims, const char *what, const xmlNode *rohs)
 		if (++n > EXEMPTIONS_MAX)
 			return sdx__ipc_bad(SDX_ELIMIT, what, x, NULL, "more than %d exemptions",
 					    EXEMPTIONS_MAX);
-		if (!st->exemptions)
+		if (!allowed)
 			return sdx__ipc_bad(SDX_EFORMAT, what, x, NULL, "statement %d relies on no "
 					    "exemption, yet one is listed", k);
 		if (used < sizeof(remarks))
 			used += (size_t)snprintf(remarks + used, sizeof(remarks) - used, "%s%s",
 						 n == 1 ? "; exemptions relied on: " : ", ", id);
 	}
-	if (st->exemptions == 2 && n == 0)
+	if (allowed == 2 && n == 0)
 		return sdx__ipc_bad(SDX_EFORMAT, what, rohs, "declarationType", "statement %d relies "
 				    "on exemptions, but no Exemption is listed", k);
 	if (used >= sizeof(remarks))
@@ -86,7 +75,7 @@ static int rohs_claim(json_t *claims, const char *what, const xmlNode *rohs)
 				    "than %zu bytes", sizeof(remarks) - 1);
 	claim = json_pack("{s:s, s:s, s:[s], s:s, s:s, s:s}", "id", "ROHS", "topic", "other",
 			  "regulations", def[0] ? def : "Directive 2011/65/EU (RoHS) Annex II",
-			  "conformance", st->conformance, "basis", "formulation", "remarks", remarks);
+			  "conformance", conformance, "basis", "formulation", "remarks", remarks);
 	if (!claim || json_array_append_new(claims, claim) < 0)
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	return 0;
@@ -94,26 +83,21 @@ static int rohs_claim(json_t *claims, const char *what, const xmlNode *rohs)
 
 /* ---- Class D ---- */
 
-/* Amount/@value in mg, from Amount/@UOM mg, g or kg. */
+/* Amount/@value in mg, by Amount/@UOM and the vocabulary's mass_units. */
 static int mass_mg(double *out, const char *what, const xmlNode *amount)
 {
-	static const struct { const char *uom; double mg; } units[] = {
-		{ "mg", 1 }, { "g", 1e3 }, { "kg", 1e6 },
-	};
+	const json_t *mg;
 	char uom[16];
-	size_t i;
 	int rc;
 
 	if ((rc = sdx__ipc_number(out, what, amount, "value")) < 0 ||
 	    (rc = sdx__ipc_attr(uom, sizeof(uom), what, amount, "UOM", 1)) < 0)
 		return rc;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcasecmp(uom, units[i].uom) == 0) {
-			*out *= units[i].mg;
-			return 0;
-		}
-	return sdx__ipc_bad(SDX_EFORMAT, what, amount, "UOM", "'%s' is not a unit of mass sdx reads "
-			    "(mg, g, kg)", uom);
+	if (!json_is_number(mg = sdx__ipc_vocab_get("mass_units", uom)))
+		return sdx__ipc_bad(SDX_EFORMAT, what, amount, "UOM", "'%s' is not a unit of mass sdx "
+				    "reads (mg, g, kg)", uom);
+	*out *= json_number_value(mg);
+	return 0;
 }
 
 /* A CAS number: the pattern of the declaration schema, then its check digit. */

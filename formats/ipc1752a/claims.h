@@ -1,7 +1,7 @@
 /*
  * formats/ipc1752a/claims.h - a Product's Class C RoHS statement and Class D
- * homogeneous materials as declaration claims (claims.c), for map.c.  Not
- * installed.
+ * homogeneous materials as declaration claims (claims.c), for map.c, and the
+ * vocabulary both map by (vocab.c).  Not installed.
  */
 #ifndef SDX_IPC1752A_CLAIMS_H
 #define SDX_IPC1752A_CLAIMS_H
@@ -19,5 +19,10 @@
  * the latter was made (they cite SDX_IPC_EVIDENCE_ID).  0 or the error.
  */
 int sdx__ipc_claims(json_t *claims, int *class_d, const char *what, const xmlNode *product);
+
+/* vocab.c: a table of formats/data/ipc1752a.json (borrowed; NULL if absent),
+ * and the member of an object table whose name is key, ignoring case. */
+const json_t *sdx__ipc_vocab(const char *table);
+const json_t *sdx__ipc_vocab_get(const char *table, const char *key);
 
 #endif

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -41,18 +40,6 @@ static int put(json_t *o, const char *key, const char *s)
 	if (!s[0])
 		return 0;
 	return json_object_set_new(o, key, json_string(s)) < 0 ? nomem() : 0;
-}
-
-/* The IPC authorities that are sdx identifier schemes (formats/declaration.md §3.1). */
-static const char *scheme_of(const char *authority)
-{
-	static const char *const schemes[] = { "DUNS", "GLN", "LEI", "USCI", "EORI", "VAT" };
-	size_t i;
-
-	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
-		if (strcasecmp(authority, schemes[i]) == 0)
-			return schemes[i];
-	return NULL;
 }
 
 /* The supplier: the party given, its name the company's, with the company's identifiers added. */
@@ -94,7 +81,7 @@ static int supplier(struct map *m, const xmlNode *company)
 		if ((rc = sdx__ipc_attr(id, sizeof(id), m->what, c, "identity", 1)) < 0 ||
 		    (rc = sdx__ipc_attr(auth, sizeof(auth), m->what, c, "authority", 1)) < 0)
 			goto done;
-		if (!(scheme = scheme_of(auth)))
+		if (!(scheme = json_string_value(sdx__ipc_vocab_get("authorities", auth))))
 			continue; /* a customer's or a tool's number: not mapped */
 		seen = 0;
 		json_array_foreach(ids, i, x)
@@ -205,21 +192,13 @@ static json_t *lot_spec(const char *spec, const char *date)
 /* Without --lot: the product's item number, counted by numberOfInstances of unitType. */
 static json_t *product_lot(struct map *m, const xmlNode *product, int *rc)
 {
-	static const struct { const char *ipc, *rec20; } units[] = {
-		{ "Each", "H87" }, { "Meters", "MTR" }, { "Kilograms", "KGM" }, { "Grams", "GRM" },
-		{ "Liters", "LTR" }, { "SquareMeters", "MTK" },
-	};
 	char type[40];
-	const char *unit = NULL;
+	const char *unit;
 	double n = 1;
-	size_t i;
 
 	if ((*rc = sdx__ipc_attr(type, sizeof(type), m->what, product, "unitType", 0)) < 0)
 		return NULL;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]) && !unit; i++)
-		if (!type[0] || strcasecmp(type, units[i].ipc) == 0)
-			unit = units[i].rec20;
-	if (!unit) {
+	if (!(unit = json_string_value(sdx__ipc_vocab_get("unit_types", type[0] ? type : "Each")))) {
 		*rc = sdx__ipc_bad(SDX_ESCHEMA, m->what, product, "unitType", "'%s' is not a unit sdx "
 				   "maps; give the lots with --lot LOT:QTY:UNIT", type);
 		return NULL;

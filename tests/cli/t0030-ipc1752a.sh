@@ -107,6 +107,9 @@ expect 2 "--ipc1752a needs the supplier's party" sdx declare -L l.db --ipc1752a 
 expect_err "and says why" "needs --supplier FILE.json \(IPC-1752A names no address or country\)"
 expect 2 "a bad --lot" imp "$I/class-c.xml" --lot TH2610-01:many:H87
 expect_err "is named" "--lot 'TH2610-01:many:H87': expected LOT:QTY:UNIT"
+sed 's/unitType="Each" numberOfInstances="2000"/unitType="Reels" numberOfInstances="4"/' "$I/class-c.xml" > reels.xml
+expect 2 "a unit type sdx does not map, without --lot" imp reels.xml
+expect_err "asks for the lots" "/MainDeclaration/Product/@unitType: 'Reels' is not a unit sdx maps; give the lots with --lot LOT:QTY:UNIT"
 expect 2 "--lot without --ipc1752a" sdx declare -L l.db --lot A:1:H87 x.json
 expect 0 "the ledger verifies" sdx verify -L l.db
 expect 0 "five declarations and nothing else" sdx show -L l.db 5
