@@ -39,10 +39,10 @@ static int rohs_claim(json_t *claims, const char *what, const xmlNode *rohs)
 		return rc;
 	k = isdigit((unsigned char)type[0]) && !isdigit((unsigned char)type[1]) &&
 	    (type[1] == '\0' || type[1] == ' ') ? type[0] - '0' : 0;
-	if (k < 1 || k > 6)
+	if (k < 1 || !(st = json_array_get(sdx__ipc_vocab("rohs_statements"), (size_t)k - 1)))
 		return sdx__ipc_bad(SDX_EFORMAT, what, rohs, "declarationType", "'%s' is not one of "
-				    "the statements 1 to 6 of the IPC-1752 RoHS declaration", type);
-	st = json_array_get(sdx__ipc_vocab("rohs_statements"), (size_t)k - 1);
+				    "the statements 1 to %zu of the IPC-1752 RoHS declaration", type,
+				    json_array_size(sdx__ipc_vocab("rohs_statements")));
 	conformance = sdx__rule_str(st, "conformance");
 	text = sdx__rule_str(st, "text") ? sdx__rule_str(st, "text") : "";
 	allowed = (long)json_integer_value(json_object_get(st, "exemptions"));
