@@ -158,6 +158,27 @@ void cmd_attached_print(const char *const *attach, size_t n, const struct attach
 typedef int signed_fn(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list);
 int cmd_with_key(const struct where *w, int json, signed_fn *fn, void *ctx);
 
+/* ---- cmd/ipc1752a.c: sdx declare --ipc1752a (formats/ipc1752a.md) ---- */
+
+struct ipc_opts {
+	const char *file, *supplier, *valid_until;
+	const char *lots[SDX_IPC1752A_MAX_LOTS];
+	size_t nlots;
+};
+#define IPC1752A_OPTS(p) \
+	OPT_STRING(0, "ipc1752a", &(p)->file, "FILE.xml", \
+		   "import an IPC-1752A Class C or D declaration (schema 2.0) instead"), \
+	OPT_STRING(0, "supplier", &(p)->supplier, "FILE.json", \
+		   "with --ipc1752a: the supplier as an sdx party (its address, country)"), \
+	OPT_STRING(0, "valid-until", &(p)->valid_until, "DATE", \
+		   "with --ipc1752a: the last day the declaration may be relied on"), \
+	OPT_STRING_LIST(0, "lot", (p)->lots, &(p)->nlots, SDX_IPC1752A_MAX_LOTS, "LOT:QTY:UNIT", \
+			"with --ipc1752a: a lot it covers (default: the item); repeatable", \
+			"at most %zu --lot options")
+/* Convert p->file, then append it as cmd_append() would, the XML file attached. */
+int cmd_declare_ipc(const struct where *w, const struct ipc_opts *p, const char *const *attach,
+		    size_t nattach, int json);
+
 /* ---- cmd/built.c: a batch or shipment given by options ---- */
 
 /* A record field an option gives: its path in the record, the option naming it. */

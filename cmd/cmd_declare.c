@@ -12,7 +12,8 @@
 
 static const struct usage use = {
 	"sdx declare [--attach FILE]... [--type TYPE] FILE.json...\n"
-	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...",
+	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...\n"
+	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...",
 	"Validate each record against its schema (formats/declaration.md), sign it and\n"
 	"append it to the ledger, then sign a new checkpoint.  Evidence files named\n"
 	"with --attach are stored by SHA-256; every attachment a declaration cites must\n"
@@ -21,7 +22,9 @@ static const struct usage use = {
 	"file of that name.  All files of one call form one transaction: if\n"
 	"one is refused, nothing is written.  With --jsonl each batch of N lines is one\n"
 	"transaction; a refused line names its number and earlier batches stay.\n"
-	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.",
+	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.\n"
+	"With --ipc1752a an IPC-1752A XML file becomes one declaration, appended with\n"
+	"the file attached (formats/ipc1752a.md).",
 	USAGE_ANY
 };
 
@@ -33,6 +36,7 @@ struct declare_opts {
 	const char *type;
 	uint64_t batch;
 	int json, dry_run, quiet;
+	struct ipc_opts ipc;
 };
 
 /* One batch of JSONL lines, kept until it is appended. */
@@ -206,12 +210,20 @@ int cmd_declare(int argc, char **argv)
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),
+		IPC1752A_OPTS(&o.ipc),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
 
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (o.ipc.file && (o.jsonl || o.dry_run || first < argc))
+		return cmd_error(EXIT_USAGE, "--ipc1752a FILE.xml goes alone (no --jsonl, --dry-run "
+				 "or FILE.json)");
+	if (!o.ipc.file && (o.ipc.supplier || o.ipc.valid_until || o.ipc.nlots))
+		return cmd_error(EXIT_USAGE, "--supplier, --valid-until and --lot go with --ipc1752a");
+	if (o.ipc.file)
+		return where_resolve(&o.w), cmd_declare_ipc(&o.w, &o.ipc, o.attach, o.nattach, o.json);
 	if (!o.jsonl && first >= argc)
 		return cmd_error(EXIT_USAGE, "no declaration given; usage: sdx declare FILE.json "
 				 "(see 'sdx declare --help')");

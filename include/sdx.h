@@ -16,6 +16,7 @@
 #include "sdx/lab.h"
 #include "sdx/list.h"
 #include "sdx/record.h"
+#include "sdx/ipc1752a.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"
