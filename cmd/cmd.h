@@ -288,6 +288,10 @@ void trust_intro_report(sdx_ledger *l, struct intro_snapshot *before);
 /* ---- cmd/output.c: printing ---- */
 
 void print_json(json_t *j);   /* prints and decrefs */
+/* "declaration D-1 (example.com/m #3, entry 1a2b3c4d5e6f7a8b)" of a {ref, origin, index, label} */
+void print_record_ref(const json_t *r);
+/* "  CONFLICT  R against O: what" for each of a list of conflicts (formats/trust.md) */
+void print_conflicts(const json_t *list);
 void b64_hash(char out[45], const unsigned char hash[32]);
 void hex_hash(char out[65], const unsigned char hash[32]);
 /* The string member k of o, or "" if there is none. */
@@ -314,7 +318,11 @@ json_t *verify_json(const char *path, sdx_ledger *l, int err, const sdx_verify_r
 		    json_t *attr);
 /* sdx export --json and sdx import --json. */
 json_t *export_json(const char *bundle, const sdx_bundle_stats *st);
-json_t *import_json(const char *bundle, const sdx_import_result *res);
+/* conflicts: the array import_conflicts() gave (borrowed), or NULL for none */
+json_t *import_json(const char *bundle, const sdx_import_result *res, json_t *conflicts);
+/* The conflicts that the entries imported after `mark` (sdx_ledger_foreign_mark())
+ * are part of, as a JSON array into *out; 0 or the error. */
+int import_conflicts(json_t **out, sdx_ledger *l, uint64_t mark);
 /* The leaf hashes of everything upstream of each of refs (sdx export --provenance),
  * each once: *out is malloc'd, *out_n entries. */
 int provenance_union(unsigned char (**out)[32], size_t *out_n, sdx_ledger *l,

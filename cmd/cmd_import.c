@@ -14,7 +14,10 @@ static const struct usage use = {
 	"then append a signed import receipt to your own chain.  One transaction:\n"
 	"all or nothing.  Importing the same bundle again does nothing.  A checkpoint\n"
 	"that contradicts one already held from the same party (a fork or a rolled-back\n"
-	"tree) is refused and both checkpoints are printed as evidence.",
+	"tree) is refused and both checkpoints are printed as evidence.  Records the\n"
+	"bundle brings that conflict with records held (formats/trust.md, \"Conflicts\")\n"
+	"are printed with both entries named, and the exit code is 7: the bundle is\n"
+	"imported all the same, never merged, so that 'sdx verify' keeps reporting them.",
 	USAGE_ONE
 };
 
@@ -46,6 +49,8 @@ int cmd_import(int argc, char **argv)
 	sdx_signer *key = NULL;
 	sdx_verifier *pv = NULL;
 	struct intro_snapshot *intros;
+	json_t *conflicts = NULL;
+	uint64_t mark = 0;
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
@@ -76,6 +81,10 @@ int cmd_import(int argc, char **argv)
 	bo.revoked = ring.revoked;
 	bo.n_revoked = ring.n_revoked;
 	bo.trust_on_first_use = o.tofu;
+	if ((err = sdx_ledger_foreign_mark(&mark, l)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
 	intros = trust_intro_snapshot(l);
 	progress_begin(&prog, "import", o.quiet);
 	err = sdx_bundle_import(&res, l, key, argv[first], &bo);
@@ -98,8 +107,15 @@ int cmd_import(int argc, char **argv)
 	    sdx_ledger_trust_add(l, pv, "trusted on first use (import)") == 0)
 		fprintf(stderr, "sdx: now trusting %s; compare its fingerprint with them\n",
 			sdx_bundle_report_producer_vkey(res.report));
+	/* what the bundle brought, against what was held: after the import,
+	 * which is committed whatever this finds */
+	if (!res.already && (err = import_conflicts(&conflicts, l, mark)) < 0) {
+		rc = cmd_error(cmd_exit_code(err), "%s was imported, but its records could not be "
+			       "compared with those held: %s", argv[first], sdx_error_last());
+		goto done;
+	}
 	if (o.json) {
-		print_json(import_json(argv[first], &res));
+		print_json(import_json(argv[first], &res, conflicts));
 	} else if (res.already) {
 		printf("%s was imported before (receipt entry %" PRIu64 "); nothing to do\n",
 		       argv[first], res.receipt);
@@ -108,9 +124,16 @@ int cmd_import(int argc, char **argv)
 		       "receipt entry %" PRIu64 "\n", argv[first],
 		       sdx_bundle_report_producer(res.report), sdx_bundle_report_entries(res.report),
 		       sdx_bundle_report_attachments(res.report), res.receipt);
+		print_conflicts(conflicts);
 	}
 	rc = EXIT_OK;
+	if (json_array_size(conflicts))
+		rc = cmd_error(EXIT_CONFLICT, "%zu conflict%s: records %s brought state otherwise "
+			       "than records held about the same thing (formats/trust.md, "
+			       "\"Conflicts\")", json_array_size(conflicts),
+			       json_array_size(conflicts) == 1 ? "" : "s", argv[first]);
 done:
+	json_decref(conflicts);
 	sdx_import_result_clear(&res);
 	sdx_verifier_free(pv);
 	keyring_clear(&kr);

@@ -185,14 +185,6 @@ static void print_counts(const json_t *o)
 	printf("\n");
 }
 
-/* "declaration D-1 (example.com/m #3, entry 1a2b3c4d5e6f7a8b)" */
-static void print_ref(const json_t *r)
-{
-	printf("%s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s)", json_str(r, "label"),
-	       json_str(r, "origin"), json_integer_value(json_object_get(r, "index")),
-	       json_str(r, "ref"));
-}
-
 /* A line per origin, each record restated or signed outside its roles, each conflict. */
 static void print_attribution(const json_t *a)
 {
@@ -208,16 +200,10 @@ static void print_attribution(const json_t *a)
 		    strcmp(json_str(x, "outcome"), "role") != 0)
 			continue;
 		printf("  %-9s ", json_str(x, "outcome"));
-		print_ref(x);
+		print_record_ref(x);
 		printf(": %s\n", json_str(x, "text"));
 	}
-	json_array_foreach(json_object_get(a, "conflicts"), i, x) {
-		printf("  CONFLICT  ");
-		print_ref(json_object_get(x, "restatement"));
-		printf(" against ");
-		print_ref(json_object_get(x, "own"));
-		printf(": %s\n", json_str(x, "what"));
-	}
+	print_conflicts(json_object_get(a, "conflicts"));
 }
 
 int cmd_verify(int argc, char **argv)

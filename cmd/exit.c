@@ -21,7 +21,7 @@ static const struct exit_code {
 	{ EXIT_ENV, NULL, "environment error (I/O, memory)", { SDX_EIO, SDX_ENOMEM, 0 } },
 	{ EXIT_CHECK_FAIL, "sdx check", "a rule fails", { 0 } },
 	{ EXIT_CHECK_UNKNOWN, "sdx check", "unknown", { 0 } },
-	{ EXIT_CONFLICT, "sdx verify", "records about the same thing conflict",
+	{ EXIT_CONFLICT, "sdx verify, sdx import", "records about the same thing conflict",
 	  { 0 } },
 	{ EXIT_CHECK_FAIL, "sdx due", "something has expired (overdue)", { 0 } },
 	{ EXIT_CHECK_UNKNOWN, "sdx due", "something falls due within the window", { 0 } },

@@ -1,4 +1,6 @@
-/* cmd/output.c - printing helpers: JSON, hashes. */
+/* cmd/output.c - printing helpers: JSON, hashes, records and conflicts. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <sodium.h>
@@ -31,4 +33,25 @@ const char *json_str(const json_t *o, const char *k)
 	const char *s = json_string_value(json_object_get(o, k));
 
 	return s ? s : "";
+}
+
+void print_record_ref(const json_t *r)
+{
+	printf("%s (%s #%" JSON_INTEGER_FORMAT ", entry %.16s)", json_str(r, "label"),
+	       json_str(r, "origin"), json_integer_value(json_object_get(r, "index")),
+	       json_str(r, "ref"));
+}
+
+void print_conflicts(const json_t *list)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x) {
+		printf("  CONFLICT  ");
+		print_record_ref(json_object_get(x, "restatement"));
+		printf(" against ");
+		print_record_ref(json_object_get(x, "own"));
+		printf(": %s\n", json_str(x, "what"));
+	}
 }

@@ -206,17 +206,60 @@ json_t *export_json(const char *bundle, const sdx_bundle_stats *st)
 			 "consistency_proofs", (json_int_t)st->consistency);
 }
 
-json_t *import_json(const char *bundle, const sdx_import_result *res)
+json_t *import_json(const char *bundle, const sdx_import_result *res, json_t *conflicts)
 {
 	char hex[65];
 
 	hex_hash(hex, res->bundle_sha256);
-	return json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I}", "bundle", bundle,
+	return json_pack("{s:s, s:s, s:b, s:I, s:s, s:I, s:I, s:o}", "bundle", bundle,
 			 "bundle_sha256", hex, "already_imported", res->already,
 			 "receipt", (json_int_t)res->receipt,
 			 "producer", sdx_bundle_report_producer(res->report),
 			 "entries", (json_int_t)sdx_bundle_report_entries(res->report),
-			 "attachments", (json_int_t)sdx_bundle_report_attachments(res->report));
+			 "attachments", (json_int_t)sdx_bundle_report_attachments(res->report),
+			 "conflicts", conflicts ? json_incref(conflicts) : json_array());
+}
+
+struct leaves {
+	unsigned char (*at)[32];
+	size_t n, cap;
+};
+
+static int add_leaf(void *ctx, const sdx_foreign_entry *e)
+{
+	struct leaves *v = ctx;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? 2 * v->cap : 64;
+		void *p = realloc(v->at, cap * 32);
+		if (!p)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		v->at = p;
+		v->cap = cap;
+	}
+	memcpy(v->at[v->n++], e->leaf_hash, 32);
+	return 0;
+}
+
+int import_conflicts(json_t **out, sdx_ledger *l, uint64_t mark)
+{
+	struct leaves v = { NULL, 0, 0 };
+	sdx_graph *g = NULL;
+	char *text = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = sdx_ledger_foreach_foreign_since(l, mark, add_leaf, &v)) >= 0 &&
+	    (err = sdx_graph_from_ledger(&g, l)) >= 0 &&
+	    (err = sdx_graph_conflict_report(&text, NULL, g, (const unsigned char (*)[32])v.at,
+					     v.n)) >= 0) {
+		*out = json_loads(text, 0, NULL);
+		err = oom(*out);
+	}
+	free(text);
+	free(v.at);
+	sdx_graph_free(g);
+	return err < 0 ? err : 0;
 }
 
 int provenance_union(unsigned char (**out)[32], size_t *out_n, sdx_ledger *l,

@@ -228,6 +228,96 @@ int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx
 	return err;
 }
 
+int sdx_ledger_foreign_mark(uint64_t *out, sdx_ledger *l)
+{
+	struct sdx__stmt s;
+	int err;
+
+	*out = 0;
+	/* foreign_entries is append-only (its triggers), so rowids only grow */
+	if ((err = sdx__stmt(&s, l, NULL, "reading imported entries",
+			     "SELECT coalesce(max(rowid), 0) FROM foreign_entries")) < 0)
+		return err;
+	if ((err = sdx__stmt_step(&s)) == 1)
+		*out = (uint64_t)sqlite3_column_int64(s.st, 0);
+	sdx__stmt_end(&s);
+	return err < 0 ? err : 0;
+}
+
+int sdx_ledger_foreach_foreign_since(sdx_ledger *l, uint64_t mark, sdx_foreign_cb cb, void *ctx)
+{
+	struct sdx__stmt s;
+	int any = 0, err;
+
+	if ((err = sdx__stmt(&s, l, NULL, "reading imported entries", "SELECT " FOREIGN_COLS
+			     " FROM foreign_entries WHERE rowid > ? ORDER BY rowid",
+			     SDX__INT(mark))) < 0)
+		return err;
+	err = foreign_rows(&s, cb, ctx, &any);
+	sdx__stmt_end(&s);
+	return err;
+}
+
+struct held_at {
+	char origin[SDX_NAME_MAX + 1];
+	uint64_t size, index;
+};
+
+static int cmp_held_at(const void *x, const void *y)
+{
+	const struct held_at *a = x, *b = y;
+	int c = strcmp(a->origin, b->origin);
+
+	if (c)
+		return c;
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+int sdx_ledger_foreach_foreign_leaf(sdx_ledger *l, const unsigned char (*leaves)[32], size_t n,
+				    sdx_foreign_cb cb, void *ctx)
+{
+	struct held_at *at = NULL;
+	struct sdx__stmt s;
+	size_t i, k = 0, cap = 0;
+	int rc = 0, err = 0;
+
+	/* where each is held (by the leaf index), then read in the order of the
+	 * whole walk: by origin, proof tree size and index */
+	for (i = 0; i < n && err >= 0; i++) {
+		if ((err = sdx__stmt(&s, l, NULL, "reading imported entries", "SELECT origin, idx, "
+				     "proof_size FROM foreign_entries WHERE leaf = ?",
+				     SDX__HASH(leaves[i]))) < 0)
+			break;
+		while ((rc = sdx__stmt_step(&s)) == 1) {
+			if (k == cap) {
+				void *p = realloc(at, (cap = cap ? 2 * cap : 16) * sizeof(*at));
+				if (!p) {
+					rc = sdx_error_set(SDX_ENOMEM, "out of memory");
+					break;
+				}
+				at = p;
+			}
+			snprintf(at[k].origin, sizeof(at[k].origin), "%s",
+				 (const char *)sqlite3_column_text(s.st, 0));
+			at[k].index = (uint64_t)sqlite3_column_int64(s.st, 1);
+			at[k].size = (uint64_t)sqlite3_column_int64(s.st, 2);
+			k++;
+		}
+		sdx__stmt_end(&s);
+		if (rc < 0)
+			err = rc;
+	}
+	if (err >= 0 && k)
+		qsort(at, k, sizeof(*at), cmp_held_at);
+	for (i = 0; i < k && err == 0; i++)
+		if (i == 0 || cmp_held_at(&at[i - 1], &at[i]) != 0)
+			err = sdx_ledger_foreign_get(l, at[i].origin, at[i].index, cb, ctx);
+	free(at);
+	return err; /* or what cb returned to stop the walk */
+}
+
 int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
 			   sdx_foreign_cb cb, void *ctx)
 {

@@ -107,9 +107,13 @@ int h_import(struct request *r, struct reply *out)
 	size_t nt = 0, nr = 0;
 	struct keyring kr = { trusted, MAX_TRUST, &nt }, rv = { revoked, MAX_REVOKED, &nr };
 	sdx_import_result res;
+	json_t *conflicts = NULL;
+	uint64_t mark = 0;
 	int err;
 
 	memset(&res, 0, sizeof(res));
+	if ((err = sdx_ledger_foreign_mark(&mark, r->l)) < 0)
+		goto done;
 	if (load_ledger_keys(r->l, &kr, &rv, 0) != 0) {
 		err = sdx_error_code() ? sdx_error_code() : SDX_EIO;
 		goto done;
@@ -134,9 +138,13 @@ int h_import(struct request *r, struct reply *out)
 		err = 0;
 		goto done;
 	}
+	if (err == 0 && !res.already && (err = import_conflicts(&conflicts, r->l, mark)) < 0)
+		goto done;
 	if (err == 0)
-		err = reply_json(out, res.already ? 200 : 201, import_json("request body", &res));
+		err = reply_json(out, res.already ? 200 : 201,
+				 import_json("request body", &res, conflicts));
 done:
+	json_decref(conflicts);
 	sdx_import_result_clear(&res);
 	keyring_clear(&kr);
 	keyring_clear(&rv);

@@ -2,7 +2,9 @@
  * formats/graph/attribution_report.c - sdx_graph_attribution(): who stands
  * behind every record of a graph, per origin, with the records not signed
  * by the party they name and the conflicts between restatements and the
- * issuers' own records (what `sdx verify` prints; formats/trust.md).
+ * issuers' own records (what `sdx verify` prints; formats/trust.md); and
+ * sdx_graph_conflict_report(), the conflicts that involve given records
+ * (what `sdx import` prints of what it brought).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,4 +116,53 @@ fail:
 	json_decref(records);
 	json_decref(list);
 	return err;
+}
+
+int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,
+			      const unsigned char (*leaves)[32], size_t nleaves)
+{
+	json_t *list = json_array();
+	size_t *set = NULL, n = 0, cap = 0, i, r, own, node;
+	unsigned char *named = NULL;
+	const char *what;
+	int err = 0, self;
+
+	*out = NULL;
+	if (conflicts)
+		*conflicts = 0;
+	if (!list)
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	/* each record and what a walk from it reaches is compared with the
+	 * records about the same thing, found through the index when there is one */
+	for (i = 0; i < nleaves && err >= 0; i++) {
+		node = sdx__graph_find(g, leaves[i]);
+		if (node == SIZE_MAX && g->lazy && (err = sdx__graph_lazy_node(g, leaves[i], &node)) < 0)
+			break;
+		if (node == SIZE_MAX || !g->n[node].type->issuer)
+			continue; /* not a record that names its issuer */
+		if ((err = sdx__graph_push(&set, &n, &cap, node)) < 0 ||
+		    (err = sdx__graph_attribute(g, node)) < 0)
+			break;
+	}
+	if (err >= 0 && !(named = calloc(g->len ? g->len : 1, 1)))
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+	for (i = 0; err >= 0 && i < n; i++)
+		named[set[i]] = 1;
+	for (i = 0; err >= 0 && (what = sdx__graph_conflict(g, i, &r, &own, &self)); i++) {
+		if (!named[r] && !named[own])
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "kind",
+						      self ? "self" : "restatement", "restatement",
+						      record_ref(g, r), "own", record_ref(g, own),
+						      "what", what));
+	}
+	free(set);
+	free(named);
+	if (err < 0) {
+		json_decref(list);
+		return err;
+	}
+	if (conflicts)
+		*conflicts = json_array_size(list);
+	return sdx__graph_dump(out, list);
 }

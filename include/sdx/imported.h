@@ -52,9 +52,25 @@ typedef struct sdx_foreign_entry {
 /** Call cb for every imported entry, by origin, proof tree size and index. */
 typedef int (*sdx_foreign_cb)(void *ctx, const sdx_foreign_entry *e);
 SDX_API int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx);
+/**
+ * The same for the imported entries whose leaf hash is one of leaves[0..n),
+ * in the same order; the cost is theirs, not the table's.  A leaf not held
+ * is skipped.
+ */
+SDX_API int sdx_ledger_foreach_foreign_leaf(sdx_ledger *l, const unsigned char (*leaves)[32],
+					    size_t n, sdx_foreign_cb cb, void *ctx);
 /** The same for one entry; SDX_ENOTFOUND if not held. */
 SDX_API int sdx_ledger_foreign_get(sdx_ledger *l, const char *origin, uint64_t index,
 				   sdx_foreign_cb cb, void *ctx);
+
+/**
+ * What is held now, as a mark (*out) for sdx_ledger_foreach_foreign_since():
+ * take it before sdx_bundle_import() to learn what that import brought.
+ */
+SDX_API int sdx_ledger_foreign_mark(uint64_t *out, sdx_ledger *l);
+/** Call cb for each entry imported after `mark` was taken, in the order stored. */
+SDX_API int sdx_ledger_foreach_foreign_since(sdx_ledger *l, uint64_t mark, sdx_foreign_cb cb,
+					     void *ctx);
 
 /**
  * 1 if a bundle with this SHA-256 was imported (*out: the index of its

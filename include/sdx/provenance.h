@@ -130,6 +130,18 @@ SDX_API int sdx_graph_use_trust(sdx_graph *g, sdx_ledger *l);
  */
 SDX_API int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g);
 
+/**
+ * The conflicts (as in sdx_graph_attribution()) that involve one of the
+ * records with these leaf hashes - say, those an import just brought - as a
+ * JSON array text (malloc'd).  Each record is compared with the records
+ * about the same thing that the graph holds, through the graph index when the
+ * graph is read from one: the cost is that of the records named and what
+ * they cite, not of the ledger.  Leaves the graph does not hold are skipped.
+ * @param conflicts  gets the number of conflicts (may be NULL)
+ */
+SDX_API int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,
+				      const unsigned char (*leaves)[32], size_t nleaves);
+
 /* ---- compliance profiles (formats/profiles.md) ------------------------------------- */
 
 typedef struct sdx_profile sdx_profile;

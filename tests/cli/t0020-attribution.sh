@@ -101,7 +101,15 @@ golden check-restated-judged "pass, restated by the manufacturer"
 
 # --- the supplier's genuine declaration is held too: the conflict
 sdx trust add -L e.db s.vkey --name "Ningbo Haixing Polymer Materials Co., Ltd." --id $HX_ID --role supplier > /dev/null
-expect 0 "the exporter imports the supplier's own bundle" sdx import -L e.db s.sdxb
+cp e.db e-json.db
+expect 7 "import: imported, and the conflict it brought, exit 7" sdx import -L e.db s.sdxb
+golden import-conflict "names the supplier's own entry against the restatement held"
+check "the bundle was imported all the same" sh -c "\"$SDX\" inbox -L e.db | grep -q example.com/s"
+expect 0 "importing it again brings nothing and reports nothing" sdx import -L e.db s.sdxb
+expect_out "nothing to do" "was imported before"
+expect 7 "import --json: the conflicts member" sdx import -L e-json.db -k e.key s.sdxb --json
+check "it names both entries" test "$(jq -r '.conflicts[0] | .restatement.ref + " " + .own.ref' "$out")" = "$restated $genuine"
+check "one conflict" test "$(jq '.conflicts | length' "$out")" = 1
 expect 7 "verify: the conflict, exit 7" sdx verify -L e.db
 golden verify-conflict "names the restatement, the supplier's own entry and the values"
 expect 7 "verify --json" sdx verify -L e.db --json
