@@ -396,6 +396,67 @@ static int cmp_planned(const void *a, const void *b)
 	return strcmp(((const struct planned *)a)->name, ((const struct planned *)b)->name);
 }
 
+struct named {
+	uint64_t *idx;
+	size_t n, cap;
+};
+
+/* The key entry that signed a key in is the one before the first entry it signs. */
+static int key_rotation(void *ctx, const sdx_verifier *v, uint64_t since)
+{
+	struct named *nm = ctx;
+
+	(void)v;
+	return since > 0 ? push_u64(&nm->idx, &nm->n, &nm->cap, since - 1) : 0;
+}
+
+/*
+ * Only entries named by index or leaf hash are selected: read those and the
+ * key rotations (which always travel), not the whole ledger - the cost of an
+ * export of a shipment's provenance is that of its records.  The entries are
+ * offered to select_one() in index order, as sdx_ledger_foreach() would.
+ */
+static int select_named(sdx_ledger *l, struct selection *s)
+{
+	const sdx_export_options *o = s->opts;
+	struct named nm = { NULL, 0, 0 };
+	sdx_entry *e = NULL;
+	uint64_t index;
+	char hex[65];
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < o->n_indexes && err >= 0; i++)
+		err = push_u64(&nm.idx, &nm.n, &nm.cap, o->indexes[i]);
+	for (i = 0; i < o->n_leaves && err >= 0; i++) {
+		sdx__hex(hex, o->leaves[i], 32);
+		if ((err = sdx_ledger_resolve(&index, l, hex)) == 0)
+			err = push_u64(&nm.idx, &nm.n, &nm.cap, index);
+		else if (err == SDX_ENOTFOUND)
+			err = 0; /* an imported one, or none: collect_foreign() says */
+	}
+	if (err >= 0)
+		err = sdx_ledger_foreach_key(l, key_rotation, &nm);
+	if (err >= 0 && nm.n)
+		qsort(nm.idx, nm.n, sizeof(*nm.idx), cmp_u64);
+	for (i = 0; i < nm.n && err >= 0; i++) {
+		if (i && nm.idx[i] == nm.idx[i - 1])
+			continue;
+		if ((err = sdx_ledger_entry(&e, l, nm.idx[i])) == SDX_ENOTFOUND) {
+			err = 0; /* an index past the end: reported with the others below */
+			continue;
+		}
+		if (err >= 0)
+			err = select_one(s, e);
+		sdx_entry_free(e);
+		e = NULL;
+	}
+	if (err >= 0)
+		sdx_error_clear();
+	free(nm.idx);
+	return err < 0 ? err : 0;
+}
+
 int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *key,
 		      const sdx_export_options *opts, const char *path)
 {
@@ -458,9 +519,12 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	if ((err = sdx_ledger_snapshot_begin(l)) < 0)
 		goto done;
 	snap = 1;
-	if ((opts->all || opts->n_indexes || opts->lot || opts->since || opts->n_leaves) &&
-	    (err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0)
+	if (!opts->all && !opts->lot && !opts->since) {
+		if ((opts->n_indexes || opts->n_leaves) && (err = select_named(l, &sel)) < 0)
+			goto done;
+	} else if ((err = sdx_ledger_foreach(l, 0, UINT64_MAX, select_one, &sel)) < 0) {
 		goto done;
+	}
 	/* with what it forwards go its own introductions of their keys (formats/trust.md) */
 	if ((err = sdx__intro_export(l, opts, &sel.idx, &sel.n, &sel.cap, &sel.nkeys)) < 0)
 		goto done;
@@ -515,7 +579,9 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	if (opts->imported || opts->n_leaves) {
 		size_t first = bs.n;
 		if ((err = sdx__foreign_audit_new(&bs.audit, l)) < 0 ||
-		    (err = sdx_ledger_foreach_foreign_entry(l, collect_foreign, &bs)) < 0)
+		    (err = opts->imported ? sdx_ledger_foreach_foreign_entry(l, collect_foreign, &bs)
+		     : sdx_ledger_foreach_foreign_leaf(l, (const unsigned char (*)[32])sel.leaves,
+						       opts->n_leaves, collect_foreign, &bs)) < 0)
 			goto done;
 		for (i = first; i < bs.n; i++)
 			if ((err = prepare_foreign(l, bs.audit, &bs.b[i])) < 0)
