@@ -383,5 +383,12 @@ int cmd_check(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_witness(int argc, char **argv);
+/* A trust policy file (sdx/witness.h) into *out; 0 or an exit code (said). */
+int load_policy(sdx_policy **out, const char *path);
+/* Ask the witness c at url to cosign the own checkpoint at size and keep its
+ * answer: 0; 1 with why (it refused, in its words); or the error. */
+int witness_ask(sdx_ledger *l, const sdx_cosigner *c, const char *url, uint64_t size,
+		char *why, size_t cap);
 
 #endif

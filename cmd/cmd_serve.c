@@ -29,6 +29,9 @@ static const struct usage use = {
 	"by default; another address than loopback needs --allow-remote, and TLS comes\n"
 	"from a reverse proxy in front (formats/serve.md has nginx and Caddy examples).\n"
 	"PORT 0 picks a free port; the first line on stdout names the address.\n"
+	"With --witness the ledger is also a C2SP tlog-witness: POST /add-checkpoint\n"
+	"(public, rate-limited) cosigns the checkpoints of the logs 'sdx witness add-log'\n"
+	"named (formats/witness.md).\n"
 	"SIGTERM or SIGINT stops accepting, lets the requests being handled finish\n"
 	"(up to --timeout), then exits.",
 	USAGE_NONE
@@ -37,7 +40,7 @@ static const struct usage use = {
 struct serve_opts {
 	struct where w;
 	const char *listen;
-	int allow_remote, public_entries;
+	int allow_remote, public_entries, witness;
 	uint64_t max_body, max_conn, timeout, rate;
 };
 
@@ -118,6 +121,7 @@ static int serve(struct serve_opts *o)
 		: SDX_RECORD_INPUT_MAX * 64u;
 	srv.rate = o->rate;
 	srv.public_entries = o->public_entries;
+	srv.witness = o->witness;
 	pthread_mutex_init(&srv.lock, NULL);
 	pthread_cond_init(&srv.idle, NULL);
 	if (rate_table_new(&srv.rates, o->rate) < 0) {
@@ -240,6 +244,8 @@ int cmd_serve(int argc, char **argv)
 			 "allow a --listen address other than loopback (behind a TLS proxy)"),
 		OPT_BOOL(0, "public-entries", &o.public_entries,
 			 "serve /tile/entries/ without a token (the commercial graph is public then)"),
+		OPT_BOOL(0, "witness", &o.witness,
+			 "also answer POST /add-checkpoint as a witness (sdx witness add-log)"),
 		OPT_SIZE(0, "max-body", &o.max_body, "SIZE",
 			 "largest bundle or attachment upload (default 256M; records: at most 64 "
 			 "times a record's limit)"),

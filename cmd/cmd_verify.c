@@ -10,9 +10,10 @@
 #define MAX_TRUST 64
 
 static const struct usage use = {
-	"sdx verify [--threads N] [--bodies] [--signatures] [--quiet] [--json] [-L LEDGER]\n"
+	"sdx verify [--threads N] [--bodies] [--signatures] [--policy FILE] [--quiet] [--json]\n"
+	"       [-L LEDGER]\n"
 	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies]\n"
-	"       [--signatures] [--quiet] [--json]",
+	"       [--signatures] [--policy FILE] [--quiet] [--json]",
 	"Without FILE: audit the ledger from scratch: every entry's bytes and payload,\n"
 	"the sequence and hash chain, every stored Merkle tree hash, every\n"
 	"checkpoint's signature and root, every attachment's content, imported\n"
@@ -34,8 +35,14 @@ static const struct usage use = {
 	"A ledger that verifies is then attributed (formats/trust.md): for each origin,\n"
 	"how many records are signed by the party they name, restated by another, or\n"
 	"signed with a key bound to no party; each restated record; each conflict.\n"
+	"--policy FILE (formats/witness.md: 'log VKEY', 'witness NAME VKEY [URL]',\n"
+	"'group NAME N|any|all MEMBER...', 'quorum NAME|none') also requires each\n"
+	"checkpoint - the ledger's own and the latest held of each imported origin, or\n"
+	"each the bundle carries - to be signed by the policy's log key of its origin\n"
+	"and cosigned by its quorum of witnesses, and names the witnesses that did.\n"
 	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
-	"hash or member is named); 3 if valid but signed by a key you do not trust;\n"
+	"hash or member is named); 3 if valid but signed by a key you do not trust, or\n"
+	"a checkpoint does not meet the --policy;\n"
 	"7 if a record restating a party's document contradicts that party's own;\n"
 	"2 if the input cannot be read.  Needs no key and no passphrase.",
 	USAGE_ANY
@@ -46,12 +53,151 @@ struct verify_opts {
 	sdx_bundle_verify_options bo;
 	uint64_t threads;
 	int json, tofu, bodies, signatures, quiet;
+	const char *policy_path;
+	sdx_policy *policy;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
 	sdx_verifier *revoked[MAX_REVOKED];
 	size_t n_revoked;
 	struct keyring trust, revoke; /* over trusted[] and revoked[] */
 };
+
+/* ---- --policy: the witnesses of each checkpoint -------------------------------------- */
+
+/* Check one checkpoint note against the policy: a line (or a JSON member of
+ * list), and 0 or the error (SDX_EUNTRUSTED when the policy is not met). */
+static int witnessed(const sdx_policy *p, const char *origin, const char *note, size_t len,
+		     json_t *list, int quiet)
+{
+	sdx_checkpoint cp;
+	char *names = NULL, why[400];
+	int err = sdx_policy_check(&names, p, note, len);
+
+	memset(&cp, 0, sizeof(cp));
+	sdx_checkpoint_parse(&cp, note, len);
+	snprintf(why, sizeof(why), "%s", err < 0 ? sdx_error_last() : "");
+	if (list)
+		json_array_append_new(list, json_pack("{s:s, s:I, s:b, s:s, s:s}", "origin", origin,
+						      "tree_size", (json_int_t)cp.size, "ok", err == 0,
+						      "witnesses", names ? names : "",
+						      "error", why));
+	else if (!quiet && err == 0)
+		printf("  witnessed %s at size %" PRIu64 ": cosigned by %s (policy met)\n", origin,
+		       cp.size, names && *names ? names : "no witness (quorum none)");
+	else if (!quiet)
+		printf("  NOT witnessed %s: %s\n", origin, why);
+	free(names);
+	if (err < 0)
+		sdx_error_set(err, "%s", why);
+	return err;
+}
+
+struct held_note {
+	char origin[SDX_NAME_MAX + 1];
+	uint64_t size;
+	char *note;
+	size_t len;
+};
+
+struct held_notes {
+	struct held_note *at;
+	size_t n;
+};
+
+/* The sink's checkpoint callback: keep each checkpoint note a bundle carries. */
+static int keep_note(void *ctx, const char *origin, uint64_t size, const unsigned char root[32],
+		     const char *note, size_t len)
+{
+	struct held_notes *h = ctx;
+	struct held_note *grown;
+
+	(void)root;
+	if (!(grown = realloc(h->at, (h->n + 1) * sizeof(*grown))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	h->at = grown;
+	grown = &h->at[h->n];
+	snprintf(grown->origin, sizeof(grown->origin), "%s", origin);
+	grown->size = size;
+	grown->len = len;
+	if (!(grown->note = malloc(len + 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	memcpy(grown->note, note, len);
+	grown->note[len] = '\0';
+	h->n++;
+	return 0;
+}
+
+static void held_notes_clear(struct held_notes *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->at[i].note);
+	free(h->at);
+}
+
+/* Each ledger of a verified bundle: its included checkpoint against the policy. */
+static int bundle_witnessed(struct verify_opts *o, const sdx_bundle_report *rep,
+			    const struct held_notes *h, json_t *list)
+{
+	const sdx_bundle_ledger *bl;
+	size_t i, k;
+	int err = 0, e;
+
+	for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++) {
+		for (k = 0; k < h->n; k++)
+			if (strcmp(h->at[k].origin, bl->origin) == 0 && h->at[k].size == bl->tree_size)
+				break;
+		if (k == h->n)
+			continue;
+		if ((e = witnessed(o->policy, bl->origin, h->at[k].note, h->at[k].len, list,
+				   o->json)) < 0 && !err)
+			err = e;
+	}
+	return err;
+}
+
+struct ledger_witness {
+	struct verify_opts *o;
+	sdx_ledger *l;
+	json_t *list;
+	int err;
+};
+
+static int origin_witnessed(void *ctx, const char *origin, uint64_t size, uint64_t entries,
+			    const char *latest)
+{
+	struct ledger_witness *lw = ctx;
+	char *note = NULL;
+	size_t len = 0;
+	int e;
+
+	(void)entries;
+	(void)latest;
+	if (!size)
+		return 0;
+	if ((e = sdx_ledger_foreign_checkpoint_note(&note, &len, lw->l, origin, size)) == 0)
+		e = witnessed(lw->o->policy, origin, note, len, lw->list, lw->o->json);
+	free(note);
+	if (e < 0 && !lw->err)
+		lw->err = e;
+	return 0;
+}
+
+/* The own latest checkpoint and the latest held of each imported origin. */
+static int ledger_witnessed(struct verify_opts *o, sdx_ledger *l, json_t *list)
+{
+	struct ledger_witness lw = { o, l, list, 0 };
+	char *note = NULL;
+	size_t len = 0;
+	int err;
+
+	if ((err = sdx_ledger_cosigned_checkpoint(&note, &len, NULL, l, 0)) < 0)
+		return err;
+	lw.err = witnessed(o->policy, sdx_ledger_origin(l), note, len, list, o->json);
+	free(note);
+	if ((err = sdx_ledger_foreach_origin(l, origin_witnessed, &lw)) < 0)
+		return err;
+	return lw.err;
+}
 
 /* Record the producer's key after a first good bundle (--trust-on-first-use). */
 static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
@@ -74,12 +220,16 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_report *rep = NULL;
+	sdx_bundle_sink sink;
+	struct held_notes notes = { NULL, 0 };
 	struct progress prog;
 	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
+	json_t *wlist = NULL;
 	size_t i, introduced = 0;
-	int err;
+	int err, perr = 0;
 
+	memset(&sink, 0, sizeof(sink));
 	/* a local ledger, if there is one, holds the keys this organisation trusts */
 	where_resolve(&o->w);
 	if (access(o->w.ledger, F_OK) == 0) {
@@ -102,9 +252,18 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.flags = (o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0) |
 		   (o->signatures ? SDX_BUNDLE_VERIFY_SIGNATURES : 0);
 	bo.threads = (unsigned)o->threads;
+	if (o->policy) {
+		sink.ctx = &notes;
+		sink.checkpoint = keep_note;
+		bo.sink = &sink;
+	}
 	progress_begin(&prog, "verify", o->quiet);
 	err = sdx_bundle_verify_introduced(&rep, &introduced, l, path, &bo);
 	progress_end(&prog);
+	if (o->policy && (err == 0 || err == SDX_EUNTRUSTED)) {
+		wlist = o->json ? json_array() : NULL;
+		perr = bundle_witnessed(o, rep, &notes, wlist);
+	}
 	if (o->json) {
 		json_t *led = json_array();
 		for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
@@ -127,6 +286,8 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 				      "attachments", (json_int_t)sdx_bundle_report_attachments(rep));
 		if (err < 0)
 			json_object_set_new(j, "error", json_string(sdx_error_last()));
+		if (wlist)
+			json_object_set_new(j, "witnessed", json_incref(wlist));
 		print_json(j);
 	} else if (err == 0 || err == SDX_EUNTRUSTED) {
 		printf("bundle %s\n  producer  %s%s\n  created   %s\n", path,
@@ -147,13 +308,17 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		if (introduced)
 			printf("  trusted   %zu key(s) through introductions your trust policy accepts "
 			       "('sdx import' trusts them)\n", introduced);
-		if (err == 0)
+		if (err == 0 && perr == 0)
 			printf("ok: %s\n", path);
 	}
 	if (err == 0 && o->tofu && !sdx_bundle_report_producer_trusted(rep))
 		remember_producer(l, rep);
+	json_decref(wlist);
+	held_notes_clear(&notes);
 	sdx_bundle_report_free(rep);
 	sdx_ledger_free(l);
+	if (err == 0 && perr < 0)
+		err = perr;
 	return err < 0 ? cmd_fail(err) : EXIT_OK;
 }
 
@@ -213,9 +378,9 @@ int cmd_verify(int argc, char **argv)
 	struct progress prog;
 	struct verify_opts o;
 	sdx_ledger *l = NULL;
-	json_t *attr = NULL;
+	json_t *attr = NULL, *wlist = NULL;
 	size_t conflicts = 0;
-	int first, rc, err;
+	int first, rc, err, perr = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.trust = (struct keyring){ o.trusted, MAX_TRUST, &o.n_trusted };
@@ -230,6 +395,8 @@ int cmd_verify(int argc, char **argv)
 			 "bundles: and check each header lists exactly the attachments its body cites"),
 		OPT_BOOL(0, "signatures", &o.signatures, "check every entry's signature, also where "
 			 "a signed checkpoint of the same key already authenticates its bytes"),
+		OPT_STRING(0, "policy", &o.policy_path, "FILE", "require each checkpoint to meet this "
+			   "trust policy of log keys and witnesses (formats/witness.md)"),
 		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr"),
 		OPT_BOOL(0, "json", &o.json, "print the report as JSON"),
 		LIMIT_OPTS(&o.bo),
@@ -240,14 +407,19 @@ int cmd_verify(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first + 1]);
+	if (o.policy_path && (rc = load_policy(&o.policy, o.policy_path)) != 0)
+		return rc;
 	if (first < argc) {
 		rc = verify_bundle(&o, argv[first]);
 		keyring_clear(&o.trust);
 		keyring_clear(&o.revoke);
+		sdx_policy_free(o.policy);
 		return rc;
 	}
-	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
+	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0) {
+		sdx_policy_free(o.policy);
 		return rc;
+	}
 	vo.threads = (unsigned)o.threads;
 	vo.flags = (o.bodies ? SDX_VERIFY_BODIES : 0) | (o.signatures ? SDX_VERIFY_SIGNATURES : 0);
 	progress_begin(&prog, "verify", o.quiet);
@@ -256,11 +428,27 @@ int cmd_verify(int argc, char **argv)
 	/* who stands behind the records, once they verify */
 	if (err == 0 && (rc = ledger_attribution(&attr, &conflicts, l)) < 0) {
 		rc = cmd_fail(rc);
+		sdx_policy_free(o.policy);
 		sdx_ledger_free(l);
 		return rc;
 	}
-	if (o.json)
-		print_json(verify_json(o.w.ledger, l, err, &rep, attr));
+	if (err == 0 && o.policy) {
+		char saved[400];
+		wlist = o.json ? json_array() : NULL;
+		if (!o.json)
+			printf("witnesses (--policy %s):\n", o.policy_path);
+		/* printed after the summary below; the message is kept for then */
+		if ((perr = ledger_witnessed(&o, l, wlist)) < 0) {
+			snprintf(saved, sizeof(saved), "%s", sdx_error_last());
+			sdx_error_set(perr, "%s", saved);
+		}
+	}
+	if (o.json) {
+		json_t *j = verify_json(o.w.ledger, l, err, &rep, attr);
+		if (wlist)
+			json_object_set_new(j, "witnessed", json_incref(wlist));
+		print_json(j);
+	}
 	if (err < 0) {
 		rc = cmd_fail(err);
 	} else {
@@ -278,12 +466,16 @@ int cmd_verify(int argc, char **argv)
 		if (!o.json)
 			print_attribution(attr);
 		rc = EXIT_OK;
-		if (conflicts)
+		if (perr < 0)
+			rc = cmd_fail(perr);
+		else if (conflicts)
 			rc = cmd_error(EXIT_CONFLICT, "%zu conflict%s: records about the same thing "
 				       "that state otherwise (formats/trust.md, \"Conflicts\")",
 				       conflicts, conflicts == 1 ? "" : "s");
 	}
 	json_decref(attr);
+	json_decref(wlist);
+	sdx_policy_free(o.policy);
 	sdx_ledger_free(l);
 	return rc;
 }

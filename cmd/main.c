@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "reindex", cmd_reindex, "build the graph index again from the entries" },
 	{ "publish", cmd_publish, "write the ledger as a static tlog-tiles directory" },
 	{ "serve", cmd_serve, "serve the ledger over HTTP: a JSON API, tlog tiles (tokens)" },
+	{ "witness", cmd_witness, "cosign other logs' checkpoints (C2SP tlog-witness): key, add-log, list" },
 	{ NULL, NULL, NULL }
 };
 

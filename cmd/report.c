@@ -103,7 +103,7 @@ int prove_inclusion_json(json_t **out, sdx_ledger *l, const char *ref)
 	/* prove against the latest checkpoint, which covers every older entry */
 	free(note);
 	note = NULL;
-	if ((err = sdx_ledger_get_checkpoint(&note, NULL, &cp, l, 0)) < 0 ||
+	if ((err = sdx_ledger_cosigned_checkpoint(&note, NULL, &cp, l, 0)) < 0 ||
 	    (err = sdx_ledger_prove_inclusion(proof, &n, l, index, cp.size)) < 0)
 		goto done;
 	b64_hash(b64, e->leaf_hash);

@@ -25,4 +25,5 @@
 #include "sdx/clock.h"
 #include "sdx/progress.h"
 #include "sdx/version.h"
+#include "sdx/witness.h"
 #endif

@@ -124,6 +124,25 @@ static const char *const migrations[] = {
 	 * Local policy like trusted_keys: editable, revoked by deleting the row. */
 	"CREATE TABLE api_tokens(id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
 	" name TEXT NOT NULL UNIQUE, scope TEXT NOT NULL, created TEXT NOT NULL);",
+	/* 11 -> 12: witnesses (sdx/witness.h, formats/witness.md).  A log's own
+	 * checkpoints' cosignatures, as the witnesses answered; and, for a ledger
+	 * that is a witness, the logs it witnesses and each checkpoint it
+	 * cosigned.  All append-only: a witness never forgets a log, nor rolls
+	 * one back. */
+	"CREATE TABLE cosignatures(size INTEGER NOT NULL, name TEXT NOT NULL,"
+	" keyid INTEGER NOT NULL, time INTEGER NOT NULL, line TEXT NOT NULL,"
+	" PRIMARY KEY(size, name, keyid)) WITHOUT ROWID;"
+	"CREATE TABLE witness_logs(origin TEXT PRIMARY KEY, vkey TEXT NOT NULL,"
+	" added TEXT NOT NULL);"
+	"CREATE TABLE witness_heads(origin TEXT NOT NULL, size INTEGER NOT NULL,"
+	" root BLOB NOT NULL, note BLOB NOT NULL, received TEXT NOT NULL,"
+	" PRIMARY KEY(origin, size)) WITHOUT ROWID;"
+	"CREATE TRIGGER cosig_no_update BEFORE UPDATE ON cosignatures BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER cosig_no_delete BEFORE DELETE ON cosignatures BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER wlogs_no_update BEFORE UPDATE ON witness_logs BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER wlogs_no_delete BEFORE DELETE ON witness_logs BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER wheads_no_update BEFORE UPDATE ON witness_heads BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER wheads_no_delete BEFORE DELETE ON witness_heads BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

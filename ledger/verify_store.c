@@ -45,7 +45,8 @@ int sdx__verify_triggers(sdx_ledger *l)
 		{ "fcp", "foreign_checkpoints" }, { "fentries", "foreign_entries" },
 		{ "imports", "imports" }, { "revoked", "revoked_keys" },
 		{ "fkeys", "foreign_keys" }, { "fcons", "foreign_consistency" },
-		{ "registers", "registers" }, { NULL, NULL }
+		{ "registers", "registers" }, { "cosig", "cosignatures" },
+		{ "wlogs", "witness_logs" }, { "wheads", "witness_heads" }, { NULL, NULL }
 	};
 	sqlite3_stmt *st = NULL, *tb = NULL;
 	char name[64];

@@ -53,6 +53,7 @@ static const struct route routes[] = {
 	{ "POST", "/v1/batches", SDX_SCOPE_WRITE, BODY_MEMORY, h_records, "batch" },
 	{ "POST", "/v1/shipments", SDX_SCOPE_WRITE, BODY_MEMORY, h_records, "shipment" },
 	{ "POST", "/v1/import", SDX_SCOPE_ADMIN, BODY_FILE, h_import, NULL },
+	{ "POST", "/add-checkpoint", SDX_SCOPE_NONE, BODY_MEMORY, h_add_checkpoint, NULL },
 	{ NULL, NULL, SDX_SCOPE_NONE, BODY_NONE, NULL, NULL }
 };
 

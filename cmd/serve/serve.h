@@ -28,6 +28,7 @@ struct server {
 	uint64_t max_record_body;  /* record POSTs */
 	uint64_t rate;             /* requests per second per token (or per address) */
 	int public_entries;
+	int witness;               /* answer POST /add-checkpoint (C2SP tlog-witness) */
 	struct rate_table *rates;
 	/* requests being handled, for a shutdown that finishes them */
 	pthread_mutex_t lock;
@@ -112,5 +113,6 @@ handler_fn h_entries, h_entry, h_inclusion, h_consistency, h_trace, h_where_used
 	h_profiles, h_verify, h_export, h_attachment_get, h_whoami;
 handler_fn h_records, h_attachment_post, h_import;
 handler_fn h_checkpoint, h_tile, h_openapi;
+handler_fn h_add_checkpoint;
 
 #endif

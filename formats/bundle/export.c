@@ -28,6 +28,7 @@
 #include "sdx/bundle.h"
 #include "sdx/imported.h"
 #include "sdx/trust.h"
+#include "sdx/witness.h"
 #include "sdx/dsse.h"
 #include "sdx/merkle.h"
 #include "sdx/record.h"
@@ -550,7 +551,7 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 		b->idx = sel.idx;
 		b->n = sel.n;
 		sel.idx = NULL;
-		if ((err = sdx_ledger_get_checkpoint(&b->note, &b->note_len, &cp, l, 0)) < 0)
+		if ((err = sdx_ledger_cosigned_checkpoint(&b->note, &b->note_len, &cp, l, 0)) < 0)
 			goto done;
 		if (cp.size <= b->idx[b->n - 1]) {
 			err = sdx_error_set(SDX_ENOTFOUND, "entry %" PRIu64 " is not covered by a "

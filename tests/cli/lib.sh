@@ -129,3 +129,24 @@ golden_unused() {
 			nok "golden file $n.out" "no case compares it; run make golden"
 	done
 }
+
+# start_server NAME ARGS...: sdx serve on a free loopback port, its output in
+# NAME.out and NAME.err; sets $port, $U (http://127.0.0.1:PORT), $spid, and
+# adds it to $pids (the test's EXIT trap kills those)
+start_server() {
+	name=$1; shift
+	# not the sdx function: $! must be the server itself
+	"$SDX" serve --listen 127.0.0.1:0 "$@" > "$name.out" 2> "$name.err" &
+	spid=$!
+	pids="${pids:-} $spid"
+	n=0
+	while ! grep -q '^sdx serve: .* on http://127.0.0.1:[0-9]*/$' "$name.out" 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt 100 ] || ! kill -0 $spid 2>/dev/null; then
+			echo "not ok - $T: $name did not start: $(cat "$name.err")"; exit 1
+		fi
+		sleep 0.1
+	done
+	port=$(sed -n 's|.*:\([0-9]*\)/$|\1|p' "$name.out")
+	U=http://127.0.0.1:$port
+}

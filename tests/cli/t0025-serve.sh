@@ -17,25 +17,6 @@ trap 'for p in $pids; do kill -9 "$p" 2>/dev/null; done; golden_unused; rm -rf "
 
 leaf() { sdx log -L "$1" --json | jq -r --arg m "$2" 'select(.summary | contains($m)) | .leaf_hash' | tail -n 1; }
 
-# start_server NAME ARGS...: sdx serve on a free port; $port, $U, $spid
-start_server() {
-	name=$1; shift
-	# not the sdx function: $! must be the server itself
-	"$SDX" serve --listen 127.0.0.1:0 "$@" > "$name.out" 2> "$name.err" &
-	spid=$!
-	pids="$pids $spid"
-	n=0
-	while ! grep -q '^sdx serve: .* on http://127.0.0.1:[0-9]*/$' "$name.out" 2>/dev/null; do
-		n=$((n + 1))
-		if [ $n -gt 100 ] || ! kill -0 $spid 2>/dev/null; then
-			echo "not ok - $T: $name did not start: $(cat "$name.err")"; exit 1
-		fi
-		sleep 0.1
-	done
-	port=$(sed -n 's|.*:\([0-9]*\)/$|\1|p' "$name.out")
-	U=http://127.0.0.1:$port
-}
-
 # call TOKEN METHOD PATH TEMPLATE [curl args...]: the answer in $status,
 # $ctype and body (a file); TEMPLATE names the OpenAPI path for the capture
 # ('-': none, a problem for a path or method the API does not have)
