@@ -40,7 +40,10 @@ decl EN-PB EN-LOT-2 '["polymer", "plasticised"]' "$(echo "$under" | jq '."Lead (
 decl EN-TOT EN-LOT-3 '["polymer", "plasticised"]' "$under" total > tot.json
 decl EN-PAINT EN-LOT-4 '["coating", "liquid"]' "$under" > paint.json
 decl EN-SN EN-LOT-5 '["polymer"]' "$(echo "$under" | jq 'del(."Tin (Sn)")')" > sn.json
-expect 0 "the supplier declares five lots" sdx declare -L s.db ok.json pb.json tot.json paint.json sn.json \
+decl EN-PIG EN-LOT-6 '["pigment"]' "$under" > pig.json
+decl EN-ANY EN-LOT-7 '["polymer"]' "$under" | jq 'del(.material.classes)' > any.json
+expect 0 "the supplier declares seven lots" sdx declare -L s.db ok.json pb.json tot.json paint.json sn.json \
+	pig.json any.json \
 	--attach "$R/cnas-l1234-report-2026-1006.txt"
 leaf() { sdx show -L s.db "$1" --json | jq -r .leaf_hash; }
 toy() { # ID DECLARATION LOT [HS]
@@ -59,9 +62,10 @@ ship() { # ID BATCH TO
 }
 toy T-OK EN-OK EN-LOT-1; toy T-PB EN-PB EN-LOT-2; toy T-TOT EN-TOT EN-LOT-3
 toy T-PAINT EN-PAINT EN-LOT-4; toy T-SN EN-SN EN-LOT-5; toy CABLE EN-PB EN-LOT-2 8544.42; toy T-US EN-PB EN-LOT-2
-for b in T-OK T-PB T-TOT T-PAINT T-SN CABLE; do ship "S-$b" "$b" DE; done
+toy T-PIG EN-PIG EN-LOT-6; toy T-ANY EN-ANY EN-LOT-7
+for b in T-OK T-PB T-TOT T-PAINT T-SN CABLE T-PIG T-ANY; do ship "S-$b" "$b" DE; done
 ship S-US T-US US
-check "every batch and shipment is written" test "$(sdx log -L s.db | grep -c 'batch\|shipment')" -eq 14
+check "every batch and shipment is written" test "$(sdx log -L s.db | grep -c 'batch\|shipment')" -eq 18
 
 # --- a polymer is Category III: every element under its limit passes
 expect 0 "a polymer toy under the Category III limits passes" sdx check -L s.db S-T-OK -p $P
@@ -98,3 +102,11 @@ expect 0 "a cable is not a toy: not applicable" sdx check -L s.db S-CABLE -p $P
 expect_out "says why" "HS 8544.42 is not in any of the profile's categories"
 expect 0 "a toy shipped to the US: not applicable" sdx check -L s.db S-US -p $P
 expect_out "says why" "destination US is not among the markets the profile covers \(EU, IS, LI, NO\)"
+
+# --- a class no category names, and no classes at all
+expect 0 "a pigment is no toy material EN 71-3 tests: not applicable" sdx check -L s.db S-T-PIG -p $P
+expect_out "naming the classes judged" "the rule judges polymer, plasticised, rubber, silicone, textile, leather, paper, wood, metal, glass, ceramic, glaze, coating, ink, adhesive, other materials; declaration EN-PIG, lot EN-LOT-6 is pigment"
+expect 5 "a declaration without classes is judged under all three categories" sdx check -L s.db S-T-ANY -p $P
+expect_out "Category II fails it" "FAIL +Category II"
+expect_out "Category III passes it" "PASS +Category III"
+expect_out "saying the classes are missing" "\\[judged as in scope: declaration EN-ANY, lot EN-LOT-7 records no material classes, and the rule judges liquid, sticky materials\\]"
