@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,20 +48,42 @@ static int has_word(const char *s, const char *alias)
 	return 0;
 }
 
-static int substance_matches(const json_t *sub, const json_t *m)
+/*
+ * How well a measurement names a substance of a rule: 0 not at all; else the
+ * length of the longest of the substance's names found in it as a whole word
+ * (a CAS number on both sides decides alone, and outranks any name).
+ */
+static size_t match_len(const json_t *sub, const json_t *m)
 {
 	const char *cas = sget(sub, "cas"), *mcas = sget(m, "cas_number"), *name = sget(m, "substance");
 	const json_t *a;
-	size_t i;
+	size_t i, best = 0;
 
 	if (*cas && *mcas)
-		return strcmp(cas, mcas) == 0;
+		return strcmp(cas, mcas) == 0 ? SIZE_MAX : 0;
 	if (has_word(name, sget(sub, "name")))
-		return 1;
+		best = strlen(sget(sub, "name"));
 	json_array_foreach(json_object_get(sub, "aliases"), i, a)
-		if (has_word(name, json_string_value(a)))
-			return 1;
-	return 0;
+		if (has_word(name, json_string_value(a)) && strlen(json_string_value(a)) > best)
+			best = strlen(json_string_value(a));
+	return best;
+}
+
+/*
+ * Does measurement `m` count for substance `s` of the rule's list?  It does
+ * when it names it and names no other substance of the list more closely: a
+ * line "organic tin" counts for "organic tin", not also for "tin".
+ */
+static int substance_matches(const json_t *subs, size_t s, const json_t *m)
+{
+	size_t mine = match_len(json_array_get(subs, s), m), k;
+
+	if (!mine)
+		return 0;
+	for (k = 0; k < json_array_size(subs); k++)
+		if (k != s && match_len(json_array_get(subs, k), m) > mine)
+			return 0;
+	return 1;
 }
 
 int sdx__claim_covers(const json_t *claim, const char *lot)
@@ -186,7 +209,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 		json_array_foreach(json_object_get(claim, "measurements"), k, m) {
 			if (!same_measure(rule, m)) {
 				for (s = 0; s < nsub; s++)
-					if (!f[s].have && substance_matches(json_array_get(subs, s), m))
+					if (!f[s].have && substance_matches(subs, s, m))
 						snprintf(f[s].why, sizeof(f[s].why), "claim %s gives %s "
 							 "values only, and the rule judges %s",
 							 sget(claim, "id"), measure_of(m),
@@ -195,7 +218,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 			}
 			for (s = 0; s < nsub; s++) {
 				double v;
-				if (!substance_matches(json_array_get(subs, s), m))
+				if (!substance_matches(subs, s, m))
 					continue;
 				if (ev) {
 					if (!f[s].have)
@@ -216,6 +239,27 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 	}
 }
 
+/* "<= 23 mg/kg": a limit as the reasons print it. */
+static void limit_text(char *out, size_t cap, const json_t *limit)
+{
+	char num[32];
+
+	fmt_num(num, sizeof(num), json_number_value(json_object_get(limit, "value")));
+	snprintf(out, cap, "%s %s %s", sget(limit, "comparison"), num, sget(limit, "unit"));
+}
+
+/* Does any substance of the rule carry a limit of its own (substance_each, formats/profiles.md)? */
+static int own_limits(const json_t *subs)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(subs, i, x)
+		if (json_object_get(x, "limit"))
+			return 1;
+	return 0;
+}
+
 void sdx__check_substances(struct check *c, const json_t *rule, size_t node, const struct walk *w)
 {
 	const char *lot = w->lot, *via = w->via;
@@ -223,10 +267,11 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 	const json_t *limit = json_object_get(rule, "limit");
 	const char *unit = sget(limit, "unit"), *cmp = sget(limit, "comparison");
 	int is_sum = strcmp(sget(rule, "check"), "substance_sum") == 0;
+	int own = !is_sum && own_limits(subs);
 	double f_unit = sdx__mass_fraction_factor(unit), lim = json_number_value(json_object_get(limit, "value"));
 	size_t nsub = json_array_size(subs), s;
 	struct found *f = calloc(nsub ? nsub : 1, sizeof(*f));
-	char parts[900], num[32], missing[400], over[400], limtxt[64], *why = NULL;
+	char parts[900], num[32], missing[400], over[600], limtxt[64], *why = NULL;
 	double sum = 0;
 	int nmissing = 0, nover = 0;
 
@@ -235,12 +280,21 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 		return;
 	}
 	measure(c, rule, decl, lot, f, nsub);
-	parts[0] = missing[0] = over[0] = '\0';
-	fmt_num(num, sizeof(num), lim);
-	snprintf(limtxt, sizeof(limtxt), "%s %s %s", cmp, num, unit);
+	parts[0] = missing[0] = over[0] = limtxt[0] = '\0';
+	if (limit)
+		limit_text(limtxt, sizeof(limtxt), limit);
 	for (s = 0; s < nsub; s++) {
-		const char *name = sget(json_array_get(subs, s), "name");
+		const json_t *sub = json_array_get(subs, s), *sl = json_object_get(sub, "limit");
+		const char *name = sget(sub, "name"), *su = unit, *sc = cmp;
+		double sf = f_unit, slim = lim;
 		size_t pl = strlen(parts), ml = strlen(missing), ol = strlen(over);
+		if (!is_sum && sl) {
+			/* this substance's own limit, in its own unit */
+			su = sget(sl, "unit");
+			sc = sget(sl, "comparison");
+			sf = sdx__mass_fraction_factor(su);
+			slim = json_number_value(json_object_get(sl, "value"));
+		}
 		if (!f[s].have) {
 			snprintf(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "", name);
 			nmissing++;
@@ -248,13 +302,19 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 				why = f[s].why;
 			continue;
 		}
-		fmt_num(num, sizeof(num), f[s].mgkg / f_unit);
+		fmt_num(num, sizeof(num), f[s].mgkg / sf);
 		snprintf(parts + pl, sizeof(parts) - pl, "%s%s %s%s%s", pl ? (is_sum ? " + " : ", ") : "",
-			 name, f[s].nd ? "not detected" : num, f[s].nd ? "" : " ", f[s].nd ? "" : unit);
-		sum += f[s].mgkg / f_unit;
-		if (!is_sum && !within(f[s].mgkg / f_unit, lim, cmp)) {
-			snprintf(over + ol, sizeof(over) - ol, "%s%s %s %s", ol ? ", " : "", name, num,
-				 unit);
+			 name, f[s].nd ? "not detected" : num, f[s].nd ? "" : " ", f[s].nd ? "" : su);
+		sum += f[s].mgkg / sf;
+		if (!is_sum && !within(f[s].mgkg / sf, slim, sc)) {
+			if (own) {
+				char lt[64];
+				limit_text(lt, sizeof(lt), sl ? sl : limit);
+				snprintf(over + ol, sizeof(over) - ol, "%s%s %s %s over its limit (%s)", ol ? ", " : "",
+					 name, num, su, lt);
+			} else
+				snprintf(over + ol, sizeof(over) - ol, "%s%s %s %s", ol ? ", " : "", name, num,
+					 su);
 			nover++;
 		}
 	}
@@ -271,6 +331,15 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 		else
 			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "%s = %s %s (limit %s)", parts,
 					  num, unit, limtxt);
+	} else if (own) {
+		if (nover)
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "%s", over);
+		else if (nmissing)
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, "no reliable value for %s%s%s",
+					  missing, why ? ": " : "", why ? why : "");
+		else
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "%s (each within its own "
+					  "limit)", parts);
 	} else {
 		if (nover)
 			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "%s over the limit (%s each)",

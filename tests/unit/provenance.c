@@ -221,7 +221,7 @@ static json_t *judge(struct fx *f, const char *profile, const char *ref, const c
 
 	/* the format 1 profiles these cases were written for (tests/data/profiles-v1) */
 	snprintf(path, sizeof(path), "profiles-v1/%s.json", profile);
-	if (sdx_profile_load(&p, test_data(path)) == 0 && sdx_graph_from_ledger(&g, f->l) == 0 &&
+	if (sdx_profile_load(&p, strncmp(profile, "./", 2) == 0 ? profile : test_data(path)) == 0 && sdx_graph_from_ledger(&g, f->l) == 0 &&
 	    sdx_graph_resolve(&node, g, ref) == 0 &&
 	    sdx_profile_check(&text, worst, g, node, p, &(struct sdx_check_options){ .date = date }) == 0)
 		r = json_loads(text, 0, NULL);
@@ -490,6 +490,90 @@ static void cpsia_limits_and_evidence(void)
 	CHECK_STR(one(50, 1, 1000.5, "2027-09-01", "", "us-cpsia", "phthalates-8", NULL), "fail");
 }
 
+/*
+ * A profile of two substance_each rules: lead and cadmium each with a limit of
+ * its own (as EN 71-3 has one per element), and a rule whose two substances a
+ * line can both name ("hexavalent chromium (Cr(VI))" names "chromium" too).
+ */
+static const char own_limits_profile[] =
+	"{\"format\":\"sdx-profile/2\",\"name\":\"own\",\"title\":\"t\",\"sources\":[\"s\"],\"rules\":["
+	"{\"id\":\"own\",\"title\":\"t\",\"regulation\":\"g\",\"applies_to\":\"declaration\","
+	"\"check\":\"substance_each\",\"substances\":["
+	"{\"name\":\"lead (Pb)\",\"cas\":\"7439-92-1\",\"limit\":{\"value\":23,\"unit\":\"mg/kg\",\"comparison\":\"<=\"}},"
+	"{\"name\":\"cadmium (Cd)\",\"cas\":\"7440-43-9\",\"limit\":{\"value\":0.0017,\"unit\":\"%\",\"comparison\":\"<\"}}]},"
+	"{\"id\":\"closest\",\"title\":\"t\",\"regulation\":\"g\",\"applies_to\":\"declaration\","
+	"\"check\":\"substance_each\",\"limit\":{\"value\":1,\"unit\":\"%\",\"comparison\":\"<=\"},\"substances\":["
+	"{\"name\":\"chromium\"},{\"name\":\"hexavalent chromium\"}]}]}";
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *out = fopen(path, "w");
+
+	if (!out)
+		return -1;
+	fputs(text, out);
+	return fclose(out);
+}
+
+/* The verdict and reason of `rule` for a chain with lead and cadmium as given. */
+static const char *own_one(double pb, double cd, const char *rule, char *reason, size_t cap)
+{
+	static char verdict[16];
+	struct fx f;
+	char s[65];
+	const char *why = "";
+	json_t *r;
+	int worst;
+
+	verdict[0] = reason[0] = '\0';
+	if (fx_open(&f) < 0 || chain(&f, pb, cd, 5, "2027-09-01", "", s) < 0) {
+		fx_close(&f);
+		return "error";
+	}
+	if ((r = judge(&f, "./own-limits.json", s, NULL, &worst)) != NULL) {
+		snprintf(verdict, sizeof(verdict), "%s", verdict_of(r, rule, &why));
+		snprintf(reason, cap, "%s", why ? why : "");
+	}
+	json_decref(r);
+	fx_close(&f);
+	return verdict;
+}
+
+static void own_limits_and_closest_name(void)
+{
+	char why[600];
+	sdx_profile *p = NULL;
+
+	CHECK(write_file("own-limits.json", own_limits_profile) == 0);
+	/* lead <= 23 mg/kg, cadmium < 0.0017 % (17 mg/kg): each its own limit and unit */
+	CHECK_STR(own_one(23, 16.9, "own", why, sizeof(why)), "pass");
+	CHECK(strstr(why, "lead (Pb) 23 mg/kg, cadmium (Cd) 0.00169 %") != NULL);
+	CHECK_STR(own_one(23.5, 16.9, "own", why, sizeof(why)), "fail");
+	CHECK(strstr(why, "lead (Pb) 23.5 mg/kg over its limit (<= 23 mg/kg)") != NULL);
+	CHECK(strstr(why, "cadmium") == NULL);
+	CHECK_STR(own_one(23, 17, "own", why, sizeof(why)), "fail");
+	CHECK(strstr(why, "cadmium (Cd) 0.0017 % over its limit (< 0.0017 %)") != NULL);
+	/* "hexavalent chromium (Cr(VI))" is a value for hexavalent chromium, not for chromium */
+	CHECK_STR(own_one(1, 1, "closest", why, sizeof(why)), "unknown");
+	CHECK(strstr(why, "no reliable value for chromium") != NULL);
+	CHECK(strstr(why, "hexavalent") == NULL);
+	/* a limit per substance is for substance_each only; without any limit a rule is refused */
+	CHECK(write_file("sum-own.json", "{\"format\":\"sdx-profile/2\",\"name\":\"x\",\"title\":\"x\","
+			 "\"sources\":[\"s\"],\"rules\":[{\"id\":\"r\",\"title\":\"t\",\"regulation\":\"g\","
+			 "\"applies_to\":\"declaration\",\"check\":\"substance_sum\",\"limit\":{\"value\":1,"
+			 "\"unit\":\"%\",\"comparison\":\"<\"},\"substances\":[{\"name\":\"a\",\"limit\":"
+			 "{\"value\":1,\"unit\":\"%\",\"comparison\":\"<\"}}]}]}") == 0);
+	CHECK_ERR(sdx_profile_load(&p, "./sum-own.json"), SDX_ESCHEMA);
+	CHECK(strstr(sdx_error_last(), "rules[0]") != NULL);
+	CHECK(write_file("each-none.json", "{\"format\":\"sdx-profile/2\",\"name\":\"x\",\"title\":\"x\","
+			 "\"sources\":[\"s\"],\"rules\":[{\"id\":\"r\",\"title\":\"t\",\"regulation\":\"g\","
+			 "\"applies_to\":\"declaration\",\"check\":\"substance_each\",\"substances\":["
+			 "{\"name\":\"a\",\"limit\":{\"value\":1,\"unit\":\"%\",\"comparison\":\"<\"}},"
+			 "{\"name\":\"b\"}]}]}") == 0);
+	CHECK_ERR(sdx_profile_load(&p, "./each-none.json"), SDX_ESCHEMA);
+	CHECK(strstr(sdx_error_last(), "rules[0]") != NULL);
+}
+
 static void food_contact_doc(void)
 {
 	struct fx f;
@@ -610,6 +694,7 @@ static const struct test_case tests[] = {
 	{ "US TPCH: sum and not intentionally added", us_tpch_limits_and_nia },
 	{ "REACH 51/52: at, under, over 0.1 %", reach_phthalate_limits },
 	{ "CPSIA: limits, expired and unaccredited evidence", cpsia_limits_and_evidence },
+	{ "substance_each: a limit per substance; a line counts for the closest name", own_limits_and_closest_name },
 	{ "EU 10/2011: declaration of compliance contents", food_contact_doc },
 	{ "green clearance: report age, items, accreditation", green_clearance_report_age },
 	{ "profiles load, bad ones are refused", profiles_load_and_refuse },
