@@ -6,12 +6,15 @@
 #include "cmd/cmd.h"
 
 static const struct usage use = {
-	"sdx prove REF [--json] [-L LEDGER]\n"
+	"sdx prove REF [--json | --tlog-proof] [-L LEDGER]\n"
 	"   or: sdx prove --from M [--to N] [--json] [-L LEDGER]",
 	"Print an RFC 6962 inclusion proof of entry REF (an index or leaf-hash prefix)\n"
 	"against the latest signed checkpoint, or a consistency proof between two tree\n"
 	"sizes, with the checkpoint it leads to.  Anyone holding the checkpoint can check\n"
-	"the proof offline.",
+	"the proof offline.  --tlog-proof prints it as a C2SP tlog-proof@v1 (the index,\n"
+	"the hashes, the checkpoint with its witnesses' cosignatures), which any C2SP\n"
+	"verifier checks against the entry's bytes ('sdx show REF --raw') and a policy:\n"
+	"'sdx verify FILE.tlog-proof --entry FILE --policy FILE' (formats/witness.md).",
 	USAGE_ANY
 };
 
@@ -24,7 +27,7 @@ struct given_u64 {
 struct prove_opts {
 	struct where w;
 	struct given_u64 from, to;
-	int json;
+	int json, tlog_proof;
 };
 
 static int given_option(const struct opt *opt, const char *arg)
@@ -72,6 +75,8 @@ int cmd_prove(int argc, char **argv)
 		OPT_CALLBACK(0, "to", &o.to, "N", "... to tree size N (default: the latest checkpoint)",
 			     given_option),
 		OPT_BOOL(0, "json", &o.json, "print the proof as JSON (hashes in standard base64)"),
+		OPT_BOOL(0, "tlog-proof", &o.tlog_proof, "print the inclusion proof as a C2SP "
+			 "tlog-proof@v1 (.tlog-proof)"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -81,8 +86,23 @@ int cmd_prove(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	if (o.to.given && !o.from.given)
 		return cmd_error(EXIT_USAGE, "--to goes with --from");
+	if (o.tlog_proof && (o.json || o.from.given))
+		return cmd_error(EXIT_USAGE, "--tlog-proof is an inclusion proof, printed as text: "
+				 "not with --json or --from");
 	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
+	if (o.tlog_proof) {
+		uint64_t index;
+		char *text = NULL;
+		size_t len = 0;
+		if ((err = sdx_record_resolve_own(&index, l, argv[first], NULL)) < 0 ||
+		    (err = sdx_tlog_proof(&text, &len, l, index)) < 0)
+			goto fail;
+		fwrite(text, 1, len, stdout);
+		free(text);
+		rc = EXIT_OK;
+		goto done;
+	}
 	if (o.from.given)
 		err = prove_consistency_json(&j, l, o.from.n, o.to.given, o.to.n);
 	else

@@ -13,7 +13,8 @@ static const struct usage use = {
 	"sdx verify [--threads N] [--bodies] [--signatures] [--policy FILE] [--quiet] [--json]\n"
 	"       [-L LEDGER]\n"
 	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies]\n"
-	"       [--signatures] [--policy FILE] [--quiet] [--json]",
+	"       [--signatures] [--policy FILE] [--quiet] [--json]\n"
+	"   or: sdx verify FILE.tlog-proof --entry FILE (--policy FILE | --trust VKEY) [--json]",
 	"Without FILE: audit the ledger from scratch: every entry's bytes and payload,\n"
 	"the sequence and hash chain, every stored Merkle tree hash, every\n"
 	"checkpoint's signature and root, every attachment's content, imported\n"
@@ -40,6 +41,9 @@ static const struct usage use = {
 	"checkpoint - the ledger's own and the latest held of each imported origin, or\n"
 	"each the bundle carries - to be signed by the policy's log key of its origin\n"
 	"and cosigned by its quorum of witnesses, and names the witnesses that did.\n"
+	"With FILE.tlog-proof (C2SP tlog-proof@v1, 'sdx prove --tlog-proof'): check\n"
+	"that the entry bytes in --entry are the entry it names, under a checkpoint that\n"
+	"meets the --policy (or is signed by the --trust log key).\n"
 	"Exit 0 if all holds; 1 if anything is forged or corrupt (the first bad entry,\n"
 	"hash or member is named); 3 if valid but signed by a key you do not trust, or\n"
 	"a checkpoint does not meet the --policy;\n"
@@ -53,7 +57,7 @@ struct verify_opts {
 	sdx_bundle_verify_options bo;
 	uint64_t threads;
 	int json, tofu, bodies, signatures, quiet;
-	const char *policy_path;
+	const char *policy_path, *entry_path;
 	sdx_policy *policy;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
@@ -197,6 +201,80 @@ static int ledger_witnessed(struct verify_opts *o, sdx_ledger *l, json_t *list)
 	if ((err = sdx_ledger_foreach_origin(l, origin_witnessed, &lw)) < 0)
 		return err;
 	return lw.err;
+}
+
+/* Is the file a tlog-proof (its first line)? */
+static int is_tlog_proof(const char *path)
+{
+	static const char head[] = "c2sp.org/tlog-proof@v1\n";
+	char buf[sizeof(head)];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(buf, 1, sizeof(head) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	return n == sizeof(head) - 1 && memcmp(buf, head, n) == 0;
+}
+
+/* sdx verify FILE.tlog-proof --entry FILE (--policy | --trust): an exit code. */
+static int verify_tlog_proof(struct verify_opts *o, const char *path)
+{
+	sdx_policy *own = NULL;
+	const sdx_policy *p = o->policy;
+	char *text = NULL, *entry = NULL, *names = NULL;
+	size_t len = 0, elen = 0, i;
+	uint64_t index = 0;
+	int rc, err;
+
+	if (!o->entry_path)
+		return cmd_error(EXIT_USAGE, "%s: a tlog-proof is checked against the entry's bytes: "
+				 "give --entry FILE ('sdx show REF --raw > FILE')", path);
+	if (!p && !o->n_trusted)
+		return cmd_error(EXIT_USAGE, "%s: give --policy FILE, or --trust VKEY for the log's "
+				 "key alone", path);
+	if (!p) {
+		/* the trusted keys as the logs of a policy without witnesses */
+		char *ptext = NULL, *vk = NULL;
+		size_t cap = 32, n = 0;
+		for (i = 0; i < o->n_trusted; i++)
+			cap += SDX_NAME_MAX + 80;
+		if (!(ptext = malloc(cap)))
+			return cmd_error(EXIT_ENV, "out of memory");
+		for (i = 0; i < o->n_trusted; i++) {
+			if (sdx_verifier_format(&vk, o->trusted[i]) < 0)
+				break;
+			n += (size_t)snprintf(ptext + n, cap - n, "log %s\n", vk);
+			free(vk);
+			vk = NULL;
+		}
+		n += (size_t)snprintf(ptext + n, cap - n, "quorum none\n");
+		err = sdx_policy_parse(&own, ptext, n, "--trust");
+		free(ptext);
+		if (err < 0)
+			return cmd_fail(err);
+		p = own;
+	}
+	if ((rc = cmd_read_record(path, &text, &len)) != 0 ||
+	    (rc = cmd_read_record(o->entry_path, &entry, &elen)) != 0) {
+		free(text);
+		sdx_policy_free(own);
+		return rc;
+	}
+	err = sdx_tlog_proof_verify(&index, &names, text, len, entry, elen, p);
+	if (o->json)
+		print_json(json_pack("{s:s, s:b, s:I, s:s, s:s}", "proof", path, "ok", err == 0,
+				     "index", (json_int_t)index, "witnesses", names ? names : "",
+				     "error", err < 0 ? sdx_error_last() : ""));
+	else if (err == 0)
+		printf("ok: %s: %s is entry %" PRIu64 ", under a checkpoint that meets the policy"
+		       "%s%s\n", path, o->entry_path, index, names && *names ? "; cosigned by " : "",
+		       names ? names : "");
+	rc = err < 0 ? cmd_fail(err) : EXIT_OK;
+	free(names);
+	free(text);
+	free(entry);
+	sdx_policy_free(own);
+	return rc;
 }
 
 /* Record the producer's key after a first good bundle (--trust-on-first-use). */
@@ -397,6 +475,8 @@ int cmd_verify(int argc, char **argv)
 			 "a signed checkpoint of the same key already authenticates its bytes"),
 		OPT_STRING(0, "policy", &o.policy_path, "FILE", "require each checkpoint to meet this "
 			   "trust policy of log keys and witnesses (formats/witness.md)"),
+		OPT_STRING(0, "entry", &o.entry_path, "FILE", "tlog-proof: the entry's bytes, as "
+			   "'sdx show REF --raw' writes them"),
 		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr"),
 		OPT_BOOL(0, "json", &o.json, "print the report as JSON"),
 		LIMIT_OPTS(&o.bo),
@@ -410,7 +490,8 @@ int cmd_verify(int argc, char **argv)
 	if (o.policy_path && (rc = load_policy(&o.policy, o.policy_path)) != 0)
 		return rc;
 	if (first < argc) {
-		rc = verify_bundle(&o, argv[first]);
+		rc = is_tlog_proof(argv[first]) ? verify_tlog_proof(&o, argv[first]) :
+		     verify_bundle(&o, argv[first]);
 		keyring_clear(&o.trust);
 		keyring_clear(&o.revoke);
 		sdx_policy_free(o.policy);

@@ -92,6 +92,27 @@ SDX_API const sdx_cosigner *sdx_policy_witness(const sdx_policy *p, size_t i, co
 SDX_API int sdx_policy_check(char **witnesses, const sdx_policy *p, const char *note,
 			     size_t len);
 
+/* ---- C2SP tlog-proof@v1 ------------------------------------------------------------- */
+
+/**
+ * A tlog-proof of own entry `index`: "c2sp.org/tlog-proof@v1", "index N", the
+ * inclusion hashes, an empty line and the latest checkpoint with the
+ * cosignatures kept for it.  *out malloc'd.
+ */
+SDX_API int sdx_tlog_proof(char **out, size_t *out_len, sdx_ledger *l, uint64_t index);
+
+/**
+ * Check a tlog-proof for the entry bytes given (the leaf is their RFC 6962
+ * leaf hash): the checkpoint against the policy, the inclusion proof to its
+ * root.  *index gets the entry's index, *witnesses (may be NULL) who
+ * cosigned, as sdx_policy_check() gives them.  0; SDX_EVERIFY when the proof
+ * or a signature does not hold; SDX_EUNTRUSTED when the policy is not met;
+ * SDX_EFORMAT naming the line.
+ */
+SDX_API int sdx_tlog_proof_verify(uint64_t *index, char **witnesses, const char *proof,
+				  size_t len, const void *entry, size_t entry_len,
+				  const sdx_policy *p);
+
 /* ---- the log's side: asking witnesses, keeping their cosignatures ----------------- */
 
 /**

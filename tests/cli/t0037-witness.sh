@@ -124,6 +124,49 @@ printf 'log %s\nfrob x\nquorum none\n' "$(cat log.vkey)" > bad2.policy
 expect 2 "an unknown keyword" sdx verify -L log.db --policy bad2.policy
 expect_err "file and line" "bad2.policy:2: unknown keyword 'frob'"
 
+# C2SP tlog-proof@v1 of one entry, checked by sdx and by an independent verifier
+sdx checkpoint -L log.db --policy both.policy > /dev/null 2>&1
+expect 0 "prove --tlog-proof" sdx prove -L log.db 1 --tlog-proof
+cp "$out" e1.tlog-proof
+check "its first lines" sh -c "head -2 e1.tlog-proof | tr '\n' ' ' | grep -q '^c2sp.org/tlog-proof@v1 index 1 \$'"
+check "it carries both cosignatures" sh -c "grep -c '^— witness.example/w[12] ' e1.tlog-proof | grep -qx 2"
+sdx show -L log.db 1 --raw > e1.entry
+sdx show -L log.db 0 --raw > e0.entry
+expect 0 "verify: the entry under a 2-of-2 checkpoint" sdx verify e1.tlog-proof --entry e1.entry --policy both.policy
+expect_out "says so, with the witnesses" "is entry 1, under a checkpoint that meets the policy; cosigned by witness.example/w1, witness.example/w2"
+expect 0 "with the log's key alone" sdx verify e1.tlog-proof --entry e1.entry --trust log.vkey
+expect 1 "another entry's bytes" sdx verify e1.tlog-proof --entry e0.entry --policy both.policy
+expect_err "names the index and the checkpoint" "not entry 1 of example.com/log's checkpoint"
+expect 3 "a policy it does not meet" sdx verify e1.tlog-proof --entry e1.entry --policy w3.policy
+expect 2 "without --entry" sdx verify e1.tlog-proof --policy both.policy
+golden tlog-proof-no-entry "says what to give"
+sed '3s/^./A/' e1.tlog-proof > e1-bad.tlog-proof; cmp -s e1.tlog-proof e1-bad.tlog-proof && sed '3s/^./B/' e1.tlog-proof > e1-bad.tlog-proof
+expect 1 "a changed proof hash" sdx verify e1-bad.tlog-proof --entry e1.entry --policy both.policy
+cat > proof.js <<'JS'
+// RFC 9162 2.1.3.2: an inclusion proof checked from the tlog-proof text alone
+const fs = require('fs'), crypto = require('crypto');
+const lines = fs.readFileSync(process.argv[2], 'utf8').split('\n');
+const entry = fs.readFileSync(process.argv[3]);
+const h = (...b) => crypto.createHash('sha256').update(Buffer.concat(b)).digest();
+let i = 1; if (lines[i].startsWith('extra ')) i++;
+const index = BigInt(lines[i++].slice(6)); const proof = [];
+while (lines[i] !== '') proof.push(Buffer.from(lines[i++], 'base64'));
+const size = BigInt(lines[i + 2]), root = Buffer.from(lines[i + 3], 'base64');
+let fn = index, sn = size - 1n, r = h(Buffer.from([0]), entry);
+for (const p of proof) {
+  if (sn === 0n) { console.log('bad'); process.exit(0); }
+  if ((fn & 1n) || fn === sn) { r = h(Buffer.from([1]), p, r); if (!(fn & 1n)) while (!(fn & 1n) && fn !== 0n) { fn >>= 1n; sn >>= 1n; } }
+  else r = h(Buffer.from([1]), r, p);
+  fn >>= 1n; sn >>= 1n;
+}
+console.log(sn === 0n && r.equals(root) ? 'ok' : 'bad');
+JS
+if command -v node > /dev/null; then
+	check "Node checks its inclusion proof (RFC 9162) against the checkpoint's root" \
+		sh -c "node proof.js e1.tlog-proof e1.entry | grep -qx ok"
+	check "and not for another entry" sh -c "node proof.js e1.tlog-proof e0.entry | grep -qx bad"
+fi
+
 # the protocol's answers, by curl
 sdx checkpoint -L log.db > /dev/null
 printf 'old 0\n\n' > stale.req; sdx checkpoint -L log.db >> stale.req
