@@ -59,8 +59,8 @@ int cmd_export_cn_customs(struct where *w, const char *ref, const char *format,
 		rc = cmd_fail(err);
 		goto done;
 	}
-	print_lines("note: ", res.notes);
 	if (res.missing) {
+		print_lines("note: ", res.notes);
 		/* a declaration filed from part of the lines would be wrong: write none */
 		print_lines("", res.problems);
 		rc = cmd_error(EXIT_CHECK_FAIL, "%zu of %zu items have no accredited test report: "
@@ -79,6 +79,8 @@ int cmd_export_cn_customs(struct where *w, const char *ref, const char *format,
 		       "of %zu test reports\n", output, res.lines, res.lines == 1 ? "" : "s",
 		       fmt == SDX_CN_CUSTOMS_JSON ? "JSON" : "CSV", res.items, res.items == 1 ? "" : "s",
 		       res.reports - res.skipped, res.reports);
+	fflush(stdout); /* then why the other reports were left out */
+	print_lines("note: ", res.notes);
 	rc = EXIT_OK;
 done:
 	free(res.problems);
