@@ -233,8 +233,8 @@ static void report(struct item_state *s, size_t rec, const json_t *ev, const cha
 	snprintf(where, sizeof(where), "%s %s", strcmp(subject, "product") ? "lot" : "batch", lot);
 	status = sdx__xp_status(g, rec);
 	if (strcmp(status, "ok") != 0) {
-		reason(s, rn, where, "declaration %s is %s",
-		       sdx__xp_str(sdx__graph_body(g, &g->n[rec]), "declaration_id"), status);
+		const char *id = sdx__xp_str(sdx__graph_body(g, &g->n[rec]), "declaration_id");
+		reason(s, rn, where, "declaration %s is %s", id ? id : g->n[rec].hex, status);
 		return;
 	}
 	body = sdx__xp_str(ev, "accreditation.body");
@@ -457,7 +457,8 @@ int sdx_export_cn_customs(char **out, sdx_cn_customs_result *res, const sdx_grap
 	s.c = &c;
 	s.labs = labs;
 	s.lines = lines;
-	s.ship_date = sdx__xp_str(ship, "ship_date");
+	if (!(s.ship_date = sdx__xp_str(ship, "ship_date")))
+		s.ship_date = ""; /* the schemas require it: never so in a ledger */
 	json_array_foreach(json_object_get(ship, "items"), k, it) {
 		size_t b = sdx__xp_node(g, sdx__xp_str(it, "batch")), r;
 		const char *bid, *id = sdx__xp_str(ship, "shipment_id"), *p, *nl, *tab;
