@@ -82,6 +82,10 @@ struct item_state {
 	const sdx_lab_register *labs;
 	const char *ship_date;
 	json_t *lines;          /* every line of the export */
+	json_t *skipped;        /* every report that does not count, and why */
+	/* the report being judged: its record, batch, lot and subject */
+	size_t rec;
+	const char *batch_id, *lot, *subject;
 	size_t first_line;      /* this item's first, in lines */
 	size_t number;          /* 1-based */
 	const char *hs_code;
@@ -166,6 +170,7 @@ static void reason(struct item_state *s, const char *report, const char *where, 
 {
 	char msg[1200], head[400];
 	va_list ap;
+	json_t *o;
 
 	s->reasons++;
 	va_start(ap, fmt);
@@ -181,6 +186,13 @@ static void reason(struct item_state *s, const char *report, const char *where, 
 			*c = ' ';
 	/* "report R (where)" TAB why: the caller puts them into its sentence */
 	grow_add(&s->why, "%s\t%s\n", head, msg);
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "item",
+		      (json_int_t)s->number, "batch_id", s->batch_id, "lot", s->lot, "subject",
+		      s->subject, "report_number", report, "reason", msg, "record_type",
+		      s->g->n[s->rec].type->name, "origin", s->g->n[s->rec].origin, "index",
+		      (json_int_t)s->g->n[s->rec].index, "leaf_hash", s->g->n[s->rec].hex);
+	if (!o || json_array_append_new(s->skipped, o) < 0)
+		s->err = sdx_error_set(SDX_ENOMEM, "out of memory");
 }
 
 static int set_str(json_t *o, const char *k, const char *v)
@@ -228,6 +240,10 @@ static void report(struct item_state *s, size_t rec, const json_t *ev, const cha
 	int v;
 
 	s->reports++;
+	s->rec = rec;
+	s->batch_id = batch_id ? batch_id : "";
+	s->lot = lot ? lot : "";
+	s->subject = subject;
 	if (!rn)
 		rn = "?";
 	snprintf(where, sizeof(where), "%s %s", strcmp(subject, "product") ? "lot" : "batch", lot);
@@ -378,20 +394,20 @@ static int csv_text(char **out, const json_t *lines)
 
 /* The JSON form: checked against the embedded schema it is documented by. */
 static int json_text(char **out, const sdx_graph *g, size_t node, const json_t *ship,
-		     const struct codes *c, size_t items, json_t *lines)
+		     const struct codes *c, size_t items, json_t *lines, json_t *skipped)
 {
 	const struct sdx_schema *schema;
 	json_t *doc;
 	int err;
 
-	doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:I, s:s, s:I}, s:{s:s, s:s}, s:O}",
+	doc = json_pack("{s:s, s:{s:s, s:s, s:s, s:I, s:s, s:I}, s:{s:s, s:s}, s:O, s:O}",
 			"format", DOC_FORMAT,
 			"shipment", "shipment_id", sdx__xp_str(ship, "shipment_id"),
 			"ship_date", sdx__xp_str(ship, "ship_date"), "origin", g->n[node].origin,
 			"index", (json_int_t)g->n[node].index, "leaf_hash", g->n[node].hex,
 			"items", (json_int_t)items,
 			"codes", "licence_category", c->licence, "cargo_attribute", c->cargo,
-			"lines", lines);
+			"lines", lines, "not_counted", skipped);
 	if (!doc)
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	if ((err = sdx__schema_named(&schema, "cn-customs")) < 0 ||
@@ -448,7 +464,8 @@ int sdx_export_cn_customs(char **out, sdx_cn_customs_result *res, const sdx_grap
 		goto done;
 	}
 	ship = sdx__graph_body(g, &g->n[node]);
-	if (!ship || !(lines = json_array()) || !(s.seen = calloc(g->len, 1))) {
+	if (!ship || !(lines = json_array()) || !(s.skipped = json_array()) ||
+	    !(s.seen = calloc(g->len, 1))) {
 		err = ship ? sdx_error_set(SDX_ENOMEM, "out of memory")
 			   : sdx_error_set(SDX_EIO, "entry %s cannot be read", g->n[node].hex);
 		goto done;
@@ -517,7 +534,7 @@ int sdx_export_cn_customs(char **out, sdx_cn_customs_result *res, const sdx_grap
 	if (format == SDX_CN_CUSTOMS_CSV)
 		err = csv_text(out, lines);
 	else
-		err = json_text(out, g, node, ship, &c, res->items, lines);
+		err = json_text(out, g, node, ship, &c, res->items, lines, s.skipped);
 	if (err == 0) {
 		res->problems = problems.p;
 		res->notes = notes.p;
@@ -531,6 +548,7 @@ done:
 	free(s.why.p);
 	free(s.seen);
 	json_decref(lines);
+	json_decref(s.skipped);
 	json_decref(c.doc);
 	sdx__xp_walk_free(&w);
 	return err;

@@ -320,8 +320,8 @@ static void reports_that_do_not_count(void)
 	struct fx f;
 	sdx_lab_register *r = NULL, *none = NULL;
 	sdx_cn_customs_result res;
-	char d1[65], d2[65], d3[65], b1[65], b2[65], b3[65], *text = NULL;
-	json_t *w;
+	char d1[65], d1_uk[65], d2[65], d3[65], b1[65], b2[65], b3[65], *text = NULL;
+	json_t *w, *doc, *nc;
 
 	CHECK_OK(fx_open(&f));
 	CHECK_OK(example_labs(&r));
@@ -363,6 +363,7 @@ static void reports_that_do_not_count(void)
 	free(res.problems);
 	/* one item with a line, one without: the first's lines are there, the second is named */
 	CHECK_OK(put(&f, "batch", batch("B-4", json_pack("[o]", input(d1, "L2")), NULL), b3));
+	memcpy(d1_uk, d1, sizeof(d1_uk));
 	CHECK_OK(put(&f, "declaration", declaration("D-5", report(&f, "E1", "R-5", "CNAS",
 								  "CNAS L1234", "2027-09-01")), d1));
 	CHECK_OK(put(&f, "batch", batch("B-5", json_pack("[o]", input(d1, "L1")), NULL), b2));
@@ -372,6 +373,15 @@ static void reports_that_do_not_count(void)
 	CHECK(res.items == 2 && res.lines == 1 && res.missing == 1);
 	CHECK(res.problems && strstr(res.problems, "item 2 (batch B-4, HS 9503.00)") &&
 	      strstr(res.problems, "report R-UK (lot L2): accreditation body 'UKAS'"));
+	/* the JSON form lists the report left out, with its record */
+	CHECK((doc = json_loads(text, 0, NULL)) != NULL);
+	nc = json_array_get(json_object_get(doc, "not_counted"), 0);
+	CHECK(json_array_size(json_object_get(doc, "not_counted")) == 1 &&
+	      json_integer_value(json_object_get(nc, "item")) == 2);
+	CHECK_STR(json_string_value(json_object_get(nc, "lot")), "L2");
+	CHECK_STR(json_string_value(json_object_get(nc, "leaf_hash")), d1_uk);
+	CHECK(strncmp(json_string_value(json_object_get(nc, "reason")), "accreditation body 'UKAS'", 25) == 0);
+	json_decref(doc);
 	free(text);
 	text = NULL;
 	free(res.problems);
