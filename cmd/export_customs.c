@@ -53,8 +53,9 @@ int cmd_export_cn_customs(struct where *w, const char *ref, const char *format,
 		return cmd_error(EXIT_USAGE, "'%s' already exists", output);
 	if ((rc = resolve_and_open(&l, w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if ((err = labs ? sdx_lab_register_read(&reg, labs) : sdx_lab_register_from_ledger(&reg, l)) < 0 ||
-	    (err = sdx_graph_from_ledger(&g, l)) < 0 || (err = sdx_graph_find(&node, g, ref, NULL)) < 0 ||
+	err = labs ? sdx_lab_register_read(&reg, labs) : sdx_lab_register_from_ledger(&reg, l);
+	if (err < 0 || (err = sdx_graph_from_ledger(&g, l)) < 0 ||
+	    (err = sdx_graph_find(&node, g, ref, NULL)) < 0 ||
 	    (err = sdx_export_cn_customs(&text, &res, g, node, reg, fmt)) < 0) {
 		rc = cmd_fail(err);
 		goto done;

@@ -49,7 +49,9 @@ static void csv_quotes_what_it_must(void)
 	char *t = table(rows);
 
 	CHECK(t != NULL);
-	CHECK_STR(t, "a,b,c\r\nplain,\"with, comma\",\"say \"\"hi\"\"\"\r\n,\"two\r\nlines\",\" padded\"\r\n");
+	CHECK_STR(t, "a,b,c\r\n"
+		     "plain,\"with, comma\",\"say \"\"hi\"\"\"\r\n"
+		     ",\"two\r\nlines\",\" padded\"\r\n");
 	free(t);
 }
 
@@ -380,7 +382,8 @@ static void reports_that_do_not_count(void)
 	      json_integer_value(json_object_get(nc, "item")) == 2);
 	CHECK_STR(json_string_value(json_object_get(nc, "lot")), "L2");
 	CHECK_STR(json_string_value(json_object_get(nc, "leaf_hash")), d1_uk);
-	CHECK(strncmp(json_string_value(json_object_get(nc, "reason")), "accreditation body 'UKAS'", 25) == 0);
+	CHECK(strncmp(json_string_value(json_object_get(nc, "reason")),
+		      "accreditation body 'UKAS'", 25) == 0);
 	json_decref(doc);
 	free(text);
 	text = NULL;
