@@ -5,7 +5,7 @@
  * then a ledger of declarations, batches and shipments whose reports count
  * or do not (a body without a customs code, expired by the ship date,
  * withdrawn, a lab the register does not list, no register at all) and the
- * items left without one named, the
+ * items left without one named, a sub-assembly's reports, the
  * same report reached through two lots listed once, and a record that is not
  * a shipment refused.
  */
@@ -406,6 +406,39 @@ static void reports_that_do_not_count(void)
 	fx_close(&f);
 }
 
+static void sub_assemblies(void)
+{
+	struct fx f;
+	sdx_lab_register *r = NULL;
+	sdx_cn_customs_result res;
+	char d[65], sub[65], top[65], *text = NULL;
+	json_t *in;
+
+	CHECK_OK(fx_open(&f));
+	CHECK_OK(example_labs(&r));
+	CHECK_OK(put(&f, "declaration", declaration("D-1", report(&f, "E1", "R-1", "CNAS",
+								  "CNAS L1234", "2027-09-01")), d));
+	CHECK_OK(put(&f, "batch", batch("SUB-1", json_pack("[o]", input(d, "L2")),
+					report(&f, "P1", "P-S", "CNAS", "CNAS L9012", "2027-10-01")),
+		     sub));
+	/* the top batch takes the sub-assembly, and the same lot of D-1 once more */
+	in = json_pack("{s:s, s:{s:i, s:s}, s:s}", "entry", sub, "quantity", "value", 1000, "unit",
+		       "H87", "role", "component");
+	CHECK_OK(put(&f, "batch", batch("TOP-1", json_pack("[o, o]", in, input(d, "L1")), NULL),
+		     top));
+	CHECK_OK(put(&f, "shipment", shipment("S-4", json_pack("[o]", item(top))), NULL));
+	CHECK_OK(lines(&text, &res, &f, "S-4", r, SDX_CN_CUSTOMS_CSV));
+	CHECK(res.lines == 2 && res.missing == 0 && res.reports == 3);
+	/* depth first: the sub-assembly's product report and its lot, then TOP-1's lot gives
+	 * the same document number again, listed once */
+	CHECK(strstr(text, "\r\n1,9503.00,SUB-1,SUB-1,product,630,CNAS L9012/P-S,46,") != NULL);
+	CHECK(strstr(text, "\r\n1,9503.00,SUB-1,L2,material,630,CNAS L1234/R-1,46,") != NULL);
+	CHECK(strstr(text, ",TOP-1,") == NULL);
+	free(text);
+	sdx_lab_register_free(r);
+	fx_close(&f);
+}
+
 static const struct test_case tests[] = {
 	{ "CSV: fields quoted when they must be, CRLF", csv_quotes_what_it_must },
 	{ "CSV: what is written reads back, an empty one-field row too", csv_reads_back },
@@ -414,6 +447,8 @@ static const struct test_case tests[] = {
 	  declares_accredited_reports },
 	{ "customs lines: reports that do not count, and the items named for it",
 	  reports_that_do_not_count },
+	{ "customs lines: a sub-assembly's reports, depth first, each document once",
+	  sub_assemblies },
 	{ NULL, NULL }
 };
 
