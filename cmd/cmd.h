@@ -254,6 +254,17 @@ void party_print(const sdx_party *p, const char *indent);
  * `untp` to `output`; returns an exit code. */
 int cmd_export_interop(struct where *w, const char *epcis, const char *untp, const char *ref,
 		       const char *output, int json);
+/* Write text to path through a temporary file, so that nothing half-written
+ * is left; 0 or an exit code (the message printed). */
+int write_whole(const char *path, const char *text);
+
+/* ---- cmd/export_customs.c: sdx export --cn-customs ---- */
+
+/* Write the China customs document lines of shipment REF to `output` as
+ * `format` ("csv", "json"; NULL: by the name's extension), judging reports by
+ * the lab register in `labs` (NULL: the ledger's); returns an exit code. */
+int cmd_export_cn_customs(struct where *w, const char *ref, const char *format,
+			  const char *labs, const char *output, int json);
 
 /* ---- cmd/trust_intro.c: sdx trust introduce, sdx trust policy ---- */
 

@@ -11,7 +11,8 @@ static const struct usage use = {
 	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb\n"
 	"   or: sdx export --provenance REF [--to RECIPIENT] -o FILE.sdxb\n"
 	"   or: sdx export --epcis REF -o FILE.jsonld\n"
-	"   or: sdx export --untp dcc|dpp|dte REF -o FILE",
+	"   or: sdx export --untp dcc|dpp|dte REF -o FILE\n"
+	"   or: sdx export --cn-customs SHIPMENT [--format csv|json] [--labs FILE] -o FILE",
 	"Write a signed bundle (formats/bundle.md) of the selected entries with\n"
 	"everything a recipient needs to check them offline: the ledger's signed\n"
 	"checkpoint, an inclusion proof per entry, consistency proofs from earlier\n"
@@ -26,6 +27,14 @@ static const struct usage use = {
 	"(formats/epcis.md); with --untp, UNTP 0.7.0 credentials signed with your key,\n"
 	"one compact JWS a line (formats/untp.md); their REF may also be a shipment,\n"
 	"batch or declaration id or a lot number.\n"
+	"With --cn-customs, the document lines a China customs declaration takes for\n"
+	"the accredited test reports behind each item of a shipment (its id, index\n"
+	"or leaf-hash prefix): licence category 630, 'accreditation-body code/report\n"
+	"number', cargo attribute 46, each with the report's SHA-256, the batch and\n"
+	"lot and the record it was read from (formats/cn-customs.md).  A report\n"
+	"counts when the lab register (--labs, else the ledger's) finds its lab\n"
+	"accredited for it on its issue date; an item with none is named on stderr,\n"
+	"nothing is written and the exit code is 5.\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
 	"selection give the same bytes, apart from the manifest's creation time.",
 	USAGE_ANY
@@ -39,7 +48,7 @@ struct export_opts {
 	const char *prov[MAX_PROVENANCE];
 	size_t nprov;
 	const char *output;
-	const char *epcis, *untp;
+	const char *epcis, *untp, *customs, *format, *labs;
 	int json, quiet;
 };
 
@@ -87,6 +96,14 @@ int cmd_export(int argc, char **argv)
 			   "an EPCIS 2.0 JSON-LD document of REF and everything upstream of it"),
 		OPT_STRING(0, "untp", &o.untp, "KIND",
 			   "UNTP credentials about REF and upstream: dcc, dpp or dte"),
+		OPT_STRING(0, "cn-customs", &o.customs, "SHIPMENT",
+			   "China customs document lines for the accredited test reports of SHIPMENT"),
+		OPT_STRING(0, "format", &o.format, "csv|json",
+			   "with --cn-customs: the form to write (default: json for a FILE "
+			   "ending in .json, else csv)"),
+		OPT_STRING(0, "labs", &o.labs, "FILE",
+			   "with --cn-customs: the lab accreditation register to judge reports by "
+			   "(CSV or JSON; default: the registers stored in the ledger)"),
 		OPT_BOOL(0, "json", &o.json, "print what was written as JSON"),
 		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr (shown only on a terminal)"),
 		WHERE_OPTS(&o.w),
@@ -94,10 +111,19 @@ int cmd_export(int argc, char **argv)
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (!o.output && o.customs)
+		return cmd_error(EXIT_USAGE, "-o FILE is required: the CSV or JSON file to write");
 	if (!o.output)
 		return cmd_error(EXIT_USAGE, "-o FILE.sdxb is required");
-	if (o.epcis && o.untp)
-		return cmd_error(EXIT_USAGE, "--epcis and --untp: give one");
+	if (!!o.epcis + !!o.untp + !!o.customs > 1)
+		return cmd_error(EXIT_USAGE, "--epcis, --untp and --cn-customs: give one");
+	if ((o.format || o.labs) && !o.customs)
+		return cmd_error(EXIT_USAGE, "%s is for --cn-customs", o.format ? "--format" : "--labs");
+	if (o.customs && first < argc)
+		return cmd_error(EXIT_USAGE, "--cn-customs exports one shipment: '%s' is one too many",
+				 argv[first]);
+	if (o.customs)
+		return cmd_export_cn_customs(&o.w, o.customs, o.format, o.labs, o.output, o.json);
 	if ((o.epcis && first < argc) || (o.untp && argc - first > 1))
 		return cmd_error(EXIT_USAGE, "%s exports one record: '%s' is one too many",
 				 o.epcis ? "--epcis" : "--untp", argv[o.epcis ? first : first + 1]);

@@ -25,6 +25,8 @@ static const struct exit_code {
 	  { 0 } },
 	{ EXIT_CHECK_FAIL, "sdx due", "something has expired (overdue)", { 0 } },
 	{ EXIT_CHECK_UNKNOWN, "sdx due", "something falls due within the window", { 0 } },
+	{ EXIT_CHECK_FAIL, "sdx export", "--cn-customs: an item has no accredited test report",
+	  { 0 } },
 };
 #define N_CODES (sizeof(exit_codes) / sizeof(exit_codes[0]))
 

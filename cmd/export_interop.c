@@ -9,8 +9,7 @@
 
 static const char *const kinds[] = { "dcc", "dpp", "dte" };
 
-/* Write text to path through a temporary file, so that nothing half-written is left. */
-static int write_whole(const char *path, const char *text)
+int write_whole(const char *path, const char *text)
 {
 	char tmp[4200];
 	size_t n = strlen(text);

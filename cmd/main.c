@@ -69,6 +69,7 @@ static const char examples[] =
 	"      --exporter-country CN --to US --port CNNGB --consignee NAME \\\n"
 	"      --item B1-LEAF:24000:H87\n"
 	"  sdx export --provenance S1-LEAF -o s1.sdxb      # for the broker and the buyer\n"
+	"  sdx export --cn-customs S1 -o s1-customs.csv    # customs lines for accredited reports\n"
 	"  sdx trace s1.sdxb                               # shipment -> batches -> lots -> reports\n"
 	"  sdx check --profile us-cpsia s1.sdxb            # the market's rules (sdx check --list)\n"
 	"  sdx where-used --lot RSY42-260905               # recall: where did a lot go\n"

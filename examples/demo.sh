@@ -139,6 +139,12 @@ say "   ... and EU packaging rules do not apply: the goods go to the US, and no 
 # shellcheck disable=SC2086
 run sdx check -L export.db --profile eu-packaging-heavy-metals NBX-2611-0087.sdxb $keys $labs
 
+say "   ... and the lines its customs declaration takes: licence category 630, 'CNAS L9012/report number', cargo attribute 46"
+echo "(only reports the lab register finds accredited for what they test count; the others are noted)"
+# shellcheck disable=SC2086
+run sdx export -L export.db --cn-customs NBX-2611-0087 $labs -o NBX-2611-0087-customs.csv
+run cat NBX-2611-0087-customs.csv
+
 say "14. The recall question: where did yellow pigment lot RSY42-260905 go?"
 run sdx where-used -L export.db --lot RSY42-260905
 

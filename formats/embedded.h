@@ -1,8 +1,9 @@
 /*
  * formats/embedded.h - the data files compiled into the library: tables of
  * { name, text, len } the Makefile generates (build/gen/schemas.c,
- * profiles.c, data.c) from formats/schemas/, formats/profiles/ and
- * formats/data/, each ended by a NULL name.  Not installed.
+ * profiles.c, data.c, interop.c) from formats/schemas/, formats/profiles/,
+ * formats/data/ and the code lists of formats/export/, each ended by a NULL
+ * name.  Not installed.
  */
 #ifndef SDX_FORMATS_EMBEDDED_H
 #define SDX_FORMATS_EMBEDDED_H
@@ -17,5 +18,6 @@ struct sdx_embedded_schema {
 extern const struct sdx_embedded_schema sdx_embedded_schemas[];
 extern const struct sdx_embedded_schema sdx_embedded_profiles[];
 extern const struct sdx_embedded_schema sdx_embedded_data[];
+extern const struct sdx_embedded_schema sdx_embedded_interop[];
 
 #endif

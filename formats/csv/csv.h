@@ -1,6 +1,7 @@
 /*
  * formats/csv/csv.h - a strict RFC 4180 CSV reader for tables sdx imports
- * (lab registers, ERP exports); internal to libsdx, not installed.
+ * (lab registers, ERP exports), and a writer for the tables it exports
+ * (customs declaration lines, csv_write.c); internal to libsdx, not installed.
  *
  * What it reads: UTF-8 text, with or without a byte-order mark; records
  * separated by CRLF or LF (the last one may lack it); fields separated by
@@ -92,5 +93,40 @@ void sdx__csv_sha256(const struct sdx__csv *c, unsigned char out[32]);
 
 /* Accepts NULL. */
 void sdx__csv_free(struct sdx__csv *c);
+
+/*
+ * Writing (csv_write.c): a table built in memory, which the reader above
+ * reads back field for field.  Records end in CRLF (RFC 4180 2.1); a field
+ * is put in double quotes, its quotes doubled, when it holds a comma, a
+ * quote, a CR or an LF, when it starts or ends with a space, and when it is
+ * the only field of its row and empty (so that the row is not an empty line).
+ * A field holding a NUL or invalid UTF-8 is refused (SDX_EINVAL), and so is
+ * a table beyond max_bytes (SDX_ELIMIT); after an error, every call returns it.
+ *
+ *   struct sdx__csv_out w;
+ *   sdx__csv_out_init(&w, max_bytes);
+ *   sdx__csv_put(&w, field, len) ... sdx__csv_end_row(&w)   each row, the header first
+ *   text = sdx__csv_out_take(&w, &len)                      the caller's to free()
+ *   sdx__csv_out_free(&w)                                   on error, or after take
+ * Every row must have as many fields as the first (SDX_EINVAL otherwise).
+ */
+struct sdx__csv_out {
+	char *buf;
+	size_t len, cap, max;
+	size_t fields, row_fields; /* of the first row; so far in this one */
+	size_t rows;
+	int pending_empty;         /* the row's first field is empty, not written yet */
+	int err;
+};
+
+/* max_bytes 0: 64 MiB. */
+void sdx__csv_out_init(struct sdx__csv_out *w, size_t max_bytes);
+/* One field: len bytes of s, or strlen(s) when len is (size_t)-1; s NULL: an empty field. */
+int sdx__csv_put(struct sdx__csv_out *w, const char *s, size_t len);
+int sdx__csv_end_row(struct sdx__csv_out *w);
+/* The table (NUL-terminated, *len its bytes; may be NULL), or NULL after an
+ * error or an unfinished row; w is then empty. */
+char *sdx__csv_out_take(struct sdx__csv_out *w, size_t *len);
+void sdx__csv_out_free(struct sdx__csv_out *w);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "sdx/error.h"
+#include "formats/embedded.h"
 #include "formats/export/export.h"
 #include "ledger/internal.h"
 
@@ -269,13 +270,6 @@ char *sdx__xp_site_uri(const sdx_graph *g, size_t i, const json_t *site)
 }
 
 /* ---- units: formats/export/units.json, compiled in ---- */
-
-struct sdx_embedded_schema {
-	const char *name;
-	const char *text;
-	size_t len;
-};
-extern const struct sdx_embedded_schema sdx_embedded_interop[];
 
 static pthread_once_t units_once = PTHREAD_ONCE_INIT;
 static json_t *units;
