@@ -401,5 +401,7 @@ int load_policy(sdx_policy **out, const char *path);
  * answer: 0; 1 with why (it refused, in its words); or the error. */
 int witness_ask(sdx_ledger *l, const sdx_cosigner *c, const char *url, uint64_t size,
 		char *why, size_t cap);
+/* sdx_fetch_fn over HTTP(S): ctx is the log's base URL (cmd/remote_client.c). */
+int remote_fetch(void *ctx, const char *path, unsigned char **out, size_t *len);
 
 #endif

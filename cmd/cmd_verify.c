@@ -10,10 +10,10 @@
 #define MAX_TRUST 64
 
 static const struct usage use = {
-	"sdx verify [--threads N] [--bodies] [--signatures] [--policy FILE] [--quiet] [--json]\n"
-	"       [-L LEDGER]\n"
+	"sdx verify [--threads N] [--bodies] [--signatures] [--policy FILE] [--remote URL]\n"
+	"       [--quiet] [--json] [-L LEDGER]\n"
 	"   or: sdx verify FILE.sdxb [--trust VKEY|FILE]... [--trust-on-first-use] [--bodies]\n"
-	"       [--signatures] [--policy FILE] [--quiet] [--json]\n"
+	"       [--signatures] [--policy FILE] [--remote URL] [--quiet] [--json]\n"
 	"   or: sdx verify FILE.tlog-proof --entry FILE (--policy FILE | --trust VKEY) [--json]",
 	"Without FILE: audit the ledger from scratch: every entry's bytes and payload,\n"
 	"the sequence and hash chain, every stored Merkle tree hash, every\n"
@@ -41,6 +41,11 @@ static const struct usage use = {
 	"checkpoint - the ledger's own and the latest held of each imported origin, or\n"
 	"each the bundle carries - to be signed by the policy's log key of its origin\n"
 	"and cosigned by its quorum of witnesses, and names the witnesses that did.\n"
+	"--remote URL (a C2SP tlog-tiles log: 'sdx serve', 'sdx publish' behind any web\n"
+	"server) also reads the log's /checkpoint and only the hash tiles a consistency\n"
+	"proof needs, and checks that it shows the same history as the checkpoint held\n"
+	"of its origin (the ledger's own, the latest imported, or the bundle's): exit 1\n"
+	"when it shows another (a fork) or an older one (stale).\n"
 	"With FILE.tlog-proof (C2SP tlog-proof@v1, 'sdx prove --tlog-proof'): check\n"
 	"that the entry bytes in --entry are the entry it names, under a checkpoint that\n"
 	"meets the --policy (or is signed by the --trust log key).\n"
@@ -57,7 +62,7 @@ struct verify_opts {
 	sdx_bundle_verify_options bo;
 	uint64_t threads;
 	int json, tofu, bodies, signatures, quiet;
-	const char *policy_path, *entry_path;
+	const char *policy_path, *entry_path, *remote;
 	sdx_policy *policy;
 	sdx_verifier *trusted[MAX_TRUST];
 	size_t n_trusted;
@@ -203,6 +208,186 @@ static int ledger_witnessed(struct verify_opts *o, sdx_ledger *l, json_t *list)
 	return lw.err;
 }
 
+/* ---- --remote: what a served log shows --------------------------------------------- */
+
+struct key_list {
+	sdx_verifier *v[MAX_TRUST];
+	size_t n;
+	const char *name;  /* only keys of this name */
+};
+
+static int add_key(struct key_list *k, const sdx_verifier *v)
+{
+	if (k->n == MAX_TRUST || (k->name && strcmp(sdx_verifier_name(v), k->name) != 0))
+		return 0;
+	return sdx_verifier_new(&k->v[k->n++], sdx_verifier_name(v), sdx_verifier_public_key(v));
+}
+
+static int own_key(void *ctx, const sdx_verifier *v, uint64_t since)
+{
+	(void)since;
+	return add_key(ctx, v);
+}
+
+static int trusted_key(void *ctx, const sdx_verifier *v, const char *label, const char *added)
+{
+	(void)label;
+	(void)added;
+	return add_key(ctx, v);
+}
+
+static void key_list_clear(struct key_list *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		sdx_verifier_free(k->v[i]);
+	k->n = 0;
+}
+
+struct largest {
+	uint64_t size;
+	unsigned char root[32];
+	int found;
+};
+
+static int largest_held(void *ctx, uint64_t size, const unsigned char root[32], const char *note,
+			size_t len)
+{
+	struct largest *g = ctx;
+
+	(void)note;
+	(void)len;
+	if (!g->found || size > g->size) {
+		g->size = size;
+		memcpy(g->root, root, 32);
+		g->found = 1;
+	}
+	return 0;
+}
+
+/* The remote log at url against (held_size, held_root) of its origin; a line
+ * printed; own: l's tree proves a remote log that is behind.  0 or the error. */
+static int remote_against(const char *url, const char *note, size_t len, uint64_t held_size,
+			  const unsigned char held_root[32], struct key_list *keys, sdx_ledger *own,
+			  json_t **j, int quiet)
+{
+	sdx_remote_report rr;
+	int err;
+
+	err = sdx_remote_consistent(&rr, held_size, held_root, note, len, keys->v, keys->n,
+				    remote_fetch, (void *)url);
+	if (err == 0 && rr.behind) {
+		unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
+		sdx_checkpoint cp;
+		size_t n = 0;
+		sdx_checkpoint_parse(&cp, note, len);
+		if (own && sdx_ledger_prove_consistency(proof, &n, own, cp.size, held_size) == 0 &&
+		    sdx_merkle_verify_consistency(cp.size, held_size, cp.root, held_root,
+						  (const unsigned char (*)[32])proof, n) < 0)
+			err = sdx_error_set(SDX_ECONFLICT, "%s shows %s at size %" PRIu64 ", which "
+					    "the checkpoint held at size %" PRIu64 " does not extend: "
+					    "a fork", url, rr.origin, cp.size, held_size);
+		else
+			err = sdx_error_set(SDX_EVERIFY, "%s shows %s at size %" PRIu64 ", older than "
+					    "the checkpoint held at size %" PRIu64 ": stale, or rolled "
+					    "back", url, rr.origin, cp.size, held_size);
+	}
+	if (j)
+		*j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:s}", "url", url, "origin",
+			       rr.origin, "remote_size", (json_int_t)rr.remote_size, "held_size",
+			       (json_int_t)rr.held_size, "tiles", (json_int_t)rr.tiles, "ok", err == 0,
+			       "error", err < 0 ? sdx_error_last() : "");
+	else if (!quiet && err == 0)
+		printf("  remote    %s shows %s at size %" PRIu64 ": consistent with the checkpoint "
+		       "held at size %" PRIu64 " (%" PRIu64 " tiles read)\n", url, rr.origin,
+		       rr.remote_size, rr.held_size, rr.tiles);
+	return err;
+}
+
+/* sdx verify --remote URL of a ledger: its own origin, or an imported one. */
+static int ledger_remote(struct verify_opts *o, sdx_ledger *l, json_t **j)
+{
+	struct key_list keys;
+	struct largest held;
+	unsigned char *note = NULL;
+	sdx_checkpoint cp, rc;
+	size_t len = 0;
+	int own, err;
+
+	memset(&keys, 0, sizeof(keys));
+	memset(&held, 0, sizeof(held));
+	if ((err = remote_fetch((void *)o->remote, "checkpoint", &note, &len)) < 0)
+		return err;
+	if ((err = sdx_checkpoint_parse(&rc, (const char *)note, len)) < 0)
+		goto done;
+	own = strcmp(rc.origin, sdx_ledger_origin(l)) == 0;
+	keys.name = rc.origin;
+	if (own) {
+		if ((err = sdx_ledger_get_checkpoint(NULL, NULL, &cp, l, 0)) < 0)
+			goto done;
+		held.size = cp.size;
+		memcpy(held.root, cp.root, 32);
+		err = sdx_ledger_foreach_key(l, own_key, &keys);
+	} else {
+		if ((err = sdx_ledger_foreach_foreign_checkpoint(l, rc.origin, largest_held,
+								  &held)) < 0)
+			goto done;
+		if (!held.found) {
+			err = sdx_error_set(SDX_ENOTFOUND, "%s serves %s, which this ledger neither is "
+					    "nor holds anything of", o->remote, rc.origin);
+			goto done;
+		}
+		err = sdx_ledger_foreach_trusted(l, trusted_key, &keys);
+	}
+	if (err >= 0)
+		err = remote_against(o->remote, (const char *)note, len, held.size, held.root, &keys,
+				     own ? l : NULL, j, o->json);
+done:
+	key_list_clear(&keys);
+	free(note);
+	return err;
+}
+
+/* sdx verify FILE.sdxb --remote URL: the bundle's checkpoint of the remote's origin. */
+static int bundle_remote(struct verify_opts *o, const sdx_bundle_report *rep,
+			 const struct held_notes *h, json_t **j)
+{
+	struct key_list keys;
+	unsigned char *note = NULL;
+	const sdx_bundle_ledger *bl;
+	sdx_checkpoint rc, cp;
+	size_t len = 0, i, k;
+	int err;
+
+	memset(&keys, 0, sizeof(keys));
+	if ((err = remote_fetch((void *)o->remote, "checkpoint", &note, &len)) < 0)
+		return err;
+	if ((err = sdx_checkpoint_parse(&rc, (const char *)note, len)) < 0)
+		goto done;
+	for (i = 0; (bl = sdx_bundle_report_ledger(rep, i)); i++)
+		if (strcmp(bl->origin, rc.origin) == 0)
+			break;
+	for (k = 0; bl && k < h->n; k++)
+		if (strcmp(h->at[k].origin, bl->origin) == 0 && h->at[k].size == bl->tree_size)
+			break;
+	if (!bl || k == h->n) {
+		err = sdx_error_set(SDX_ENOTFOUND, "%s serves %s, of which the bundle carries "
+				    "nothing", o->remote, rc.origin);
+		goto done;
+	}
+	if ((err = sdx_checkpoint_parse(&cp, h->at[k].note, h->at[k].len)) < 0)
+		goto done;
+	keys.name = rc.origin;
+	for (i = 0; i < o->n_trusted && err >= 0; i++)
+		err = add_key(&keys, o->trusted[i]);
+	if (err >= 0)
+		err = remote_against(o->remote, (const char *)note, len, cp.size, cp.root, &keys,
+				     NULL, j, o->json);
+done:
+	key_list_clear(&keys);
+	free(note);
+	return err;
+}
+
 /* Is the file a tlog-proof (its first line)? */
 static int is_tlog_proof(const char *path)
 {
@@ -303,7 +488,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	struct progress prog;
 	const sdx_bundle_ledger *bl;
 	sdx_ledger *l = NULL;
-	json_t *wlist = NULL;
+	json_t *wlist = NULL, *rj = NULL;
 	size_t i, introduced = 0;
 	int err, perr = 0;
 
@@ -330,7 +515,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	bo.flags = (o->bodies ? SDX_BUNDLE_VERIFY_BODIES : 0) |
 		   (o->signatures ? SDX_BUNDLE_VERIFY_SIGNATURES : 0);
 	bo.threads = (unsigned)o->threads;
-	if (o->policy) {
+	if (o->policy || o->remote) {
 		sink.ctx = &notes;
 		sink.checkpoint = keep_note;
 		bo.sink = &sink;
@@ -341,6 +526,15 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	if (o->policy && (err == 0 || err == SDX_EUNTRUSTED)) {
 		wlist = o->json ? json_array() : NULL;
 		perr = bundle_witnessed(o, rep, &notes, wlist);
+	}
+	if (o->remote && err == 0) {
+		char saved[400];
+		int e = bundle_remote(o, rep, &notes, o->json ? &rj : NULL);
+		if (e < 0 && !perr) {
+			perr = e;
+			snprintf(saved, sizeof(saved), "%s", sdx_error_last());
+			sdx_error_set(e, "%s", saved);
+		}
 	}
 	if (o->json) {
 		json_t *led = json_array();
@@ -366,6 +560,8 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 			json_object_set_new(j, "error", json_string(sdx_error_last()));
 		if (wlist)
 			json_object_set_new(j, "witnessed", json_incref(wlist));
+		if (rj)
+			json_object_set_new(j, "remote", json_incref(rj));
 		print_json(j);
 	} else if (err == 0 || err == SDX_EUNTRUSTED) {
 		printf("bundle %s\n  producer  %s%s\n  created   %s\n", path,
@@ -392,6 +588,7 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 	if (err == 0 && o->tofu && !sdx_bundle_report_producer_trusted(rep))
 		remember_producer(l, rep);
 	json_decref(wlist);
+	json_decref(rj);
 	held_notes_clear(&notes);
 	sdx_bundle_report_free(rep);
 	sdx_ledger_free(l);
@@ -456,7 +653,7 @@ int cmd_verify(int argc, char **argv)
 	struct progress prog;
 	struct verify_opts o;
 	sdx_ledger *l = NULL;
-	json_t *attr = NULL, *wlist = NULL;
+	json_t *attr = NULL, *wlist = NULL, *rj = NULL;
 	size_t conflicts = 0;
 	int first, rc, err, perr = 0;
 
@@ -477,6 +674,8 @@ int cmd_verify(int argc, char **argv)
 			   "trust policy of log keys and witnesses (formats/witness.md)"),
 		OPT_STRING(0, "entry", &o.entry_path, "FILE", "tlog-proof: the entry's bytes, as "
 			   "'sdx show REF --raw' writes them"),
+		OPT_STRING(0, "remote", &o.remote, "URL", "also check that the tlog-tiles log at URL "
+			   "shows the same history (formats/witness.md)"),
 		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr"),
 		OPT_BOOL(0, "json", &o.json, "print the report as JSON"),
 		LIMIT_OPTS(&o.bo),
@@ -524,10 +723,21 @@ int cmd_verify(int argc, char **argv)
 			sdx_error_set(perr, "%s", saved);
 		}
 	}
+	if (err == 0 && o.remote) {
+		char saved[400];
+		int e = ledger_remote(&o, l, o.json ? &rj : NULL);
+		if (e < 0 && !perr) {
+			perr = e;
+			snprintf(saved, sizeof(saved), "%s", sdx_error_last());
+			sdx_error_set(e, "%s", saved);
+		}
+	}
 	if (o.json) {
 		json_t *j = verify_json(o.w.ledger, l, err, &rep, attr);
 		if (wlist)
 			json_object_set_new(j, "witnessed", json_incref(wlist));
+		if (rj)
+			json_object_set_new(j, "remote", json_incref(rj));
 		print_json(j);
 	}
 	if (err < 0) {
@@ -556,6 +766,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	json_decref(attr);
 	json_decref(wlist);
+	json_decref(rj);
 	sdx_policy_free(o.policy);
 	sdx_ledger_free(l);
 	return rc;

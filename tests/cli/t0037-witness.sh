@@ -167,6 +167,39 @@ if command -v node > /dev/null; then
 	check "and not for another entry" sh -c "node proof.js e1.tlog-proof e0.entry | grep -qx bad"
 fi
 
+# --remote: what a served log shows, against what is held
+cp log.db before.db
+sdx declare -L log.db "$D/pigment-declaration.json" --attach "$D/reports/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
+sdx checkpoint -L log.db > /dev/null
+start_server rlog -L log.db
+ULOG=$U
+expect 0 "verify --remote: the served log is the ledger's own" sdx verify -L log.db --remote "$ULOG"
+expect_out "consistent" "remote +$ULOG shows example.com/log at size [0-9]+: consistent with the checkpoint held"
+expect 0 "a copy of an older state: the remote is ahead and extends it" sdx verify -L before.db -k log.key --remote "$ULOG" --json
+check "tiles were read for the proof" sh -c "[ \$(jq '.remote.tiles' '$out') -ge 1 ] && [ \$(jq '.remote.remote_size' '$out') -gt \$(jq '.remote.held_size' '$out') ]"
+start_server rold -L before.db -k log.key
+expect 1 "a server showing an older state: stale" sdx verify -L log.db --remote "$U"
+expect_err "says so" "older than the checkpoint held at size [0-9]+: stale"
+cp before.db fork.db
+sdx declare -L fork.db -k log.key "$D/pvc-compound-declaration.json" --attach "$D/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2>&1
+sdx declare -L fork.db -k log.key "$D/pigment-declaration.json" --attach "$D/reports/cnas-l5678-report-2026-0821.txt" > /dev/null 2>&1
+sdx checkpoint -L fork.db -k log.key > /dev/null
+start_server rfork -L fork.db -k log.key
+expect 1 "a server showing a forked history" sdx verify -L log.db --remote "$U"
+expect_err "names it a fork" "a fork"
+expect 0 "the fork extends the older copy it was made from: consistent with that" sdx verify -L before.db -k log.key --remote "$U"
+sdx export -L log.db --all -o now.sdxb > /dev/null
+expect 0 "a bundle against the log that serves its ledger" sdx verify now.sdxb --trust log.vkey --remote "$ULOG"
+expect_out "consistent" "remote +$ULOG shows example.com/log"
+expect 1 "a bundle against the fork" sdx verify now.sdxb --trust log.vkey --remote "$U"
+sdx init -L e.db --origin example.com/exporter --unencrypted > /dev/null
+sdx trust add -L e.db log.vkey > /dev/null
+sdx import -L e.db now.sdxb > /dev/null
+expect 0 "an importer checks its supplier's served log" sdx verify -L e.db --remote "$ULOG"
+expect_out "against the checkpoint imported" "shows example.com/log at size [0-9]+: consistent"
+expect 2 "a log the ledger holds nothing of" sdx verify -L e.db --remote "$U1"
+expect_err "says so" "neither is nor holds anything of"
+
 # the protocol's answers, by curl
 sdx checkpoint -L log.db > /dev/null
 printf 'old 0\n\n' > stale.req; sdx checkpoint -L log.db >> stale.req
