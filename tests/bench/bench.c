@@ -5,8 +5,9 @@
  *   bench raw N [BYTES]               raw libsodium Ed25519 sign and verify rates (one core)
  *   bench gen TEMPLATE.json N PATH    N JSON lines from TEMPLATE, the string at PATH
  *                                     (dot-separated, numbers index arrays) suffixed -i,
- *                                     and its declaration_id too (each its own document,
- *                                     as a supplier's are)
+ *                                     and its declaration_id and every lot number too,
+ *                                     wherever they appear (each its own document and
+ *                                     lots, as a supplier's are)
  *   bench run CMD ARGS...             run a command; print wall seconds, peak RSS, exit
  *                                     status and CPU seconds
  *   bench fill LEDGER KEY N           append N small records through the library
@@ -85,12 +86,53 @@ static json_t *walk(json_t *j, char *path, json_t **parent, char **last)
 	return j ? walk(j, dot + 1, parent, last) : NULL;
 }
 
+/* Every string of j equal to one of the template's lot numbers, suffixed "-i":
+ * each record's lots (and the claims and reports that name them) its own,
+ * so that no lot is shared by every declaration of the bench ledger. */
+static void rename_lots(json_t *j, json_t *tmpl_lots, long i)
+{
+	const char *k;
+	json_t *v, *lot;
+	size_t n, m;
+	char val[512];
+
+	if (json_is_object(j)) {
+		json_object_foreach(j, k, v) {
+			if (!json_is_string(v)) {
+				rename_lots(v, tmpl_lots, i);
+				continue;
+			}
+			json_array_foreach(tmpl_lots, m, lot)
+				if (strcmp(json_string_value(v), json_string_value(lot)) == 0) {
+					snprintf(val, sizeof(val), "%s-%ld", json_string_value(lot), i);
+					json_object_set_new(j, k, json_string(val));
+					break;
+				}
+		}
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, n, v) {
+			if (!json_is_string(v)) {
+				rename_lots(v, tmpl_lots, i);
+				continue;
+			}
+			json_array_foreach(tmpl_lots, m, lot)
+				if (strcmp(json_string_value(v), json_string_value(lot)) == 0) {
+					snprintf(val, sizeof(val), "%s-%ld", json_string_value(lot), i);
+					json_array_set_new(j, n, json_string(val));
+					break;
+				}
+		}
+	}
+}
+
 static int gen(const char *tmpl, long n, const char *spec)
 {
-	json_t *root = json_load_file(tmpl, JSON_REJECT_DUPLICATES, NULL), *parent, *v;
+	json_t *root = json_load_file(tmpl, JSON_REJECT_DUPLICATES, NULL), *parent, *v, *lots, *x;
 	char path[256], *last, val[512], id[256];
 	const char *orig;
+	size_t k;
 	long i;
+	int path_is_lot = 0;
 
 	if (!root)
 		return fprintf(stderr, "bench: cannot read '%s'\n", tmpl), 1;
@@ -104,18 +146,36 @@ static int gen(const char *tmpl, long n, const char *spec)
 	snprintf(path, sizeof(path), "%s", orig);
 	snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(root, "declaration_id")) ?
 		 json_string_value(json_object_get(root, "declaration_id")) : "");
+	/* the template's lot numbers, before any renaming */
+	lots = json_array();
+	json_array_foreach(json_object_get(json_object_get(root, "material"), "lots"), k, x)
+		if (json_is_string(json_object_get(x, "lot_number")))
+			json_array_append(lots, json_object_get(x, "lot_number"));
+	json_array_foreach(lots, k, x)
+		path_is_lot |= strcmp(json_string_value(x), orig) == 0;
 	for (i = 0; i < n; i++) {
+		json_t *rec = json_deep_copy(root), *w;
 		char *s;
-		snprintf(val, sizeof(val), "%s-%ld", path, i);
-		json_string_set(v, val);
+		/* the string at PATH, then every lot number, made this record's own */
+		snprintf(path, sizeof(path), "%s", spec);
+		if (walk(rec, path, &parent, &last)) {
+			w = json_is_array(parent) ? json_array_get(parent, strtoul(last, NULL, 10))
+						  : json_object_get(parent, last);
+			snprintf(val, sizeof(val), "%s-%ld", orig, i);
+			if (json_is_string(w) && !path_is_lot)
+				json_string_set(w, val);
+		}
+		rename_lots(rec, lots, i);
 		if (*id) {
 			snprintf(val, sizeof(val), "%s-%ld", id, i);
-			json_object_set_new(root, "declaration_id", json_string(val));
+			json_object_set_new(rec, "declaration_id", json_string(val));
 		}
-		s = json_dumps(root, JSON_COMPACT);
+		s = json_dumps(rec, JSON_COMPACT);
 		puts(s);
 		free(s);
+		json_decref(rec);
 	}
+	json_decref(lots);
 	json_decref(root);
 	return 0;
 }
