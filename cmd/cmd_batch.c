@@ -1,4 +1,5 @@
 /* cmd/cmd_batch.c - sdx batch: record a finished-goods batch and its inputs. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -10,9 +11,9 @@ static const struct usage use = {
 	"   or: sdx batch --id BATCH --product NAME --hs CODE --date DATE\n"
 	"                 --manufacturer NAME --manufacturer-id SCHEME:ID...\n"
 	"                 --manufacturer-country CC --quantity N:UNIT\n"
-	"                 --input REF:LOT:N:UNIT[:ROLE]...",
+	"                 --input REF:LOT:N:UNIT[:ROLE]... [--model PRODUCT]",
 	"Record a production batch of finished goods and what went into it\n"
-	"(formats/batch.md, version 2: it names its manufacturer).  Each input names a\n"
+	"(formats/batch.md, version 3: it names its manufacturer).  Each input names a\n"
 	"declaration entry - your own or one imported from a supplier's bundle - by\n"
 	"leaf hash (a prefix of 4+ hex digits will do; 'sdx log' and 'sdx inbox\n"
 	"--entries' list them) and the supplier lot used, which must be one of the lots\n"
@@ -25,6 +26,10 @@ static const struct usage use = {
 	"written.  A batch may not take more of a lot than its declaration says it\n"
 	"holds (with every batch of this ledger), nor be made before the lot, nor\n"
 	"repeat a batch id unless it supersedes that batch (formats/plausibility.md).\n"
+	"--model names the product (model) record the batch is a run of (its product\n"
+	"id, leaf hash or index; 'sdx declare --type product MODEL.json' records one,\n"
+	"formats/product.md): its type-test reports count for the batch where a rule\n"
+	"accepts model-level evidence.\n"
 	"Example:\n"
 	"  sdx batch --id BY2610-032 --product 'Baby bath thermometer' --hs 9025.19 \\\n"
 	"      --date 2026-10-12 --manufacturer 'Cixi Little Harbour Toys Co., Ltd.' \\\n"
@@ -36,7 +41,7 @@ static const struct usage use = {
 
 /* The batch fields options give, and the options. */
 enum { ID, PRODUCT, HS, SKU, GTIN, CATEGORY, DATE, MAKER, MAKER_COUNTRY, SITE, SITE_COUNTRY,
-       QUANTITY, N_FIELDS };
+       QUANTITY, MODEL, MODEL_ID, N_FIELDS };
 static const struct field_opt fields[N_FIELDS] = {
 	{ "batch_id", "--id" }, { "product.name", "--product" }, { "product.hs_code", "--hs" },
 	{ "product.sku", "--sku" }, { "product.gtin", "--gtin" },
@@ -44,7 +49,8 @@ static const struct field_opt fields[N_FIELDS] = {
 	{ "manufacturer.name", "--manufacturer" },
 	{ "manufacturer.country", "--manufacturer-country" },
 	{ "site.name", "--site" }, { "site.country", "--site-country" },
-	{ "quantity", "--quantity" }
+	{ "quantity", "--quantity" }, { "model.entry", "--model" },
+	{ "model.product_id", "--model" }
 };
 
 struct batch_opts {
@@ -56,11 +62,53 @@ struct batch_opts {
 	size_t ninputs;
 	const char *attach[MAX_ATTACH];
 	size_t nattach;
+	char model_hex[65], model_id[80];
 	int dry_run, json;
 };
 
+/* --model REF: the product record's leaf hash and product_id. */
+static int resolve_model(struct batch_opts *o)
+{
+	sdx_ledger *l = NULL;
+	sdx_found *f = NULL;
+	json_t *p = NULL;
+	char *text = NULL;
+	const char *id;
+	size_t len = 0;
+	int rc, err;
+
+	if ((rc = open_ledger(&l, &o->w, SDX_OPEN_READONLY)) != 0)
+		return rc;
+	if ((err = sdx_record_find(&f, l, o->f[MODEL], NULL)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	if (strcmp(f->entry.type, "product") != 0) {
+		rc = cmd_error(EXIT_USAGE, "--model '%s' is a %s, not a product record", o->f[MODEL],
+			       f->entry.type);
+		goto done;
+	}
+	hex_hash(o->model_hex, f->entry.leaf_hash);
+	if ((err = sdx_entry_payload(&text, &len, &f->entry)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	p = json_loadb(text, len, 0, NULL);
+	id = json_string_value(json_object_get(json_object_get(p, "body"), "product_id"));
+	snprintf(o->model_id, sizeof(o->model_id), "%s", id ? id : "");
+	o->f[MODEL] = o->model_hex;
+	o->f[MODEL_ID] = o->model_id;
+done:
+	free(text);
+	json_decref(p);
+	sdx_found_free(f);
+	sdx_ledger_free(l);
+	return rc;
+}
+
 static int from_options(struct batch_opts *o)
 {
+	int rc;
 	const struct list_opt ids = { "manufacturer.identifiers", "--manufacturer-id", o->ids,
 				      o->nids };
 	const struct built_record r = {
@@ -70,6 +118,8 @@ static int from_options(struct batch_opts *o)
 		"see 'sdx batch --help'"
 	};
 
+	if (o->f[MODEL] && (rc = resolve_model(o)) != 0)
+		return rc;
 	return cmd_append_built(&o->w, &r, o->attach, o->nattach, o->dry_run, o->json);
 }
 
@@ -101,6 +151,8 @@ int cmd_batch(int argc, char **argv)
 				"an input: declaration (or batch) REF, supplier lot used (empty for "
 				"a batch), quantity consumed, optional ROLE (above); repeatable",
 				"at most %zu --input options"),
+		OPT_STRING(0, "model", &o.f[MODEL], "PRODUCT",
+			   "the product (model) record the batch is a run of: product id or REF"),
 		OPT_STRING_LIST('a', "attach", o.attach, &o.nattach, MAX_ATTACH, "FILE",
 				"store FILE as evidence (with a JSON file citing it)",
 				"at most %zu --attach files"),
@@ -116,7 +168,7 @@ int cmd_batch(int argc, char **argv)
 	where_resolve(&o.w);
 	if (first == argc)
 		return from_options(&o);
-	if (o.f[ID] || o.ninputs || o.f[PRODUCT] || o.f[MAKER] || o.nids)
+	if (o.f[ID] || o.ninputs || o.f[PRODUCT] || o.f[MAKER] || o.nids || o.f[MODEL])
 		return cmd_error(EXIT_USAGE, "give either FILE.json or the batch options, not both");
 	if (argc - first > 1)
 		return cmd_error(EXIT_USAGE, "one batch file per call");

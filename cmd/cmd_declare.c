@@ -206,7 +206,7 @@ int cmd_declare(int argc, char **argv)
 		OPT_U64_RANGE(0, "batch", &o.batch, "N",
 			      "with --jsonl: records per transaction (default 1000)", 1, 1000000),
 		OPT_STRING('t', "type", &o.type, "TYPE",
-			   "record type: declaration (default) or withdrawal"),
+			   "record type: declaration (default), withdrawal or product (a model and its type tests)"),
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),

@@ -103,9 +103,9 @@ static void print_nonconforming(const json_t *fails, const char *prefix)
 static void print_children(const struct trace_opts *o, const json_t *n, const char *prefix)
 {
 	const json_t *inputs = json_object_get(n, "inputs"), *ev = json_object_get(n, "evidence");
-	const json_t *wd = json_object_get(n, "withdrawn"), *x;
+	const json_t *wd = json_object_get(n, "withdrawn"), *model = json_object_get(n, "model"), *x;
 	size_t ni = json_array_size(inputs), ne = o->no_evidence ? 0 : json_array_size(ev);
-	size_t nw = json_array_size(wd), total = ni + ne + nw, k = 0, i;
+	size_t nw = json_array_size(wd), total = ni + ne + nw + (model ? 1 : 0), k = 0, i;
 	char pre[1024], how[200], q[96];
 
 	json_array_foreach(wd, i, x) {
@@ -127,6 +127,13 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 		printf("%s%s", prefix, last ? "└─ " : "├─ ");
 		snprintf(pre, sizeof(pre), "%s%s", prefix, last ? "   " : "│  ");
 		print_node(o, json_object_get(x, "record"), pre, how);
+	}
+	if (model) {
+		/* the product model the batch is a run of, with its type-test reports */
+		int last = ++k == total;
+		printf("%s%s", prefix, last ? "└─ " : "├─ ");
+		snprintf(pre, sizeof(pre), "%s%s", prefix, last ? "   " : "│  ");
+		print_node(o, model, pre, "model: ");
 	}
 	for (i = 0; i < ne; i++) {
 		int last = ++k == total;

@@ -197,9 +197,9 @@ int sdx_graph_find(size_t *out, const sdx_graph *cg, const char *ref, const char
 	}
 	if (c.n == 0 && g->from_ledger && n < 20 && strspn(ref, "0123456789") == n)
 		err = sdx_error_set(SDX_ENOTFOUND, "own entry %s is not a declaration, withdrawal, "
-				    "batch or shipment%s%s", ref, party ? " of " : "", party ? party : "");
+				    "batch, shipment or product%s%s", ref, party ? " of " : "", party ? party : "");
 	else if (c.n == 0)
-		err = sdx_error_set(SDX_ENOTFOUND, "no declaration, batch or shipment is known as "
+		err = sdx_error_set(SDX_ENOTFOUND, "no declaration, batch, shipment or product is known as "
 				    "'%s'%s%s", ref, party ? " of " : "", party ? party : "");
 	else if (c.n > 1)
 		err = ambiguous(g, ref, c.at, c.n);

@@ -139,6 +139,18 @@ static const char *composite_inputs(struct walk *w, const struct gnode *n, const
 		}
 	}
 	json_object_set_new(j, "inputs", list);
+	/* a version 3 batch's product model, with its reports (formats/product.md) */
+	for (e = 0; e < n->type->nedges; e++) {
+		const struct sdx_record_edge *edge = &n->type->edges[e];
+		const char *hex;
+		if (edge->array || edge->attachment || !sdx__edge_accepts(edge, "product") ||
+		    !(hex = sdx__edge_hash(edge, body)))
+			continue;
+		if (!(child = trace_link(w, hex, depth)))
+			return NULL;
+		status = worse(status, inherited(sdx__jstr(child, "status", NULL)));
+		json_object_set_new(j, "model", child);
+	}
 	return status;
 }
 

@@ -88,6 +88,8 @@ static int check_held(sdx_ledger *l, const struct sdx_record_edge *e, const json
 	char path[64], lotpath[64];
 	int err;
 
+	if (!hex)
+		return 0; /* an optional member (a batch's model); the schema checked its form */
 	if (e->array) {
 		snprintf(path, sizeof(path), "%s[%zu].%s", e->array, i, e->field);
 		snprintf(lotpath, sizeof(lotpath), "%s[%zu].lot_number", e->array, i);

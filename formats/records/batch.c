@@ -1,8 +1,9 @@
 /*
  * formats/records/batch.c - the batch: a manufacturer's production run, the
  * declarations and earlier batches it used, and its product reports
- * (formats/batch.md).  Version 1 is read; version 2 (its manufacturer, input
- * roles and costs, corrections) is written.
+ * (formats/batch.md).  Version 1 is read; versions 2 (its manufacturer, input
+ * roles and costs, corrections) and 3 (the product model it is a run of) are
+ * written, 3 by the builder.
  */
 #include <stdio.h>
 #include <string.h>
@@ -182,6 +183,9 @@ static void trace(json_t *j, const json_t *body)
 	if (json_object_get(body, "supersedes"))
 		json_object_set_new(j, "supersedes",
 				    json_string(sdx__jstr(body, "supersedes", NULL)));
+	/* version 3: the model it is a run of */
+	if (json_object_get(body, "model"))
+		json_object_set_new(j, "model", json_string(sdx__jstr(body, "model", "product_id")));
 	json_object_set_new(j, "product", json_string(sdx__jstr(body, "product", "name")));
 	json_object_set_new(j, "hs_code", json_string(sdx__jstr(body, "product", "hs_code")));
 	json_object_set_new(j, "production_date",
@@ -198,6 +202,7 @@ static void used(json_t *e, const json_t *body)
 
 static const char *const inputs[] = { "declaration", "batch", NULL };
 static const char *const batches[] = { "batch", NULL };
+static const char *const products[] = { "product", NULL };
 
 /* The edges' order is the graph index's edge numbering: append, never insert. */
 static const struct sdx_record_edge edges[] = {
@@ -207,6 +212,9 @@ static const struct sdx_record_edge edges[] = {
 	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
 	/* version 2: a correction names the batch it replaces (same ledger) */
 	{ .field = "supersedes", .accepts = batches, .accepts_text = "a batch" },
+	/* version 3: the product model it is a run of, own or imported */
+	{ .field = "model", .sub = "entry", .held = 1, .accepts = products,
+	  .accepts_text = "a product" },
 };
 
 /* A batch input, REF:LOT:N:UNIT[:ROLE]: {"entry", "quantity", "lot_number", "role"}. */
@@ -253,6 +261,8 @@ static const struct sdx_record_field batch_fields[] = {
 	{ "site.country", SDX_FIELD_TEXT, 0, "manufacturer.country" },
 	{ "quantity", SDX_FIELD_QUANTITY, SDX_FIELD_REQUIRED, NULL },
 	{ "inputs", SDX_FIELD_LINKS, SDX_FIELD_REQUIRED, NULL },
+	{ "model.entry", SDX_FIELD_TEXT, 0, NULL },
+	{ "model.product_id", SDX_FIELD_TEXT, 0, NULL },
 };
 
 static const struct sdx_record_build build = {
@@ -264,7 +274,7 @@ static const char *const parties[] = { "site", "manufacturer", NULL };
 const struct sdx_record_type sdx__type_batch = {
 	.name = "batch",
 	.has_schema = 1,
-	.versions = 2,
+	.versions = 3,
 	.writes = 2,
 	.upgrade = "a \"manufacturer\" (the party that made the batch; formats/batch.md, "
 		   "\"Versions\")",

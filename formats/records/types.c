@@ -17,7 +17,8 @@
 	X(introduction) \
 	X(genesis)      \
 	X(key)          \
-	X(import)
+	X(import)       \
+	X(product)
 
 #define DECLARE(name) extern const struct sdx_record_type sdx__type_##name;
 #define LIST(name) &sdx__type_##name,

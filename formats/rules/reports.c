@@ -15,10 +15,12 @@
 #include "formats/rules/internal.h"
 #include "formats/text/text.h"
 
-/* A report found for a record: its own, or an input's. */
+/* A report found for a record: its own, an input's, or its model's. */
 struct candidate {
 	const json_t *e;
-	char where[300];  /* "" for the record's own; else "lot L (declaration D)" */
+	int model;        /* on the product (model) record the batch is a run of */
+	char where[300];  /* "" for the record's own; else "lot L (declaration D)" or
+			   * "model M (product record)" */
 };
 
 #define MAX_CANDIDATES 64
@@ -309,9 +311,28 @@ static size_t candidates(const struct check *c, size_t node, struct candidate *o
 	json_array_foreach(json_object_get(body, "evidence"), i, e)
 		if (m < cap) {
 			out[m].e = e;
+			out[m].model = 0;
 			out[m++].where[0] = '\0';
 		}
 	*own = m;
+	/* the model's reports (a version 3 batch's `model`), after the record's own */
+	for (ed = 0; ed < n->type->nedges; ed++) {
+		const struct sdx_record_edge *edge = &n->type->edges[ed];
+		const char *hex;
+		const json_t *pb;
+		if (edge->array || edge->consumes || !sdx__edge_accepts(edge, "product") ||
+		    !(hex = sdx__edge_hash(edge, body)) ||
+		    (to = sdx__graph_find_hex(c->g, hex)) == SIZE_MAX ||
+		    !(pb = sdx__graph_body(c->g, &c->g->n[to])))
+			continue;
+		json_array_foreach(json_object_get(pb, "evidence"), i, e)
+			if (m < cap) {
+				out[m].e = e;
+				out[m].model = 1;
+				snprintf(out[m++].where, sizeof(out->where), "model %s (product record)",
+					 sget(pb, "product_id"));
+			}
+	}
 	for (ed = 0; ed < n->type->nedges; ed++) {
 		const struct sdx_record_edge *edge = &n->type->edges[ed];
 		if (!edge->consumes || !edge->array)
@@ -326,6 +347,7 @@ static size_t candidates(const struct check *c, size_t node, struct candidate *o
 			json_array_foreach(json_object_get(ib, "evidence"), i, e)
 				if (m < cap) {
 					out[m].e = e;
+					out[m].model = 0;
 					snprintf(out[m++].where, sizeof(out->where), "lot %s (declaration %s)",
 						 sget(x, "lot_number"), sget(ib, "declaration_id"));
 				}
@@ -344,7 +366,7 @@ static void pass_text(const struct check *c, const json_t *rule, const json_t *e
 
 	snprintf(out, cap, "report %s by %s (%s)%s%s", sget(e, "report_number"), sget(e, "lab_name"),
 		 sget(json_object_get(e, "accreditation"), "number"),
-		 where->where[0] ? " on input " : "", where->where);
+		 where->where[0] ? (where->model ? " on " : " on input ") : "", where->where);
 	n = strlen(out);
 	if (json_object_get(req, "standards"))
 		snprintf(out + n, cap - n, ", against %s",
@@ -371,9 +393,12 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 	struct candidate cand[MAX_CANDIDATES];
 	struct judged j, best;
 	const char *level = sget(json_object_get(rule, "report"), "level");
+	const char *elevel = sget(json_object_get(rule, "report"), "evidence_level");
 	int inputs_count = strcmp(level, "product_or_input") == 0;
+	/* which reports on the product count: the batch's own, its model's, or either */
+	int batch_ok = strcmp(elevel, "model") != 0, model_ok = strcmp(elevel, "batch") != 0;
 	size_t n, own, i;
-	char note[300], pass_note[300], elsewhere[400] = "";
+	char note[300], pass_note[700], elsewhere[400] = "";
 
 	n = candidates(c, node, cand, MAX_CANDIDATES, &own);
 	memset(&best, 0, sizeof(best));
@@ -381,7 +406,15 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 	for (i = 0; i < n; i++) {
 		const json_t *e = cand[i].e;
 		note[0] = '\0';
-		if (i >= own && !inputs_count) {
+		if ((cand[i].model && !model_ok) || (i < own && !batch_ok)) {
+			if (!elsewhere[0])
+				snprintf(elsewhere, sizeof(elsewhere), "; report %s%s%s does not count: "
+					 "the rule requires %s-level evidence", sget(e, "report_number"),
+					 cand[i].model ? " on " : " on the batch", cand[i].where,
+					 batch_ok ? "batch" : "model");
+			continue;
+		}
+		if (i >= own && !cand[i].model && !inputs_count) {
 			if (!elsewhere[0])
 				snprintf(elsewhere, sizeof(elsewhere), "; report %s on input %s does not "
 					 "count: the rule requires a report on the finished product",
@@ -400,12 +433,15 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 			best = j;
 		if (cand[i].where[0] && best.score == j.score && best.verdict == j.verdict) {
 			size_t k = strlen(best.why);
-			snprintf(best.why + k, sizeof(best.why) - k, " (on input %s)", cand[i].where);
+			snprintf(best.why + k, sizeof(best.why) - k, " (on %s%s)",
+				 cand[i].model ? "" : "input ", cand[i].where);
 		}
 	}
 	if (best.score == (size_t)-1 && best.verdict != SDX_VERDICT_FAIL) {
 		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, "no test report "
-				  "is attached to this %s%s", c->g->n[node].type->name, elsewhere);
+				  "%s this %s%s", model_ok && batch_ok ? "is attached to" :
+				  model_ok ? "on the model of" : "is attached to", c->g->n[node].type->name,
+				  elsewhere);
 		return;
 	}
 	sdx__check_result(c, rule, node, w->lot, w->via,

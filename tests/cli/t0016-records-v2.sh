@@ -43,7 +43,7 @@ expect 0 "a batch from options" sdx batch -L m.db --id LH2611-0001 --product "Ba
 golden batch-options "is appended"
 b1=$(leaf m.db LH2611-0001)
 sdx show -L m.db "$b1" --json | jq .payload.body > b1.json
-check "is version 2" test "$(jq -r .format b1.json)" = sdx-batch/2
+check "is version 3 (version 2 and a product model it may cite)" test "$(jq -r .format b1.json)" = sdx-batch/3
 check "names its manufacturer with both identifiers" \
 	test "$(jq -r '[.manufacturer.name, (.manufacturer.identifiers | length)] | join(" ")' b1.json)" = \
 	"Cixi Little Harbour Toys Co., Ltd. 2"
@@ -71,7 +71,7 @@ expect 2 "a version 1 batch is refused on write" sdx batch -L m.db v1.json \
 	--attach "$R/cnas-l9012-product-report-2026-1020.txt"
 golden batch-v1 "saying to add format and manufacturer"
 check "and nothing is written" test "$(size m.db)" = "$n"
-jq '.format = "sdx-batch/3"' v2.json > v3.json
+jq '.format = "sdx-batch/4"' v2.json > v3.json
 expect 2 "a format version this sdx does not read" sdx batch -L m.db v3.json \
 	--attach "$R/cnas-l9012-product-report-2026-1020.txt"
 golden batch-v3 "names the versions it reads"

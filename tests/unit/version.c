@@ -218,20 +218,20 @@ static void formats_not_read(void)
 		const char *type, *format; /* format NULL: the number 2 */
 		const char *msg;
 	} cases[] = {
-		{ "batch", "sdx-batch/3",
-		  "batch: format: 'sdx-batch/3' is not a version this sdx reads (1, 2)" },
+		{ "batch", "sdx-batch/4",
+		  "batch: format: 'sdx-batch/4' is not a version this sdx reads (1, 2, 3)" },
 		{ "batch", "sdx-shipment/2",
 		  "batch: format: 'sdx-shipment/2' is the format of a shipment, not of a batch" },
 		{ "batch", "sdx-batch/1",
 		  "batch: format: 'sdx-batch/1': a version 1 record has no format member; leave it "
 		  "out" },
 		{ "batch", "sdx-batch/02",
-		  "batch: format: 'sdx-batch/02' is not a version this sdx reads (1, 2)" },
+		  "batch: format: 'sdx-batch/02' is not a version this sdx reads (1, 2, 3)" },
 		{ "batch", "sdx-invoice/2",
-		  "batch: format: 'sdx-invoice/2' is not a format of a batch; expected \"sdx-batch/2\"" },
+		  "batch: format: 'sdx-invoice/2' is not a format of a batch; expected \"sdx-batch/3\"" },
 		{ "batch", "batch/2",
-		  "batch: format: 'batch/2' is not a record format; expected \"sdx-batch/2\"" },
-		{ "batch", NULL, "batch: format: expected a string, e.g. \"sdx-batch/2\"" },
+		  "batch: format: 'batch/2' is not a record format; expected \"sdx-batch/3\"" },
+		{ "batch", NULL, "batch: format: expected a string, e.g. \"sdx-batch/3\"" },
 		{ "withdrawal", "sdx-withdrawal/2",
 		  "withdrawal: format: 'sdx-withdrawal/2' is not a version this sdx reads (1)" },
 	};
@@ -327,7 +327,8 @@ static void builder_writes_version2(void)
 	CHECK_OK(sdx_record_builder_resolve(b, f.l));
 	CHECK_OK(sdx_record_builder_json(&text, NULL, b, 0));
 	CHECK((j = json_loads(text, 0, NULL)) != NULL);
-	CHECK_STR(json_string_value(json_object_get(j, "format")), "sdx-batch/2");
+	/* the newest version: 3, which may cite a product model */
+	CHECK_STR(json_string_value(json_object_get(j, "format")), "sdx-batch/3");
 	CHECK(json_array_size(json_object_get(json_object_get(j, "manufacturer"), "identifiers")) == 2);
 	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(
 		j, "manufacturer"), "identifiers"), 1), "scheme")), "DUNS");
@@ -425,7 +426,7 @@ static const struct test_case tests[] = {
 	{ "formats this sdx does not read, named", formats_not_read },
 	{ "version 1 batches and shipments are read, not written", version1_batches_refused_on_write },
 	{ "supersedes names an earlier batch of this ledger", supersedes_an_own_batch },
-	{ "the builder writes version 2", builder_writes_version2 },
+	{ "the builder writes the newest version, 3", builder_writes_version2 },
 	{ "rules of version 2", version2_rules },
 	{ NULL, NULL }
 };
