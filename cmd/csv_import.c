@@ -130,7 +130,7 @@ static int csv_run(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 	sdx_csv_import_options io = SDX_CSV_IMPORT_OPTIONS_INIT;
 	uint64_t count = 0;
 	size_t i;
-	int err = 0, rc = 0, begun = 0;
+	int err = 0, rc = 0, begun = 0, attaching = 1;
 
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < MAX_ATTACH; i++)
@@ -152,6 +152,7 @@ static int csv_run(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 	begun = 1;
 	if ((err = cmd_attach_all(l, r.o->attach, r.o->nattach, att)) < 0)
 		goto done;
+	attaching = 0;
 	for (i = 0; i < r.o->nattach; i++)
 		memcpy(hashes[i], att[i].hash, 32);
 	io.ledger = l;
@@ -190,7 +191,7 @@ done:
 	if (begun)
 		sdx_ledger_rollback(l);
 	if (err < 0)
-		rc = cmd_attach_fail(err, r.o->attach, r.o->nattach, att);
+		rc = attaching ? cmd_attach_fail(err, r.o->attach, r.o->nattach, att) : cmd_fail(err);
 	if (rc != 0)
 		fprintf(stderr, "sdx: nothing was written\n");
 	if (r.text)

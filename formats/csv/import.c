@@ -534,8 +534,11 @@ static int resolve_entry(json_t **out, struct run *r, long col, const char *cell
 		*out = json_string(hit);
 		return 0;
 	}
-	if ((err = sdx_record_find(&f, r->o->ledger, cell, NULL)) < 0)
-		return sdx__csv_error(r->c, col, err, "%s", sdx_error_last());
+	if ((err = sdx_record_find(&f, r->o->ledger, cell, NULL)) < 0) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		return sdx__csv_error(r->c, col, err, "%s", msg);
+	}
 	for (int i = 0; i < 32; i++) {
 		hex[2 * i] = hexd[f->entry.leaf_hash[i] >> 4];
 		hex[2 * i + 1] = hexd[f->entry.leaf_hash[i] & 15];
@@ -764,7 +767,9 @@ static int finish_record(struct run *r)
 		}
 	}
 	if ((err = sdx_record_validate(r->m->type, text, len)) < 0) {
-		err = sdx_error_set(err, "%s: %s", what, sdx_error_last());
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		err = sdx_error_set(err, "%s: %s", what, msg);
 		goto done;
 	}
 	r->count++;

@@ -394,7 +394,9 @@ int sdx_csv_map_parse(sdx_csv_map **out, const char *name, const char *json, siz
 	if ((err = sdx__schema_named(&schema, "csv-map")) < 0)
 		goto done;
 	if ((err = sdx__schema_validate(schema, doc)) < 0) {
-		err = sdx_error_set(err, "'%s': %s", name, sdx_error_last());
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		err = sdx_error_set(err, "'%s': %s", name, msg);
 		goto done;
 	}
 	if (!(m = calloc(1, sizeof(*m))) || !(m->name = strdup(name))) {
