@@ -9,13 +9,16 @@
  * pass must read the same bytes (SHA-256), or nothing is written.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 
 #define CHUNK_RECORDS 1000
 #define CHUNK_BYTES (16u * 1024 * 1024)
+#define MAX_THREADS 16
 
 /* What was appended, for the report after the commit. */
 struct done_rec {
@@ -34,6 +37,7 @@ struct csv_run {
 	sdx_record_input *in;
 	uint64_t *first, *last;
 	size_t n, bytes;
+	int validating;               /* pass 1: the chunk is validated, not appended */
 	sdx_entry_info infos[CHUNK_RECORDS];
 	/* every record appended */
 	struct done_rec *done;
@@ -49,6 +53,59 @@ static void chunk_clear(struct csv_run *r)
 	r->n = r->bytes = 0;
 }
 
+/* Pass 1 validates a chunk on every core: thread t takes records t, t + step,
+ * ...; the first refusal in file order is the one reported. */
+struct checked {
+	int err[CHUNK_RECORDS];
+	char msg[CHUNK_RECORDS][256];
+};
+
+struct checker {
+	const struct csv_run *r;
+	struct checked *out;
+	size_t from, step;
+};
+
+static void *check_some(void *arg)
+{
+	const struct checker *k = arg;
+	const struct csv_run *r = k->r;
+
+	for (size_t i = k->from; i < r->n; i += k->step)
+		if ((k->out->err[i] = sdx_record_validate(r->o->type, r->text[i], r->in[i].len)) < 0)
+			snprintf(k->out->msg[i], sizeof(k->out->msg[i]), "%s", sdx_error_last());
+	return NULL;
+}
+
+static int validate_chunk(struct csv_run *r)
+{
+	static struct checked out;
+	struct checker k[MAX_THREADS];
+	pthread_t tid[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 }, err = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t t, i, threads = ncpu > 1 ? (size_t)ncpu : 1;
+
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	for (t = 0; t < threads; t++)
+		k[t] = (struct checker){ r, &out, t, threads };
+	for (t = 1; t < threads; t++)
+		started[t] = pthread_create(&tid[t], NULL, check_some, &k[t]) == 0;
+	check_some(&k[0]);
+	for (t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			check_some(&k[t]);
+	}
+	for (i = 0; i < r->n && !err; i++)
+		if (out.err[i] < 0)
+			err = sdx_error_set(out.err[i], "%s: %s", r->what[i], out.msg[i]);
+	chunk_clear(r);
+	return err;
+}
+
 static int flush(struct csv_run *r)
 {
 	size_t failed = 0, i;
@@ -56,6 +113,8 @@ static int flush(struct csv_run *r)
 
 	if (!r->n)
 		return 0;
+	if (r->validating)
+		return validate_chunk(r);
 	if (r->ndone + r->n > r->capdone) {
 		size_t cap = r->capdone ? 2 * r->capdone : 1024;
 		struct done_rec *d;
@@ -82,7 +141,7 @@ static int gather(void *ctx, const char *json, size_t len, const char *what, uin
 	struct csv_run *r = ctx;
 	int err;
 
-	if (r->o->dry_run) {
+	if (r->o->dry_run && !r->validating) {
 		fwrite(json, 1, len, stdout);
 		fputc('\n', stdout);
 	}
@@ -159,10 +218,24 @@ static int csv_run(void *ctx, sdx_ledger *l, sdx_signer *key, json_t *list)
 	io.files = r.o->attach;
 	io.hashes = (const unsigned char (*)[32])hashes;
 	io.nfiles = r.o->nattach;
-	/* pass 1: every record built and validated, none kept */
-	if ((err = sdx_csv_import(r.map, r.o->csv, &io, NULL, NULL, sha1, &count)) < 0)
+	/* pass 1: every record built and validated (a chunk at a time, on every
+	 * core), none kept */
+	io.flags = SDX_CSV_IMPORT_UNCHECKED;
+	r.validating = 1;
+	if ((err = sdx_csv_import(r.map, r.o->csv, &io, gather, &r, sha1, &count)) < 0) {
+		/* a record before the refused row may be refused itself: the first counts */
+		char msg[1024];
+		int e = err;
+		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		if ((err = flush(&r)) == 0)
+			err = sdx_error_set(e, "%s", msg);
 		goto done;
-	/* pass 2: built again and appended, in the same transaction */
+	}
+	if ((err = flush(&r)) < 0)
+		goto done;
+	r.validating = 0;
+	/* pass 2: built again and appended, in the same transaction (the
+	 * append validates them again, on every core) */
 	if ((err = sdx_csv_import(r.map, r.o->csv, &io, gather, &r, sha2, NULL)) < 0 ||
 	    (err = flush(&r)) < 0)
 		goto done;

@@ -20,6 +20,7 @@
 #include "sdx/record.h"
 #include "formats/csv/csv.h"
 #include "formats/csv/map.h"
+#include "formats/records/internal.h"
 
 static int oom(void)
 {
@@ -735,8 +736,8 @@ static int put_sum(struct run *r, const struct csv_sum *s, const char *what)
 
 static int finish_record(struct run *r)
 {
-	char what[300], *text = NULL, *filled = NULL;
-	size_t len, flen = 0, i;
+	char what[300], *text = NULL;
+	size_t len, i;
 	int err = 0;
 
 	if (!r->rec)
@@ -750,23 +751,16 @@ static int finish_record(struct run *r)
 	for (i = 0; i < r->m->nsums; i++)
 		if ((err = put_sum(r, &r->m->sums[i], what)) < 0)
 			goto done;
-	if (!(text = json_dumps(r->rec, JSON_COMPACT))) {
+	if ((err = sdx__record_fill_json(r->m->type, r->rec, r->o->files, r->o->hashes,
+					 r->o->nfiles, what)) < 0)
+		goto done;
+	if (!(text = json_dumps(r->rec, JSON_COMPACT | JSON_REAL_PRECISION(17)))) {
 		err = oom();
 		goto done;
 	}
 	len = strlen(text);
-	if (r->o->nfiles || strstr(text, "\"file_name\"")) {
-		if ((err = sdx_record_fill_attachments(&filled, &flen, r->m->type, text, len,
-						       r->o->files, r->o->hashes, r->o->nfiles,
-						       what)) < 0)
-			goto done;
-		if (filled) {
-			free(text);
-			text = filled;
-			len = flen;
-		}
-	}
-	if ((err = sdx_record_validate(r->m->type, text, len)) < 0) {
+	if (!(r->o->flags & SDX_CSV_IMPORT_UNCHECKED) &&
+	    (err = sdx_record_validate(r->m->type, text, len)) < 0) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
 		err = sdx_error_set(err, "%s: %s", what, msg);

@@ -76,14 +76,20 @@ typedef struct sdx_csv_import_options {
 	const char *const *files;
 	const unsigned char (*hashes)[32];
 	size_t nfiles;
+	unsigned flags;                     /* SDX_CSV_IMPORT_* */
 } sdx_csv_import_options;
 
+/* The records are passed unvalidated: for a caller that appends them with
+ * sdx_record_append_many(), which validates them (on every core). */
+#define SDX_CSV_IMPORT_UNCHECKED 1u
+
 #define SDX_CSV_IMPORT_OPTIONS_VERSION 1
-#define SDX_CSV_IMPORT_OPTIONS_INIT { SDX_CSV_IMPORT_OPTIONS_VERSION, NULL, NULL, NULL, 0 }
+#define SDX_CSV_IMPORT_OPTIONS_INIT { SDX_CSV_IMPORT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0 }
 
 /**
  * Read the CSV file at `path` row by row, build the records the mapping
- * says, validate each (sdx_record_validate()) and pass it to cb.  Only the
+ * says, validate each (sdx_record_validate(); not with
+ * SDX_CSV_IMPORT_UNCHECKED) and pass it to cb.  Only the
  * current row and the record being built are held.
  *
  * @param sha256  receives the SHA-256 of the file's bytes (may be NULL)

@@ -112,6 +112,9 @@ expect 2 "a row with a bad number is refused" sdx declare -L l.db --csv bad.csv 
 golden bad-number
 check "the ledger file is unchanged" test "$(size)" = "$before"
 check "and so is its log" test "$(entries)" = "$n"
+printf 'Doc,Issued,Until,Material,Remarks,Lot,Qty,Substance,Pb ppm\nD-12,01.10.2026,2026-09-30,PE,,L12,1,lead (Pb),1\nD-13,01.10.2026,2027-09-30,PE,,L13,x,lead (Pb),1\n' > two.csv
+expect 2 "of two bad records, the first is named" sdx declare -L l.db --csv two.csv --map map.json -a "$R/cnas-l5678-report-2026-0821.txt"
+expect_err "(its schema refuses it, before the bad number of the next)" "^sdx: 'two.csv' line 2: declaration: "
 printf 'Doc,Issued,Until,Material,Remarks,Lot,Qty,Substance,Pb ppm\nD-5,31.02.2026,2027-09-30,PE,,L5,1,lead (Pb),1\n' > date.csv
 expect 2 "a date that does not exist is refused" sdx declare -L l.db --csv date.csv --map map.json -a "$R/cnas-l5678-report-2026-0821.txt"
 expect_err "naming its column and field" "'date.csv': line 2, column 'Issued': '31.02.2026' is not a date as DD.MM.YYYY \(field /issue_date\)"
