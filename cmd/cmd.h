@@ -179,6 +179,26 @@ struct ipc_opts {
 int cmd_declare_ipc(const struct where *w, const struct ipc_opts *p, const char *const *attach,
 		    size_t nattach, int json);
 
+/* ---- cmd/csv_import.c: sdx declare --csv, sdx batch --csv (formats/csv-import.md) ---- */
+
+struct csv_opts {
+	const struct where *w;
+	const char *type;                /* "declaration" or "batch" */
+	const char *csv, *map_path;
+	const char *const *attach;
+	size_t nattach;
+	int dry_run, json;
+	const sdx_csv_map *map;          /* set by cmd_csv_import() */
+};
+/* The CSV options of sdx declare and sdx batch. */
+#define CSV_OPTS(p) \
+	OPT_STRING(0, "csv", &(p)->csv, "FILE", \
+		   "import the records a CSV file holds, through --map (all or nothing)"), \
+	OPT_STRING(0, "map", &(p)->map_path, "MAP.json", \
+		   "with --csv: which column feeds which field (formats/csv-import.md)")
+/* Build, validate, then append every record of o->csv in one transaction. */
+int cmd_csv_import(struct csv_opts *o);
+
 /* ---- cmd/built.c: a batch or shipment given by options ---- */
 
 /* A record field an option gives: its path in the record, the option naming it. */

@@ -11,7 +11,8 @@ static const struct usage use = {
 	"   or: sdx batch --id BATCH --product NAME --hs CODE --date DATE\n"
 	"                 --manufacturer NAME --manufacturer-id SCHEME:ID...\n"
 	"                 --manufacturer-country CC --quantity N:UNIT\n"
-	"                 --input REF:LOT:N:UNIT[:ROLE]... [--model PRODUCT]",
+	"                 --input REF:LOT:N:UNIT[:ROLE]... [--model PRODUCT]\n"
+	"   or: sdx batch --csv FILE.csv --map MAP.json [--attach FILE]... [--dry-run]",
 	"Record a production batch of finished goods and what went into it\n"
 	"(formats/batch.md, version 3: it names its manufacturer).  Each input names a\n"
 	"declaration entry - your own or one imported from a supplier's bundle - by\n"
@@ -35,7 +36,12 @@ static const struct usage use = {
 	"      --date 2026-10-12 --manufacturer 'Cixi Little Harbour Toys Co., Ltd.' \\\n"
 	"      --manufacturer-id USCI:91330282MA2CX7LH5B --manufacturer-country CN \\\n"
 	"      --site 'Cixi plant 2' --quantity 5000:H87 \\\n"
-	"      --input 3f2a9c:HX2609-0418:0.4:TNE:material",
+	"      --input 3f2a9c:HX2609-0418:0.4:TNE:material\n"
+	"With --csv the rows of a CSV file exported from an ERP system become batches\n"
+	"as the mapping --map says (a batch with several inputs is several rows;\n"
+	"formats/csv-import.md); an input may name its declaration by the supplier\n"
+	"lot it covers.  All rows are checked before any batch is appended, in one\n"
+	"transaction.",
 	USAGE_ANY
 };
 
@@ -64,6 +70,7 @@ struct batch_opts {
 	size_t nattach;
 	char model_hex[65], model_id[80];
 	int dry_run, json;
+	struct csv_opts csv;
 };
 
 /* --model REF: the product record's leaf hash and product_id. */
@@ -159,6 +166,7 @@ int cmd_batch(int argc, char **argv)
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write (options: print the "
 			 "record too); write nothing"),
 		OPT_BOOL(0, "json", &o.json, "print the entry written as JSON"),
+		CSV_OPTS(&o.csv),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -166,6 +174,21 @@ int cmd_batch(int argc, char **argv)
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	where_resolve(&o.w);
+	if (o.csv.map_path && !o.csv.csv)
+		return cmd_error(EXIT_USAGE, "--map goes with --csv FILE");
+	if (o.csv.csv) {
+		if (first < argc || o.f[ID] || o.ninputs || o.f[PRODUCT] || o.f[MAKER] || o.nids ||
+		    o.f[MODEL])
+			return cmd_error(EXIT_USAGE, "--csv FILE goes alone (no FILE.json or batch "
+					 "options)");
+		o.csv.w = &o.w;
+		o.csv.type = "batch";
+		o.csv.attach = o.attach;
+		o.csv.nattach = o.nattach;
+		o.csv.dry_run = o.dry_run;
+		o.csv.json = o.json;
+		return cmd_csv_import(&o.csv);
+	}
 	if (first == argc)
 		return from_options(&o);
 	if (o.f[ID] || o.ninputs || o.f[PRODUCT] || o.f[MAKER] || o.nids || o.f[MODEL])

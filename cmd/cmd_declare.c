@@ -13,7 +13,8 @@
 static const struct usage use = {
 	"sdx declare [--attach FILE]... [--type TYPE] FILE.json...\n"
 	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...\n"
-	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...",
+	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...\n"
+	"   or: sdx declare --csv FILE.csv --map MAP.json [--attach FILE]... [--dry-run]",
 	"Validate each record against its schema (formats/declaration.md), sign it and\n"
 	"append it to the ledger, then sign a new checkpoint.  Evidence files named\n"
 	"with --attach are stored by SHA-256; every attachment a declaration cites must\n"
@@ -24,7 +25,11 @@ static const struct usage use = {
 	"transaction; a refused line names its number and earlier batches stay.\n"
 	"To withdraw a declaration: --type withdrawal with {\"withdraws\": LEAF-HASH, ...}.\n"
 	"With --ipc1752a an IPC-1752A XML file becomes one declaration, appended with\n"
-	"the file attached (formats/ipc1752a.md).",
+	"the file attached (formats/ipc1752a.md).\n"
+	"With --csv the rows of a CSV file exported from an ERP system become\n"
+	"declarations as the mapping --map says (one per row, or per group of rows:\n"
+	"formats/csv-import.md); every record is built and validated before any is\n"
+	"appended, all in one transaction; a refused row names its line and column.",
 	USAGE_ANY
 };
 
@@ -37,6 +42,7 @@ struct declare_opts {
 	uint64_t batch;
 	int json, dry_run, quiet;
 	struct ipc_opts ipc;
+	struct csv_opts csv;
 };
 
 /* One batch of JSONL lines, kept until it is appended. */
@@ -211,12 +217,28 @@ int cmd_declare(int argc, char **argv)
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),
 		IPC1752A_OPTS(&o.ipc),
+		CSV_OPTS(&o.csv),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
 
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (o.csv.map_path && !o.csv.csv)
+		return cmd_error(EXIT_USAGE, "--map goes with --csv FILE");
+	if (o.csv.csv) {
+		if (o.jsonl || o.ipc.file || first < argc || strcmp(o.type, "declaration") != 0)
+			return cmd_error(EXIT_USAGE, "--csv FILE goes alone (no --jsonl, --ipc1752a, "
+					 "--type or FILE.json)");
+		where_resolve(&o.w);
+		o.csv.w = &o.w;
+		o.csv.type = "declaration";
+		o.csv.attach = o.attach;
+		o.csv.nattach = o.nattach;
+		o.csv.dry_run = o.dry_run;
+		o.csv.json = o.json;
+		return cmd_csv_import(&o.csv);
+	}
 	if (o.ipc.file && (o.jsonl || o.dry_run || first < argc))
 		return cmd_error(EXIT_USAGE, "--ipc1752a FILE.xml goes alone (no --jsonl, --dry-run "
 				 "or FILE.json)");

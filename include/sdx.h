@@ -17,6 +17,7 @@
 #include "sdx/list.h"
 #include "sdx/record.h"
 #include "sdx/ipc1752a.h"
+#include "sdx/csvimport.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"

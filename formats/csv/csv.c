@@ -36,6 +36,7 @@ struct sdx__csv {
 	int ended;                     /* the input ended: digest is final */
 	int hashing;                   /* sha is live (reading a file, not ended) */
 	uint64_t line, row_line, rows;
+	int delim;                     /* ',' or ';' */
 	struct row head, cur;
 };
 
@@ -188,14 +189,14 @@ static int read_row(struct sdx__csv *c, struct row *r)
 		if (was_quoted) {
 			if ((ch = quoted(c, r)) == FAIL)
 				return sdx_error_code() ? sdx_error_code() : SDX_EIO;
-			if (ch != ',' && ch != '\r' && ch != '\n' && ch != END && ch != FAIL)
+			if (ch != c->delim && ch != '\r' && ch != '\n' && ch != END && ch != FAIL)
 				return sdx__csv_error(c, (long)r->n, SDX_EFORMAT, "text after the "
 						      "closing quote (a quote inside a quoted field "
 						      "is written twice: \"\")");
 			if (ch == FAIL)
 				continue;
 		} else {
-			while (ch != ',' && ch != '\r' && ch != '\n' && ch != END && ch != FAIL) {
+			while (ch != c->delim && ch != '\r' && ch != '\n' && ch != END && ch != FAIL) {
 				if (ch == '"')
 					return sdx__csv_error(c, (long)r->n, SDX_EFORMAT, "a quote "
 							      "inside an unquoted field (quote the "
@@ -209,7 +210,7 @@ static int read_row(struct sdx__csv *c, struct row *r)
 		}
 		if ((err = end_field(c, r)) < 0)
 			return err;
-		if (ch == ',') {
+		if (ch == c->delim) {
 			ch = getb(c);
 			continue;
 		}
@@ -227,6 +228,25 @@ static int read_row(struct sdx__csv *c, struct row *r)
 	}
 }
 
+/* ';' if the first line of p[0..n) has more semicolons than commas outside
+ * quotes, else ','.  Only the first chunk is looked at: a header line is
+ * shorter than SDX__CSV_CHUNK in any table sdx imports. */
+static int detect(const unsigned char *p, size_t n)
+{
+	size_t i, commas = 0, semis = 0;
+	int in_quotes = 0;
+
+	for (i = 0; i < n && (in_quotes || (p[i] != '\n' && p[i] != '\r')); i++) {
+		if (p[i] == '"')
+			in_quotes = !in_quotes;
+		else if (!in_quotes && p[i] == ',')
+			commas++;
+		else if (!in_quotes && p[i] == ';')
+			semis++;
+	}
+	return semis > commas ? ';' : ',';
+}
+
 static int read_header(struct sdx__csv *c)
 {
 	int rc;
@@ -240,6 +260,8 @@ static int read_header(struct sdx__csv *c)
 					   memcmp(c->data + c->pos, "\xfe\xff", 2) == 0))
 		return sdx_error_set(SDX_EFORMAT, "'%s': a UTF-16 file; sdx reads CSV as UTF-8 "
 				     "only (save the file as UTF-8)", c->name);
+	if (c->lim.delimiter == SDX__CSV_DETECT)
+		c->delim = detect(c->data + c->pos, c->len - c->pos);
 	if ((rc = read_row(c, &c->head)) < 0)
 		return rc;
 	if (rc == 0)
@@ -261,7 +283,7 @@ static int read_header(struct sdx__csv *c)
 static int start(struct sdx__csv **out, struct sdx__csv *c, const char *name,
 		 const struct sdx__csv_limits *lim)
 {
-	static const struct sdx__csv_limits defaults = { 64 * 1024, 256, 1024 * 1024, 1000000 };
+	static const struct sdx__csv_limits defaults = { 64 * 1024, 256, 1024 * 1024, 1000000, 0 };
 	int err;
 
 	c->lim = defaults;
@@ -270,7 +292,14 @@ static int start(struct sdx__csv **out, struct sdx__csv *c, const char *name,
 		c->lim.max_fields = lim->max_fields ? lim->max_fields : defaults.max_fields;
 		c->lim.max_row = lim->max_row ? lim->max_row : defaults.max_row;
 		c->lim.max_rows = lim->max_rows ? lim->max_rows : defaults.max_rows;
+		c->lim.delimiter = lim->delimiter;
 	}
+	if (c->lim.delimiter != 0 && c->lim.delimiter != ',' && c->lim.delimiter != ';' &&
+	    c->lim.delimiter != SDX__CSV_DETECT) {
+		sdx__csv_free(c);
+		return sdx_error_set(SDX_EINVAL, "'%s': a CSV delimiter is ',' or ';'", name);
+	}
+	c->delim = c->lim.delimiter == ';' ? ';' : ',';
 	c->line = 1;
 	if (!(c->name = strdup(name)) ||
 	    !(c->head.off = calloc(c->lim.max_fields, sizeof(size_t))) ||
@@ -340,6 +369,11 @@ int sdx__csv_next(struct sdx__csv *c)
 		return sdx__csv_error(c, -1, SDX_ELIMIT, "more than %llu rows",
 				      (unsigned long long)c->lim.max_rows);
 	return 1;
+}
+
+int sdx__csv_delimiter(const struct sdx__csv *c)
+{
+	return c->delim;
 }
 
 size_t sdx__csv_columns(const struct sdx__csv *c)

@@ -5,9 +5,9 @@
  *
  * What it reads: UTF-8 text, with or without a byte-order mark; records
  * separated by CRLF or LF (the last one may lack it); fields separated by
- * commas; a field either unquoted (no quote, comma, CR or LF in it) or
- * wholly in double quotes, where a doubled quote stands for one quote and
- * commas and line breaks are data.  The first record is a header naming
+ * commas (or semicolons, see `delimiter`); a field either unquoted (no
+ * quote, delimiter, CR or LF in it) or wholly in double quotes, where a
+ * doubled quote stands for one quote and delimiters and line breaks are data.  The first record is a header naming
  * the columns: each name non-empty and unique.  Every later record has as
  * many fields as the header.  Spaces are data, never trimmed.
  *
@@ -43,7 +43,12 @@ struct sdx__csv_limits {
 	size_t max_fields;  /* fields in one row, the header's too (default 256) */
 	size_t max_row;     /* bytes in one row, its fields together (default 1 MiB) */
 	uint64_t max_rows;  /* data rows after the header (default 1,000,000) */
+	int delimiter;      /* ',' or ';'; 0 is ','; SDX__CSV_DETECT: the one of the two
+			     * the header line holds more of outside quotes (',' on a tie) */
 };
+
+#define SDX__CSV_DETECT 1
+
 
 struct sdx__csv;
 
@@ -58,6 +63,9 @@ int sdx__csv_open(struct sdx__csv **out, const char *path, const struct sdx__csv
 /* The same for data[0..len), borrowed until sdx__csv_free(); `name` names it. */
 int sdx__csv_open_mem(struct sdx__csv **out, const char *name, const void *data, size_t len,
 		      const struct sdx__csv_limits *lim);
+
+/* The delimiter the table is read with (',' or ';'). */
+int sdx__csv_delimiter(const struct sdx__csv *c);
 
 /* Columns the header names, and the name of column i (i < _columns()). */
 size_t sdx__csv_columns(const struct sdx__csv *c);

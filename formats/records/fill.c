@@ -57,6 +57,19 @@ static int fill_edge(const struct sdx_record_edge *e, json_t *body, const char *
 	return filled;
 }
 
+int sdx__record_fill_json(const char *type, json_t *body, const char *const *files,
+			  const unsigned char (*hashes)[32], size_t n, const char *what)
+{
+	const struct sdx_record_type *t = sdx__record_type(type);
+	int filled = 0, r = 0;
+
+	for (size_t k = 0; t && k < t->nedges && r >= 0; k++)
+		if (t->edges[k].attachment && t->edges[k].array && t->edges[k].sub &&
+		    (r = fill_edge(&t->edges[k], body, files, hashes, n, what)) > 0)
+			filled = 1;
+	return r < 0 ? r : filled;
+}
+
 int sdx_record_fill_attachments(char **out, size_t *out_len, const char *type, const char *json,
 				size_t len, const char *const *files,
 				const unsigned char (*hashes)[32], size_t n, const char *what)
@@ -71,10 +84,8 @@ int sdx_record_fill_attachments(char **out, size_t *out_len, const char *type, c
 		sdx_error_clear();
 		return 0; /* the append refuses it, saying why */
 	}
-	for (size_t k = 0; k < t->nedges && r >= 0; k++)
-		if (t->edges[k].attachment && t->edges[k].array && t->edges[k].sub &&
-		    (r = fill_edge(&t->edges[k], body, files, hashes, n, what)) > 0)
-			filled = 1;
+	if ((r = sdx__record_fill_json(type, body, files, hashes, n, what)) > 0)
+		filled = 1;
 	if (r >= 0 && filled) {
 		if (!(*out = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(17))))
 			r = sdx_error_set(SDX_ENOMEM, "out of memory");

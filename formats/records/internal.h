@@ -60,6 +60,11 @@ double sdx__mass_fraction_factor(const char *unit);
 
 /* A compiled embedded schema by file name ("profile"), borrowed. */
 struct sdx_schema;
+/* sdx_record_fill_attachments() on a parsed body, in place: 1 if it filled
+ * something, 0 if not, or the error. */
+int sdx__record_fill_json(const char *type, json_t *body, const char *const *files,
+			  const unsigned char (*hashes)[32], size_t n, const char *what);
+
 int sdx__schema_named(const struct sdx_schema **out, const char *name);
 
 #endif

@@ -337,7 +337,7 @@ static int finish(json_t **doc, struct table *t)
 static int read_csv(json_t **doc, unsigned char sha[32], const char *path)
 {
 	static const struct sdx__csv_limits lim = { 8 * 1024, 32, 64 * 1024,
-						    SDX_LAB_REGISTER_MAX_LABS };
+						    SDX_LAB_REGISTER_MAX_LABS, 0 };
 	struct sdx__csv *c = NULL;
 	struct table t = { json_array(), json_object() };
 	struct where w = { NULL, NULL, 0 };

@@ -9,6 +9,8 @@
 #                  large ledger of the query figures (default 100000;
 #                  BENCH_BIG=1: 1000000)
 #   BENCH_PROVE_N  entries of the ledger the proofs are timed on (default 1000000)
+#   BENCH_CSV_ROWS rows of the CSV sdx declare --csv imports (default 100000;
+#                  tests/bench/csv.sh)
 set -e
 BUILD=${BUILD:-build}
 top=$(pwd)
@@ -140,6 +142,8 @@ for q in trace where-used check export; do
 			q, st, sn + 1, bt, bn + 1, br / 1024 }'
 	target "$q: time at $((bn + 1)) / at $((sn + 1))" "$(awk -v a=$s1 -v b=$t 'BEGIN { print b / a }')" "<=" 2 "issue 16: at 1M"
 done
+
+. "$top/tests/bench/csv.sh"
 
 sort -n "$W/rss" | tail -n 1 | awk '{ r = $1; $1 = ""; printf "largest peak RSS: %.1f MiB (%s)\n", r / 1024, substr($0, 2) }'
 target "peak RSS of every command, MiB" "$(sort -n "$W/rss" | tail -n 1 | awk '{ print $1 / 1024 }')" "<=" 64 "at $N entries"

@@ -40,7 +40,7 @@ static void put_field(struct out *o, const char *s, size_t n, int last)
 	put(o, last ? "\"\r\n" : "\",", last ? 3 : 2);
 }
 
-static const struct sdx__csv_limits lim = { 256, 16, 2048, 200 };
+static const struct sdx__csv_limits lim = { 256, 16, 2048, 200, 0 };
 
 /* Read data, appending every row quoted to o (if o); the reader's result. */
 static int read_table(const uint8_t *data, size_t size, struct out *o, unsigned char sha[32])

@@ -125,7 +125,7 @@ static void nul_byte(void)
 
 static void limits(void)
 {
-	struct sdx__csv_limits lim = { 4, 3, 12, 2 };
+	struct sdx__csv_limits lim = { 4, 3, 12, 2, 0 };
 
 	CHECK(read_all("a,b\n1234,1\n", &lim) == 0);
 	CHECK_ERR(read_all("a,b\n12345,1\n", &lim), SDX_ELIMIT);
@@ -174,6 +174,37 @@ static void streams_a_file(void)
 	sdx__csv_free(c);
 }
 
+static void delimiters(void)
+{
+	struct sdx__csv_limits semi = { 0, 0, 0, 0, ';' }, detect = { 0, 0, 0, 0, SDX__CSV_DETECT };
+	struct sdx__csv *c = NULL;
+
+	/* ';' given: a comma is data */
+	CHECK_OK(open_text(&c, "a;b\n1,5;\"x;y\"\n", &semi));
+	CHECK(sdx__csv_delimiter(c) == ';' && sdx__csv_columns(c) == 2);
+	CHECK(sdx__csv_next(c) == 1);
+	CHECK_STR(sdx__csv_field(c, 0, NULL), "1,5");
+	CHECK_STR(sdx__csv_field(c, 1, NULL), "x;y");
+	sdx__csv_free(c);
+	/* detected from the header line, outside quotes, after a BOM */
+	CHECK_OK(open_text(&c, "\xef\xbb\xbf" "a;b;\"c,d,e\"\n1;2;3\n", &detect));
+	CHECK(sdx__csv_delimiter(c) == ';' && sdx__csv_columns(c) == 3);
+	CHECK_STR(sdx__csv_column_name(c, 2), "c,d,e");
+	sdx__csv_free(c);
+	CHECK_OK(open_text(&c, "a,b;c\n1,2\n", &detect));
+	CHECK(sdx__csv_delimiter(c) == ',' && sdx__csv_columns(c) == 2);
+	CHECK_STR(sdx__csv_column_name(c, 1), "b;c");
+	sdx__csv_free(c);
+	/* a tie is ',' */
+	CHECK_OK(open_text(&c, "a,b;c;d,e\n1,2,3\n", &detect));
+	CHECK(sdx__csv_delimiter(c) == ',');
+	sdx__csv_free(c);
+	/* ';' rows of a ',' table are one field */
+	CHECK(refused("a,b\n1;2\n", SDX_EFORMAT, "'t.csv': line 2: 1 field, but the header names 2 columns"));
+	semi.delimiter = '\t';
+	CHECK_ERR(open_text(&c, "a\tb\n", &semi), SDX_EINVAL);
+}
+
 static void missing_file(void)
 {
 	struct sdx__csv *c = NULL;
@@ -190,6 +221,7 @@ static const struct test_case tests[] = {
 	{ "a NUL byte is refused", nul_byte },
 	{ "field, fields, row and rows limits", limits },
 	{ "a file of several chunks streams", streams_a_file },
+	{ "';' given or detected from the header", delimiters },
 	{ "a missing file", missing_file },
 	{ NULL, NULL }
 };
