@@ -26,4 +26,5 @@
 #include "sdx/progress.h"
 #include "sdx/version.h"
 #include "sdx/witness.h"
+#include "sdx/text.h"
 #endif

@@ -7,7 +7,8 @@
  *	struct text t = { buf, sizeof(buf), 0 };
  *	sdx__text_add(&t, "%s is %.1f %%", what, share);
  *
- * The end stays terminated and what does not fit is cut; buf must start
+ * The end stays terminated and what does not fit is cut, at a character
+ * boundary (never inside a UTF-8 sequence); buf must start
  * empty ("") when the first add might write nothing.
  */
 #ifndef SDX_FORMATS_TEXT_H
