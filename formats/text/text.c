@@ -27,6 +27,22 @@ void sdx__text_add(struct text *t, const char *fmt, ...)
 	t->p[t->len] = '\0';
 }
 
+void sdx__text_put(char *out, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out, cap, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out[0] = '\0';
+	else if ((size_t)n >= cap)
+		out[sdx_text_cut(out, cap - 1)] = '\0';
+}
+
 void sdx__text_list(char *buf, size_t cap, const char *what)
 {
 	struct text t = { buf, cap, cap ? strlen(buf) : 0 };

@@ -27,6 +27,17 @@ void sdx__text_add(struct text *t, const char *fmt, ...)
 #endif
 	;
 
+/*
+ * snprintf into the cap bytes at out, except that what does not fit is cut
+ * where a character starts, never inside a UTF-8 sequence (the names and
+ * lots these texts quote are often Chinese: 3 bytes a character).
+ */
+void sdx__text_put(char *out, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
 /* Append what to the "A, B, C" list in the terminated buf of cap bytes. */
 void sdx__text_list(char *buf, size_t cap, const char *what);
 

@@ -106,3 +106,9 @@ check "valid UTF-8 too" utf8 "$out"
 expect 0 "its trace" sdx trace -L hx.db HX-2
 check "the trace of the long name is UTF-8" utf8 "$out"
 check "its label is there, cut between characters" grep -q "^declaration HX-2: PVC 软质聚氯乙烯 (宁波海兴塑料材料有限公司宁波海兴" "$out"
+# the checks quote the long name in their reasons, cut to fixed-size texts
+sdx check -L hx.db HX-2 > check-long.out 2>&1
+check "its check is UTF-8" utf8 check-long.out
+check "and names the supplier" grep -q "宁波海兴塑料材料有限公司宁波" check-long.out
+sdx check -L hx.db HX-2 --json > check-long.json 2>&1
+check "so is its JSON" sh -c "jq -e 'length > 0' check-long.json > /dev/null"

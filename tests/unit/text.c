@@ -91,6 +91,19 @@ static void text_add_cuts(void)
 	CHECK(strlen(buf) <= 7);
 }
 
+/* The checks' fixed-size texts are cut where a character starts. */
+static void text_put_cuts(void)
+{
+	char buf[9];
+
+	sdx__text_put(buf, sizeof(buf), "lot %s", "宁波海");
+	CHECK_STR(buf, "lot 宁");
+	sdx__text_put(buf, sizeof(buf), "lot %s", "AB");
+	CHECK_STR(buf, "lot AB");
+	sdx__text_put(buf, 1, "%s", "宁");
+	CHECK_STR(buf, "");
+}
+
 /* An error message quoting a name with a precision drops the cut character. */
 static void error_cuts(void)
 {
@@ -109,6 +122,7 @@ static const struct test_case tests[] = {
 	{ "cuts", cuts },
 	{ "fitting", fitting },
 	{ "text_add_cuts", text_add_cuts },
+	{ "text_put_cuts", text_put_cuts },
 	{ "error_cuts", error_cuts },
 	{ NULL, NULL },
 };
