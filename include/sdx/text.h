@@ -1,6 +1,6 @@
 /*
  * sdx/text.h - UTF-8 text in columns: how wide a string is on a terminal,
- * the padding that lines it up, and cutting it to a width or a byte count
+ * the padding that lines it up, and where a byte-limited copy of it may end
  * without splitting a character.  Tables and trees of supplier, product and
  * party names (Chinese, fullwidth ＡＢＣ, mixed) align by display width, not
  * by bytes: East Asian Wide and Fullwidth characters take two columns,
@@ -8,7 +8,7 @@
  * character widths, Unicode's East Asian Width).
  *
  *	printf("%s%*s %s\n", name, sdx_text_pad(name, 32), "", rest);  // "%-32s" by width
- *	sdx_text_fit(cell, sizeof(cell), name, 24, "…");               // at most 24 columns
+ *	buf[sdx_text_cut(buf, strlen(buf))] = '\0';  // after a snprintf that may have cut
  */
 #ifndef SDX_TEXT_H
 #define SDX_TEXT_H
@@ -40,14 +40,6 @@ SDX_API int sdx_text_pad(const char *s, size_t cols);
  * byte-limited copy such as snprintf's leaves it).
  */
 SDX_API size_t sdx_text_cut(const char *s, size_t n);
-
-/**
- * Copy `s` into `out` (`cap` bytes, always terminated when cap > 0), cut at
- * a character boundary so that it is at most `cols` columns wide and fits in
- * cap.  When it is cut and `mark` is not NULL, `mark` (e.g. "…") ends the
- * copy, within the columns.  Returns 1 when `s` was cut, else 0.
- */
-SDX_API int sdx_text_fit(char *out, size_t cap, const char *s, size_t cols, const char *mark);
 
 #ifdef __cplusplus
 }

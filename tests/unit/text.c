@@ -55,28 +55,6 @@ static void cuts(void)
 	CHECK(sdx_text_cut("a\xFF", 2) == 2);
 }
 
-static void fitting(void)
-{
-	char out[64];
-
-	CHECK(sdx_text_fit(out, sizeof(out), "宁波海兴", 8, "…") == 0);
-	CHECK_STR(out, "宁波海兴");
-	/* 7 columns: three ideographs and the one-column ellipsis */
-	CHECK(sdx_text_fit(out, sizeof(out), "宁波海兴", 7, "…") == 1);
-	CHECK_STR(out, "宁波海…");
-	CHECK(sdx_text_width(out) <= 7);
-	CHECK(sdx_text_fit(out, sizeof(out), "宁波海兴", 7, NULL) == 1);
-	CHECK_STR(out, "宁波海");
-	/* a combining mark stays with its letter */
-	CHECK(sdx_text_fit(out, sizeof(out), "e\xCC\x81" "fgh", 2, "…") == 1);
-	CHECK_STR(out, "e\xCC\x81…");
-	/* the byte capacity cuts at a character boundary too */
-	CHECK(sdx_text_fit(out, 8, "宁波海兴", 100, NULL) == 1);
-	CHECK_STR(out, "宁波");
-	CHECK(sdx_text_fit(out, 1, "宁", 100, "…") == 1);
-	CHECK_STR(out, "");
-}
-
 /* The bounded writer of the checks' reasons cuts where a character starts. */
 static void text_add_cuts(void)
 {
@@ -120,7 +98,6 @@ static const struct test_case tests[] = {
 	{ "widths", widths },
 	{ "padding", padding },
 	{ "cuts", cuts },
-	{ "fitting", fitting },
 	{ "text_add_cuts", text_add_cuts },
 	{ "text_put_cuts", text_put_cuts },
 	{ "error_cuts", error_cuts },
