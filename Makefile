@@ -26,7 +26,7 @@ PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
 
-PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib libmicrohttpd libxml-2.0 libcurl
+PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib libmicrohttpd libxml-2.0 libcurl libutf8proc
 
 # What each dependency is found by (a command, or a pkg-config module) and the
 # Debian package that provides it: 'make deps' installs only what is missing,
@@ -34,7 +34,7 @@ PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib libmicrohttpd li
 DEB_NEEDS = cmd:$(CC):build-essential cmd:$(PKG_CONFIG):pkg-config \
             pc:libsodium:libsodium-dev pc:libcrypto:libssl-dev pc:sqlite3:libsqlite3-dev \
             pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev \
-            pc:libmicrohttpd:libmicrohttpd-dev pc:libxml-2.0:libxml2-dev pc:libcurl:libcurl4-openssl-dev \
+            pc:libmicrohttpd:libmicrohttpd-dev pc:libxml-2.0:libxml2-dev pc:libcurl:libcurl4-openssl-dev pc:libutf8proc:libutf8proc-dev \
             cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm cmd:curl:curl
 
 ifdef SANITIZE

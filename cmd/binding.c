@@ -30,8 +30,10 @@ int binding_from_opts(sdx_party *out, const struct binding_opts *o, const char *
 		if ((err = sdx_party_id_parse(&out->ids[out->nids++], o->ids[i])) < 0)
 			return cmd_fail(err);
 	for (i = 0; i < o->nroles; i++) {
-		if (strlen(o->roles[i]) >= sizeof(out->roles[0]))
-			return cmd_error(EXIT_USAGE, "%s: --role '%.40s' is not a role", what, o->roles[i]);
+		size_t n = strlen(o->roles[i]);
+		if (n >= sizeof(out->roles[0]))
+			return cmd_error(EXIT_USAGE, "%s: --role '%.*s' is not a role", what,
+					 (int)sdx_text_cut(o->roles[i], n > 40 ? 40 : n), o->roles[i]);
 		memcpy(out->roles[out->nroles++], o->roles[i], strlen(o->roles[i]) + 1);
 	}
 	if ((err = sdx_party_check(out)) < 0)

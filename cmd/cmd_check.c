@@ -46,7 +46,7 @@ static int list_profiles(void)
 	for (i = 0; (name = sdx_profile_builtin(i)); i++) {
 		if (sdx_profile_load(&p, name) < 0)
 			return cmd_fail(SDX_EFORMAT);
-		printf("%-28s %s\n", name, sdx_profile_title(p));
+		printf("%s%*s %s\n", name, sdx_text_pad(name, 28), "", sdx_profile_title(p));
 		sdx_profile_free(p);
 	}
 	return 0;
@@ -117,7 +117,7 @@ static void print_matrix(const json_t *reports)
 	size_t i;
 
 	json_array_foreach(reports, i, r) {
-		const char *v = json_str(r, "verdict");
+		const char *v = json_str(r, "verdict"), *name = json_str(r, "profile");
 		const json_t *scope = json_object_get(r, "scope");
 		if (i == 0)
 			printf("%s, judged at %s\n", json_str(json_object_get(r, "subject"), "label"),
@@ -125,15 +125,15 @@ static void print_matrix(const json_t *reports)
 		x = strcmp(v, "pass") == 0 ? NULL : first_result(r, v);
 		sub = json_object_get(x, "subject");
 		if (strcmp(v, "not_applicable") == 0 && *json_str(scope, "reason"))
-			printf("  %-7s %-28s %s\n", tag(v), json_str(r, "profile"),
+			printf("  %-7s %s%*s %s\n", tag(v), name, sdx_text_pad(name, 28), "",
 			       json_str(scope, "reason"));
 		else if (x)
-			printf("  %-7s %-28s %s%s%s%s\n", tag(v), json_str(r, "profile"),
+			printf("  %-7s %s%*s %s%s%s%s\n", tag(v), name, sdx_text_pad(name, 28), "",
 			       json_object_get(sub, "lot") ? "lot " : "",
 			       json_object_get(sub, "lot") ? json_str(sub, "lot") : "",
 			       json_object_get(sub, "lot") ? ": " : "", json_str(x, "reason"));
 		else
-			printf("  %-7s %s\n", tag(v), json_str(r, "profile"));
+			printf("  %-7s %s\n", tag(v), name);
 	}
 	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
 }

@@ -162,8 +162,8 @@ static int print_origin(void *ctx, const char *origin, uint64_t size, uint64_t e
 						      "tree_size", (json_int_t)size,
 						      "entries", (json_int_t)entries, "latest", latest));
 	else
-		printf("%-40s %8" PRIu64 " entries held, checkpoint at size %" PRIu64 ", newest %s\n",
-		       origin, entries, size, *latest ? latest : "-");
+		printf("%s%*s %8" PRIu64 " entries held, checkpoint at size %" PRIu64 ", newest %s\n",
+		       origin, sdx_text_pad(origin, 40), "", entries, size, *latest ? latest : "-");
 	return 0;
 }
 
@@ -195,8 +195,8 @@ static int print_entry(void *ctx, const sdx_foreign_entry *e)
 							  "type", e->type, "time", e->time,
 							  "leaf_hash", hex, "summary", summary));
 	else
-		printf("%-32s %6" PRIu64 "  %-12s %.16s  %s\n", e->origin, e->index, e->type, hex,
-		       summary);
+		printf("%s%*s %6" PRIu64 "  %-12s %.16s  %s\n", e->origin,
+		       sdx_text_pad(e->origin, 32), "", e->index, e->type, hex, summary);
 	return 0;
 }
 

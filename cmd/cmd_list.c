@@ -76,8 +76,8 @@ static int print_version(void *ctx, const sdx_register_info *info)
 						     info->latest));
 		return 0;
 	}
-	printf("%-24s version %" PRIu64 "%s, imported %s, sha256 %.16s\n", info->name,
-	       info->version, info->latest ? " (newest)" : "", info->imported, hex);
+	printf("%s%*s version %" PRIu64 "%s, imported %s, sha256 %.16s\n", info->name,
+	       sdx_text_pad(info->name, 24), "", info->version, info->latest ? " (newest)" : "", info->imported, hex);
 	return 0;
 }
 

@@ -118,12 +118,14 @@ static void print_children(const struct trace_opts *o, const json_t *n, const ch
 		quantity(q, sizeof(q), json_object_get(x, "quantity"));
 		if (json_object_get(x, "role")) /* what the input is in the product */
 			snprintf(q + strlen(q), sizeof(q) - strlen(q), ", %s", json_str(x, "role"));
+		q[sdx_text_cut(q, strlen(q))] = '\0';
 		if (json_object_get(x, "lot_number"))
 			snprintf(how, sizeof(how), "lot %s, %s: ", json_str(x, "lot_number"), q);
 		else if (json_object_get(x, "hs_code"))
 			snprintf(how, sizeof(how), "%s, HS %s: ", q, json_str(x, "hs_code"));
 		else
 			snprintf(how, sizeof(how), "%s: ", q);
+		how[sdx_text_cut(how, strlen(how))] = '\0'; /* a long lot or role: cut between characters */
 		printf("%s%s", prefix, last ? "└─ " : "├─ ");
 		snprintf(pre, sizeof(pre), "%s%s", prefix, last ? "   " : "│  ");
 		print_node(o, json_object_get(x, "record"), pre, how);

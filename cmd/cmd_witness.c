@@ -31,7 +31,8 @@ static int print_log(void *ctx, const char *origin, const char *vkey, uint64_t s
 		json_array_append_new(list, json_pack("{s:s, s:s, s:I}", "origin", origin, "vkey",
 						      vkey, "cosigned_size", (json_int_t)size));
 	else
-		printf("%-40s cosigned up to size %" PRIu64 "\n  %s\n", origin, size, vkey);
+		printf("%s%*s cosigned up to size %" PRIu64 "\n  %s\n", origin,
+		       sdx_text_pad(origin, 40), "", size, vkey);
 	return 0;
 }
 

@@ -28,4 +28,5 @@
 #include "sdx/version.h"
 #include "sdx/witness.h"
 #include "sdx/remote.h"
+#include "sdx/text.h"
 #endif

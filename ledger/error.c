@@ -16,6 +16,32 @@ int sdx_error_code(void)
 	return last_code;
 }
 
+/*
+ * Drop the UTF-8 sequences a byte limit cut short: a message quotes what it
+ * was given with a precision ('%.40s') and is itself bounded, and either can
+ * end inside a character (a Chinese name is 3 bytes a character).  A lead
+ * byte without all its continuation bytes goes, with those it has; any other
+ * byte stays as it is.
+ */
+static void drop_cut_sequences(char *msg)
+{
+	unsigned char *r = (unsigned char *)msg, *w = r;
+	size_t need, have;
+
+	while (*r) {
+		need = *r >= 0xF0 && *r <= 0xF4 ? 4 : *r >= 0xE0 && *r <= 0xEF ? 3
+		     : *r >= 0xC2 && *r <= 0xDF ? 2 : 1;
+		for (have = 1; have < need && (r[have] & 0xC0) == 0x80; have++)
+			;
+		if (have == need)
+			while (have--)
+				*w++ = *r++;
+		else
+			r += have;
+	}
+	*w = '\0';
+}
+
 int sdx_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -23,6 +49,7 @@ int sdx_error_set(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
 	va_end(ap);
+	drop_cut_sequences(last_msg);
 	last_code = code;
 	return code;
 }

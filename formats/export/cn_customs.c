@@ -176,7 +176,7 @@ static void reason(struct item_state *s, const char *report, const char *where, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(head, sizeof(head), "report %s (%s)", report, where);
+	sdx__text_put(head, sizeof(head), "report %s (%s)", report, where);
 	/* the lines below are split at tabs and line ends: none may come from the records */
 	for (char *c = msg; *c; c++)
 		if (*c == '\t' || *c == '\n' || *c == '\r')
@@ -246,7 +246,7 @@ static void report(struct item_state *s, size_t rec, const json_t *ev, const cha
 	s->subject = subject;
 	if (!rn)
 		rn = "?";
-	snprintf(where, sizeof(where), "%s %s", strcmp(subject, "product") ? "lot" : "batch", lot);
+	sdx__text_put(where, sizeof(where), "%s %s", strcmp(subject, "product") ? "lot" : "batch", lot);
 	status = sdx__xp_status(g, rec);
 	if (strcmp(status, "ok") != 0) {
 		const char *id = sdx__xp_str(sdx__graph_body(g, &g->n[rec]), "declaration_id");
@@ -376,7 +376,7 @@ static int csv_text(char **out, const json_t *lines)
 		for (k = 0; k < NCOLUMNS && err == 0; k++) {
 			v = json_object_get(line, columns[k]);
 			if (json_is_integer(v)) {
-				snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+				sdx__text_put(num, sizeof(num), "%lld", (long long)json_integer_value(v));
 				err = sdx__csv_put(&w, num, (size_t)-1);
 			} else {
 				err = sdx__csv_put(&w, json_string_value(v), (size_t)-1);

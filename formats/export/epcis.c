@@ -11,6 +11,7 @@
 #include "sdx/error.h"
 #include "formats/export/export.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 #define EPCIS_CONTEXT "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
@@ -57,7 +58,7 @@ static json_t *event_head(const sdx_graph *g, size_t i, const char *type, const 
 	if (!*when)
 		memcpy(when, g->n[i].time, sizeof(when));
 	/* ORIGIN/entry/LEAF, and ORIGIN/entry/LEAF/lot/LOT for one lot of a declaration */
-	snprintf(kind, sizeof(kind), "entry%s%s%s", extra ? "/" : "", extra ? g->n[i].hex : "",
+	sdx__text_put(kind, sizeof(kind), "entry%s%s%s", extra ? "/" : "", extra ? g->n[i].hex : "",
 		 extra ? "/lot" : "");
 	e = set(json_object(), "type", json_string(type));
 	e = set_own(e, "eventID", sdx__xp_uri(g->n[i].origin, kind, extra ? extra : g->n[i].hex));

@@ -16,6 +16,7 @@
 #include "formats/embedded.h"
 #include "formats/export/export.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 /* RFC 3986 unreserved characters stay, everything else is %XX. */
 static int pct_append(char *out, size_t cap, size_t *at, const char *s)
@@ -158,7 +159,7 @@ char *sdx__xp_gln(const json_t *identifiers, const char *ai)
 			continue;
 		if (!(s = malloc(64)))
 			return NULL;
-		snprintf(s, 64, "https://id.gs1.org/%s/%s", ai, v);
+		sdx__text_put(s, 64, "https://id.gs1.org/%s/%s", ai, v);
 		return s;
 	}
 	return NULL;
@@ -226,7 +227,7 @@ void sdx__xp_datetime(char out[21], const char *date, int end)
 	out[0] = '\0';
 	if (!date || strlen(date) != 10 || date[4] != '-' || date[7] != '-')
 		return;
-	snprintf(out, 21, "%sT%sZ", date, end ? "23:59:59" : "00:00:00");
+	sdx__text_put(out, 21, "%sT%sZ", date, end ? "23:59:59" : "00:00:00");
 }
 
 const char *sdx__xp_str(const json_t *o, const char *path)

@@ -10,6 +10,7 @@
 #include "sdx/imported.h"
 #include "formats/export/export.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 struct walk_state {
 	struct xp_walk *w;
@@ -133,7 +134,7 @@ static json_t *key(json_t *o, const char *prefix, const char *name, json_t *v)
 {
 	char k[64];
 
-	snprintf(k, sizeof(k), "%s%s", prefix, name);
+	sdx__text_put(k, sizeof(k), "%s%s", prefix, name);
 	if (o && v && json_object_set_new(o, k, v) == 0)
 		return o;
 	json_decref(v);

@@ -13,6 +13,7 @@
 #include "sdx/trust.h"
 #include "formats/export/untp.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 #define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
 #define UNTP_CONTEXT "https://vocabulary.uncefact.org/untp/0.7.0/context/"
@@ -41,7 +42,7 @@ json_t *sdx__untp_link(const json_t *evidence)
 	char *ni = sdx__xp_ni_hex(sha), *mb = sdx__xp_multibase_hex(sha), name[512];
 	json_t *l = NULL;
 
-	snprintf(name, sizeof(name), "test report %s, %s",
+	sdx__text_put(name, sizeof(name), "test report %s, %s",
 		 sdx__xp_str(evidence, "report_number") ? sdx__xp_str(evidence, "report_number") : "",
 		 sdx__xp_str(evidence, "lab_name") ? sdx__xp_str(evidence, "lab_name") : "");
 	if (ni && mb)
@@ -61,13 +62,13 @@ void sdx__untp_limit_text(char *out, size_t cap, const json_t *claim)
 	const char *reg = json_string_value(json_array_get(json_object_get(claim, "regulations"), 0));
 
 	if (l)
-		snprintf(out, cap, "%s: %s %s %.15g %s", reg ? reg : "limit",
+		sdx__text_put(out, cap, "%s: %s %s %.15g %s", reg ? reg : "limit",
 			 sdx__xp_str(l, "applies_to") ? sdx__xp_str(l, "applies_to") : "each",
 			 sdx__xp_str(l, "comparison") ? sdx__xp_str(l, "comparison") : "<=",
 			 json_number_value(json_object_get(l, "value")),
 			 sdx__xp_str(l, "unit") ? sdx__xp_str(l, "unit") : "");
 	else
-		snprintf(out, cap, "%s", reg ? reg : "conformance as declared");
+		sdx__text_put(out, cap, "%s", reg ? reg : "conformance as declared");
 }
 
 /* One measured value (a measurement or a migration result) as a Performance. */
@@ -81,14 +82,14 @@ static json_t *performance(const char *base, size_t k, const json_t *m)
 
 	if (!what)
 		what = sdx__xp_str(m, "kind") ? sdx__xp_str(m, "kind") : "result";
-	snprintf(id, sizeof(id), "%s-result-%zu", base, k);
-	snprintf(name, sizeof(name), "%s%s%s", what, cas ? ", CAS " : "", cas ? cas : "");
+	sdx__text_put(id, sizeof(id), "%s-result-%zu", base, k);
+	sdx__text_put(name, sizeof(name), "%s%s%s", what, cas ? ", CAS " : "", cas ? cas : "");
 	metric = json_pack("{s:o, s:s, s:s}", "type", sdx__untp_typed("PerformanceMetric"), "id", id,
 			   "name", name);
 	if (json_is_number(json_object_get(m, "value")))
 		return json_pack("{s:o, s:{s:O, s:s}}", "metric", metric, "measure", "value",
 				 json_object_get(m, "value"), "unit", sdx__xp_unit(unit ? unit : ""));
-	snprintf(nd, sizeof(nd), "below the detection limit %.15g %s",
+	sdx__text_put(nd, sizeof(nd), "below the detection limit %.15g %s",
 		 json_number_value(json_object_get(m, "detection_limit")), unit ? unit : "");
 	return json_pack("{s:o, s:{s:s, s:s}}", "metric", metric, "score", "code", "ND",
 			 "definition", nd);
@@ -144,11 +145,11 @@ static json_t *assessment(const struct untp *u, size_t i, const char *decl, cons
 	json_t *v, *e;
 	size_t k, j, n = 0;
 
-	snprintf(base, sizeof(base), "%s#claim-%s", decl, cid);
-	snprintf(crit, sizeof(crit), "%s-criterion", base);
+	sdx__text_put(base, sizeof(base), "%s#claim-%s", decl, cid);
+	sdx__text_put(crit, sizeof(crit), "%s-criterion", base);
 	sdx__untp_limit_text(lim, sizeof(lim), claim);
-	snprintf(name, sizeof(name), "%s: %s", topic, lim);
-	snprintf(topic_id, sizeof(topic_id), "urn:sdx:topic:%s", topic);
+	sdx__text_put(name, sizeof(name), "%s: %s", topic, lim);
+	sdx__text_put(topic_id, sizeof(topic_id), "urn:sdx:topic:%s", topic);
 	if (performances(perf, base, &n, json_object_get(claim, "measurements")) < 0 ||
 	    performances(perf, base, &n, json_object_get(json_object_get(claim, "food_contact"),
 							 "migration")) < 0) {
@@ -157,7 +158,7 @@ static json_t *assessment(const struct untp *u, size_t i, const char *decl, cons
 	}
 	json_array_foreach(json_object_get(claim, "regulations"), k, v) {
 		char rid[1100];
-		snprintf(rid, sizeof(rid), "%s-regulation-%zu", base, k);
+		sdx__text_put(rid, sizeof(rid), "%s-regulation-%zu", base, k);
 		json_array_append_new(regs, json_pack("{s:o, s:s, s:O}", "type",
 						      sdx__untp_typed("Regulation"), "id", rid,
 						      "name", v));
@@ -204,7 +205,7 @@ static json_t *authorisations(const struct untp *u, size_t i)
 		int dup = 0;
 		if (!body || !no)
 			continue;
-		snprintf(name, sizeof(name), "%s accreditation of %s", no,
+		sdx__text_put(name, sizeof(name), "%s accreditation of %s", no,
 			 sdx__xp_str(e, "lab_name") ? sdx__xp_str(e, "lab_name") : "the laboratory");
 		json_array_foreach(out, j, seen)
 			dup |= strcmp(json_string_value(json_object_get(seen, "name")), name) == 0;
@@ -233,7 +234,7 @@ static json_t *dcc(struct untp *u, size_t i)
 	}
 	json_array_foreach(json_object_get(d, "claims"), k, claim)
 		json_array_append_new(list, assessment(u, i, decl, claim));
-	snprintf(name, sizeof(name), "Declaration %s: %s", did ? did : "",
+	sdx__text_put(name, sizeof(name), "Declaration %s: %s", did ? did : "",
 		 sdx__xp_str(d, "material.name") ? sdx__xp_str(d, "material.name") : "");
 	subject = json_pack("{s:o, s:s, s:s, s:s*, s:s, s:s, s:s, s:o, s:o, s:{s:o, s:s, s:s}, s:o}",
 			    "type", sdx__untp_typed("ConformityAttestation"), "id", decl, "name",
@@ -262,7 +263,7 @@ json_t *sdx__untp_credential(struct untp *u, const char *type, const char *kind,
 	char what[80], *id;
 	json_t *vc;
 
-	snprintf(what, sizeof(what), "credentials/%s", kind);
+	sdx__text_put(what, sizeof(what), "credentials/%s", kind);
 	if (!subject || !(id = sdx__xp_uri(u->origin, what, u->g->n[i].hex))) {
 		json_decref(subject);
 		return NULL;
@@ -346,7 +347,7 @@ int sdx_export_untp(char **out, size_t *n_out, const sdx_graph *g, size_t node,
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
-	snprintf(u.kid, strlen(u.did) + strlen(mb) + 2, "%s#%s", u.did, mb);
+	sdx__text_put(u.kid, strlen(u.did) + strlen(mb) + 2, "%s#%s", u.did, mb);
 	for (size_t k = 0; k < w.n && !err; k++) {
 		size_t i = w.nodes[k];
 		json_t *vc = NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "formats/export/untp.h"
+#include "formats/text/text.h"
 
 #define CBV_BIZSTEP "https://ref.gs1.org/cbv/BizStep"
 #define DCC_LINK_TYPE "https://test.uncefact.org/vocabulary/linkTypes/dcc"
@@ -132,7 +133,7 @@ static json_t *materials(const struct untp *u, const json_t *b)
 		char label[600];
 		if (!d)
 			continue;
-		snprintf(label, sizeof(label), "%s, %s %s", name ? name : "input",
+		sdx__text_put(label, sizeof(label), "%s, %s %s", name ? name : "input",
 			 batch ? "batch" : "lot", batch ? sdx__xp_str(d, "batch_id")
 			 : (sdx__xp_str(in, "lot_number") ? sdx__xp_str(in, "lot_number") : ""));
 		json_array_append_new(out, json_pack(
@@ -171,12 +172,12 @@ static json_t *claims(const struct untp *u, const json_t *b)
 			const char *t = sdx__xp_str(c, "topic") ? sdx__xp_str(c, "topic") : "other";
 			if (!decl || !cred)
 				break;
-			snprintf(id, sizeof(id), "%s#claim-%s", decl, sdx__xp_str(c, "id") ?
+			sdx__text_put(id, sizeof(id), "%s#claim-%s", decl, sdx__xp_str(c, "id") ?
 				 sdx__xp_str(c, "id") : "claim");
-			snprintf(crit, sizeof(crit), "%s-criterion", id);
+			sdx__text_put(crit, sizeof(crit), "%s-criterion", id);
 			sdx__untp_limit_text(lim, sizeof(lim), c);
-			snprintf(topic, sizeof(topic), "urn:sdx:topic:%s", t);
-			snprintf(link, sizeof(link), "Digital Conformity Credential of declaration %s",
+			sdx__text_put(topic, sizeof(topic), "urn:sdx:topic:%s", t);
+			sdx__text_put(link, sizeof(link), "Digital Conformity Credential of declaration %s",
 				 sdx__xp_str(d, "declaration_id") ? sdx__xp_str(d, "declaration_id") : "");
 			json_array_append_new(out, json_pack(
 				"{s:o, s:s, s:s, s:[{s:o, s:s, s:s}], s:s, s:[], s:[{s:o, s:s, s:s}], "
@@ -213,7 +214,7 @@ json_t *sdx__untp_dpp(struct untp *u, size_t i)
 	if (json_object_get(b, "manufacturer"))
 		json_array_append_new(parties, role("manufacturer", sdx__untp_party(g->n[i].origin,
 								json_object_get(b, "manufacturer"))));
-	snprintf(cat, sizeof(cat), "HS %s%s%s", sdx__xp_str(b, "product.hs_code") ?
+	sdx__text_put(cat, sizeof(cat), "HS %s%s%s", sdx__xp_str(b, "product.hs_code") ?
 		 sdx__xp_str(b, "product.hs_code") : "", sdx__xp_str(b, "product.category") ? ", " : "",
 		 sdx__xp_str(b, "product.category") ? sdx__xp_str(b, "product.category") : "");
 	subject = json_pack(
@@ -232,7 +233,7 @@ json_t *sdx__untp_dpp(struct untp *u, size_t i)
 		"performanceClaim", claims(u, b));
 	free(id);
 	free(scheme);
-	snprintf(name, sizeof(name), "Product passport: %s, batch %s", pname ? pname : "",
+	sdx__text_put(name, sizeof(name), "Product passport: %s, batch %s", pname ? pname : "",
 		 bid ? bid : "");
 	sdx__xp_datetime(from, sdx__xp_str(b, "production_date"), 0);
 	return sdx__untp_credential(u, "DigitalProductPassport", "dpp", i, name, from, NULL, subject);
@@ -257,7 +258,7 @@ static json_t *make_event(struct untp *u, size_t i, const json_t *b, char *when)
 	if (json_object_get(b, "manufacturer"))
 		json_array_append_new(parties, role("manufacturer", sdx__untp_party(g->n[i].origin,
 								json_object_get(b, "manufacturer"))));
-	snprintf(name, sizeof(name), "production of batch %s", sdx__xp_str(b, "batch_id") ?
+	sdx__text_put(name, sizeof(name), "production of batch %s", sdx__xp_str(b, "batch_id") ?
 		 sdx__xp_str(b, "batch_id") : "");
 	json_t *e = id ? json_pack("{s:[s, s], s:s, s:s, s:s, s:o, s:o, s:o, s:[o], s:o, s:o}", "type",
 				   "MakeEvent", "LifecycleEvent", "id", id, "name", name, "eventDate", when,
@@ -278,7 +279,7 @@ static json_t *port(const struct untp *u, size_t i, const char *code, const char
 {
 	char name[120];
 
-	snprintf(name, sizeof(name), "%s %s (UN/LOCODE)", what, code);
+	sdx__text_put(name, sizeof(name), "%s %s (UN/LOCODE)", what, code);
 	return facility(sdx__xp_uri(u->g->n[i].origin, "location/unlocode", code), name);
 }
 
@@ -307,7 +308,7 @@ static json_t *move_event(struct untp *u, size_t i, const json_t *s, char *when)
 							json_object_get(s, "consignee"))));
 	to = pod ? port(u, i, pod, "port of discharge")
 		 : facility(sdx__xp_uri(g->n[i].origin, "location/country", cc ? cc : ""), cc);
-	snprintf(name, sizeof(name), "shipment %s to %s", sdx__xp_str(s, "shipment_id") ?
+	sdx__text_put(name, sizeof(name), "shipment %s to %s", sdx__xp_str(s, "shipment_id") ?
 		 sdx__xp_str(s, "shipment_id") : "", cc ? cc : "");
 	json_t *e = id && consignment ? json_pack(
 		"{s:[s, s], s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s}", "type", "MoveEvent",
@@ -333,7 +334,7 @@ json_t *sdx__untp_dte(struct untp *u, size_t i)
 	if (!*when)
 		memcpy(when, u->g->n[i].time, sizeof(when));
 	e = batch ? make_event(u, i, r, when) : move_event(u, i, r, when);
-	snprintf(name, sizeof(name), "Traceability event: %s %s", batch ? "batch" : "shipment",
+	sdx__text_put(name, sizeof(name), "Traceability event: %s %s", batch ? "batch" : "shipment",
 		 sdx__xp_str(r, batch ? "batch_id" : "shipment_id") ?
 		 sdx__xp_str(r, batch ? "batch_id" : "shipment_id") : "");
 	return sdx__untp_credential(u, "DigitalTraceabilityEvent", "dte", i, name, when, NULL,

@@ -21,6 +21,7 @@
 #include "formats/graph/internal.h"
 #include "formats/records/internal.h"
 #include "formats/trust/party.h"
+#include "formats/text/text.h"
 
 void sdx__attr_forget(struct sdx__attr *a)
 {
@@ -64,7 +65,7 @@ static int grow(void **p, size_t n, size_t size)
 /* The introducer of a key trusted through an introduction (formats/trust.md). */
 static int first_via(void *ctx, const sdx_introduced *i)
 {
-	snprintf(ctx, SDX_PARTY_NAME_MAX + 1, "%s", i->introducer_party);
+	sdx__text_put(ctx, SDX_PARTY_NAME_MAX + 1, "%s", i->introducer_party);
 	return 1;
 }
 
@@ -79,7 +80,7 @@ static int add_trusted(void *ctx, const sdx_verifier *v, const char *label, cons
 	if ((err = grow((void **)&ld->a->keys, ld->a->nkeys, sizeof(*b))) < 0)
 		return err;
 	b = &ld->a->keys[ld->a->nkeys];
-	snprintf(b->key, sizeof(b->key), "%s+%08" PRIx32, sdx_verifier_name(v),
+	sdx__text_put(b->key, sizeof(b->key), "%s+%08" PRIx32, sdx_verifier_name(v),
 		 sdx_verifier_keyid(v));
 	if ((err = sdx_ledger_trust_binding(&b->party, ld->l, sdx_verifier_public_key(v))) < 0)
 		return err;
@@ -100,7 +101,7 @@ static int add_own(void *ctx, const sdx_verifier *v, uint64_t since)
 	(void)since;
 	if ((err = grow((void **)&ld->a->own_keys, ld->a->nown, sizeof(*ld->a->own_keys))) < 0)
 		return err;
-	snprintf(ld->a->own_keys[ld->a->nown++], KEY_MAX, "%s+%08" PRIx32, sdx_verifier_name(v),
+	sdx__text_put(ld->a->own_keys[ld->a->nown++], KEY_MAX, "%s+%08" PRIx32, sdx_verifier_name(v),
 		 sdx_verifier_keyid(v));
 	return 0;
 }
@@ -259,11 +260,11 @@ const char *sdx__attribution_name(int outcome)
 static void key_text(char *out, size_t cap, const struct sdx__attribution *a)
 {
 	if (a->own)
-		snprintf(out, cap, "this ledger's key");
+		sdx__text_put(out, cap, "this ledger's key");
 	else if (*a->key)
-		snprintf(out, cap, "key %s", a->key);
+		sdx__text_put(out, cap, "key %s", a->key);
 	else
-		snprintf(out, cap, "a key not named");
+		sdx__text_put(out, cap, "a key not named");
 }
 
 void sdx__attribution_text(char *out, size_t cap, const struct sdx__attribution *a)
@@ -282,34 +283,34 @@ void sdx__attribution_text(char *out, size_t cap, const struct sdx__attribution 
 					a->signer->roles[i]);
 	switch (a->outcome) {
 	case SDX__ATTR_SIGNED:
-		snprintf(out, cap, "signed by %s, the %s it names", a->signer->name, a->role);
+		sdx__text_put(out, cap, "signed by %s, the %s it names", a->signer->name, a->role);
 		break;
 	case SDX__ATTR_RESTATED:
-		snprintf(out, cap, "restated by %s, %s: not signed by %s, the %s it names", signer,
+		sdx__text_put(out, cap, "restated by %s, %s: not signed by %s, the %s it names", signer,
 			 key, named, a->role);
 		break;
 	case SDX__ATTR_UNBOUND:
 		if (a->own)
-			snprintf(out, cap, "signed with this ledger's key, and the ledger's party is "
+			sdx__text_put(out, cap, "signed with this ledger's key, and the ledger's party is "
 				 "not set ('sdx party set'): attribution unknown");
 		else
-			snprintf(out, cap, "signed with %s, which is bound to no party ('sdx trust "
+			sdx__text_put(out, cap, "signed with %s, which is bound to no party ('sdx trust "
 				 "bind'): attribution unknown", key);
 		break;
 	case SDX__ATTR_ROLE:
-		snprintf(out, cap, "signed by %s, which is bound to sign as %s, not as the %s it "
+		sdx__text_put(out, cap, "signed by %s, which is bound to sign as %s, not as the %s it "
 			 "names", a->signer->name, roles, a->role);
 		break;
 	case SDX__ATTR_NOT_NAMED:
-		snprintf(out, cap, "names no %s (a record of version 1): attribution unknown",
+		sdx__text_put(out, cap, "names no %s (a record of version 1): attribution unknown",
 			 a->role);
 		break;
 	default:
-		snprintf(out, cap, "names no issuing party");
+		sdx__text_put(out, cap, "names no issuing party");
 	}
 	len = strlen(out);
 	if (a->via && a->signer && len < cap)
-		snprintf(out + len, cap - len, " (key introduced by %s)", a->via);
+		sdx__text_put(out + len, cap - len, " (key introduced by %s)", a->via);
 }
 
 /* {ref, origin, index, label} of a node, for what names another. */

@@ -18,6 +18,7 @@
 #include "formats/graph/attribution.h"
 #include "formats/records/rules.h"
 #include "formats/records/type.h"
+#include "formats/text/text.h"
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -111,14 +112,14 @@ static void shown(char *out, size_t cap, const json_t *q)
 {
 	if (json_is_true(json_object_get(q, "below_detection"))) {
 		if (json_object_get(q, "detection_limit"))
-			snprintf(out, cap, "not detected (< %g %s)",
+			sdx__text_put(out, cap, "not detected (< %g %s)",
 				 json_number_value(json_object_get(q, "detection_limit")),
 				 str(q, "unit"));
 		else
-			snprintf(out, cap, "not detected");
+			sdx__text_put(out, cap, "not detected");
 		return;
 	}
-	snprintf(out, cap, "%g %s", json_number_value(json_object_get(q, "value")), str(q, "unit"));
+	sdx__text_put(out, cap, "%g %s", json_number_value(json_object_get(q, "value")), str(q, "unit"));
 }
 
 /* Do two quantities ({value, unit} or a measurement) state different values? */
@@ -147,7 +148,7 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 	size_t i, k;
 
 	if (strcmp(str(rc, "conformance"), str(dc, "conformance")) != 0) {
-		snprintf(why, cap, "claim %s (%s, lot %s): %s in %s, %s in %s",
+		sdx__text_put(why, cap, "claim %s (%s, lot %s): %s in %s, %s in %s",
 			 str(rc, "id"), str(rc, "topic"), lot, str(rc, "conformance"), sd->r,
 			 str(dc, "conformance"), sd->d);
 		return 1;
@@ -158,7 +159,7 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 				continue;
 			shown(a, sizeof(a), x);
 			shown(b, sizeof(b), y);
-			snprintf(why, cap, "%s%s%s%s (lot %s): %s in %s, %s in %s",
+			sdx__text_put(why, cap, "%s%s%s%s (lot %s): %s in %s, %s in %s",
 				 str(x, "substance"), *str(x, "cas_number") ? ", CAS " : "",
 				 str(x, "cas_number"), strcmp(measure_of(x), "migration") == 0
 				 ? ", migration" : "", lot, a, sd->r, b, sd->d);
@@ -169,7 +170,7 @@ static int claims_differ(char *why, size_t cap, const json_t *rc, const json_t *
 	if (x && y && values_differ(x, y)) {
 		shown(a, sizeof(a), x);
 		shown(b, sizeof(b), y);
-		snprintf(why, cap, "claim %s (%s, lot %s): declared sum %s in %s, %s in %s",
+		sdx__text_put(why, cap, "claim %s (%s, lot %s): declared sum %s in %s, %s in %s",
 			 str(rc, "id"), str(rc, "topic"), lot, a, sd->r, b, sd->d);
 		return 1;
 	}
@@ -206,7 +207,7 @@ static int topic_added(char *why, size_t cap, const json_t *r, const json_t *d)
 		json_array_foreach(json_object_get(d, "claims"), k, dc)
 			found |= strcmp(str(rc, "topic"), str(dc, "topic")) == 0;
 		if (!found) {
-			snprintf(why, cap, "claim %s states %s, which the issuer's own declaration %s "
+			sdx__text_put(why, cap, "claim %s states %s, which the issuer's own declaration %s "
 				 "does not", str(rc, "id"), str(rc, "topic"), str(d, "declaration_id"));
 			return 1;
 		}

@@ -12,6 +12,7 @@
 #include "formats/graph/attribution.h"
 #include "formats/graph/internal.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 /* The type a record body says it is: its format "sdx-TYPE/N", else its id field. */
 static const struct sdx_record_type *type_of(const json_t *body)
@@ -55,7 +56,7 @@ int sdx_graph_add_draft(size_t *out, sdx_graph *g, const char *what, const char 
 	}
 	if ((err = sdx_record_validate(t->name, json, len)) < 0) {
 		char msg[600];
-		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		sdx__text_put(msg, sizeof(msg), "%s", sdx_error_last());
 		json_decref(body);
 		return sdx_error_set(err, "'%s': %s", what, msg);
 	}

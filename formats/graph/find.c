@@ -19,6 +19,7 @@
 #include "sdx/provenance.h"
 #include "formats/graph/internal.h"
 #include "formats/index/index.h"
+#include "formats/text/text.h"
 
 #define MAX_LISTED 8
 
@@ -112,7 +113,7 @@ static int of_party(const sdx_graph *g, size_t node, const char *party)
 	for (path = n->type->parties; path && *path; path++) {
 		const char *dot = strchr(*path, '.');
 		if (dot) {
-			snprintf(head, sizeof(head), "%.*s", (int)(dot - *path), *path);
+			sdx__text_put(head, sizeof(head), "%.*s", (int)(dot - *path), *path);
 			p = json_object_get(json_object_get(body, head), dot + 1);
 		} else {
 			p = json_object_get(body, *path);
@@ -120,7 +121,7 @@ static int of_party(const sdx_graph *g, size_t node, const char *party)
 		if (strcasecmp(sdx__jstr(p, "name", NULL), party) == 0)
 			return 1;
 		json_array_foreach(json_object_get(p, "identifiers"), i, x) {
-			snprintf(id, sizeof(id), "%s:%s", sdx__jstr(x, "scheme", NULL),
+			sdx__text_put(id, sizeof(id), "%s:%s", sdx__jstr(x, "scheme", NULL),
 				 sdx__jstr(x, "id", NULL));
 			if (strcmp(id, party) == 0)
 				return 1;

@@ -18,6 +18,7 @@
 #include "formats/index/index.h"
 #include "formats/records/internal.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 const struct sdx_record_type *sdx__graph_type(const char *type)
 {
@@ -115,7 +116,7 @@ int sdx__graph_add(sdx_graph *g, const unsigned char leaf[32], const char *origi
 	n->tree_size = tree_size;
 	n->own = own;
 	n->type = t;
-	snprintf(n->time, sizeof(n->time), "%s", time);
+	sdx__text_put(n->time, sizeof(n->time), "%s", time);
 	for (s = slot_of(leaf, g->nslots); g->slots[s]; s = (s + 1) & (g->nslots - 1))
 		;
 	g->slots[s] = ++g->len;

@@ -15,6 +15,7 @@
 #include "formats/graph/internal.h"
 #include "formats/records/internal.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 #define MAX_REFS 600
 #define LOTS_ON_STACK 1024 /* a declaration lists at most 1000 */
@@ -96,7 +97,7 @@ static int add_entry(sdx_graph *g, const char *origin, uint64_t index, uint64_t 
 
 	if (!t || sdx__graph_find(g, leaf) != SIZE_MAX)
 		return 0;
-	snprintf(what, sizeof(what), "%s entry %" PRIu64, origin, index);
+	sdx__text_put(what, sizeof(what), "%s entry %" PRIu64, origin, index);
 	if ((err = sdx__entry_payload_json(&payload, data, len, what)) < 0)
 		return err;
 	if ((err = sdx__graph_add(g, leaf, origin, index, tree_size, own, t, time, &i)) < 0) {

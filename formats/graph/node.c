@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sdx/error.h"
+#include "sdx/text.h"
 #include "formats/graph/internal.h"
 
 /* The records of `role` from the same ledger that cite `decl`. */
@@ -57,6 +58,9 @@ void sdx__graph_label(char *out, size_t cap, const sdx_graph *g, size_t node)
 	const struct gnode *n = &g->n[node];
 
 	n->type->label(out, cap, sdx__graph_body(g, n));
+	/* a label longer than cap ends where a character starts (JSON needs UTF-8) */
+	if (cap)
+		out[sdx_text_cut(out, strlen(out))] = '\0';
 }
 
 json_t *sdx__graph_head(const sdx_graph *g, size_t i)

@@ -16,6 +16,7 @@
 #include "formats/graph/internal.h"
 #include "formats/records/type.h"
 #include "formats/trust/party.h"
+#include "formats/text/text.h"
 
 /* ---- restatements against the issuer's own ------------------------------------------ */
 
@@ -37,7 +38,7 @@ static int found(struct sdx__attr *a, size_t restated, size_t own, int self, con
 	f->restated = restated;
 	f->own = own;
 	f->self = self;
-	snprintf(f->what, sizeof(f->what), "%s", what);
+	sdx__text_put(f->what, sizeof(f->what), "%s", what);
 	return 0;
 }
 
@@ -99,9 +100,9 @@ static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax
 	rb = sdx__graph_body(g, &g->n[r]);
 	db = sdx__graph_body(g, &g->n[d]);
 	if (self) {
-		snprintf(rs, sizeof(rs), "%s %s (entry %.16s)", g->n[r].type->name,
+		sdx__text_put(rs, sizeof(rs), "%s %s (entry %.16s)", g->n[r].type->name,
 			 sdx__jstr(rb, g->n[r].type->id_field, NULL), g->n[r].hex);
-		snprintf(ds, sizeof(ds), "%s %s (entry %.16s)", g->n[d].type->name,
+		sdx__text_put(ds, sizeof(ds), "%s %s (entry %.16s)", g->n[d].type->name,
 			 sdx__jstr(db, g->n[d].type->id_field, NULL), g->n[d].hex);
 	}
 	if (!rb || !db || !sdx__statement_conflict(what, sizeof(what), rb, db,
@@ -110,7 +111,7 @@ static int compare_one(sdx_graph *g, size_t x, const struct sdx__attribution *ax
 	if (self) {
 		/* "... in D2 (entry ..), ... in D1 (entry ..), both signed by P" */
 		size_t k = strlen(what);
-		snprintf(what + k, sizeof(what) - k, ", both signed by %s", ax->named.name);
+		sdx__text_put(what + k, sizeof(what) - k, ", both signed by %s", ax->named.name);
 	}
 	return found(g->attr, r, d, self, what);
 }

@@ -17,6 +17,7 @@
 #include "formats/ipc1752a/xml.h"
 #include "formats/records/rules.h"
 #include "sdx/error.h"
+#include "formats/text/text.h"
 
 #define CLAIMS_MAX 50       /* formats/schemas/declaration.v2.schema.json */
 #define MEASUREMENTS_MAX 200
@@ -220,8 +221,8 @@ static int material_claim(json_t *claims, const char *what, const xmlNode *hm, s
 				  "than the homogeneous material's %g mg", sum, hm_mg);
 		goto done;
 	}
-	snprintf(id, sizeof(id), "HM%zu", k);
-	snprintf(remarks, sizeof(remarks), "IPC-1752A Class D homogeneous material '%s', %g mg; each "
+	sdx__text_put(id, sizeof(id), "HM%zu", k);
+	sdx__text_put(remarks, sizeof(remarks), "IPC-1752A Class D homogeneous material '%s', %g mg; each "
 		 "value is the substance's declared mass over the material's", name, hm_mg);
 	claim = json_pack("{s:s, s:s, s:[s], s:s, s:s, s:[s], s:O, s:[s], s:s}", "id", id,
 			  "topic", "other", "regulations", "IPC-1752A Class D material composition "

@@ -17,6 +17,7 @@
 #include "ledger/internal.h"
 #include "sdx/ipc1752a.h"
 #include "sdx/record.h"
+#include "formats/text/text.h"
 
 #define PARTY_MAX (64 * 1024)
 
@@ -261,12 +262,12 @@ static int product(struct map *m, const xmlNode *root, const unsigned char sha[3
 	    (rc = sdx__ipc_attr(version, sizeof(version), m->what, pid, "version", 0)) < 0)
 		return rc;
 	/* declaration_id: IPC1752A-ITEM-YYYYMMDD, in the id alphabet */
-	snprintf(id, sizeof(id), "IPC1752A-%.40s-%.4s%.2s%.2s", m->item, m->issue, m->issue + 5,
+	sdx__text_put(id, sizeof(id), "IPC1752A-%.40s-%.4s%.2s%.2s", m->item, m->issue, m->issue + 5,
 		 m->issue + 8);
 	for (i = 9; id[i]; i++)
 		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-", id[i]))
 			id[i] = '-';
-	snprintf(desc, sizeof(desc), "Imported from an IPC-1752A material declaration (schema 2.0) "
+	sdx__text_put(desc, sizeof(desc), "Imported from an IPC-1752A material declaration (schema 2.0) "
 		 "of item %s%s%s", m->item, version[0] ? " version " : "", version);
 	if (!(material = json_pack("{s:s, s:s, s:s}", "name", name[0] ? name : m->item,
 				   "supplier_part_number", m->item, "description", desc)) ||
@@ -287,7 +288,7 @@ static int product(struct map *m, const xmlNode *root, const unsigned char sha[3
 	if (class_d) {
 		/* Class D values are declared, not tested: the file is their evidence */
 		for (i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+			sdx__text_put(hex + 2 * i, 3, "%02x", sha[i]);
 		if (json_array_append_new(json_object_get(m->rec, "evidence"), json_pack(
 		    "{s:s, s:s, s:s, s:s, s:s, s:[s], s:{s:s, s:s}}", "id", SDX_IPC_EVIDENCE_ID,
 		    "lab_name", m->company, "report_number", id, "issue_date", m->issue,
@@ -341,7 +342,7 @@ int sdx_ipc1752a_convert(char **out, size_t *out_len, const char *what, const vo
 	}
 	if ((rc = sdx_record_validate("declaration", text, strlen(text))) < 0) {
 		char msg[900];
-		snprintf(msg, sizeof(msg), "%s", sdx_error_last());
+		sdx__text_put(msg, sizeof(msg), "%s", sdx_error_last());
 		rc = sdx_error_set(rc, "%s: the declaration it makes is not valid: %s", what, msg);
 		goto done;
 	}
@@ -404,7 +405,7 @@ int sdx_ipc1752a_read(char **out, size_t *out_len, const char *path, const sdx_i
 			return rc;
 		o.supplier = party;
 	}
-	snprintf(what, sizeof(what), "'%s'", path);
+	sdx__text_put(what, sizeof(what), "'%s'", path);
 	if ((rc = slurp(&xml, &len, path, SDX_IPC1752A_MAX_BYTES)) == 0)
 		rc = sdx_ipc1752a_convert(out, out_len, what, xml, len, &o);
 	free(xml);

@@ -16,6 +16,7 @@
 #include "formats/ipc1752a/xml.h"
 #include "sdx/error.h"
 #include "sdx/ipc1752a.h"
+#include "formats/text/text.h"
 
 static int is_ipc(const xmlNode *n)
 {
@@ -54,7 +55,7 @@ int sdx__ipc_parse(xmlDoc **out, const char *what, const void *data, size_t len)
 		size_t n;
 
 		if (e && e->message) {
-			snprintf(msg, sizeof(msg), "%s", e->message);
+			sdx__text_put(msg, sizeof(msg), "%s", e->message);
 			n = strlen(msg);
 			while (n && isspace((unsigned char)msg[n - 1]))
 				msg[--n] = '\0';
@@ -120,7 +121,7 @@ void sdx__ipc_path(char *buf, size_t cap, const xmlNode *n, const char *attr)
 		used = w < 0 ? cap : used + (size_t)w;
 	}
 	if (attr && used < cap)
-		snprintf(buf + used, cap - used, "/@%s", attr);
+		sdx__text_put(buf + used, cap - used, "/@%s", attr);
 }
 
 int sdx__ipc_bad(int code, const char *what, const xmlNode *n, const char *attr, const char *fmt, ...)

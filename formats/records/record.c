@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sdx/record.h"
+#include "sdx/text.h"
 #include "formats/records/internal.h"
 #include "formats/records/rules.h"
 #include "formats/schema/schema.h"
@@ -326,6 +327,8 @@ int sdx_record_summary(char *out, size_t cap, const char *type, const char *payl
 	if (!p)
 		return sdx_error_set(SDX_EFORMAT, "%s: the payload is not JSON", type ? type : "entry");
 	t->summary(out, cap, json_object_get(p, "body"));
+	/* a summary longer than cap ends where a character starts */
+	out[sdx_text_cut(out, strlen(out))] = '\0';
 	json_decref(p);
 	return 0;
 }

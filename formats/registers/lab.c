@@ -10,6 +10,7 @@
 
 #include "formats/registers/lab.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 static int oom(void)
 {
@@ -54,7 +55,7 @@ int sdx__lab_add_source(sdx_lab_register *r, json_t *doc, const char *name, uint
 	}
 	r->src = srcs;
 	r->src[r->nsrc++] = src;
-	snprintf(src->name, sizeof(src->name), "%s", name);
+	sdx__text_put(src->name, sizeof(src->name), "%s", name);
 	src->version = version;
 	memcpy(src->sha, sha, 32);
 	sdx__hex(src->sha256, sha, 32);
@@ -103,7 +104,7 @@ static void base_name(char *out, size_t cap, const char *path)
 	b = b ? b + 1 : path;
 	dot = strrchr(b, '.');
 	n = dot && dot > b ? (size_t)(dot - b) : strlen(b);
-	snprintf(out, cap, "%.*s", (int)n, b);
+	sdx__text_put(out, cap, "%.*s", (int)n, b);
 }
 
 static int new_register(sdx_lab_register **out)
@@ -176,7 +177,7 @@ int sdx_lab_register_from_ledger(sdx_lab_register **out, sdx_ledger *l)
 		if ((err = sdx_ledger_register_latest(&body, &len, &info, l, SDX_LAB_REGISTER_KIND,
 						      names.v[i])) < 0)
 			goto done;
-		snprintf(what, sizeof(what), "'%s': lab register '%s' version %llu",
+		sdx__text_put(what, sizeof(what), "'%s': lab register '%s' version %llu",
 			 sdx_ledger_path(l), info.name, (unsigned long long)info.version);
 		if ((err = sdx__lab_parse_stored(&doc, body, len, what)) < 0 ||
 		    (err = sdx__lab_add_source(r, doc, info.name, info.version,

@@ -101,8 +101,8 @@ static void split_standard(const char *s, char *des, size_t dcap, char *ver, siz
 	else if (dash && !dash[1 + digits] &&
 		 (digits == 4 || (digits == 2 && strncmp(s, "ASTM ", 5) == 0)))
 		cut = dash;
-	snprintf(des, dcap, "%.*s", (int)(cut ? (size_t)(cut - s) : strlen(s)), s);
-	snprintf(ver, vcap, "%s", cut ? cut + 1 : "");
+	sdx__text_put(des, dcap, "%.*s", (int)(cut ? (size_t)(cut - s) : strlen(s)), s);
+	sdx__text_put(ver, vcap, "%s", cut ? cut + 1 : "");
 }
 
 /* A scope entry covers a reported standard: the same designation, and the same

@@ -16,6 +16,7 @@
 #include "formats/registers/lab.h"
 #include "formats/schema/schema.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 /* The members of an entry, the CSV columns; the first LAB_REQUIRED are required. */
 static const char *const members[] = {
@@ -198,7 +199,7 @@ static int schema_check(const struct where *w, json_t *lab)
 		p += 7;
 		if (*p == '.') {
 			n = strcspn(++p, ".[:");
-			snprintf(field, sizeof(field), "%.*s", (int)(n < 63 ? n : 63), p);
+			sdx__text_put(field, sizeof(field), "%.*s", (int)(n < 63 ? n : 63), p);
 		}
 		msg = (p = strstr(p, ": ")) ? p + 2 : msg;
 	}
@@ -302,10 +303,10 @@ static int add_entry(struct table *t, const struct where *w, json_t *lab)
 			    json_string_value(json_object_get(lab, "number")),
 			    json_string_value(first));
 	if (w->csv)
-		snprintf(here, sizeof(here), "on line %llu",
+		sdx__text_put(here, sizeof(here), "on line %llu",
 			 (unsigned long long)sdx__csv_line(w->csv));
 	else
-		snprintf(here, sizeof(here), "at labs[%zu]", w->index);
+		sdx__text_put(here, sizeof(here), "at labs[%zu]", w->index);
 	if (json_object_set_new(t->seen, key, json_string(here)) < 0 ||
 	    json_array_append(t->labs, lab) < 0)
 		return oom();
@@ -536,7 +537,7 @@ static int read_json(json_t **doc, unsigned char sha[32], const char *path)
 	json_t *in = NULL;
 	int err;
 
-	snprintf(what, sizeof(what), "'%s'", path);
+	sdx__text_put(what, sizeof(what), "'%s'", path);
 	if ((err = slurp(&text, &len, sha, path)) < 0)
 		return err;
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)

@@ -19,6 +19,7 @@
 #include "formats/registers/list.h"
 #include "formats/schema/schema.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 #define LIST_FORMAT "sdx-substance-list/1"
 
@@ -293,7 +294,7 @@ int sdx_list_from_ledger(sdx_substance_list **out, sdx_ledger *l, const char *na
 				     "substance list (%s)", sdx_ledger_path(l), name, info.version,
 				     LIST_FORMAT);
 	}
-	snprintf(s->name, sizeof(s->name), "%s", name);
+	sdx__text_put(s->name, sizeof(s->name), "%s", name);
 	s->version = info.version;
 	memcpy(s->sha, info.source_sha256, 32);
 	if ((err = index_entries(s)) < 0) {

@@ -13,6 +13,7 @@
 #include "formats/schema/schema.h"
 #include "formats/rules/internal.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 long sdx__check_days(const char *d)
 {
@@ -76,7 +77,7 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 	if (verdict == SDX_VERDICT_UNKNOWN && !firm && sdx__check_strict(c, rule)) {
 		size_t k = strlen(reason);
 		verdict = SDX_VERDICT_FAIL;
-		snprintf(reason + k, sizeof(reason) - k, "; missing or stale evidence is not eligible "
+		sdx__text_put(reason + k, sizeof(reason) - k, "; missing or stale evidence is not eligible "
 			 "under this rule");
 	}
 	sdx__graph_label(label, sizeof(label), c->g, node);
@@ -180,7 +181,7 @@ static int in_scope(struct check *c, const json_t *rule, size_t node, const stru
 		return 0;
 	}
 	if (r == SCOPE_UNRECORDED)
-		snprintf(note, cap, " [judged as in scope: %s]", why);
+		sdx__text_put(note, cap, " [judged as in scope: %s]", why);
 	return 1;
 }
 
@@ -194,7 +195,7 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 
 	note[0] = '\0';
 	if (cur != node)
-		snprintf(note, sizeof(note), " (as corrected by declaration %s, entry %.16s)",
+		sdx__text_put(note, sizeof(note), " (as corrected by declaration %s, entry %.16s)",
 			 sget(body, "declaration_id"), c->g->n[cur].hex);
 	sdx__check_attribution_note(note, sizeof(note), c, cur);
 	json_array_foreach(rules, i, rule) {
@@ -342,7 +343,7 @@ static int goods_in_scope(struct check *c, size_t node, const char *declared)
 		b[k] = '\0';
 		if (strcmp(a, b) != 0) {
 			char m[300];
-			snprintf(m, sizeof(m), "the shipment declares HS %s for batch %s, whose product "
+			sdx__text_put(m, sizeof(m), "the shipment declares HS %s for batch %s, whose product "
 				 "is recorded as HS %s: misclassified", declared,
 				 sget(sdx__graph_body(c->g, &c->g->n[node]), "batch_id"), own);
 			classification_fail(c, node, m);

@@ -14,11 +14,12 @@
 #include "sdx/provenance.h"
 #include "formats/records/internal.h"
 #include "formats/rules/internal.h"
+#include "formats/text/text.h"
 
 /* A number as a person writes it: 12.4, 100, 0.05. */
 static void fmt_num(char *out, size_t cap, double v)
 {
-	snprintf(out, cap, "%.6g", v);
+	sdx__text_put(out, cap, "%.6g", v);
 }
 
 static int within(double v, double limit, const char *cmp)
@@ -125,7 +126,7 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 		return 0;
 	if (json_is_true(json_object_get(policy, "lab_test")) &&
 	    strcmp(sget(claim, "basis"), "laboratory_test") != 0) {
-		snprintf(why, cap, "claim %s rests on the formulation, not a laboratory test",
+		sdx__text_put(why, cap, "claim %s rests on the formulation, not a laboratory test",
 			 sget(claim, "id"));
 		return SDX_VERDICT_UNKNOWN;
 	}
@@ -136,7 +137,7 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 		if (!e)
 			continue;
 		if (json_is_true(json_object_get(policy, "accredited")) && !accredited) {
-			snprintf(why, cap, "report %s by %s names no accreditation", sget(e, "report_number"),
+			sdx__text_put(why, cap, "report %s by %s names no accreditation", sget(e, "report_number"),
 				 sget(e, "lab_name"));
 			continue;
 		}
@@ -147,20 +148,20 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 				if (strcmp(json_string_value(b), body) == 0)
 					listed = 1;
 			if (!listed) {
-				snprintf(why, cap, "report %s is accredited by %s, not a body this profile "
+				sdx__text_put(why, cap, "report %s is accredited by %s, not a body this profile "
 					 "accepts", sget(e, "report_number"), body);
 				continue;
 			}
 		}
 		if (sdx__check_days(sget(e, "valid_until")) < c->today) {
-			snprintf(why, cap, "report %s expired on %s (checked at %s)",
+			sdx__text_put(why, cap, "report %s expired on %s (checked at %s)",
 				 sget(e, "report_number"), sget(e, "valid_until"), c->date);
 			continue;
 		}
 		if (json_integer_value(json_object_get(policy, "max_age_days")) &&
 		    c->today - sdx__check_days(sget(e, "issue_date")) >
 			    json_integer_value(json_object_get(policy, "max_age_days"))) {
-			snprintf(why, cap, "report %s was issued %s, %ld days before %s; at most %"
+			sdx__text_put(why, cap, "report %s was issued %s, %ld days before %s; at most %"
 				 JSON_INTEGER_FORMAT " are allowed", sget(e, "report_number"),
 				 sget(e, "issue_date"), c->today - sdx__check_days(sget(e, "issue_date")),
 				 c->date, json_integer_value(json_object_get(policy, "max_age_days")));
@@ -171,7 +172,7 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 	if (!any && json_array_size(json_object_get(claim, "evidence_ids")) == 0 &&
 	    (json_is_true(json_object_get(policy, "accredited")) ||
 	     json_object_get(policy, "max_age_days")))
-		snprintf(why, cap, "claim %s cites no report", sget(claim, "id"));
+		sdx__text_put(why, cap, "claim %s cites no report", sget(claim, "id"));
 	return any ? 0 : SDX_VERDICT_UNKNOWN;
 }
 
@@ -210,7 +211,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 			if (!same_measure(rule, m)) {
 				for (s = 0; s < nsub; s++)
 					if (!f[s].have && substance_matches(subs, s, m))
-						snprintf(f[s].why, sizeof(f[s].why), "claim %s gives %s "
+						sdx__text_put(f[s].why, sizeof(f[s].why), "claim %s gives %s "
 							 "values only, and the rule judges %s",
 							 sget(claim, "id"), measure_of(m),
 							 measure_of(rule));
@@ -222,7 +223,7 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 					continue;
 				if (ev) {
 					if (!f[s].have)
-						snprintf(f[s].why, sizeof(f[s].why), "%s", why);
+						sdx__text_put(f[s].why, sizeof(f[s].why), "%s", why);
 					continue;
 				}
 				v = json_is_true(json_object_get(m, "below_detection"))
@@ -245,7 +246,7 @@ static void limit_text(char *out, size_t cap, const json_t *limit)
 	char num[32];
 
 	fmt_num(num, sizeof(num), json_number_value(json_object_get(limit, "value")));
-	snprintf(out, cap, "%s %s %s", sget(limit, "comparison"), num, sget(limit, "unit"));
+	sdx__text_put(out, cap, "%s %s %s", sget(limit, "comparison"), num, sget(limit, "unit"));
 }
 
 /* Does any substance of the rule carry a limit of its own (substance_each, formats/profiles.md)? */
@@ -296,24 +297,24 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 			slim = json_number_value(json_object_get(sl, "value"));
 		}
 		if (!f[s].have) {
-			snprintf(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "", name);
+			sdx__text_put(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "", name);
 			nmissing++;
 			if (f[s].why[0] && !why)
 				why = f[s].why;
 			continue;
 		}
 		fmt_num(num, sizeof(num), f[s].mgkg / sf);
-		snprintf(parts + pl, sizeof(parts) - pl, "%s%s %s%s%s", pl ? (is_sum ? " + " : ", ") : "",
+		sdx__text_put(parts + pl, sizeof(parts) - pl, "%s%s %s%s%s", pl ? (is_sum ? " + " : ", ") : "",
 			 name, f[s].nd ? "not detected" : num, f[s].nd ? "" : " ", f[s].nd ? "" : su);
 		sum += f[s].mgkg / sf;
 		if (!is_sum && !within(f[s].mgkg / sf, slim, sc)) {
 			if (own) {
 				char lt[64];
 				limit_text(lt, sizeof(lt), sl ? sl : limit);
-				snprintf(over + ol, sizeof(over) - ol, "%s%s %s %s over its limit (%s)", ol ? ", " : "",
+				sdx__text_put(over + ol, sizeof(over) - ol, "%s%s %s %s over its limit (%s)", ol ? ", " : "",
 					 name, num, su, lt);
 			} else
-				snprintf(over + ol, sizeof(over) - ol, "%s%s %s %s", ol ? ", " : "", name, num,
+				sdx__text_put(over + ol, sizeof(over) - ol, "%s%s %s %s", ol ? ", " : "", name, num,
 					 su);
 			nover++;
 		}
@@ -419,11 +420,11 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 		json_array_foreach(req, k, x) {
 			size_t ml = strlen(missing);
 			if (!json_object_get(fc, json_string_value(x)) && !json_object_get(claim, json_string_value(x)))
-				snprintf(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "",
+				sdx__text_put(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "",
 					 json_string_value(x));
 		}
 		if (missing[0]) {
-			snprintf(why, sizeof(why), "claim %s lacks %s", sget(claim, "id"), missing);
+			sdx__text_put(why, sizeof(why), "claim %s lacks %s", sget(claim, "id"), missing);
 			best = SDX_VERDICT_UNKNOWN;
 			continue;
 		}
@@ -438,7 +439,7 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 		return;
 	}
 	if (best < 0)
-		snprintf(why, sizeof(why), "no %s claim%s%s", topic,
+		sdx__text_put(why, sizeof(why), "no %s claim%s%s", topic,
 			 json_object_get(rule, "regulation_match") ? " under " : "",
 			 json_object_get(rule, "regulation_match")
 				 ? json_string_value(json_array_get(json_object_get(rule, "regulation_match"), 0))

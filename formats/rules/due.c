@@ -16,6 +16,7 @@
 #include "sdx/lab.h"
 #include "formats/rules/internal.h"
 #include "formats/schema/schema.h"
+#include "formats/text/text.h"
 
 struct due {
 	sdx_graph *g;
@@ -156,12 +157,12 @@ static void accreditation(struct due *d, size_t node, const json_t *e)
 		long when = sdx__check_days(lab->valid_until);
 		if (strcmp(lab->status, "active") != 0) {
 			/* suspended or withdrawn: due now, or since it took effect */
-			snprintf(text, sizeof(text), "accreditation %s of %s is %s%s%s (register %s)",
+			sdx__text_put(text, sizeof(text), "accreditation %s of %s is %s%s%s (register %s)",
 				 number, lab->lab_name, lab->status, lab->suspended_from ? " since " : "",
 				 lab->suspended_from ? lab->suspended_from : "", lab->register_name);
 			when = lab->suspended_from ? sdx__check_days(lab->suspended_from) : d->today;
 		} else {
-			snprintf(text, sizeof(text), "accreditation %s of %s is valid until %s "
+			sdx__text_put(text, sizeof(text), "accreditation %s of %s is valid until %s "
 				 "(register %s)", number, lab->lab_name, lab->valid_until,
 				 lab->register_name);
 		}
@@ -211,7 +212,7 @@ static void age_rules(struct due *d, size_t node, const json_t *e)
 			json_t *j;
 			if (age <= 0 || strcmp(sget(rule, "applies_to"), n->type->name) != 0)
 				continue;
-			snprintf(text, sizeof(text), "report %s of %s, issued %s, is older than the %"
+			sdx__text_put(text, sizeof(text), "report %s of %s, issued %s, is older than the %"
 				 JSON_INTEGER_FORMAT " days %s allows (rule %s) for goods shipped after "
 				 "this date", sget(e, "report_number"), sget(e, "lab_name"),
 				 sget(e, "issue_date"), age, sget(prof, "name"), sget(rule, "id"));
@@ -236,7 +237,7 @@ static void reports(struct due *d, size_t node, const json_t *body)
 		const char *until = sget(e, "valid_until");
 		if (sdx__is_date(until)) {
 			json_t *j;
-			snprintf(text, sizeof(text), "report %s of %s is valid until %s",
+			sdx__text_put(text, sizeof(text), "report %s of %s is valid until %s",
 				 sget(e, "report_number"), sget(e, "lab_name"), until);
 			if ((j = item(d, node, "report", sdx__check_days(until), text)))
 				json_object_set_new(j, "report_number",
@@ -262,8 +263,8 @@ static void waiting(struct due *d, size_t node)
 	st = sget(b, "status");
 	if (strcmp(st, "released") == 0 || strcmp(st, "refused") == 0)
 		return;
-	snprintf(day, sizeof(day), "%.10s", sget(b, "time"));
-	snprintf(text, sizeof(text), "shipment %s waits for customs: %s since %s (declaration %s%s%s)",
+	sdx__text_put(day, sizeof(day), "%.10s", sget(b, "time"));
+	sdx__text_put(text, sizeof(text), "shipment %s waits for customs: %s since %s (declaration %s%s%s)",
 		 sget(sb, "shipment_id"), st, sget(b, "time"), sget(b, "customs_declaration"),
 		 *sget(b, "green_clearance_code") ? ", code " : "", sget(b, "green_clearance_code"));
 	j = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "what", "clearance", "status", "waiting",
@@ -339,7 +340,7 @@ int sdx_graph_due(char **out, int *worst, sdx_graph *g, const struct sdx_due_opt
 				continue;
 			body = sdx__graph_body(g, n);
 			if (sdx__is_date(sget(body, "valid_until"))) {
-				snprintf(text, sizeof(text), "declaration %s is valid until %s",
+				sdx__text_put(text, sizeof(text), "declaration %s is valid until %s",
 					 sget(body, n->type->id_field), sget(body, "valid_until"));
 				item(&d, i, "declaration", sdx__check_days(sget(body, "valid_until")),
 				     text);

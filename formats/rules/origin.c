@@ -97,14 +97,14 @@ static void declared_origin(struct check *c, const char *agreement, size_t node,
 	const json_t *origin = json_object_get(body, "origin"), *p;
 	const char *country = sget(origin, "country");
 
-	snprintf(in->record, sizeof(in->record), "declaration %s", sget(body, "declaration_id"));
+	sdx__text_put(in->record, sizeof(in->record), "declaration %s", sget(body, "declaration_id"));
 	if (!in->hs && *sget(json_object_get(body, "material"), "hs_code"))
 		in->hs = sget(json_object_get(body, "material"), "hs_code");
 	nw = sdx__graph_withdrawals(c->g, cur, wd, 16);
 	for (k = 0; k < nw; k++) {
 		const json_t *wb = sdx__graph_body(c->g, &c->g->n[wd[k]]);
 		if (sdx__check_days(sget(wb, "effective_date")) <= c->today) {
-			snprintf(in->status, sizeof(in->status), "undetermined: the declaration was "
+			sdx__text_put(in->status, sizeof(in->status), "undetermined: the declaration was "
 				 "withdrawn from %s", sget(wb, "effective_date"));
 			return;
 		}
@@ -113,7 +113,7 @@ static void declared_origin(struct check *c, const char *agreement, size_t node,
 		if (strcmp(sget(p, "agreement"), agreement) != 0)
 			continue;
 		in->originating = json_is_true(json_object_get(p, "originating"));
-		snprintf(in->status, sizeof(in->status), "%s under %s%s%s%s%s (country of origin %s)",
+		sdx__text_put(in->status, sizeof(in->status), "%s under %s%s%s%s%s (country of origin %s)",
 			 in->originating ? "originating" : "declared not originating", agreement,
 			 *sget(p, "criterion") ? ", criterion " : "", sget(p, "criterion"),
 			 *sget(p, "certificate") ? ", certificate " : "", sget(p, "certificate"),
@@ -121,10 +121,10 @@ static void declared_origin(struct check *c, const char *agreement, size_t node,
 		return;
 	}
 	if (*country)
-		snprintf(in->status, sizeof(in->status), "undetermined: country of origin %s, no %s "
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: country of origin %s, no %s "
 			 "originating status declared", country, agreement);
 	else
-		snprintf(in->status, sizeof(in->status), "undetermined: the declaration records no "
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: the declaration records no "
 			 "origin");
 }
 
@@ -137,18 +137,18 @@ static void subassembly_origin(struct check *c, const json_t *spec, size_t node,
 	char head[200];
 	int v;
 
-	snprintf(in->record, sizeof(in->record), "batch %s", sget(body, "batch_id"));
+	sdx__text_put(in->record, sizeof(in->record), "batch %s", sget(body, "batch_id"));
 	if (!in->hs && *sget(json_object_get(body, "product"), "hs_code"))
 		in->hs = sget(json_object_get(body, "product"), "hs_code");
 	if (depth >= MAX_SUB_DEPTH) {
-		snprintf(in->status, sizeof(in->status), "undetermined: sub-assemblies nested more "
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: sub-assemblies nested more "
 			 "than %d deep are not judged", MAX_SUB_DEPTH);
 		return;
 	}
 	v = judge(c, spec, node, depth + 1, head, sizeof(head), &ignored);
 	json_decref(ignored);
 	in->originating = v == SDX_VERDICT_PASS;
-	snprintf(in->status, sizeof(in->status), "%s%s", v == SDX_VERDICT_UNKNOWN ?
+	sdx__text_put(in->status, sizeof(in->status), "%s%s", v == SDX_VERDICT_UNKNOWN ?
 		 "undetermined: " : "", head);
 }
 
@@ -162,7 +162,7 @@ static void input_value(const struct judged *j, const json_t *x, struct input *i
 	if (!cost)
 		return;
 	if (!j->currency || (strcmp(cur, j->currency) != 0 && !rate)) {
-		snprintf(in->cost, sizeof(in->cost), "%.2f %s %s, %s", amount, cur, sget(cost, "basis"),
+		sdx__text_put(in->cost, sizeof(in->cost), "%.2f %s %s, %s", amount, cur, sget(cost, "basis"),
 			 j->currency ? "no exchange rate to the batch value's currency" :
 			 "no batch value to convert to");
 		return;
@@ -170,10 +170,10 @@ static void input_value(const struct judged *j, const json_t *x, struct input *i
 	in->has_value = 1;
 	in->value = amount * (rate ? json_number_value(rate) : 1);
 	if (rate)
-		snprintf(in->cost, sizeof(in->cost), "%.2f %s %s at %.6g = %.2f %s", amount, cur,
+		sdx__text_put(in->cost, sizeof(in->cost), "%.2f %s %s at %.6g = %.2f %s", amount, cur,
 			 sget(cost, "basis"), json_number_value(rate), in->value, j->currency);
 	else
-		snprintf(in->cost, sizeof(in->cost), "%.2f %s %s", amount, cur, sget(cost, "basis"));
+		sdx__text_put(in->cost, sizeof(in->cost), "%.2f %s %s", amount, cur, sget(cost, "basis"));
 }
 
 static void load_input(struct check *c, const struct judged *j, const json_t *x, int depth,
@@ -191,15 +191,15 @@ static void load_input(struct check *c, const struct judged *j, const json_t *x,
 	input_value(j, x, in);
 	node = sdx__graph_find_hex(c->g, in->ref);
 	if (node == SIZE_MAX) {
-		snprintf(in->record, sizeof(in->record), "entry %.16s", in->ref);
-		snprintf(in->status, sizeof(in->status), "undetermined: not in this ledger or bundle");
+		sdx__text_put(in->record, sizeof(in->record), "entry %.16s", in->ref);
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: not in this ledger or bundle");
 	} else if (c->g->n[node].type->role == SDX_ROLE_STATEMENT) {
 		declared_origin(c, j->agreement, node, in);
 	} else if (c->g->n[node].type->role == SDX_ROLE_COMPOSITE) {
 		subassembly_origin(c, j->spec, node, depth, in);
 	} else {
-		snprintf(in->record, sizeof(in->record), "%s %.16s", c->g->n[node].type->name, in->ref);
-		snprintf(in->status, sizeof(in->status), "undetermined: not a declaration or batch");
+		sdx__text_put(in->record, sizeof(in->record), "%s %.16s", c->g->n[node].type->name, in->ref);
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: not a declaration or batch");
 	}
 	code_digits(in->digits, in->hs);
 }
@@ -207,7 +207,7 @@ static void load_input(struct check *c, const struct judged *j, const json_t *x,
 /* "lot L (declaration D)", for naming an input in a reason. */
 static const char *name_of(const struct input *in, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s%s%s%s%s", in->lot ? "lot " : "", in->lot ? in->lot : "",
+	sdx__text_put(buf, cap, "%s%s%s%s%s", in->lot ? "lot " : "", in->lot ? in->lot : "",
 		 in->lot ? " (" : "", in->record, in->lot ? ")" : "");
 	return buf;
 }
@@ -522,19 +522,19 @@ static int judge(struct check *c, const json_t *spec, size_t node, int depth, ch
 	}
 	if (*country && json_object_get(spec, "parties") &&
 	    !str_listed(json_object_get(spec, "parties"), country)) {
-		snprintf(head, hcap, "batch %s is not originating under %s: it was produced in %s, "
+		sdx__text_put(head, hcap, "batch %s is not originating under %s: it was produced in %s, "
 			 "not a party to the agreement", j.batch_id, j.agreement, country);
 		carried = NULL;
 	} else if (carried) {
 		verdict = SDX_VERDICT_PASS;
-		snprintf(head, hcap, "batch %s is originating under %s by %s", j.batch_id,
+		sdx__text_put(head, hcap, "batch %s is originating under %s by %s", j.batch_id,
 			 j.agreement, carried);
 	} else if (undecided || !alts) {
 		verdict = SDX_VERDICT_UNKNOWN;
-		snprintf(head, hcap, "cannot tell whether batch %s is originating under %s",
+		sdx__text_put(head, hcap, "cannot tell whether batch %s is originating under %s",
 			 j.batch_id, j.agreement);
 	} else {
-		snprintf(head, hcap, "batch %s is not originating under %s", j.batch_id,
+		sdx__text_put(head, hcap, "batch %s is not originating under %s", j.batch_id,
 			 j.agreement);
 	}
 	*out = json_pack("{s:s, s:s, s:s?, s:O?, s:s?, s:o, s:o}", "agreement", j.agreement,

@@ -22,6 +22,7 @@
 #include "formats/records/rules.h"
 #include "formats/trust/party.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 #define CHAIN_MAX 64 /* supersessions followed, as sdx__check_current() does */
 
@@ -73,7 +74,7 @@ static const char *named(char *out, size_t cap, const struct plaus *p, size_t no
 	const struct gnode *n = &p->g->n[node];
 	const char *id = n->type->id_field ? str(body_of(p, node), n->type->id_field) : "";
 
-	snprintf(out, cap, "%s %s, entry %.16s", n->type->name, id, n->hex);
+	sdx__text_put(out, cap, "%s %s, entry %.16s", n->type->name, id, n->hex);
 	return out;
 }
 
@@ -252,7 +253,7 @@ static int add_draw(const struct plaus *p, const json_t *body, size_t u, const s
 				if (mine)
 					*mine_bad = 1;
 				else if (!d->unchecked++)
-					snprintf(d->bad, sizeof(d->bad), "%g %s by %s",
+					sdx__text_put(d->bad, sizeof(d->bad), "%g %s by %s",
 						 json_number_value(json_object_get(q, "value")),
 						 str(q, "unit"), named(who, sizeof(who), p, u));
 				continue;
@@ -274,12 +275,12 @@ static void source_text(const struct plaus *p, size_t src, const char *lot, cons
 
 	named(who, sizeof(who), p, src);
 	if (p->g->n[src].type->role == SDX_ROLE_STATEMENT) {
-		snprintf(what, wcap, "lot %s", lot);
-		snprintf(holds, hcap, "the %g %s that %s, says the lot holds",
+		sdx__text_put(what, wcap, "lot %s", lot);
+		sdx__text_put(holds, hcap, "the %g %s that %s, says the lot holds",
 			 json_number_value(json_object_get(have, "value")), str(have, "unit"), who);
 	} else {
-		snprintf(what, wcap, "batch %s", str(body_of(p, src), "batch_id"));
-		snprintf(holds, hcap, "the %g %s that %s, made",
+		sdx__text_put(what, wcap, "batch %s", str(body_of(p, src), "batch_id"));
+		sdx__text_put(holds, hcap, "the %g %s that %s, made",
 			 json_number_value(json_object_get(have, "value")), str(have, "unit"), who);
 	}
 }
@@ -423,7 +424,7 @@ static int judge_link(struct plaus *p, const struct sdx_record_edge *e, size_t i
 	/* the code a shipment declares for goods, against the goods' own */
 	hs6(a, str(x, "hs_code"));
 	hs6(b, str(json_object_get(src_body, "product"), "hs_code"));
-	snprintf(field, sizeof(field), "%s[%zu].hs_code", e->array, i);
+	sdx__text_put(field, sizeof(field), "%s[%zu].hs_code", e->array, i);
 	if (!e->consumes && *a && *b && strcmp(a, b) != 0 &&
 	    (err = fact(p, SDX__PLAUS_SHOWN, field, src, "%s is not the HS code of the product of "
 			"%s, %s, at six digits", str(x, "hs_code"), who,
@@ -432,7 +433,7 @@ static int judge_link(struct plaus *p, const struct sdx_record_edge *e, size_t i
 	if (!json_is_object(have) || p->replaced ||
 	    (err = drawn_before(p, e, i, x, &before)) < 0 || before)
 		return err;
-	snprintf(field, sizeof(field), "%s[%zu].quantity", e->array, i);
+	sdx__text_put(field, sizeof(field), "%s[%zu].quantity", e->array, i);
 	return balance(p, field, src, lot, have, json_object_get(x, "quantity"));
 }
 
@@ -497,7 +498,7 @@ static int judge_id(struct plaus *p)
 		if (p->self != SIZE_MAX &&
 		    ((err = chain_reaches(p, body_of(p, o), p->self, &chain)) < 0 || chain))
 			continue;
-		snprintf(who, sizeof(who), "%s entry %.16s (%s #%llu)", p->t->name, p->g->n[o].hex,
+		sdx__text_put(who, sizeof(who), "%s entry %.16s (%s #%llu)", p->t->name, p->g->n[o].hex,
 			 p->g->n[o].origin, (unsigned long long)p->g->n[o].index);
 		err = p->self == SIZE_MAX
 			? fact(p, SDX__PLAUS_REFUSED, p->t->id_field, o, "'%s' is already the id of %s "

@@ -53,7 +53,7 @@ static void standard_split(const char *s, char *desig, size_t dcap, char *ver, s
 		if (!isspace((unsigned char)*p))
 			desig[n++] = (char)toupper((unsigned char)*p);
 	desig[n] = '\0';
-	snprintf(ver, vcap, "%s", cut ? cut + 1 : "");
+	sdx__text_put(ver, vcap, "%s", cut ? cut + 1 : "");
 }
 
 /* Is `have` the version `want`, or it with amendments ("2019+A1:2021" for "2019")? */
@@ -93,9 +93,9 @@ static const char *clause_id(const json_t *c)
 static void clause_name(char *out, size_t cap, const json_t *c)
 {
 	if (*sget(c, "title"))
-		snprintf(out, cap, "%s (%s)", clause_id(c), sget(c, "title"));
+		sdx__text_put(out, cap, "%s (%s)", clause_id(c), sget(c, "title"));
 	else
-		snprintf(out, cap, "%s", clause_id(c));
+		sdx__text_put(out, cap, "%s", clause_id(c));
 }
 
 static const json_t *clause_result(const json_t *e, const char *id)
@@ -143,18 +143,18 @@ static void judge_clauses(const json_t *rule, const json_t *e, struct judged *j,
 	}
 	if (failed[0]) {
 		j->verdict = SDX_VERDICT_FAIL;
-		snprintf(j->why, sizeof(j->why), "report %s: %s failed", sget(e, "report_number"),
+		sdx__text_put(j->why, sizeof(j->why), "report %s: %s failed", sget(e, "report_number"),
 			 failed);
 	} else if (missing[0]) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 10 + nmiss;
-		snprintf(j->why, sizeof(j->why), "report %s does not cover clause%s %s",
+		sdx__text_put(j->why, sizeof(j->why), "report %s does not cover clause%s %s",
 			 sget(e, "report_number"), nmiss > 1 ? "s" : "", missing);
 	} else if (unsure[0]) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->firm = 1;
 		j->score = 5;
-		snprintf(j->why, sizeof(j->why), "report %s gives no result for %s, whose "
+		sdx__text_put(j->why, sizeof(j->why), "report %s gives no result for %s, whose "
 			 "interpretation is officially pending", sget(e, "report_number"), unsure);
 	}
 }
@@ -178,7 +178,7 @@ static void judge_items(const json_t *rule, const json_t *e, struct judged *j)
 	if (nmiss) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 10 + nmiss;
-		snprintf(j->why, sizeof(j->why), "report %s does not cover %s",
+		sdx__text_put(j->why, sizeof(j->why), "report %s does not cover %s",
 			 sget(e, "report_number"), missing);
 	}
 }
@@ -197,7 +197,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	     json_object_get(policy, "accreditation")) && !*body) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 3;
-		snprintf(j->why, sizeof(j->why), "report %s by %s names no accreditation",
+		sdx__text_put(j->why, sizeof(j->why), "report %s by %s names no accreditation",
 			 sget(e, "report_number"), sget(e, "lab_name"));
 		return;
 	}
@@ -208,7 +208,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 		if (!listed) {
 			j->verdict = SDX_VERDICT_UNKNOWN;
 			j->score = 3;
-			snprintf(j->why, sizeof(j->why), "report %s is accredited by '%s', not a body "
+			sdx__text_put(j->why, sizeof(j->why), "report %s is accredited by '%s', not a body "
 				 "this profile accepts", sget(e, "report_number"), body);
 			return;
 		}
@@ -218,7 +218,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	if (!c->opts || !c->opts->labs || !sdx_lab_register_count(c->opts->labs)) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 2;
-		snprintf(j->why, sizeof(j->why), "accreditation %s of report %s cannot be verified: "
+		sdx__text_put(j->why, sizeof(j->why), "accreditation %s of report %s cannot be verified: "
 			 "no lab register is loaded ('sdx lab import FILE', or 'sdx check --labs FILE')",
 			 sget(acc, "number"), sget(e, "report_number"));
 		return;
@@ -235,7 +235,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 		size_t n = strlen(j->why);
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 2;
-		snprintf(j->why + n, sizeof(j->why) - n, " (report %s)", sget(e, "report_number"));
+		sdx__text_put(j->why + n, sizeof(j->why) - n, " (report %s)", sget(e, "report_number"));
 	}
 }
 
@@ -265,10 +265,10 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = best ? 50 : 100;
 		if (best)
-			snprintf(j->why, sizeof(j->why), "report %s tests against %s, another version "
+			sdx__text_put(j->why, sizeof(j->why), "report %s tests against %s, another version "
 				 "than the rule requires (%s)", sget(e, "report_number"), have, stds);
 		else
-			snprintf(j->why, sizeof(j->why), "report %s does not test against %s%s%s",
+			sdx__text_put(j->why, sizeof(j->why), "report %s does not test against %s%s%s",
 				 sget(e, "report_number"), stds, have[0] ? " (it names " : "",
 				 have[0] ? have : "");
 		if (!best && have[0])
@@ -287,12 +287,12 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 	if (!j->verdict && sdx__check_days(sget(e, "valid_until")) < c->today) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 1;
-		snprintf(j->why, sizeof(j->why), "report %s expired on %s (checked at %s)",
+		sdx__text_put(j->why, sizeof(j->why), "report %s expired on %s (checked at %s)",
 			 sget(e, "report_number"), sget(e, "valid_until"), c->date);
 	} else if (!j->verdict && max_age && age > max_age) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 1;
-		snprintf(j->why, sizeof(j->why), "report %s was issued %s, %ld days before %s; at most "
+		sdx__text_put(j->why, sizeof(j->why), "report %s was issued %s, %ld days before %s; at most "
 			 "%" JSON_INTEGER_FORMAT " days are allowed", sget(e, "report_number"),
 			 sget(e, "issue_date"), age, c->date, max_age);
 	}
@@ -329,7 +329,7 @@ static size_t candidates(const struct check *c, size_t node, struct candidate *o
 			if (m < cap) {
 				out[m].e = e;
 				out[m].model = 1;
-				snprintf(out[m++].where, sizeof(out->where), "model %s (product record)",
+				sdx__text_put(out[m++].where, sizeof(out->where), "model %s (product record)",
 					 sget(pb, "product_id"));
 			}
 	}
@@ -348,7 +348,7 @@ static size_t candidates(const struct check *c, size_t node, struct candidate *o
 				if (m < cap) {
 					out[m].e = e;
 					out[m].model = 0;
-					snprintf(out[m++].where, sizeof(out->where), "lot %s (declaration %s)",
+					sdx__text_put(out[m++].where, sizeof(out->where), "lot %s (declaration %s)",
 						 sget(x, "lot_number"), sget(ib, "declaration_id"));
 				}
 		}
@@ -364,27 +364,27 @@ static void pass_text(const struct check *c, const json_t *rule, const json_t *e
 	size_t n, nclauses = json_array_size(json_object_get(req, "clauses"));
 	size_t nitems = json_array_size(json_object_get(rule, "test_items"));
 
-	snprintf(out, cap, "report %s by %s (%s)%s%s", sget(e, "report_number"), sget(e, "lab_name"),
+	sdx__text_put(out, cap, "report %s by %s (%s)%s%s", sget(e, "report_number"), sget(e, "lab_name"),
 		 sget(json_object_get(e, "accreditation"), "number"),
 		 where->where[0] ? (where->model ? " on " : " on input ") : "", where->where);
 	n = strlen(out);
 	if (json_object_get(req, "standards"))
-		snprintf(out + n, cap - n, ", against %s",
+		sdx__text_put(out + n, cap - n, ", against %s",
 			 json_string_value(json_array_get(json_object_get(e, "standards"), 0)));
 	n = strlen(out);
-	snprintf(out + n, cap - n, ", issued %s (%ld days before %s)", sget(e, "issue_date"),
+	sdx__text_put(out + n, cap - n, ", issued %s (%ld days before %s)", sget(e, "issue_date"),
 		 c->today - sdx__check_days(sget(e, "issue_date")), c->date);
 	n = strlen(out);
 	if (nclauses)
-		snprintf(out + n, cap - n, ", covers %s %zu required clause%s", nclauses > 1 ? "all" : "the",
+		sdx__text_put(out + n, cap - n, ", covers %s %zu required clause%s", nclauses > 1 ? "all" : "the",
 			 nclauses, nclauses > 1 ? "s" : "");
 	n = strlen(out);
 	if (nitems)
-		snprintf(out + n, cap - n, "%s %s %zu test item%s", nclauses ? " and" : ", covers",
+		sdx__text_put(out + n, cap - n, "%s %s %zu test item%s", nclauses ? " and" : ", covers",
 			 nitems > 1 ? "all" : "the", nitems, nitems > 1 ? "s" : "");
 	n = strlen(out);
 	if (pending[0])
-		snprintf(out + n, cap - n, "; not required, their interpretation being officially "
+		sdx__text_put(out + n, cap - n, "; not required, their interpretation being officially "
 			 "pending: %s", pending);
 }
 
@@ -408,7 +408,7 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 		note[0] = '\0';
 		if ((cand[i].model && !model_ok) || (i < own && !batch_ok)) {
 			if (!elsewhere[0])
-				snprintf(elsewhere, sizeof(elsewhere), "; report %s%s%s does not count: "
+				sdx__text_put(elsewhere, sizeof(elsewhere), "; report %s%s%s does not count: "
 					 "the rule requires %s-level evidence", sget(e, "report_number"),
 					 cand[i].model ? " on " : " on the batch", cand[i].where,
 					 batch_ok ? "batch" : "model");
@@ -416,7 +416,7 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 		}
 		if (i >= own && !cand[i].model && !inputs_count) {
 			if (!elsewhere[0])
-				snprintf(elsewhere, sizeof(elsewhere), "; report %s on input %s does not "
+				sdx__text_put(elsewhere, sizeof(elsewhere), "; report %s on input %s does not "
 					 "count: the rule requires a report on the finished product",
 					 sget(e, "report_number"), cand[i].where);
 			continue;
@@ -433,8 +433,8 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 			best = j;
 		if (cand[i].where[0] && best.score == j.score && best.verdict == j.verdict) {
 			size_t k = strlen(best.why);
-			snprintf(best.why + k, sizeof(best.why) - k, " (on %s%s)",
-				 cand[i].model ? "" : "input ", cand[i].where);
+			sdx__text_put(best.why + k, sizeof(best.why) - k, " (on %s%s)",
+				      cand[i].model ? "" : "input ", cand[i].where);
 		}
 	}
 	if (best.score == (size_t)-1 && best.verdict != SDX_VERDICT_FAIL) {

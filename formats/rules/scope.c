@@ -106,11 +106,11 @@ int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *w
 	if (!json_object_get(scope, "hs_codes") && !cats)
 		return SCOPE_IN;
 	if (!code || !*code) {
-		snprintf(why, cap, "the goods' HS code is not recorded");
+		sdx__text_put(why, cap, "the goods' HS code is not recorded");
 		return SCOPE_UNRECORDED;
 	}
 	if (sdx__hs_in(json_object_get(scope, "hs_exclude"), code)) {
-		snprintf(why, cap, "HS %s is excluded from the profile's scope", code);
+		sdx__text_put(why, cap, "HS %s is excluded from the profile's scope", code);
 		return SCOPE_OUT;
 	}
 	if (sdx__hs_in(json_object_get(scope, "hs_codes"), code))
@@ -130,12 +130,12 @@ int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *w
 		hit = same_heading(json_object_get(scope, "hs_codes"), code);
 	if (hit) {
 		*near = 1;
-		snprintf(why, cap, "HS %s is not on the profile's list, which has %s under the same "
+		sdx__text_put(why, cap, "HS %s is not on the profile's list, which has %s under the same "
 			 "heading: misclassified, or a product the programme does not cover", code, hit);
 	} else if (names[0]) {
-		snprintf(why, cap, "HS %s is not in any of the profile's categories (%s)", code, names);
+		sdx__text_put(why, cap, "HS %s is not in any of the profile's categories (%s)", code, names);
 	} else {
-		snprintf(why, cap, "HS %s is not among the HS codes the profile covers", code);
+		sdx__text_put(why, cap, "HS %s is not among the HS codes the profile covers", code);
 	}
 	return SCOPE_OUT;
 }
@@ -187,23 +187,23 @@ static int scope_when_where(const struct check *c, const json_t *scope, const ch
 	char list[200];
 
 	if (json_object_get(force, "from") && c->today < sdx__check_days(sget(force, "from"))) {
-		snprintf(why, cap, "%s is in force from %s, after %s", whose, sget(force, "from"),
+		sdx__text_put(why, cap, "%s is in force from %s, after %s", whose, sget(force, "from"),
 			 c->date);
 		return SCOPE_OUT;
 	}
 	if (json_object_get(force, "until") && c->today > sdx__check_days(sget(force, "until"))) {
-		snprintf(why, cap, "%s was in force until %s, before %s", whose, sget(force, "until"),
+		sdx__text_put(why, cap, "%s was in force until %s, before %s", whose, sget(force, "until"),
 			 c->date);
 		return SCOPE_OUT;
 	}
 	if (dest && c->destination && !market_in(dest, c->destination)) {
 		list_text(list, sizeof(list), dest);
-		snprintf(why, cap, "destination %s is not among the markets %s covers (%s)",
+		sdx__text_put(why, cap, "destination %s is not among the markets %s covers (%s)",
 			 c->destination, whose, list);
 		return SCOPE_OUT;
 	}
 	if (dest && !c->destination) {
-		snprintf(why, cap, "no destination is recorded (%s covers %s)", whose,
+		sdx__text_put(why, cap, "no destination is recorded (%s covers %s)", whose,
 			 json_string_value(json_array_get(dest, 0)));
 		return SCOPE_UNRECORDED;
 	}
@@ -223,14 +223,14 @@ int sdx__scope_market(const struct check *c, char *why, size_t cap)
 	if (!ports)
 		return SCOPE_IN;
 	if (!c->port) {
-		snprintf(why, cap, "no port of loading is recorded");
+		sdx__text_put(why, cap, "no port of loading is recorded");
 		return SCOPE_UNRECORDED;
 	}
 	json_array_foreach(ports, i, x)
 		if (strcmp(json_string_value(x), c->port) == 0)
 			return SCOPE_IN;
 	list_text(list, sizeof(list), ports);
-	snprintf(why, cap, "port of loading %s is not one the programme covers (%s)", c->port,
+	sdx__text_put(why, cap, "port of loading %s is not one the programme covers (%s)", c->port,
 		 list);
 	return SCOPE_OUT;
 }
@@ -268,18 +268,18 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 	if ((r = scope_when_where(c, scope, "the rule", why, cap)) == SCOPE_OUT)
 		return r;
 	unrecorded |= r == SCOPE_UNRECORDED;
-	snprintf(label, sizeof(label), "%s %s%s%s", n->type->name,
+	sdx__text_put(label, sizeof(label), "%s %s%s%s", n->type->name,
 		 n->type->id_field ? sget(body, n->type->id_field) : n->hex,
 		 w->lot ? ", lot " : "", w->lot ? w->lot : "");
 	if ((want = json_object_get(scope, "roles"))) {
 		list_text(list, sizeof(list), want);
 		if (!w->role) {
-			snprintf(why, cap, "%s%s records no role for this input, and the rule "
+			sdx__text_put(why, cap, "%s%s records no role for this input, and the rule "
 				 "judges %s inputs", w->via ? "batch " : "the batch", w->via ? w->via : "",
 				 list);
 			unrecorded = 1;
 		} else if (!str_in(want, w->role)) {
-			snprintf(why, cap, "the rule judges %s; %s is used as %s%s%s", list, label,
+			sdx__text_put(why, cap, "the rule judges %s; %s is used as %s%s%s", list, label,
 				 w->role, w->via ? " in batch " : "", w->via ? w->via : "");
 			return SCOPE_OUT;
 		}
@@ -289,13 +289,13 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 		list_text(list, sizeof(list), want);
 		if (!(have = material_classes(body))) {
 			if (!why[0])
-				snprintf(why, cap, "%s records no material classes, and the rule "
+				sdx__text_put(why, cap, "%s records no material classes, and the rule "
 					 "judges %s materials", label, list);
 			unrecorded = 1;
 		} else if (!intersects(want, have)) {
 			char mine[200];
 			list_text(mine, sizeof(mine), have);
-			snprintf(why, cap, "the rule judges %s materials; %s is %s", list, label, mine);
+			sdx__text_put(why, cap, "the rule judges %s materials; %s is %s", list, label, mine);
 			return SCOPE_OUT;
 		}
 	}
@@ -305,21 +305,21 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 		char mine[200];
 		list_text(list, sizeof(list), want);
 		list_text(mine, sizeof(mine), have);
-		snprintf(why, cap, "the rule does not judge %s materials; %s is %s", list, label, mine);
+		sdx__text_put(why, cap, "the rule does not judge %s materials; %s is %s", list, label, mine);
 		return SCOPE_OUT;
 	}
 	if (json_object_get(scope, "hs_codes") || json_object_get(scope, "hs_exclude") ||
 	    json_object_get(scope, "categories")) {
 		if (!w->hs) {
 			if (!why[0])
-				snprintf(why, cap, "the HS code of the goods %s went into is not recorded",
+				sdx__text_put(why, cap, "the HS code of the goods %s went into is not recorded",
 					 label);
 			unrecorded = 1;
 		} else if (sdx__hs_in(json_object_get(scope, "hs_exclude"), w->hs) ||
 			   ((json_object_get(scope, "hs_codes") || json_object_get(scope, "categories")) &&
 			    !sdx__hs_in(json_object_get(scope, "hs_codes"), w->hs) &&
 			    !in_categories(c->profile, json_object_get(scope, "categories"), w->hs))) {
-			snprintf(why, cap, "the rule covers other goods than HS %s", w->hs);
+			sdx__text_put(why, cap, "the rule covers other goods than HS %s", w->hs);
 			return SCOPE_OUT;
 		}
 	}

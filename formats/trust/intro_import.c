@@ -24,6 +24,7 @@
 #include "formats/trust/party.h"
 #include "ledger/internal.h"
 #include "ledger/introduced.h"
+#include "formats/text/text.h"
 
 #define MAX_INTROS 4096 /* introductions read from one bundle */
 #define MAX_RULES 64
@@ -71,7 +72,7 @@ static int keep(void *ctx, const sdx_bundle_entry *e)
 	c->len = e->len;
 	memcpy(c->leaf, e->leaf, 32);
 	c->index = e->index;
-	snprintf(c->origin, sizeof(c->origin), "%s", e->origin);
+	sdx__text_put(c->origin, sizeof(c->origin), "%s", e->origin);
 	co->n++;
 	return 0;
 }
@@ -102,7 +103,7 @@ static int find_label(void *ctx, const sdx_verifier *v, const char *label, const
 	(void)added;
 	if (memcmp(sdx_verifier_public_key(v), lo->pk, 32) != 0)
 		return 0;
-	snprintf(lo->label, sizeof(lo->label), "%s", label);
+	sdx__text_put(lo->label, sizeof(lo->label), "%s", label);
 	return 1;
 }
 
@@ -232,20 +233,20 @@ static int accept(struct judge *j, const struct carried *c, const struct sdx__in
 	a->party = in->party;
 	a->party.nroles = nroles;
 	memcpy(a->party.roles, roles, nroles * sizeof(roles[0]));
-	snprintf(a->label, sizeof(a->label), "introduced by %s", qname);
+	sdx__text_put(a->label, sizeof(a->label), "introduced by %s", qname);
 	memcpy(a->row.pubkey, sdx_verifier_public_key(in->key), 32);
-	snprintf(a->row.key, sizeof(a->row.key), "%s+%08" PRIx32, sdx_verifier_name(in->key),
+	sdx__text_put(a->row.key, sizeof(a->row.key), "%s+%08" PRIx32, sdx_verifier_name(in->key),
 		 sdx_verifier_keyid(in->key));
-	snprintf(a->row.party, sizeof(a->row.party), "%s", in->party.name);
+	sdx__text_put(a->row.party, sizeof(a->row.party), "%s", in->party.name);
 	memcpy(a->row.introducer, sdx_verifier_public_key(q), 32);
-	snprintf(a->row.introducer_key, sizeof(a->row.introducer_key), "%s+%08" PRIx32,
+	sdx__text_put(a->row.introducer_key, sizeof(a->row.introducer_key), "%s+%08" PRIx32,
 		 sdx_verifier_name(q), sdx_verifier_keyid(q));
-	snprintf(a->row.introducer_party, sizeof(a->row.introducer_party), "%s", qname);
-	snprintf(a->row.origin, sizeof(a->row.origin), "%s", c->origin);
+	sdx__text_put(a->row.introducer_party, sizeof(a->row.introducer_party), "%s", qname);
+	sdx__text_put(a->row.origin, sizeof(a->row.origin), "%s", c->origin);
 	a->row.index = c->index;
 	memcpy(a->row.leaf, c->leaf, 32);
-	snprintf(a->row.checked, sizeof(a->row.checked), "%s", in->checked);
-	snprintf(a->row.method, sizeof(a->row.method), "%s", in->method);
+	sdx__text_put(a->row.checked, sizeof(a->row.checked), "%s", in->checked);
+	sdx__text_put(a->row.method, sizeof(a->row.method), "%s", in->method);
 	roles_list(a->row.roles, sizeof(a->row.roles), roles, nroles, ", ");
 	/* held since the first import that brought a checkpoint covering it; or now */
 	if ((err = sdx__intro_held(a->row.held, j->l, c->origin, c->index)) < 0)
@@ -278,7 +279,7 @@ static int judge_one(struct judge *j, const struct carried *c)
 	if (!untrusted_origin(j, sdx_verifier_name(in.key)) ||
 	    among(j->o->trusted, j->o->n_trusted, in.key))
 		goto done; /* not what this bundle needs */
-	snprintf(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(in.key),
+	sdx__text_put(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(in.key),
 		 sdx_verifier_keyid(in.key));
 	if (among(j->o->revoked, j->o->n_revoked, in.key)) {
 		why(j, "%s introduced %s, which you revoked: a revoked key is never trusted again",
@@ -291,7 +292,7 @@ static int judge_one(struct judge *j, const struct carried *c)
 	}
 	if (seen_pair(j, q, in.key))
 		goto done; /* an earlier word of the same introducer */
-	snprintf(qt, sizeof(qt), "%s+%08" PRIx32, sdx_verifier_name(q), sdx_verifier_keyid(q));
+	sdx__text_put(qt, sizeof(qt), "%s+%08" PRIx32, sdx_verifier_name(q), sdx_verifier_keyid(q));
 	if ((err = bound = sdx_ledger_trust_binding(&qp, j->l, sdx_verifier_public_key(q))) < 0)
 		goto done;
 	qname = bound ? qp.name : qt;
@@ -351,7 +352,7 @@ int sdx__intro_plan(struct sdx__intro_plan **out, sdx_bundle_verify_options *ret
 	int err;
 
 	*out = NULL;
-	snprintf(refused, sizeof(refused), "%s", sdx_error_last());
+	sdx__text_put(refused, sizeof(refused), "%s", sdx_error_last());
 	if (!(co.c = calloc(MAX_INTROS, sizeof(*co.c))) || !(j = calloc(1, sizeof(*j))) ||
 	    !(j->plan = calloc(1, sizeof(*j->plan))) ||
 	    !(j->seen = calloc(MAX_INTROS, sizeof(*j->seen)))) {

@@ -15,6 +15,7 @@
 #include "formats/trust/party.h"
 #include "ledger/internal.h"
 #include "ledger/introduced.h"
+#include "formats/text/text.h"
 
 /* ---- the record ----------------------------------------------------------------------- */
 
@@ -50,7 +51,7 @@ static int introducible(sdx_party *b, sdx_ledger *l, const sdx_verifier *v, cons
 	size_t i;
 	int rc;
 
-	snprintf(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(v), sdx_verifier_keyid(v));
+	sdx__text_put(kt, sizeof(kt), "%s+%08" PRIx32, sdx_verifier_name(v), sdx_verifier_keyid(v));
 	if ((rc = sdx_ledger_foreach_trusted(l, is_trusted, (void *)pk)) < 0)
 		return rc;
 	if (rc == 0)
@@ -237,10 +238,10 @@ int sdx__intro_read(struct sdx__intro *out, sdx_dsse_envelope **env, const unsig
 		if (out->party.nroles < SDX_PARTY_ROLES_MAX && json_string_length(x) < 33)
 			memcpy(out->party.roles[out->party.nroles++], json_string_value(x),
 			       json_string_length(x) + 1);
-	snprintf(out->checked, sizeof(out->checked), "%s",
+	sdx__text_put(out->checked, sizeof(out->checked), "%s",
 		 json_string_value(json_object_get(b, "checked")) ?
 		 json_string_value(json_object_get(b, "checked")) : "");
-	snprintf(out->method, sizeof(out->method), "%s",
+	sdx__text_put(out->method, sizeof(out->method), "%s",
 		 json_string_value(json_object_get(b, "method")) ?
 		 json_string_value(json_object_get(b, "method")) : "");
 	out->withdrawn = json_is_true(json_object_get(b, "withdrawn"));
@@ -324,7 +325,7 @@ int sdx__intro_rule_from(const sdx_intro_rule *r, const struct sdx__introducer *
 	}
 	sdx_error_clear();
 	memset(&named, 0, sizeof(named));
-	snprintf(named.name, sizeof(named.name), "%s", r->from);
+	sdx__text_put(named.name, sizeof(named.name), "%s", r->from);
 	/* a name alone: compared as attribution compares names */
 	return sdx__party_same(&named, q->party);
 }
@@ -404,7 +405,7 @@ int sdx__intro_inherit(sdx_ledger *l, const sdx_verifier *v)
 	}
 	for (i = 0; in.rotated && i < in.n && err >= 0; i++) {
 		memcpy(in.rows[i].pubkey, sdx_verifier_public_key(v), 32);
-		snprintf(in.rows[i].key, sizeof(in.rows[i].key), "%s+%08" PRIx32,
+		sdx__text_put(in.rows[i].key, sizeof(in.rows[i].key), "%s+%08" PRIx32,
 			 sdx_verifier_name(v), sdx_verifier_keyid(v));
 		err = sdx__introduced_put(l, &in.rows[i]);
 	}

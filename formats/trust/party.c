@@ -13,6 +13,7 @@
 #include "formats/trust/introduction.h"
 #include "formats/trust/party.h"
 #include "ledger/internal.h"
+#include "formats/text/text.h"
 
 json_t *sdx__party_json(const sdx_party *p)
 {
@@ -177,7 +178,7 @@ void sdx__party_text(char *out, size_t cap, const sdx_party *p)
 		len += (size_t)snprintf(out + len, cap - len, "%s%s:%s", i ? ", " : " (",
 					p->ids[i].scheme, p->ids[i].id);
 	if (p->nids && len < cap)
-		snprintf(out + len, cap - len, ")");
+		sdx__text_put(out + len, cap - len, ")");
 }
 
 struct inherit {
