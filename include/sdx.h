@@ -19,6 +19,7 @@
 #include "sdx/ipc1752a.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"
+#include "sdx/age.h"
 #include "sdx/provenance.h"
 #include "sdx/interop.h"
 #include "sdx/index.h"
