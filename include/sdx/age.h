@@ -23,7 +23,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "sdx/api.h"
+#include "sdx/ledger.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +91,22 @@ SDX_API int sdx_age_reader_new(sdx_age_reader **out, const unsigned char sk[32],
 SDX_API int sdx_age_reader_read(sdx_age_reader *r, void *buf, size_t cap, size_t *got);
 /** Wipe and free (NULL is fine). */
 SDX_API void sdx_age_reader_free(sdx_age_reader *r);
+
+/**
+ * Bind the recipient pk to the ledger's party: append an entry of type
+ * "age-recipient" ({"recipient": "age1..."}) signed with key, inside
+ * sdx_ledger_begin()/_commit(); the newest such entry is the one in force.
+ * `out` may be NULL.
+ */
+SDX_API int sdx_age_bind(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+			 const unsigned char pk[32]);
+/**
+ * The recipient that ledger `origin` bound (origin NULL: this ledger itself;
+ * else entries imported from it): 1 with pk (and *index, may be NULL, the
+ * entry's index in that ledger), 0 if it bound none, negative on error.
+ */
+SDX_API int sdx_age_bound_recipient(unsigned char pk[32], uint64_t *index, sdx_ledger *l,
+				    const char *origin);
 
 /** Encrypt everything read from in_fd to out_fd (both blocking descriptors). */
 SDX_API int sdx_age_encrypt_fd(int in_fd, int out_fd, const unsigned char (*recipients)[32],
