@@ -171,8 +171,10 @@ int age_plain_dir(char *out, size_t cap, const char *output)
 		snprintf(out, cap, "%.*s/.sdx-export-XXXXXX", (int)(slash - output), output);
 	else
 		snprintf(out, cap, ".sdx-export-XXXXXX");
-	if (!mkdtemp(out)) /* mode 0700 */
+	if (!mkdtemp(out)) { /* mode 0700 */
+		out[0] = '\0';
 		return cmd_error(EXIT_ENV, "cannot create a temporary directory beside '%s': %s",
 				 output, strerror(errno));
+	}
 	return 0;
 }
