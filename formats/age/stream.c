@@ -172,15 +172,20 @@ done:
 	return err;
 }
 
-static int seal(sdx_age_writer *w, int last)
+/* Seal n bytes at src as the next chunk and write it out. */
+static int seal_from(sdx_age_writer *w, const unsigned char *src, size_t n, int last)
 {
 	unsigned char nonce[12];
 
 	chunk_nonce(nonce, w->chunk, last);
-	crypto_aead_chacha20poly1305_ietf_encrypt(w->ct, NULL, w->buf, w->n, NULL, 0, NULL, nonce,
-						  w->key);
+	crypto_aead_chacha20poly1305_ietf_encrypt(w->ct, NULL, src, n, NULL, 0, NULL, nonce, w->key);
 	w->chunk++;
-	if (emit(w, w->ct, w->n + TAG) < 0)
+	return emit(w, w->ct, n + TAG) < 0 ? -1 : 0;
+}
+
+static int seal(sdx_age_writer *w, int last)
+{
+	if (seal_from(w, w->buf, w->n, last) < 0)
 		return -1;
 	w->n = 0;
 	return 0;
@@ -197,6 +202,14 @@ int sdx_age_writer_write(sdx_age_writer *w, const void *data, size_t len)
 		/* a full chunk goes out only once more data follows: the last is flagged */
 		if (w->n == CHUNK && seal(w, 0) < 0)
 			return SDX_EIO;
+		/* whole chunks with more after them go out without a copy */
+		if (w->n == 0 && len > CHUNK) {
+			if (seal_from(w, p, CHUNK, 0) < 0)
+				return SDX_EIO;
+			p += CHUNK;
+			len -= CHUNK;
+			continue;
+		}
 		k = len < CHUNK - w->n ? len : CHUNK - w->n;
 		memcpy(w->buf + w->n, p, k);
 		w->n += k;

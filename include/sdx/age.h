@@ -74,7 +74,8 @@ SDX_API void sdx_age_writer_free(sdx_age_writer *w);
 /**
  * Read an age header through fn and open it with the identity sk; `what`
  * names the input in messages ("'acme.sdxb.age'").  SDX_EFORMAT: not an
- * age v1 file or a malformed header (the message names the line);
+ * age v1 file, a malformed header (the message names the line), a low-order
+ * X25519 share, or a file that ends inside its 16-byte payload nonce;
  * SDX_ENOTFOUND: no X25519 stanza opens with this identity (the file is
  * for other recipients); SDX_EVERIFY: the header MAC does not match (the
  * header was changed: a stanza added, removed or edited); SDX_ELIMIT: a
