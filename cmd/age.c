@@ -32,7 +32,7 @@ int load_age_key(unsigned char *sk, const struct where *w)
 				 "until 'sdx key age' makes one", path);
 	if (enc < 0)
 		return cmd_fail(enc);
-	if (enc && (err = read_passphrase(&pass, "passphrase: ", 0)) != 0)
+	if (enc && (err = read_passphrase(&pass, "passphrase of the age key: ", 0)) != 0)
 		return err;
 	err = sdx_age_key_load(sk, NULL, path, pass);
 	if (pass)

@@ -190,8 +190,14 @@ static int age_key(struct key_opts *o)
 		goto done;
 	}
 	if (access(path, F_OK) == 0) {
-		rc = cmd_error(EXIT_USAGE, "'%s' exists: this ledger has its age key ('sdx key show "
-			       "--age-recipient')", path);
+		if ((err = sdx_age_bound_recipient(bound, NULL, l, NULL)) < 0)
+			rc = cmd_fail(err);
+		else if (err == 0)
+			rc = cmd_error(EXIT_USAGE, "'%s' exists but no entry binds it (an interrupted "
+				       "'sdx key age'?): move it away and run 'sdx key age' again", path);
+		else
+			rc = cmd_error(EXIT_USAGE, "'%s' exists: this ledger has its age key ('sdx key "
+				       "show --age-recipient'); to replace it, move it away first", path);
 		goto done;
 	}
 	if ((rc = load_key(&key, &o->w)) != 0)

@@ -136,3 +136,6 @@ expect 2 "a ledger without an age key" sdx import -L q.db by-age.age
 golden no-age-key "says to run sdx key age"
 expect 2 "verify of an age file without a ledger" sdx verify -L nowhere.db by-age.age
 golden no-ledger "needs a ledger"
+cp m.key.x25519 q.key.x25519
+expect 2 "an age key file no entry binds" sdx key age -L q.db
+golden unbound-key "says to move it away"
