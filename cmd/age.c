@@ -178,3 +178,23 @@ int age_plain_dir(char *out, size_t cap, const char *output)
 	}
 	return 0;
 }
+
+void age_error_rename(int err, const char *file, const char *shown)
+{
+	const char *m = sdx_error_last(), *p;
+	size_t n = strlen(file);
+	char buf[2048];
+	size_t k = 0;
+
+	if (err >= 0 || file == shown || strcmp(file, shown) == 0 || !(p = strstr(m, file)))
+		return;
+	/* the message names the temporary file: name the file the user gave instead */
+	while (p && k < sizeof(buf) - 1) {
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "%.*s%s", (int)(p - m), m, shown);
+		m = p + n;
+		p = strstr(m, file);
+	}
+	if (k < sizeof(buf) - 1)
+		snprintf(buf + k, sizeof(buf) - k, "%s", m);
+	sdx_error_set(err, "%s", buf);
+}

@@ -96,6 +96,7 @@ int cmd_import(int argc, char **argv)
 	intros = trust_intro_snapshot(l);
 	progress_begin(&prog, "import", o.quiet);
 	err = sdx_bundle_import(&res, l, key, in.path, &bo);
+	age_error_rename(err, in.path, argv[first]);
 	progress_end(&prog);
 	trust_intro_report(err == 0 ? l : NULL, intros);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {

@@ -124,6 +124,7 @@ static int verify_plain(struct verify_opts *o, const char *path, const char *fil
 	bo.threads = (unsigned)o->threads;
 	progress_begin(&prog, "verify", o->quiet);
 	err = sdx_bundle_verify_introduced(&rep, &introduced, l, file, &bo);
+	age_error_rename(err, file, path);
 	progress_end(&prog);
 	if (o->json) {
 		json_t *led = json_array();

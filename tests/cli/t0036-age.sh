@@ -143,3 +143,9 @@ golden no-ledger "needs a ledger"
 cp m.key.x25519 q.key.x25519
 expect 2 "an age key file no entry binds" sdx key age -L q.db
 golden unbound-key "says to move it away"
+# an age file that holds no bundle: the bundle error names the file given, not the temporary one
+age -r "$MR" -o junk.age m.vkey
+snap
+expect 2 "an age file holding no bundle" sdx import -L m.db junk.age
+golden not-a-bundle "named as given"
+unchanged "no bundle inside"
