@@ -136,49 +136,6 @@ void age_close(struct age_input *in)
 	in->tmp[0] = '\0';
 }
 
-int age_encrypt_file(const char *plain, const char *output, const unsigned char (*pk)[32],
-		     size_t n)
-{
-	int ifd = -1, ofd = -1, err, rc = 0;
-
-	if ((ifd = open(plain, O_RDONLY)) < 0)
-		return cmd_error(EXIT_ENV, "cannot open '%s': %s", plain, strerror(errno));
-	if ((ofd = open(output, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0) {
-		rc = cmd_error(errno == EEXIST ? EXIT_USAGE : EXIT_ENV, "cannot create '%s': %s",
-			       output, strerror(errno));
-		goto done;
-	}
-	if ((err = sdx_age_encrypt_fd(ifd, ofd, pk, n)) < 0 || fsync(ofd) != 0) {
-		rc = err < 0 ? cmd_fail(err)
-			     : cmd_error(EXIT_ENV, "cannot write '%s': %s", output, strerror(errno));
-		unlink(output); /* ours: created above with O_EXCL */
-	}
-done:
-	if (ifd >= 0)
-		close(ifd);
-	if (ofd >= 0 && close(ofd) != 0 && rc == 0) {
-		rc = cmd_error(EXIT_ENV, "cannot write '%s': %s", output, strerror(errno));
-		unlink(output);
-	}
-	return rc;
-}
-
-int age_plain_dir(char *out, size_t cap, const char *output)
-{
-	const char *slash = strrchr(output, '/');
-
-	if (slash)
-		snprintf(out, cap, "%.*s/.sdx-export-XXXXXX", (int)(slash - output), output);
-	else
-		snprintf(out, cap, ".sdx-export-XXXXXX");
-	if (!mkdtemp(out)) { /* mode 0700 */
-		out[0] = '\0';
-		return cmd_error(EXIT_ENV, "cannot create a temporary directory beside '%s': %s",
-				 output, strerror(errno));
-	}
-	return 0;
-}
-
 void age_error_rename(int err, const char *file, const char *shown)
 {
 	const char *m = sdx_error_last(), *p;

@@ -67,11 +67,6 @@ int age_open(struct age_input *in, const struct where *w, const char *path);
 void age_close(struct age_input *in);
 /* After an error reading `file` (the temporary file), the message names `shown` instead. */
 void age_error_rename(int err, const char *file, const char *shown);
-/* Encrypt the file plain into output (which must not exist) to pk[0..n). */
-int age_encrypt_file(const char *plain, const char *output, const unsigned char (*pk)[32],
-		     size_t n);
-/* A new mode-0700 directory beside output, for the plain bundle while it is encrypted. */
-int age_plain_dir(char *out, size_t cap, const char *output);
 
 /* ---- cmd/keyring.c: verifier keys from options and from the ledger ---- */
 

@@ -74,7 +74,6 @@ int cmd_export(int argc, char **argv)
 	sdx_signer *key = NULL;
 	uint64_t *idx = NULL;
 	unsigned char (*leaves)[32] = NULL, (*pk)[32] = NULL;
-	char plain_dir[4200] = "", plain[4300] = "";
 	int first, rc, err, i;
 
 	memset(&o, 0, sizeof(o));
@@ -150,22 +149,16 @@ int cmd_export(int argc, char **argv)
 			goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
-	/* encrypted: the plain bundle only in a mode-0700 directory beside the output */
-	if (o.nencrypt) {
-		if ((rc = age_plain_dir(plain_dir, sizeof(plain_dir), o.output)) != 0)
-			goto done;
-		snprintf(plain, sizeof(plain), "%s/bundle.sdxb", plain_dir);
-	}
+	/* encrypted as it is written: the bundle never touches the disk in clear */
+	o.eo.encrypt_to = (const unsigned char (*)[32])pk;
+	o.eo.n_encrypt_to = o.nencrypt;
 	progress_begin(&prog, "export", o.quiet);
-	err = sdx_bundle_export(&st, l, key, &o.eo, o.nencrypt ? plain : o.output);
+	err = sdx_bundle_export(&st, l, key, &o.eo, o.output);
 	progress_end(&prog);
 	if (err < 0) {
 		rc = cmd_fail(err);
 		goto done;
 	}
-	if (o.nencrypt &&
-	    (rc = age_encrypt_file(plain, o.output, (const unsigned char (*)[32])pk, o.nencrypt)) != 0)
-		goto done;
 	if (o.json)
 		print_json(export_json(o.output, &st));
 	else
@@ -177,10 +170,6 @@ int cmd_export(int argc, char **argv)
 		       o.nencrypt == 1 ? "" : "s");
 	rc = EXIT_OK;
 done:
-	if (plain[0])
-		unlink(plain);
-	if (plain_dir[0])
-		rmdir(plain_dir);
 	free(pk);
 	free(leaves);
 	free(idx);

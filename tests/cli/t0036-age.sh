@@ -68,7 +68,7 @@ sdx export -L m.db --all -o m.sdxb > /dev/null
 sdx import -L s.db m.sdxb > /dev/null
 expect 0 "--encrypt-to the verifier key, after importing its binding" sdx export -L s.db --all --encrypt-to "$(cat m.vkey)" -o s.age
 check "the file is age v1" test "$(head -n 1 s.age)" = age-encryption.org/v1
-check "no plain bundle is left beside it" sh -c '! ls -d .sdx-export-* 2> /dev/null'
+check "no temporary file is left beside it" sh -c '! ls -d s.age.tmp-* 2> /dev/null'
 age -d -i id.txt -o s-plain.sdxb s.age 2> age.err
 check "age -d -i decrypts what sdx encrypted" test -s s-plain.sdxb
 expect 0 "and the bundle verifies" sdx verify s-plain.sdxb --trust s.vkey

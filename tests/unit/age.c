@@ -5,6 +5,8 @@
  * tampering: every flipped byte, every truncation, a stanza added.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,7 @@
 
 #include "harness.h"
 #include "formats/age/internal.h"
-#include "sdx/age.h"
+#include "sdx.h"
 
 static const unsigned char *find(const unsigned char *p, size_t len, const char *s)
 {
@@ -343,7 +345,62 @@ static void base64_canonical(void)
 	CHECK(sdx__age_b64_decode(out, 3, "AAAA", 4) == 3);
 }
 
+/* sdx_bundle_export() to recipients: an age file that decrypts to a bundle that verifies */
+static void bundle_export_encrypted(void)
+{
+	sdx_export_options eo = SDX_EXPORT_OPTIONS_INIT;
+	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
+	unsigned char sk[2][32], pk[2][32];
+	sdx_ledger *l = NULL;
+	sdx_signer *k = NULL;
+	sdx_verifier *v = NULL;
+	char leaf[65], *text;
+	size_t len;
+	int in, out, ok;
+
+	ok = test_ledger_declared(&l, &k, "example.com/s", 7, "../../examples/data/pvc-compound-declaration.json",
+				  "../../examples/data/reports/cnas-l1234-report-2026-0917.txt", leaf) == 0;
+	if (!ok) {
+		sdx_ledger_free(l);
+		sdx_signer_free(k);
+	}
+	CHECK(ok);
+	CHECK_OK(sdx_ledger_checkpoint(NULL, NULL, l, k));
+	sdx_age_keygen(sk[0], pk[0]);
+	sdx_age_keygen(sk[1], pk[1]);
+	eo.all = 1;
+	eo.encrypt_to = (const unsigned char (*)[32])pk;
+	eo.n_encrypt_to = 2;
+	CHECK_OK(sdx_bundle_export(NULL, l, k, &eo, "b.age"));
+	text = test_read_file("b.age", &len);
+	CHECK(text && len > 22 && memcmp(text, "age-encryption.org/v1\n", 22) == 0);
+	free(text);
+	/* either recipient decrypts it to a bundle that verifies */
+	CHECK((in = open("b.age", O_RDONLY)) >= 0);
+	CHECK((out = open("b.sdxb", O_WRONLY | O_CREAT | O_EXCL, 0600)) >= 0);
+	CHECK_OK(sdx_age_decrypt_fd(in, out, sk[1], "'b.age'", NULL));
+	close(in);
+	close(out);
+	CHECK_OK(sdx_signer_verifier(&v, k));
+	bo.trusted = &v;
+	bo.n_trusted = 1;
+	CHECK_OK(sdx_bundle_verify(NULL, "b.sdxb", &bo));
+	/* a version 1 struct has no recipients: a plain bundle */
+	eo.version = 1;
+	CHECK_OK(sdx_bundle_export(NULL, l, k, &eo, "plain.sdxb"));
+	CHECK_OK(sdx_bundle_verify(NULL, "plain.sdxb", &bo));
+	/* a recipient that is no X25519 key: nothing written */
+	eo.version = SDX_EXPORT_OPTIONS_VERSION;
+	memset(pk[1], 0, 32);
+	CHECK_ERR(sdx_bundle_export(NULL, l, k, &eo, "bad.age"), SDX_EINVAL);
+	CHECK(access("bad.age", F_OK) != 0);
+	sdx_verifier_free(v);
+	sdx_signer_free(k);
+	sdx_ledger_free(l);
+}
+
 static const struct test_case tests[] = {
+	{ "sdx_bundle_export to age recipients", bundle_export_encrypted },
 	{ "C2SP CCTV age vectors", cctv_vectors },
 	{ "round trips across chunk boundaries, three recipients", round_trips },
 	{ "every flipped byte and every truncation fails", tamper_and_truncate },
