@@ -10,7 +10,8 @@
 static const struct usage use = {
 	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT]\n"
 	"       [--encrypt-to VKEY|AGE1]... -o FILE.sdxb\n"
-	"   or: sdx export --provenance REF [--to RECIPIENT] [--encrypt-to VKEY|AGE1]... -o FILE.sdxb\n"
+	"   or: sdx export --provenance REF [--to RECIPIENT] [--encrypt-to VKEY|AGE1]...\n"
+	"       -o FILE.sdxb\n"
 	"   or: sdx export --epcis REF -o FILE.jsonld\n"
 	"   or: sdx export --untp dcc|dpp|dte REF -o FILE",
 	"Write a signed bundle (formats/bundle.md) of the selected entries with\n"

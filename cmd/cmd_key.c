@@ -282,6 +282,8 @@ int cmd_key(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	if (first + 1 < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first + 1]);
+	if (o.vkey_only && o.age_only)
+		return cmd_error(EXIT_USAGE, "--vkey and --age-recipient: give one");
 	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	if ((err = sdx_ledger_verifier(&v, l)) < 0 || (err = sdx_verifier_format(&vkey, v)) < 0 ||
