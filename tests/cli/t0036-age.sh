@@ -149,3 +149,22 @@ snap
 expect 2 "an age file holding no bundle" sdx import -L m.db junk.age
 golden not-a-bundle "named as given"
 unchanged "no bundle inside"
+
+# --- several chunks: a 200 KB report travels in four 64 KiB chunks -------------------
+sed 's/"sha256": *"[0-9a-f]\{64\}", *//' "$D/pvc-compound-declaration.json" > big-decl.json
+head -c 200000 /dev/urandom > cnas-l1234-report-2026-0917.txt
+sdx init -L b.db --origin example.com/b --unencrypted > /dev/null
+sdx declare -L b.db big-decl.json --attach cnas-l1234-report-2026-0917.txt > /dev/null 2>&1
+sdx key show -L b.db --vkey > b.vkey
+sdx trust add -L m.db b.vkey > /dev/null
+expect 0 "a bundle of four chunks, encrypted to the manufacturer" sdx export -L b.db --all --encrypt-to "$MR" -o big.age
+check "it is over 196608 bytes" test "$(stat -c %s big.age)" -gt 196608
+age -d -i id.txt -o big-plain.sdxb big.age 2> /dev/null
+expect 0 "age -d opens it and it verifies" sdx verify big-plain.sdxb --trust b.vkey
+expect 0 "sdx verify opens it" sdx verify -L m.db big.age
+cp big.age big-flipped.age
+flip big-flipped.age 100000
+snap
+expect 1 "a flipped byte in its second chunk" sdx import -L m.db big-flipped.age
+golden big-flipped "names chunk 1"
+unchanged "flipped second chunk"
