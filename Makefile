@@ -35,7 +35,8 @@ DEB_NEEDS = cmd:$(CC):build-essential cmd:$(PKG_CONFIG):pkg-config \
             pc:libsodium:libsodium-dev pc:libcrypto:libssl-dev pc:sqlite3:libsqlite3-dev \
             pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev \
             pc:libmicrohttpd:libmicrohttpd-dev pc:libxml-2.0:libxml2-dev pc:libcurl:libcurl4-openssl-dev pc:libutf8proc:libutf8proc-dev \
-            cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm cmd:curl:curl
+            cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm cmd:curl:curl \
+            cmd:age:age
 
 ifdef SANITIZE
 BUILD    ?= build-san

@@ -47,6 +47,27 @@ int read_passphrase(char **out, const char *prompt, int confirm);
 /* How hard new key files are to brute-force: $SDX_KDF (min, moderate), else interactive. */
 sdx_kdf_level cmd_kdf_level(void);
 
+/* ---- cmd/age.c: age-encrypted bundles (formats/age.md) ---- */
+
+/* The ledger's age key file: the key file's path and ".x25519". */
+void age_key_path(char *out, size_t cap, const struct where *w);
+/* Load it into sk (32 bytes of sodium_malloc memory), asking for its passphrase: 0 or an exit code. */
+int load_age_key(unsigned char *sk, const struct where *w);
+/* An --encrypt-to argument: "age1..." or a verifier key whose ledger bound a recipient
+ * in an entry l holds.  0 or an exit code (the message says to give age1...). */
+int age_recipient_resolve(unsigned char pk[32], sdx_ledger *l, const char *spec);
+/* A FILE that verify or import reads: as given, or, if it is an age file, decrypted
+ * with the ledger's age key into a temporary file in the ledger's directory. */
+struct age_input {
+	const char *path;   /* what to read: the file itself or tmp */
+	char tmp[4200];     /* the temporary file, or "" */
+};
+int age_open(struct age_input *in, const struct where *w, const char *path);
+/* Remove the temporary file, if any. */
+void age_close(struct age_input *in);
+/* After an error reading `file` (the temporary file), the message names `shown` instead. */
+void age_error_rename(int err, const char *file, const char *shown);
+
 /* ---- cmd/keyring.c: verifier keys from options and from the ledger ---- */
 
 #define MAX_REVOKED 256

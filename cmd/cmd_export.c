@@ -8,8 +8,10 @@
 #include "cmd/progress.h"
 
 static const struct usage use = {
-	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT] -o FILE.sdxb\n"
-	"   or: sdx export --provenance REF [--to RECIPIENT] -o FILE.sdxb\n"
+	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT]\n"
+	"       [--encrypt-to VKEY|AGE1]... -o FILE.sdxb\n"
+	"   or: sdx export --provenance REF [--to RECIPIENT] [--encrypt-to VKEY|AGE1]...\n"
+	"       -o FILE.sdxb\n"
 	"   or: sdx export --epcis REF -o FILE.jsonld\n"
 	"   or: sdx export --untp dcc|dpp|dte REF -o FILE\n"
 	"   or: sdx export --cn-customs SHIPMENT [--format csv|json] [--labs FILE] -o FILE",
@@ -35,18 +37,26 @@ static const struct usage use = {
 	"counts when the lab register (--labs, else the ledger's) finds its lab\n"
 	"accredited for it on its issue date; an item with none is named on stderr,\n"
 	"nothing is written and the exit code is 5.\n"
+	"With --encrypt-to, the bundle is written as an age v1 file (C2SP age, X25519)\n"
+	"that only those recipients can open: each an age recipient (age1...) or the\n"
+	"verifier key of a ledger whose 'age-recipient' entry you imported ('sdx key\n"
+	"age'); 'sdx verify' and 'sdx import' open it with their ledger's age key, and\n"
+	"so does 'age -d' (formats/age.md).\n"
 	"REF is an entry index or leaf-hash prefix.  The same ledger state and\n"
 	"selection give the same bytes, apart from the manifest's creation time.",
 	USAGE_ANY
 };
 
 #define MAX_PROVENANCE 16
+#define MAX_ENCRYPT_TO 64
 
 struct export_opts {
 	struct where w;
 	sdx_export_options eo;
 	const char *prov[MAX_PROVENANCE];
 	size_t nprov;
+	const char *encrypt_to[MAX_ENCRYPT_TO];
+	size_t nencrypt;
 	const char *output;
 	const char *epcis, *untp, *customs, *format, *labs;
 	int json, quiet;
@@ -73,7 +83,7 @@ int cmd_export(int argc, char **argv)
 	sdx_ledger *l = NULL;
 	sdx_signer *key = NULL;
 	uint64_t *idx = NULL;
-	unsigned char (*leaves)[32] = NULL;
+	unsigned char (*leaves)[32] = NULL, (*pk)[32] = NULL;
 	int first, rc, err, i;
 
 	memset(&o, 0, sizeof(o));
@@ -92,6 +102,10 @@ int cmd_export(int argc, char **argv)
 				"ledger involved (repeatable)", "at most %zu --provenance"),
 		OPT_STRING(0, "to", &o.eo.recipient, "RECIPIENT",
 			   "the intended recipient, recorded in the signed manifest"),
+		OPT_STRING_LIST(0, "encrypt-to", o.encrypt_to, &o.nencrypt, MAX_ENCRYPT_TO,
+				"VKEY|AGE1", "write the bundle as an age file to this recipient: "
+				"age1... or a verifier key whose age recipient you imported "
+				"(repeatable)", "at most %zu --encrypt-to"),
 		OPT_STRING(0, "epcis", &o.epcis, "REF",
 			   "an EPCIS 2.0 JSON-LD document of REF and everything upstream of it"),
 		OPT_STRING(0, "untp", &o.untp, "KIND",
@@ -127,6 +141,9 @@ int cmd_export(int argc, char **argv)
 	if ((o.epcis && first < argc) || (o.untp && argc - first > 1))
 		return cmd_error(EXIT_USAGE, "%s exports one record: '%s' is one too many",
 				 o.epcis ? "--epcis" : "--untp", argv[o.epcis ? first : first + 1]);
+	if ((o.epcis || o.untp) && o.nencrypt)
+		return cmd_error(EXIT_USAGE, "--encrypt-to writes bundles, not %s",
+				 o.epcis ? "--epcis" : "--untp");
 	if (o.epcis || o.untp)
 		return cmd_export_interop(&o.w, o.epcis, o.untp, o.epcis ? o.epcis : argv[first],
 					  o.output, o.json);
@@ -150,8 +167,18 @@ int cmd_export(int argc, char **argv)
 	o.eo.n_indexes = (size_t)(argc - first);
 	if (o.nprov && (rc = provenance_leaves(&o, l, &leaves)) != 0)
 		goto done;
+	if (o.nencrypt && !(pk = calloc(o.nencrypt, sizeof(*pk)))) {
+		rc = cmd_error(EXIT_ENV, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < o.nencrypt; k++)
+		if ((rc = age_recipient_resolve(pk[k], l, o.encrypt_to[k])) != 0)
+			goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
+	/* encrypted as it is written: the bundle never touches the disk in clear */
+	o.eo.encrypt_to = (const unsigned char (*)[32])pk;
+	o.eo.n_encrypt_to = o.nencrypt;
 	progress_begin(&prog, "export", o.quiet);
 	err = sdx_bundle_export(&st, l, key, &o.eo, o.output);
 	progress_end(&prog);
@@ -165,8 +192,12 @@ int cmd_export(int argc, char **argv)
 		printf("wrote %s: %" PRIu64 " entries, %" PRIu64 " attachments (%" PRIu64 " bytes), "
 		       "proofs to tree size %" PRIu64 ", %" PRIu64 " consistency proofs\n", o.output,
 		       st.entries, st.attachments, st.attachment_bytes, st.tree_size, st.consistency);
+	if (o.nencrypt && !o.json)
+		printf("encrypted %s to %zu age recipient%s\n", o.output, o.nencrypt,
+		       o.nencrypt == 1 ? "" : "s");
 	rc = EXIT_OK;
 done:
+	free(pk);
 	free(leaves);
 	free(idx);
 	sdx_signer_free(key);

@@ -17,7 +17,11 @@ static const struct usage use = {
 	"tree) is refused and both checkpoints are printed as evidence.  Records the\n"
 	"bundle brings that conflict with records held (formats/trust.md, \"Conflicts\")\n"
 	"are printed with both entries named, and the exit code is 7: the bundle is\n"
-	"imported all the same, never merged, so that 'sdx verify' keeps reporting them.",
+	"imported all the same, never merged, so that 'sdx verify' keeps reporting them.\n"
+	"An age-encrypted bundle (its first line 'age-encryption.org/v1', 'sdx export\n"
+	"--encrypt-to') is first decrypted with the ledger's age key (KEY.x25519, 'sdx\n"
+	"key age') into a temporary file in the ledger's directory, removed afterwards;\n"
+	"a wrong key, a changed byte or a truncated file stops it with nothing stored.",
 	USAGE_ONE
 };
 
@@ -49,6 +53,7 @@ int cmd_import(int argc, char **argv)
 	sdx_signer *key = NULL;
 	sdx_verifier *pv = NULL;
 	struct intro_snapshot *intros;
+	struct age_input in = { NULL, "" };
 	json_t *conflicts = NULL;
 	uint64_t mark = 0;
 	int first, rc, err;
@@ -73,6 +78,9 @@ int cmd_import(int argc, char **argv)
 		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
+	/* an age file: its bundle, decrypted with the ledger's age key */
+	if ((rc = age_open(&in, &o.w, argv[first])) != 0)
+		goto done;
 	bo.max_member = o.bo.max_member;
 	bo.max_total = o.bo.max_total;
 	bo.max_entries = o.bo.max_entries;
@@ -87,7 +95,8 @@ int cmd_import(int argc, char **argv)
 	}
 	intros = trust_intro_snapshot(l);
 	progress_begin(&prog, "import", o.quiet);
-	err = sdx_bundle_import(&res, l, key, argv[first], &bo);
+	err = sdx_bundle_import(&res, l, key, in.path, &bo);
+	age_error_rename(err, in.path, argv[first]);
 	progress_end(&prog);
 	trust_intro_report(err == 0 ? l : NULL, intros);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
@@ -133,6 +142,7 @@ int cmd_import(int argc, char **argv)
 			       "\"Conflicts\")", json_array_size(conflicts),
 			       json_array_size(conflicts) == 1 ? "" : "s", argv[first]);
 done:
+	age_close(&in);
 	json_decref(conflicts);
 	sdx_import_result_clear(&res);
 	sdx_verifier_free(pv);

@@ -1,5 +1,6 @@
-/* cmd/cmd_key.c - sdx key show / rotate: the ledger's public key. */
+/* cmd/cmd_key.c - sdx key show / rotate / age: the ledger's public keys. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,9 @@
 #include "cmd/cmd.h"
 
 static const struct usage use = {
-	"sdx key show [--vkey] [--json] [-L LEDGER]\n"
-	"   or: sdx key rotate [--reason TEXT] [--unencrypted] [-L LEDGER] [-k KEY]",
+	"sdx key show [--vkey | --age-recipient] [--json] [-L LEDGER]\n"
+	"   or: sdx key rotate [--reason TEXT] [--unencrypted] [-L LEDGER] [-k KEY]\n"
+	"   or: sdx key age [--unencrypted] [--identity FILE] [-L LEDGER] [-k KEY]",
 	"show: the ledger's current public key: origin, key id, the C2SP verifier key\n"
 	"line that others add to their trust list, and a fingerprint to compare over\n"
 	"the phone; earlier keys too, if it was rotated.  Needs no passphrase.\n"
@@ -21,14 +23,23 @@ static const struct usage use = {
 	"old key accept the new one when they import a bundle carrying the rotation;\n"
 	"everything signed before stays verifiable.  The old secret key file is kept\n"
 	"as KEY.retired-<keyid>: delete it once you no longer need it.  If the old key\n"
-	"leaked, rotate and ask your customers to 'sdx trust revoke' it.",
+	"leaked, rotate and ask your customers to 'sdx trust revoke' it.\n"
+	"age: make the ledger's encryption key, an X25519 key pair apart from the\n"
+	"signing key, kept in KEY.x25519 (mode 0600, sealed with a passphrase as the\n"
+	"key file is), and bind its age recipient (age1...) to the ledger's party in a\n"
+	"signed entry of type 'age-recipient'; bundles exported with --all carry it, and\n"
+	"whoever imports one can 'sdx export --encrypt-to' your verifier key.  'sdx\n"
+	"key show --age-recipient' prints the recipient for 'age -r'.  With --identity\n"
+	"FILE, write the existing key as an age identity (AGE-SECRET-KEY-1..., mode\n"
+	"0600) for 'age -d -i FILE' instead (formats/age.md).",
 	USAGE_ANY
 };
 
 struct key_opts {
 	struct where w;
 	const char *reason;
-	int vkey_only, json, unencrypted;
+	int vkey_only, age_only, json, unencrypted;
+	const char *identity;
 };
 
 static int print_earlier(void *ctx, const sdx_verifier *v, uint64_t since)
@@ -117,23 +128,147 @@ done:
 	return rc;
 }
 
+/* KEY.x25519 as an age identity file, as age-keygen writes one. */
+static int write_identity(struct key_opts *o, sdx_ledger *l)
+{
+	unsigned char *sk = sodium_malloc(32), pk[32];
+	char id[SDX_AGE_IDENTITY_MAX], r[SDX_AGE_RECIPIENT_MAX];
+	FILE *f = NULL;
+	int rc, fd = -1;
+
+	if (!sk)
+		return cmd_error(EXIT_ENV, "out of memory");
+	if ((rc = load_age_key(sk, &o->w)) != 0)
+		goto done;
+	if (sdx_age_public_key(pk, sk) < 0 || sdx_age_identity_format(id, sk) < 0 ||
+	    sdx_age_recipient_format(r, pk) < 0) {
+		rc = cmd_fail(SDX_EINVAL);
+		goto done;
+	}
+	if ((fd = open(o->identity, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 ||
+	    !(f = fdopen(fd, "w"))) {
+		rc = cmd_error(errno == EEXIST ? EXIT_USAGE : EXIT_ENV, "cannot create '%s': %s",
+			       o->identity, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	fprintf(f, "# age identity of %s, from sdx (its age key file)\n# public key: %s\n%s\n",
+		sdx_ledger_origin(l), r, id);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = cmd_error(EXIT_ENV, "cannot write '%s': %s", o->identity, strerror(errno));
+		unlink(o->identity);
+		goto done;
+	}
+	printf("wrote the age identity of %s to '%s' (recipient %s); it is a secret key: "
+	       "delete it when done\n", sdx_ledger_origin(l), o->identity, r);
+	rc = EXIT_OK;
+done:
+	sodium_memzero(id, sizeof(id));
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	sodium_free(sk);
+	return rc;
+}
+
+static int age_key(struct key_opts *o)
+{
+	unsigned char *sk = NULL, pk[32], bound[32];
+	char path[4200], r[SDX_AGE_RECIPIENT_MAX], *pass = NULL;
+	sdx_ledger *l = NULL;
+	sdx_signer *key = NULL;
+	sdx_entry_info info;
+	int rc, err, saved = 0;
+
+	where_resolve(&o->w);
+	if ((rc = open_ledger(&l, &o->w, 0)) != 0)
+		return rc;
+	age_key_path(path, sizeof(path), &o->w);
+	if (o->identity) {
+		rc = write_identity(o, l);
+		goto done;
+	}
+	if (access(path, F_OK) == 0) {
+		if ((err = sdx_age_bound_recipient(bound, NULL, l, NULL)) < 0)
+			rc = cmd_fail(err);
+		else if (err == 0)
+			rc = cmd_error(EXIT_USAGE, "'%s' exists but no entry binds it (an interrupted "
+				       "'sdx key age'?): move it away and run 'sdx key age' again", path);
+		else
+			rc = cmd_error(EXIT_USAGE, "'%s' exists: this ledger has its age key ('sdx key "
+				       "show --age-recipient'); to replace it, move it away first", path);
+		goto done;
+	}
+	if ((rc = load_key(&key, &o->w)) != 0)
+		goto done;
+	if (!o->unencrypted &&
+	    (rc = read_passphrase(&pass, "passphrase for the age key: ", 1)) != 0)
+		goto done;
+	if (!(sk = sodium_malloc(32))) {
+		rc = cmd_error(EXIT_ENV, "out of memory");
+		goto done;
+	}
+	sdx_age_keygen(sk, pk);
+	if ((err = sdx_age_key_save(sk, sdx_ledger_origin(l), path, pass, cmd_kdf_level())) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	saved = 1;
+	if ((err = sdx_ledger_begin(l)) < 0 || (err = sdx_age_bind(&info, l, key, pk)) < 0 ||
+	    (err = sdx_ledger_checkpoint(NULL, NULL, l, key)) < 0 ||
+	    (err = sdx_ledger_commit(l)) < 0) {
+		sdx_ledger_rollback(l);
+		rc = cmd_fail(err);
+		goto done;
+	}
+	saved = 0;
+	if ((err = sdx_age_bound_recipient(bound, NULL, l, NULL)) < 0 ||
+	    (err = sdx_age_recipient_format(r, bound)) < 0) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	if (o->json)
+		print_json(json_pack("{s:s, s:I, s:s}", "age_recipient", r, "entry",
+				     (json_int_t)info.index, "age_key", path));
+	else
+		printf("age key:       %s\nage recipient: %s (bound by entry %" PRIu64 ")\n",
+		       path, r, info.index);
+	rc = EXIT_OK;
+done:
+	if (saved)
+		unlink(path);
+	if (pass)
+		sodium_free(pass);
+	if (sk)
+		sodium_free(sk);
+	sdx_signer_free(key);
+	sdx_ledger_free(l);
+	return rc;
+}
+
 int cmd_key(int argc, char **argv)
 {
 	struct key_opts o;
 	sdx_ledger *l = NULL;
 	sdx_verifier *v = NULL;
-	char *vkey = NULL, fp[80], id[16];
-	json_t *keys;
+	char *vkey = NULL, fp[80], id[16], age[SDX_AGE_RECIPIENT_MAX] = "";
+	unsigned char apk[32];
+	json_t *keys, *j;
 	int first, rc, err;
 
 	memset(&o, 0, sizeof(o));
 	struct opt opts[] = {
 		OPT_BOOL(0, "vkey", &o.vkey_only, "print only the verifier key line"),
+		OPT_BOOL(0, "age-recipient", &o.age_only,
+			 "print only the age recipient (age1...) the ledger bound, for 'age -r'"),
 		OPT_BOOL(0, "json", &o.json, "print as JSON"),
 		OPT_STRING('r', "reason", &o.reason, "TEXT",
 			   "rotate: why, recorded in the ledger (e.g. 'yearly rotation')"),
 		OPT_BOOL(0, "unencrypted", &o.unencrypted,
-			 "rotate: store the new secret key without a passphrase"),
+			 "rotate, age: store the new secret key without a passphrase"),
+		OPT_STRING(0, "identity", &o.identity, "FILE",
+			   "age: write the age key as an age identity file (AGE-SECRET-KEY-1...)"),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
@@ -141,15 +276,34 @@ int cmd_key(int argc, char **argv)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
 	if (first + 1 == argc && strcmp(argv[first], "rotate") == 0)
 		return rotate(&o);
+	if (first + 1 == argc && strcmp(argv[first], "age") == 0)
+		return age_key(&o);
 	if (first >= argc || strcmp(argv[first], "show") != 0)
 		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
 	if (first + 1 < argc)
 		return cmd_error(EXIT_USAGE, "unexpected argument '%s'", argv[first + 1]);
+	if (o.vkey_only && o.age_only)
+		return cmd_error(EXIT_USAGE, "--vkey and --age-recipient: give one");
 	if ((rc = resolve_and_open(&l, &o.w, SDX_OPEN_READONLY)) != 0)
 		return rc;
 	if ((err = sdx_ledger_verifier(&v, l)) < 0 || (err = sdx_verifier_format(&vkey, v)) < 0 ||
 	    (err = sdx_key_fingerprint(fp, sizeof(fp), sdx_verifier_public_key(v))) < 0) {
 		rc = cmd_fail(err);
+		goto done;
+	}
+	if ((err = sdx_age_bound_recipient(apk, NULL, l, NULL)) < 0 ||
+	    (err > 0 && (err = sdx_age_recipient_format(age, apk)) < 0)) {
+		rc = cmd_fail(err);
+		goto done;
+	}
+	if (o.age_only) {
+		if (!age[0]) {
+			rc = cmd_error(EXIT_USAGE, "%s bound no age recipient: 'sdx key age' makes "
+				       "one", sdx_ledger_origin(l));
+			goto done;
+		}
+		printf("%s\n", age);
+		rc = EXIT_OK;
 		goto done;
 	}
 	snprintf(id, sizeof(id), "%08" PRIx32, sdx_verifier_keyid(v));
@@ -163,12 +317,17 @@ int cmd_key(int argc, char **argv)
 		printf("%s\n", vkey);
 		json_decref(keys);
 	} else if (o.json) {
-		print_json(json_pack("{s:s, s:s, s:s, s:s, s:o}", "origin", sdx_ledger_origin(l),
-				     "key_id", id, "vkey", vkey, "fingerprint", fp, "keys", keys));
+		j = json_pack("{s:s, s:s, s:s, s:s, s:o}", "origin", sdx_ledger_origin(l),
+			      "key_id", id, "vkey", vkey, "fingerprint", fp, "keys", keys);
+		if (age[0])
+			json_object_set_new(j, "age_recipient", json_string(age));
+		print_json(j);
 	} else {
 		size_t i, n = json_array_size(keys);
 		printf("origin:       %s\nkey id:       %s\nverifier key: %s\nfingerprint:  %s\n",
 		       sdx_ledger_origin(l), id, vkey, fp);
+		if (age[0])
+			printf("age recipient: %s\n", age);
 		for (i = 0; i + 1 < n; i++)
 			printf("earlier key:  %s (signed entries %" JSON_INTEGER_FORMAT "-%"
 			       JSON_INTEGER_FORMAT ")\n",

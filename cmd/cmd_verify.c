@@ -24,7 +24,10 @@ static const struct usage use = {
 	"With FILE.sdxb: check a bundle offline, needing no ledger: archive safety, the\n"
 	"manifest's signature and every member's hash, every entry's inclusion proof,\n"
 	"every checkpoint and consistency proof, the cited evidence (from each entry's\n"
-	"header; --bodies parses the bodies as well).\n"
+	"header; --bodies parses the bodies as well).  An age-encrypted FILE ('sdx\n"
+	"export --encrypt-to', 'age -r') is decrypted first with the ledger's age key\n"
+	"(KEY.x25519, 'sdx key age'; its passphrase is asked for) into a temporary file\n"
+	"in the ledger's directory, removed afterwards (formats/age.md).\n"
 	"Hash-bound by default: an entry covered by a signed checkpoint of the key that\n"
 	"signed it is authenticated by that checkpoint's root, recomputed from the\n"
 	"bytes (a changed byte changes the root), so its own signature is not checked;\n"
@@ -479,7 +482,24 @@ static void remember_producer(sdx_ledger *l, const sdx_bundle_report *rep)
 	sdx_verifier_free(v);
 }
 
+static int verify_plain(struct verify_opts *o, const char *path, const char *file);
+
 static int verify_bundle(struct verify_opts *o, const char *path)
+{
+	struct age_input in;
+	int err;
+
+	/* an age file: its bundle, decrypted with the ledger's age key */
+	where_resolve(&o->w);
+	if ((err = age_open(&in, &o->w, path)) != 0)
+		return err;
+	err = verify_plain(o, path, in.path);
+	age_close(&in);
+	return err;
+}
+
+/* Verify the bundle at `file`, shown as `path`. */
+static int verify_plain(struct verify_opts *o, const char *path, const char *file)
 {
 	sdx_bundle_verify_options bo = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_report *rep = NULL;
@@ -521,7 +541,8 @@ static int verify_bundle(struct verify_opts *o, const char *path)
 		bo.sink = &sink;
 	}
 	progress_begin(&prog, "verify", o->quiet);
-	err = sdx_bundle_verify_introduced(&rep, &introduced, l, path, &bo);
+	err = sdx_bundle_verify_introduced(&rep, &introduced, l, file, &bo);
+	age_error_rename(err, file, path);
 	progress_end(&prog);
 	if (o->policy && (err == 0 || err == SDX_EUNTRUSTED)) {
 		wlist = o->json ? json_array() : NULL;

@@ -10,7 +10,7 @@
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "create a ledger and its signing key" },
-	{ "key", cmd_key, "show the ledger's public key, or rotate it (key show | key rotate)" },
+	{ "key", cmd_key, "show or rotate the ledger's key, make its age key (key show | rotate | age)" },
 	{ "declare", cmd_declare, "record signed declarations (with lab evidence)" },
 	{ "batch", cmd_batch, "record a production batch and the declarations it used" },
 	{ "ship", cmd_ship, "record an export shipment of batches" },
@@ -19,7 +19,7 @@ static const struct command commands[] = {
 	{ "attachment", cmd_attachment, "store an evidence file (prints its SHA-256), or get one back" },
 	{ "checkpoint", cmd_checkpoint, "sign and print the latest checkpoint" },
 	{ "prove", cmd_prove, "print an inclusion or consistency proof" },
-	{ "export", cmd_export, "write a signed bundle of entries for a customer" },
+	{ "export", cmd_export, "write a signed bundle of entries for a customer, age-encrypted if asked" },
 	{ "trust", cmd_trust, "add, list, remove or revoke the keys whose bundles you accept" },
 	{ "party", cmd_party, "say which party this ledger's records are signed for" },
 	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },

@@ -20,6 +20,7 @@
 #include "sdx/csvimport.h"
 #include "sdx/build.h"
 #include "sdx/bundle.h"
+#include "sdx/age.h"
 #include "sdx/provenance.h"
 #include "sdx/interop.h"
 #include "sdx/index.h"

@@ -23,19 +23,32 @@
 #define CIPHER "xchacha20poly1305-ietf"
 #define KDF_ALG "argon2id13"
 
-/* Associated data: "sdx-key-v1\n" name "\n" public key. */
-static int make_ad(unsigned char **out, size_t *len, const char *name, const unsigned char pk[32])
-{
-	static const char tag[] = "sdx-key-v1\n";
-	size_t n = strlen(name);
+/*
+ * Two kinds of key file: the Ed25519 signing key (no "type" member) and the
+ * X25519 age key beside it ("type": "x25519"); the associated data starts
+ * with a tag of its kind, so neither can pass for the other.
+ */
+struct kind {
+	const char *type;   /* the "type" member, or NULL */
+	const char *tag;    /* associated data: tag name "\n" public key */
+	const char *what;   /* for messages */
+};
+static const struct kind signing_kind = { NULL, "sdx-key-v1\n", "key file" };
+static const struct kind age_kind = { "x25519", "sdx-age-key-v1\n", "age key file" };
 
-	if (!(*out = malloc(sizeof(tag) - 1 + n + 1 + 32)))
+/* Associated data: tag, name "\n", public key. */
+static int make_ad(unsigned char **out, size_t *len, const struct kind *k, const char *name,
+		   const unsigned char pk[32])
+{
+	size_t n = strlen(name), t = strlen(k->tag);
+
+	if (!(*out = malloc(t + n + 1 + 32)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	memcpy(*out, tag, sizeof(tag) - 1);
-	memcpy(*out + sizeof(tag) - 1, name, n);
-	(*out)[sizeof(tag) - 1 + n] = '\n';
-	memcpy(*out + sizeof(tag) + n, pk, 32);
-	*len = sizeof(tag) + n + 32;
+	memcpy(*out, k->tag, t);
+	memcpy(*out + t, name, n);
+	(*out)[t + n] = '\n';
+	memcpy(*out + t + n + 1, pk, 32);
+	*len = t + n + 1 + 32;
 	return 0;
 }
 
@@ -64,8 +77,9 @@ static int b64(json_t *obj, const char *field, const unsigned char *data, size_t
 	return 0;
 }
 
-int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
-		 sdx_kdf_level level)
+static int save(const struct kind *k, const char *name, const unsigned char pk[32],
+		const unsigned char *secret, const char *path, const char *passphrase,
+		sdx_kdf_level level)
 {
 	unsigned char salt[crypto_pwhash_SALTBYTES], nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
 	unsigned char ct[32 + crypto_aead_xchacha20poly1305_ietf_ABYTES], *key = NULL, *ad = NULL;
@@ -79,12 +93,14 @@ int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
 		return err;
 	j = json_object();
 	json_object_set_new(j, "version", json_integer(1));
-	json_object_set_new(j, "name", json_string(sdx_signer_name(s)));
-	if ((err = b64(j, "public_key", sdx_signer_public_key(s), 32)) < 0)
+	json_object_set_new(j, "name", json_string(name));
+	if (k->type)
+		json_object_set_new(j, "type", json_string(k->type));
+	if ((err = b64(j, "public_key", pk, 32)) < 0)
 		goto done;
 	if (!passphrase) {
 		json_object_set_new(j, "kdf", json_string("none"));
-		if ((err = b64(j, "seed", sdx_signer_seed(s), 32)) < 0)
+		if ((err = b64(j, "seed", secret, 32)) < 0)
 			goto done;
 	} else {
 		ops = level == SDX_KDF_MIN ? crypto_pwhash_OPSLIMIT_MIN
@@ -100,9 +116,9 @@ int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
 			goto done;
 		}
 		if ((err = derive(key, passphrase, salt, ops, mem)) < 0 ||
-		    (err = make_ad(&ad, &adlen, sdx_signer_name(s), sdx_signer_public_key(s))) < 0)
+		    (err = make_ad(&ad, &adlen, k, name, pk)) < 0)
 			goto done;
-		crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, sdx_signer_seed(s), 32, ad, adlen,
+		crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, secret, 32, ad, adlen,
 							   NULL, nonce, key);
 		json_object_set_new(j, "kdf", json_pack("{s:s, s:I, s:I}", "alg", KDF_ALG,
 							"opslimit", (json_int_t)ops,
@@ -118,11 +134,12 @@ int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		err = sdx_error_set(errno == EEXIST ? SDX_EEXISTS : SDX_EIO,
-				    "cannot create key file '%s': %s", path, strerror(errno));
+				    "cannot create %s '%s': %s", k->what, path, strerror(errno));
 		goto done;
 	}
 	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
-		err = sdx_error_set(SDX_EIO, "cannot write key file '%s': %s", path, strerror(errno));
+		err = sdx_error_set(SDX_EIO, "cannot write %s '%s': %s", k->what, path,
+				    strerror(errno));
 		close(fd);
 		fd = -1;
 		unlink(path);
@@ -140,6 +157,23 @@ done:
 	free(ad);
 	json_decref(j);
 	return err;
+}
+
+int sdx_key_save(const sdx_signer *s, const char *path, const char *passphrase,
+		 sdx_kdf_level level)
+{
+	return save(&signing_kind, sdx_signer_name(s), sdx_signer_public_key(s), sdx_signer_seed(s),
+		    path, passphrase, level);
+}
+
+int sdx_age_key_save(const unsigned char sk[32], const char *name, const char *path,
+		     const char *passphrase, sdx_kdf_level level)
+{
+	unsigned char pk[32];
+
+	if (crypto_scalarmult_base(pk, sk) != 0)
+		return sdx_error_set(SDX_EINVAL, "an X25519 secret without a public key");
+	return save(&age_kind, name, pk, sk, path, passphrase, level);
 }
 
 static int read_keyfile(json_t **out, const char *path)
@@ -216,30 +250,38 @@ static int field_b64(unsigned char *out, size_t want, json_t *obj, const char *f
 	return 0;
 }
 
-int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase)
+/* The 32-byte secret of a key file of kind k into seed (32 bytes of sodium_malloc
+ * memory), its name (malloc'd) into *name and its public key into pk. */
+static int open_secret(unsigned char *seed, char **name_out, unsigned char pk[32],
+		       const struct kind *k, const char *path, const char *passphrase)
 {
-	unsigned char pk[32], salt[crypto_pwhash_SALTBYTES];
+	unsigned char salt[crypto_pwhash_SALTBYTES];
 	unsigned char nonce[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES];
 	unsigned char ct[32 + crypto_aead_xchacha20poly1305_ietf_ABYTES];
-	unsigned char *seed = NULL, *key = NULL, *ad = NULL;
-	const char *name;
+	unsigned char *key = NULL, *ad = NULL;
+	const char *name, *type;
 	json_t *j = NULL, *kdf;
 	size_t adlen;
 	int err;
 
-	*out = NULL;
+	*name_out = NULL;
 	if ((err = sdx__init()) < 0 || (err = read_keyfile(&j, path)) < 0)
 		return err;
 	name = json_string_value(json_object_get(j, "name"));
+	type = json_string_value(json_object_get(j, "type"));
 	kdf = json_object_get(j, "kdf");
 	if (!name) {
 		err = sdx_error_set(SDX_EFORMAT, "key file '%s': field 'name' is missing", path);
 		goto done;
 	}
+	if ((k->type || type) && (!k->type || !type || strcmp(k->type, type) != 0)) {
+		err = sdx_error_set(SDX_EFORMAT, "'%s' is not an sdx %s (it holds %s key)", path,
+				    k->what, type ? type : "an Ed25519 signing");
+		goto done;
+	}
 	if ((err = field_b64(pk, 32, j, "public_key", path)) < 0)
 		goto done;
-	if (!(seed = sodium_malloc(32)) ||
-	    !(key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES))) {
+	if (!(key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -265,8 +307,8 @@ int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase)
 			goto done;
 		}
 		if (!passphrase) {
-			err = sdx_error_set(SDX_EINVAL, "key file '%s' is encrypted: a passphrase is "
-					    "needed", path);
+			err = sdx_error_set(SDX_EINVAL, "%s '%s' is encrypted: a passphrase is "
+					    "needed", k->what, path);
 			goto done;
 		}
 		if ((err = field_b64(salt, sizeof(salt), kdf, "salt", path)) < 0 ||
@@ -274,16 +316,38 @@ int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase)
 		    (err = field_b64(ct, sizeof(ct), j, "ciphertext", path)) < 0)
 			goto done;
 		if ((err = derive(key, passphrase, salt, (unsigned long long)ops, (size_t)mem)) < 0 ||
-		    (err = make_ad(&ad, &adlen, name, pk)) < 0)
+		    (err = make_ad(&ad, &adlen, k, name, pk)) < 0)
 			goto done;
 		if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed, NULL, NULL, ct, sizeof(ct), ad,
 							       adlen, nonce, key) != 0) {
-			err = sdx_error_set(SDX_EPASSPHRASE, "key file '%s': wrong passphrase (or a "
-					    "damaged file)", path);
+			err = sdx_error_set(SDX_EPASSPHRASE, "%s '%s': wrong passphrase (or a "
+					    "damaged file)", k->what, path);
 			goto done;
 		}
 	}
-	if ((err = sdx_signer_from_seed(out, name, seed)) < 0)
+	if (!(*name_out = strdup(name)))
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+done:
+	if (key)
+		sodium_free(key);
+	free(ad);
+	json_decref(j);
+	return err;
+}
+
+int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase)
+{
+	unsigned char pk[32], *seed;
+	char *name = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = sdx__init()) < 0)
+		return err;
+	if (!(seed = sodium_malloc(32)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((err = open_secret(seed, &name, pk, &signing_kind, path, passphrase)) < 0 ||
+	    (err = sdx_signer_from_seed(out, name, seed)) < 0)
 		goto done;
 	if (memcmp(sdx_signer_public_key(*out), pk, 32) != 0) {
 		sdx_signer_free(*out);
@@ -292,11 +356,31 @@ int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase)
 				    "public key", path);
 	}
 done:
-	if (seed)
-		sodium_free(seed);
-	if (key)
-		sodium_free(key);
-	free(ad);
-	json_decref(j);
+	sodium_free(seed);
+	free(name);
+	return err;
+}
+
+int sdx_age_key_load(unsigned char *sk, char **name, const char *path, const char *passphrase)
+{
+	unsigned char pk[32], again[32];
+	char *n = NULL;
+	int err;
+
+	if ((err = open_secret(sk, &n, pk, &age_kind, path, passphrase)) < 0)
+		goto done;
+	if (crypto_scalarmult_base(again, sk) != 0 || sodium_memcmp(again, pk, 32) != 0)
+		err = sdx_error_set(SDX_EFORMAT, "age key file '%s': the secret key does not match "
+				    "its public key", path);
+done:
+	if (err < 0) {
+		sodium_memzero(sk, 32);
+		free(n);
+		n = NULL;
+	}
+	if (name)
+		*name = n;
+	else
+		free(n);
 	return err;
 }

@@ -328,3 +328,25 @@ int sdx_ledger_prove_consistency(unsigned char (*out)[32], size_t *out_len, sdx_
 				     old_size, size);
 	return sdx_merkle_prove_consistency(out, out_len, old_size, size, sdx__node_reader, l);
 }
+
+int sdx_ledger_latest_of_type(uint64_t *out, sdx_ledger *l, const char *origin, const char *type)
+{
+	struct sdx__stmt s;
+	int own = !origin || strcmp(origin, l->origin) == 0, rc, err;
+
+	/* own entries have no index by type: a scan, for the few types looked up
+	 * this way (age recipients); imported ones use the (origin, idx) key */
+	if ((err = own ? sdx__stmt(&s, l, NULL, "reading entries", "SELECT max(idx) FROM entries "
+				   "WHERE type = ?", SDX__TEXT(type))
+		       : sdx__stmt(&s, l, NULL, "reading imported entries", "SELECT max(idx) FROM "
+				   "foreign_entries WHERE origin = ? AND type = ?", SDX__TEXT(origin),
+				   SDX__TEXT(type))) < 0)
+		return err;
+	rc = sdx__stmt_step(&s);
+	if (rc == 1 && sqlite3_column_type(s.st, 0) != SQLITE_NULL)
+		*out = (uint64_t)sqlite3_column_int64(s.st, 0);
+	else if (rc == 1)
+		rc = 0;
+	sdx__stmt_end(&s);
+	return rc;
+}

@@ -54,6 +54,9 @@ struct sdx_tar_writer;
  *         temporary file, libarchive setup failed), SDX_ENOMEM
  */
 int sdx__tar_create(struct sdx_tar_writer **out, const char *path);
+/* The same, the file written as an age v1 file to age[0..n_age) (formats/age.md). */
+int sdx__tar_create_age(struct sdx_tar_writer **out, const char *path,
+			const unsigned char (*age)[32], size_t n_age);
 
 /*
  * Add a member holding `len` bytes of `data` (data may be NULL when len is

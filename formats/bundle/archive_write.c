@@ -93,6 +93,12 @@ static void writer_free(struct sdx_tar_writer *w)
 
 int sdx__tar_create(struct sdx_tar_writer **out, const char *path)
 {
+	return sdx__tar_create_age(out, path, NULL, 0);
+}
+
+int sdx__tar_create_age(struct sdx_tar_writer **out, const char *path,
+			const unsigned char (*age)[32], size_t n_age)
+{
 	struct sdx_tar_writer *w = NULL;
 	unsigned char rnd[8];
 	char suffix[2 * sizeof(rnd) + 1];
@@ -150,7 +156,7 @@ int sdx__tar_create(struct sdx_tar_writer **out, const char *path)
 	}
 	/* Determinism: see sdx__tar_canonical_setup(); libarchive writes the tar
 	 * stream, and the gzip layer deflates it on its own thread. */
-	if ((err = sdx__gz_start(&w->gz, w->fd, path)) < 0)
+	if ((err = sdx__gz_start(&w->gz, w->fd, path, age, n_age)) < 0)
 		goto done;
 	if (sdx__tar_canonical_setup(w->a, 0) != ARCHIVE_OK ||
 	    archive_write_open(w->a, w, NULL, writer_output, NULL) != ARCHIVE_OK) {

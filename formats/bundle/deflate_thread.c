@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "formats/bundle/deflate_thread.h"
+#include "sdx/age.h"
 #include "sdx/error.h"
 
 #define GZ_BUF (1u << 20)
@@ -32,11 +33,12 @@ struct sdx__gz {
 	char msg[300];
 	const char *path;
 	int fd;
+	sdx_age_writer *age;          /* age-encrypted output (formats/age.md), or NULL */
 	z_stream z;
 	unsigned char out[GZ_OUT];
 };
 
-static int write_out(struct sdx__gz *g, const unsigned char *p, size_t len)
+static int write_fd(struct sdx__gz *g, const unsigned char *p, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(g->fd, p, len);
@@ -49,6 +51,25 @@ static int write_out(struct sdx__gz *g, const unsigned char *p, size_t len)
 		}
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The age writer's sink: the file, on whichever thread writes. */
+static int age_sink(void *ctx, const void *data, size_t len)
+{
+	return write_fd(ctx, data, len) < 0 ? SDX_EIO : 0;
+}
+
+/* Compressed bytes out: to the file, or through the age writer to it. */
+static int write_out(struct sdx__gz *g, const unsigned char *p, size_t len)
+{
+	if (!g->age)
+		return write_fd(g, p, len);
+	if (sdx_age_writer_write(g->age, p, len) < 0) {
+		if (!g->msg[0])
+			snprintf(g->msg, sizeof(g->msg), "%s", sdx_error_last());
+		return -1;
 	}
 	return 0;
 }
@@ -71,6 +92,12 @@ static int squeeze(struct sdx__gz *g, int last)
 		if (write_out(g, g->out, GZ_OUT - g->z.avail_out) < 0)
 			return -1;
 	} while (g->z.avail_out == 0 || (last && rc != Z_STREAM_END));
+	/* the gzip trailer is out: the age file's final chunk follows it */
+	if (last && g->age && sdx_age_writer_finish(g->age) < 0) {
+		if (!g->msg[0])
+			snprintf(g->msg, sizeof(g->msg), "%s", sdx_error_last());
+		return -1;
+	}
 	return 0;
 }
 
@@ -103,9 +130,11 @@ static void *run(void *arg)
 	return NULL;
 }
 
-int sdx__gz_start(struct sdx__gz **out, int fd, const char *path)
+int sdx__gz_start(struct sdx__gz **out, int fd, const char *path,
+		  const unsigned char (*age)[32], size_t n_age)
 {
 	struct sdx__gz *g = calloc(1, sizeof(*g));
+	int err;
 
 	*out = NULL;
 	if (!g || !(g->fill = malloc(GZ_BUF)) || !(g->work = malloc(GZ_BUF))) {
@@ -114,6 +143,11 @@ int sdx__gz_start(struct sdx__gz **out, int fd, const char *path)
 	}
 	g->fd = fd;
 	g->path = path;
+	/* the age header goes out now, before any compressed byte */
+	if (n_age && (err = sdx_age_writer_new(&g->age, age, n_age, age_sink, g)) < 0) {
+		sdx__gz_free(g);
+		return err;
+	}
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
 	g->locks = 1;
@@ -204,6 +238,7 @@ void sdx__gz_free(struct sdx__gz *g)
 		pthread_mutex_destroy(&g->mu);
 		pthread_cond_destroy(&g->cv);
 	}
+	sdx_age_writer_free(g->age);
 	free(g->fill);
 	free(g->work);
 	free(g);

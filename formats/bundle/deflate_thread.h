@@ -16,8 +16,15 @@
 
 struct sdx__gz;
 
-/* Compress into fd (borrowed) from a new thread.  0, SDX_ENOMEM or SDX_EIO. */
-int sdx__gz_start(struct sdx__gz **out, int fd, const char *path);
+/*
+ * Compress into fd (borrowed) from a new thread.  With n_age recipients
+ * (else age NULL, n_age 0) the compressed stream is written as an age v1
+ * file to them (sdx/age.h): the header at once, the chunks from the thread,
+ * the final chunk after the gzip trailer.  0, SDX_ENOMEM, SDX_EIO, or the
+ * age writer's SDX_EINVAL for a recipient that is no X25519 key.
+ */
+int sdx__gz_start(struct sdx__gz **out, int fd, const char *path,
+		  const unsigned char (*age)[32], size_t n_age);
 /* Hand over len bytes.  0, or SDX_EIO naming the file once a write failed. */
 int sdx__gz_write(struct sdx__gz *g, const void *buf, size_t len);
 /* The rest and the gzip trailer, written; the thread joined. */

@@ -685,7 +685,10 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 				 key)) < 0)
 		goto done;
 	/* write */
-	if ((err = sdx__tar_create(&w, path)) < 0 ||
+	/* version 2 options may ask for an age file (formats/age.md) */
+	if ((err = opts->version >= 2 && opts->n_encrypt_to
+		   ? sdx__tar_create_age(&w, path, opts->encrypt_to, opts->n_encrypt_to)
+		   : sdx__tar_create(&w, path)) < 0 ||
 	    (err = sdx__tar_add(w, SDX_BUNDLE_MANIFEST, env, env_len)) < 0)
 		goto done;
 	for (i = 0; i < np; i++) {

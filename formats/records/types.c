@@ -15,6 +15,7 @@
 	X(shipment)     \
 	X(clearance)    \
 	X(introduction) \
+	X(age_recipient) \
 	X(genesis)      \
 	X(key)          \
 	X(import)       \

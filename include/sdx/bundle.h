@@ -47,10 +47,16 @@ typedef struct sdx_export_options {
 	const unsigned char (*leaves)[32]; /* entries by leaf hash, own or imported (may be
 					      NULL); each must be held.  See sdx_graph_upstream() */
 	size_t n_leaves;
+	/* version 2: */
+	const unsigned char (*encrypt_to)[32]; /* age X25519 recipients (sdx/age.h): the file
+						  is written as an age v1 file only they can
+						  open, never in clear (formats/age.md); NULL:
+						  a plain bundle */
+	size_t n_encrypt_to;                   /* at most 64 */
 } sdx_export_options;
-#define SDX_EXPORT_OPTIONS_VERSION 1
+#define SDX_EXPORT_OPTIONS_VERSION 2
 #define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0, \
-				  NULL, 0 }
+				  NULL, 0, NULL, 0 }
 
 typedef struct sdx_bundle_stats {
 	uint64_t entries;

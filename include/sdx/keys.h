@@ -44,6 +44,22 @@ SDX_API int sdx_key_save(const sdx_signer *s, const char *path, const char *pass
  */
 SDX_API int sdx_key_load(sdx_signer **out, const char *path, const char *passphrase);
 
+/**
+ * The ledger's age key (an X25519 secret, formats/age.md): a key file of
+ * the same format with "type": "x25519", its public key the X25519 one,
+ * sealed the same way under associated data "sdx-age-key-v1\n" name "\n"
+ * public key.  `name` is the ledger's origin.  Errors as sdx_key_save().
+ */
+SDX_API int sdx_age_key_save(const unsigned char sk[32], const char *name, const char *path,
+			     const char *passphrase, sdx_kdf_level level);
+/**
+ * Read an age key file into sk (32 bytes; sodium_malloc memory advised) and,
+ * if name is not NULL, its name (malloc'd) into *name.  Errors as
+ * sdx_key_load(); SDX_EFORMAT for a signing key file given instead.
+ */
+SDX_API int sdx_age_key_load(unsigned char *sk, char **name, const char *path,
+			     const char *passphrase);
+
 /** 1 if the key file at path is encrypted, 0 if not, negative on error. */
 SDX_API int sdx_key_is_encrypted(const char *path);
 

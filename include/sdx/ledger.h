@@ -238,6 +238,13 @@ SDX_API void sdx_found_free(sdx_found *f);
  */
 typedef int (*sdx_entry_cb)(void *ctx, const sdx_entry *e);
 SDX_API int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx);
+/**
+ * The index of the newest entry of `type` of ledger `origin`: this ledger's
+ * own (origin NULL or its own), else one imported from it.  1 and *out if
+ * there is one, 0 if none, negative on error.
+ */
+SDX_API int sdx_ledger_latest_of_type(uint64_t *out, sdx_ledger *l, const char *origin,
+				      const char *type);
 
 /** *out gets the root of the tree of the first `size` entries (from stored hashes). */
 SDX_API int sdx_ledger_root(unsigned char out[32], sdx_ledger *l, uint64_t size);

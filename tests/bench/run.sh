@@ -145,6 +145,12 @@ done
 
 . "$top/tests/bench/csv.sh"
 
+# age (issue 19): encrypt and decrypt against raw ChaCha20-Poly1305 over the same bytes
+set -- $("$BENCH" age 256)
+echo "age: raw ChaCha20-Poly1305-IETF $1 MiB/s; age encrypt $2 MiB/s, decrypt $3 MiB/s (256 MiB, 64 KiB chunks, 1 core)"
+target "age encrypt / raw ChaCha20-Poly1305" "$(awk -v a=$2 -v b=$1 'BEGIN { print a / b }')" ">=" 0.80 "issue 19"
+target "age decrypt / raw ChaCha20-Poly1305" "$(awk -v a=$3 -v b=$1 'BEGIN { print a / b }')" ">=" 0.80 "issue 19"
+
 sort -n "$W/rss" | tail -n 1 | awk '{ r = $1; $1 = ""; printf "largest peak RSS: %.1f MiB (%s)\n", r / 1024, substr($0, 2) }'
 target "peak RSS of every command, MiB" "$(sort -n "$W/rss" | tail -n 1 | awk '{ print $1 / 1024 }')" "<=" 64 "at $N entries"
 awk '{ n++; if ($1 == "holds") h++ } END { printf "%d of %d targets hold (%d declarations, %s cores)\n", h, n, '"$N"', '"$cores"' }' "$W/judged"
