@@ -20,6 +20,7 @@
 #include "sdx/build.h"
 #include "sdx/bundle.h"
 #include "sdx/provenance.h"
+#include "sdx/report.h"
 #include "sdx/interop.h"
 #include "sdx/index.h"
 #include "sdx/clock.h"
