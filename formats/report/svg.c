@@ -158,7 +158,7 @@ static void head_line(FILE *f, const struct vnode *v)
 
 	if (v->report) {
 		snprintf(buf, sizeof(buf), "report %s", str(v->rec, "report_number"));
-		sdx__rp_esc_cut(f, buf, 31);
+		sdx__rp_esc_cut(f, buf, 30);
 		return;
 	}
 	if (strcmp(str(v->rec, "status"), "missing") == 0) {
@@ -168,7 +168,7 @@ static void head_line(FILE *f, const struct vnode *v)
 	}
 	colon = strstr(label, ": ");
 	snprintf(buf, sizeof(buf), "%.*s", colon ? (int)(colon - label) : (int)strlen(label), label);
-	sdx__rp_esc_cut(f, buf, 31);
+	sdx__rp_esc_cut(f, buf, 30);
 }
 
 /* The second line: the rest of the label, or the lab of a report. */
