@@ -239,17 +239,19 @@ static json_t *marks_of(const json_t *reports)
 	return m;
 }
 
-static void graph(FILE *f, const json_t *trace, const json_t *marks)
+static int graph(FILE *f, const json_t *trace, const json_t *marks)
 {
 	size_t n = 0;
 
 	fprintf(f, "<section id=\"graph\">\n<h2>Provenance</h2>\n<div class=\"figure\">\n");
-	sdx__rp_svg(f, trace, marks, &n);
+	if (sdx__rp_svg(f, trace, marks, &n) < 0)
+		return -1;
 	fprintf(f, "</div>\n<p class=\"legend\"><span><i class=\"l-record\"></i>record "
 		"(shipment, batch, declaration)</span><span><i class=\"l-report\"></i>lab report"
 		"</span><span><i class=\"l-fail\"></i>fails a rule of a profile, withdrawn or "
 		"missing</span><span><i class=\"l-unknown\"></i>a rule cannot judge it</span></p>\n"
 		"<p class=\"meta\">%zu boxes; edges name the supplier lot used.</p>\n</section>\n", n);
+	return 0;
 }
 
 static void limit_text(FILE *f, const json_t *lim)
@@ -586,7 +588,10 @@ int sdx_report_html(char **out, size_t *len, int *worst_out, const sdx_graph *g,
 	fputs(" by sdx from signed ledger data; every section below is derived from the records "
 	      "it names.</p>\n</header>\n", f);
 	verdicts(f, reports, worst);
-	graph(f, trace, marks);
+	if (graph(f, trace, marks) < 0) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
 	claims(f, g, records, lots, reports);
 	evidence(f, g, records);
 	attribution(f, records);

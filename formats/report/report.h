@@ -22,8 +22,8 @@ void sdx__rp_esc_cut(FILE *f, const char *s, size_t max);
  * element: one box per record and per lab report, laid out in columns by
  * depth and in rows by the order the trace lists them; `marks` maps a
  * record's leaf hash to "fail" or "unknown" (a profile's verdict on it).
- * *nodes gets the number of boxes drawn.
+ * *nodes gets the number of boxes drawn.  0, or -1 when out of memory.
  */
-void sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *nodes);
+int sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *nodes);
 
 #endif

@@ -182,7 +182,7 @@ static void tail_line(FILE *f, const struct vnode *v)
 		sdx__rp_esc_cut(f, colon + 2, 34);
 }
 
-void sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *nodes)
+int sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *nodes)
 {
 	struct layout L;
 	int maxrow = 0, w, h;
@@ -191,6 +191,11 @@ void sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *node
 	memset(&L, 0, sizeof(L));
 	L.marks = marks;
 	visit(&L, trace, 0);
+	if (L.oom) {
+		free(L.n);
+		free(L.e);
+		return -1;
+	}
 	for (i = 0; i <= (size_t)L.maxdepth && i < 64; i++)
 		if (L.rows[i] > maxrow)
 			maxrow = L.rows[i];
@@ -234,4 +239,5 @@ void sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *node
 	*nodes = L.nn;
 	free(L.n);
 	free(L.e);
+	return 0;
 }
