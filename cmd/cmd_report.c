@@ -112,7 +112,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
 	struct sdx_check_options copts;
-	struct sdx_report_options ro;
+	sdx_report_options ro = SDX_REPORT_OPTIONS_INIT;
 	sdx_profile *profiles[MAX_PROFILES] = { NULL };
 	sdx_lab_register *labs = NULL;
 	sdx_substance_list *lists[MAX_LISTS] = { NULL };
@@ -126,7 +126,6 @@ int cmd_report(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	memset(&copts, 0, sizeof(copts));
-	memset(&ro, 0, sizeof(ro));
 	struct opt opts[] = {
 		OPT_STRING('o', "output", &o.output, "FILE.html", "write the page here (required)"),
 		OPT_STRING(0, "pdf", &o.pdf, "FILE.pdf",

@@ -445,7 +445,7 @@ static void attribution(FILE *f, const json_t *records)
 }
 
 /* The key a record's attribution names ("name+keyid" or the ledger's name), and its fingerprint. */
-static void key_row(FILE *f, const char *key, const struct sdx_report_options *o)
+static void key_row(FILE *f, const char *key, const sdx_report_options *o)
 {
 	const char *plus = strrchr(key, '+');
 	size_t namelen = plus ? (size_t)(plus - key) : strlen(key);
@@ -468,7 +468,7 @@ static void key_row(FILE *f, const char *key, const struct sdx_report_options *o
 }
 
 static void verified(FILE *f, const sdx_graph *g, const json_t *records,
-		     const struct sdx_report_options *o, const char *now)
+		     const sdx_report_options *o, const char *now)
 {
 	const json_t *n, *a;
 	json_t *keys = json_object();
@@ -532,7 +532,7 @@ static void verified(FILE *f, const sdx_graph *g, const json_t *records,
 }
 
 int sdx_report_html(char **out, size_t *len, int *worst_out, const sdx_graph *g, size_t node,
-		    const struct sdx_report_options *o)
+		    const sdx_report_options *o)
 {
 	char *text = NULL, *page = NULL, now[21], b64[64];
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -544,6 +544,9 @@ int sdx_report_html(char **out, size_t *len, int *worst_out, const sdx_graph *g,
 
 	*out = NULL;
 	*len = 0;
+	if (o && (err = sdx__options_check(o->version, SDX_REPORT_OPTIONS_VERSION,
+					   "sdx_report_html")) < 0)
+		goto done;
 	if (!reports || !records || !seen || !lots) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;

@@ -20,7 +20,8 @@ extern "C" {
 #endif
 
 /** What sdx_report_html() judges with and says it verified; members may be 0/NULL. */
-struct sdx_report_options {
+typedef struct sdx_report_options {
+	unsigned version; /* SDX_REPORT_OPTIONS_VERSION */
 	/** the profiles of the verdict matrix, in its order */
 	const sdx_profile *const *profiles;
 	size_t nprofiles;
@@ -34,7 +35,9 @@ struct sdx_report_options {
 	 * audit, a bundle's manifest and proofs), shown as they are, escaped */
 	const char *const *verified;
 	size_t nverified;
-};
+} sdx_report_options;
+#define SDX_REPORT_OPTIONS_VERSION 1
+#define SDX_REPORT_OPTIONS_INIT { SDX_REPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0 }
 
 /**
  * The HTML report of `node` and everything upstream of it, as *out
@@ -43,9 +46,13 @@ struct sdx_report_options {
  * verdict of the matrix (SDX_VERDICT_*).  The page fetches nothing: no
  * scripts, styles, fonts or images from anywhere, and a
  * Content-Security-Policy that forbids them.
+ * @param opts  NULL: no verdict table, no keys, nothing said verified
+ * @return 0; SDX_EINVAL for a node not in the graph or an options version
+ *         it does not know; SDX_ENOMEM; what sdx_graph_trace() and
+ *         sdx_profile_check() return
  */
 SDX_API int sdx_report_html(char **out, size_t *len, int *worst, const sdx_graph *g, size_t node,
-			    const struct sdx_report_options *opts);
+			    const sdx_report_options *opts);
 
 #ifdef __cplusplus
 }

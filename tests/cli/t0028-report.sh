@@ -74,6 +74,11 @@ check "says the bundle was verified" grep -q 'verified offline as &#39;sdx verif
 expect 3 "a bundle whose keys are not trusted: refused" sdx report demo/NBX-2611-0087.sdxb -o u.html
 check "nothing written for it" test ! -e u.html
 
+expect 1 "a ledger that does not audit clean (the demo edits redstone.db): no page" \
+	sdx report -L demo/redstone.db 2 -o t.html
+expect_err "names the damage" 'entry 1'
+check "nothing written for it" test ! -e t.html
+
 # every string from a record is escaped
 sdx init -L x.db --origin example.com/x --unencrypted > /dev/null
 jq '.supplier.name = "<script>alert(1)</script> & Co" | .material.name = "PVC \"<img src=x onerror=alert(2)>\""' \

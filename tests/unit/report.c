@@ -84,7 +84,9 @@ static void declaration_page(void)
 	CHECK_OK(sdx_graph_find(&node, g, leaf, NULL));
 	CHECK_OK(sdx_profile_load(&p, "us-cpsia"));
 	const sdx_profile *ps[] = { p };
-	struct sdx_report_options o = { ps, 1, NULL, NULL, 0, NULL, 0 };
+	sdx_report_options o = SDX_REPORT_OPTIONS_INIT;
+	o.profiles = ps;
+	o.nprofiles = 1;
 	CHECK_OK(sdx_report_html(&html, &len, &worst, g, node, &o));
 	CHECK(len == strlen(html));
 	CHECK(strncmp(html, "<!DOCTYPE html>", 15) == 0);
@@ -110,6 +112,8 @@ static void declaration_page(void)
 	again = NULL;
 	CHECK_ERR(sdx_report_html(&again, &len2, NULL, g, 99999, &o), SDX_EINVAL);
 	CHECK(again == NULL);
+	o.version = 99;
+	CHECK_ERR(sdx_report_html(&again, &len2, NULL, g, node, &o), SDX_EINVAL);
 	free(html);
 	sdx_profile_free(p);
 	sdx_graph_free(g);
