@@ -295,11 +295,13 @@ static void claim_verdict(FILE *f, const json_t *reports, const char *ref, const
 		}
 	}
 	if (best) {
-		fprintf(f, "<td class=\"v-%s\"><span class=\"tag\">%s</span> <code>",
-			str(best, "verdict"), tag(str(best, "verdict")));
+		/* a sum rule's reason lists every substance: cut here, whole in the title */
+		fprintf(f, "<td class=\"v-%s\" title=\"", str(best, "verdict"));
+		sdx__rp_esc(f, str(best, "reason"));
+		fprintf(f, "\"><span class=\"tag\">%s</span> <code>", tag(str(best, "verdict")));
 		sdx__rp_esc(f, str(bestr, "profile"));
 		fputs("</code>: ", f);
-		sdx__rp_esc(f, str(best, "reason"));
+		sdx__rp_esc_cut(f, str(best, "reason"), 110);
 		fputs("</td>", f);
 		return;
 	}

@@ -40,7 +40,7 @@ claims=$(jq -s '[.[].claims[] | (.measurements // [] | length) as $n | if $n == 
 	"$D/pvc-toy-grade-declaration.json" "$D/pigment-declaration.json" "$D/yellow-pigment-declaration.json")
 check "one claims row per measurement of the three declarations ($claims)" $RC r.html claims "$claims"
 check "the lead row: lot, value, unit, the claimed limit and CPSIA's failing verdict" grep -q \
-	'<td>RSY42-260905</td><td>RS-CoC-2026-0912</td><td>HM-ROHS <span class="meta">heavy_metals</span></td><td>lead (Pb)</td><td>120</td><td>mg/kg</td><td>&lt;= 0.1 % (each)</td><td class="v-fail"><span class="tag">FAIL</span> <code>us-cpsia</code>' r.html
+	'<td>RSY42-260905</td><td>RS-CoC-2026-0912</td><td>HM-ROHS <span class="meta">heavy_metals</span></td><td>lead (Pb)</td><td>120</td><td>mg/kg</td><td>&lt;= 0.1 % (each)</td><td class="v-fail" title="lead (Pb) 120 mg/kg over the limit (&lt;= 100 mg/kg each)"><span class="tag">FAIL</span> <code>us-cpsia</code>' r.html
 check "the evidence list: each report's file name and SHA-256" sh -c \
 	"grep -q '<td>cnas-l5678-report-2026-0909.txt</td><td class=\"hash\">$(sha256sum "$D/reports/cnas-l5678-report-2026-0909.txt" | cut -c1-64)</td>' r.html"
 check "4 evidence rows" test "$(grep -c '<tr class="evidence-item">' r.html)" = 4
