@@ -11,6 +11,7 @@
 #define MAX_LISTS 16
 #define LINE 700
 #define CHROMIUM "/usr/bin/chromium"
+#define PDF_SECONDS 120
 
 static const struct usage use = {
 	"sdx report REF -o FILE.html [--pdf FILE.pdf] [--profile P]... [--date D] [--labs FILE]\n"
@@ -57,6 +58,7 @@ static int to_pdf(const char *html, const char *pdf)
 	if (pid == 0) {
 		if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
 			_exit(127);
+		alarm(PDF_SECONDS); /* kept across exec: a Chromium that hangs is stopped */
 		execl(CHROMIUM, CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
 		      "--disable-background-networking", "--no-pdf-header-footer", arg, url,
 		      (char *)NULL);
