@@ -5,6 +5,9 @@
 #   make golden     rewrite the CLI tests' expected output (tests/cli/expected/) from
 #                   what sdx prints now; review the change with git diff
 #   make demo       install missing deps, build, run the walkthrough in examples/
+#   make check-browser  render sdx report's page of the demo in headless Chromium
+#                   (installs Debian's chromium if missing); part of check
+#   make screenshot regenerate docs/report.png from it
 #   make bench      print speed and memory figures (not part of check);
 #                   BENCH_BIG=1 adds the 1,000,000-entry bundle and a 1 GiB attachment
 #   make torture    crash, tamper and concurrency tests at length (TORTURE_TRIALS=100)
@@ -75,7 +78,8 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi.o
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/harness.c,$(UNIT_SRC)))
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
-.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz docs serve-api
+.PHONY: all check test golden demo bench torture install uninstall clean deps fuzz docs serve-api \
+        check-browser screenshot
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
 all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
@@ -206,11 +210,13 @@ $(NODE_DEPS): tests/node/package.json tests/node/package-lock.json
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)rm -f build/test-counts build-san/test-counts build/serve-api/test-counts; rc=0; \
+	$(Q)rm -f build/test-counts build-san/test-counts build/serve-api/test-counts \
+	  build/browser/test-counts; rc=0; \
 	$(MAKE) --no-print-directory test || rc=1; \
 	$(MAKE) --no-print-directory SANITIZE=address,undefined test || rc=1; \
 	$(MAKE) --no-print-directory serve-api || rc=1; \
-	sh tests/total.sh build build-san build/serve-api; t=$$?; \
+	$(MAKE) --no-print-directory check-browser || rc=1; \
+	sh tests/total.sh build build-san build/serve-api build/browser; t=$$?; \
 	[ $$rc = 0 ] && [ $$t = 0 ]
 
 # sdx serve's OpenAPI description: the one /openapi.json serves passes the
@@ -232,6 +238,51 @@ serve-api: all
 	    > $(CURDIR)/$(BUILD)/serve-api/check.out; grep -v '^ok - ' $(CURDIR)/$(BUILD)/serve-api/check.out; \
 	  cat $(CURDIR)/$(BUILD)/serve-api/lint.res $(CURDIR)/$(BUILD)/serve-api/check.out | \
 	  awk '/^ok - /{p++} /^not ok - /{f++} END{print p+0, f+0 > "$(CURDIR)/$(BUILD)/serve-api/test-counts"; exit f > 0}'
+
+# sdx report in a real browser: the demo's shipment page rendered by Debian's
+# /usr/bin/chromium (installed if missing, as 'make deps' installs packages)
+# driven by playwright-core from npm (tests/browser/package-lock.json; it
+# downloads no browser): the DOM's verdict rows and SVG boxes against sdx check
+# and sdx trace, no console error, no request; a screenshot in
+# $(BUILD)/browser/report.png.  Counts go to $(BUILD)/browser/test-counts.
+BROWSER_DEPS = tests/browser/node_modules/.package-lock.json
+$(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
+	$(Q)command -v npm >/dev/null 2>&1 || { echo "sdx: check-browser needs Node.js and npm:" \
+	  "apt-get install -y nodejs npm" >&2; exit 1; }
+	$(Q)cd tests/browser && npm ci --no-audit --no-fund --loglevel=error || { echo "sdx: 'npm ci'" \
+	  "in tests/browser failed: the npm registry must be reachable to install playwright-core" >&2; exit 1; }
+check-browser: all $(BROWSER_DEPS)
+	$(Q)if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "sdx: installing chromium (Debian) for check-browser"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null || exit 1; \
+	  else \
+	    echo "sdx: check-browser needs /usr/bin/chromium; run as root:" >&2; \
+	    echo "  apt-get install -y chromium" >&2; exit 1; \
+	  fi; \
+	fi
+	$(Q)rm -rf $(BUILD)/browser && mkdir -p $(BUILD)/browser
+	$(Q)b=$(CURDIR)/$(BUILD)/browser; s=$(CURDIR)/$(BUILD)/sdx; \
+	  labs="--labs $(CURDIR)/examples/data/labs/example-register.csv"; \
+	  export SDX_TIME=2026-11-23T00:00:00Z; \
+	  SDX_DEMO_DIR=$$b/demo SDX=$$s sh examples/demo.sh > $$b/demo.out 2>&1 && \
+	  $$s report -L $$b/demo/export.db NBX-2611-0087 $$labs -o $$b/report.html && \
+	  $$s trace -L $$b/demo/export.db NBX-2611-0087 --json > $$b/trace.json && \
+	  { $$s check -L $$b/demo/export.db NBX-2611-0087 $$labs --json > $$b/check.json; [ $$? -le 6 ]; } && \
+	  fail=$$(jq -r '.inputs[0].record.inputs[] | select(.lot_number == "RSY42-260905") | .record.ref' \
+	    $$b/trace.json) && \
+	  (cd tests/browser && node check.mjs $$b/report.html $$b/trace.json $$b/check.json "$$fail" \
+	    $$b/report.png) > $$b/check.out 2>&1; \
+	  r=$$?; [ -s $$b/check.out ] || echo "not ok - browser: the demo, sdx report, trace or" \
+	    "check failed ($(BUILD)/browser/demo.out)" > $$b/check.out; cat $$b/check.out; \
+	  awk '/^ok - /{p++} /^not ok - /{f++} END{if (!p && !f) f = 1; print p+0, f+0 > "'$$b'/test-counts"; exit f > 0}' \
+	    $$b/check.out && [ $$r = 0 ]
+
+# The screenshot README shows: the demo's report as check-browser renders it.
+screenshot: check-browser
+	$(Q)mkdir -p docs && cp $(BUILD)/browser/report.png docs/report.png
+	$(Q)echo "docs/report.png: regenerated; see git diff --stat docs/report.png"
 
 # Expected output of the CLI tests: each golden file is rewritten (and one no
 # case compares any more is deleted); the CLI tests' other checks still run.

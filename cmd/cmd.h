@@ -115,6 +115,7 @@ struct graph_src {
 	const char *ref;
 	const char *party; /* only records of this party (origin, name or SCHEME:ID) */
 	sdx_ledger *l;     /* kept open while a graph read from it lives */
+	sdx_bundle_report *report; /* a bundle's verification report, or NULL */
 };
 int graph_trust_option(const struct opt *o, const char *arg);
 #define GRAPH_OPTS(s) \
@@ -401,6 +402,7 @@ int cmd_inbox(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_ship(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_where_used(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_list(int argc, char **argv);
@@ -415,6 +417,12 @@ int cmd_load_profiles(sdx_profile **out, size_t *n, const char *const *names, si
 /* The newest version of every substance list the ledger holds (at most max; free
  * each of the *n, also on error).  0 or an exit code. */
 int cmd_load_lists(sdx_substance_list **out, size_t *n, size_t max, sdx_ledger *l);
+/* What check and report judge with, from the ledger read (or the local one
+ * beside a bundle; none if there is none): its lab registers, unless
+ * labs_file names a register file, and its substance lists (at most max).
+ * 0 or an exit code. */
+int cmd_reference_data(sdx_lab_register **labs, sdx_substance_list **lists, size_t *nlists,
+		       size_t max, const char *labs_file, struct graph_src *src);
 
 /* ---- cmd/main.c, cmd/suggest.c, cmd/manpage.c: help in every form ---- */
 

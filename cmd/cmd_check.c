@@ -1,7 +1,6 @@
 /* cmd/cmd_check.c - sdx check: judge a shipment, batch or declaration against a profile. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 
@@ -138,34 +137,6 @@ static void print_matrix(const json_t *reports)
 	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
 }
 
-/*
- * The reference data of the ledger read, or of the local one beside a
- * bundle (none if there is none): its lab registers (unless --labs gave a
- * file) and its substance lists.  0 or an exit code.
- */
-static int reference_data(sdx_lab_register **labs, sdx_substance_list **lists, size_t *nlists,
-			  const struct check_opts *o, struct graph_src *src)
-{
-	sdx_ledger *l = src->l, *own = NULL;
-	int err = 0, rc = 0;
-
-	*labs = NULL;
-	*nlists = 0;
-	if (!l && access(src->w.ledger, F_OK) == 0 &&
-	    sdx_ledger_open(&own, src->w.ledger, SDX_OPEN_READONLY) == 0)
-		l = own;
-	if (o->labs)
-		err = sdx_lab_register_read(labs, o->labs);
-	else if (l)
-		err = sdx_lab_register_from_ledger(labs, l);
-	if (err < 0)
-		rc = cmd_fail(err);
-	else if (l)
-		rc = cmd_load_lists(lists, nlists, MAX_LISTS, l);
-	sdx_ledger_free(own);
-	return rc;
-}
-
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o;
@@ -218,7 +189,7 @@ int cmd_check(int argc, char **argv)
 	if ((rc = o.draft ? graph_open_draft(&o.src, o.draft, &g, &nodes, &n) :
 		   graph_open(&o.src, argv[first], &g, &nodes, &n)) != 0)
 		goto done;
-	if ((rc = reference_data(&labs, lists, &nlists, &o, &o.src)) != 0)
+	if ((rc = cmd_reference_data(&labs, lists, &nlists, MAX_LISTS, o.labs, &o.src)) != 0)
 		goto done;
 	copts.date = o.date;
 	copts.labs = labs;

@@ -46,7 +46,7 @@ int graph_open(struct graph_src *s, const char *arg, sdx_graph **g, size_t **nod
 		bo.revoked = s->revoked;
 		bo.n_revoked = s->n_revoked;
 		bo.trust_on_first_use = s->tofu;
-		err = sdx_graph_from_bundle(g, NULL, arg, &bo);
+		err = sdx_graph_from_bundle(g, &s->report, arg, &bo);
 		/* the ledger's bindings say who stands behind each record */
 		if (err == 0 && l)
 			err = sdx_graph_use_trust(*g, l);
@@ -129,6 +129,8 @@ void graph_src_clear(struct graph_src *s)
 {
 	sdx_ledger_free(s->l);
 	s->l = NULL;
+	sdx_bundle_report_free(s->report);
+	s->report = NULL;
 	for (size_t i = 0; i < s->n_trusted; i++)
 		sdx_verifier_free(s->trusted[i]);
 	for (size_t i = 0; i < s->n_revoked; i++)

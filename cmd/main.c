@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "clearance", cmd_clearance, "record what customs answered about a shipment (code, review, release)" },
 	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
 	{ "check", cmd_check, "judge it against a market's rules (compliance profiles)" },
+	{ "report", cmd_report, "an HTML page of it for a customs broker or buyer (verdicts, graph, evidence)" },
 	{ "lab", cmd_lab, "the lab accreditation registers checks verify (import, list, show)" },
 	{ "where-used", cmd_where_used, "which batches and shipments a lot reached (recall)" },
 	{ "list", cmd_list, "substance lists you keep current: import, show, diff (what an update hits)" },

@@ -11,8 +11,13 @@ set -eu
 SDX=${SDX:-sdx}
 here=$(cd "$(dirname "$0")" && pwd)
 data=$here/data
-work=$(mktemp -d "${TMPDIR:-/tmp}/sdx-demo-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# SDX_DEMO_DIR=DIR: work in DIR (made if missing) and keep it afterwards
+if [ -n "${SDX_DEMO_DIR:-}" ]; then
+	mkdir -p "$SDX_DEMO_DIR" && work=$(cd "$SDX_DEMO_DIR" && pwd)
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/sdx-demo-XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+fi
 cd "$work"
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then B=$(printf '\033[1m') N=$(printf '\033[0m'); else B= N=; fi

@@ -22,6 +22,7 @@
 #include "sdx/bundle.h"
 #include "sdx/age.h"
 #include "sdx/provenance.h"
+#include "sdx/report.h"
 #include "sdx/interop.h"
 #include "sdx/index.h"
 #include "sdx/clock.h"
