@@ -340,10 +340,11 @@ static int map_build(struct sdx_csv_map *m, json_t *doc)
 		return oom();
 	json_object_foreach(v, key, x) {
 		char where[300];
+		struct csv_const *c = &m->consts[m->nconsts++]; /* freed with the map, even half made */
 		snprintf(where, sizeof(where), "constants['%.200s']", key);
-		if ((err = path_parse(&m->consts[m->nconsts].path, m, key, where, 0)) < 0)
+		if ((err = path_parse(&c->path, m, key, where, 0)) < 0)
 			return err;
-		m->consts[m->nconsts++].value = json_incref(x);
+		c->value = json_incref(x);
 	}
 	v = json_object_get(doc, "columns");
 	if (json_array_size(v) > SDX_CSV_MAP_MAX_COLUMNS)
