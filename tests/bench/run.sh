@@ -144,6 +144,7 @@ for q in trace where-used check export; do
 done
 
 . "$top/tests/bench/csv.sh"
+. "$top/tests/bench/api.sh"
 
 # age (issue 19): encrypt and decrypt against raw ChaCha20-Poly1305 over the same bytes
 set -- $("$BENCH" age 256)
