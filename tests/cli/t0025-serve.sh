@@ -316,3 +316,21 @@ call "$RD" GET /v1/whoami /v1/whoami
 problem "over the rate" 429 "more than 5 requests a second"
 kill -TERM $spid
 wait $spid
+
+# --witness: POST /add-checkpoint (C2SP tlog-witness; formats/witness.md, t0037)
+sdx init -L w.db --origin witness.example/w1 --unencrypted > /dev/null
+sdx witness add-log -L w.db "$(cat toys.vkey)" > /dev/null
+start_server s3 -L w.db --witness
+{ printf 'old 0\n\n'; sdx checkpoint -L toys.db; } > cosign.req
+call "" POST /add-checkpoint /add-checkpoint --data-binary @cosign.req
+check "a witness cosigns the first checkpoint: 200" sh -c "test $status = 200 && grep -q '^— witness.example/w1 ' body"
+call "" POST /add-checkpoint /add-checkpoint --data-binary @cosign.req
+check "again from size 0: 409 with the size cosigned" sh -c "test '$status $ctype' = '409 text/x.tlog.size' && grep -Eqx '[0-9]+' body"
+{ printf 'old 0\n\n'; sdx checkpoint -L haixing.db; } > unknown.req
+call "" POST /add-checkpoint /add-checkpoint --data-binary @unknown.req
+problem "a log it does not witness" 404 "unknown log origin example.com/haixing"
+printf 'old x\n' > junk.req
+call "" POST /add-checkpoint /add-checkpoint --data-binary @junk.req
+problem "a malformed request" 400 "old SIZE"
+kill -TERM $spid
+wait $spid
