@@ -44,11 +44,13 @@ static void count(json_t *o, const char *member)
 	json_object_set_new(o, member, json_integer(json_integer_value(json_object_get(o, member)) + 1));
 }
 
+#define UNBOUND_LISTED 100
+
 static int attribute_all(sdx_graph *g, json_t *origins, json_t *records)
 {
 	struct sdx__attribution a;
 	char text[3 * SDX_PARTY_NAME_MAX];
-	size_t i;
+	size_t i, unbound = 0;
 	int err;
 
 	for (i = 0; i < g->len; i++) {
@@ -68,12 +70,21 @@ static int attribute_all(sdx_graph *g, json_t *origins, json_t *records)
 				json_object_set_new(o, "introduced_by",
 						    json_string(sdx__attribution_via(g, signer)));
 		}
-		/* the records not signed by the party they name, in full */
+		/* the records not signed by the party they name, in full; of those
+		 * merely unbound (a ledger whose party is not set: all of them), the
+		 * first UNBOUND_LISTED, the counts above being complete */
 		if (outcome == SDX__ATTR_SIGNED)
+			continue;
+		if (outcome == SDX__ATTR_UNBOUND && ++unbound > UNBOUND_LISTED)
 			continue;
 		if ((err = sdx__attribution_of(&a, g, i)) < 0)
 			return err;
 		sdx__attribution_text(text, sizeof(text), &a);
+		/* a ledger's statements are read back when needed: memory stays flat */
+		if (g->l && g->n[i].type->role == SDX_ROLE_STATEMENT && g->n[i].body) {
+			json_decref(g->n[i].body);
+			g->n[i].body = NULL;
+		}
 		r = record_ref(g, i);
 		json_object_set_new(r, "outcome", json_string(sdx__attribution_name(a.outcome)));
 		json_object_set_new(r, "text", json_string(text));

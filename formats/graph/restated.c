@@ -393,8 +393,19 @@ static int attribute_all(sdx_graph *g)
 	if (!a->w.ids_built && (err = build_ids(g)) < 0)
 		return err;
 	for (i = 0; i < a->w.nids && err >= 0; i = j) {
+		size_t own_n = 0, other_n = 0;
 		for (j = i + 1; j < a->w.nids && strcmp(a->w.ids[j].key, a->w.ids[i].key) == 0; j++)
 			;
+		/* a group without an issuer's own record to compare with (or, for a
+		 * party's own records, without two) reads no body at all */
+		for (k = i; k < j; k++) {
+			if (a->w.outcome[a->w.ids[k].node] == SDX__ATTR_SIGNED + 1)
+				own_n++;
+			else if (restatement(a->w.outcome[a->w.ids[k].node] - 1))
+				other_n++;
+		}
+		if (own_n == 0 || (other_n == 0 && (own_n < 2 || a->w.ids[i].key[0] != 'l')))
+			continue;
 		for (k = i; k < j && err >= 0; k++) {
 			size_t x = a->w.ids[k].node, m;
 			int lot = a->w.ids[i].key[0] == 'l';
@@ -408,6 +419,15 @@ static int attribute_all(sdx_graph *g)
 			for (m = own ? k + 1 : i; m < j && err >= 0; m++)
 				if (!own || a->w.outcome[a->w.ids[m].node] == SDX__ATTR_SIGNED + 1)
 					err = compare_one(g, x, &ax, a->w.ids[m].node, lot);
+		}
+		/* the bodies read for the group go again: a graph of a ledger reads
+		 * a body back when it needs it, so memory stays that of one group */
+		for (k = i; g->l && k < j; k++) {
+			struct gnode *n = &g->n[a->w.ids[k].node];
+			if (n->type->role == SDX_ROLE_STATEMENT && n->body) {
+				json_decref(n->body);
+				n->body = NULL;
+			}
 		}
 	}
 	return err;
