@@ -186,6 +186,11 @@ static int node_key(sdx_graph *g, size_t node, const char **out)
 	*out = n->key ? n->key : "";
 	if (n->own || n->key || !g->l)
 		return 0;
+	/* reading the body reads the key too (graph.c): one parse of the payload */
+	if (!n->body && sdx__graph_body(g, n) && n->key) {
+		*out = n->key;
+		return 0;
+	}
 	if ((err = sdx_ledger_foreign_get(g->l, n->origin, n->index, fetched_key, &f)) < 0)
 		return err;
 	if (f.err < 0)

@@ -66,6 +66,10 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node);
  * record of the graph).  0 or the error. */
 int sdx__graph_attribute(sdx_graph *g, size_t node);
 
+/* Compare each statement of nodes[0..n) - and only those, not what they cite -
+ * with the records about the same thing (what an import brought).  0 or the error. */
+int sdx__graph_compare_nodes(sdx_graph *g, const size_t *nodes, size_t n);
+
 /* Attribute every record of the graph, reading a lazy one whole (each body
  * once: load.c calls sdx__attr_survey_node() as it reads them), before
  * sdx__graph_attribute(g, SIZE_MAX).  0 or the error. */

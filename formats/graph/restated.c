@@ -474,6 +474,37 @@ int sdx__graph_attribute(sdx_graph *g, size_t node)
 	return err < 0 ? err : 0;
 }
 
+int sdx__graph_compare_nodes(sdx_graph *g, const size_t *nodes, size_t n)
+{
+	size_t k, len0 = g->len;
+	int err;
+
+	if ((err = sdx__attr_view(g)) < 0)
+		return err;
+	for (k = 0; k < n && err >= 0; k++) {
+		struct sdx__attr *a = g->attr;
+		if (g->n[nodes[k]].type->role != SDX_ROLE_STATEMENT)
+			continue;
+		if (nodes[k] >= a->w.ndone) {
+			size_t cap = g->len + 1024;
+			unsigned char *d = realloc(a->w.done, cap);
+			if (!d)
+				return sdx_error_set(SDX_ENOMEM, "out of memory");
+			memset(d + a->w.ndone, 0, cap - a->w.ndone);
+			a->w.done = d;
+			a->w.ndone = cap;
+		}
+		if (a->w.done[nodes[k]])
+			continue;
+		a->w.done[nodes[k]] = 1;
+		err = compare(g, nodes[k]);
+	}
+	/* candidates read into a lazy graph are linked like every node, once */
+	if (err >= 0 && g->len != len0)
+		err = sdx__graph_link(g);
+	return err < 0 ? err : 0;
+}
+
 const char *sdx__graph_conflict(const sdx_graph *g, size_t i, size_t *restated, size_t *own,
 				int *self)
 {
