@@ -407,6 +407,7 @@ int cmd_where_used(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_clearance(int argc, char **argv);
+int cmd_request(int argc, char **argv);
 
 /* ---- cmd/profiles.c ---- */
 
