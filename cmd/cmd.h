@@ -144,6 +144,8 @@ void graph_src_clear(struct graph_src *s);
 struct record_src {
 	const char *file;              /* NULL: b */
 	const sdx_record_builder *b;
+	const json_t *set;             /* members set on the file's record, or NULL
+					* (sdx declare --answers: format and answers) */
 };
 /*
  * Open the ledger and key, then store the --attach files and append the

@@ -431,7 +431,7 @@ static const struct sdx_record_edge edges[] = {
 	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
 	/* version 3: the request it answers, the customer's (imported) or its own */
 	{ .field = "answers", .sub = "entry", .held = 1, .accepts = requests,
-	  .accepts_text = "a request" },
+	  .accepts_text = "a request", .id_sub = "request_id" },
 };
 
 static const char *const parties[] = { "supplier", "material.manufacturer", NULL };

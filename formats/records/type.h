@@ -49,6 +49,8 @@ struct sdx_record_edge {
 	int consumes;        /* the cited record is made into this one: checks report "via" it */
 	const char *const *accepts; /* the entry types it may name, NULL-terminated */
 	const char *accepts_text;   /* the same for messages: "a declaration or a batch" */
+	const char *id_sub;  /* member of `field` that must repeat the cited record's id
+			      * (its type's id_field), or NULL: a declaration's answers.request_id */
 };
 
 /*

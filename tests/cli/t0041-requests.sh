@@ -50,6 +50,29 @@ expect 0 "m binds the supplier's key" sdx trust bind -L m.db s.vkey --name "$HX"
 expect 0 "now closed on m, even past its due date" sdx due -L m.db --date 2026-12-21
 check "nothing listed" sh -c "! grep -q REQ-2612 '$out'"
 
+# sdx declare --answers: a third request, answered by its id
+expect 0 "a third request" sdx request -L m.db --id REQ-2612-003 --to "$HX" \
+	--to-id USCI:91330206MA2H7K5Q3E --profile reach-phthalates --rule entry-51 \
+	--lot HX2609-0417 --due 2026-12-30
+sdx export -L m.db --all -o req3.sdxb > /dev/null
+expect 0 "s imports it" sdx import -L s.db req3.sdxb
+expect 6 "open on s" sdx due -L s.db --date 2026-12-10
+expect_out "names it" "request REQ-2612-003 .*is not answered"
+expect 2 "--answers names a request" sdx declare -L s.db --answers HX-DOC-2026-1008-02 \
+	"$D/pvc-compound-declaration.json" --attach "$R/cnas-l1234-report-2026-0917.txt"
+expect_err "says what it names" "--answers: 'HX-DOC-2026-1008-02' is a declaration, not a request"
+expect 0 "s declares --answers REQ-2612-003" sdx declare -L s.db --answers REQ-2612-003 \
+	"$D/pvc-compound-declaration.json" --attach "$R/cnas-l1234-report-2026-0917.txt"
+expect 0 "the declaration" sdx show -L s.db HX-DOC-2026-0920-01 --json
+check "is version 3, answering it" test "$(jq -r '.payload.body | [.format, .answers.request_id] | join(" ")' "$out")" = \
+	"sdx-declaration/3 REQ-2612-003"
+expect 0 "closed on s" sdx due -L s.db --date 2026-12-10
+check "nothing listed" sh -c "! grep -q REQ-2612 '$out'"
+sdx export -L s.db --all -o answer3.sdxb > /dev/null
+expect 0 "m imports it" sdx import -L m.db answer3.sdxb
+expect 0 "closed on m" sdx due -L m.db --date 2026-12-10 --json
+check "no request listed" test "$(jq '[.items[] | select(.what == "request")] | length' "$out")" = 0
+
 # an answer from someone else (m restating it) does not close a request
 expect 0 "a second request" sdx request -L m.db --id REQ-2612-002 --to "$HX" \
 	--to-id USCI:91330206MA2H7K5Q3E --profile reach-phthalates --material "PVC compound" --due 2026-12-15
@@ -70,6 +93,9 @@ expect 2 "due before issued" sdx request -L m.db --id REQ-X --to "$HX" \
 expect_err "names the field" "due: 2026-11-01 is before the request's issued 2026-12-01"
 jq '.answers.entry = "'"$(printf '%064d' 0)"'"' answer.json > bad.json
 expect 2 "answers must name a held request" sdx declare -L m.db bad.json --attach "$R/cnas-l1234-report-2026-1006.txt"
+jq '.answers.request_id = "REQ-OTHER"' restated.json > other.json
+expect 2 "answers.request_id must be the request's" sdx declare -L m.db other.json --attach "$R/cnas-l1234-report-2026-1006.txt"
+expect_err "names both" "answers.request_id: 'REQ-OTHER' is not the id of entry [0-9a-f]{16}\.\.\., which is request 'REQ-2612-002'"
 check "nothing was written" test "$(sdx log -L m.db | wc -l)" = "$n"
 expect 0 "both ledgers verify" sdx verify -L m.db
 expect 0 "s verifies" sdx verify -L s.db
