@@ -41,6 +41,18 @@ expect 0 "s declares with answers" sdx declare -L s.db answer.json --attach "$R/
 expect 0 "no longer open on s" sdx due -L s.db --date 2026-12-10
 check "nothing listed" sh -c "! grep -q REQ-2612 '$out'"
 
+# the provenance of the answer carries the request it answers
+expect 0 "export --provenance of the answer" sdx export -L s.db --provenance HX-DOC-2026-1008-02 -o prov.sdxb
+expect_out "two entries" "^wrote prov.sdxb: 2 entries"
+sdx init -L b.db --origin example.com/buyer --unencrypted > /dev/null
+sdx trust add -L b.db m.vkey > /dev/null
+sdx trust add -L b.db s.vkey > /dev/null
+expect 0 "a buyer imports it" sdx import -L b.db prov.sdxb
+expect 0 "and holds the request" sdx inbox -L b.db --entries
+expect_out "from the manufacturer" "^example.com/maker +1 +request +[0-9a-f]{16} +request REQ-2612-001 to $HX: reach-phthalates, due 2026-12-20$"
+expect 0 "due on the buyer: neither asked by it nor of it" sdx due -L b.db --date 2026-12-21
+check "nothing listed" sh -c "! grep -q REQ-2612 '$out'"
+
 sdx export -L s.db --all -o answer.sdxb > /dev/null
 expect 0 "m imports the answer" sdx import -L m.db answer.sdxb
 expect 6 "m does not yet know who signed it" sdx due -L m.db --date 2026-12-10
