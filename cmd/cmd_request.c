@@ -14,15 +14,17 @@ static const struct usage use = {
 	"            [--supersedes REF] [--remarks TEXT]",
 	"Sign a requirement request to a supplier (formats/request.md): declare\n"
 	"against the profiles (or only the --rule ids of them) for the lots or\n"
-	"materials named, by the due date.  The requester is this ledger's party\n"
-	"('sdx party set', role manufacturer) unless --from options say otherwise.\n"
-	"Export it to the supplier like any record; its declaration answers it by\n"
-	"citing it ('sdx declare --answers REQ-ID', or \"answers\" in the file).\n"
-	"'sdx due' lists it on both sides until an answer is held.\n"
+	"materials named, by the due date.  A --profile is a name 'sdx check --list'\n"
+	"shows, or a profile file: the request names it by the profile's name.\n"
+	"The requester is this ledger's party ('sdx party set', role manufacturer)\n"
+	"unless the --from options say otherwise.  Export the request to the\n"
+	"supplier like any record; its declaration answers it by citing it ('sdx\n"
+	"declare --answers REQ-ID', or \"answers\" in the file).  'sdx due' lists\n"
+	"it on both sides until an answer signed by the supplier is held.\n"
 	"Example:\n"
-	"  sdx request --id REQ-2612-001 --to 'Ningbo Haixing Polymer Materials Co., Ltd.' \\\n"
-	"      --to-id USCI:91330206MA2H7K5Q3E --profile eu-toys-phthalates \\\n"
-	"      --lot HX-PVC-2611-07 --due 2026-12-20",
+	"  sdx request --id REQ-2612-001 --profile reach-phthalates --due 2026-12-20 \\\n"
+	"      --to 'Ningbo Haixing Polymer Materials Co., Ltd.' \\\n"
+	"      --to-id USCI:91330206MA2H7K5Q3E --lot HX2610-0102",
 	USAGE_ANY
 };
 
@@ -51,7 +53,24 @@ struct request_opts {
 struct defaults {
 	char today[11], hex[65], ids[PARTY_MAX_IDS][60];
 	sdx_party party;
+	sdx_profile *profiles[MAX_NAMES]; /* each --profile, loaded: its name is written */
+	size_t nprofiles;
 };
+
+/* Each --profile is a profile this sdx can load (a shipped name or a file);
+ * the record names it by its name.  0 or an exit code. */
+static int load_profiles(struct request_opts *o, struct defaults *d)
+{
+	int err;
+
+	for (size_t i = 0; i < o->nprofiles; i++) {
+		if ((err = sdx_profile_load(&d->profiles[i], o->profiles[i])) < 0)
+			return cmd_fail(err);
+		d->nprofiles++;
+		o->profiles[i] = sdx_profile_name(d->profiles[i]);
+	}
+	return 0;
+}
 
 static int fill_defaults(struct request_opts *o, struct defaults *d)
 {
@@ -110,7 +129,7 @@ int cmd_request(int argc, char **argv)
 		PARTY_OPTS("to", &o.f[TO], o.to_ids, &o.nto_ids, &o.f[TO_COUNTRY],
 			   "the supplier asked, as its declarations name it"),
 		OPT_STRING_LIST(0, "profile", o.profiles, &o.nprofiles, MAX_NAMES, "P",
-				"a profile the declaration must meet ('sdx profiles'); repeatable",
+				"a profile the answer must meet ('sdx check --list', or a file); repeatable",
 				"at most %zu --profile options"),
 		OPT_STRING_LIST(0, "rule", o.rules, &o.nrules, MAX_NAMES, "ID",
 				"only this rule of the profiles; repeatable",
@@ -142,7 +161,7 @@ int cmd_request(int argc, char **argv)
 	where_resolve(&o.w);
 	if (!(d = calloc(1, sizeof(*d))))
 		return cmd_error(EXIT_ENV, "out of memory");
-	if ((rc = fill_defaults(&o, d)) == 0) {
+	if ((rc = load_profiles(&o, d)) == 0 && (rc = fill_defaults(&o, d)) == 0) {
 		const struct list_opt lists[N_LISTS] = {
 			{ "requester.identifiers", "--from-id", o.from_ids, o.nfrom_ids },
 			{ "supplier.identifiers", "--to-id", o.to_ids, o.nto_ids },
@@ -158,6 +177,8 @@ int cmd_request(int argc, char **argv)
 		};
 		rc = cmd_append_built(&o.w, &r, NULL, 0, o.dry_run, o.json);
 	}
+	for (size_t i = 0; i < d->nprofiles; i++)
+		sdx_profile_free(d->profiles[i]);
 	free(d);
 	return rc;
 }

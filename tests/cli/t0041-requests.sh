@@ -105,6 +105,13 @@ expect 2 "due before issued" sdx request -L m.db --id REQ-X --to "$HX" \
 expect_err "names the field" "due: 2026-11-01 is before the request's issued 2026-12-01"
 jq '.answers.entry = "'"$(printf '%064d' 0)"'"' answer.json > bad.json
 expect 2 "answers must name a held request" sdx declare -L m.db bad.json --attach "$R/cnas-l1234-report-2026-1006.txt"
+expect 2 "a profile this sdx does not know" sdx request -L m.db --id REQ-X --to "$HX" \
+	--to-id USCI:91330206MA2H7K5Q3E --profile no-such-profile --due 2026-12-20
+expect_err "is named" "no profile named 'no-such-profile'"
+expect 0 "a profile file is named by its name" sdx request -L m.db --id REQ-X --to "$HX" \
+	--to-id USCI:91330206MA2H7K5Q3E --profile "$EXAMPLES/../formats/profiles/eu-rohs.json" \
+	--due 2026-12-20 --dry-run
+check "in the record" test "$(sed -n '/^{/,/^}/p' "$out" | jq -c .profiles)" = '["eu-rohs"]'
 jq '.answers.request_id = "REQ-OTHER"' restated.json > other.json
 expect 2 "answers.request_id must be the request's" sdx declare -L m.db other.json --attach "$R/cnas-l1234-report-2026-1006.txt"
 expect_err "names both" "answers.request_id: 'REQ-OTHER' is not the id of entry [0-9a-f]{16}\.\.\., which is request 'REQ-2612-002'"
