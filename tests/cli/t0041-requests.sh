@@ -95,6 +95,16 @@ expect 0 "m restates the supplier's answer" sdx declare -L m.db restated.json --
 expect 5 "still open, overdue" sdx due -L m.db --date 2026-12-21
 expect_out "restated: does not close it" "OVERDUE 2026-12-15 .*request REQ-2612-002 .*declaration HX-RESTATED-1 answers it, but is restated by Cixi"
 
+# an id is its requester's once; a changed request supersedes the old one
+expect 2 "the same request id again" sdx request -L m.db --id REQ-2612-002 --to "$HX" \
+	--to-id USCI:91330206MA2H7K5Q3E --profile reach-phthalates --due 2027-01-10
+expect_err "is refused" "request_id: 'REQ-2612-002' is already the id of request entry [0-9a-f]{16} \(example.com/maker #[0-9]+\) of the same manufacturer; a record that repeats it must supersede that one"
+expect 0 "a later due date, superseding it" sdx request -L m.db --id REQ-2612-002 --supersedes "$ref2" \
+	--to "$HX" --to-id USCI:91330206MA2H7K5Q3E --profile reach-phthalates --due 2027-01-10
+expect 6 "only the new one is listed, not yet due" sdx due -L m.db --date 2026-12-21 --json
+check "open, due 2027-01-10" test "$(jq -r '[.items[] | select(.what == "request") | [.request_id, .status, .date] | join(" ")] | join(";")' "$out")" = \
+	"REQ-2612-002 open 2027-01-10"
+
 # bad input: named, nothing written
 n=$(sdx log -L m.db | wc -l)
 expect 2 "a request needs a due date" sdx request -L m.db --id REQ-X --to "$HX" \
