@@ -15,7 +15,6 @@
 #include "sdx/error.h"
 #include "sdx/lab.h"
 #include "formats/graph/attribution.h"
-#include "formats/graph/attribution_state.h"
 #include "formats/rules/internal.h"
 #include "formats/trust/party.h"
 #include "formats/schema/schema.h"
@@ -325,6 +324,7 @@ static void request(struct due *d, size_t node)
 	const struct gnode *n = &d->g->n[node];
 	const json_t *b = sdx__graph_body(d->g, n), *x;
 	const char *side = "asked";
+	const sdx_party *us;
 	char text[800], why[600] = "", one[600];
 	sdx_party to;
 	long when;
@@ -336,8 +336,7 @@ static void request(struct due *d, size_t node)
 	    !sdx__party_from_json(&to, json_object_get(b, "supplier")))
 		return;
 	if (!n->own) {
-		if (sdx__attr_view(d->g) < 0 || !d->g->attr->own_bound ||
-		    !sdx__party_same(&d->g->attr->own, &to))
+		if (!(us = sdx__attribution_own(d->g)) || !sdx__party_same(us, &to))
 			return;
 		side = "asked of us";
 	}
