@@ -147,6 +147,8 @@ void graph_src_clear(struct graph_src *s);
 struct record_src {
 	const char *file;              /* NULL: b */
 	const sdx_record_builder *b;
+	const json_t *set;             /* members set on the file's record, or NULL
+					* (sdx declare --answers: format and answers) */
 };
 /*
  * Open the ledger and key, then store the --attach files and append the
@@ -410,6 +412,7 @@ int cmd_where_used(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_clearance(int argc, char **argv);
+int cmd_request(int argc, char **argv);
 
 /* ---- cmd/profiles.c ---- */
 

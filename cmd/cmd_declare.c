@@ -11,7 +11,7 @@
 #define MAX_FILE SDX_RECORD_INPUT_MAX
 
 static const struct usage use = {
-	"sdx declare [--attach FILE]... [--type TYPE] FILE.json...\n"
+	"sdx declare [--attach FILE]... [--type TYPE] [--answers REQ] FILE.json...\n"
 	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...\n"
 	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...\n"
 	"   or: sdx declare --csv FILE.csv --map MAP.json [--attach FILE]... [--dry-run]",
@@ -29,7 +29,10 @@ static const struct usage use = {
 	"With --csv the rows of a CSV file exported from an ERP system become\n"
 	"declarations as the mapping --map says (one per row, or per group of rows:\n"
 	"formats/csv-import.md); every record is built and validated before any is\n"
-	"appended, all in one transaction; a refused row names its line and column.",
+	"appended, all in one transaction; a refused row names its line and column.\n"
+	"--answers REQ says the declarations answer the request REQ (its request id\n"
+	"or leaf hash; a customer's imported request, formats/request.md): they are\n"
+	"written as version 3 with \"answers\" naming it.",
 	USAGE_ANY
 };
 
@@ -39,6 +42,7 @@ struct declare_opts {
 	size_t nattach;
 	const char *jsonl;
 	const char *type;
+	const char *answers;
 	uint64_t batch;
 	int json, dry_run, quiet;
 	struct ipc_opts ipc;
@@ -194,10 +198,47 @@ done:
 	return rc;
 }
 
+/* {"format": "sdx-declaration/3", "answers": {entry, request_id}} of the request REF names. */
+static int answers_of(json_t **out, const struct where *w, const char *ref)
+{
+	sdx_ledger *l = NULL;
+	sdx_found *f = NULL;
+	json_t *p = NULL;
+	char hex[65], *text = NULL;
+	size_t len = 0;
+	int rc, err;
+
+	*out = NULL;
+	if ((rc = open_ledger(&l, w, SDX_OPEN_READONLY)) != 0)
+		return rc;
+	if ((err = sdx_record_find(&f, l, ref, NULL)) < 0) {
+		rc = cmd_fail(err);
+	} else if (strcmp(f->entry.type, "request") != 0) {
+		rc = cmd_error(EXIT_USAGE, "--answers: '%s' is a %s, not a request", ref, f->entry.type);
+	} else if ((err = sdx_entry_payload(&text, &len, &f->entry)) < 0) {
+		rc = cmd_fail(err);
+	} else {
+		const char *id;
+		p = json_loadb(text, len, 0, NULL);
+		id = json_string_value(json_object_get(json_object_get(p, "body"), "request_id"));
+		hex_hash(hex, f->entry.leaf_hash);
+		*out = json_pack("{s:s, s:{s:s, s:s}}", "format", "sdx-declaration/3", "answers",
+				 "entry", hex, "request_id", id ? id : "");
+		if (!*out)
+			rc = cmd_error(EXIT_ENV, "out of memory");
+	}
+	json_decref(p);
+	free(text);
+	sdx_found_free(f);
+	sdx_ledger_free(l);
+	return rc;
+}
+
 int cmd_declare(int argc, char **argv)
 {
 	struct declare_opts o;
 	struct record_src *src = NULL;
+	json_t *answers = NULL;
 	int first, rc, i;
 
 	memset(&o, 0, sizeof(o));
@@ -213,6 +254,8 @@ int cmd_declare(int argc, char **argv)
 			      "with --jsonl: records per transaction (default 1000)", 1, 1000000),
 		OPT_STRING('t', "type", &o.type, "TYPE",
 			   "record type: declaration (default), withdrawal or product (a model and its type tests)"),
+		OPT_STRING(0, "answers", &o.answers, "REQ",
+			   "the request the declarations answer: request id or REF (version 3)"),
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),
@@ -255,17 +298,24 @@ int cmd_declare(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "--dry-run applies to FILE.json arguments");
 	if (!sdx_record_type_known(o.type))
 		return cmd_error(EXIT_USAGE, "unknown record type '%s' for --type", o.type);
+	if (o.answers && (o.jsonl || strcmp(o.type, "declaration") != 0))
+		return cmd_error(EXIT_USAGE, "--answers goes with declaration FILE.json arguments");
 	where_resolve(&o.w);
+	if (o.answers && (rc = answers_of(&answers, &o.w, o.answers)) != 0)
+		return rc;
 	if (o.jsonl)
 		return cmd_with_key(&o.w, o.json, declare_jsonl, &o);
 	if (!(src = calloc((size_t)(argc - first), sizeof(*src))))
 		return cmd_error(EXIT_ENV, "out of memory");
-	for (i = first; i < argc; i++)
+	for (i = first; i < argc; i++) {
 		src[i - first].file = argv[i];
+		src[i - first].set = answers;
+	}
 	rc = o.dry_run ? cmd_append_check(&o.w, o.type, src, (size_t)(argc - first), o.attach,
 					  o.nattach)
 		       : cmd_append(&o.w, o.type, src, (size_t)(argc - first), o.attach, o.nattach,
 				    o.json);
 	free(src);
+	json_decref(answers);
 	return rc;
 }

@@ -253,6 +253,15 @@ int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *cg, size_
 	return 0;
 }
 
+const sdx_party *sdx__attribution_own(const sdx_graph *cg)
+{
+	sdx_graph *g = (sdx_graph *)cg; /* the trust view is read on first use */
+
+	if (sdx__attr_view(g) < 0 || !g->attr || !g->attr->own_bound)
+		return NULL;
+	return &g->attr->own;
+}
+
 const char *sdx__attribution_name(int outcome)
 {
 	static const char *const names[] = { "", "signed", "restated", "unbound", "role",

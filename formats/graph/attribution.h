@@ -50,6 +50,11 @@ int sdx__attribution_outcome(const sdx_graph *g, size_t node, const sdx_party **
  * trust view holds), or NULL if that key is trusted directly. */
 const char *sdx__attribution_via(const sdx_graph *g, const sdx_party *signer);
 
+/* The party this ledger's own key is bound to ('sdx party set'), borrowed from
+ * the graph's trust view; NULL if it is bound to none, or the view cannot be
+ * read (a graph not read from a ledger). */
+const sdx_party *sdx__attribution_own(const sdx_graph *g);
+
 /* "signed", "restated", "unbound", "role", "not_named" ("" for none). */
 const char *sdx__attribution_name(int outcome);
 
