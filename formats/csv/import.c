@@ -20,145 +20,12 @@
 #include "sdx/record.h"
 #include "formats/csv/csv.h"
 #include "formats/csv/map.h"
+#include "formats/csv/tables.h"
 #include "formats/records/internal.h"
 
 static int oom(void)
 {
 	return sdx_error_set(SDX_ENOMEM, "out of memory");
-}
-
-/* ---- small hash tables: strings to strings, and a set of pointers ------------------ */
-
-struct strmap {
-	char **key, **val;
-	size_t cap, n;
-};
-
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-/* The slot of key: where it is, or the empty one where it would go. */
-static size_t strmap_slot(const struct strmap *t, const char *key)
-{
-	size_t i = (size_t)fnv(key) & (t->cap - 1);
-
-	while (t->key[i] && strcmp(t->key[i], key) != 0)
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-static const char *strmap_get(const struct strmap *t, const char *key)
-{
-	size_t i;
-
-	if (!t->cap)
-		return NULL;
-	i = strmap_slot(t, key);
-	return t->key[i] ? t->val[i] : NULL;
-}
-
-static int strmap_put(struct strmap *t, const char *key, const char *val)
-{
-	size_t i;
-
-	if (2 * (t->n + 1) > t->cap) {
-		struct strmap g = { NULL, NULL, t->cap ? 2 * t->cap : 64, 0 };
-		if (!(g.key = calloc(g.cap, sizeof(char *))) || !(g.val = calloc(g.cap, sizeof(char *)))) {
-			free(g.key);
-			return oom();
-		}
-		for (i = 0; i < t->cap; i++)
-			if (t->key[i]) {
-				size_t k = strmap_slot(&g, t->key[i]);
-				g.key[k] = t->key[i];
-				g.val[k] = t->val[i];
-			}
-		free(t->key);
-		free(t->val);
-		g.n = t->n;
-		*t = g;
-	}
-	i = strmap_slot(t, key);
-	if (t->key[i])
-		return 0;
-	if (!(t->key[i] = strdup(key)) || !(t->val[i] = strdup(val))) {
-		free(t->key[i]);
-		t->key[i] = NULL;
-		return oom();
-	}
-	t->n++;
-	return 0;
-}
-
-static void strmap_free(struct strmap *t)
-{
-	for (size_t i = 0; i < t->cap; i++) {
-		free(t->key[i]);
-		free(t->val[i]);
-	}
-	free(t->key);
-	free(t->val);
-	memset(t, 0, sizeof(*t));
-}
-
-/* The values a column set in the record being built (a group's fields are
- * given once, or again with the same value); a constant may be replaced. */
-struct ptrset {
-	const void **p;
-	size_t cap, n;
-};
-
-static size_t ptr_slot(const struct ptrset *s, const void *p)
-{
-	size_t i = (size_t)(((uintptr_t)p >> 4) * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
-
-	while (s->p[i] && s->p[i] != p)
-		i = (i + 1) & (s->cap - 1);
-	return i;
-}
-
-static int ptrset_has(const struct ptrset *s, const void *p)
-{
-	return s->cap && s->p[ptr_slot(s, p)] == p;
-}
-
-static int ptrset_add(struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		struct ptrset g = { NULL, s->cap ? 2 * s->cap : 256, s->n };
-		if (!(g.p = calloc(g.cap, sizeof(void *))))
-			return oom();
-		for (i = 0; i < s->cap; i++)
-			if (s->p[i])
-				g.p[ptr_slot(&g, s->p[i])] = s->p[i];
-		free(s->p);
-		*s = g;
-	}
-	i = ptr_slot(s, p);
-	if (!s->p[i]) {
-		s->p[i] = p;
-		s->n++;
-	}
-	return 0;
-}
-
-static void ptrset_clear(struct ptrset *s)
-{
-	if (s->cap > 4096) {
-		free(s->p);
-		memset(s, 0, sizeof(*s));
-	} else if (s->n) {
-		memset(s->p, 0, s->cap * sizeof(void *));
-		s->n = 0;
-	}
 }
 
 /* ---- the run -------------------------------------------------------------------- */
@@ -177,9 +44,9 @@ struct run {
 	uint64_t first, last;       /* its lines */
 	size_t bytes;               /* its cells' bytes */
 	char *key;                  /* its group key */
-	struct strmap seen;         /* group keys done -> their first line */
-	struct strmap entries;      /* "entry" cells resolved -> leaf hash */
-	struct ptrset set;
+	struct sdx__strmap seen;         /* group keys done -> their first line */
+	struct sdx__strmap entries;      /* "entry" cells resolved -> leaf hash */
+	struct sdx__ptrset set;
 	struct added *added;
 	size_t nadded, capadded;
 	sdx_csv_record_cb cb;
@@ -355,7 +222,7 @@ static int set(struct run *r, const struct csv_path *p, json_t *value, long col,
 			json_decref(value);
 			return 0;
 		}
-		if (mode == BY_COLUMN && ptrset_has(&r->set, old)) {
+		if (mode == BY_COLUMN && sdx__ptrset_has(&r->set, old)) {
 			char *was = json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT);
 			err = sdx__csv_error(r->c, col, SDX_ESCHEMA, "field %s: this row says %s, but a "
 					     "row before it (the record from line %llu) said %s",
@@ -365,7 +232,7 @@ static int set(struct run *r, const struct csv_path *p, json_t *value, long col,
 			goto fail;
 		}
 	}
-	if (mode == BY_COLUMN && (err = ptrset_add(&r->set, value)) < 0)
+	if (mode == BY_COLUMN && (err = sdx__ptrset_add(&r->set, value)) < 0)
 		goto fail;
 	if (g->kind == SEG_MEMBER)
 		return json_object_set_new(parent, g->name, value) < 0 ? oom() : 0;
@@ -531,7 +398,7 @@ static int resolve_entry(json_t **out, struct run *r, long col, const char *cell
 		*out = json_string(cell);
 		return 0;
 	}
-	if ((hit = strmap_get(&r->entries, cell))) {
+	if ((hit = sdx__strmap_get(&r->entries, cell))) {
 		*out = json_string(hit);
 		return 0;
 	}
@@ -546,7 +413,7 @@ static int resolve_entry(json_t **out, struct run *r, long col, const char *cell
 	}
 	hex[64] = '\0';
 	sdx_found_free(f);
-	if (r->entries.n < 100000 && (err = strmap_put(&r->entries, cell, hex)) < 0)
+	if (r->entries.n < 100000 && (err = sdx__strmap_put(&r->entries, cell, hex)) < 0)
 		return err;
 	*out = json_string(hex);
 	return 0;
@@ -772,7 +639,7 @@ done:
 	free(text);
 	json_decref(r->rec);
 	r->rec = NULL;
-	ptrset_clear(&r->set);
+	sdx__ptrset_clear(&r->set);
 	return err;
 }
 
@@ -817,10 +684,10 @@ static int row(struct run *r)
 			if ((err = finish_record(r)) < 0)
 				goto done;
 			snprintf(line, sizeof(line), "%llu", (unsigned long long)r->first);
-			if ((err = strmap_put(&r->seen, r->key, line)) < 0)
+			if ((err = sdx__strmap_put(&r->seen, r->key, line)) < 0)
 				goto done;
 		}
-		if (!r->rec && (was = strmap_get(&r->seen, key))) {
+		if (!r->rec && (was = sdx__strmap_get(&r->seen, key))) {
 			err = sdx__csv_error(r->c, r->idx[r->m->group[0]], SDX_ESCHEMA, "belongs to "
 					     "the record of line %s, but other rows came between "
 					     "(the rows of one record are consecutive)", was);
@@ -894,8 +761,8 @@ done:
 	free(r.key);
 	free(r.added);
 	free(r.set.p);
-	strmap_free(&r.seen);
-	strmap_free(&r.entries);
+	sdx__strmap_free(&r.seen);
+	sdx__strmap_free(&r.entries);
 	return rc;
 }
 
