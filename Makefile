@@ -211,13 +211,14 @@ pot:
 # po/sdx.pot must be what xgettext extracts now, and every language must
 # translate every string of it (msgcmp counts untranslated and fuzzy entries
 # as missing); msgfmt --check checks the format strings' conversions.
+PODIR ?= po
 check-po:
 	$(Q)mkdir -p $(BUILD)/po && $(XGETTEXT) -o $(BUILD)/po/sdx.pot $(POT_SRC) && \
 	  sed -i '/^"POT-Creation-Date:/d' $(BUILD)/po/sdx.pot && \
-	  { cmp -s po/sdx.pot $(BUILD)/po/sdx.pot || { echo "sdx: po/sdx.pot is stale: make pot" >&2; exit 1; }; }
+	  { cmp -s $(PODIR)/sdx.pot $(BUILD)/po/sdx.pot || { echo "sdx: $(PODIR)/sdx.pot is stale: make pot" >&2; exit 1; }; }
 	$(Q)for l in $(LINGUAS); do \
-	  msgcmp po/$$l.po po/sdx.pot || { echo "sdx: po/$$l.po lacks translations (above)" >&2; exit 1; }; \
-	  msgfmt --check --statistics -o /dev/null po/$$l.po || exit 1; \
+	  msgcmp $(PODIR)/$$l.po $(PODIR)/sdx.pot || { echo "sdx: $(PODIR)/$$l.po lacks translations (above)" >&2; exit 1; }; \
+	  msgfmt --check --statistics -o /dev/null $(PODIR)/$$l.po || exit 1; \
 	done
 
 # --- tests ----------------------------------------------------------------------
