@@ -277,7 +277,8 @@ serve-api: all
 # driven by playwright-core from npm (tests/browser/package-lock.json; it
 # downloads no browser): the DOM's verdict rows and SVG boxes against sdx check
 # and sdx trace, no console error, no request; a screenshot in
-# $(BUILD)/browser/report.png.  Counts go to $(BUILD)/browser/test-counts.
+# $(BUILD)/browser/report.png; the same for the zh-CN page (sdx report --lang
+# zh-CN: its lang, the Chinese verdict words) and report-zh.png.  Counts go to $(BUILD)/browser/test-counts.
 BROWSER_DEPS = tests/browser/node_modules/.package-lock.json
 $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 	$(Q)command -v npm >/dev/null 2>&1 || { echo "sdx: check-browser needs Node.js and npm:" \
@@ -305,8 +306,10 @@ check-browser: all $(BROWSER_DEPS)
 	  { $$s check -L $$b/demo/export.db NBX-2611-0087 $$labs --json > $$b/check.json; [ $$? -le 6 ]; } && \
 	  fail=$$(jq -r '.inputs[0].record.inputs[] | select(.lot_number == "RSY42-260905") | .record.ref' \
 	    $$b/trace.json) && \
+	  $$s report -L $$b/demo/export.db NBX-2611-0087 $$labs --lang zh-CN -o $$b/report-zh.html && \
 	  (cd tests/browser && node check.mjs $$b/report.html $$b/trace.json $$b/check.json "$$fail" \
-	    $$b/report.png) > $$b/check.out 2>&1; \
+	    $$b/report.png && node check.mjs $$b/report-zh.html $$b/trace.json $$b/check.json "$$fail" \
+	    $$b/report-zh.png zh-CN) > $$b/check.out 2>&1; \
 	  r=$$?; [ -s $$b/check.out ] || echo "not ok - browser: the demo, sdx report, trace or" \
 	    "check failed ($(BUILD)/browser/demo.out)" > $$b/check.out; cat $$b/check.out; \
 	  awk '/^ok - /{p++} /^not ok - /{f++} END{if (!p && !f) f = 1; print p+0, f+0 > "'$$b'/test-counts"; exit f > 0}' \
