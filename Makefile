@@ -278,7 +278,8 @@ serve-api: all
 # downloads no browser): the DOM's verdict rows and SVG boxes against sdx check
 # and sdx trace, no console error, no request; a screenshot in
 # $(BUILD)/browser/report.png; the same for the zh-CN page (sdx report --lang
-# zh-CN: its lang, the Chinese verdict words) and report-zh.png.  Counts go to $(BUILD)/browser/test-counts.
+# zh-CN: its lang, the Chinese verdict words, drawn with a CJK font, Debian's
+# fonts-wqy-zenhei installed if none is) and report-zh.png.  Counts go to $(BUILD)/browser/test-counts.
 BROWSER_DEPS = tests/browser/node_modules/.package-lock.json
 $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 	$(Q)command -v npm >/dev/null 2>&1 || { echo "sdx: check-browser needs Node.js and npm:" \
@@ -294,6 +295,16 @@ check-browser: all $(BROWSER_DEPS)
 	  else \
 	    echo "sdx: check-browser needs /usr/bin/chromium; run as root:" >&2; \
 	    echo "  apt-get install -y chromium" >&2; exit 1; \
+	  fi; \
+	fi
+	$(Q)if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "sdx: installing a Chinese font (Debian's fonts-wqy-zenhei) for the zh-CN page"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null || exit 1; \
+	  else \
+	    echo "sdx: check-browser needs a Chinese font for the zh-CN page; run as root:" >&2; \
+	    echo "  apt-get install -y fonts-wqy-zenhei" >&2; exit 1; \
 	  fi; \
 	fi
 	$(Q)rm -rf $(BUILD)/browser && mkdir -p $(BUILD)/browser

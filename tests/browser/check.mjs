@@ -70,6 +70,24 @@ try {
 	ok('the overall verdict word is drawn', Object.values(words).includes(overall[0]) && overall[1] > 10,
 		JSON.stringify(overall));
 
+	if (lang === 'zh-CN') {
+		// a font has the glyphs: two characters drawn in the page's font differ
+		// from each other and from a code point no font has (all "tofu" boxes alike)
+		const drawn = await page.evaluate(() => {
+			const st = getComputedStyle(document.body);
+			const draw = ch => {
+				const c = document.createElement('canvas');
+				c.width = 48; c.height = 48;
+				const x = c.getContext('2d');
+				x.font = `32px ${st.fontFamily}`;
+				x.fillText(ch, 4, 38);
+				return c.toDataURL();
+			};
+			return draw('合') !== draw('格') && draw('合') !== draw('\u{10FFFD}');
+		});
+		ok('the Chinese text is drawn with real glyphs (a CJK font is installed)', drawn);
+	}
+
 	const boxes = await page.$$eval('section#graph svg g.node', gs => gs.map(g => ({
 		ref: g.dataset.ref, report: g.classList.contains('report'),
 		fail: g.classList.contains('fail'),
