@@ -3,7 +3,8 @@
  * output (po/README): --lang zh-CN|en, else LANGUAGE, LC_ALL, LC_MESSAGES,
  * LANG.  Catalogues are found in $SDX_LOCALEDIR, else beside the executable
  * (DIR/locale: the build tree), else DIR/../share/locale (installed).  Only
- * LC_MESSAGES is set: numbers and dates print as in the C locale.
+ * LC_MESSAGES is set: numbers and dates print as in the C locale; the
+ * error messages (sdx's and the C library's) stay English.
  */
 #include <limits.h>
 #include <locale.h>
@@ -70,6 +71,9 @@ int cmd_lang(const char *opt)
 		return 0;
 	}
 	bind_dir();
+	/* LANGUAGE speaks for every text domain: the C library's own messages
+	 * (strerror in the CLI's errors) stay English, as the errors do */
+	bindtextdomain("libc", "/nonexistent/sdx-keeps-libc-messages-in-english");
 	setenv("LANGUAGE", pick, 1);
 	/* gettext ignores LANGUAGE in the C locale; C.UTF-8 is glibc's own */
 	cur = setlocale(LC_MESSAGES, "");

@@ -34,6 +34,8 @@ check "same bytes" cmp -s en.html en2.html
 expect 2 "an unknown --lang: refused" sdx report $L NBX-2611-0087 --lang fr -o fr.html
 expect_err "says what it takes" "--lang 'fr': expected zh-CN or en"
 check "nothing written for it" test ! -e fr.html
+expect 4 "an error under --lang zh-CN" sdx report $L NBX-2611-0087 --lang zh-CN -o nodir/zh.html
+expect_err "stays English, the C library's words too" "^sdx: cannot write '.*': No such file or directory$"
 
 expect 5 "sdx check --lang zh-CN: the matrix" sdx check $L NBX-2611-0087 $LABS --lang zh-CN
 expect_out "us-cpsia fails, in Chinese, lot as entered" \
