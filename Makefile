@@ -83,7 +83,7 @@ POT_SRC  = $(sort $(wildcard formats/report/*.c formats/rules/*.c)) cmd/cmd_chec
 MO       = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/sdx.mo)
 XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
            --add-comments=TRANSLATORS: --package-name=sdx --package-version=$(VERSION) \
-           --msgid-bugs-address=none --sort-by-file --no-wrap
+           --msgid-bugs-address=none --no-location --no-wrap
 
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o \
            $(BUILD)/gen/data.o $(BUILD)/gen/interop.o
