@@ -13,6 +13,8 @@
 #   make torture    crash, tamper and concurrency tests at length (TORTURE_TRIALS=100)
 #   make install    PREFIX=/usr/local DESTDIR= (with man pages and bash/zsh completion)
 #   make docs       build/man/*.1 and build/completion/ (what install installs)
+#   make pot        regenerate po/sdx.pot from the marked strings (po/README)
+#   make check-po   fail if po/sdx.pot is stale or po/zh_CN.po lacks a translation
 #   V=1             show full commands; SANITIZE=address,undefined for a sanitized build
 
 VERSION   = 0.1.0
@@ -25,6 +27,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+LOCALEDIR   ?= $(PREFIX)/share/locale
 PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
@@ -39,7 +42,7 @@ DEB_NEEDS = cmd:$(CC):build-essential cmd:$(PKG_CONFIG):pkg-config \
             pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev \
             pc:libmicrohttpd:libmicrohttpd-dev pc:libxml-2.0:libxml2-dev pc:libcurl:libcurl4-openssl-dev pc:libutf8proc:libutf8proc-dev \
             cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm cmd:curl:curl \
-            cmd:age:age
+            cmd:age:age cmd:msgfmt:gettext
 
 ifdef SANITIZE
 BUILD    ?= build-san
@@ -72,6 +75,16 @@ PROFILES = $(sort $(wildcard formats/profiles/*.json))
 DATA     = $(sort $(wildcard formats/data/*.json))
 GEN_SRC  = $(BUILD)/gen/schemas.c
 
+# gettext catalogues (po/README): the strings of sdx report's page, of the
+# verdict reasons and of sdx check's human output; compiled into
+# $(BUILD)/locale/, where an uninstalled $(BUILD)/sdx finds them
+LINGUAS  = zh_CN
+POT_SRC  = $(sort $(wildcard formats/report/*.c formats/rules/*.c)) cmd/cmd_check.c cmd/cmd_report.c
+MO       = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/sdx.mo)
+XGETTEXT = xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+           --add-comments=TRANSLATORS: --package-name=sdx --package-version=$(VERSION) \
+           --msgid-bugs-address=none --no-location --no-wrap
+
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas.o $(BUILD)/gen/profiles.o \
            $(BUILD)/gen/data.o $(BUILD)/gen/interop.o
 CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi.o
@@ -79,10 +92,10 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/un
 HARNESS  = $(BUILD)/tests/unit/harness.o
 
 .PHONY: all check test golden demo bench torture install uninstall clean deps fuzz docs serve-api \
-        check-browser screenshot
+        check-browser screenshot pot check-po
 # keep test objects (intermediates of the unit-test link rule)
 .PRECIOUS: $(BUILD)/%.o
-all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc
+all: $(BUILD)/libsdx.a $(BUILD)/libsdx.so $(BUILD)/sdx $(BUILD)/sdx.pc $(MO)
 FORCE:
 
 # --- dependencies: install what is missing (root), or say exactly how ------
@@ -188,12 +201,32 @@ $(BUILD)/sdx.pc: FORCE
 	  'Name: sdx' 'Description: supplier-declaration exchange ledger' 'Version: $(VERSION)' \
 	  'Requires.private: $(PKGS)' 'Libs: -L$${libdir} -lsdx' 'Cflags: -I$${includedir}' > $@
 
+$(BUILD)/locale/%/LC_MESSAGES/sdx.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q)msgfmt --check -o $@ $<
+
+pot:
+	$(Q)$(XGETTEXT) -o po/sdx.pot $(POT_SRC) && sed -i '/^"POT-Creation-Date:/d' po/sdx.pot
+
+# po/sdx.pot must be what xgettext extracts now, and every language must
+# translate every string of it (msgcmp counts untranslated and fuzzy entries
+# as missing); msgfmt --check checks the format strings' conversions.
+PODIR ?= po
+check-po:
+	$(Q)mkdir -p $(BUILD)/po && $(XGETTEXT) -o $(BUILD)/po/sdx.pot $(POT_SRC) && \
+	  sed -i '/^"POT-Creation-Date:/d' $(BUILD)/po/sdx.pot && \
+	  { cmp -s $(PODIR)/sdx.pot $(BUILD)/po/sdx.pot || { echo "sdx: $(PODIR)/sdx.pot is stale: make pot" >&2; exit 1; }; }
+	$(Q)for l in $(LINGUAS); do \
+	  msgcmp $(PODIR)/$$l.po $(PODIR)/sdx.pot || { echo "sdx: $(PODIR)/$$l.po lacks translations (above)" >&2; exit 1; }; \
+	  msgfmt --check --statistics -o /dev/null $(PODIR)/$$l.po || exit 1; \
+	done
+
 # --- tests ----------------------------------------------------------------------
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(HARNESS) $(BUILD)/libsdx.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(HARNESS) $(BUILD)/libsdx.a $(DEPLIBS)
 
 # Run unit and CLI tests of one build; counts go to $(BUILD)/test-counts.
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) check-po
 	$(Q)BUILD=$(BUILD) sh tests/run.sh
 
 # The Node validators t0024 checks the EPCIS and UNTP exports with (ajv,
@@ -244,7 +277,9 @@ serve-api: all
 # driven by playwright-core from npm (tests/browser/package-lock.json; it
 # downloads no browser): the DOM's verdict rows and SVG boxes against sdx check
 # and sdx trace, no console error, no request; a screenshot in
-# $(BUILD)/browser/report.png.  Counts go to $(BUILD)/browser/test-counts.
+# $(BUILD)/browser/report.png; the same for the zh-CN page (sdx report --lang
+# zh-CN: its lang, the Chinese verdict words, drawn with a CJK font, Debian's
+# fonts-wqy-zenhei installed if none is) and report-zh.png.  Counts go to $(BUILD)/browser/test-counts.
 BROWSER_DEPS = tests/browser/node_modules/.package-lock.json
 $(BROWSER_DEPS): tests/browser/package.json tests/browser/package-lock.json
 	$(Q)command -v npm >/dev/null 2>&1 || { echo "sdx: check-browser needs Node.js and npm:" \
@@ -262,6 +297,16 @@ check-browser: all $(BROWSER_DEPS)
 	    echo "  apt-get install -y chromium" >&2; exit 1; \
 	  fi; \
 	fi
+	$(Q)if ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "sdx: installing a Chinese font (Debian's fonts-wqy-zenhei) for the zh-CN page"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null || exit 1; \
+	  else \
+	    echo "sdx: check-browser needs a Chinese font for the zh-CN page; run as root:" >&2; \
+	    echo "  apt-get install -y fonts-wqy-zenhei" >&2; exit 1; \
+	  fi; \
+	fi
 	$(Q)rm -rf $(BUILD)/browser && mkdir -p $(BUILD)/browser
 	$(Q)b=$(CURDIR)/$(BUILD)/browser; s=$(CURDIR)/$(BUILD)/sdx; \
 	  labs="--labs $(CURDIR)/examples/data/labs/example-register.csv"; \
@@ -272,8 +317,10 @@ check-browser: all $(BROWSER_DEPS)
 	  { $$s check -L $$b/demo/export.db NBX-2611-0087 $$labs --json > $$b/check.json; [ $$? -le 6 ]; } && \
 	  fail=$$(jq -r '.inputs[0].record.inputs[] | select(.lot_number == "RSY42-260905") | .record.ref' \
 	    $$b/trace.json) && \
+	  $$s report -L $$b/demo/export.db NBX-2611-0087 $$labs --lang zh-CN -o $$b/report-zh.html && \
 	  (cd tests/browser && node check.mjs $$b/report.html $$b/trace.json $$b/check.json "$$fail" \
-	    $$b/report.png) > $$b/check.out 2>&1; \
+	    $$b/report.png && node check.mjs $$b/report-zh.html $$b/trace.json $$b/check.json "$$fail" \
+	    $$b/report-zh.png zh-CN) > $$b/check.out 2>&1; \
 	  r=$$?; [ -s $$b/check.out ] || echo "not ok - browser: the demo, sdx report, trace or" \
 	    "check failed ($(BUILD)/browser/demo.out)" > $$b/check.out; cat $$b/check.out; \
 	  awk '/^ok - /{p++} /^not ok - /{f++} END{if (!p && !f) f = 1; print p+0, f+0 > "'$$b'/test-counts"; exit f > 0}' \
@@ -347,6 +394,10 @@ install: all docs
 	install -m 644 include/sdx.h $(DESTDIR)$(INCDIR)/sdx.h
 	install -m 644 include/sdx/*.h $(DESTDIR)$(INCDIR)/sdx/
 	install -m 644 $(BUILD)/sdx.pc $(DESTDIR)$(PKGCONFIGDIR)/sdx.pc
+	for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/sdx.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/sdx.mo || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sdx $(DESTDIR)$(LIBDIR)/libsdx.a $(DESTDIR)$(LIBDIR)/libsdx.so* \
@@ -354,6 +405,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(INCDIR)/sdx
 	rm -f $(DESTDIR)$(MANDIR)/man1/sdx.1 $(DESTDIR)$(MANDIR)/man1/sdx-*.1 \
 	  $(DESTDIR)$(BASHCOMPDIR)/sdx $(DESTDIR)$(ZSHCOMPDIR)/_sdx
+	for l in $(LINGUAS); do rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/sdx.mo; done
 
 clean:
 	rm -rf build build-san

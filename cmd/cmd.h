@@ -463,4 +463,8 @@ int remote_download(char *out, size_t cap, const char *url, const char *token, u
 /* sdx_fetch_fn over HTTP(S): ctx is the log's base URL (cmd/remote_client.c). */
 int remote_fetch(void *ctx, const char *path, unsigned char **out, size_t *len);
 
+/* The language of report pages and of check's human output (cmd/l10n.c):
+ * opt "zh-CN" or "en", or NULL for the environment's.  0 or an exit code. */
+int cmd_lang(const char *opt);
+
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "formats/text/l10n.h"
 
 #define MAX_PROFILES 16
 #define MAX_LISTS 16
@@ -32,7 +33,7 @@ struct check_opts {
 	struct graph_src src;
 	const char *profiles[MAX_PROFILES];
 	size_t nprofiles;
-	const char *date, *labs, *draft;
+	const char *date, *labs, *draft, *lang;
 	int list, json, quiet, explain;
 };
 
@@ -53,8 +54,23 @@ static int list_profiles(void)
 
 static const char *tag(const char *verdict)
 {
-	return strcmp(verdict, "fail") == 0 ? "FAIL" : strcmp(verdict, "unknown") == 0 ? "UNKNOWN"
-	       : strcmp(verdict, "not_applicable") == 0 ? "N/A" : "PASS";
+	return strcmp(verdict, "fail") == 0 ? _("FAIL") : strcmp(verdict, "unknown") == 0
+	       ? _("UNKNOWN") : strcmp(verdict, "not_applicable") == 0 ? _("N/A") : _("PASS");
+}
+
+/* A verdict word padded to 7 columns (Chinese characters are two wide). */
+static void print_tag(const char *verdict)
+{
+	const char *t = tag(verdict);
+
+	printf("  %s%*s ", t, sdx_text_pad(t, 7), "");
+}
+
+/* The verdict as a word, for "verdict: ..." (the JSON value in English). */
+static const char *verdict_word(const char *v)
+{
+	return strcmp(v, "fail") == 0 ? _("fail") : strcmp(v, "unknown") == 0 ? _("unknown")
+	       : strcmp(v, "not_applicable") == 0 ? _("not_applicable") : _("pass");
 }
 
 static void print_report(const struct check_opts *o, const json_t *r)
@@ -62,38 +78,38 @@ static void print_report(const struct check_opts *o, const json_t *r)
 	const json_t *x, *sub, *scope = json_object_get(r, "scope");
 	size_t i;
 
-	printf("%s%s\n  %s\n  subject: %s\n  judged at %s\n", json_str(r, "profile"),
-	       strcmp(json_str(r, "kind"), "programme") == 0 ? " (programme)" : "",
+	printf(_("%s%s\n  %s\n  subject: %s\n  judged at %s\n"), json_str(r, "profile"),
+	       strcmp(json_str(r, "kind"), "programme") == 0 ? _(" (programme)") : "",
 	       json_str(r, "title"), json_str(json_object_get(r, "subject"), "label"),
 	       json_str(r, "date"));
 	if (strcmp(json_str(scope, "applies"), "in") != 0)
-		printf("  scope: %s\n", json_str(scope, "reason"));
+		printf(_("  scope: %s\n"), json_str(scope, "reason"));
 	json_array_foreach(json_object_get(r, "results"), i, x) {
 		const char *v = json_str(x, "verdict");
 		if (o->quiet && (strcmp(v, "pass") == 0 || strcmp(v, "not_applicable") == 0))
 			continue;
 		sub = json_object_get(x, "subject");
-		printf("  %-7s %s", tag(v), json_str(x, "title"));
+		print_tag(v);
+		printf("%s", json_str(x, "title"));
 		printf(" - %s", json_str(sub, "label"));
 		if (json_object_get(sub, "lot"))
-			printf(", lot %s", json_str(sub, "lot"));
+			printf(_(", lot %s"), json_str(sub, "lot"));
 		if (json_object_get(sub, "via"))
-			printf(" (in batch %s)", json_str(sub, "via"));
+			printf(_(" (in batch %s)"), json_str(sub, "via"));
 		printf("\n          %s\n          [%s; %s #%" JSON_INTEGER_FORMAT "]\n",
 		       json_str(x, "reason"), json_str(x, "regulation"), json_str(sub, "origin"),
 		       json_integer_value(json_object_get(sub, "index")));
 	}
 	x = json_object_get(r, "counts");
 	if (json_array_size(json_object_get(r, "results")) == 0)
-		printf("  no rule of this profile applies to these records\n");
-	printf("  verdict: %s (%" JSON_INTEGER_FORMAT " pass, %" JSON_INTEGER_FORMAT " fail, %"
-	       JSON_INTEGER_FORMAT " unknown", json_str(r, "verdict"),
-	       json_integer_value(json_object_get(x, "pass")),
-	       json_integer_value(json_object_get(x, "fail")),
-	       json_integer_value(json_object_get(x, "unknown")));
+		printf("%s", _("  no rule of this profile applies to these records\n"));
+	printf(_("  verdict: %s (%lld pass, %lld fail, %lld unknown"), verdict_word(json_str(r, "verdict")),
+	       (long long)json_integer_value(json_object_get(x, "pass")),
+	       (long long)json_integer_value(json_object_get(x, "fail")),
+	       (long long)json_integer_value(json_object_get(x, "unknown")));
 	if (json_integer_value(json_object_get(x, "not_applicable")))
-		printf(", %" JSON_INTEGER_FORMAT " not applicable",
-		       json_integer_value(json_object_get(x, "not_applicable")));
+		printf(_(", %lld not applicable"),
+		       (long long)json_integer_value(json_object_get(x, "not_applicable")));
 	printf(")\n");
 }
 
@@ -119,22 +135,22 @@ static void print_matrix(const json_t *reports)
 		const char *v = json_str(r, "verdict"), *name = json_str(r, "profile");
 		const json_t *scope = json_object_get(r, "scope");
 		if (i == 0)
-			printf("%s, judged at %s\n", json_str(json_object_get(r, "subject"), "label"),
+			printf(_("%s, judged at %s\n"), json_str(json_object_get(r, "subject"), "label"),
 			       json_str(r, "date"));
 		x = strcmp(v, "pass") == 0 ? NULL : first_result(r, v);
 		sub = json_object_get(x, "subject");
 		if (strcmp(v, "not_applicable") == 0 && *json_str(scope, "reason"))
-			printf("  %-7s %s%*s %s\n", tag(v), name, sdx_text_pad(name, 28), "",
-			       json_str(scope, "reason"));
+			print_tag(v), printf("%s%*s %s\n", name, sdx_text_pad(name, 28), "",
+					     json_str(scope, "reason"));
 		else if (x)
-			printf("  %-7s %s%*s %s%s%s%s\n", tag(v), name, sdx_text_pad(name, 28), "",
-			       json_object_get(sub, "lot") ? "lot " : "",
+			print_tag(v), printf("%s%*s %s%s%s%s\n", name, sdx_text_pad(name, 28), "",
+			       json_object_get(sub, "lot") ? _("lot ") : "",
 			       json_object_get(sub, "lot") ? json_str(sub, "lot") : "",
 			       json_object_get(sub, "lot") ? ": " : "", json_str(x, "reason"));
 		else
-			printf("  %-7s %s\n", tag(v), name);
+			print_tag(v), printf("%s\n", name);
 	}
-	printf("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n");
+	printf("%s", _("  (sdx check --profile NAME REF for every verdict; --explain for every rule)\n"));
 }
 
 int cmd_check(int argc, char **argv)
@@ -165,6 +181,9 @@ int cmd_check(int argc, char **argv)
 			   "with what the ledger holds; nothing is written"),
 		OPT_BOOL(0, "explain", &o.explain,
 			 "print every rule of every profile: why it applies or not, and its verdict"),
+		OPT_STRING(0, "lang", &o.lang, "zh-CN|en",
+			   "the language of the verdict words, headings and reasons printed (default: "
+			   "LANGUAGE, LC_ALL, LC_MESSAGES, LANG); --json stays English"),
 		OPT_BOOL(0, "list", &o.list, "list the profiles shipped with sdx"),
 		OPT_BOOL(0, "json", &o.json, "print every verdict as JSON"),
 		OPT_BOOL('q', "quiet", &o.quiet,
@@ -174,6 +193,8 @@ int cmd_check(int argc, char **argv)
 		OPT_END()
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
+		goto done;
+	if ((rc = cmd_lang(o.lang)) != 0 || (o.json && (rc = cmd_lang("en")) != 0))
 		goto done;
 	if (o.list) {
 		rc = list_profiles();

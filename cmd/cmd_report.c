@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "formats/text/l10n.h"
 
 #define MAX_PROFILES 16
 #define MAX_LISTS 16
@@ -34,7 +35,7 @@ struct report_opts {
 	struct graph_src src;
 	const char *profiles[MAX_PROFILES];
 	size_t nprofiles;
-	const char *date, *labs, *output, *pdf;
+	const char *date, *labs, *output, *pdf, *lang;
 };
 
 /* Print the page to PDF with headless Chromium; 0 or an exit code. */
@@ -81,25 +82,28 @@ static int provenance_lines(char lines[][LINE], size_t *n, const char *arg, stru
 
 	*n = 0;
 	if (s->report) {
-		snprintf(lines[(*n)++], LINE, "Bundle %s verified offline as 'sdx verify' does: made by "
-			 "%s at %s, its manifest signature, %" PRIu64 " entries with their inclusion "
-			 "proofs, %" PRIu64 " attachments, %" PRIu64 " members' hashes", arg,
+		snprintf(lines[(*n)++], LINE, _("Bundle %s verified offline as 'sdx verify' does: made by "
+			 "%s at %s, its manifest signature, %llu entries with their inclusion "
+			 "proofs, %llu attachments, %llu members' hashes"), arg,
 			 sdx_bundle_report_producer(s->report), sdx_bundle_report_created(s->report),
-			 sdx_bundle_report_entries(s->report), sdx_bundle_report_attachments(s->report),
-			 sdx_bundle_report_members(s->report));
+			 (unsigned long long)sdx_bundle_report_entries(s->report),
+			 (unsigned long long)sdx_bundle_report_attachments(s->report),
+			 (unsigned long long)sdx_bundle_report_members(s->report));
 		for (i = 0; (bl = sdx_bundle_report_ledger(s->report, i)) && *n < 15; i++)
-			snprintf(lines[(*n)++], LINE, "Ledger %s: checkpoint of size %" PRIu64 ", %"
-				 PRIu64 " entries proved against it, %" PRIu64 " consistency proofs; "
-				 "its keys %s", bl->origin, bl->tree_size, bl->entries, bl->consistency,
-				 bl->trusted ? "trusted" : "NOT all trusted");
+			snprintf(lines[(*n)++], LINE, _("Ledger %s: checkpoint of size %llu, %llu entries "
+				 "proved against it, %llu consistency proofs; its keys %s"), bl->origin,
+				 (unsigned long long)bl->tree_size, (unsigned long long)bl->entries,
+				 (unsigned long long)bl->consistency,
+				 bl->trusted ? _("trusted") : _("NOT all trusted"));
 		return 0;
 	}
 	if ((err = sdx_ledger_verify(&vr, s->l, &vo)) < 0)
 		return cmd_fail(err);
-	snprintf(lines[(*n)++], LINE, "Ledger %s (origin %s) audited as 'sdx verify' does: %" PRIu64
-		 " entries, %" PRIu64 " checkpoints, %" PRIu64 " attachments, %" PRIu64 " imported "
-		 "entries with their proofs", sdx_ledger_path(s->l), sdx_ledger_origin(s->l),
-		 vr.entries, vr.checkpoints, vr.attachments, vr.imported_entries);
+	snprintf(lines[(*n)++], LINE, _("Ledger %s (origin %s) audited as 'sdx verify' does: %llu "
+		 "entries, %llu checkpoints, %llu attachments, %llu imported entries with their "
+		 "proofs"), sdx_ledger_path(s->l), sdx_ledger_origin(s->l),
+		 (unsigned long long)vr.entries, (unsigned long long)vr.checkpoints,
+		 (unsigned long long)vr.attachments, (unsigned long long)vr.imported_entries);
 	struct keyring kr = { s->trusted, GRAPH_MAX_TRUST, &s->n_trusted };
 	struct keyring rv = { s->revoked, MAX_REVOKED, &s->n_revoked };
 	if ((err = load_ledger_keys(s->l, &kr, &rv, 1)) != 0)
@@ -139,11 +143,16 @@ int cmd_report(int argc, char **argv)
 			   "judge evidence at this date (default: as sdx check does)"),
 		OPT_STRING(0, "labs", &o.labs, "FILE",
 			   "the lab accreditation register (default: the ledger's, as sdx check)"),
+		OPT_STRING(0, "lang", &o.lang, "zh-CN|en",
+			   "the page's language: headings, labels, verdict words and reasons; record "
+			   "data stays as entered (default: LANGUAGE, LC_ALL, LC_MESSAGES, LANG)"),
 		GRAPH_OPTS(&o.src),
 		WHERE_OPTS(&o.src.w),
 		OPT_END()
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
+		goto done;
+	if ((rc = cmd_lang(o.lang)) != 0)
 		goto done;
 	if (argc - first != 1 || !o.output) {
 		rc = cmd_error(EXIT_USAGE, "give one REF or FILE.sdxb and -o FILE.html; see "

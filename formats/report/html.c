@@ -16,6 +16,7 @@
 #include "formats/export/export.h"
 #include "formats/graph/internal.h"
 #include "formats/report/report.h"
+#include "formats/text/l10n.h"
 #include "ledger/internal.h"
 
 static const char css[] =
@@ -96,8 +97,8 @@ static const char *str(const json_t *o, const char *k)
 
 static const char *tag(const char *verdict)
 {
-	return strcmp(verdict, "fail") == 0 ? "FAIL" : strcmp(verdict, "unknown") == 0 ? "UNKNOWN"
-	       : strcmp(verdict, "not_applicable") == 0 ? "N/A" : "PASS";
+	return strcmp(verdict, "fail") == 0 ? _("FAIL") : strcmp(verdict, "unknown") == 0
+	       ? _("UNKNOWN") : strcmp(verdict, "not_applicable") == 0 ? _("N/A") : _("PASS");
 }
 
 static const char *verdict_name(int v)
@@ -172,14 +173,15 @@ static void verdicts(FILE *f, const json_t *reports, int worst)
 	const json_t *r, *x, *sub;
 	size_t i;
 
-	fprintf(f, "<section id=\"verdicts\">\n<h2>Verdict per profile</h2>\n"
-		"<p class=\"overall v-%s\">Overall: <span class=\"tag\">%s</span>", verdict_name(worst),
-		tag(verdict_name(worst)));
+	fprintf(f, "<section id=\"verdicts\">\n<h2>%s</h2>\n"
+		"<p class=\"overall v-%s\">%s <span class=\"tag\">%s</span>", _("Verdict per profile"),
+		verdict_name(worst), _("Overall:"), tag(verdict_name(worst)));
 	if (json_array_size(reports))
-		fprintf(f, " &mdash; judged at ");
+		fprintf(f, " &mdash; %s ", _("judged at"));
 	sdx__rp_esc(f, str(json_array_get(reports, 0), "date"));
-	fprintf(f, "</p>\n<table class=\"verdicts\">\n<thead><tr><th>Verdict</th><th>Profile</th>"
-		"<th>Reason (the worst)</th><th>Counts</th></tr></thead>\n<tbody>\n");
+	fprintf(f, "</p>\n<table class=\"verdicts\">\n<thead><tr><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", _("Verdict"), _("Profile"),
+		_("Reason (the worst)"), _("Counts"));
 	json_array_foreach(reports, i, r) {
 		const char *v = str(r, "verdict");
 		const json_t *scope = json_object_get(r, "scope"), *c = json_object_get(r, "counts");
@@ -200,7 +202,7 @@ static void verdicts(FILE *f, const json_t *reports, int worst)
 			sdx__rp_esc(f, str(scope, "reason"));
 		} else if (x) {
 			if (json_object_get(sub, "lot")) {
-				fputs("lot ", f);
+				fputs(_("lot "), f);
 				sdx__rp_esc(f, str(sub, "lot"));
 				fputs(": ", f);
 			}
@@ -211,14 +213,17 @@ static void verdicts(FILE *f, const json_t *reports, int worst)
 			sdx__rp_esc(f, str(x, "regulation"));
 			fputs("</span>", f);
 		}
-		fprintf(f, "</td><td>%lld pass, %lld fail, %lld unknown, %lld n/a</td></tr>\n",
+		fputs("</td><td>", f);
+		fprintf(f, _("%lld pass, %lld fail, %lld unknown, %lld n/a"),
 			(long long)json_integer_value(json_object_get(c, "pass")),
 			(long long)json_integer_value(json_object_get(c, "fail")),
 			(long long)json_integer_value(json_object_get(c, "unknown")),
 			(long long)json_integer_value(json_object_get(c, "not_applicable")));
+		fputs("</td></tr>\n", f);
 	}
-	fprintf(f, "</tbody>\n</table>\n<p class=\"meta\">Every rule of a profile: "
-		"<code>sdx check --profile NAME --explain REF</code>.</p>\n</section>\n");
+	fprintf(f, "</tbody>\n</table>\n<p class=\"meta\">%s "
+		"<code>sdx check --profile NAME --explain REF</code>.</p>\n</section>\n",
+		_("Every rule of a profile:"));
 }
 
 /* ref -> "fail" / "unknown": the records some profile's rule fails or cannot judge. */
@@ -243,14 +248,16 @@ static int graph(FILE *f, const json_t *trace, const json_t *marks)
 {
 	size_t n = 0;
 
-	fprintf(f, "<section id=\"graph\">\n<h2>Provenance</h2>\n<div class=\"figure\">\n");
+	fprintf(f, "<section id=\"graph\">\n<h2>%s</h2>\n<div class=\"figure\">\n", _("Provenance"));
 	if (sdx__rp_svg(f, trace, marks, &n) < 0)
 		return -1;
-	fprintf(f, "</div>\n<p class=\"legend\"><span><i class=\"l-record\"></i>record "
-		"(shipment, batch, declaration)</span><span><i class=\"l-report\"></i>lab report"
-		"</span><span><i class=\"l-fail\"></i>fails a rule of a profile, withdrawn or "
-		"missing</span><span><i class=\"l-unknown\"></i>a rule cannot judge it</span></p>\n"
-		"<p class=\"meta\">%zu boxes; edges name the supplier lot used.</p>\n</section>\n", n);
+	fprintf(f, "</div>\n<p class=\"legend\"><span><i class=\"l-record\"></i>%s</span>"
+		"<span><i class=\"l-report\"></i>%s</span><span><i class=\"l-fail\"></i>%s</span>"
+		"<span><i class=\"l-unknown\"></i>%s</span></p>\n<p class=\"meta\">",
+		_("record (shipment, batch, declaration)"), _("lab report"),
+		_("fails a rule of a profile, withdrawn or missing"), _("a rule cannot judge it"));
+	fprintf(f, _("%zu boxes; edges name the supplier lot used."), n);
+	fputs("</p>\n</section>\n", f);
 	return 0;
 }
 
@@ -306,8 +313,8 @@ static void claim_verdict(FILE *f, const json_t *reports, const char *ref, const
 		return;
 	}
 	fputs("<td>", f);
-	sdx__rp_esc(f, *conformance ? conformance : "not stated");
-	fputs(" <span class=\"meta\">(as declared)</span></td>", f);
+	sdx__rp_esc(f, *conformance ? conformance : _("not stated"));
+	fprintf(f, " <span class=\"meta\">%s</span></td>", _("(as declared)"));
 }
 
 static void claims(FILE *f, const sdx_graph *g, const json_t *records, const json_t *lots,
@@ -316,9 +323,11 @@ static void claims(FILE *f, const sdx_graph *g, const json_t *records, const jso
 	const json_t *n, *c, *m, *l;
 	size_t i, k, j, t, rows = 0;
 
-	fprintf(f, "<section id=\"claims\">\n<h2>Claims against limits</h2>\n<table class=\"claims\">\n"
-		"<thead><tr><th>Lot</th><th>Declaration</th><th>Claim</th><th>Substance</th>"
-		"<th>Value</th><th>Unit</th><th>Limit</th><th>Verdict</th></tr></thead>\n<tbody>\n");
+	fprintf(f, "<section id=\"claims\">\n<h2>%s</h2>\n<table class=\"claims\">\n"
+		"<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
+		_("Claims against limits"), _("Lot"), _("Declaration"), _("Claim"), _("Substance"),
+		_("Value"), _("Unit"), _("Limit"), _("Verdict"));
 	json_array_foreach(records, i, n) {
 		size_t node;
 		const json_t *body;
@@ -352,7 +361,7 @@ static void claims(FILE *f, const sdx_graph *g, const json_t *records, const jso
 				if (!m)
 					snprintf(val, sizeof(val), "%s", "");
 				else if (json_is_true(json_object_get(m, "below_detection")))
-					snprintf(val, sizeof(val), "< %g (not detected)",
+					snprintf(val, sizeof(val), _("< %g (not detected)"),
 						 json_number_value(json_object_get(m, "detection_limit")));
 				else
 					snprintf(val, sizeof(val), "%g",
@@ -370,11 +379,12 @@ static void claims(FILE *f, const sdx_graph *g, const json_t *records, const jso
 		}
 	}
 	if (!rows)
-		fputs("<tr><td colspan=\"8\">no declaration below this record states a claim</td></tr>\n",
-		      f);
-	fprintf(f, "</tbody>\n</table>\n<p class=\"meta\">The limit is the one the supplier claims "
-		"against; the verdict is the worst rule result of any profile about that lot that "
-		"names the substance, else the supplier's own statement.</p>\n</section>\n");
+		fprintf(f, "<tr><td colspan=\"8\">%s</td></tr>\n",
+			_("no declaration below this record states a claim"));
+	fprintf(f, "</tbody>\n</table>\n<p class=\"meta\">%s</p>\n</section>\n",
+		_("The limit is the one the supplier claims against; the verdict is the worst rule "
+		  "result of any profile about that lot that names the substance, else the "
+		  "supplier's own statement."));
 }
 
 static void evidence(FILE *f, const sdx_graph *g, const json_t *records)
@@ -382,9 +392,11 @@ static void evidence(FILE *f, const sdx_graph *g, const json_t *records)
 	const json_t *n, *e, *body;
 	size_t i, k, rows = 0, node;
 
-	fprintf(f, "<section id=\"evidence\">\n<h2>Evidence</h2>\n<table class=\"evidence\">\n"
-		"<thead><tr><th>Record</th><th>Report</th><th>Lab</th><th>Accreditation</th>"
-		"<th>Issued</th><th>Valid to</th><th>File</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
+	fprintf(f, "<section id=\"evidence\">\n<h2>%s</h2>\n<table class=\"evidence\">\n"
+		"<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>%s</th><th>%s</th><th>SHA-256</th></tr></thead>\n<tbody>\n",
+		_("Evidence"), _("Record"), _("Report"), _("Lab"), _("Accreditation"), _("Issued"),
+		_("Valid to"), _("File"));
 	json_array_foreach(records, i, n) {
 		if ((node = sdx__graph_find_hex(g, str(n, "ref"))) == SIZE_MAX ||
 		    !(body = sdx__graph_body(g, &g->n[node])))
@@ -402,14 +414,14 @@ static void evidence(FILE *f, const sdx_graph *g, const json_t *records)
 			td(f, json_is_string(acc) ? json_string_value(acc) : str(acc, "number"));
 			td(f, str(e, "issue_date"));
 			td(f, str(e, "valid_until"));
-			td(f, a ? str(a, "file_name") : "(no file attached)");
+			td(f, a ? str(a, "file_name") : _("(no file attached)"));
 			fputs("<td class=\"hash\">", f);
 			sdx__rp_esc(f, str(a, "sha256"));
 			fputs("</td></tr>\n", f);
 		}
 	}
 	if (!rows)
-		fputs("<tr><td colspan=\"8\">no evidence cited</td></tr>\n", f);
+		fprintf(f, "<tr><td colspan=\"8\">%s</td></tr>\n", _("no evidence cited"));
 	fprintf(f, "</tbody>\n</table>\n</section>\n");
 }
 
@@ -418,23 +430,24 @@ static void attribution(FILE *f, const json_t *records)
 	const json_t *n, *a, *c;
 	size_t i, k;
 
-	fprintf(f, "<section id=\"attribution\">\n<h2>Who stands behind each record</h2>\n"
-		"<table class=\"attribution\">\n<thead><tr><th>Record</th><th>Ledger, entry</th>"
-		"<th>Attribution</th><th>Status</th></tr></thead>\n<tbody>\n");
+	fprintf(f, "<section id=\"attribution\">\n<h2>%s</h2>\n"
+		"<table class=\"attribution\">\n<thead><tr><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", _("Who stands behind each record"),
+		_("Record"), _("Ledger, entry"), _("Attribution"), _("Status"));
 	json_array_foreach(records, i, n) {
 		char where[96];
 		a = json_object_get(n, "attribution");
 		fputs("<tr class=\"record\">", f);
 		td(f, str(n, "label"));
-		snprintf(where, sizeof(where), " #%lld, entry %.16s",
+		snprintf(where, sizeof(where), _(" #%lld, entry %.16s"),
 			 (long long)json_integer_value(json_object_get(n, "index")), str(n, "ref"));
 		fputs("<td>", f);
 		sdx__rp_esc(f, str(n, "origin"));
 		sdx__rp_esc(f, where);
 		fputs("</td><td>", f);
-		sdx__rp_esc(f, a ? str(a, "text") : "unbound: no binding of its key to a party");
+		sdx__rp_esc(f, a ? str(a, "text") : _("unbound: no binding of its key to a party"));
 		json_array_foreach(json_object_get(a, "conflicts"), k, c) {
-			fputs("<br><strong>CONFLICT</strong> with ", f);
+			fprintf(f, "<br><strong>%s</strong> %s ", _("CONFLICT"), _("with"));
 			sdx__rp_esc(f, str(c, "label"));
 			fputs(": ", f);
 			sdx__rp_esc(f, str(c, "what"));
@@ -465,7 +478,7 @@ static void key_row(FILE *f, const char *key, const sdx_report_options *o)
 	fputs("<tr class=\"key\">", f);
 	td(f, key);
 	fputs("<td class=\"hash\">", f);
-	sdx__rp_esc(f, *fp ? fp : "(not among the keys it was checked with)");
+	sdx__rp_esc(f, *fp ? fp : _("(not among the keys it was checked with)"));
 	fputs("</td></tr>\n", f);
 }
 
@@ -478,18 +491,21 @@ static void verified(FILE *f, const sdx_graph *g, const json_t *records,
 	json_t *v;
 	size_t i;
 
-	fprintf(f, "<section id=\"verified\">\n<h2>What was verified</h2>\n<ul class=\"verified\">\n");
+	fprintf(f, "<section id=\"verified\">\n<h2>%s</h2>\n<ul class=\"verified\">\n",
+		_("What was verified"));
 	for (i = 0; o && i < o->nverified; i++) {
 		fputs("<li>", f);
 		sdx__rp_esc(f, o->verified[i]);
 		fputs("</li>\n", f);
 	}
-	fputs("<li>Report made at <time>", f);
+	fprintf(f, "<li>%s <time>", _("Report made at"));
 	sdx__rp_esc(f, now);
-	fputs("</time> (the ledger clock)</li>\n</ul>\n", f);
-	fprintf(f, "<h3>Records and the checkpoints that cover them</h3>\n<table class=\"checkpoints\">"
-		"\n<thead><tr><th>Ledger origin</th><th>Entry</th><th>Leaf hash</th>"
-		"<th>Checkpoint size</th><th>Checkpoint root</th></tr></thead>\n<tbody>\n");
+	fprintf(f, "</time> %s</li>\n</ul>\n", _("(the ledger clock)"));
+	fprintf(f, "<h3>%s</h3>\n<table class=\"checkpoints\">"
+		"\n<thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
+		_("Records and the checkpoints that cover them"), _("Ledger origin"), _("Entry"),
+		_("Leaf hash"), _("Checkpoint size"), _("Checkpoint root"));
 	json_array_foreach(records, i, n) {
 		size_t node = sdx__graph_find_hex(g, str(n, "ref"));
 		json_t *src = NULL, *cp;
@@ -516,7 +532,7 @@ static void verified(FILE *f, const sdx_graph *g, const json_t *records,
 		} else {
 			snprintf(idx, sizeof(idx), "%llu", (unsigned long long)g->n[node].tree_size);
 			td(f, g->n[node].own ? "" : idx);
-			td(f, "(checked against the bundle's checkpoint)");
+			td(f, _("(checked against the bundle's checkpoint)"));
 		}
 		fputs("</tr>\n", f);
 		json_decref(src);
@@ -524,9 +540,10 @@ static void verified(FILE *f, const sdx_graph *g, const json_t *records,
 		if (*str(a, "key"))
 			json_object_set_new(keys, str(a, "key"), json_true());
 	}
-	fprintf(f, "</tbody>\n</table>\n<h3>Keys the records are signed with</h3>\n"
-		"<table class=\"keys\">\n<thead><tr><th>Key</th><th>Fingerprint (SHA-256 of the public "
-		"key)</th></tr></thead>\n<tbody>\n");
+	fprintf(f, "</tbody>\n</table>\n<h3>%s</h3>\n"
+		"<table class=\"keys\">\n<thead><tr><th>%s</th><th>%s</th></tr></thead>\n<tbody>\n",
+		_("Keys the records are signed with"), _("Key"),
+		_("Fingerprint (SHA-256 of the public key)"));
 	json_object_foreach(keys, k, v)
 		key_row(f, k, o);
 	json_decref(keys);
@@ -575,23 +592,25 @@ int sdx_report_html(char **out, size_t *len, int *worst_out, const sdx_graph *g,
 	sdx__utc_now(now);
 	crypto_hash_sha256(h, (const unsigned char *)css, sizeof(css) - 1);
 	sodium_bin2base64(b64, sizeof(b64), h, sizeof(h), sodium_base64_VARIANT_ORIGINAL);
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	/* TRANSLATORS: the page's language tag (BCP 47), e.g. zh-CN */
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 		"style-src 'sha256-%s'; img-src 'none'; font-src 'none'; connect-src 'none'; "
 		"form-action 'none'; base-uri 'none'\">\n<meta name=\"generator\" content=\"sdx "
 		"report\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<title>", b64);
+		"<title>", _("en"), b64);
 	sdx__rp_esc(f, str(trace, "label"));
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
 	sdx__rp_esc(f, str(trace, "label"));
 	fputs("</h1>\n<p class=\"meta\">", f);
 	sdx__rp_esc(f, str(trace, "origin"));
-	fprintf(f, " #%lld, entry <code>", (long long)json_integer_value(json_object_get(trace, "index")));
+	fprintf(f, _(" #%lld, entry "), (long long)json_integer_value(json_object_get(trace, "index")));
+	fputs("<code>", f);
 	sdx__rp_esc(f, str(trace, "ref"));
-	fputs("</code><br>Report made at ", f);
+	fprintf(f, "</code><br>%s ", _("Report made at"));
 	sdx__rp_esc(f, now);
-	fputs(" by sdx from signed ledger data; every section below is derived from the records "
-	      "it names.</p>\n</header>\n", f);
+	fprintf(f, " %s</p>\n</header>\n", _("by sdx from signed ledger data; every section below "
+						"is derived from the records it names."));
 	verdicts(f, reports, worst);
 	if (graph(f, trace, marks) < 0) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -601,8 +620,8 @@ int sdx_report_html(char **out, size_t *len, int *worst_out, const sdx_graph *g,
 	evidence(f, g, records);
 	attribution(f, records);
 	verified(f, g, records, o, now);
-	fputs("<footer>sdx report (formats/report.md). This page loads nothing from anywhere: "
-	      "its style is inline and its picture inline SVG.</footer>\n</body>\n</html>\n", f);
+	fprintf(f, "<footer>%s</footer>\n</body>\n</html>\n", _("sdx report (formats/report.md). This "
+	      "page loads nothing from anywhere: its style is inline and its picture inline SVG."));
 	if (fclose(f) != 0) {
 		f = NULL;
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");

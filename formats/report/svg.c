@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "formats/report/report.h"
+#include "formats/text/l10n.h"
 
 #define BOX_W 240
 #define BOX_H 58
@@ -224,8 +225,8 @@ int sdx__rp_svg(FILE *f, const json_t *trace, const json_t *marks, size_t *nodes
 		fprintf(f, "\">\n<title>");
 		sdx__rp_esc(f, v->report ? str(v->rec, "report_number") : str(v->rec, "label"));
 		if (*v->mark)
-			fprintf(f, " (%s)", strcmp(v->mark, "fail") == 0 ? "fails a rule, withdrawn or "
-				"missing" : "cannot be judged");
+			fprintf(f, " (%s)", strcmp(v->mark, "fail") == 0 ? _("fails a rule, withdrawn or "
+				"missing") : _("cannot be judged"));
 		fprintf(f, "</title>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
 			box_x(v), box_y(v), BOX_W, BOX_H);
 		fprintf(f, "<text class=\"head\" x=\"%d\" y=\"%d\">", box_x(v) + 8, box_y(v) + 22);

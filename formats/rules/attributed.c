@@ -12,6 +12,7 @@
 
 #include "formats/graph/attribution.h"
 #include "formats/rules/internal.h"
+#include "formats/text/l10n.h"
 
 void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, size_t node)
 {
@@ -32,10 +33,10 @@ void sdx__check_attribution_note(char *note, size_t cap, const struct check *c, 
 	}
 	n = sdx__graph_conflicts(c->g, node, other, what, self, 4);
 	for (k = 0; k < n && k < 4 && len < cap; k++)
-		len += (size_t)snprintf(note + len, cap - len, " [CONFLICT with %s, %s #%llu, entry "
-					"%.16s: %s]", self[k] ? "another record of the same issuer"
-					: a.outcome == SDX__ATTR_SIGNED ? "a restatement"
-					: "the issuer's own record", c->g->n[other[k]].origin,
+		len += (size_t)snprintf(note + len, cap - len, _(" [CONFLICT with %s, %s #%llu, entry "
+					"%.16s: %s]"), self[k] ? _("another record of the same issuer")
+					: a.outcome == SDX__ATTR_SIGNED ? _("a restatement")
+					: _("the issuer's own record"), c->g->n[other[k]].origin,
 					(unsigned long long)c->g->n[other[k]].index,
 					c->g->n[other[k]].hex, what[k]);
 }
@@ -62,8 +63,8 @@ int sdx__check_signed_by(struct check *c, const json_t *rule, size_t node, const
 		text[1] = ' ';
 		sdx__attribution_text(text + 2, sizeof(text) - 2, &a);
 	}
-	sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, "this rule counts "
-			  "only a declaration signed by the supplier it names (declaration %s)%s%s",
+	sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, _("this rule counts "
+			  "only a declaration signed by the supplier it names (declaration %s)%s%s"),
 			  sget(sdx__graph_body(c->g, &c->g->n[node]), "declaration_id"), text, note);
 	return 1;
 }

@@ -12,6 +12,7 @@
 #include "formats/graph/attribution.h"
 #include "formats/schema/schema.h"
 #include "formats/rules/internal.h"
+#include "formats/text/l10n.h"
 #include "ledger/internal.h"
 #include "formats/text/text.h"
 
@@ -77,8 +78,8 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 	if (verdict == SDX_VERDICT_UNKNOWN && !firm && sdx__check_strict(c, rule)) {
 		size_t k = strlen(reason);
 		verdict = SDX_VERDICT_FAIL;
-		sdx__text_put(reason + k, sizeof(reason) - k, "; missing or stale evidence is not eligible "
-			 "under this rule");
+		sdx__text_put(reason + k, sizeof(reason) - k, _("; missing or stale evidence is not eligible "
+			 "under this rule"));
 	}
 	sdx__graph_label(label, sizeof(label), c->g, node);
 	subject = json_pack("{s:s, s:s, s:s, s:I, s:s}", "ref", n->hex, "type",
@@ -181,7 +182,7 @@ static int in_scope(struct check *c, const json_t *rule, size_t node, const stru
 		return 0;
 	}
 	if (r == SCOPE_UNRECORDED)
-		sdx__text_put(note, cap, " [judged as in scope: %s]", why);
+		sdx__text_put(note, cap, _(" [judged as in scope: %s]"), why);
 	return 1;
 }
 
@@ -195,7 +196,7 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 
 	note[0] = '\0';
 	if (cur != node)
-		sdx__text_put(note, sizeof(note), " (as corrected by declaration %s, entry %.16s)",
+		sdx__text_put(note, sizeof(note), _(" (as corrected by declaration %s, entry %.16s)"),
 			 sget(body, "declaration_id"), c->g->n[cur].hex);
 	sdx__check_attribution_note(note, sizeof(note), c, cur);
 	json_array_foreach(rules, i, rule) {
@@ -208,16 +209,16 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 				break;
 		if (k < nw) {
 			const json_t *wb = sdx__graph_body(c->g, &c->g->n[wd[k]]);
-			sdx__check_result(c, rule, cur, lot, via, SDX_VERDICT_FAIL, "declaration %s was withdrawn "
-					  "by its supplier from %s (%s): %s%s", sget(body, "declaration_id"),
+			sdx__check_result(c, rule, cur, lot, via, SDX_VERDICT_FAIL, _("declaration %s was withdrawn "
+					  "by its supplier from %s (%s): %s%s"), sget(body, "declaration_id"),
 					  sget(wb, "effective_date"), sget(wb, "reason_code"), sget(wb, "reason"),
 					  note);
 			continue;
 		}
 		if (sdx__check_days(sget(body, "valid_until")) < c->today ||
 		    sdx__check_days(sget(body, "valid_from")) > c->today) {
-			sdx__check_result(c, rule, cur, lot, via, SDX_VERDICT_UNKNOWN, "declaration %s is valid "
-					  "%s to %s, not at %s%s", sget(body, "declaration_id"),
+			sdx__check_result(c, rule, cur, lot, via, SDX_VERDICT_UNKNOWN, _("declaration %s is valid "
+					  "%s to %s, not at %s%s"), sget(body, "declaration_id"),
 					  sget(body, "valid_from"), sget(body, "valid_until"), c->date, note);
 			continue;
 		}
@@ -283,8 +284,8 @@ static void missing_input(struct check *c, size_t from, const char *hex)
 	json_t *rule = json_pack("{s:s, s:s, s:s}", "id", "inputs-present", "title",
 				 "Every input is in the ledger or bundle", "regulation", "sdx");
 
-	sdx__check_result(c, rule, from, NULL, NULL, SDX_VERDICT_UNKNOWN, "input %s of %s %s is "
-			  "not in this ledger or bundle: nothing upstream of it can be checked",
+	sdx__check_result(c, rule, from, NULL, NULL, SDX_VERDICT_UNKNOWN, _("input %s of %s %s is "
+			  "not in this ledger or bundle: nothing upstream of it can be checked"),
 			  hex, n->type->name, sget(sdx__graph_body(c->g, n), n->type->id_field));
 	json_decref(rule);
 }
@@ -343,8 +344,8 @@ static int goods_in_scope(struct check *c, size_t node, const char *declared)
 		b[k] = '\0';
 		if (strcmp(a, b) != 0) {
 			char m[300];
-			sdx__text_put(m, sizeof(m), "the shipment declares HS %s for batch %s, whose product "
-				 "is recorded as HS %s: misclassified", declared,
+			sdx__text_put(m, sizeof(m), _("the shipment declares HS %s for batch %s, whose product "
+				 "is recorded as HS %s: misclassified"), declared,
 				 sget(sdx__graph_body(c->g, &c->g->n[node]), "batch_id"), own);
 			classification_fail(c, node, m);
 		}

@@ -14,6 +14,7 @@
 #include "sdx/provenance.h"
 #include "formats/records/internal.h"
 #include "formats/rules/internal.h"
+#include "formats/text/l10n.h"
 #include "formats/text/text.h"
 
 /* A number as a person writes it: 12.4, 100, 0.05. */
@@ -126,7 +127,7 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 		return 0;
 	if (json_is_true(json_object_get(policy, "lab_test")) &&
 	    strcmp(sget(claim, "basis"), "laboratory_test") != 0) {
-		sdx__text_put(why, cap, "claim %s rests on the formulation, not a laboratory test",
+		sdx__text_put(why, cap, _("claim %s rests on the formulation, not a laboratory test"),
 			 sget(claim, "id"));
 		return SDX_VERDICT_UNKNOWN;
 	}
@@ -137,7 +138,7 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 		if (!e)
 			continue;
 		if (json_is_true(json_object_get(policy, "accredited")) && !accredited) {
-			sdx__text_put(why, cap, "report %s by %s names no accreditation", sget(e, "report_number"),
+			sdx__text_put(why, cap, _("report %s by %s names no accreditation"), sget(e, "report_number"),
 				 sget(e, "lab_name"));
 			continue;
 		}
@@ -148,23 +149,23 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 				if (strcmp(json_string_value(b), body) == 0)
 					listed = 1;
 			if (!listed) {
-				sdx__text_put(why, cap, "report %s is accredited by %s, not a body this profile "
-					 "accepts", sget(e, "report_number"), body);
+				sdx__text_put(why, cap, _("report %s is accredited by %s, not a body this profile "
+					 "accepts"), sget(e, "report_number"), body);
 				continue;
 			}
 		}
 		if (sdx__check_days(sget(e, "valid_until")) < c->today) {
-			sdx__text_put(why, cap, "report %s expired on %s (checked at %s)",
+			sdx__text_put(why, cap, _("report %s expired on %s (checked at %s)"),
 				 sget(e, "report_number"), sget(e, "valid_until"), c->date);
 			continue;
 		}
 		if (json_integer_value(json_object_get(policy, "max_age_days")) &&
 		    c->today - sdx__check_days(sget(e, "issue_date")) >
 			    json_integer_value(json_object_get(policy, "max_age_days"))) {
-			sdx__text_put(why, cap, "report %s was issued %s, %ld days before %s; at most %"
-				 JSON_INTEGER_FORMAT " are allowed", sget(e, "report_number"),
+			sdx__text_put(why, cap, _("report %s was issued %s, %ld days before %s; at most %lld "
+				   "are allowed"), sget(e, "report_number"),
 				 sget(e, "issue_date"), c->today - sdx__check_days(sget(e, "issue_date")),
-				 c->date, json_integer_value(json_object_get(policy, "max_age_days")));
+				 c->date, (long long)json_integer_value(json_object_get(policy, "max_age_days")));
 			continue;
 		}
 		any = 1;
@@ -172,7 +173,7 @@ static int evidence_ok(struct check *c, const json_t *rule, const json_t *decl,
 	if (!any && json_array_size(json_object_get(claim, "evidence_ids")) == 0 &&
 	    (json_is_true(json_object_get(policy, "accredited")) ||
 	     json_object_get(policy, "max_age_days")))
-		sdx__text_put(why, cap, "claim %s cites no report", sget(claim, "id"));
+		sdx__text_put(why, cap, _("claim %s cites no report"), sget(claim, "id"));
 	return any ? 0 : SDX_VERDICT_UNKNOWN;
 }
 
@@ -211,8 +212,8 @@ static void measure(struct check *c, const json_t *rule, const json_t *decl, con
 			if (!same_measure(rule, m)) {
 				for (s = 0; s < nsub; s++)
 					if (!f[s].have && substance_matches(subs, s, m))
-						sdx__text_put(f[s].why, sizeof(f[s].why), "claim %s gives %s "
-							 "values only, and the rule judges %s",
+						sdx__text_put(f[s].why, sizeof(f[s].why), _("claim %s gives %s "
+							 "values only, and the rule judges %s"),
 							 sget(claim, "id"), measure_of(m),
 							 measure_of(rule));
 				continue;
@@ -305,13 +306,13 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 		}
 		fmt_num(num, sizeof(num), f[s].mgkg / sf);
 		sdx__text_put(parts + pl, sizeof(parts) - pl, "%s%s %s%s%s", pl ? (is_sum ? " + " : ", ") : "",
-			 name, f[s].nd ? "not detected" : num, f[s].nd ? "" : " ", f[s].nd ? "" : su);
+			 name, f[s].nd ? _("not detected") : num, f[s].nd ? "" : " ", f[s].nd ? "" : su);
 		sum += f[s].mgkg / sf;
 		if (!is_sum && !within(f[s].mgkg / sf, slim, sc)) {
 			if (own) {
 				char lt[64];
 				limit_text(lt, sizeof(lt), sl ? sl : limit);
-				sdx__text_put(over + ol, sizeof(over) - ol, "%s%s %s %s over its limit (%s)", ol ? ", " : "",
+				sdx__text_put(over + ol, sizeof(over) - ol, _("%s%s %s %s over its limit (%s)"), ol ? ", " : "",
 					 name, num, su, lt);
 			} else
 				sdx__text_put(over + ol, sizeof(over) - ol, "%s%s %s %s", ol ? ", " : "", name, num,
@@ -322,34 +323,34 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 	fmt_num(num, sizeof(num), sum);
 	if (is_sum) {
 		if (!within(sum, lim, cmp))
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "%s = %s %s, over the limit "
-					  "(%s)%s%s", parts, num, unit, limtxt, nmissing ? "; not even counting " : "",
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, _("%s = %s %s, over the limit "
+					  "(%s)%s%s"), parts, num, unit, limtxt, nmissing ? _("; not even counting ") : "",
 					  nmissing ? missing : "");
 		else if (nmissing)
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, "no reliable value for %s%s%s"
-					  "; the rest sums to %s %s (limit %s)", missing, why ? ": " : "",
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, _("no reliable value for %s%s%s"
+					  "; the rest sums to %s %s (limit %s)"), missing, why ? ": " : "",
 					  why ? why : "", num, unit, limtxt);
 		else
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "%s = %s %s (limit %s)", parts,
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("%s = %s %s (limit %s)"), parts,
 					  num, unit, limtxt);
 	} else if (own) {
 		if (nover)
 			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "%s", over);
 		else if (nmissing)
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, "no reliable value for %s%s%s",
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, _("no reliable value for %s%s%s"),
 					  missing, why ? ": " : "", why ? why : "");
 		else
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "%s (each within its own "
-					  "limit)", parts);
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("%s (each within its own "
+					  "limit)"), parts);
 	} else {
 		if (nover)
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "%s over the limit (%s each)",
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, _("%s over the limit (%s each)"),
 					  over, limtxt);
 		else if (nmissing)
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, "no reliable value for %s%s%s",
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, _("no reliable value for %s%s%s"),
 					  missing, why ? ": " : "", why ? why : "");
 		else
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "%s (each %s)", parts, limtxt);
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("%s (each %s)"), parts, limtxt);
 	}
 	free(f);
 }
@@ -365,18 +366,18 @@ void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const stru
 		if (!sdx__claim_covers(claim, lot) || strcmp(sget(claim, "topic"), topic) != 0)
 			continue;
 		if (strcmp(sget(claim, "conformance"), "does_not_conform") == 0) {
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "claim %s declares the "
-					  "material does not conform for %s", sget(claim, "id"), topic);
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, _("claim %s declares the "
+					  "material does not conform for %s"), sget(claim, "id"), topic);
 			return;
 		}
 		if (json_is_true(json_object_get(claim, "not_intentionally_added"))) {
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "claim %s: no %s intentionally "
-					  "added", sget(claim, "id"), topic);
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("claim %s: no %s intentionally "
+					  "added"), sget(claim, "id"), topic);
 			return;
 		}
 	}
-	sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, "no claim states that no %s are "
-			  "intentionally added", topic);
+	sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, _("no claim states that no %s are "
+			  "intentionally added"), topic);
 }
 
 static int regulation_matches(const json_t *rule, const json_t *claim)
@@ -411,8 +412,8 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 		    !regulation_matches(rule, claim))
 			continue;
 		if (strcmp(sget(claim, "conformance"), "does_not_conform") == 0) {
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, "claim %s (%s) declares the "
-					  "material does not conform", sget(claim, "id"),
+			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_FAIL, _("claim %s (%s) declares the "
+					  "material does not conform"), sget(claim, "id"),
 					  json_string_value(json_array_get(json_object_get(claim, "regulations"), 0)));
 			return;
 		}
@@ -424,7 +425,7 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 					 json_string_value(x));
 		}
 		if (missing[0]) {
-			sdx__text_put(why, sizeof(why), "claim %s lacks %s", sget(claim, "id"), missing);
+			sdx__text_put(why, sizeof(why), _("claim %s lacks %s"), sget(claim, "id"), missing);
 			best = SDX_VERDICT_UNKNOWN;
 			continue;
 		}
@@ -432,15 +433,15 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 			best = ev;
 			continue;
 		}
-		sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, "claim %s: conforms to %s%s",
+		sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("claim %s: conforms to %s%s"),
 				  sget(claim, "id"),
 				  json_string_value(json_array_get(json_object_get(claim, "regulations"), 0)),
-				  json_array_size(req) ? ", with every required element" : "");
+				  json_array_size(req) ? _(", with every required element") : "");
 		return;
 	}
 	if (best < 0)
-		sdx__text_put(why, sizeof(why), "no %s claim%s%s", topic,
-			 json_object_get(rule, "regulation_match") ? " under " : "",
+		sdx__text_put(why, sizeof(why), _("no %s claim%s%s"), topic,
+			 json_object_get(rule, "regulation_match") ? _(" under ") : "",
 			 json_object_get(rule, "regulation_match")
 				 ? json_string_value(json_array_get(json_object_get(rule, "regulation_match"), 0))
 				 : "");

@@ -15,6 +15,7 @@
 #include "formats/records/internal.h"
 #include "formats/registers/list.h"
 #include "formats/rules/internal.h"
+#include "formats/text/l10n.h"
 #include "formats/text/text.h"
 
 int sdx__check_in_force(const sdx_graph *g, size_t node, long today)
@@ -154,25 +155,27 @@ static void article_level(struct check *c, const json_t *rule, size_t node, cons
 	double pct = h->mgkg / 1e4, art;
 
 	if (!batch) {
-		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_FAIL, "lot %s holds %s "
-				  "at %.4g %% w/w (claim %s), above %.4g %%", w->lot ? w->lot : "(all)",
+		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_FAIL, _("lot %s holds %s "
+				  "at %.4g %% w/w (claim %s), above %.4g %%"), w->lot ? w->lot : _("(all)"),
 				  h->s->name, pct, h->claim, lim / 1e4);
 		return;
 	}
 	if (in_kg < 0 || out_kg <= 0) {
-		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, "lot %s holds "
+		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, _("lot %s holds "
 				  "%s at %.4g %% w/w, above %.4g %%; whether article %s does depends "
 				  "on its mass, and the batch counts it in %s and the lot it took in %s, "
-				  "not both as masses", w->lot, h->s->name, pct, lim / 1e4, w->via,
+				  "not both as masses"), w->lot, h->s->name, pct, lim / 1e4, w->via,
 				  sget(json_object_get(batch, "quantity"), "unit"),
 				  input ? sget(input, "unit") : "nothing");
 		return;
 	}
 	art = h->mgkg * in_kg / out_kg;
 	sdx__check_result(c, rule, node, w->lot, w->via, art > lim ? SDX_VERDICT_FAIL : SDX_VERDICT_PASS,
-			  "lot %s holds %s at %.4g %% w/w; article %s takes %.4g kg of it in %.4g kg: "
-			  "%.4g %% w/w, %s %.4g %%", w->lot, h->s->name, pct, w->via, in_kg, out_kg,
-			  art / 1e4, art > lim ? "above" : "within", lim / 1e4);
+			  art > lim ? _("lot %s holds %s at %.4g %% w/w; article %s takes %.4g kg of it in "
+				       "%.4g kg: %.4g %% w/w, above %.4g %%")
+			  : _("lot %s holds %s at %.4g %% w/w; article %s takes %.4g kg of it in %.4g kg: "
+			      "%.4g %% w/w, within %.4g %%"), w->lot, h->s->name, pct, w->via, in_kg,
+			  out_kg, art / 1e4, lim / 1e4);
 }
 
 void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const struct walk *w)
@@ -189,8 +192,8 @@ void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const s
 	size_t n, i, over = 0;
 
 	if (!list) {
-		sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, "the substance list "
-				  "'%s' is not loaded: 'sdx list import %s FILE' stores it", name, name);
+		sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, _("the substance list "
+				  "'%s' is not loaded: 'sdx list import %s FILE' stores it"), name, name);
 		return;
 	}
 	n = listed_in(list, decl, lot, h, sizeof(h) / sizeof(h[0]));
@@ -208,30 +211,31 @@ void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const s
 			sdx__text_add(&tm, "%s%s %.4g %%", i ? ", " : "", h[i].s->name, h[i].mgkg / 1e4);
 	}
 	if (n == matchable(list)) {
-		sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_PASS, "every substance of "
-				  "list '%s' (version %" PRIu64 " of %s) is measured at most %.4g %%: %s",
-				  name, sdx_list_version(list), sdx_list_date(list), lim / 1e4, measured);
+		sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_PASS, _("every substance of "
+				  "list '%s' (version %llu of %s) is measured at most %.4g %%: %s"),
+				  name, (unsigned long long)sdx_list_version(list), sdx_list_date(list), lim / 1e4, measured);
 		return;
 	}
 	if ((claim = svhc_claim(decl, lot))) {
 		const char *since = sget(decl, "valid_from");
 		if (added_after(list, since, &tl))
-			sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, "claim %s "
-					  "(from %s) predates what list '%s' version %" PRIu64 " added "
-					  "since: %s", sget(claim, "id"), since, name,
-					  sdx_list_version(list), later);
+			sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, _("claim %s "
+					  "(from %s) predates what list '%s' version %llu added "
+					  "since: %s"), sget(claim, "id"), since, name,
+					  (unsigned long long)sdx_list_version(list), later);
 		else
-			sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_PASS, "claim %s: no "
-					  "substance of list '%s' (version %" PRIu64 " of %s) above "
-					  "%.4g %%%s%s", sget(claim, "id"), name, sdx_list_version(list),
-					  sdx_list_date(list), lim / 1e4, n ? "; measured: " : "",
+			sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_PASS, _("claim %s: no "
+					  "substance of list '%s' (version %llu of %s) above "
+					  "%.4g %%%s%s"), sget(claim, "id"), name,
+					  (unsigned long long)sdx_list_version(list),
+					  sdx_list_date(list), lim / 1e4, n ? _("; measured: ") : "",
 					  measured);
 		return;
 	}
-	sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, "%s%s%sno measurement "
-			  "or 'svhc' claim covers the other %zu substances of list '%s' (version %"
-			  PRIu64 ")", n ? "measured " : "", measured, n ? " (within the limit); " : "",
-			  matchable(list) - n, name, sdx_list_version(list));
+	sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, _("%s%s%sno measurement "
+			  "or 'svhc' claim covers the other %zu substances of list '%s' (version %llu)"),
+			  n ? _("measured ") : "", measured, n ? _(" (within the limit); ") : "",
+			  matchable(list) - n, name, (unsigned long long)sdx_list_version(list));
 }
 
 /* ---- what a new version added, and what it hits ------------------------------------ */

@@ -13,6 +13,7 @@
 #include "sdx/lab.h"
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
+#include "formats/text/l10n.h"
 #include "formats/text/text.h"
 
 /* A report found for a record: its own, an input's, or its model's. */
@@ -143,19 +144,19 @@ static void judge_clauses(const json_t *rule, const json_t *e, struct judged *j,
 	}
 	if (failed[0]) {
 		j->verdict = SDX_VERDICT_FAIL;
-		sdx__text_put(j->why, sizeof(j->why), "report %s: %s failed", sget(e, "report_number"),
+		sdx__text_put(j->why, sizeof(j->why), _("report %s: %s failed"), sget(e, "report_number"),
 			 failed);
 	} else if (missing[0]) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 10 + nmiss;
-		sdx__text_put(j->why, sizeof(j->why), "report %s does not cover clause%s %s",
-			 sget(e, "report_number"), nmiss > 1 ? "s" : "", missing);
+		sdx__text_put(j->why, sizeof(j->why), nmiss > 1 ? _("report %s does not cover clauses %s")
+			 : _("report %s does not cover clause %s"), sget(e, "report_number"), missing);
 	} else if (unsure[0]) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->firm = 1;
 		j->score = 5;
-		sdx__text_put(j->why, sizeof(j->why), "report %s gives no result for %s, whose "
-			 "interpretation is officially pending", sget(e, "report_number"), unsure);
+		sdx__text_put(j->why, sizeof(j->why), _("report %s gives no result for %s, whose "
+			 "interpretation is officially pending"), sget(e, "report_number"), unsure);
 	}
 }
 
@@ -178,7 +179,7 @@ static void judge_items(const json_t *rule, const json_t *e, struct judged *j)
 	if (nmiss) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 10 + nmiss;
-		sdx__text_put(j->why, sizeof(j->why), "report %s does not cover %s",
+		sdx__text_put(j->why, sizeof(j->why), _("report %s does not cover %s"),
 			 sget(e, "report_number"), missing);
 	}
 }
@@ -197,7 +198,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	     json_object_get(policy, "accreditation")) && !*body) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 3;
-		sdx__text_put(j->why, sizeof(j->why), "report %s by %s names no accreditation",
+		sdx__text_put(j->why, sizeof(j->why), _("report %s by %s names no accreditation"),
 			 sget(e, "report_number"), sget(e, "lab_name"));
 		return;
 	}
@@ -208,8 +209,8 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 		if (!listed) {
 			j->verdict = SDX_VERDICT_UNKNOWN;
 			j->score = 3;
-			sdx__text_put(j->why, sizeof(j->why), "report %s is accredited by '%s', not a body "
-				 "this profile accepts", sget(e, "report_number"), body);
+			sdx__text_put(j->why, sizeof(j->why), _("report %s is accredited by '%s', not a body "
+				 "this profile accepts"), sget(e, "report_number"), body);
 			return;
 		}
 	}
@@ -218,8 +219,8 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	if (!c->opts || !c->opts->labs || !sdx_lab_register_count(c->opts->labs)) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 2;
-		sdx__text_put(j->why, sizeof(j->why), "accreditation %s of report %s cannot be verified: "
-			 "no lab register is loaded ('sdx lab import FILE', or 'sdx check --labs FILE')",
+		sdx__text_put(j->why, sizeof(j->why), _("accreditation %s of report %s cannot be verified: "
+			 "no lab register is loaded ('sdx lab import FILE', or 'sdx check --labs FILE')"),
 			 sget(acc, "number"), sget(e, "report_number"));
 		return;
 	}
@@ -235,7 +236,7 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 		size_t n = strlen(j->why);
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 2;
-		sdx__text_put(j->why + n, sizeof(j->why) - n, " (report %s)", sget(e, "report_number"));
+		sdx__text_put(j->why + n, sizeof(j->why) - n, _(" (report %s)"), sget(e, "report_number"));
 	}
 }
 
@@ -265,11 +266,11 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = best ? 50 : 100;
 		if (best)
-			sdx__text_put(j->why, sizeof(j->why), "report %s tests against %s, another version "
-				 "than the rule requires (%s)", sget(e, "report_number"), have, stds);
+			sdx__text_put(j->why, sizeof(j->why), _("report %s tests against %s, another version "
+				 "than the rule requires (%s)"), sget(e, "report_number"), have, stds);
 		else
-			sdx__text_put(j->why, sizeof(j->why), "report %s does not test against %s%s%s",
-				 sget(e, "report_number"), stds, have[0] ? " (it names " : "",
+			sdx__text_put(j->why, sizeof(j->why), _("report %s does not test against %s%s%s"),
+				 sget(e, "report_number"), stds, have[0] ? _(" (it names ") : "",
 				 have[0] ? have : "");
 		if (!best && have[0])
 			strncat(j->why, ")", sizeof(j->why) - strlen(j->why) - 1);
@@ -287,14 +288,14 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 	if (!j->verdict && sdx__check_days(sget(e, "valid_until")) < c->today) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 1;
-		sdx__text_put(j->why, sizeof(j->why), "report %s expired on %s (checked at %s)",
+		sdx__text_put(j->why, sizeof(j->why), _("report %s expired on %s (checked at %s)"),
 			 sget(e, "report_number"), sget(e, "valid_until"), c->date);
 	} else if (!j->verdict && max_age && age > max_age) {
 		j->verdict = SDX_VERDICT_UNKNOWN;
 		j->score = 1;
-		sdx__text_put(j->why, sizeof(j->why), "report %s was issued %s, %ld days before %s; at most "
-			 "%" JSON_INTEGER_FORMAT " days are allowed", sget(e, "report_number"),
-			 sget(e, "issue_date"), age, c->date, max_age);
+		sdx__text_put(j->why, sizeof(j->why), _("report %s was issued %s, %ld days before %s; at most "
+			 "%lld days are allowed"), sget(e, "report_number"),
+			 sget(e, "issue_date"), age, c->date, (long long)max_age);
 	}
 	if (!j->verdict)
 		*j = firm;
@@ -329,7 +330,7 @@ static size_t candidates(const struct check *c, size_t node, struct candidate *o
 			if (m < cap) {
 				out[m].e = e;
 				out[m].model = 1;
-				sdx__text_put(out[m++].where, sizeof(out->where), "model %s (product record)",
+				sdx__text_put(out[m++].where, sizeof(out->where), _("model %s (product record)"),
 					 sget(pb, "product_id"));
 			}
 	}
@@ -348,7 +349,7 @@ static size_t candidates(const struct check *c, size_t node, struct candidate *o
 				if (m < cap) {
 					out[m].e = e;
 					out[m].model = 0;
-					sdx__text_put(out[m++].where, sizeof(out->where), "lot %s (declaration %s)",
+					sdx__text_put(out[m++].where, sizeof(out->where), _("lot %s (declaration %s)"),
 						 sget(x, "lot_number"), sget(ib, "declaration_id"));
 				}
 		}
@@ -364,28 +365,28 @@ static void pass_text(const struct check *c, const json_t *rule, const json_t *e
 	size_t n, nclauses = json_array_size(json_object_get(req, "clauses"));
 	size_t nitems = json_array_size(json_object_get(rule, "test_items"));
 
-	sdx__text_put(out, cap, "report %s by %s (%s)%s%s", sget(e, "report_number"), sget(e, "lab_name"),
+	sdx__text_put(out, cap, _("report %s by %s (%s)%s%s"), sget(e, "report_number"), sget(e, "lab_name"),
 		 sget(json_object_get(e, "accreditation"), "number"),
-		 where->where[0] ? (where->model ? " on " : " on input ") : "", where->where);
+		 where->where[0] ? (where->model ? _(" on ") : _(" on input ")) : "", where->where);
 	n = strlen(out);
 	if (json_object_get(req, "standards"))
-		sdx__text_put(out + n, cap - n, ", against %s",
+		sdx__text_put(out + n, cap - n, _(", against %s"),
 			 json_string_value(json_array_get(json_object_get(e, "standards"), 0)));
 	n = strlen(out);
-	sdx__text_put(out + n, cap - n, ", issued %s (%ld days before %s)", sget(e, "issue_date"),
+	sdx__text_put(out + n, cap - n, _(", issued %s (%ld days before %s)"), sget(e, "issue_date"),
 		 c->today - sdx__check_days(sget(e, "issue_date")), c->date);
 	n = strlen(out);
 	if (nclauses)
-		sdx__text_put(out + n, cap - n, ", covers %s %zu required clause%s", nclauses > 1 ? "all" : "the",
-			 nclauses, nclauses > 1 ? "s" : "");
+		sdx__text_put(out + n, cap - n, nclauses > 1 ? _(", covers all %zu required clauses")
+			 : _(", covers the %zu required clause"), nclauses);
 	n = strlen(out);
 	if (nitems)
-		sdx__text_put(out + n, cap - n, "%s %s %zu test item%s", nclauses ? " and" : ", covers",
-			 nitems > 1 ? "all" : "the", nitems, nitems > 1 ? "s" : "");
+		sdx__text_put(out + n, cap - n, nitems > 1 ? _("%s all %zu test items") :
+			 _("%s the %zu test item"), nclauses ? _(" and") : _(", covers"), nitems);
 	n = strlen(out);
 	if (pending[0])
-		sdx__text_put(out + n, cap - n, "; not required, their interpretation being officially "
-			 "pending: %s", pending);
+		sdx__text_put(out + n, cap - n, _("; not required, their interpretation being officially "
+			 "pending: %s"), pending);
 }
 
 void sdx__check_report(struct check *c, const json_t *rule, size_t node, const struct walk *w)
@@ -408,16 +409,16 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 		note[0] = '\0';
 		if ((cand[i].model && !model_ok) || (i < own && !batch_ok)) {
 			if (!elsewhere[0])
-				sdx__text_put(elsewhere, sizeof(elsewhere), "; report %s%s%s does not count: "
-					 "the rule requires %s-level evidence", sget(e, "report_number"),
-					 cand[i].model ? " on " : " on the batch", cand[i].where,
-					 batch_ok ? "batch" : "model");
+				sdx__text_put(elsewhere, sizeof(elsewhere), _("; report %s%s%s does not count: "
+					 "the rule requires %s-level evidence"), sget(e, "report_number"),
+					 cand[i].model ? _(" on ") : _(" on the batch"), cand[i].where,
+					 batch_ok ? _("batch") : _("model"));
 			continue;
 		}
 		if (i >= own && !cand[i].model && !inputs_count) {
 			if (!elsewhere[0])
-				sdx__text_put(elsewhere, sizeof(elsewhere), "; report %s on input %s does not "
-					 "count: the rule requires a report on the finished product",
+				sdx__text_put(elsewhere, sizeof(elsewhere), _("; report %s on input %s does not "
+					 "count: the rule requires a report on the finished product"),
 					 sget(e, "report_number"), cand[i].where);
 			continue;
 		}
@@ -433,14 +434,14 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 			best = j;
 		if (cand[i].where[0] && best.score == j.score && best.verdict == j.verdict) {
 			size_t k = strlen(best.why);
-			sdx__text_put(best.why + k, sizeof(best.why) - k, " (on %s%s)",
-				      cand[i].model ? "" : "input ", cand[i].where);
+			sdx__text_put(best.why + k, sizeof(best.why) - k, _(" (on %s%s)"),
+				      cand[i].model ? "" : _("input "), cand[i].where);
 		}
 	}
 	if (best.score == (size_t)-1 && best.verdict != SDX_VERDICT_FAIL) {
-		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, "no test report "
-				  "%s this %s%s", model_ok && batch_ok ? "is attached to" :
-				  model_ok ? "on the model of" : "is attached to", c->g->n[node].type->name,
+		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, _("no test report "
+				  "%s this %s%s"), model_ok && batch_ok ? _("is attached to") :
+				  model_ok ? _("on the model of") : _("is attached to"), c->g->n[node].type->name,
 				  elsewhere);
 		return;
 	}

@@ -13,6 +13,7 @@
 
 #include "sdx/provenance.h"
 #include "formats/rules/internal.h"
+#include "formats/text/l10n.h"
 #include "formats/text/text.h"
 
 /* The 27 member states, for the group "EU" in a destination list. */
@@ -106,11 +107,11 @@ int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *w
 	if (!json_object_get(scope, "hs_codes") && !cats)
 		return SCOPE_IN;
 	if (!code || !*code) {
-		sdx__text_put(why, cap, "the goods' HS code is not recorded");
+		sdx__text_put(why, cap, _("the goods' HS code is not recorded"));
 		return SCOPE_UNRECORDED;
 	}
 	if (sdx__hs_in(json_object_get(scope, "hs_exclude"), code)) {
-		sdx__text_put(why, cap, "HS %s is excluded from the profile's scope", code);
+		sdx__text_put(why, cap, _("HS %s is excluded from the profile's scope"), code);
 		return SCOPE_OUT;
 	}
 	if (sdx__hs_in(json_object_get(scope, "hs_codes"), code))
@@ -130,12 +131,12 @@ int sdx__scope_goods(const json_t *profile, const char *code, int *near, char *w
 		hit = same_heading(json_object_get(scope, "hs_codes"), code);
 	if (hit) {
 		*near = 1;
-		sdx__text_put(why, cap, "HS %s is not on the profile's list, which has %s under the same "
-			 "heading: misclassified, or a product the programme does not cover", code, hit);
+		sdx__text_put(why, cap, _("HS %s is not on the profile's list, which has %s under the same "
+			 "heading: misclassified, or a product the programme does not cover"), code, hit);
 	} else if (names[0]) {
-		sdx__text_put(why, cap, "HS %s is not in any of the profile's categories (%s)", code, names);
+		sdx__text_put(why, cap, _("HS %s is not in any of the profile's categories (%s)"), code, names);
 	} else {
-		sdx__text_put(why, cap, "HS %s is not among the HS codes the profile covers", code);
+		sdx__text_put(why, cap, _("HS %s is not among the HS codes the profile covers"), code);
 	}
 	return SCOPE_OUT;
 }
@@ -187,23 +188,23 @@ static int scope_when_where(const struct check *c, const json_t *scope, const ch
 	char list[200];
 
 	if (json_object_get(force, "from") && c->today < sdx__check_days(sget(force, "from"))) {
-		sdx__text_put(why, cap, "%s is in force from %s, after %s", whose, sget(force, "from"),
+		sdx__text_put(why, cap, _("%s is in force from %s, after %s"), whose, sget(force, "from"),
 			 c->date);
 		return SCOPE_OUT;
 	}
 	if (json_object_get(force, "until") && c->today > sdx__check_days(sget(force, "until"))) {
-		sdx__text_put(why, cap, "%s was in force until %s, before %s", whose, sget(force, "until"),
+		sdx__text_put(why, cap, _("%s was in force until %s, before %s"), whose, sget(force, "until"),
 			 c->date);
 		return SCOPE_OUT;
 	}
 	if (dest && c->destination && !market_in(dest, c->destination)) {
 		list_text(list, sizeof(list), dest);
-		sdx__text_put(why, cap, "destination %s is not among the markets %s covers (%s)",
+		sdx__text_put(why, cap, _("destination %s is not among the markets %s covers (%s)"),
 			 c->destination, whose, list);
 		return SCOPE_OUT;
 	}
 	if (dest && !c->destination) {
-		sdx__text_put(why, cap, "no destination is recorded (%s covers %s)", whose,
+		sdx__text_put(why, cap, _("no destination is recorded (%s covers %s)"), whose,
 			 json_string_value(json_array_get(dest, 0)));
 		return SCOPE_UNRECORDED;
 	}
@@ -218,19 +219,19 @@ int sdx__scope_market(const struct check *c, char *why, size_t cap)
 	int r;
 	size_t i;
 
-	if ((r = scope_when_where(c, scope, "the profile", why, cap)) != SCOPE_IN)
+	if ((r = scope_when_where(c, scope, _("the profile"), why, cap)) != SCOPE_IN)
 		return r;
 	if (!ports)
 		return SCOPE_IN;
 	if (!c->port) {
-		sdx__text_put(why, cap, "no port of loading is recorded");
+		sdx__text_put(why, cap, _("no port of loading is recorded"));
 		return SCOPE_UNRECORDED;
 	}
 	json_array_foreach(ports, i, x)
 		if (strcmp(json_string_value(x), c->port) == 0)
 			return SCOPE_IN;
 	list_text(list, sizeof(list), ports);
-	sdx__text_put(why, cap, "port of loading %s is not one the programme covers (%s)", c->port,
+	sdx__text_put(why, cap, _("port of loading %s is not one the programme covers (%s)"), c->port,
 		 list);
 	return SCOPE_OUT;
 }
@@ -265,22 +266,22 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 	why[0] = '\0';
 	if (!scope)
 		return SCOPE_IN;
-	if ((r = scope_when_where(c, scope, "the rule", why, cap)) == SCOPE_OUT)
+	if ((r = scope_when_where(c, scope, _("the rule"), why, cap)) == SCOPE_OUT)
 		return r;
 	unrecorded |= r == SCOPE_UNRECORDED;
 	sdx__text_put(label, sizeof(label), "%s %s%s%s", n->type->name,
 		 n->type->id_field ? sget(body, n->type->id_field) : n->hex,
-		 w->lot ? ", lot " : "", w->lot ? w->lot : "");
+		 w->lot ? _(", lot ") : "", w->lot ? w->lot : "");
 	if ((want = json_object_get(scope, "roles"))) {
 		list_text(list, sizeof(list), want);
 		if (!w->role) {
-			sdx__text_put(why, cap, "%s%s records no role for this input, and the rule "
-				 "judges %s inputs", w->via ? "batch " : "the batch", w->via ? w->via : "",
+			sdx__text_put(why, cap, _("%s%s records no role for this input, and the rule "
+				 "judges %s inputs"), w->via ? _("batch ") : _("the batch"), w->via ? w->via : "",
 				 list);
 			unrecorded = 1;
 		} else if (!str_in(want, w->role)) {
-			sdx__text_put(why, cap, "the rule judges %s; %s is used as %s%s%s", list, label,
-				 w->role, w->via ? " in batch " : "", w->via ? w->via : "");
+			sdx__text_put(why, cap, _("the rule judges %s; %s is used as %s%s%s"), list, label,
+				 w->role, w->via ? _(" in batch ") : "", w->via ? w->via : "");
 			return SCOPE_OUT;
 		}
 	}
@@ -289,13 +290,13 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 		list_text(list, sizeof(list), want);
 		if (!(have = material_classes(body))) {
 			if (!why[0])
-				sdx__text_put(why, cap, "%s records no material classes, and the rule "
-					 "judges %s materials", label, list);
+				sdx__text_put(why, cap, _("%s records no material classes, and the rule "
+					 "judges %s materials"), label, list);
 			unrecorded = 1;
 		} else if (!intersects(want, have)) {
 			char mine[200];
 			list_text(mine, sizeof(mine), have);
-			sdx__text_put(why, cap, "the rule judges %s materials; %s is %s", list, label, mine);
+			sdx__text_put(why, cap, _("the rule judges %s materials; %s is %s"), list, label, mine);
 			return SCOPE_OUT;
 		}
 	}
@@ -305,21 +306,21 @@ int sdx__scope_rule(const struct check *c, const json_t *rule, size_t node,
 		char mine[200];
 		list_text(list, sizeof(list), want);
 		list_text(mine, sizeof(mine), have);
-		sdx__text_put(why, cap, "the rule does not judge %s materials; %s is %s", list, label, mine);
+		sdx__text_put(why, cap, _("the rule does not judge %s materials; %s is %s"), list, label, mine);
 		return SCOPE_OUT;
 	}
 	if (json_object_get(scope, "hs_codes") || json_object_get(scope, "hs_exclude") ||
 	    json_object_get(scope, "categories")) {
 		if (!w->hs) {
 			if (!why[0])
-				sdx__text_put(why, cap, "the HS code of the goods %s went into is not recorded",
+				sdx__text_put(why, cap, _("the HS code of the goods %s went into is not recorded"),
 					 label);
 			unrecorded = 1;
 		} else if (sdx__hs_in(json_object_get(scope, "hs_exclude"), w->hs) ||
 			   ((json_object_get(scope, "hs_codes") || json_object_get(scope, "categories")) &&
 			    !sdx__hs_in(json_object_get(scope, "hs_codes"), w->hs) &&
 			    !in_categories(c->profile, json_object_get(scope, "categories"), w->hs))) {
-			sdx__text_put(why, cap, "the rule covers other goods than HS %s", w->hs);
+			sdx__text_put(why, cap, _("the rule covers other goods than HS %s"), w->hs);
 			return SCOPE_OUT;
 		}
 	}

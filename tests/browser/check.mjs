@@ -6,7 +6,10 @@
 // allowed by its hash in the page's Content-Security-Policy, applied), no
 // console error, no request but the page itself; then a screenshot.
 //
-//   node check.mjs REPORT.html TRACE.json CHECK.json FAILING-REF SHOT.png
+//   node check.mjs REPORT.html TRACE.json CHECK.json FAILING-REF SHOT.png [LANG]
+//
+// LANG (default en) is the page's language, `sdx report --lang`: zh-CN wants
+// <html lang="zh-CN"> and the verdict words 合格 不合格 未知 不适用.
 //
 // Prints "ok - browser: ..." / "not ok - browser: ..." lines; exits 1 if any fails.
 import { readFileSync } from 'node:fs';
@@ -14,9 +17,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const [html, traceFile, checkFile, failing, shot] = process.argv.slice(2);
+const [html, traceFile, checkFile, failing, shot, lang = 'en'] = process.argv.slice(2);
+const words = lang === 'zh-CN' ? { pass: '合格', fail: '不合格', unknown: '未知', not_applicable: '不适用' }
+	: { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN', not_applicable: 'N/A' };
+const suffix = lang === 'en' ? '' : ` [${lang}]`;
 let failed = 0;
-const ok = (what, cond, why = '') => {
+const ok = (what0, cond, why = '') => {
+	const what = what0 + suffix;
 	if (cond) console.log(`ok - browser: ${what}`);
 	else { failed++; console.log(`not ok - browser: ${what}${why ? ': ' + why : ''}`); }
 };
@@ -55,8 +62,31 @@ try {
 		JSON.stringify(rows) === JSON.stringify(verdicts), JSON.stringify(rows));
 	const visible = await page.$$eval('table.verdicts tr.verdict td.tag', tds =>
 		tds.map(t => t.innerText.trim()));
-	ok('each verdict row shows its verdict', visible.length === verdicts.length &&
-		visible.every(v => ['PASS', 'FAIL', 'UNKNOWN', 'N/A'].includes(v)), JSON.stringify(visible));
+	ok('each verdict row shows its verdict, in the page\'s language', visible.length === verdicts.length &&
+		visible.every((v, i) => v === words[verdicts[i][1]]), JSON.stringify(visible));
+	const docLang = await page.evaluate(() => document.documentElement.lang);
+	ok(`the document's language is ${lang}`, docLang === lang, docLang);
+	const overall = await page.$eval('p.overall .tag', t => [t.innerText.trim(), t.getBoundingClientRect().width]);
+	ok('the overall verdict word is drawn', Object.values(words).includes(overall[0]) && overall[1] > 10,
+		JSON.stringify(overall));
+
+	if (lang === 'zh-CN') {
+		// a font has the glyphs: two characters drawn in the page's font differ
+		// from each other and from a code point no font has (all "tofu" boxes alike)
+		const drawn = await page.evaluate(() => {
+			const st = getComputedStyle(document.body);
+			const draw = ch => {
+				const c = document.createElement('canvas');
+				c.width = 48; c.height = 48;
+				const x = c.getContext('2d');
+				x.font = `32px ${st.fontFamily}`;
+				x.fillText(ch, 4, 38);
+				return c.toDataURL();
+			};
+			return draw('合') !== draw('格') && draw('合') !== draw('\u{10FFFD}');
+		});
+		ok('the Chinese text is drawn with real glyphs (a CJK font is installed)', drawn);
+	}
 
 	const boxes = await page.$$eval('section#graph svg g.node', gs => gs.map(g => ({
 		ref: g.dataset.ref, report: g.classList.contains('report'),

@@ -88,6 +88,8 @@ expect 0 "a lot above 0.1 % diluted in the article" sdx check -L m.db MAT-DILUTE
 check "is judged per article: 2 kg of 0.32 % in 100 kg is 0.0064 %" sh -c "jq -r '.[0].results[] | select(.verdict != \"unknown\") | .reason' '$out' | grep -q 'article MAT-DILUTE takes 2 kg of it in 100 kg: 0.0064 % w/w, within 0.1 %'"
 expect 5 "the same lot as half of the article" sdx check -L m.db MAT-RICH --profile $P
 expect_out "fails, with the computation" "Bis\(2-ethylhexyl\) phthalate \(DEHP\) at 0.32 % w/w; article MAT-RICH takes 50 kg of it in 100 kg: 0.16 % w/w, above 0.1 %"
+expect 5 "the same in Simplified Chinese (t0042, po/README)" sdx check -L m.db MAT-RICH --profile $P --lang zh-CN
+expect_out "the computation in Chinese, the substance as listed" "含 Bis\(2-ethylhexyl\) phthalate \(DEHP\)，质量分数 0.32 %；物品 MAT-RICH 在 100 kg 中使用其 50 kg：质量分数 0.16 %，高于 0.1 %"
 expect 6 "an article counted in pieces" sdx check -L m.db MAT-PCS --profile $P
 expect_out "is unknown, saying why" "whether article MAT-PCS does depends on its mass, and the batch counts it in H87"
 expect 6 "a 'no SVHC' claim from before lead was listed" sdx check -L m.db MAT-OLD --profile $P
