@@ -23,6 +23,9 @@
 #include "sdx/api.h"
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sdx/ledger.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -118,6 +121,32 @@ typedef struct sdx_disclosure_view {
 SDX_API int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
 				  const char *body, size_t len, const char *const *texts,
 				  size_t n);
+
+/* --- disclosures held in a ledger ------------------------------------------ */
+
+/**
+ * Keep a disclosure of own entry `index` (ledger format 13 on): it is
+ * checked against the entry's body first, and one that matches none of its
+ * digests is refused as a forgery (SDX_EVERIFY, naming the entry).  The same
+ * disclosure kept twice is stored once.  Must be inside begin/commit.
+ * @return 0; SDX_ENOTFOUND (no such entry); SDX_EVERIFY; SDX_EFORMAT; SDX_EIO.
+ */
+SDX_API int sdx_ledger_disclosure_add(sdx_ledger *l, uint64_t index, const char *text);
+
+typedef int (*sdx_disclosure_cb)(void *ctx, uint64_t index, const char *digest,
+				 const char *text);
+/** Call cb for every disclosure held of own entry `index`, by digest; a
+ *  non-zero return stops and is returned.  None for a ledger older than format 13. */
+SDX_API int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_cb cb,
+					  void *ctx);
+
+/**
+ * The body of own entry `index` as its reader sees it: with the values of
+ * the disclosures held put back and the withheld fields left out
+ * (sdx_disclosure_reveal()).  *body is malloc'd; view may be NULL.
+ */
+SDX_API int sdx_ledger_entry_revealed(char **body, size_t *body_len, sdx_disclosure_view *view,
+				      sdx_ledger *l, uint64_t index);
 
 #ifdef __cplusplus
 }

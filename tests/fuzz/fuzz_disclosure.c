@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_disclosure.c - disclosures and the bodies that commit to
- * them (formats/disclosure/disclosure.c).
+ * them (ledger/disclosure.c).
  *
  * The input is "DISCLOSURE~DISCLOSURE~...\nBODY" (the separator of an SD-JWT
  * presentation).  Each disclosure is parsed on its own; all of them are

@@ -1,6 +1,6 @@
 /*
  * tests/unit/disclosure.c - salted commitments and disclosures
- * (formats/disclosure/disclosure.c): RFC 9901's example disclosures and
+ * (ledger/disclosure.c): RFC 9901's example disclosures and
  * digests (sections 4.2.1-4.2.3), concealing and revealing a record body,
  * forgeries, decoys, nested and array-element disclosures, refusals.
  */
@@ -12,6 +12,8 @@
 
 #include "harness.h"
 #include "sdx/disclosure.h"
+#include "sdx/keys.h"
+#include "sdx/ledger.h"
 
 /* RFC 9901 4.2.1 and 4.2.3: an object property and its digest */
 #define RFC_PROP "WyJfMjZiYzRMVC1hYzZxMktJNmNCVzVlcyIsICJmYW1pbHlfbmFtZSIsICJNw7ZiaXVzIl0"
@@ -317,6 +319,56 @@ static void bad_disclosures(void)
 	}
 }
 
+/* disclosures kept in a ledger: checked when stored, revealed, audited */
+static void held_in_ledger(void)
+{
+	const char *ptr[] = { "/claims/0/value", "/supplier" };
+	unsigned char seed[32];
+	sdx_signer *key = NULL;
+	sdx_ledger *l = NULL;
+	sdx_disclosure_list list;
+	sdx_entry_info info;
+	sdx_disclosure_view v;
+	char *body = NULL, *out = NULL, sql[512];
+	size_t len = 0;
+
+	memset(seed, 9, sizeof(seed));
+	CHECK_OK(sdx_signer_from_seed(&key, "example.com/supplier", seed));
+	CHECK_OK(sdx_ledger_create(&l, "t.db", key));
+	CHECK_OK(sdx_disclosure_conceal(&body, &len, &list, BODY, strlen(BODY), ptr, 2, 1));
+	CHECK_OK(sdx_ledger_begin(l));
+	CHECK_OK(sdx_ledger_append(&info, l, key, "note", body, len));
+	CHECK_OK(sdx_ledger_disclosure_add(l, info.index, list.text[0]));
+	CHECK_OK(sdx_ledger_disclosure_add(l, info.index, list.text[0]));   /* once */
+	/* RFC 9901's disclosure commits to nothing here */
+	CHECK_ERR(sdx_ledger_disclosure_add(l, info.index, RFC_PROP), SDX_EVERIFY);
+	CHECK(strstr(sdx_error_last(), "entry 1: disclosure 1 (field 'family_name')") != NULL);
+	CHECK_ERR(sdx_ledger_disclosure_add(l, 99, list.text[0]), SDX_ENOTFOUND);
+	CHECK_OK(sdx_ledger_checkpoint(NULL, NULL, l, key));
+	CHECK_OK(sdx_ledger_commit(l));
+
+	CHECK_OK(sdx_ledger_entry_revealed(&out, NULL, &v, l, info.index));
+	CHECK_STR(out, "{\"claims\":[{\"substance\":\"Pb\",\"value\":41.6173}]}");
+	CHECK(v.disclosed == 1 && v.withheld == 3);   /* the supplier, a decoy in each _sd */
+	free(out);
+	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));
+	sdx_ledger_free(l);
+	l = NULL;
+
+	/* a forged row put in behind sdx's back: verify names the entry */
+	snprintf(sql, sizeof(sql), "INSERT INTO disclosures VALUES('example.com/supplier', 1, "
+		 "'x', '%s');", RFC_ELEM);
+	CHECK(test_sql("t.db", sql) == 0);
+	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
+	CHECK_ERR(sdx_ledger_verify(NULL, l, NULL), SDX_EVERIFY);
+	CHECK(strstr(sdx_error_last(), "entry 1: disclosure") != NULL);
+	CHECK(strstr(sdx_error_last(), "matches no digest") != NULL);
+	sdx_ledger_free(l);
+	sdx_signer_free(key);
+	free(body);
+	sdx_disclosure_list_free(&list);
+}
+
 static const struct test_case tests[] = {
 	{ "RFC 9901 disclosures and digests", rfc_vectors },
 	{ "RFC 9901 disclosures revealed in a body", rfc_reveal },
@@ -327,6 +379,7 @@ static const struct test_case tests[] = {
 	{ "array elements and nested disclosures", nested_and_elements },
 	{ "JSON pointers refused and escaped", bad_pointers },
 	{ "malformed disclosures refused", bad_disclosures },
+	{ "held in a ledger: checked, revealed, audited", held_in_ledger },
 	{ NULL, NULL }
 };
 

@@ -1,5 +1,5 @@
 /*
- * formats/disclosure/disclosure.c - salted SHA-256 commitments to record
+ * ledger/disclosure.c - salted SHA-256 commitments to record
  * fields and their disclosures (formats/disclosure.md, after RFC 9901
  * section 4.2 and the verification steps of its section 7.1).
  */
