@@ -12,6 +12,7 @@
 
 static const struct usage use = {
 	"sdx declare [--attach FILE]... [--type TYPE] FILE.json...\n"
+	"   or: sdx declare --conceal POINTER... [--decoys N] [--attach FILE]... FILE.json...\n"
 	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...\n"
 	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...\n"
 	"   or: sdx declare --csv FILE.csv --map MAP.json [--attach FILE]... [--dry-run]",
@@ -29,7 +30,10 @@ static const struct usage use = {
 	"With --csv the rows of a CSV file exported from an ERP system become\n"
 	"declarations as the mapping --map says (one per row, or per group of rows:\n"
 	"formats/csv-import.md); every record is built and validated before any is\n"
-	"appended, all in one transaction; a refused row names its line and column.",
+	"appended, all in one transaction; a refused row names its line and column.\n"
+	"With --conceal each field a JSON pointer names (/claims/0/value) is signed as\n"
+	"a salted SHA-256 digest and its disclosure kept in the ledger beside the\n"
+	"entry (formats/disclosure.md); --decoys N adds N random digests beside them.",
 	USAGE_ANY
 };
 
@@ -43,6 +47,9 @@ struct declare_opts {
 	int json, dry_run, quiet;
 	struct ipc_opts ipc;
 	struct csv_opts csv;
+	const char *conceal[MAX_CONCEAL];
+	size_t nconceal;
+	uint64_t decoys;
 };
 
 /* One batch of JSONL lines, kept until it is appended. */
@@ -213,6 +220,11 @@ int cmd_declare(int argc, char **argv)
 			      "with --jsonl: records per transaction (default 1000)", 1, 1000000),
 		OPT_STRING('t', "type", &o.type, "TYPE",
 			   "record type: declaration (default), withdrawal or product (a model and its type tests)"),
+		OPT_STRING_LIST(0, "conceal", o.conceal, &o.nconceal, MAX_CONCEAL, "POINTER",
+				"sign the field at POINTER (a JSON pointer) as a salted digest; "
+				"repeatable", "at most %zu --conceal fields"),
+		OPT_U64_RANGE(0, "decoys", &o.decoys, "N",
+			      "with --conceal: N random digests beside the concealed fields", 0, 64),
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),
@@ -224,6 +236,9 @@ int cmd_declare(int argc, char **argv)
 
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if ((o.nconceal || o.decoys) && (o.jsonl || o.ipc.file || o.csv.csv || !o.nconceal))
+		return cmd_error(EXIT_USAGE, "--conceal goes with FILE.json arguments, --decoys "
+				 "with --conceal");
 	if (o.csv.map_path && !o.csv.csv)
 		return cmd_error(EXIT_USAGE, "--map goes with --csv FILE");
 	if (o.csv.csv) {
@@ -260,8 +275,12 @@ int cmd_declare(int argc, char **argv)
 		return cmd_with_key(&o.w, o.json, declare_jsonl, &o);
 	if (!(src = calloc((size_t)(argc - first), sizeof(*src))))
 		return cmd_error(EXIT_ENV, "out of memory");
-	for (i = first; i < argc; i++)
+	for (i = first; i < argc; i++) {
 		src[i - first].file = argv[i];
+		src[i - first].conceal = o.conceal;
+		src[i - first].nconceal = o.nconceal;
+		src[i - first].decoys = (unsigned)o.decoys;
+	}
 	rc = o.dry_run ? cmd_append_check(&o.w, o.type, src, (size_t)(argc - first), o.attach,
 					  o.nattach)
 		       : cmd_append(&o.w, o.type, src, (size_t)(argc - first), o.attach, o.nattach,

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Selective disclosure (formats/disclosure.md), the part built so far: sdx
+# declare --conceal signs chosen fields as salted SHA-256 digests in the
+# encoding of RFC 9901 and keeps their disclosures in the ledger; the value
+# (a sentinel, 41.6173 mg/kg of lead) is in no signed byte, its disclosure
+# decodes to it and matches its digest, and a forged disclosure (the value
+# changed) makes sdx verify fail, naming the entry.
+. "$(dirname "$0")/lib.sh"
+
+D=$EXAMPLES/data
+R=$D/reports
+SENTINEL=41.6173
+export SDX_PASSPHRASE="disclosure test"
+# the pigment declaration with the lead value of each claim set to the sentinel
+sed -e "s/\"value\": 68.0/\"value\": $SENTINEL/" -e 's/"value": 71.1/"value": 44.7173/' \
+	"$D/pigment-declaration.json" > p.json
+check "the sentinel is in the supplier's file" grep -q "$SENTINEL" p.json
+sdx init -L s.db --origin example.com/s > /dev/null
+
+expect 2 "a pointer that names nothing" sdx declare -L s.db p.json --conceal /claims/9/value \
+	--attach "$R/cnas-l5678-report-2026-0821.txt"
+expect_err "names the file and the pointer" "'p.json': '/claims/9/value': no such field in the record"
+expect 2 "--decoys goes with --conceal" sdx declare -L s.db p.json --decoys 2
+expect 2 "--conceal does not go with --jsonl" sdx declare -L s.db --jsonl p.json --conceal /a
+expect 0 "the lead values concealed, with decoys" sdx declare -L s.db p.json \
+	--attach "$R/cnas-l5678-report-2026-0821.txt" --decoys 2 \
+	--conceal /claims/0/measurements/0/value --conceal /claims/1/measurements/0/value \
+	--conceal /claims/2/measurements/0/value
+expect 0 "verify checks the disclosures held" sdx verify -L s.db
+
+# in no signed byte: neither the stored payloads nor what show prints
+hexs=$(printf %s "$SENTINEL" | od -An -tx1 | tr -d ' \n' | tr a-f A-F)
+check "not in any stored entry" sh -c "! sqlite3 s.db 'SELECT hex(data) FROM entries' | grep -q $hexs"
+expect 0 "show the entry" sdx show -L s.db 1
+check "show prints no sentinel" sh -c "! grep -q '$SENTINEL' '$out'"
+expect_out "but the digests in its place" '"_sd": \['
+check "the substance stays readable" grep -q '"substance": "lead (Pb)"' "$out"
+# 3 concealed values, 2 decoys in each of the 3 objects touched
+check "9 digests" test "$(grep -cE '^ +"[A-Za-z0-9_-]{43}",?$' "$out")" = 9
+
+# held beside the entry: three disclosures, each base64url of [salt, "value", 41.6173]
+check "three disclosures held" test "$(sqlite3 s.db 'SELECT count(*) FROM disclosures')" = 3
+sqlite3 s.db "SELECT text FROM disclosures" > held
+ok_all=1
+while read -r t; do
+	j=$(printf %s "$t" | python3 -c 'import sys,base64; t=sys.stdin.read().strip(); print(base64.urlsafe_b64decode(t+"="*(-len(t)%4)).decode())')
+	printf %s "$j" | grep -Eq '^\["[A-Za-z0-9_-]{22}","value",41\.6173\]$' || ok_all=0
+	d=$(printf %s "$t" | python3 -c 'import sys,base64,hashlib; print(base64.urlsafe_b64encode(hashlib.sha256(sys.stdin.read().strip().encode()).digest()).rstrip(b"=").decode())')
+	grep -q "\"$d\"" "$out" || ok_all=0
+done < held
+check "each decodes to [salt, name, value] and its SHA-256 is a digest of the entry" test $ok_all = 1
+
+# a forged disclosure: the same salt and name, the value changed by one digit
+cp s.db f.db
+t=$(head -n 1 held)
+forged=$(printf %s "$t" | python3 -c 'import sys,base64; t=sys.stdin.read().strip(); r=base64.urlsafe_b64decode(t+"="*(-len(t)%4)).replace(b"41.6173", b"41.6174"); print(base64.urlsafe_b64encode(r).rstrip(b"=").decode())')
+sqlite3 f.db "INSERT INTO disclosures VALUES('example.com/s', 1, 'forged', '$forged')"
+expect 1 "verify fails on a forged disclosure" sdx verify -L f.db
+expect_err "names the entry and the disclosure" "'f.db': entry 1: disclosure [0-9] \(field 'value'\) matches no digest of the record: forged"
+# and a byte changed in the text itself: no longer a disclosure, or another one
+cp s.db g.db
+bad=$(printf %s "$t" | sed 's/^\(.....\)./\1A/;t;s/x/y/')
+[ "$bad" = "$t" ] && bad=$(printf %s "$t" | sed 's/^\(.....\)./\1B/')
+sqlite3 g.db "INSERT INTO disclosures VALUES('example.com/s', 1, 'bad', '$bad')"
+expect 1 "verify fails on a disclosure with one character changed" sdx verify -L g.db
