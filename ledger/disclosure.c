@@ -159,8 +159,11 @@ void sdx_disclosure_list_free(sdx_disclosure_list *list)
 	for (size_t i = 0; i < list->n; i++)
 		free(list->text[i]);
 	free(list->text);
+	free(list->decoys);
 	list->text = NULL;
 	list->n = 0;
+	list->decoys = NULL;
+	list->ndecoys = 0;
 }
 
 /* --- concealing ----------------------------------------------------------- */
@@ -263,8 +266,8 @@ static int cmp_json_str(const void *a, const void *b)
 	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
 }
 
-/* Add `decoys` random digests to obj's "_sd" and sort it. */
-static int finish_sd(json_t *obj, unsigned decoys)
+/* Add `decoys` random digests to obj's "_sd" (noted in list) and sort it. */
+static int finish_sd(json_t *obj, unsigned decoys, sdx_disclosure_list *list)
 {
 	json_t *sd = json_object_get(obj, "_sd");
 	json_t **v;
@@ -281,6 +284,7 @@ static int finish_sd(json_t *obj, unsigned decoys)
 				  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		if ((err = sd_append(obj, d)) < 0)
 			return err;
+		memcpy(list->decoys[list->ndecoys++], d, sizeof(d));
 		sd = json_object_get(obj, "_sd");
 	}
 	n = json_array_size(sd);
@@ -378,6 +382,8 @@ int sdx_disclosure_conceal(char **body_out, size_t *body_len, sdx_disclosure_lis
 	*body_out = NULL;
 	list->text = NULL;
 	list->n = 0;
+	list->decoys = NULL;
+	list->ndecoys = 0;
 	if (n > SDX_DISCLOSURE_COUNT_MAX || decoys > SDX_DISCLOSURE_COUNT_MAX)
 		return sdx_error_set(SDX_ELIMIT, "more than %d concealed fields or decoys",
 				     SDX_DISCLOSURE_COUNT_MAX);
@@ -389,7 +395,9 @@ int sdx_disclosure_conceal(char **body_out, size_t *body_len, sdx_disclosure_lis
 	}
 	list->text = calloc(n ? n : 1, sizeof(*list->text));
 	touched = calloc(n ? n : 1, sizeof(*touched));
-	if (!list->text || !touched) {
+	/* at most one "_sd" touched per pointer, each given `decoys` once */
+	list->decoys = calloc(n && decoys ? n * decoys : 1, sizeof(*list->decoys));
+	if (!list->text || !touched || !list->decoys) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -410,7 +418,7 @@ int sdx_disclosure_conceal(char **body_out, size_t *body_len, sdx_disclosure_lis
 			touched[nt++] = json_incref(obj);
 		/* sorted, and given its decoys once, now: a later pointer may
 		 * conceal this object, and its disclosure must hold the final form */
-		if ((err = finish_sd(obj, first ? decoys : 0)) < 0)
+		if ((err = finish_sd(obj, first ? decoys : 0, list)) < 0)
 			goto done;
 	}
 	err = sdx__json_dump(body_out, body_len, root);

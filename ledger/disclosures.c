@@ -88,6 +88,40 @@ done:
 	return err;
 }
 
+int sdx_ledger_decoy_add(sdx_ledger *l, uint64_t index, const char *digest)
+{
+	int err;
+
+	if (!has_table(l))
+		return sdx_error_set(SDX_EINVAL, "'%s': ledger format %d holds no disclosures",
+				     l->path, l->format);
+	if (strlen(digest) != SDX_DISCLOSURE_DIGEST_LEN)
+		return sdx_error_set(SDX_EINVAL, "'%s': not a digest", digest);
+	err = sdx__db_run(l, NULL, "storing a decoy", "INSERT OR IGNORE INTO disclosures"
+			  "(origin, idx, digest, text) VALUES(?, ?, ?, '')", SDX__TEXT(l->origin),
+			  SDX__INT(index), SDX__TEXT(digest));
+	return err > 0 ? 0 : err;
+}
+
+/* How many decoys of own entry `index` the ledger knows of. */
+static int decoys_of(uint64_t *out, sdx_ledger *l, uint64_t index)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	*out = 0;
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading decoys", "SELECT count(*) FROM disclosures "
+			     "WHERE origin = ? AND idx = ? AND text = ''", SDX__TEXT(l->origin),
+			     SDX__INT(index))) < 0)
+		return err;
+	if ((rc = sdx__stmt_step(&s)) == 1)
+		*out = (uint64_t)sqlite3_column_int64(s.st, 0);
+	sdx__stmt_end(&s);
+	return rc < 0 ? rc : 0;
+}
+
 int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_cb cb, void *ctx)
 {
 	struct sdx__stmt s;
@@ -96,7 +130,7 @@ int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_
 	if (!has_table(l))
 		return 0;
 	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT digest, text FROM "
-			     "disclosures WHERE origin = ? AND idx = ? ORDER BY digest",
+			     "disclosures WHERE origin = ? AND idx = ? AND text <> '' ORDER BY digest",
 			     SDX__TEXT(l->origin), SDX__INT(index))) < 0)
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
@@ -156,7 +190,19 @@ int sdx_ledger_entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *
 	if ((err = entry_body(&body, &len, l, index)) < 0 ||
 	    (err = sdx_ledger_foreach_disclosure(l, index, collect, &t)) < 0)
 		goto done;
-	err = reveal_named(out, out_len, view, l, index, body, len, (const char *const *)t.v, t.n);
+	if ((err = reveal_named(out, out_len, view, l, index, body, len, (const char *const *)t.v,
+				t.n)) < 0)
+		goto done;
+	if (view) {
+		uint64_t d = 0;
+
+		if ((err = decoys_of(&d, l, index)) < 0) {
+			free(*out);
+			*out = NULL;
+			goto done;
+		}
+		view->withheld -= d < view->withheld ? (size_t)d : view->withheld;
+	}
 done:
 	texts_free(&t);
 	free(body);
@@ -173,7 +219,7 @@ int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked)
 	if (!has_table(l))
 		return 0;
 	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT DISTINCT idx FROM "
-			     "disclosures WHERE origin = ? ORDER BY idx", SDX__TEXT(l->origin))) < 0)
+			     "disclosures WHERE origin = ? AND text <> '' ORDER BY idx", SDX__TEXT(l->origin))) < 0)
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
 		uint64_t idx = (uint64_t)sqlite3_column_int64(s.st, 0);

@@ -286,6 +286,9 @@ int sdx_record_append_concealed(sdx_entry_info *out, sdx_ledger *l, const sdx_si
 	for (size_t i = 0; i < list.n; i++)
 		if ((err = sdx_ledger_disclosure_add(l, info.index, list.text[i])) < 0)
 			goto done;
+	for (size_t i = 0; i < list.ndecoys; i++)
+		if ((err = sdx_ledger_decoy_add(l, info.index, list.decoys[i])) < 0)
+			goto done;
 	if (out)
 		*out = info;
 done:

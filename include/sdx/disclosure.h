@@ -73,6 +73,8 @@ SDX_API const char *sdx_disclosure_value(const sdx_disclosure *d);
 typedef struct sdx_disclosure_list {
 	char **text;   /* malloc'd, NUL-terminated base64url */
 	size_t n;
+	char (*decoys)[SDX_DISCLOSURE_DIGEST_LEN + 1];  /* the decoy digests added, malloc'd */
+	size_t ndecoys;
 } sdx_disclosure_list;
 
 /** Free the texts (the struct itself is the caller's); accepts NULL. */
@@ -133,9 +135,16 @@ SDX_API int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclos
  */
 SDX_API int sdx_ledger_disclosure_add(sdx_ledger *l, uint64_t index, const char *text);
 
+/**
+ * Note that `digest` of own entry `index` is a decoy (its writer knows), so
+ * that sdx_ledger_entry_revealed() does not count it as withheld.  Kept as
+ * a row with an empty text; never exported.  Must be inside begin/commit.
+ */
+SDX_API int sdx_ledger_decoy_add(sdx_ledger *l, uint64_t index, const char *digest);
+
 typedef int (*sdx_disclosure_cb)(void *ctx, uint64_t index, const char *digest,
 				 const char *text);
-/** Call cb for every disclosure held of own entry `index`, by digest; a
+/** Call cb for every disclosure held of own entry `index` (not decoys), by digest; a
  *  non-zero return stops and is returned.  None for a ledger older than format 13. */
 SDX_API int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_cb cb,
 					  void *ctx);
@@ -143,7 +152,8 @@ SDX_API int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_dis
 /**
  * The body of own entry `index` as its reader sees it: with the values of
  * the disclosures held put back and the withheld fields left out
- * (sdx_disclosure_reveal()).  *body is malloc'd; view may be NULL.
+ * (sdx_disclosure_reveal()); the decoys the ledger knows of are not counted
+ * as withheld.  *body is malloc'd; view may be NULL.
  */
 SDX_API int sdx_ledger_entry_revealed(char **body, size_t *body_len, sdx_disclosure_view *view,
 				      sdx_ledger *l, uint64_t index);

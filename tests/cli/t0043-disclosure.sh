@@ -16,6 +16,8 @@ sed -e "s/\"value\": 68.0/\"value\": $SENTINEL/" -e 's/"value": 71.1/"value": 44
 	"$D/pigment-declaration.json" > p.json
 check "the sentinel is in the supplier's file" grep -q "$SENTINEL" p.json
 sdx init -L s.db --origin example.com/s > /dev/null
+sdx party set -L s.db --name "Foshan Redstone Inorganic Pigments Co., Ltd." \
+	--id USCI:91440604MA4W2XR614 --role supplier > /dev/null
 
 expect 2 "a pointer that names nothing" sdx declare -L s.db p.json --conceal /claims/9/value \
 	--attach "$R/cnas-l5678-report-2026-0821.txt"
@@ -39,8 +41,9 @@ check "the substance stays readable" grep -q '"substance": "lead (Pb)"' "$out"
 check "9 digests" test "$(grep -cE '^ +"[A-Za-z0-9_-]{43}",?$' "$out")" = 9
 
 # held beside the entry: three disclosures, each base64url of [salt, "value", 41.6173]
-check "three disclosures held" test "$(sqlite3 s.db 'SELECT count(*) FROM disclosures')" = 3
-sqlite3 s.db "SELECT text FROM disclosures" > held
+check "three disclosures held" test "$(sqlite3 s.db "SELECT count(*) FROM disclosures WHERE text <> ''")" = 3
+check "and the six decoys, known to the writer" test "$(sqlite3 s.db "SELECT count(*) FROM disclosures WHERE text = ''")" = 6
+sqlite3 s.db "SELECT text FROM disclosures WHERE text <> ''" > held
 ok_all=1
 while read -r t; do
 	j=$(printf %s "$t" | python3 -c 'import sys,base64; t=sys.stdin.read().strip(); print(base64.urlsafe_b64decode(t+"="*(-len(t)%4)).decode())')
@@ -50,16 +53,32 @@ while read -r t; do
 done < held
 check "each decodes to [salt, name, value] and its SHA-256 is a digest of the entry" test $ok_all = 1
 
+idx=$(sqlite3 s.db "SELECT DISTINCT idx FROM disclosures")
+check "all of one entry" test "$(echo "$idx" | wc -l)" = 1
+
+# the packaging rule: the supplier holds the disclosures (and knows its decoys), so it judges the value
+P=eu-packaging-heavy-metals
+expect 0 "check with the disclosures held" sdx check -L s.db RS-CoC-2026-0825 --profile $P
+expect_out "passes on the disclosed value" "PASS +Pb \+ Cd \+ Hg \+ Cr\(VI\) sum"
+expect_out "which it read" "lead \(Pb\) $SENTINEL mg/kg"
+# without them (the rows taken out behind sdx's back) the value is missing: unknown, not a pass
+cp s.db w.db
+sqlite3 w.db "DROP TRIGGER disc_no_delete; DELETE FROM disclosures;"
+expect 6 "check without the disclosures" sdx check -L w.db RS-CoC-2026-0825 --profile $P
+expect_out "is unknown" "UNKNOWN +Pb \+ Cd \+ Hg \+ Cr\(VI\) sum"
+expect_out "and says why (decoys are withheld digests to whoever cannot tell them)" \
+	"9 fields of this record are concealed and not disclosed"
+
 # a forged disclosure: the same salt and name, the value changed by one digit
 cp s.db f.db
 t=$(head -n 1 held)
 forged=$(printf %s "$t" | python3 -c 'import sys,base64; t=sys.stdin.read().strip(); r=base64.urlsafe_b64decode(t+"="*(-len(t)%4)).replace(b"41.6173", b"41.6174"); print(base64.urlsafe_b64encode(r).rstrip(b"=").decode())')
-sqlite3 f.db "INSERT INTO disclosures VALUES('example.com/s', 1, 'forged', '$forged')"
+sqlite3 f.db "INSERT INTO disclosures VALUES('example.com/s', $idx, 'forged', '$forged')"
 expect 1 "verify fails on a forged disclosure" sdx verify -L f.db
-expect_err "names the entry and the disclosure" "'f.db': entry 1: disclosure [0-9] \(field 'value'\) matches no digest of the record: forged"
+expect_err "names the entry and the disclosure" "'f.db': entry $idx: disclosure [0-9] \(field 'value'\) matches no digest of the record: forged"
 # and a byte changed in the text itself: no longer a disclosure, or another one
 cp s.db g.db
 bad=$(printf %s "$t" | sed 's/^\(.....\)./\1A/;t;s/x/y/')
 [ "$bad" = "$t" ] && bad=$(printf %s "$t" | sed 's/^\(.....\)./\1B/')
-sqlite3 g.db "INSERT INTO disclosures VALUES('example.com/s', 1, 'bad', '$bad')"
+sqlite3 g.db "INSERT INTO disclosures VALUES('example.com/s', $idx, 'bad', '$bad')"
 expect 1 "verify fails on a disclosure with one character changed" sdx verify -L g.db

@@ -183,6 +183,11 @@ static void decoys(void)
 	CHECK_STR(out, BODY);
 	CHECK(v.disclosed == 1 && v.withheld == 3);
 	CHECK(count >= 3);
+	/* the writer is told which digests are decoys */
+	CHECK(list.ndecoys == 3);
+	for (size_t i = 0; i < list.ndecoys; i++)
+		CHECK(strlen(list.decoys[i]) == SDX_DISCLOSURE_DIGEST_LEN &&
+		      strstr(body, list.decoys[i]) != NULL);
 	free(out);
 	free(body);
 	sdx_disclosure_list_free(&list);
