@@ -65,7 +65,7 @@ int age_recipient_resolve(unsigned char pk[32], sdx_ledger *l, const char *spec)
 	return rc;
 }
 
-static int tmp_in_dir(int *fd, char *out, size_t cap, const char *beside, const char *stem)
+int tmp_in_dir(int *fd, char *out, size_t cap, const char *beside, const char *stem)
 {
 	const char *slash = strrchr(beside, '/');
 

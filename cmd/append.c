@@ -124,6 +124,30 @@ static int print_notes(sdx_ledger *l, const char *type, const char *json, size_t
 	return 0;
 }
 
+/* The record in buf with the members of `set` put in (replacing), in buf again. */
+static int set_members(char **buf, size_t *len, const json_t *set, const char *what)
+{
+	json_error_t e;
+	json_t *rec = json_loadb(*buf, *len, JSON_REJECT_DUPLICATES, &e);
+	char *text;
+
+	if (!json_is_object(rec)) {
+		json_decref(rec);
+		return sdx_error_set(SDX_EFORMAT, "%s: line %d: %s", what, e.line,
+				     rec ? "expected a JSON object" : e.text);
+	}
+	if (json_object_update(rec, (json_t *)set) < 0 ||
+	    !(text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)))) {
+		json_decref(rec);
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	json_decref(rec);
+	free(*buf);
+	*buf = text;
+	*len = strlen(text);
+	return 0;
+}
+
 /* One record: its notes, then the append with all its checks. */
 static int append_one(sdx_ledger *l, sdx_signer *key, const struct append *a, size_t i,
 		      sdx_entry_info *info, const struct attached *att, int *rc)
@@ -157,6 +181,10 @@ static int append_one(sdx_ledger *l, sdx_signer *key, const struct append *a, si
 		free(buf);
 		buf = filled;
 		len = flen;
+	}
+	if (s->set && (err = set_members(&buf, &len, s->set, what)) < 0) {
+		free(buf);
+		return err;
 	}
 	if ((err = print_notes(l, a->type, buf, len, what)) == 0)
 		err = s->nconceal ? sdx_record_append_concealed(info, l, key, a->type, buf, len, what,

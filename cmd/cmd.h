@@ -65,6 +65,9 @@ struct age_input {
 int age_open(struct age_input *in, const struct where *w, const char *path);
 /* Remove the temporary file, if any. */
 void age_close(struct age_input *in);
+/* A new file beside `beside` (mkstemp: O_EXCL, 0600), named STEM-XXXXXX: its
+ * descriptor and path; 0 or an exit code. */
+int tmp_in_dir(int *fd, char *out, size_t cap, const char *beside, const char *stem);
 /* After an error reading `file` (the temporary file), the message names `shown` instead. */
 void age_error_rename(int err, const char *file, const char *shown);
 
@@ -144,6 +147,8 @@ void graph_src_clear(struct graph_src *s);
 struct record_src {
 	const char *file;              /* NULL: b */
 	const sdx_record_builder *b;
+	const json_t *set;             /* members set on the file's record, or NULL
+					* (sdx declare --answers: format and answers) */
 	const char *const *conceal;    /* with file: JSON pointers of fields to conceal */
 	size_t nconceal;
 	unsigned decoys;               /* random digests added to each "_sd" touched */
@@ -412,6 +417,7 @@ int cmd_where_used(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_clearance(int argc, char **argv);
+int cmd_request(int argc, char **argv);
 
 /* ---- cmd/profiles.c ---- */
 
@@ -455,6 +461,10 @@ int load_policy(sdx_policy **out, const char *path);
  * answer: 0; 1 with why (it refused, in its words); or the error. */
 int witness_ask(sdx_ledger *l, const sdx_cosigner *c, const char *url, uint64_t size,
 		char *why, size_t cap);
+/* Download url (bearer token: NULL for none) into a new file beside `beside`, at
+ * most max bytes (0: no limit); its path into out.  0 or an exit code (said). */
+int remote_download(char *out, size_t cap, const char *url, const char *token, uint64_t max,
+		    const char *beside);
 /* sdx_fetch_fn over HTTP(S): ctx is the log's base URL (cmd/remote_client.c). */
 int remote_fetch(void *ctx, const char *path, unsigned char **out, size_t *len);
 

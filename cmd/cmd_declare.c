@@ -11,7 +11,7 @@
 #define MAX_FILE SDX_RECORD_INPUT_MAX
 
 static const struct usage use = {
-	"sdx declare [--attach FILE]... [--type TYPE] FILE.json...\n"
+	"sdx declare [--attach FILE]... [--type TYPE] [--answers REQ] FILE.json...\n"
 	"   or: sdx declare --conceal POINTER... [--decoys N] [--attach FILE]... FILE.json...\n"
 	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...\n"
 	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...\n"
@@ -31,6 +31,9 @@ static const struct usage use = {
 	"declarations as the mapping --map says (one per row, or per group of rows:\n"
 	"formats/csv-import.md); every record is built and validated before any is\n"
 	"appended, all in one transaction; a refused row names its line and column.\n"
+	"--answers REQ says the declarations answer the request REQ (its request id\n"
+	"or leaf hash; a customer's imported request, formats/request.md): they are\n"
+	"written as version 3 with \"answers\" naming it.\n"
 	"With --conceal each field a JSON pointer names (/claims/0/value) is signed as\n"
 	"a salted SHA-256 digest and its disclosure kept in the ledger beside the\n"
 	"entry (formats/disclosure.md); --decoys N adds N random digests beside them.",
@@ -43,6 +46,7 @@ struct declare_opts {
 	size_t nattach;
 	const char *jsonl;
 	const char *type;
+	const char *answers;
 	uint64_t batch;
 	int json, dry_run, quiet;
 	struct ipc_opts ipc;
@@ -201,10 +205,47 @@ done:
 	return rc;
 }
 
+/* {"format": "sdx-declaration/3", "answers": {entry, request_id}} of the request REF names. */
+static int answers_of(json_t **out, const struct where *w, const char *ref)
+{
+	sdx_ledger *l = NULL;
+	sdx_found *f = NULL;
+	json_t *p = NULL;
+	char hex[65], *text = NULL;
+	size_t len = 0;
+	int rc, err;
+
+	*out = NULL;
+	if ((rc = open_ledger(&l, w, SDX_OPEN_READONLY)) != 0)
+		return rc;
+	if ((err = sdx_record_find(&f, l, ref, NULL)) < 0) {
+		rc = cmd_fail(err);
+	} else if (strcmp(f->entry.type, "request") != 0) {
+		rc = cmd_error(EXIT_USAGE, "--answers: '%s' is a %s, not a request", ref, f->entry.type);
+	} else if ((err = sdx_entry_payload(&text, &len, &f->entry)) < 0) {
+		rc = cmd_fail(err);
+	} else {
+		const char *id;
+		p = json_loadb(text, len, 0, NULL);
+		id = json_string_value(json_object_get(json_object_get(p, "body"), "request_id"));
+		hex_hash(hex, f->entry.leaf_hash);
+		*out = json_pack("{s:s, s:{s:s, s:s}}", "format", "sdx-declaration/3", "answers",
+				 "entry", hex, "request_id", id ? id : "");
+		if (!*out)
+			rc = cmd_error(EXIT_ENV, "out of memory");
+	}
+	json_decref(p);
+	free(text);
+	sdx_found_free(f);
+	sdx_ledger_free(l);
+	return rc;
+}
+
 int cmd_declare(int argc, char **argv)
 {
 	struct declare_opts o;
 	struct record_src *src = NULL;
+	json_t *answers = NULL;
 	int first, rc, i;
 
 	memset(&o, 0, sizeof(o));
@@ -220,6 +261,8 @@ int cmd_declare(int argc, char **argv)
 			      "with --jsonl: records per transaction (default 1000)", 1, 1000000),
 		OPT_STRING('t', "type", &o.type, "TYPE",
 			   "record type: declaration (default), withdrawal or product (a model and its type tests)"),
+		OPT_STRING(0, "answers", &o.answers, "REQ",
+			   "the request the declarations answer: request id or REF (version 3)"),
 		OPT_STRING_LIST(0, "conceal", o.conceal, &o.nconceal, MAX_CONCEAL, "POINTER",
 				"sign the field at POINTER (a JSON pointer) as a salted digest; "
 				"repeatable", "at most %zu --conceal fields"),
@@ -270,13 +313,18 @@ int cmd_declare(int argc, char **argv)
 		return cmd_error(EXIT_USAGE, "--dry-run applies to FILE.json arguments");
 	if (!sdx_record_type_known(o.type))
 		return cmd_error(EXIT_USAGE, "unknown record type '%s' for --type", o.type);
+	if (o.answers && (o.jsonl || strcmp(o.type, "declaration") != 0))
+		return cmd_error(EXIT_USAGE, "--answers goes with declaration FILE.json arguments");
 	where_resolve(&o.w);
+	if (o.answers && (rc = answers_of(&answers, &o.w, o.answers)) != 0)
+		return rc;
 	if (o.jsonl)
 		return cmd_with_key(&o.w, o.json, declare_jsonl, &o);
 	if (!(src = calloc((size_t)(argc - first), sizeof(*src))))
 		return cmd_error(EXIT_ENV, "out of memory");
 	for (i = first; i < argc; i++) {
 		src[i - first].file = argv[i];
+		src[i - first].set = answers;
 		src[i - first].conceal = o.conceal;
 		src[i - first].nconceal = o.nconceal;
 		src[i - first].decoys = (unsigned)o.decoys;
@@ -286,5 +334,6 @@ int cmd_declare(int argc, char **argv)
 		       : cmd_append(&o.w, o.type, src, (size_t)(argc - first), o.attach, o.nattach,
 				    o.json);
 	free(src);
+	json_decref(answers);
 	return rc;
 }

@@ -73,7 +73,8 @@ static void print_items(const json_t *r)
 	size_t i, expired = 0;
 
 	json_array_foreach(items, i, x)
-		expired += strcmp(json_str(x, "status"), "expired") == 0;
+		expired += strcmp(json_str(x, "status"), "expired") == 0 ||
+			   strcmp(json_str(x, "status"), "overdue") == 0;
 	/* shipments waiting for customs count as falling due */
 	json_int_t within = json_integer_value(json_object_get(r, "within_days"));
 
@@ -91,7 +92,8 @@ static void print_items(const json_t *r)
 			printf("  %-7s %s  %s\n", "WAITING", json_str(x, "date"), json_str(x, "text"));
 		else
 			printf("  %-7s %s (%s%" JSON_INTEGER_FORMAT " day%s%s)  %s\n",
-			       days < 0 ? "EXPIRED" : "DUE", json_str(x, "date"), days < 0 ? "" : "in ",
+			       days >= 0 ? "DUE" : strcmp(json_str(x, "status"), "overdue") == 0
+			       ? "OVERDUE" : "EXPIRED", json_str(x, "date"), days < 0 ? "" : "in ",
 			       days < 0 ? -days : days, (days == 1 || days == -1) ? "" : "s",
 			       days < 0 ? " ago" : "", json_str(x, "text"));
 		printf("       %s, entry %.16s (%s #%" JSON_INTEGER_FORMAT ")\n", json_str(rec, "label"),

@@ -2,12 +2,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "cmd/progress.h"
 
 static const struct usage use = {
-	"sdx import FILE.sdxb [--trust-on-first-use] [--quiet] [--json] [-L LEDGER] [-k KEY]",
+	"sdx import FILE.sdxb [--trust-on-first-use] [--quiet] [--json] [-L LEDGER] [-k KEY]\n"
+	"   or: sdx import --from URL [--token TOKEN] [options as above]",
 	"Verify a bundle exactly as 'sdx verify FILE.sdxb' does, against the keys in\n"
 	"'sdx trust list', and only if it is valid and trusted store its entries,\n"
 	"checkpoints and evidence files in the ledger (apart from your own entries),\n"
@@ -21,14 +23,19 @@ static const struct usage use = {
 	"An age-encrypted bundle (its first line 'age-encryption.org/v1', 'sdx export\n"
 	"--encrypt-to') is first decrypted with the ledger's age key (KEY.x25519, 'sdx\n"
 	"key age') into a temporary file in the ledger's directory, removed afterwards;\n"
-	"a wrong key, a changed byte or a truncated file stops it with nothing stored.",
-	USAGE_ONE
+	"a wrong key, a changed byte or a truncated file stops it with nothing stored.\n"
+	"--from URL downloads the bundle first (HTTP or HTTPS, e.g. a served ledger's\n"
+	"/v1/export?ref=..., with --token or SDX_TOKEN as its bearer token) into a\n"
+	"temporary file in the ledger's directory, no larger than --max-total, then\n"
+	"imports it as above; 'sdx verify --remote' checks it against the served log.",
+	USAGE_ANY
 };
 
 struct import_opts {
 	struct where w;
 	sdx_bundle_verify_options bo;
 	int tofu, json, entries, quiet;
+	const char *from, *token;
 };
 
 #define MAX_TRUST 256
@@ -55,6 +62,8 @@ int cmd_import(int argc, char **argv)
 	struct intro_snapshot *intros;
 	struct age_input in = { NULL, "" };
 	json_t *conflicts = NULL;
+	const char *file = NULL, *shown = "";
+	char dl[4200] = "";
 	uint64_t mark = 0;
 	int first, rc, err;
 
@@ -66,20 +75,38 @@ int cmd_import(int argc, char **argv)
 			 "accept and remember the producer's key if none is trusted yet"),
 		OPT_BOOL(0, "json", &o.json, "print the result as JSON"),
 		OPT_BOOL('q', "quiet", &o.quiet, "no progress on stderr (shown only on a terminal)"),
+		OPT_STRING(0, "from", &o.from, "URL", "download the bundle from URL first"),
+		OPT_STRING(0, "token", &o.token, "TOKEN", "--from: the bearer token to send "
+			   "(default: $SDX_TOKEN)"),
 		LIMIT_OPTS(&o.bo),
 		WHERE_OPTS(&o.w),
 		OPT_END()
 	};
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if (o.from ? first != argc : first + 1 != argc)
+		return cmd_error(EXIT_USAGE, "usage: %s", use.synopsis);
+	if (o.token && !o.from)
+		return cmd_error(EXIT_USAGE, "--token goes with --from URL");
 	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
 		return rc;
+	if (o.from) {
+		/* the bundle, downloaded beside the ledger; its name in messages is the URL */
+		if ((rc = remote_download(dl, sizeof(dl), o.from, o.token ? o.token :
+					  getenv("SDX_TOKEN"), o.bo.max_total ? o.bo.max_total :
+					  8ULL << 30, o.w.ledger)) != 0)
+			goto done;
+		shown = o.from;
+		file = dl;
+	} else {
+		file = shown = argv[first];
+	}
 	if ((rc = load_ledger_keys(l, &kr, &rv, 0)) != 0)
 		goto done;
 	if ((rc = load_key(&key, &o.w)) != 0)
 		goto done;
 	/* an age file: its bundle, decrypted with the ledger's age key */
-	if ((rc = age_open(&in, &o.w, argv[first])) != 0)
+	if ((rc = age_open(&in, &o.w, file)) != 0)
 		goto done;
 	bo.max_member = o.bo.max_member;
 	bo.max_total = o.bo.max_total;
@@ -96,7 +123,7 @@ int cmd_import(int argc, char **argv)
 	intros = trust_intro_snapshot(l);
 	progress_begin(&prog, "import", o.quiet);
 	err = sdx_bundle_import(&res, l, key, in.path, &bo);
-	age_error_rename(err, in.path, argv[first]);
+	age_error_rename(err, in.path, shown);
 	progress_end(&prog);
 	trust_intro_report(err == 0 ? l : NULL, intros);
 	if (err == SDX_ECONFLICT && (res.held_checkpoint || res.new_checkpoint)) {
@@ -120,17 +147,17 @@ int cmd_import(int argc, char **argv)
 	 * which is committed whatever this finds */
 	if (!res.already && (err = import_conflicts(&conflicts, l, mark)) < 0) {
 		rc = cmd_error(cmd_exit_code(err), "%s was imported, but its records could not be "
-			       "compared with those held: %s", argv[first], sdx_error_last());
+			       "compared with those held: %s", shown, sdx_error_last());
 		goto done;
 	}
 	if (o.json) {
-		print_json(import_json(argv[first], &res, conflicts));
+		print_json(import_json(shown, &res, conflicts));
 	} else if (res.already) {
 		printf("%s was imported before (receipt entry %" PRIu64 "); nothing to do\n",
-		       argv[first], res.receipt);
+		       shown, res.receipt);
 	} else {
 		printf("imported %s from %s: %" PRIu64 " entries, %" PRIu64 " attachments; "
-		       "receipt entry %" PRIu64 "\n", argv[first],
+		       "receipt entry %" PRIu64 "\n", shown,
 		       sdx_bundle_report_producer(res.report), sdx_bundle_report_entries(res.report),
 		       sdx_bundle_report_attachments(res.report), res.receipt);
 		print_conflicts(conflicts);
@@ -140,9 +167,11 @@ int cmd_import(int argc, char **argv)
 		rc = cmd_error(EXIT_CONFLICT, "%zu conflict%s: records %s brought state otherwise "
 			       "than records held about the same thing (formats/trust.md, "
 			       "\"Conflicts\")", json_array_size(conflicts),
-			       json_array_size(conflicts) == 1 ? "" : "s", argv[first]);
+			       json_array_size(conflicts) == 1 ? "" : "s", shown);
 done:
 	age_close(&in);
+	if (dl[0])
+		unlink(dl);
 	json_decref(conflicts);
 	sdx_import_result_clear(&res);
 	sdx_verifier_free(pv);

@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "verify a supplier's bundle and store it in your ledger" },
 	{ "inbox", cmd_inbox, "list what has been imported, by origin" },
 	{ "clearance", cmd_clearance, "record what customs answered about a shipment (code, review, release)" },
+	{ "request", cmd_request, "ask a supplier to declare against profiles for lots, by a due date" },
 	{ "trace", cmd_trace, "show where a shipment, batch or declaration comes from" },
 	{ "check", cmd_check, "judge it against a market's rules (compliance profiles)" },
 	{ "report", cmd_report, "an HTML page of it for a customs broker or buyer (verdicts, graph, evidence)" },

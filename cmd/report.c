@@ -241,25 +241,59 @@ static int add_leaf(void *ctx, const sdx_foreign_entry *e)
 	return 0;
 }
 
+#define CONFLICT_CHUNK 1024
+
+/* Is conflict c (by its two refs) in list already? */
+static int listed(const json_t *list, const json_t *c)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach(list, i, x)
+		if (strcmp(json_str(json_object_get(x, "restatement"), "ref"),
+			   json_str(json_object_get(c, "restatement"), "ref")) == 0 &&
+		    strcmp(json_str(json_object_get(x, "own"), "ref"),
+			   json_str(json_object_get(c, "own"), "ref")) == 0)
+			return 1;
+	return 0;
+}
+
 int import_conflicts(json_t **out, sdx_ledger *l, uint64_t mark)
 {
 	struct leaves v = { NULL, 0, 0 };
-	sdx_graph *g = NULL;
-	char *text = NULL;
+	json_t *all = json_array(), *part, *c;
+	size_t k, i;
 	int err;
 
 	*out = NULL;
-	if ((err = sdx_ledger_foreach_foreign_since(l, mark, add_leaf, &v)) >= 0 &&
-	    (err = sdx_graph_from_ledger(&g, l)) >= 0 &&
-	    (err = sdx_graph_conflict_report(&text, NULL, g, (const unsigned char (*)[32])v.at,
-					     v.n)) >= 0) {
-		*out = json_loads(text, 0, NULL);
-		err = oom(*out);
+	if ((err = oom(all)) < 0)
+		return err;
+	err = sdx_ledger_foreach_foreign_since(l, mark, add_leaf, &v);
+	/* a chunk of what the bundle brought at a time, each on a fresh graph:
+	 * memory is that of a chunk and the records it is compared with */
+	for (k = 0; err >= 0 && k < v.n; k += CONFLICT_CHUNK) {
+		sdx_graph *g = NULL;
+		char *text = NULL;
+		size_t m = v.n - k < CONFLICT_CHUNK ? v.n - k : CONFLICT_CHUNK;
+		if ((err = sdx_graph_from_ledger(&g, l)) >= 0 &&
+		    (err = sdx_graph_conflict_report(&text, NULL, g,
+						     (const unsigned char (*)[32])v.at + k, m)) >= 0 &&
+		    (err = oom(part = json_loads(text, 0, NULL))) >= 0) {
+			json_array_foreach(part, i, c)
+				if (!listed(all, c))
+					json_array_append(all, c);
+			json_decref(part);
+		}
+		free(text);
+		sdx_graph_free(g);
 	}
-	free(text);
 	free(v.at);
-	sdx_graph_free(g);
-	return err < 0 ? err : 0;
+	if (err < 0) {
+		json_decref(all);
+		return err;
+	}
+	*out = all;
+	return 0;
 }
 
 int provenance_union(unsigned char (**out)[32], size_t *out_n, sdx_ledger *l,

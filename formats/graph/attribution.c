@@ -186,6 +186,11 @@ static int node_key(sdx_graph *g, size_t node, const char **out)
 	*out = n->key ? n->key : "";
 	if (n->own || n->key || !g->l)
 		return 0;
+	/* reading the body reads the key too (graph.c): one parse of the payload */
+	if (!n->body && sdx__graph_body(g, n) && n->key) {
+		*out = n->key;
+		return 0;
+	}
 	if ((err = sdx_ledger_foreign_get(g->l, n->origin, n->index, fetched_key, &f)) < 0)
 		return err;
 	if (f.err < 0)
@@ -246,6 +251,15 @@ int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *cg, size_
 	else
 		out->outcome = SDX__ATTR_SIGNED;
 	return 0;
+}
+
+const sdx_party *sdx__attribution_own(const sdx_graph *cg)
+{
+	sdx_graph *g = (sdx_graph *)cg; /* the trust view is read on first use */
+
+	if (sdx__attr_view(g) < 0 || !g->attr || !g->attr->own_bound)
+		return NULL;
+	return &g->attr->own;
 }
 
 const char *sdx__attribution_name(int outcome)

@@ -50,6 +50,11 @@ int sdx__attribution_outcome(const sdx_graph *g, size_t node, const sdx_party **
  * trust view holds), or NULL if that key is trusted directly. */
 const char *sdx__attribution_via(const sdx_graph *g, const sdx_party *signer);
 
+/* The party this ledger's own key is bound to ('sdx party set'), borrowed from
+ * the graph's trust view; NULL if it is bound to none, or the view cannot be
+ * read (a graph not read from a ledger). */
+const sdx_party *sdx__attribution_own(const sdx_graph *g);
+
 /* "signed", "restated", "unbound", "role", "not_named" ("" for none). */
 const char *sdx__attribution_name(int outcome);
 
@@ -65,6 +70,10 @@ json_t *sdx__attribution_json(const sdx_graph *g, size_t node);
  * restatement among it with the issuer's own records (SIZE_MAX: every
  * record of the graph).  0 or the error. */
 int sdx__graph_attribute(sdx_graph *g, size_t node);
+
+/* Compare each statement of nodes[0..n) - and only those, not what they cite -
+ * with the records about the same thing (what an import brought).  0 or the error. */
+int sdx__graph_compare_nodes(sdx_graph *g, const size_t *nodes, size_t n);
 
 /* Attribute every record of the graph, reading a lazy one whole (each body
  * once: load.c calls sdx__attr_survey_node() as it reads them), before

@@ -440,6 +440,11 @@ json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 	}
 	if (f.payload && !f.err && json_is_object(json_object_get(f.payload, "body")))
 		m->body = json_incref(json_object_get(f.payload, "body"));
+	/* an imported entry's key, read with it: attribution asks for both */
+	if (f.payload && !f.err && !n->own && !m->key &&
+	    json_is_string(json_object_get(f.payload, "key")))
+		m->key = sdx__graph_intern((sdx_graph *)g,
+					   json_string_value(json_object_get(f.payload, "key")));
 	json_decref(f.payload);
 	if (m->body && has_digests(m->body, 0))
 		reveal(g, m);

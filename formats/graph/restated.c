@@ -393,8 +393,19 @@ static int attribute_all(sdx_graph *g)
 	if (!a->w.ids_built && (err = build_ids(g)) < 0)
 		return err;
 	for (i = 0; i < a->w.nids && err >= 0; i = j) {
+		size_t own_n = 0, other_n = 0;
 		for (j = i + 1; j < a->w.nids && strcmp(a->w.ids[j].key, a->w.ids[i].key) == 0; j++)
 			;
+		/* a group without an issuer's own record to compare with (or, for a
+		 * party's own records, without two) reads no body at all */
+		for (k = i; k < j; k++) {
+			if (a->w.outcome[a->w.ids[k].node] == SDX__ATTR_SIGNED + 1)
+				own_n++;
+			else if (restatement(a->w.outcome[a->w.ids[k].node] - 1))
+				other_n++;
+		}
+		if (own_n == 0 || (other_n == 0 && (own_n < 2 || a->w.ids[i].key[0] != 'l')))
+			continue;
 		for (k = i; k < j && err >= 0; k++) {
 			size_t x = a->w.ids[k].node, m;
 			int lot = a->w.ids[i].key[0] == 'l';
@@ -408,6 +419,15 @@ static int attribute_all(sdx_graph *g)
 			for (m = own ? k + 1 : i; m < j && err >= 0; m++)
 				if (!own || a->w.outcome[a->w.ids[m].node] == SDX__ATTR_SIGNED + 1)
 					err = compare_one(g, x, &ax, a->w.ids[m].node, lot);
+		}
+		/* the bodies read for the group go again: a graph of a ledger reads
+		 * a body back when it needs it, so memory stays that of one group */
+		for (k = i; g->l && k < j; k++) {
+			struct gnode *n = &g->n[a->w.ids[k].node];
+			if (n->type->role == SDX_ROLE_STATEMENT && n->body) {
+				json_decref(n->body);
+				n->body = NULL;
+			}
 		}
 	}
 	return err;
@@ -449,6 +469,37 @@ int sdx__graph_attribute(sdx_graph *g, size_t node)
 	}
 	free(set);
 	/* candidates read into a lazy graph are linked like every node */
+	if (err >= 0 && g->len != len0)
+		err = sdx__graph_link(g);
+	return err < 0 ? err : 0;
+}
+
+int sdx__graph_compare_nodes(sdx_graph *g, const size_t *nodes, size_t n)
+{
+	size_t k, len0 = g->len;
+	int err;
+
+	if ((err = sdx__attr_view(g)) < 0)
+		return err;
+	for (k = 0; k < n && err >= 0; k++) {
+		struct sdx__attr *a = g->attr;
+		if (g->n[nodes[k]].type->role != SDX_ROLE_STATEMENT)
+			continue;
+		if (nodes[k] >= a->w.ndone) {
+			size_t cap = g->len + 1024;
+			unsigned char *d = realloc(a->w.done, cap);
+			if (!d)
+				return sdx_error_set(SDX_ENOMEM, "out of memory");
+			memset(d + a->w.ndone, 0, cap - a->w.ndone);
+			a->w.done = d;
+			a->w.ndone = cap;
+		}
+		if (a->w.done[nodes[k]])
+			continue;
+		a->w.done[nodes[k]] = 1;
+		err = compare(g, nodes[k]);
+	}
+	/* candidates read into a lazy graph are linked like every node, once */
 	if (err >= 0 && g->len != len0)
 		err = sdx__graph_link(g);
 	return err < 0 ? err : 0;

@@ -1,7 +1,8 @@
 /*
  * formats/graph/upstream.c - the upstream closure of a record, for export
  * --provenance: everything it was made from, and of each statement its
- * withdrawals and corrections, so a recipient can judge it on its own.
+ * withdrawals and corrections and the request it answers, so a recipient can
+ * judge it on its own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,11 @@ static void close_over(struct closure *c, size_t i, int depth)
 			    u->origin == n->origin)
 				close_over(c, n->users[k], depth + 1);
 		}
+		/* and the request it answers (declaration version 3), which it must be read with */
+		for (k = 0; k < n->nrefs; k++)
+			if ((to = sdx__graph_find(c->g, n->refs[k])) != SIZE_MAX &&
+			    c->g->n[to].type->role == SDX_ROLE_REQUEST)
+				close_over(c, to, depth + 1);
 		return;
 	}
 	if (n->type->role == SDX_ROLE_WITHDRAWAL)

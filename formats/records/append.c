@@ -106,6 +106,16 @@ static int check_held(sdx_ledger *l, const struct sdx_record_edge *e, const json
 				    path, hex, f->entry.type, e->accepts_text);
 	else if (cited && cited->cited_lot)
 		err = cited->cited_lot(json_object_get(payload, "body"), lot, what, lotpath, hex);
+	if (err == 0 && e->id_sub && cited && cited->id_field) {
+		const char *says = json_string_value(json_object_get(json_object_get(obj, e->field),
+								     e->id_sub));
+		const char *is = json_string_value(json_object_get(json_object_get(payload, "body"),
+								   cited->id_field));
+		if (says && is && strcmp(says, is) != 0)
+			err = sdx_error_set(SDX_ESCHEMA, "%s: %s.%s: '%s' is not the id of entry "
+					    "%.16s..., which is %s '%s'", what, e->field, e->id_sub,
+					    says, hex, f->entry.type, is);
+	}
 	json_decref(payload);
 	sdx_found_free(f);
 	return err;

@@ -37,7 +37,7 @@ struct sdx_record_builder {
 	const struct sdx_record_type *type;
 	const struct sdx_record_build *t;
 	struct slot fields[MAX_FIELDS];
-	struct slots lists[MAX_FIELDS]; /* SDX_FIELD_IDS: each element */
+	struct slots lists[MAX_FIELDS]; /* SDX_FIELD_IDS, _STRINGS: each element */
 	json_t *quantity[MAX_FIELDS];   /* parsed by check */
 	struct slots links;
 	json_t *rec;                    /* made by resolve */
@@ -189,7 +189,7 @@ int sdx_record_builder_set(sdx_record_builder *b, const char *field, const char 
 
 	if (i == SIZE_MAX || b->t->fields[i].kind == SDX_FIELD_LINKS)
 		return sdx_error_set(SDX_EINVAL, "%s: no field '%s'", b->type->name, field);
-	if (b->t->fields[i].kind == SDX_FIELD_IDS)
+	if (b->t->fields[i].kind == SDX_FIELD_IDS || b->t->fields[i].kind == SDX_FIELD_STRINGS)
 		return slots_add(&b->lists[i], value, what ? what : field, field, "values");
 	return slot_set(&b->fields[i], value, what ? what : field);
 }
@@ -206,7 +206,8 @@ const char *sdx_record_builder_missing(const sdx_record_builder *b)
 	for (i = 0; i < b->t->nfields; i++) {
 		const struct sdx_record_field *f = &b->t->fields[i];
 		size_t given = f->kind == SDX_FIELD_LINKS ? b->links.n
-			       : f->kind == SDX_FIELD_IDS ? b->lists[i].n : b->fields[i].value != NULL;
+			       : f->kind == SDX_FIELD_IDS || f->kind == SDX_FIELD_STRINGS ? b->lists[i].n
+			       : b->fields[i].value != NULL;
 		if (f->flags & SDX_FIELD_REQUIRED && !given)
 			return f->path;
 	}
@@ -306,6 +307,18 @@ static int set_path(json_t *rec, const char *path, json_t *v)
 		: sdx_error_set(SDX_ENOMEM, "out of memory");
 }
 
+static json_t *make_strings(const struct slots *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < s->n; i++)
+		if (json_array_append_new(a, json_string(s->v[i].value)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static int make_links(json_t **out, sdx_record_builder *b, sdx_ledger *l)
 {
 	json_t *one;
@@ -353,6 +366,9 @@ int sdx_record_builder_resolve(sdx_record_builder *b, sdx_ledger *l)
 		} else if (f->kind == SDX_FIELD_IDS) {
 			if (b->lists[i].n && (err = make_ids(&v, &b->lists[i])) == 0)
 				err = set_path(rec, f->path, v);
+		} else if (f->kind == SDX_FIELD_STRINGS) {
+			if (b->lists[i].n)
+				err = set_path(rec, f->path, make_strings(&b->lists[i]));
 		} else if (f->kind == SDX_FIELD_QUANTITY) {
 			if (b->quantity[i])
 				err = set_path(rec, f->path, json_incref(b->quantity[i]));

@@ -422,11 +422,16 @@ static void trace(json_t *j, const json_t *body)
 }
 
 static const char *const declarations[] = { "declaration", NULL };
+static const char *const requests[] = { "request", NULL };
 
+/* The edges' order is the graph index's edge numbering: append, never insert. */
 static const struct sdx_record_edge edges[] = {
 	/* a correction names the declaration it replaces (same ledger) */
 	{ .field = "supersedes", .accepts = declarations, .accepts_text = "a declaration" },
 	{ .array = "evidence", .field = "attachment", .sub = "sha256", .attachment = 1 },
+	/* version 3: the request it answers, the customer's (imported) or its own */
+	{ .field = "answers", .sub = "entry", .held = 1, .accepts = requests,
+	  .accepts_text = "a request", .id_sub = "request_id" },
 };
 
 static const char *const parties[] = { "supplier", "material.manufacturer", NULL };
@@ -434,7 +439,7 @@ static const char *const parties[] = { "supplier", "material.manufacturer", NULL
 const struct sdx_record_type sdx__type_declaration = {
 	.name = "declaration",
 	.has_schema = 1,
-	.versions = 2, /* both written: version 2 only adds optional members */
+	.versions = 3, /* all written: versions 2 and 3 only add optional members */
 	.role = SDX_ROLE_STATEMENT,
 	.id_field = "declaration_id",
 	.edges = edges,

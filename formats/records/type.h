@@ -28,8 +28,10 @@ enum sdx_record_role {
 			      * profile rules, withdrawn and superseded by its ledger */
 	SDX_ROLE_WITHDRAWAL, /* withdraws a statement of the same ledger */
 	SDX_ROLE_COMPOSITE,  /* made from, or carrying, earlier records (batch, shipment) */
-	SDX_ROLE_STATUS      /* says what became of a record it cites (a shipment's clearance):
+	SDX_ROLE_STATUS,     /* says what became of a record it cites (a shipment's clearance):
 			      * shown with it, never walked through */
+	SDX_ROLE_REQUEST     /* asks a party for a statement (a request): open until one
+			      * citing it is held (sdx due), never walked through */
 };
 
 /*
@@ -47,6 +49,8 @@ struct sdx_record_edge {
 	int consumes;        /* the cited record is made into this one: checks report "via" it */
 	const char *const *accepts; /* the entry types it may name, NULL-terminated */
 	const char *accepts_text;   /* the same for messages: "a declaration or a batch" */
+	const char *id_sub;  /* member of `field` that must repeat the cited record's id
+			      * (its type's id_field), or NULL: a declaration's answers.request_id */
 };
 
 /*
@@ -58,7 +62,8 @@ enum sdx_field_kind {
 	SDX_FIELD_TEXT,
 	SDX_FIELD_QUANTITY, /* "N:UNIT" -> {"value", "unit"} */
 	SDX_FIELD_IDS,      /* repeated "SCHEME:ID" -> [{"scheme", "id"}, ...] (a party's identifiers) */
-	SDX_FIELD_LINKS     /* the inputs or items, each made by the build's `link` */
+	SDX_FIELD_LINKS,    /* the inputs or items, each made by the build's `link` */
+	SDX_FIELD_STRINGS   /* repeated text -> ["a", "b", ...] (a request's profiles, lots) */
 };
 #define SDX_FIELD_REQUIRED 1u
 #define SDX_FIELD_LABEL 2u /* the record's id: names it in messages */

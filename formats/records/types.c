@@ -19,7 +19,8 @@
 	X(genesis)      \
 	X(key)          \
 	X(import)       \
-	X(product)
+	X(product)      \
+	X(request)
 
 #define DECLARE(name) extern const struct sdx_record_type sdx__type_##name;
 #define LIST(name) &sdx__type_##name,

@@ -14,7 +14,9 @@
 
 #include "sdx/error.h"
 #include "sdx/lab.h"
+#include "formats/graph/attribution.h"
 #include "formats/rules/internal.h"
+#include "formats/trust/party.h"
 #include "formats/schema/schema.h"
 #include "formats/text/text.h"
 
@@ -280,6 +282,99 @@ static void waiting(struct due *d, size_t node)
 		d->worst = 1;
 }
 
+/* Is `node` a declaration that answers request `req` for the supplier it was
+ * addressed to?  1, or 0 with why not in `why` ("" if it answers nothing). */
+static int answers(struct due *d, size_t node, size_t req, const sdx_party *to, char *why,
+		   size_t cap)
+{
+	const struct gnode *n = &d->g->n[node];
+	const json_t *b = sdx__graph_body(d->g, n);
+	struct sdx__attribution a;
+	sdx_party named;
+	char text[400];
+
+	why[0] = '\0';
+	if (n->type->role != SDX_ROLE_STATEMENT ||
+	    strcmp(sget(json_object_get(b, "answers"), "entry"), d->g->n[req].hex) != 0 ||
+	    !sdx__check_in_force(d->g, node, d->today))
+		return 0;
+	if (!sdx__party_from_json(&named, json_object_get(b, "supplier")) ||
+	    !sdx__party_same(&named, to)) {
+		sdx__text_put(why, cap, "declaration %s answers it for %s, not the supplier asked",
+			      sget(b, "declaration_id"), named.name);
+		return 0;
+	}
+	if (sdx__attribution_of(&a, d->g, node) < 0)
+		return 0;
+	if (a.outcome == SDX__ATTR_SIGNED || a.outcome == SDX__ATTR_ROLE)
+		return 1;
+	sdx__attribution_text(text, sizeof(text), &a);
+	sdx__text_put(why, cap, "declaration %s answers it, but is %s: that does not close it",
+		      sget(b, "declaration_id"), text);
+	return 0;
+}
+
+/*
+ * A request this ledger made (own), or one addressed to this ledger's party,
+ * that no declaration held answers yet: open, or overdue past its due date.
+ * A request superseded by a later one of its ledger is not listed.
+ */
+static void request(struct due *d, size_t node)
+{
+	const struct gnode *n = &d->g->n[node];
+	const json_t *b = sdx__graph_body(d->g, n), *x;
+	const char *side = "asked";
+	const sdx_party *us;
+	char text[800], why[600] = "", one[600];
+	sdx_party to;
+	long when;
+	size_t k, i;
+	json_t *j, *profiles = json_object_get(b, "profiles"), *lots = json_object_get(b, "lots");
+	char list[300] = "";
+
+	if (!sdx__is_date(sget(b, "due")) ||
+	    !sdx__party_from_json(&to, json_object_get(b, "supplier")))
+		return;
+	if (!n->own) {
+		if (!(us = sdx__attribution_own(d->g)) || !sdx__party_same(us, &to))
+			return;
+		side = "asked of us";
+	}
+	for (k = 0; k < n->nusers; k++) {
+		size_t u = n->users[k];
+		const struct gnode *un = &d->g->n[u];
+		if (un->type == n->type && strcmp(un->origin, n->origin) == 0 &&
+		    strcmp(sget(sdx__graph_body(d->g, un), "supersedes"), n->hex) == 0)
+			return;
+		if (answers(d, u, node, &to, one, sizeof(one)))
+			return;
+		if (one[0] && !why[0])
+			sdx__text_put(why, sizeof(why), "; %s", one);
+	}
+	when = sdx__check_days(sget(b, "due"));
+	if (when > d->until)
+		return;
+	json_array_foreach(profiles, i, x)
+		sdx__text_put(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+			      json_string_value(x));
+	json_array_foreach(lots, i, x)
+		sdx__text_put(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+			      i ? ", " : " for lot ", json_string_value(x));
+	sdx__text_put(text, sizeof(text), "request %s of %s to %s (%s), due %s, is not answered%s",
+		      sget(b, "request_id"), sget(json_object_get(b, "requester"), "name"), to.name,
+		      list, sget(b, "due"), why);
+	j = json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "what", "request", "status",
+		      when < d->today ? "overdue" : "open", "date", sget(b, "due"), "days",
+		      (json_int_t)(when - d->today), "party", issuer_name(n, b), "text", text,
+		      "side", side, "request_id", sget(b, "request_id"));
+	if (!j)
+		return;
+	json_object_set_new(j, "record", sdx__graph_head(d->g, node));
+	json_object_set_new(j, "dependents", json_array());
+	json_array_append_new(d->items, j);
+	d->worst = when < d->today ? 2 : (d->worst > 1 ? d->worst : 1);
+}
+
 static int by_party_then_date(const void *a, const void *b)
 {
 	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
@@ -349,6 +444,8 @@ int sdx_graph_due(char **out, int *worst, sdx_graph *g, const struct sdx_due_opt
 		} else if (n->type->role == SDX_ROLE_COMPOSITE) {
 			reports(&d, i, sdx__graph_body(g, n));
 			waiting(&d, i);
+		} else if (n->type->role == SDX_ROLE_REQUEST) {
+			request(&d, i);
 		}
 	}
 	date_of(until, d.until);

@@ -522,7 +522,8 @@ int sdx__plausible(sdx_graph *g, const struct sdx_record_type *t, const json_t *
 	size_t i;
 	int err = 0;
 
-	if (t->role != SDX_ROLE_COMPOSITE)
+	/* a request's id, like a batch's, is its issuer's once (formats/request.md) */
+	if (t->role != SDX_ROLE_COMPOSITE && t->role != SDX_ROLE_REQUEST)
 		return 0;
 	if ((self != SIZE_MAX && (err = superseded(&p, self, &p.replaced)) < 0) ||
 	    (err = judge_id(&p)) < 0)

@@ -47,7 +47,7 @@ static int judge(sdx_ledger *l, const char *type, const char *json, size_t len,
 	json_t *body = NULL;
 	int err;
 
-	if (!t || t->role != SDX_ROLE_COMPOSITE)
+	if (!t || (t->role != SDX_ROLE_COMPOSITE && t->role != SDX_ROLE_REQUEST))
 		return 0; /* nothing to judge: no graph is read (bulk declarations) */
 	if ((err = sdx__json_parse(&body, json, len, SDX_JSON_MAX_DEPTH, type)) < 0)
 		return err;

@@ -135,8 +135,9 @@ SDX_API int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g);
  * records with these leaf hashes - say, those an import just brought - as a
  * JSON array text (malloc'd).  Each record is compared with the records
  * about the same thing that the graph holds, through the graph index when the
- * graph is read from one: the cost is that of the records named and what
- * they cite, not of the ledger.  Leaves the graph does not hold are skipped.
+ * graph is read from one: the cost is that of the records named, not of the
+ * ledger.  Leaves the graph does not hold are skipped.  A caller with many
+ * leaves passes them in chunks, each on a fresh graph, to bound memory.
  * @param conflicts  gets the number of conflicts (may be NULL)
  */
 SDX_API int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,

@@ -200,6 +200,23 @@ expect_out "against the checkpoint imported" "shows example.com/log at size [0-9
 expect 2 "a log the ledger holds nothing of" sdx verify -L e.db --remote "$U1"
 expect_err "says so" "neither is nor holds anything of"
 
+# import --from URL: the bundle downloaded from a served ledger, then imported
+RT=$(sdx serve token add -L log.db --scope read --name importer 2> /dev/null)
+start_server rlog2 -L log.db
+ULOG2=$U
+sdx init -L f.db --origin example.com/fetcher --unencrypted > /dev/null
+sdx trust add -L f.db log.vkey > /dev/null
+expect 2 "without the token: 401, named" sdx import -L f.db --from "$ULOG2/v1/export?provenance=1"
+expect_err "says to give --token" "HTTP 401 \(give --token\); nothing was written"
+expect 0 "with it: downloaded and imported" sdx import -L f.db --from "$ULOG2/v1/export?provenance=1" --token "$RT"
+expect_out "names the URL" "imported $ULOG2/v1/export\?provenance=1 from example.com/log"
+check "no download is left beside the ledger" sh -c "! ls .sdx-download-* 2> /dev/null | grep -q ."
+expect 0 "and the served log shows the history it brought" sdx verify -L f.db --remote "$ULOG2"
+expect 2 "a size limit" sdx import -L f.db --from "$ULOG2/v1/export?provenance=1" --token "$RT" --max-total 100
+expect_err "named" "larger than the limit of 100 bytes"
+expect 2 "not http(s)" sdx import -L f.db --from "file:///etc/passwd"
+expect 2 "a FILE and --from" sdx import -L f.db x.sdxb --from "$ULOG2/v1/export?provenance=1"
+
 # the protocol's answers, by curl
 sdx checkpoint -L log.db > /dev/null
 printf 'old 0\n\n' > stale.req; sdx checkpoint -L log.db >> stale.req

@@ -232,6 +232,10 @@ static void formats_not_read(void)
 		{ "batch", "batch/2",
 		  "batch: format: 'batch/2' is not a record format; expected \"sdx-batch/3\"" },
 		{ "batch", NULL, "batch: format: expected a string, e.g. \"sdx-batch/3\"" },
+		{ "declaration", "sdx-declaration/4",
+		  "declaration: format: 'sdx-declaration/4' is not a version this sdx reads (1, 2, 3)" },
+		{ "request", "sdx-request/2",
+		  "request: format: 'sdx-request/2' is not a version this sdx reads (1)" },
 		{ "withdrawal", "sdx-withdrawal/2",
 		  "withdrawal: format: 'sdx-withdrawal/2' is not a version this sdx reads (1)" },
 	};
@@ -419,6 +423,60 @@ static void version2_rules(void)
 		      "'6901234500012' fails the GLN check digits"));
 }
 
+/* A request built from field values (repeated profiles in order), and a
+ * version 3 declaration answering it: the entry must be a request, and
+ * request_id its id. */
+static void requests_and_answers(void)
+{
+	struct fx f;
+	sdx_record_builder *b = NULL;
+	static const char *const fields[][2] = {
+		{ "request_id", "REQ-1" }, { "requester.name", "Cixi Toys" },
+		{ "requester.identifiers", "USCI:91330282MA2CX7LH5B" },
+		{ "supplier.name", "Ningbo Haixing Polymer Materials Co., Ltd." },
+		{ "supplier.identifiers", "USCI:91330206MA2H7K5Q3E" },
+		{ "profiles", "reach-phthalates" }, { "profiles", "eu-rohs" },
+		{ "lots", LOT }, { "due", "2026-12-20" }, { "issued", "2026-12-01" },
+	};
+	char *text = NULL, req[65];
+	json_t *j = NULL, *d;
+
+	CHECK(fx_open(&f) == 0);
+	CHECK_OK(sdx_record_builder_new(&b, "request"));
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		CHECK_OK(sdx_record_builder_set(b, fields[i][0], fields[i][1], NULL));
+	CHECK_OK(sdx_record_builder_resolve(b, f.l));
+	CHECK_OK(sdx_record_builder_json(&text, NULL, b, 0));
+	CHECK((j = json_loads(text, 0, NULL)) != NULL);
+	CHECK(json_object_get(j, "format") == NULL); /* version 1 */
+	CHECK(json_array_size(json_object_get(j, "profiles")) == 2);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(j, "profiles"), 1)), "eu-rohs");
+	CHECK(json_object_get(j, "rules") == NULL);
+	CHECK_OK(append(&f, "request", json_deep_copy(j), req));
+	/* due before issued */
+	json_object_set_new(j, "due", json_string("2026-11-30"));
+	CHECK(refused("request", json_deep_copy(j), SDX_ESCHEMA,
+		      "request: due: 2026-11-30 is before the request's issued 2026-12-01"));
+
+	CHECK((d = load(DECL)) != NULL);
+	json_object_set_new(d, "format", json_string("sdx-declaration/2"));
+	json_object_set_new(d, "answers", json_pack("{s:s, s:s}", "entry", req, "request_id", "REQ-1"));
+	CHECK(refused("declaration", json_deep_copy(d), SDX_ESCHEMA, "declaration: "));
+	json_object_set_new(d, "format", json_string("sdx-declaration/3"));
+	CHECK_OK(validate("declaration", d));
+	json_object_set_new(json_object_get(d, "answers"), "request_id", json_string("REQ-2"));
+	CHECK_ERR(append(&f, "declaration", json_deep_copy(d), NULL), SDX_ESCHEMA);
+	CHECK(strstr(sdx_error_last(), "answers.request_id: 'REQ-2' is not the id of entry") != NULL);
+	json_object_set_new(json_object_get(d, "answers"), "entry", json_string(f.decl));
+	CHECK_ERR(append(&f, "declaration", json_deep_copy(d), NULL), SDX_ESCHEMA);
+	CHECK(strstr(sdx_error_last(), "is a declaration, not a request") != NULL);
+	json_decref(d);
+	json_decref(j);
+	free(text);
+	sdx_record_builder_free(b);
+	fx_close(&f);
+}
+
 static const struct test_case tests[] = {
 	{ "version 1 records still validate", version1_records_still_validate },
 	{ "version 2 examples validate", version2_examples_validate },
@@ -428,6 +486,7 @@ static const struct test_case tests[] = {
 	{ "supersedes names an earlier batch of this ledger", supersedes_an_own_batch },
 	{ "the builder writes the newest version, 3", builder_writes_version2 },
 	{ "rules of version 2", version2_rules },
+	{ "a request, and a version 3 declaration answering it", requests_and_answers },
 	{ NULL, NULL }
 };
 

@@ -419,11 +419,58 @@ static void remote_consistency(void)
 	sdx_signer_free(lk);
 }
 
+/* The add-checkpoint request of torchwood's litewitness test suite (a Sigsum
+ * log's checkpoint; tests/data/upstream/litewitness): sdx's witness accepts it
+ * and its cosignature verifies with the witness's cosigner key. */
+static void upstream_request(void)
+{
+	sdx_signer *wk = key_of("witness.example/w1", 3);
+	sdx_ledger *w = NULL;
+	sdx_verifier *lv = NULL;
+	sdx_cosigner *c = NULL;
+	sdx_witness_answer a;
+	char *body = test_read_file(test_data("upstream/litewitness/add-checkpoint.body"), NULL);
+	char *hex = test_read_file(test_data("upstream/litewitness/log.pubkey.hex"), NULL);
+	char *vkey = NULL, *note = NULL;
+	unsigned char pk[32];
+	uint64_t t = 0;
+	size_t blen;
+
+	CHECK(wk && body && hex);
+	CHECK(sodium_hex2bin(pk, 32, hex, 64, NULL, NULL, NULL) == 0);
+	CHECK_OK(sdx_verifier_new(&lv, "sigsum.org/v1/tree/985ea163f5af026723561354f51f2ebcdcf2af809ce254ccfb64aa9aadd80f90", pk));
+	CHECK(sdx_verifier_keyid(lv) == 0xec1293d2); /* the key id its signature line carries */
+	CHECK_OK(sdx_verifier_format(&vkey, lv));
+	CHECK_OK(sdx_ledger_create(&w, "witness.db", wk));
+	CHECK_OK(sdx_witness_add_log(w, vkey));
+	blen = strlen(body);
+	CHECK_OK(sdx_witness_add_checkpoint(&a, w, wk, body, blen));
+	CHECK(a.status == 200);
+	/* the checkpoint (after "old 0\n\n") with the cosignature appended */
+	note = join(body + 7, blen - 7, a.body);
+	CHECK_OK(sdx_cosigner_from_signer(&c, wk));
+	CHECK_OK(sdx_note_cosignatures(&t, note, strlen(note), &c, 1));
+	CHECK(t > 0);
+	/* the same request again: a stale old size now */
+	free(a.body);
+	CHECK_OK(sdx_witness_add_checkpoint(&a, w, wk, body, blen));
+	CHECK(a.status == 409 && a.latest == 1);
+	free(note);
+	free(vkey);
+	free(body);
+	free(hex);
+	sdx_cosigner_free(c);
+	sdx_verifier_free(lv);
+	sdx_ledger_free(w);
+	sdx_signer_free(wk);
+}
+
 static const struct test_case cases[] = {
 	{ "cosigner keys (type 0x04)", cosigner_keys },
 	{ "cosignature/v1 bytes", cosign_bytes },
 	{ "add-checkpoint, kept cosignatures, policies", witness_protocol },
 	{ "a remote log's tiles against a checkpoint held", remote_consistency },
+	{ "litewitness's add-checkpoint request, cosigned", upstream_request },
 	{ NULL, NULL }
 };
 
