@@ -187,7 +187,9 @@ static int append_one(sdx_ledger *l, sdx_signer *key, const struct append *a, si
 		return err;
 	}
 	if ((err = print_notes(l, a->type, buf, len, what)) == 0)
-		err = sdx_record_append(info, l, key, a->type, buf, len, what);
+		err = s->nconceal ? sdx_record_append_concealed(info, l, key, a->type, buf, len, what,
+								s->conceal, s->nconceal, s->decoys)
+				  : sdx_record_append(info, l, key, a->type, buf, len, what);
 	free(buf);
 	return err;
 }

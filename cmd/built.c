@@ -40,7 +40,7 @@ int cmd_append_built(const struct where *w, const struct built_record *r,
 {
 	sdx_record_builder *b = NULL;
 	sdx_ledger *l = NULL;
-	struct record_src src = { NULL, NULL, NULL };
+	struct record_src src = { NULL, NULL, NULL, NULL, 0, 0 };
 	char what[48], *text = NULL;
 	size_t i;
 	int rc = 0, err;

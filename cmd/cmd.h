@@ -149,7 +149,12 @@ struct record_src {
 	const sdx_record_builder *b;
 	const json_t *set;             /* members set on the file's record, or NULL
 					* (sdx declare --answers: format and answers) */
+	const char *const *conceal;    /* with file: JSON pointers of fields to conceal */
+	size_t nconceal;
+	unsigned decoys;               /* random digests added to each "_sd" touched */
 };
+/* At most this many --conceal fields per record. */
+#define MAX_CONCEAL 64
 /*
  * Open the ledger and key, then store the --attach files and append the
  * records of `type` in one transaction with a new checkpoint; prints one line

@@ -133,7 +133,7 @@ static int from_options(struct batch_opts *o)
 int cmd_batch(int argc, char **argv)
 {
 	struct batch_opts o;
-	struct record_src src = { NULL, NULL, NULL };
+	struct record_src src = { NULL, NULL, NULL, NULL, 0, 0 };
 	int first, rc;
 
 	memset(&o, 0, sizeof(o));

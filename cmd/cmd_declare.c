@@ -12,6 +12,7 @@
 
 static const struct usage use = {
 	"sdx declare [--attach FILE]... [--type TYPE] [--answers REQ] FILE.json...\n"
+	"   or: sdx declare --conceal POINTER... [--decoys N] [--attach FILE]... FILE.json...\n"
 	"   or: sdx declare --jsonl FILE [--batch N] [--attach FILE]...\n"
 	"   or: sdx declare --ipc1752a FILE.xml --supplier FILE.json --valid-until DATE [--lot LOT:QTY:UNIT]...\n"
 	"   or: sdx declare --csv FILE.csv --map MAP.json [--attach FILE]... [--dry-run]",
@@ -32,7 +33,10 @@ static const struct usage use = {
 	"appended, all in one transaction; a refused row names its line and column.\n"
 	"--answers REQ says the declarations answer the request REQ (its request id\n"
 	"or leaf hash; a customer's imported request, formats/request.md): they are\n"
-	"written as version 3 with \"answers\" naming it.",
+	"written as version 3 with \"answers\" naming it.\n"
+	"With --conceal each field a JSON pointer names (/claims/0/value) is signed as\n"
+	"a salted SHA-256 digest and its disclosure kept in the ledger beside the\n"
+	"entry (formats/disclosure.md); --decoys N adds N random digests beside them.",
 	USAGE_ANY
 };
 
@@ -47,6 +51,9 @@ struct declare_opts {
 	int json, dry_run, quiet;
 	struct ipc_opts ipc;
 	struct csv_opts csv;
+	const char *conceal[MAX_CONCEAL];
+	size_t nconceal;
+	uint64_t decoys;
 };
 
 /* One batch of JSONL lines, kept until it is appended. */
@@ -256,6 +263,11 @@ int cmd_declare(int argc, char **argv)
 			   "record type: declaration (default), withdrawal or product (a model and its type tests)"),
 		OPT_STRING(0, "answers", &o.answers, "REQ",
 			   "the request the declarations answer: request id or REF (version 3)"),
+		OPT_STRING_LIST(0, "conceal", o.conceal, &o.nconceal, MAX_CONCEAL, "POINTER",
+				"sign the field at POINTER (a JSON pointer) as a salted digest; "
+				"repeatable", "at most %zu --conceal fields"),
+		OPT_U64_RANGE(0, "decoys", &o.decoys, "N",
+			      "with --conceal: N random digests beside the concealed fields", 0, 64),
 		OPT_BOOL(0, "json", &o.json, "print the entries written as JSON"),
 		OPT_BOOL('n', "dry-run", &o.dry_run, "make every check of the write; write nothing"),
 		OPT_BOOL('q', "quiet", &o.quiet, "with --jsonl: no progress on stderr (shown only on a terminal)"),
@@ -267,6 +279,9 @@ int cmd_declare(int argc, char **argv)
 
 	if ((rc = cmd_parse(argc, argv, &use, opts, &first)) != 0)
 		return rc == CMD_HELP_SHOWN ? 0 : rc;
+	if ((o.nconceal || o.decoys) && (o.jsonl || o.ipc.file || o.csv.csv || !o.nconceal))
+		return cmd_error(EXIT_USAGE, "--conceal goes with FILE.json arguments, --decoys "
+				 "with --conceal");
 	if (o.csv.map_path && !o.csv.csv)
 		return cmd_error(EXIT_USAGE, "--map goes with --csv FILE");
 	if (o.csv.csv) {
@@ -310,6 +325,9 @@ int cmd_declare(int argc, char **argv)
 	for (i = first; i < argc; i++) {
 		src[i - first].file = argv[i];
 		src[i - first].set = answers;
+		src[i - first].conceal = o.conceal;
+		src[i - first].nconceal = o.nconceal;
+		src[i - first].decoys = (unsigned)o.decoys;
 	}
 	rc = o.dry_run ? cmd_append_check(&o.w, o.type, src, (size_t)(argc - first), o.attach,
 					  o.nattach)

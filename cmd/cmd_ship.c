@@ -66,7 +66,7 @@ static int from_options(struct ship_opts *o)
 int cmd_ship(int argc, char **argv)
 {
 	struct ship_opts o;
-	struct record_src src = { NULL, NULL, NULL };
+	struct record_src src = { NULL, NULL, NULL, NULL, 0, 0 };
 	int first, rc;
 
 	memset(&o, 0, sizeof(o));

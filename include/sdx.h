@@ -6,6 +6,7 @@
 #include "sdx/note.h"
 #include "sdx/keys.h"
 #include "sdx/dsse.h"
+#include "sdx/disclosure.h"
 #include "sdx/ledger.h"
 #include "sdx/attachment.h"
 #include "sdx/trust.h"

@@ -143,6 +143,16 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER wlogs_no_delete BEFORE DELETE ON witness_logs BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER wheads_no_update BEFORE UPDATE ON witness_heads BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER wheads_no_delete BEFORE DELETE ON witness_heads BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 12 -> 13: the disclosures held of entries whose bodies conceal fields
+	 * (sdx/disclosure.h, formats/disclosure.md): own entries under the
+	 * ledger's origin, imported ones under theirs.  Each was checked against
+	 * its entry's digests when stored and is checked again by verify.
+	 * Local, like the attachments: not signed, not in the tree; append-only. */
+	"CREATE TABLE disclosures(origin TEXT NOT NULL, idx INTEGER NOT NULL,"
+	" digest TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY(origin, idx, digest))"
+	" WITHOUT ROWID;"
+	"CREATE TRIGGER disc_no_update BEFORE UPDATE ON disclosures BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
+	"CREATE TRIGGER disc_no_delete BEFORE DELETE ON disclosures BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

@@ -436,6 +436,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	const unsigned char *missing;
 	char why[400];
 	uint64_t expect = 0, good = 0;  /* good: entries a verified checkpoint covers */
+	uint64_t disclosed = 0;         /* disclosures that matched their digests */
 	uint64_t total = 0;             /* for the progress function: the last index + 1 */
 	int differs = 0;
 	struct batch bb[2] = { { NULL, 0 }, { NULL, 0 } };
@@ -469,6 +470,7 @@ int sdx_ledger_verify(sdx_verify_report *out, sdx_ledger *l, const sdx_verify_op
 	}
 	sdx__chain_init(&a.chain, l->origin, 1);
 	if ((err = sdx__verify_triggers(l)) < 0 || (err = sdx__verify_meta(l)) < 0 ||
+	    (err = sdx__verify_disclosures(l, &disclosed)) < 0 ||
 	    (err = sdx_ledger_foreach_key(l, add_key, &a)) < 0)
 		goto done;
 	if (a.chain.nkeys == 0) {

@@ -13,6 +13,10 @@
 int sdx__verify_meta(sdx_ledger *l);
 /* Every append-only table still has its triggers. */
 int sdx__verify_triggers(sdx_ledger *l);
+/* Every disclosure held of an own entry against that entry's digests
+ * (ledger/disclosures.c); *checked gets how many matched.  SDX_EVERIFY names
+ * the entry and the disclosure that matches none (a forgery). */
+int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked);
 /* Each attachment's chunks hash to its name; no chunk belongs to none. */
 int sdx__verify_attachments(sdx_ledger *l, sdx_verify_report *rep);
 /* Imported checkpoints, keys, entries and consistency proofs (ledger/verify_foreign.c);

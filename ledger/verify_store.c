@@ -46,7 +46,8 @@ int sdx__verify_triggers(sdx_ledger *l)
 		{ "imports", "imports" }, { "revoked", "revoked_keys" },
 		{ "fkeys", "foreign_keys" }, { "fcons", "foreign_consistency" },
 		{ "registers", "registers" }, { "cosig", "cosignatures" },
-		{ "wlogs", "witness_logs" }, { "wheads", "witness_heads" }, { NULL, NULL }
+		{ "wlogs", "witness_logs" }, { "wheads", "witness_heads" },
+		{ "disc", "disclosures" }, { NULL, NULL }
 	};
 	sqlite3_stmt *st = NULL, *tb = NULL;
 	char name[64];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sdx/disclosure.h"
 #include "sdx/imported.h"
 #include "sdx/provenance.h"
 #include "formats/graph/attribution.h"
@@ -370,6 +371,58 @@ static int fetched(void *ctx, const sdx_foreign_entry *e)
 	return 0;
 }
 
+/* Whether a body holds salted digests (formats/disclosure.md). */
+static int has_digests(const json_t *j, int depth)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (depth > 64)
+		return 0;
+	if (json_is_object(j)) {
+		if (json_object_get(j, "_sd") || (json_object_size(j) == 1 && json_object_get(j, "...")))
+			return 1;
+		json_object_foreach((json_t *)j, k, v)
+			if (has_digests(v, depth + 1))
+				return 1;
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if (has_digests(v, depth + 1))
+				return 1;
+	}
+	return 0;
+}
+
+/* The body as its reader sees it: an own entry's held disclosures put back,
+ * the digests without one left out and counted (they make rules unknown,
+ * formats/rules/check.c).  A body that cannot be revealed stays as signed,
+ * every digest counted as withheld. */
+static void reveal(const sdx_graph *g, struct gnode *m)
+{
+	sdx_disclosure_view v = { 0, 0 };
+	char *text = NULL, *out = NULL;
+	size_t len = 0;
+	json_t *j;
+	int err;
+
+	if (m->own)
+		err = sdx_ledger_entry_revealed(&out, &len, &v, g->l, m->index);
+	else
+		err = sdx__json_dump(&text, &len, m->body) < 0 ? -1
+			: sdx_disclosure_reveal(&out, &len, &v, text, len, NULL, 0);
+	free(text);
+	if (err < 0 || !(j = json_loadb(out, len, 0, NULL))) {
+		m->withheld = 1;
+		free(out);
+		return;
+	}
+	free(out);
+	json_decref(m->body);
+	m->body = j;
+	m->withheld = v.withheld;
+}
+
 json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 {
 	struct gnode *m = (struct gnode *)n; /* the cache is not part of the graph's value */
@@ -393,6 +446,8 @@ json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 		m->key = sdx__graph_intern((sdx_graph *)g,
 					   json_string_value(json_object_get(f.payload, "key")));
 	json_decref(f.payload);
+	if (m->body && has_digests(m->body, 0))
+		reveal(g, m);
 	sdx_error_clear();
 	return m->body;
 }

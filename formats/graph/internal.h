@@ -27,6 +27,8 @@ struct gnode {
 	const struct sdx_record_type *type; /* its role says how walks treat it */
 	char time[21];
 	json_t *body;             /* the record; NULL until read (sdx__graph_body) */
+	size_t withheld;          /* digests of its body without a disclosure held (set
+				   * when the body is read; decoys count too) */
 	unsigned char (*refs)[32];/* the entries it refers to (inputs, items, supersedes...) */
 	unsigned char *ref_edge;  /* for each: the number of its edge in type->edges */
 	char **ref_lots;          /* for each: the lot_number beside it, or NULL */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sdx/attachment.h"
+#include "sdx/disclosure.h"
 #include "sdx/record.h"
 #include "formats/records/internal.h"
 #include "formats/records/type.h"
@@ -185,6 +186,8 @@ struct prepared {
 	size_t nrefs;
 	char *index;              /* the index member of its payload */
 	size_t index_len;
+	char *sealed;             /* NULL, or canon with fields concealed: what is signed */
+	size_t slen;
 	int err;
 	char msg[512];
 };
@@ -204,6 +207,7 @@ static void prepared_clear(struct prepared *p)
 	free(p->atts);
 	free(p->refs);
 	free(p->index);
+	free(p->sealed);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -244,9 +248,17 @@ static int append_prepared(sdx_ledger *l, const sdx_signer *key, const char *typ
 	if (sdx__record_plausibility &&
 	    (err = sdx__record_plausibility(l, type, p->canon, p->clen, what)) < 0)
 		return err;
-	err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
-					   (const unsigned char (*)[32])p->atts, p->natts, p->index,
-					   p->index_len, staged, out);
+	/* the checks above read the whole record; a sealed one is signed with
+	 * its digests, and its index is made from what is signed, so that no
+	 * concealed value reaches the payload */
+	if (p->sealed)
+		err = sdx__ledger_append_canonical(l, key, type, p->sealed, p->slen,
+						   (const unsigned char (*)[32])p->atts, p->natts,
+						   NULL, 0, staged, out);
+	else
+		err = sdx__ledger_append_canonical(l, key, type, p->canon, p->clen,
+						   (const unsigned char (*)[32])p->atts, p->natts,
+						   p->index, p->index_len, staged, out);
 	if (err < 0)
 		return sdx__error_prefix(err, what);
 	return 0;
@@ -260,6 +272,37 @@ int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
 
 	prepare(&p, type, json, len);
 	err = append_prepared(l, key, type, &p, what, 0, out);
+	prepared_clear(&p);
+	return err;
+}
+
+int sdx_record_append_concealed(sdx_entry_info *out, sdx_ledger *l, const sdx_signer *key,
+				const char *type, const char *json, size_t len, const char *what,
+				const char *const *pointers, size_t n, unsigned decoys)
+{
+	struct prepared p;
+	sdx_disclosure_list list = { 0 };
+	sdx_entry_info info;
+	int err;
+
+	prepare(&p, type, json, len);
+	if (p.err == 0 && (err = sdx_disclosure_conceal(&p.sealed, &p.slen, &list, p.canon, p.clen,
+							pointers, n, decoys)) < 0) {
+		err = sdx__error_prefix(err, what);
+		goto done;
+	}
+	if ((err = append_prepared(l, key, type, &p, what, 0, &info)) < 0)
+		goto done;
+	for (size_t i = 0; i < list.n; i++)
+		if ((err = sdx_ledger_disclosure_add(l, info.index, list.text[i])) < 0)
+			goto done;
+	for (size_t i = 0; i < list.ndecoys; i++)
+		if ((err = sdx_ledger_decoy_add(l, info.index, list.decoys[i])) < 0)
+			goto done;
+	if (out)
+		*out = info;
+done:
+	sdx_disclosure_list_free(&list);
 	prepared_clear(&p);
 	return err;
 }

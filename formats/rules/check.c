@@ -75,6 +75,18 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	/* a rule that read a record with concealed fields whose disclosure is not
+	 * held judged without them: neither its pass nor its fail stands */
+	if (n->withheld && (verdict == SDX_VERDICT_PASS || verdict == SDX_VERDICT_FAIL)) {
+		size_t k = strlen(reason);
+
+		sdx__text_put(reason + k, sizeof(reason) - k, "; but %zu field%s of this record %s "
+			      "concealed and not disclosed (withheld by the supplier, or decoys), "
+			      "so the verdict would rest on values not seen: a threshold statement "
+			      "would carry it", n->withheld, n->withheld == 1 ? "" : "s",
+			      n->withheld == 1 ? "is" : "are");
+		verdict = SDX_VERDICT_UNKNOWN;
+	}
 	if (verdict == SDX_VERDICT_UNKNOWN && !firm && sdx__check_strict(c, rule)) {
 		size_t k = strlen(reason);
 		verdict = SDX_VERDICT_FAIL;

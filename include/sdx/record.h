@@ -111,6 +111,20 @@ SDX_API int sdx_record_append(sdx_entry_info *out, sdx_ledger *l, const sdx_sign
 			      const char *type, const char *json, size_t len, const char *what);
 
 /**
+ * As sdx_record_append(), with the fields `pointers` names (JSON pointers
+ * into the record, sdx/disclosure.h) concealed: the record is validated and
+ * checked whole, then signed with each of those fields replaced by a salted
+ * digest (and `decoys` random digests in each "_sd" it touches); its index
+ * is made from the signed body, and the ledger keeps the disclosures
+ * (sdx_ledger_disclosure_add()).  SDX_ENOTFOUND names a pointer that names
+ * nothing.  Must be inside begin/commit.
+ */
+SDX_API int sdx_record_append_concealed(sdx_entry_info *out, sdx_ledger *l,
+					const sdx_signer *key, const char *type,
+					const char *json, size_t len, const char *what,
+					const char *const *pointers, size_t n, unsigned decoys);
+
+/**
  * What sdx_record_append() would say of a batch or shipment's plausibility
  * against what ledger l holds (formats/plausibility.md), as a JSON array in
  * *out (malloc'd): each fact {"kind": "refused" | "unchecked" | "shown",

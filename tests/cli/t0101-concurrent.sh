@@ -71,7 +71,7 @@ while [ "$a" -lt 10 ] && [ -z "$bad" ]; do
 		DROP TABLE bindings; DROP TABLE binding_ids; DROP TABLE binding_roles;
 		DROP TABLE intro_policy; DROP TABLE introduced_keys; DROP TABLE own_introductions;
 		DROP TABLE api_tokens; DROP TABLE cosignatures; DROP TABLE witness_logs;
-		DROP TABLE witness_heads; PRAGMA user_version = 1;"
+		DROP TABLE witness_heads; DROP TABLE disclosures; PRAGMA user_version = 1;"
 	for w in 1 2 3 4; do
 		{ sdx declare -L up.db "$EX/pvc-compound-declaration.json" \
 			--attach "$EX/reports/cnas-l1234-report-2026-0917.txt" > /dev/null 2> up.$w.err ||

@@ -494,7 +494,7 @@ static void migrates_format_1(void)
 		      "DROP TABLE registers; DROP TABLE bindings; DROP TABLE binding_ids; "
 		      "DROP TABLE binding_roles; DROP TABLE intro_policy; DROP TABLE introduced_keys; "
 		      "DROP TABLE own_introductions; DROP TABLE api_tokens; DROP TABLE cosignatures; "
-		      "DROP TABLE witness_logs; DROP TABLE witness_heads; "
+		      "DROP TABLE witness_logs; DROP TABLE witness_heads; DROP TABLE disclosures; "
 		      "PRAGMA user_version = 1;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "t.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_verify(NULL, l, NULL));

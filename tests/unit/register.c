@@ -185,7 +185,7 @@ static void read_only_and_older_files(void)
 		       "DROP TABLE introduced_keys; DROP TRIGGER trusted_unintroduce; "
 		       "DROP TABLE own_introductions; "
 		       "DROP TABLE api_tokens; DROP TABLE cosignatures; DROP TABLE witness_logs; "
-		       "DROP TABLE witness_heads; "
+		       "DROP TABLE witness_heads; DROP TABLE disclosures; "
 		       "PRAGMA user_version = 6;") == 0);
 	CHECK_OK(sdx_ledger_open(&l, "r.db", SDX_OPEN_READONLY));
 	CHECK_OK(sdx_ledger_register_list(l, NULL, note, &s));

@@ -1,0 +1,246 @@
+/*
+ * ledger/disclosures.c - the disclosures a ledger holds of its entries'
+ * concealed fields (table disclosures, ledger format 13; sdx/disclosure.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ledger/db.h"
+#include "ledger/internal.h"
+#include "ledger/store.h"
+#include "ledger/verify.h"
+#include "sdx/disclosure.h"
+
+/* The signed body of own entry `index`, canonical as signed, into *out. */
+static int entry_body(char **out, size_t *len, sdx_ledger *l, uint64_t index)
+{
+	sdx_entry *e = NULL;
+	char *payload = NULL, what[48];
+	size_t plen = 0;
+	json_t *j = NULL, *body;
+	int err;
+
+	*out = NULL;
+	snprintf(what, sizeof(what), "entry %llu", (unsigned long long)index);
+	if ((err = sdx_ledger_entry(&e, l, index)) < 0 ||
+	    (err = sdx_entry_payload(&payload, &plen, e)) < 0 ||
+	    (err = sdx__json_parse(&j, payload, plen, 64, what)) < 0)
+		goto done;
+	if (!json_is_object(body = json_object_get(j, "body"))) {
+		err = sdx_error_set(SDX_EFORMAT, "'%s': %s has no body", l->path, what);
+		goto done;
+	}
+	err = sdx__json_dump(out, len, body);
+done:
+	json_decref(j);
+	free(payload);
+	sdx_entry_free(e);
+	return err;
+}
+
+static int has_table(sdx_ledger *l)
+{
+	return l->format >= 13;
+}
+
+/* Reveal `body` with texts[0..n), naming entry `index` in an error. */
+static int reveal_named(char **out, size_t *out_len, sdx_disclosure_view *view, sdx_ledger *l,
+			uint64_t index, const char *body, size_t len, const char *const *texts,
+			size_t n)
+{
+	int err = sdx_disclosure_reveal(out, out_len, view, body, len, texts, n);
+
+	if (err < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", sdx_error_last());
+		sdx_error_set(err, "'%s': entry %llu: %s", l->path, (unsigned long long)index, why);
+	}
+	return err;
+}
+
+int sdx_ledger_disclosure_add(sdx_ledger *l, uint64_t index, const char *text)
+{
+	char *body = NULL, *out = NULL;
+	size_t len = 0;
+	sdx_disclosure *d = NULL;
+	int err;
+
+	if (!has_table(l))
+		return sdx_error_set(SDX_EINVAL, "'%s': ledger format %d holds no disclosures",
+				     l->path, l->format);
+	if ((err = sdx_disclosure_parse(&d, text, strlen(text))) < 0 ||
+	    (err = entry_body(&body, &len, l, index)) < 0 ||
+	    (err = reveal_named(&out, NULL, NULL, l, index, body, len, &text, 1)) < 0)
+		goto done;
+	err = sdx__db_run(l, NULL, "storing a disclosure", "INSERT OR IGNORE INTO disclosures"
+			  "(origin, idx, digest, text) VALUES(?, ?, ?, ?)", SDX__TEXT(l->origin),
+			  SDX__INT(index), SDX__TEXT(sdx_disclosure_digest_of(d)), SDX__TEXT(text));
+	if (err > 0)
+		err = 0;
+done:
+	sdx_disclosure_free(d);
+	free(body);
+	free(out);
+	return err;
+}
+
+int sdx_ledger_decoy_add(sdx_ledger *l, uint64_t index, const char *digest)
+{
+	int err;
+
+	if (!has_table(l))
+		return sdx_error_set(SDX_EINVAL, "'%s': ledger format %d holds no disclosures",
+				     l->path, l->format);
+	if (strlen(digest) != SDX_DISCLOSURE_DIGEST_LEN)
+		return sdx_error_set(SDX_EINVAL, "'%s': not a digest", digest);
+	err = sdx__db_run(l, NULL, "storing a decoy", "INSERT OR IGNORE INTO disclosures"
+			  "(origin, idx, digest, text) VALUES(?, ?, ?, '')", SDX__TEXT(l->origin),
+			  SDX__INT(index), SDX__TEXT(digest));
+	return err > 0 ? 0 : err;
+}
+
+/* How many decoys of own entry `index` the ledger knows of. */
+static int decoys_of(uint64_t *out, sdx_ledger *l, uint64_t index)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	*out = 0;
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading decoys", "SELECT count(*) FROM disclosures "
+			     "WHERE origin = ? AND idx = ? AND text = ''", SDX__TEXT(l->origin),
+			     SDX__INT(index))) < 0)
+		return err;
+	if ((rc = sdx__stmt_step(&s)) == 1)
+		*out = (uint64_t)sqlite3_column_int64(s.st, 0);
+	sdx__stmt_end(&s);
+	return rc < 0 ? rc : 0;
+}
+
+int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_cb cb, void *ctx)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT digest, text FROM "
+			     "disclosures WHERE origin = ? AND idx = ? AND text <> '' ORDER BY digest",
+			     SDX__TEXT(l->origin), SDX__INT(index))) < 0)
+		return err;
+	while ((rc = sdx__stmt_step(&s)) == 1) {
+		if ((err = cb(ctx, index, (const char *)sqlite3_column_text(s.st, 0),
+			      (const char *)sqlite3_column_text(s.st, 1))) != 0)
+			break;
+	}
+	if (rc < 0)
+		err = rc;
+	sdx__stmt_end(&s);
+	return err;
+}
+
+struct texts {
+	char **v;
+	size_t n;
+};
+
+static int collect(void *ctx, uint64_t index, const char *digest, const char *text)
+{
+	struct texts *t = ctx;
+	char **v;
+
+	(void)index;
+	(void)digest;
+	if (t->n >= SDX_DISCLOSURE_COUNT_MAX)
+		return sdx_error_set(SDX_ELIMIT, "more than %d disclosures of one entry",
+				     SDX_DISCLOSURE_COUNT_MAX);
+	if (!(v = realloc(t->v, (t->n + 1) * sizeof(*v))) || !(v[t->n] = strdup(text))) {
+		if (v)
+			t->v = v;
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	t->v = v;
+	t->n++;
+	return 0;
+}
+
+static void texts_free(struct texts *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+int sdx_ledger_entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *view,
+			      sdx_ledger *l, uint64_t index)
+{
+	struct texts t = { 0 };
+	char *body = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if ((err = entry_body(&body, &len, l, index)) < 0 ||
+	    (err = sdx_ledger_foreach_disclosure(l, index, collect, &t)) < 0)
+		goto done;
+	if ((err = reveal_named(out, out_len, view, l, index, body, len, (const char *const *)t.v,
+				t.n)) < 0)
+		goto done;
+	if (view) {
+		uint64_t d = 0;
+
+		if ((err = decoys_of(&d, l, index)) < 0) {
+			free(*out);
+			*out = NULL;
+			goto done;
+		}
+		view->withheld -= d < view->withheld ? (size_t)d : view->withheld;
+	}
+done:
+	texts_free(&t);
+	free(body);
+	return err;
+}
+
+/* verify: every entry with disclosures, revealed with all of them */
+int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked)
+{
+	struct sdx__stmt s;
+	int err = 0, rc;
+
+	*checked = 0;
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT DISTINCT idx FROM "
+			     "disclosures WHERE origin = ? AND text <> '' ORDER BY idx", SDX__TEXT(l->origin))) < 0)
+		return err;
+	while ((rc = sdx__stmt_step(&s)) == 1) {
+		uint64_t idx = (uint64_t)sqlite3_column_int64(s.st, 0);
+		sdx_disclosure_view v;
+		char *out = NULL;
+
+		err = sdx_ledger_entry_revealed(&out, NULL, &v, l, idx);
+		free(out);
+		if (err < 0) {
+			if (err != SDX_ENOMEM) {
+				char why[600];
+
+				snprintf(why, sizeof(why), "%s", sdx_error_last());
+				err = sdx_error_set(SDX_EVERIFY, "%s", why);
+			}
+			break;
+		}
+		*checked += v.disclosed;
+	}
+	if (rc < 0)
+		err = rc;
+	sdx__stmt_end(&s);
+	return err;
+}
