@@ -291,3 +291,30 @@ int sdx__sig_any(void *ctx, const char *name, size_t nlen, const unsigned char *
 	(void)rlen;
 	return 0;
 }
+
+int sdx__proof_text(char **out, size_t *out_len, const char *head,
+		    const unsigned char (*proof)[32], size_t n, char *note, size_t nlen)
+{
+	size_t cap = strlen(head) + n * 46 + 1 + nlen + 1, i;
+	char *buf, b64[45];
+
+	*out = NULL;
+	if (!(buf = malloc(cap))) {
+		free(note);
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	i = (size_t)snprintf(buf, cap, "%s", head);
+	for (size_t k = 0; k < n; k++) {
+		sodium_bin2base64(b64, sizeof(b64), proof[k], 32, sodium_base64_VARIANT_ORIGINAL);
+		i += (size_t)snprintf(buf + i, cap - i, "%s\n", b64);
+	}
+	buf[i++] = '\n';
+	memcpy(buf + i, note, nlen);
+	i += nlen;
+	buf[i] = '\0';
+	free(note);
+	*out = buf;
+	if (out_len)
+		*out_len = i;
+	return 0;
+}

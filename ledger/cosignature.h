@@ -20,6 +20,12 @@ int sdx__note_signatures(const char *note, size_t len, size_t *text_len, sdx__si
 int sdx__sig_any(void *ctx, const char *name, size_t nlen, const unsigned char *raw,
 		 size_t rlen);
 
+/* head (its lines, each ending in a newline), the hashes in base64 a line
+ * each, an empty line, then the note (taken: freed, whatever the outcome):
+ * the text of an add-checkpoint request and of a tlog-proof. */
+int sdx__proof_text(char **out, size_t *out_len, const char *head,
+		    const unsigned char (*proof)[32], size_t n, char *note, size_t nlen);
+
 /* SHA-256(name || "\n" || 0x04 || pk)[:4] */
 uint32_t sdx__cosigner_keyid(const char *name, const unsigned char pk[32]);
 

@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "ledger/cosignature.h"
 #include "ledger/internal.h"
 #include "sdx/merkle.h"
 #include "sdx/witness.h"
@@ -21,8 +22,8 @@ int sdx_tlog_proof(char **out, size_t *out_len, sdx_ledger *l, uint64_t index)
 {
 	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
 	sdx_checkpoint cp;
-	char *note = NULL, *buf, b64[45];
-	size_t nlen = 0, n = 0, i, cap;
+	char *note = NULL, head[64];
+	size_t nlen = 0, n = 0;
 	int err;
 
 	*out = NULL;
@@ -37,25 +38,9 @@ int sdx_tlog_proof(char **out, size_t *out_len, sdx_ledger *l, uint64_t index)
 		free(note);
 		return err;
 	}
-	cap = sizeof(HEADER) + 32 + n * 46 + 1 + nlen + 1;
-	if (!(buf = malloc(cap))) {
-		free(note);
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	}
-	i = (size_t)snprintf(buf, cap, HEADER "index %" PRIu64 "\n", index);
-	for (size_t k = 0; k < n; k++) {
-		sodium_bin2base64(b64, sizeof(b64), proof[k], 32, sodium_base64_VARIANT_ORIGINAL);
-		i += (size_t)snprintf(buf + i, cap - i, "%s\n", b64);
-	}
-	buf[i++] = '\n';
-	memcpy(buf + i, note, nlen);
-	i += nlen;
-	buf[i] = '\0';
-	free(note);
-	*out = buf;
-	if (out_len)
-		*out_len = i;
-	return 0;
+	snprintf(head, sizeof(head), HEADER "index %" PRIu64 "\n", index);
+	return sdx__proof_text(out, out_len, head, (const unsigned char (*)[32])proof, n, note,
+			       nlen);
 }
 
 /* The next line of [*p, end) (without its newline) into [*s, *e); -1 at the end. */

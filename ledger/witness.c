@@ -37,8 +37,8 @@ int sdx_witness_request(char **out, size_t *out_len, sdx_ledger *l, uint64_t old
 {
 	unsigned char proof[SDX_MERKLE_MAX_PROOF][32];
 	sdx_checkpoint cp;
-	char *note = NULL, *buf, b64[45];
-	size_t nlen = 0, n = 0, i, cap;
+	char *note = NULL, head[32];
+	size_t nlen = 0, n = 0;
 	int err;
 
 	*out = NULL;
@@ -54,31 +54,10 @@ int sdx_witness_request(char **out, size_t *out_len, sdx_ledger *l, uint64_t old
 		free(note);
 		return err;
 	}
-	cap = 32 + n * 46 + 1 + nlen + 1;
-	if (!(buf = malloc(cap))) {
-		free(note);
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	}
-	i = (size_t)snprintf(buf, cap, "old %" PRIu64 "\n", old_size);
-	for (size_t k = 0; k < n; k++) {
-		sodium_bin2base64(b64, sizeof(b64), proof[k], 32, sodium_base64_VARIANT_ORIGINAL);
-		i += (size_t)snprintf(buf + i, cap - i, "%s\n", b64);
-	}
-	buf[i++] = '\n';
-	memcpy(buf + i, note, nlen);
-	i += nlen;
-	buf[i] = '\0';
-	free(note);
-	*out = buf;
-	if (out_len)
-		*out_len = i;
-	return 0;
+	snprintf(head, sizeof(head), "old %" PRIu64 "\n", old_size);
+	return sdx__proof_text(out, out_len, head, (const unsigned char (*)[32])proof, n, note,
+			       nlen);
 }
-
-struct one_line {
-	const sdx_cosigner *c;
-	int by_c;
-};
 
 int sdx_ledger_cosignature_add(size_t *added, sdx_ledger *l, uint64_t size,
 			       const sdx_cosigner *c, const char *lines, size_t len)
