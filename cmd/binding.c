@@ -79,3 +79,19 @@ void party_print(const sdx_party *p, const char *indent)
 		printf(" %s", p->roles[i]);
 	printf("\n");
 }
+
+void party_defaults(sdx_ledger *l, const struct party_fill *f, sdx_party *party,
+		    char idbuf[][60])
+{
+	size_t i;
+
+	if (*f->name || *f->nids || sdx_ledger_party(party, l) != 1)
+		return;
+	*f->name = party->name;
+	if (!*f->country && party->country[0])
+		*f->country = party->country;
+	for (i = 0; i < party->nids && i < PARTY_MAX_IDS; i++) {
+		snprintf(idbuf[i], 60, "%s:%s", party->ids[i].scheme, party->ids[i].id);
+		f->ids[(*f->nids)++] = idbuf[i];
+	}
+}

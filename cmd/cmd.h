@@ -241,6 +241,17 @@ struct field_opt {
 /* --OPT NAME, --OPT-id SCHEME:ID (repeatable), --OPT-country CC: the party that
  * issues a record (a batch's manufacturer, a shipment's exporter). */
 #define PARTY_MAX_IDS 10 /* a party's identifiers (formats/batch.md) */
+/* Party options the user left out, from the ledger's own party ('sdx party
+ * set'): its name, country and identifiers, when no name nor identifier was
+ * given.  The strings live in *party and idbuf. */
+struct party_fill {
+	const char **name, **country;
+	const char **ids;
+	size_t *nids;
+};
+void party_defaults(sdx_ledger *l, const struct party_fill *f, sdx_party *party,
+		    char idbuf[][60]);
+
 #define PARTY_OPTS(opt, name, ids, nids, country, help) \
 	OPT_STRING(0, opt, (name), "NAME", help), \
 	OPT_STRING_LIST(0, opt "-id", (ids), (nids), PARTY_MAX_IDS, "SCHEME:ID", \

@@ -53,7 +53,7 @@ static int fill_defaults(struct clearance_opts *o, struct defaults *d, const cha
 	json_t *p = NULL;
 	const char *no;
 	char *text = NULL;
-	size_t i, len = 0;
+	size_t len = 0;
 	int rc, err;
 
 	if ((rc = open_ledger(&l, &o->w, SDX_OPEN_READONLY)) != 0)
@@ -75,15 +75,9 @@ static int fill_defaults(struct clearance_opts *o, struct defaults *d, const cha
 		snprintf(d->declaration, sizeof(d->declaration), "%s", no);
 		o->f[DECL] = d->declaration;
 	}
-	if (!o->f[NAME] && !o->nids && sdx_ledger_party(&d->party, l) == 1) {
-		o->f[NAME] = d->party.name;
-		if (!o->f[COUNTRY] && d->party.country[0])
-			o->f[COUNTRY] = d->party.country;
-		for (i = 0; i < d->party.nids && i < PARTY_MAX_IDS; i++) {
-			snprintf(d->ids[i], sizeof(d->ids[i]), "%s:%s", d->party.ids[i].scheme,
-				 d->party.ids[i].id);
-			o->ids[o->nids++] = d->ids[i];
-		}
+	{
+		const struct party_fill pf = { &o->f[NAME], &o->f[COUNTRY], o->ids, &o->nids };
+		party_defaults(l, &pf, &d->party, d->ids);
 	}
 	if (!o->f[TIME]) {
 		time_t t = time(NULL);

@@ -76,20 +76,14 @@ static int fill_defaults(struct request_opts *o, struct defaults *d)
 {
 	sdx_ledger *l = NULL;
 	sdx_found *f = NULL;
-	size_t i;
 	int rc, err;
 
 	if ((rc = open_ledger(&l, &o->w, SDX_OPEN_READONLY)) != 0)
 		return rc;
-	if (!o->f[FROM] && !o->nfrom_ids && sdx_ledger_party(&d->party, l) == 1) {
-		o->f[FROM] = d->party.name;
-		if (!o->f[FROM_COUNTRY] && d->party.country[0])
-			o->f[FROM_COUNTRY] = d->party.country;
-		for (i = 0; i < d->party.nids && i < PARTY_MAX_IDS; i++) {
-			snprintf(d->ids[i], sizeof(d->ids[i]), "%s:%s", d->party.ids[i].scheme,
-				 d->party.ids[i].id);
-			o->from_ids[o->nfrom_ids++] = d->ids[i];
-		}
+	{
+		const struct party_fill pf = { &o->f[FROM], &o->f[FROM_COUNTRY], o->from_ids,
+					       &o->nfrom_ids };
+		party_defaults(l, &pf, &d->party, d->ids);
 	}
 	if (o->f[SUPERSEDES]) {
 		if ((err = sdx_record_find(&f, l, o->f[SUPERSEDES], NULL)) < 0) {

@@ -92,39 +92,38 @@ static json_t *walk(json_t *j, char *path, json_t **parent, char **last)
 /* Every string of j equal to one of the template's lot numbers, suffixed "-i":
  * each record's lots (and the claims and reports that name them) its own,
  * so that no lot is shared by every declaration of the bench ledger. */
+/* v suffixed "-i" if it is one of the template's lot numbers, else NULL. */
+static json_t *renamed(const json_t *v, json_t *tmpl_lots, long i)
+{
+	json_t *lot;
+	size_t m;
+	char val[512];
+
+	json_array_foreach(tmpl_lots, m, lot)
+		if (strcmp(json_string_value(v), json_string_value(lot)) == 0) {
+			snprintf(val, sizeof(val), "%s-%ld", json_string_value(lot), i);
+			return json_string(val);
+		}
+	return NULL;
+}
+
 static void rename_lots(json_t *j, json_t *tmpl_lots, long i)
 {
 	const char *k;
-	json_t *v, *lot;
-	size_t n, m;
-	char val[512];
+	json_t *v, *r;
+	size_t n;
 
-	if (json_is_object(j)) {
-		json_object_foreach(j, k, v) {
-			if (!json_is_string(v)) {
-				rename_lots(v, tmpl_lots, i);
-				continue;
-			}
-			json_array_foreach(tmpl_lots, m, lot)
-				if (strcmp(json_string_value(v), json_string_value(lot)) == 0) {
-					snprintf(val, sizeof(val), "%s-%ld", json_string_value(lot), i);
-					json_object_set_new(j, k, json_string(val));
-					break;
-				}
-		}
-	} else if (json_is_array(j)) {
-		json_array_foreach(j, n, v) {
-			if (!json_is_string(v)) {
-				rename_lots(v, tmpl_lots, i);
-				continue;
-			}
-			json_array_foreach(tmpl_lots, m, lot)
-				if (strcmp(json_string_value(v), json_string_value(lot)) == 0) {
-					snprintf(val, sizeof(val), "%s-%ld", json_string_value(lot), i);
-					json_array_set_new(j, n, json_string(val));
-					break;
-				}
-		}
+	json_object_foreach(j, k, v) {
+		if (!json_is_string(v))
+			rename_lots(v, tmpl_lots, i);
+		else if ((r = renamed(v, tmpl_lots, i)))
+			json_object_set_new(j, k, r);
+	}
+	json_array_foreach(j, n, v) {
+		if (!json_is_string(v))
+			rename_lots(v, tmpl_lots, i);
+		else if ((r = renamed(v, tmpl_lots, i)))
+			json_array_set_new(j, n, r);
 	}
 }
 
