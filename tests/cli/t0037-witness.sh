@@ -230,7 +230,7 @@ sdx prove -L log.db --from "$size" --json > cons.json
 check "a consistency proof for the request" test -s cons.json
 if [ -s cons.json ]; then
 	{ echo "old $size"; jq -r '.proof[]' cons.json; echo; sdx checkpoint -L log.db; } > good.req
-	{ echo "old $size"; jq -r '.proof[]' cons.json | sed '1s/^./A/;1s/^AA/BA/'; echo; sdx checkpoint -L log.db; } > badproof.req
+	{ echo "old $size"; jq -r '.proof[]' cons.json | awk 'NR == 1 { $0 = (substr($0, 1, 1) == "A" ? "B" : "A") substr($0, 2) } { print }'; echo; sdx checkpoint -L log.db; } > badproof.req
 	post "$U1" badproof.req
 	check "a bad consistency proof: 422" test "$status" = 422
 	post "$U1" good.req
