@@ -79,7 +79,7 @@ int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
 	size_t plen, cap, i;
 	int n;
 
-	/* {"attachments":[...],"body":BODY,"index":INDEX,"key":...,"version":3}:
+	/* {"attachments":[...],"body":BODY,"index":INDEX,"key":...,"version":4}:
 	 * keys in sorted order, so that it is canonical JSON by construction */
 	*out = NULL;
 	sdx__hex(prev_hex, l->prev_payload, 32);
@@ -108,8 +108,9 @@ int sdx__build_payload(char **out, size_t *out_len, sdx_ledger *l, uint64_t seq,
 	snprintf(head, sizeof(head), "%" PRIu64, seq);
 	n = snprintf(payload + plen, cap - plen,
 		     ",\"key\":\"%s\",\"origin\":\"%s\",\"prev_payload\":\"%s\",\"seq\":%s,"
-		     "\"time\":\"%s\",\"type\":\"%s\",\"version\":3}",
-		     l->keyid, l->origin, prev_hex, head, time, type);
+		     "\"time\":\"%s\",\"type\":\"%s\",\"version\":%d}",
+		     l->keyid, l->origin, prev_hex, head, time, type,
+		     sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE));
 	if (n < 0 || (size_t)n >= cap - plen) {
 		free(payload);
 		return sdx_error_set(SDX_ELIMIT, "entry payload too large");
@@ -186,7 +187,8 @@ int sdx__append_raw(sdx_ledger *l, const sdx_signer *key, const char *type, cons
 				     l->path, sdx_signer_name(key));
 	if ((err = sdx__stage_flush(l)) < 0)
 		return err;
-	if (!index && (err = sdx__indexers_keys(&derived, &index_len, type, body, len)) < 0)
+	if (!index && (err = sdx__indexers_keys(&derived, &index_len, type, body, len,
+						      sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE))) < 0)
 		return err;
 	if (!index)
 		index = derived;

@@ -183,9 +183,9 @@ int sdx__chain_step(struct sdx__chain *c, const struct sdx__chain_link *lk,
 	}
 	if (lk->index == 0 ? memcmp(lk->prev, zero, 32) != 0
 			   : c->have_prev && c->prev_index + 1 == lk->index &&
-			     memcmp(lk->prev, lk->version == 3 ? c->prev_payload : c->prev_leaf,
+			     memcmp(lk->prev, lk->version >= 3 ? c->prev_payload : c->prev_leaf,
 				    32) != 0) {
-		f->kind = lk->version == 3 ? SDX__ENTRY_LINK_PAYLOAD : SDX__ENTRY_LINK;
+		f->kind = lk->version >= 3 ? SDX__ENTRY_LINK_PAYLOAD : SDX__ENTRY_LINK;
 		f->n = lk->index;
 		return SDX_EVERIFY;
 	}

@@ -15,6 +15,8 @@
 
 int sdx__payload_version(const char *payload_type)
 {
+	if (strcmp(payload_type, SDX_ENTRY_PAYLOAD_TYPE_V4) == 0)
+		return 4;
 	if (strcmp(payload_type, SDX_ENTRY_PAYLOAD_TYPE_V3) == 0)
 		return 3;
 	if (strcmp(payload_type, SDX_ENTRY_PAYLOAD_TYPE_V2) == 0)
@@ -26,7 +28,8 @@ int sdx__payload_version(const char *payload_type)
 
 const char *sdx__payload_type(int version)
 {
-	return version == 3 ? SDX_ENTRY_PAYLOAD_TYPE_V3 : version == 2 ? SDX_ENTRY_PAYLOAD_TYPE_V2
+	return version == 4 ? SDX_ENTRY_PAYLOAD_TYPE_V4 : version == 3 ? SDX_ENTRY_PAYLOAD_TYPE_V3
+	       : version == 2 ? SDX_ENTRY_PAYLOAD_TYPE_V2
 	       : version == 1 ? SDX_ENTRY_PAYLOAD_TYPE_V1 : NULL;
 }
 
@@ -109,7 +112,7 @@ static const struct wording {
 	[SDX__ENTRY_OK] = { "ok", 0 },
 	[SDX__ENTRY_ENVELOPE] = { "envelope: %s", 'a' },
 	[SDX__ENTRY_PAYLOAD_TYPE] = { "envelope: payloadType '%.60s' is not '"
-				      SDX_ENTRY_PAYLOAD_TYPE_V3 "', '" SDX_ENTRY_PAYLOAD_TYPE_V2 "' or '"
+				      SDX_ENTRY_PAYLOAD_TYPE_V4 "', '" SDX_ENTRY_PAYLOAD_TYPE_V3 "', '" SDX_ENTRY_PAYLOAD_TYPE_V2 "' or '"
 				      SDX_ENTRY_PAYLOAD_TYPE_V1 "'",
 				      'a' },
 	[SDX__ENTRY_SIGNER] = { "signed by key '%.80s', not the ledger's key '%s'", 'b' },
@@ -149,7 +152,7 @@ static const char *const fields_v3[] = { "attachments", "body", "index", "key", 
 
 static const char *const *fields_of(int version)
 {
-	return version == 3 ? fields_v3 : version == 2 ? fields_v12 : fields_v12 + 1;
+	return version >= 3 ? fields_v3 : version == 2 ? fields_v12 : fields_v12 + 1;
 }
 
 static void fields_text(char *out, size_t cap, int version)
@@ -232,7 +235,7 @@ static int tail(struct sdx__cur *c, struct sdx__entry_header *h, int version)
 	    run(c, KEYID_CHARS, SDX_NAME_MAX + 9, h->key) < 0 ||
 	    sdx__cur_lit(c, "\",\"origin\":\"") < 0 ||
 	    run(c, ORIGIN_CHARS, SDX_NAME_MAX, h->origin) < 0 ||
-	    sdx__cur_lit(c, version == 3 ? "\",\"prev_payload\":\"" : "\",\"prev\":\"") < 0 ||
+	    sdx__cur_lit(c, version >= 3 ? "\",\"prev_payload\":\"" : "\",\"prev\":\"") < 0 ||
 	    c->end - c->p < 64 || sdx__hex32_at(h->prev, c->p) < 0)
 		return -1;
 	c->p += 64;
@@ -260,7 +263,8 @@ static int tail(struct sdx__cur *c, struct sdx__entry_header *h, int version)
 	c->p += 20;
 	if (sdx__cur_lit(c, "\",\"type\":\"") < 0 ||
 	    run(c, TYPE_CHARS, SDX_TYPE_MAX, h->type) < 0 ||
-	    sdx__cur_lit(c, version == 3 ? "\",\"version\":3}" : version == 2 ? "\",\"version\":2}"
+	    sdx__cur_lit(c, version == 4 ? "\",\"version\":4}" : version == 3 ? "\",\"version\":3}"
+				    : version == 2 ? "\",\"version\":2}"
 								  : "\",\"version\":1}") < 0 ||
 	    c->p != c->end)
 		return -1;
@@ -305,7 +309,7 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 
 	memset(h, 0, sizeof(*h));
 	h->version = version;
-	if (version == 2 || version == 3) {
+	if (version >= 2 && version <= 4) {
 		if (sdx__cur_lit(&c, "{\"attachments\":[") < 0)
 			return 0;
 		*atts = c.p + 1;
@@ -334,7 +338,7 @@ static int fast(struct sdx__entry_header *h, const char *pl, size_t len, int ver
 			break;
 	if (k <= stop || k[-1] != '}')
 		return 0;
-	if (version == 3 && !(k = index_at(h, stop, k)))
+	if (version >= 3 && !(k = index_at(h, stop, k)))
 		return 0;
 	h->body_len = (size_t)(k - h->body);
 	c.p = h->index ? h->index + h->index_len : k;
@@ -468,14 +472,14 @@ static int strict(struct sdx__entry_header *h, const json_t *p, int version,
 		return err;
 	if (!json_is_object(json_object_get(p, "body")))
 		return fault(f, SDX__ENTRY_BODY, NULL), -1;
-	if (version == 3 && (err = index_json(h, json_object_get(p, "index"), f)) != 0)
+	if (version >= 3 && (err = index_json(h, json_object_get(p, "index"), f)) != 0)
 		return err;
 	if (!(s = member(p, "key", h->key, sizeof(h->key))) || (keyid && strcmp(s, keyid) != 0))
 		return fault(f, SDX__ENTRY_KEY, NULL), -1;
 	if (!(s = member(p, "origin", h->origin, sizeof(h->origin))) ||
 	    (want && want->origin && strcmp(s, want->origin) != 0))
 		return fault(f, SDX__ENTRY_ORIGIN, want ? want->origin : NULL), -1;
-	if (sdx__hex32_parse(h->prev, json_string_value(json_object_get(p, version == 3 ?
+	if (sdx__hex32_parse(h->prev, json_string_value(json_object_get(p, version >= 3 ?
 									 "prev_payload" : "prev"))) < 0)
 		return fault(f, SDX__ENTRY_PREV, NULL), -1;
 	v = json_object_get(p, "seq");
@@ -528,7 +532,9 @@ int sdx__entry_open(struct sdx__entry *e, const unsigned char *data, size_t len)
 	int err;
 
 	memset(e, 0, sizeof(*e));
-	if ((err = sdx_dsse_parse(&e->env, data, len)) < 0) {
+	if ((err = sdx__entry_unpack_parsed(&e->env, data, len)) < 0)
+		return err;
+	if (err == 0 && (err = sdx_dsse_parse(&e->env, data, len)) < 0) {
 		if (err == SDX_ENOMEM)
 			return err;
 		fault(&e->fault, SDX__ENTRY_ENVELOPE, sdx_error_last());
@@ -558,7 +564,7 @@ static int keys_match(struct sdx__entry *e)
 	int err;
 
 	if ((err = sdx__json_dump(&body, &blen, json_object_get(e->payload, "body"))) < 0 ||
-	    (err = sdx__indexers_keys(&want, &wlen, e->h.type, body, blen)) < 0)
+	    (err = sdx__indexers_keys(&want, &wlen, e->h.type, body, blen, e->h.version)) < 0)
 		goto done;
 	if (wlen != e->h.index_len || memcmp(want, e->h.index, wlen) != 0) {
 		fault(&e->fault, SDX__ENTRY_INDEX, "payload: index: not the ids and edges the body "

@@ -141,7 +141,8 @@ struct sdx__entry {
 #define SDX__ENTRY_KEYS 2u
 
 /*
- * Parse the envelope of `len` bytes at `data` and name the version.
+ * Parse the envelope of `len` bytes at `data` (or the stored form of an
+ * entry: ledger/entry_pack.c) and name the version.
  * Returns 0, SDX_EVERIFY (e->fault set) or SDX_ENOMEM.  Close e either way.
  */
 int sdx__entry_open(struct sdx__entry *e, const unsigned char *data, size_t len);
@@ -185,6 +186,19 @@ int sdx__entry_pack_envelope(unsigned char **out, size_t *out_len, const unsigne
 /* A stored row's envelope: 1 and *out malloc'd if it was packed, 0 if the
  * row is the envelope's text (or damaged: read it as it is), or SDX_ENOMEM. */
 int sdx__entry_unpack(char **out, size_t *out_len, const unsigned char *data, size_t len);
+/* sdx_ledger_foreach() and sdx_ledger_foreach_foreign_entry() with each
+ * entry's data as stored (above) instead of rebuilt as its envelope: for
+ * readers of its header or body that hash nothing over the envelope's bytes
+ * (the leaf hash is over those).  sdx__entry_open() takes either form. */
+struct sdx_foreign_entry;
+int sdx__ledger_foreach_stored(struct sdx_ledger *l, uint64_t from, uint64_t to,
+			       int (*cb)(void *ctx, const sdx_entry *e), void *ctx);
+int sdx__ledger_foreach_foreign_stored(struct sdx_ledger *l,
+				       int (*cb)(void *ctx, const struct sdx_foreign_entry *e),
+				       void *ctx);
+/* A stored row's envelope as sdx_dsse_parse() gives it, without its text:
+ * 1 and *out if it was packed, 0 if not (parse it as text), or SDX_ENOMEM. */
+int sdx__entry_unpack_parsed(sdx_dsse_envelope **out, const unsigned char *data, size_t len);
 /* Register sdx_envelope(data) on a connection: every SELECT of entries.data
  * and foreign_entries.data reads it through that.  0 or SDX_EIO. */
 struct sqlite3;

@@ -95,6 +95,33 @@ int sdx__entry_unpack(char **out, size_t *out_len, const unsigned char *data, si
 	return 1;
 }
 
+int sdx__entry_unpack_parsed(sdx_dsse_envelope **out, const unsigned char *data, size_t len)
+{
+	sdx_dsse_envelope *e;
+	const char *type;
+	size_t klen;
+
+	*out = NULL;
+	if (len < 3 || data[0] != PACKED)
+		return 0;
+	klen = data[2];
+	if (len < HEAD(klen) || !(type = sdx__payload_type(data[1])))
+		return 0;
+	if (!(e = calloc(1, sizeof(*e))) || !(e->payload_type = strdup(type)) ||
+	    !(e->keyid = malloc(klen + 1)) || !(e->payload = malloc(len - HEAD(klen) + 1))) {
+		sdx_dsse_envelope_free(e);
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	}
+	memcpy(e->keyid, data + 3, klen);
+	e->keyid[klen] = '\0';
+	memcpy(e->sig, data + 3 + klen, 64);
+	e->payload_len = len - HEAD(klen);
+	memcpy(e->payload, data + HEAD(klen), e->payload_len);
+	e->payload[e->payload_len] = '\0';
+	*out = e;
+	return 1;
+}
+
 /* sdx_envelope(data): a packed row's envelope; any other value as it is, so
  * that verify names what is wrong with it. */
 static void envelope_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)

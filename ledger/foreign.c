@@ -215,17 +215,30 @@ static int foreign_rows(struct sdx__stmt *s, sdx_foreign_cb cb, void *ctx, int *
 
 #define FOREIGN_COLS "origin, idx, leaf, type, time, sdx_envelope(data), proof_size, proof"
 
-int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx)
+static int foreach_foreign(sdx_ledger *l, sdx_foreign_cb cb, void *ctx, int stored)
 {
 	struct sdx__stmt s;
 	int any = 0, err;
 
-	if ((err = sdx__stmt(&s, l, NULL, "reading imported entries", "SELECT " FOREIGN_COLS
-			     " FROM foreign_entries ORDER BY origin, proof_size, idx")) < 0)
+	if ((err = sdx__stmt(&s, l, NULL, "reading imported entries", stored ?
+			     "SELECT origin, idx, leaf, type, time, data, proof_size, proof FROM "
+			     "foreign_entries ORDER BY origin, proof_size, idx" :
+			     "SELECT " FOREIGN_COLS " FROM foreign_entries ORDER BY origin, "
+			     "proof_size, idx")) < 0)
 		return err;
 	err = foreign_rows(&s, cb, ctx, &any);
 	sdx__stmt_end(&s);
 	return err;
+}
+
+int sdx_ledger_foreach_foreign_entry(sdx_ledger *l, sdx_foreign_cb cb, void *ctx)
+{
+	return foreach_foreign(l, cb, ctx, 0);
+}
+
+int sdx__ledger_foreach_foreign_stored(sdx_ledger *l, sdx_foreign_cb cb, void *ctx)
+{
+	return foreach_foreign(l, cb, ctx, 1);
 }
 
 int sdx_ledger_foreign_mark(uint64_t *out, sdx_ledger *l)

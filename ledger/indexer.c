@@ -46,13 +46,14 @@ int sdx__indexers_active(void)
 }
 
 int sdx__indexers_keys(char **out, size_t *len, const char *type, const char *body,
-		       size_t body_len)
+		       size_t body_len, int version)
 {
 	int i;
 
 	for (i = 0; i < registered; i++)
 		if (registry[i]->keys)
-			return registry[i]->keys(registry[i]->ctx, out, len, type, body, body_len);
+			return registry[i]->keys(registry[i]->ctx, out, len, type, body, body_len,
+						 version);
 	if (!(*out = strdup(SDX__INDEX_EMPTY)))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	*len = strlen(*out);

@@ -71,12 +71,13 @@ struct sdx__indexer {
 	 * handle has none to check), else SDX_EVERIFY naming the first bad row.
 	 * May be NULL. */
 	int (*verify)(void *ctx, struct sdx_ledger *l);
-	/* The index member a version 3 payload carries for a record of `type`
-	 * with this canonical body (formats/ledger.md, "Entries"), malloc'd into
-	 * *out: what sdx_ledger_append() signs when its caller did not give one.
-	 * 0 or an error.  May be NULL; the first indexer that has it is asked. */
+	/* The index member a payload of `version` (3 or later) carries for a
+	 * record of `type` with this canonical body (formats/ledger.md,
+	 * "Entries"), malloc'd into *out: what sdx_ledger_append() signs when its
+	 * caller did not give one.  0 or an error.  May be NULL; the first
+	 * indexer that has it is asked. */
 	int (*keys)(void *ctx, char **out, size_t *len, const char *type, const char *body,
-		    size_t body_len);
+		    size_t body_len, int version);
 };
 
 /* Statement cache slots on each handle for hooks (sdx__stmt's cache argument). */
@@ -105,7 +106,7 @@ int sdx__indexers_verify(struct sdx_ledger *l);
 /* The index member for a record (the first keys hook; with none, the empty
  * member SDX__INDEX_EMPTY), malloc'd into *out. */
 int sdx__indexers_keys(char **out, size_t *len, const char *type, const char *body,
-		       size_t body_len);
+		       size_t body_len, int version);
 /* Pass an entry just stored to every on_entry hook, in order of registration. */
 int sdx__indexers_entry(struct sdx_ledger *l, const struct sdx__indexed_entry *e);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger/entry.h"
 #include "ledger/store.h"
 #include "sdx/dsse.h"
 
@@ -110,14 +111,18 @@ int sdx_entry_payload(char **out, size_t *out_len, const sdx_entry *e)
 	return 0;
 }
 
-int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx)
+static int foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx,
+		   int stored)
 {
 	struct sdx__stmt s;
 	sdx_entry e;
 	int rc, err;
 
-	if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT " ENTRY_COLS " FROM entries "
-			     "WHERE idx >= ? AND idx < ? ORDER BY idx", SDX__INT(from),
+	if ((err = sdx__stmt(&s, l, NULL, "reading entries", stored ?
+			     "SELECT idx, leaf, type, time, data FROM entries WHERE idx >= ? AND "
+			     "idx < ? ORDER BY idx" :
+			     "SELECT " ENTRY_COLS " FROM entries WHERE idx >= ? AND idx < ? "
+			     "ORDER BY idx", SDX__INT(from),
 			     SDX__INT(to > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)to))) < 0)
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
@@ -129,6 +134,17 @@ int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb c
 		err = rc;
 	sdx__stmt_end(&s);
 	return err;
+}
+
+int sdx_ledger_foreach(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb, void *ctx)
+{
+	return foreach(l, from, to, cb, ctx, 0);
+}
+
+int sdx__ledger_foreach_stored(sdx_ledger *l, uint64_t from, uint64_t to, sdx_entry_cb cb,
+			       void *ctx)
+{
+	return foreach(l, from, to, cb, ctx, 1);
 }
 
 static int parse_index(const char *ref, uint64_t *out)

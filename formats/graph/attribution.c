@@ -213,22 +213,42 @@ const char *sdx__attribution_via(const sdx_graph *g, const sdx_party *signer)
 int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *cg, size_t node)
 {
 	sdx_graph *g = (sdx_graph *)cg; /* the trust view and keys are read on first use */
-	const struct gnode *n = &g->n[node];
-	const struct sdx_record_type *t = n->type;
+	const struct sdx_record_type *t = g->n[node].type;
+	sdx_party named;
+	const char *key = "";
+	int err;
+
+	if (!t->issuer) {
+		memset(out, 0, sizeof(*out));
+		out->key = "";
+		out->role = t->issuer_role ? t->issuer_role : "";
+		return 0;
+	}
+	if ((err = node_key(g, node, &key)) < 0)
+		return err;
+	if (!sdx__party_from_json(&named, json_object_get(sdx__graph_body(g, &g->n[node]),
+							  t->issuer)))
+		named.name[0] = '\0';
+	return sdx__attribution_decide(out, g, t, g->n[node].own, key, &named);
+}
+
+int sdx__attribution_decide(struct sdx__attribution *out, sdx_graph *g,
+			    const struct sdx_record_type *t, int own, const char *key,
+			    const sdx_party *named)
+{
 	struct sdx__attr *a;
 	size_t i;
-	int named, err;
+	int err;
 
 	memset(out, 0, sizeof(*out));
-	out->key = "";
+	out->key = key ? key : "";
 	out->role = t->issuer_role ? t->issuer_role : "";
 	if (!t->issuer)
 		return 0;
-	if ((err = sdx__attr_view(g)) < 0 || (err = node_key(g, node, &out->key)) < 0)
+	if ((err = sdx__attr_view(g)) < 0)
 		return err;
 	a = g->attr;
-	n = &g->n[node];
-	out->own = n->own;
+	out->own = own;
 	for (i = 0; !out->own && *out->key && i < a->nown; i++)
 		out->own = strcmp(a->own_keys[i], out->key) == 0;
 	if (out->own)
@@ -238,9 +258,8 @@ int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *cg, size_
 			out->signer = &a->keys[i].party;
 			out->via = a->keys[i].via[0] ? a->keys[i].via : NULL;
 		}
-	named = sdx__party_from_json(&out->named,
-				     json_object_get(sdx__graph_body(g, n), t->issuer));
-	if (!named)
+	out->named = *named;
+	if (!named->name[0])
 		out->outcome = SDX__ATTR_NOT_NAMED;
 	else if (!out->signer)
 		out->outcome = SDX__ATTR_UNBOUND;

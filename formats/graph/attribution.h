@@ -41,6 +41,14 @@ struct sdx__attribution {
 /* Attribution of record `node`.  0, or the error (a ledger that cannot be read). */
 int sdx__attribution_of(struct sdx__attribution *out, const sdx_graph *g, size_t node);
 
+/* The same for a record of type t not read into the graph: signed by this
+ * ledger (own) or by `key` ("name+keyid"), naming `named` as its issuer (name
+ * "" if it names none).  out->key borrows key.  0, or the error. */
+struct sdx_record_type;
+int sdx__attribution_decide(struct sdx__attribution *out, sdx_graph *g,
+			    const struct sdx_record_type *t, int own, const char *key,
+			    const sdx_party *named);
+
 /* The outcome of `node` alone (SDX__ATTR_*) and its signer's binding (NULL if
  * none), as sdx__attribution_of() gives them, from what the graph found already
  * when it can; or the error. */

@@ -11,8 +11,10 @@
 
 #include "sdx/error.h"
 #include "formats/graph/attribution.h"
+#include "formats/graph/census.h"
 #include "formats/graph/internal.h"
 #include "formats/index/index.h"
+#include "formats/records/type.h"
 #include "ledger/entry.h"
 
 /* {ref, origin, index, label} of a node. */
@@ -96,41 +98,6 @@ static int attribute_all(sdx_graph *g, json_t *origins, json_t *records)
 	return 0;
 }
 
-int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g)
-{
-	json_t *origins = json_array(), *records = json_array(), *list = json_array(), *root;
-	const char *what;
-	size_t i, r, own;
-	int err, self;
-
-	*out = NULL;
-	if (conflicts)
-		*conflicts = 0;
-	if (!origins || !records || !list) {
-		err = sdx_error_set(SDX_ENOMEM, "out of memory");
-		goto fail;
-	}
-	/* every record is attributed: the index does not help here */
-	if ((err = sdx__graph_survey(g)) < 0 || (err = sdx__graph_attribute(g, SIZE_MAX)) < 0 ||
-	    (err = attribute_all(g, origins, records)) < 0)
-		goto fail;
-	for (i = 0; (what = sdx__graph_conflict(g, i, &r, &own, &self)); i++)
-		json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "kind",
-						      self ? "self" : "restatement", "restatement",
-						      record_ref(g, r), "own", record_ref(g, own),
-						      "what", what));
-	if (conflicts)
-		*conflicts = i;
-	root = json_pack("{s:o, s:o, s:o}", "origins", origins, "records", records,
-			 "conflicts", list);
-	return sdx__graph_dump(out, root);
-fail:
-	json_decref(origins);
-	json_decref(records);
-	json_decref(list);
-	return err;
-}
-
 struct sibling {
 	const unsigned char *leaf;
 	int found;
@@ -186,22 +153,17 @@ static int has_sibling(sdx_graph *g, const unsigned char leaf[32])
 	return err < 0 ? err : s.found;
 }
 
-int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,
-			      const unsigned char (*leaves)[32], size_t nleaves)
+/* Append to `list` the conflicts that involve the records of leaves[0..n):
+ * each compared with the records about the same thing, found through the
+ * index when there is one. */
+static int conflicts_of(json_t *list, sdx_graph *g, const unsigned char (*leaves)[32],
+			size_t nleaves)
 {
-	json_t *list = json_array();
 	size_t *set = NULL, n = 0, cap = 0, i, r, own, node;
 	unsigned char *named = NULL;
 	const char *what;
 	int err = 0, self;
 
-	*out = NULL;
-	if (conflicts)
-		*conflicts = 0;
-	if (!list)
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	/* each record is compared with the records about the same thing, found
-	 * through the index when there is one */
 	for (i = 0; i < nleaves && err >= 0; i++) {
 		int sib;
 		node = sdx__graph_find(g, leaves[i]);
@@ -227,14 +189,29 @@ int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,
 	for (i = 0; err >= 0 && (what = sdx__graph_conflict(g, i, &r, &own, &self)); i++) {
 		if (!named[r] && !named[own])
 			continue;
-		json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "kind",
-						      self ? "self" : "restatement", "restatement",
-						      record_ref(g, r), "own", record_ref(g, own),
-						      "what", what));
+		if (json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "kind",
+							  self ? "self" : "restatement",
+							  "restatement", record_ref(g, r), "own",
+							  record_ref(g, own), "what", what)) < 0)
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
 	}
 	free(set);
 	free(named);
-	if (err < 0) {
+	return err < 0 ? err : 0;
+}
+
+int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,
+			      const unsigned char (*leaves)[32], size_t nleaves)
+{
+	json_t *list = json_array();
+	int err;
+
+	*out = NULL;
+	if (conflicts)
+		*conflicts = 0;
+	if (!list)
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((err = conflicts_of(list, g, leaves, nleaves)) < 0) {
 		json_decref(list);
 		return err;
 	}
@@ -242,3 +219,154 @@ int sdx_graph_conflict_report(char **out, size_t *conflicts, sdx_graph *g,
 		*conflicts = json_array_size(list);
 	return sdx__graph_dump(out, list);
 }
+
+/* One listed record, as attribute_all() lists it. */
+static int list_record(json_t *records, sdx_graph *g, size_t node)
+{
+	struct sdx__attribution a;
+	char text[3 * SDX_PARTY_NAME_MAX];
+	json_t *r;
+	int err;
+
+	if ((err = sdx__attribution_of(&a, g, node)) < 0)
+		return err;
+	sdx__attribution_text(text, sizeof(text), &a);
+	if (!(r = record_ref(g, node)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	json_object_set_new(r, "outcome", json_string(sdx__attribution_name(a.outcome)));
+	json_object_set_new(r, "text", json_string(text));
+	json_object_set_new(r, "by", a.signer ? json_string(a.signer->name) : json_null());
+	return json_array_append_new(records, r) < 0 ? sdx_error_set(SDX_ENOMEM, "out of memory")
+						     : 0;
+}
+
+struct leaves {
+	unsigned char (*v)[32];
+	size_t n, cap;
+};
+
+static int push_leaf(void *ctx, const unsigned char leaf[32])
+{
+	struct leaves *s = ctx;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		unsigned char (*p)[32] = realloc(s->v, cap * sizeof(*p));
+		if (!p)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		s->v = p;
+		s->cap = cap;
+	}
+	memcpy(s->v[s->n++], leaf, 32);
+	return 0;
+}
+
+static int leaf_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/*
+ * The records that may conflict with another: those sharing a lot, or the
+ * id of a type that states things (what candidates are found by: restated.c),
+ * with some other record; sorted, each once.
+ */
+static int shared_leaves(struct leaves *s, sdx_graph *g)
+{
+	const struct sdx_record_type *t;
+	size_t i, k, kept;
+	int err;
+
+	if ((err = sdx__gindex_shared(g->l, "lot", push_leaf, s)) < 0)
+		return err;
+	for (i = 0; (t = sdx__record_type_at(i)); i++) {
+		int seen = 0;
+		if (t->role != SDX_ROLE_STATEMENT || !t->id_field)
+			continue;
+		for (k = 0; k < i && !seen; k++) {
+			const struct sdx_record_type *u = sdx__record_type_at(k);
+			seen = u->role == SDX_ROLE_STATEMENT && u->id_field &&
+			       strcmp(u->id_field, t->id_field) == 0;
+		}
+		if (!seen && (err = sdx__gindex_shared(g->l, t->id_field, push_leaf, s)) < 0)
+			return err;
+	}
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), leaf_cmp);
+	for (i = 0, kept = 0; i < s->n; i++)
+		if (kept == 0 || memcmp(s->v[kept - 1], s->v[i], 32) != 0)
+			memmove(s->v[kept++], s->v[i], 32);
+	s->n = kept;
+	return 0;
+}
+
+/*
+ * A ledger with a current index: the counts from the entry headers
+ * (census.c), then only the records listed and those about the same thing
+ * as another are read.  The same result as attribute_all() and
+ * sdx__graph_attribute() on the graph read whole, at the cost of one pass
+ * over the headers.
+ */
+static int attribute_census(sdx_graph *g, json_t *origins, json_t *records, json_t *list)
+{
+	unsigned char (*listed)[32] = NULL;
+	struct leaves shared = { NULL, 0, 0 };
+	size_t nlisted = 0, i, node;
+	int err;
+
+	if ((err = sdx__attribution_census(origins, &listed, &nlisted, g, UNBOUND_LISTED)) < 0)
+		return err;
+	for (i = 0; i < nlisted && err >= 0; i++) {
+		if ((err = sdx__graph_lazy_node(g, listed[i], &node)) < 0)
+			break;
+		if (node != SIZE_MAX)
+			err = list_record(records, g, node);
+	}
+	free(listed);
+	if (err >= 0 && (err = shared_leaves(&shared, g)) >= 0)
+		err = conflicts_of(list, g, shared.v, shared.n);
+	free(shared.v);
+	return err < 0 ? err : 0;
+}
+
+int sdx_graph_attribution(char **out, size_t *conflicts, sdx_graph *g)
+{
+	json_t *origins = json_array(), *records = json_array(), *list = json_array(), *root;
+	const char *what;
+	size_t i, r, own;
+	int err, self;
+
+	*out = NULL;
+	if (conflicts)
+		*conflicts = 0;
+	if (!origins || !records || !list) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (g->lazy && g->l) {
+		if ((err = attribute_census(g, origins, records, list)) < 0)
+			goto fail;
+		goto done;
+	}
+	/* a graph read whole: every record is attributed as it stands */
+	if ((err = sdx__graph_survey(g)) < 0 || (err = sdx__graph_attribute(g, SIZE_MAX)) < 0 ||
+	    (err = attribute_all(g, origins, records)) < 0)
+		goto fail;
+	for (i = 0; (what = sdx__graph_conflict(g, i, &r, &own, &self)); i++)
+		json_array_append_new(list, json_pack("{s:s, s:o, s:o, s:s}", "kind",
+						      self ? "self" : "restatement", "restatement",
+						      record_ref(g, r), "own", record_ref(g, own),
+						      "what", what));
+done:
+	if (conflicts)
+		*conflicts = json_array_size(list);
+	root = json_pack("{s:o, s:o, s:o}", "origins", origins, "records", records,
+			 "conflicts", list);
+	return sdx__graph_dump(out, root);
+fail:
+	json_decref(origins);
+	json_decref(records);
+	json_decref(list);
+	return err;
+}
+

@@ -62,7 +62,10 @@ static int put_rows(const struct put *p, const struct sdx__indexed_entry *e,
 	if (sqlite3_changes(p->l->db) == 0 || !k)
 		return 0;
 	for (i = 0; i < k->nids; i++)
-		if ((err = sdx__db_run(p->l, slot(p, ST_ID), "indexing a record",
+		/* a version 4 header's issuer is read from the header (attribution),
+		 * never looked up: the party it names has its `party` rows */
+		if (strncmp(k->ids[i].kind, "issuer", 6) != 0 &&
+		    (err = sdx__db_run(p->l, slot(p, ST_ID), "indexing a record",
 				       sql[p->schema][ST_ID], SDX__TEXT(k->ids[i].kind),
 				       SDX__TEXT(k->ids[i].value), SDX__HASH(p->leaf))) < 0)
 			return err;

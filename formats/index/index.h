@@ -71,6 +71,10 @@ int sdx__gindex_users(sdx_ledger *l, const unsigned char dst[32], int role, cons
 int sdx__gindex_ids(sdx_ledger *l, const char *kind, const char *value, sdx__gi_leaf_cb cb,
 		    void *ctx);
 
+/* Each record known by a value of `kind` that another record is known by
+ * too (a lot two declarations cover); a record sharing two comes twice. */
+int sdx__gindex_shared(sdx_ledger *l, const char *kind, sdx__gi_leaf_cb cb, void *ctx);
+
 /* --- for the indexer (indexer.c, derive.c, check.c) --- */
 
 enum { SDX__GI_MAIN = 0, SDX__GI_TEMP = 1 };
@@ -85,13 +89,17 @@ struct sdx__indexed_entry;
 int sdx__gindex_put(sdx_ledger *l, int schema, const struct sdx__indexed_entry *e);
 
 
-/* The index member of a version 3 payload for a record of `type` with this
- * body (formats/index/keys.c): canonical JSON, malloc'd.  A type outside the
- * graph (or body NULL) has the empty member.  0 or SDX_ENOMEM. */
-int sdx__index_member(char **out, size_t *len, const char *type, const json_t *body);
+/* The index member of a payload of `version` for a record of `type` with
+ * this body (formats/index/keys.c): canonical JSON, malloc'd.  Version 4's
+ * adds the issuer's name and identifiers as the kinds `issuer` and
+ * `issuer_id`; versions 1 to 3 (whose keys the index derives from the body
+ * or reads from the header) have none.  A type outside the graph (or body
+ * NULL) has the empty member.  0 or SDX_ENOMEM. */
+int sdx__index_member(char **out, size_t *len, const char *type, const json_t *body,
+		      int version);
 /* The same from the body's canonical text (the indexer's keys hook). */
 int sdx__index_member_text(char **out, size_t *len, const char *type, const char *body,
-			   size_t body_len);
+			   size_t body_len, int version);
 
 /* The index keys of an entry's envelope (or, if not NULL, of its payload,
  * as an own append has it): a version 3 header's, read by position; an

@@ -174,11 +174,11 @@ int sdx__gindex_fill(sdx_ledger *l, int schema)
 		sdx_error_clear();
 	}
 	/* the order a whole-ledger read sees them in: where two hold one leaf, the first counts */
-	err = sdx_ledger_foreach(l, 0, UINT64_MAX, fill_own, f);
+	err = sdx__ledger_foreach_stored(l, 0, UINT64_MAX, fill_own, f);
 	if (!err)
 		err = flush(f);
 	if (!err)
-		err = sdx_ledger_foreach_foreign_entry(l, fill_foreign, f);
+		err = sdx__ledger_foreach_foreign_stored(l, fill_foreign, f);
 	if (!err)
 		err = flush(f);
 	for (i = 0; i < f->n; i++)
@@ -208,10 +208,10 @@ static int on_entry(void *ctx, sdx_ledger *l, const struct sdx__indexed_entry *e
 }
 
 static int keys(void *ctx, char **out, size_t *len, const char *type, const char *body,
-		size_t body_len)
+		size_t body_len, int version)
 {
 	(void)ctx;
-	return sdx__index_member_text(out, len, type, body, body_len);
+	return sdx__index_member_text(out, len, type, body, body_len, version);
 }
 
 static const struct sdx__indexer graph_indexer = {

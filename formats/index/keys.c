@@ -61,27 +61,41 @@ static int add_lots(json_t *ids, const struct sdx_record_type *t, const json_t *
 	return err;
 }
 
-static int add_parties(json_t *ids, const struct sdx_record_type *t, const json_t *body)
+/* A party object's name as `name_kind` and its "SCHEME:ID"s as `id_kind`. */
+static int add_party(json_t *ids, const json_t *party, const char *name_kind, const char *id_kind)
 {
-	const char *const *path;
 	char id[300];
 	size_t i;
 	json_t *x;
 
-	for (path = t->parties; path && *path; path++) {
-		const json_t *party = member(body, *path);
-		if (add_id(ids, "party", json_string_value(json_object_get(party, "name"))) < 0)
+	if (add_id(ids, name_kind, json_string_value(json_object_get(party, "name"))) < 0)
+		return -1;
+	json_array_foreach(json_object_get(party, "identifiers"), i, x) {
+		const char *scheme = json_string_value(json_object_get(x, "scheme"));
+		const char *v = json_string_value(json_object_get(x, "id"));
+		if (!scheme || !v)
+			continue;
+		snprintf(id, sizeof(id), "%s:%s", scheme, v);
+		if (add_id(ids, id_kind, id) < 0)
 			return -1;
-		json_array_foreach(json_object_get(party, "identifiers"), i, x) {
-			const char *scheme = json_string_value(json_object_get(x, "scheme"));
-			const char *v = json_string_value(json_object_get(x, "id"));
-			if (!scheme || !v)
-				continue;
-			snprintf(id, sizeof(id), "%s:%s", scheme, v);
-			if (add_id(ids, "party_id", id) < 0)
-				return -1;
-		}
 	}
+	return 0;
+}
+
+/* Every party the type names; from version 4 on, the issuer once more on
+ * its own, so that attribution reads it from the header (formats/ledger.md,
+ * "The index member"). */
+static int add_parties(json_t *ids, const struct sdx_record_type *t, const json_t *body,
+		       int version)
+{
+	const char *const *path;
+
+	for (path = t->parties; path && *path; path++)
+		if (add_party(ids, member(body, *path), "party", "party_id") < 0)
+			return -1;
+	if (version >= 4 && t->issuer && json_is_string(json_object_get(member(body, t->issuer),
+									     "name")))
+		return add_party(ids, member(body, t->issuer), "issuer", "issuer_id");
 	return 0;
 }
 
@@ -113,7 +127,8 @@ static int add_edges(json_t *edges, const struct sdx_record_type *t, const json_
 	return 0;
 }
 
-int sdx__index_member(char **out, size_t *len, const char *type, const json_t *body)
+int sdx__index_member(char **out, size_t *len, const char *type, const json_t *body,
+		      int version)
 {
 	const struct sdx_record_type *t = sdx__record_type(type);
 	json_t *ids = json_object(), *edges = json_array(), *m = NULL;
@@ -125,7 +140,7 @@ int sdx__index_member(char **out, size_t *len, const char *type, const json_t *b
 	if (t && t->role != SDX_ROLE_LEDGER && json_is_object(body) &&
 	    ((t->id_field && add_id(ids, t->id_field, json_string_value(json_object_get(body,
 							t->id_field))) < 0) ||
-	     add_lots(ids, t, body) < 0 || add_parties(ids, t, body) < 0 ||
+	     add_lots(ids, t, body) < 0 || add_parties(ids, t, body, version) < 0 ||
 	     add_edges(edges, t, body) < 0))
 		goto done;
 	if (!(m = json_pack("{s:O, s:O}", "edges", edges, "ids", ids)))
@@ -139,17 +154,17 @@ done:
 }
 
 int sdx__index_member_text(char **out, size_t *len, const char *type, const char *body,
-			   size_t body_len)
+			   size_t body_len, int version)
 {
 	const struct sdx_record_type *t = sdx__record_type(type);
 	json_t *j = NULL;
 	int err;
 
 	if (!t || t->role == SDX_ROLE_LEDGER)
-		return sdx__index_member(out, len, type, NULL);
+		return sdx__index_member(out, len, type, NULL, version);
 	if ((err = sdx__json_parse(&j, body, body_len, 64, "entry body")) < 0)
 		return err;
-	err = sdx__index_member(out, len, type, j);
+	err = sdx__index_member(out, len, type, j, version);
 	json_decref(j);
 	return err;
 }
@@ -167,7 +182,8 @@ int sdx__gindex_keys(struct sdx__entry_keys *out, const char *type, const unsign
 	if (!sdx__gindex_needs_body(type))
 		return 0;
 	/* an own append hands its payload over: no envelope to decode */
-	if (payload && sdx__entry_header_fast(&e.h, payload, plen, 3)) {
+	if (payload && sdx__entry_header_fast(&e.h, payload, plen,
+					      sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE))) {
 		err = sdx__entry_keys_read(out, e.h.index, e.h.index_len);
 		sdx__entry_header_clear(&e.h);
 		return err == 0 ? 1 : err == SDX_ENOMEM ? err : 0;
@@ -184,7 +200,7 @@ int sdx__gindex_keys(struct sdx__entry_keys *out, const char *type, const unsign
 	if (sdx__json_parse(&body, e.h.body, e.h.body_len, 64, "entry") < 0 ||
 	    !json_is_object(body))
 		goto done;
-	if ((err = sdx__index_member(&m, &mlen, type, body)) < 0 ||
+	if ((err = sdx__index_member(&m, &mlen, type, body, e.h.version)) < 0 ||
 	    (err = sdx__entry_keys_read(out, m, mlen)) < 0)
 		goto done;
 	err = 1;

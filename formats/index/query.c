@@ -157,3 +157,17 @@ int sdx__gindex_ids(sdx_ledger *l, const char *kind, const char *value, sdx__gi_
 		return err;
 	return leaves(&s, cb, ctx);
 }
+
+int sdx__gindex_shared(sdx_ledger *l, const char *kind, sdx__gi_leaf_cb cb, void *ctx)
+{
+	struct sdx__stmt s;
+	int err;
+
+	/* one pass over the kind's rows in key order, then a lookup per value shared */
+	if ((err = sdx__stmt(&s, l, NULL, "reading the graph index", "SELECT i.leaf FROM "
+			     "(SELECT value FROM main.graph_ids WHERE kind = ?1 GROUP BY value "
+			     "HAVING count(*) > 1) AS d JOIN main.graph_ids AS i ON i.kind = ?1 "
+			     "AND i.value = d.value", SDX__TEXT(kind))) < 0)
+		return err;
+	return leaves(&s, cb, ctx);
+}

@@ -18,6 +18,7 @@
 #include "formats/schema/schema.h"
 #include "formats/records/type.h"
 #include "formats/index/index.h"
+#include "ledger/entry.h"
 #include "ledger/internal.h"
 
 /*
@@ -251,7 +252,8 @@ int sdx__record_prepare(const char *type, const char *json, size_t len, char **c
 	for (k = 0; k < 2; k++)
 		if ((err = collect(&hs[k], t, j, k)) < 0)
 			goto done;
-	if (index && (err = sdx__index_member(index, index_len, type, j)) < 0)
+	if (index && (err = sdx__index_member(index, index_len, type, j,
+					      sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE))) < 0)
 		goto done;
 	*canon = s;
 	*clen = n;

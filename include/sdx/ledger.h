@@ -50,7 +50,8 @@ typedef struct sdx_ledger sdx_ledger;
 #define SDX_ENTRY_PAYLOAD_TYPE_V1 "application/vnd.sdx.entry.v1+json"
 #define SDX_ENTRY_PAYLOAD_TYPE_V2 "application/vnd.sdx.entry.v2+json"
 #define SDX_ENTRY_PAYLOAD_TYPE_V3 "application/vnd.sdx.entry.v3+json"
-#define SDX_ENTRY_PAYLOAD_TYPE SDX_ENTRY_PAYLOAD_TYPE_V3
+#define SDX_ENTRY_PAYLOAD_TYPE_V4 "application/vnd.sdx.entry.v4+json"
+#define SDX_ENTRY_PAYLOAD_TYPE SDX_ENTRY_PAYLOAD_TYPE_V4
 #define SDX_TYPE_MAX 32 /* longest record type name */
 
 enum {

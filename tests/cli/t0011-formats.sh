@@ -31,8 +31,8 @@ expect 0 "the importer verifies" sdx verify -L m.db
 expect 0 "a version 1 ledger takes new declarations" \
 	sdx declare -L v1.db "$D/pp-food-contact-declaration.json" \
 	--attach "$D/reports/pp-migration-report-2026-0802.txt"
-expect 0 "the new entry is version 3" sdx show -L v1.db 3 --raw
-golden show-raw-v3 "payload type v3"
+expect 0 "the new entry is of the version sdx writes now (4)" sdx show -L v1.db 3 --raw
+golden show-raw-new "payload type v4"
 sdx show -L v1.db 3 --raw | jq -r .payload | base64 -d > payload.json
 check "its header lists the report" grep -Eq '^\{"attachments":\["bded20bcc23b[0-9a-f]{52}"\],"body":\{' payload.json
 expect 0 "show names the evidence the header lists" sdx show -L v1.db 3

@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "sdx.h"
 #include "formats/graph/attribution.h"
+#include "formats/graph/internal.h"
 #include "formats/trust/party.h"
 
 static void party_of(sdx_party *p, const char *name, const char *id, const char *role)
@@ -243,6 +244,33 @@ static const char *outcome_of(sdx_ledger *l, char text[600])
 	return name;
 }
 
+/* sdx_graph_attribution() of l as verify gets it (the census of the headers,
+ * census.c) equals that of the graph read whole, record by record. */
+static void census_is_whole(sdx_ledger *l)
+{
+	sdx_graph *lazy = NULL, *whole = NULL;
+	char *a = NULL, *b = NULL;
+
+	CHECK_OK(sdx_graph_from_ledger(&lazy, l));
+	CHECK(lazy && lazy->lazy);
+	CHECK_OK(sdx_graph_from_ledger(&whole, l));
+	if (whole) {
+		sdx__graph_clear(whole);
+		whole->lazy = 0;
+		CHECK_OK(sdx__graph_load_ledger(whole));
+	}
+	if (lazy && whole) {
+		CHECK_OK(sdx_graph_attribution(&a, NULL, lazy));
+		CHECK_OK(sdx_graph_attribution(&b, NULL, whole));
+		CHECK(a && b && strstr(a, "\"records\":1,") != NULL);
+		CHECK_STR(a ? a : "", b ? b : "");
+	}
+	free(a);
+	free(b);
+	sdx_graph_free(lazy);
+	sdx_graph_free(whole);
+}
+
 static void outcomes(void)
 {
 	sdx_ledger *l = NULL;
@@ -256,21 +284,25 @@ static void outcomes(void)
 				   leaf) == 0);
 	CHECK_STR(outcome_of(l, text), "unbound");
 	CHECK(strstr(text, "the ledger's party is not set") != NULL);
+	census_is_whole(l);
 	/* the supplier it names, by an identifier in common */
 	party_of(&p, "Haixing", "GLN:6901234500011", "supplier");
 	CHECK_OK(sdx_ledger_party_set(l, &p));
 	CHECK_STR(outcome_of(l, text), "signed");
 	CHECK_STR(text, "signed by Haixing, the supplier it names");
+	census_is_whole(l);
 	/* the same party, not bound to sign as a supplier */
 	party_of(&p, "Haixing", "GLN:6901234500011", "manufacturer");
 	CHECK_OK(sdx_ledger_party_set(l, &p));
 	CHECK_STR(outcome_of(l, text), "role");
+	census_is_whole(l);
 	CHECK(strstr(text, "bound to sign as manufacturer, not as the supplier") != NULL);
 	/* another party: its word */
 	party_of(&p, "Little Harbour Toys", "USCI:91330282MA2CX7LH5B", "manufacturer");
 	CHECK_OK(sdx_ledger_party_set(l, &p));
 	CHECK_STR(outcome_of(l, text), "restated");
 	CHECK(strstr(text, "restated by Little Harbour Toys (USCI:91330282MA2CX7LH5B)") != NULL);
+	census_is_whole(l);
 	sdx_ledger_free(l);
 	sdx_signer_free(key);
 }
@@ -283,7 +315,8 @@ static const struct test_case tests[] = {
 	  comparison },
 	{ "topics: another topic of the lot is no conflict, one added under the issuer's id is",
 	  comparison_topics },
-	{ "outcomes of a record: unbound, signed, role, restated", outcomes },
+	{ "outcomes of a record: unbound, signed, role, restated; verify's census of the "
+	  "headers says the same as the graph read whole", outcomes },
 	{ NULL, NULL }
 };
 

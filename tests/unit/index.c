@@ -178,6 +178,21 @@ static void built_on_append(void)
 	CHECK(one(f.l, "SELECT count(*) FROM graph_ids WHERE kind = 'batch_id' AND value = 'B-1'") == 1);
 	CHECK(one(f.l, "SELECT count(*) FROM graph_ids WHERE kind = 'party' AND value = 'Buyer GmbH'") == 1);
 	CHECK(one(f.l, "SELECT count(*) FROM graph_edges") == 2);
+	/* version 4 headers name the issuer (the batch's manufacturer), which
+	 * attribution reads there; the index holds no rows of it */
+	{
+		sdx_entry *e = NULL;
+		CHECK_OK(sdx_ledger_entry(&e, f.l, 2));
+		if (e) {
+			sdx_dsse_envelope *env = NULL;
+			CHECK_OK(sdx_dsse_parse(&env, e->data, e->len));
+			CHECK(env && strstr((const char *)env->payload, "\"issuer\":[\"Toy Works\"],"
+					    "\"issuer_id\":[\"DUNS:123456789\"]") != NULL);
+			sdx_dsse_envelope_free(env);
+		}
+		sdx_entry_free(e);
+	}
+	CHECK(one(f.l, "SELECT count(*) FROM graph_ids WHERE kind LIKE 'issuer%'") == 0);
 	CHECK(one(f.l, "SELECT own_size FROM graph_state") == 4);
 	CHECK(same_walks(f.l, f.ship));
 	CHECK_OK(sdx_ledger_verify(NULL, f.l, NULL));

@@ -133,7 +133,7 @@ static void chain_and_payload(void)
 	snprintf(want, sizeof(want), "{\"attachments\":[],\"body\":{\"n\":0},\"index\":%s,\"key\":"
 		 "\"example.com/acme+", SDX__INDEX_EMPTY);
 	CHECK(strncmp(payload, want, strlen(want)) == 0);
-	CHECK(strstr(payload, ",\"version\":3}") != NULL);
+	CHECK(strstr(payload, ",\"version\":4}") != NULL);
 	CHECK(strstr(payload, "\"seq\":1,") != NULL);
 	free(payload);
 	sdx_entry_free(e0);

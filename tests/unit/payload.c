@@ -146,8 +146,10 @@ static void reads_what_sdx_writes(void)
 	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V1) == 1);
 	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V2) == 2);
 	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V3) == 3);
-	CHECK(sdx__payload_version("application/vnd.sdx.entry.v4+json") == 0);
-	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE) == 3);
+	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE_V4) == 4);
+	CHECK(sdx__payload_version("application/vnd.sdx.entry.v5+json") == 0);
+	CHECK(sdx__payload_version(SDX_ENTRY_PAYLOAD_TYPE) == 4);
+	CHECK(strcmp(sdx__payload_type(4), SDX_ENTRY_PAYLOAD_TYPE_V4) == 0);
 	sdx__entry_header_clear(&h);
 }
 
