@@ -111,13 +111,16 @@ int sdx__foreign_entry(sdx_ledger *l, const struct sdx__foreign_row *e)
 							       "entry %" PRIu64 " differs from the "
 							       "one already held", e->origin,
 							       e->index);
+	if (l->tx_broken)
+		return sdx_error_set(SDX_EINVAL, "'%s': an imported entry of this transaction "
+				     "failed to be stored: roll it back", l->path);
 	/* stored as its signature and payload where it rebuilds exactly (schema 9) */
 	if ((err = sdx__entry_pack_envelope(&packed, &plen, e->data, e->len)) < 0)
 		return err;
-	if (hooks && (err = sdx__savepoint(l, SDX__SAVEPOINT_BEGIN)) < 0) {
-		free(packed);
-		return err;
-	}
+	/* No savepoint: one would copy every page the entry's rows touch into the
+	 * statement journal first (some twenty 64 KB pages an entry).  A failure
+	 * here instead leaves the transaction good only for a rollback, which
+	 * sdx_ledger_commit() then does itself; an import rolls back whole anyway. */
 	err = sdx__db_run(l, &l->st_foreign_insert, "storing an imported entry",
 			  "INSERT INTO foreign_entries(origin, idx, leaf, type, time, data, "
 			  "proof_size, proof) VALUES(?, ?, ?, ?, ?, ?, ?, ?)", SDX__TEXT(e->origin),
@@ -126,11 +129,10 @@ int sdx__foreign_entry(sdx_ledger *l, const struct sdx__foreign_row *e)
 			  SDX__BLOB(packed ? packed : e->data, packed ? plen : e->len),
 			  SDX__INT(e->tree_size), SDX__BLOB(e->proof, 32 * e->proof_len));
 	free(packed);
-	if (hooks) {
-		if (err >= 0)
-			err = sdx__indexers_entry(l, &ie);
-		err = sdx__savepoint_end(l, err);
-	}
+	if (hooks && err >= 0)
+		err = sdx__indexers_entry(l, &ie);
+	if (err < 0)
+		l->tx_broken = 1;
 	return err < 0 ? err : 0;
 }
 

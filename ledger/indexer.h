@@ -81,7 +81,7 @@ struct sdx__indexer {
 };
 
 /* Statement cache slots on each handle for hooks (sdx__stmt's cache argument). */
-#define SDX__HOOK_STMTS 16
+#define SDX__HOOK_STMTS 20
 
 #define SDX__MAX_INDEXERS 8
 

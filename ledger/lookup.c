@@ -61,7 +61,7 @@ int sdx_ledger_entry(sdx_entry **out, sdx_ledger *l, uint64_t index)
 	int err;
 
 	*out = NULL;
-	if ((err = sdx__stmt(&s, l, NULL, "reading entry", "SELECT " ENTRY_COLS " FROM entries "
+	if ((err = sdx__stmt(&s, l, &l->st_entry_get, "reading entry", "SELECT " ENTRY_COLS " FROM entries "
 			     "WHERE idx = ?", SDX__INT(index))) < 0)
 		return err;
 	if ((err = sdx__stmt_step(&s)) == 0) {
@@ -193,7 +193,7 @@ int sdx_ledger_resolve(uint64_t *index, sdx_ledger *l, const char *ref)
 	 * entry whose hash happens to start with 2494); hex with a letter in it,
 	 * 4 to 64 digits, is a leaf-hash prefix; so is all 64 digits. */
 	if ((!is_index || strlen(ref) == 64) && sdx__prefix_range(ref, lo, hi)) {
-		if ((err = sdx__stmt(&s, l, NULL, "reading entries", "SELECT idx FROM entries WHERE "
+		if ((err = sdx__stmt(&s, l, &l->st_resolve, "reading entries", "SELECT idx FROM entries WHERE "
 				     "leaf BETWEEN ? AND ? LIMIT 2", SDX__HASH(lo), SDX__HASH(hi))) < 0)
 			return err;
 		while ((rc = sdx__stmt_step(&s)) == 1) {
@@ -237,7 +237,7 @@ static int find_foreign(sdx_ledger *l, const unsigned char lo[32], const unsigne
 	struct sdx__stmt s;
 	int rc, err;
 
-	if ((err = sdx__stmt(&s, l, NULL, "reading imported entries", "SELECT " ENTRY_COLS
+	if ((err = sdx__stmt(&s, l, &l->st_find_foreign, "reading imported entries", "SELECT " ENTRY_COLS
 			     ", origin FROM foreign_entries WHERE leaf BETWEEN ? AND ? ORDER BY "
 			     "leaf LIMIT 2", SDX__HASH(lo), SDX__HASH(hi))) < 0)
 		return err;

@@ -41,6 +41,9 @@ struct sdx_ledger {
 	sdx_verifier *key;             /* the ledger's own key, from the genesis entry */
 	char keyid[SDX_KEYID_MAX];     /* "origin+hex8" as written in envelopes */
 	int in_tx;
+	/* an imported entry failed while being stored, its rows perhaps half
+	 * written: the transaction can only be rolled back (foreign.c) */
+	int tx_broken;
 	/* valid inside a transaction: the tree as it stands */
 	uint64_t size;
 	unsigned char prev[32];
@@ -55,6 +58,9 @@ struct sdx_ledger {
 	sqlite3_stmt *st_foreign_get;
 	sqlite3_stmt *st_foreign_insert;
 	sqlite3_stmt *st_chunk_insert;
+	sqlite3_stmt *st_entry_get;    /* lookups by index and leaf (ledger/lookup.c) */
+	sqlite3_stmt *st_resolve;
+	sqlite3_stmt *st_find_foreign;
 	sqlite3_stmt *st_savepoint[3]; /* begin, release, roll back (ledger/indexer.c) */
 	sqlite3_stmt *st_hook[SDX__HOOK_STMTS]; /* the index hooks' (ledger/indexer.h) */
 };

@@ -23,16 +23,16 @@ static const char *const sql[2][5] = {
 	  " VALUES(?, ?, ?, ?, ?, ?, ?)",
 	  "INSERT OR IGNORE INTO main.graph_ids(kind, value, leaf) VALUES(?, ?, ?)",
 	  "INSERT INTO main.graph_edges(src, n, edge, dst, lot, role) VALUES(?, ?, ?, ?, ?, ?)",
-	  "UPDATE main.graph_state SET own_size = ?",
+	  "UPDATE main.graph_state SET own_size = ? WHERE rowid = 1",
 	  "UPDATE main.graph_state SET foreign_rowid = (SELECT ifnull(max(rowid), 0) FROM "
-	  "main.foreign_entries)" },
+	  "main.foreign_entries) WHERE rowid = 1" },
 	{ "INSERT OR IGNORE INTO temp.graph_records(leaf, own, origin, idx, tree_size, type, time)"
 	  " VALUES(?, ?, ?, ?, ?, ?, ?)",
 	  "INSERT OR IGNORE INTO temp.graph_ids(kind, value, leaf) VALUES(?, ?, ?)",
 	  "INSERT INTO temp.graph_edges(src, n, edge, dst, lot, role) VALUES(?, ?, ?, ?, ?, ?)",
-	  "UPDATE temp.graph_state SET own_size = ?",
+	  "UPDATE temp.graph_state SET own_size = ? WHERE rowid = 1",
 	  "UPDATE temp.graph_state SET foreign_rowid = (SELECT ifnull(max(rowid), 0) FROM "
-	  "main.foreign_entries)" },
+	  "main.foreign_entries) WHERE rowid = 1" },
 };
 
 struct put {

@@ -4,13 +4,14 @@
  * the ids people know them by (index.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "formats/index/index.h"
 #include "ledger/store.h"
 
 /* Cache slots after the writers' (derive.c) */
-enum { ST_BY_LEAF = 12, ST_EDGES, ST_USERS, ST_USERS_LOT };
+enum { ST_BY_LEAF = 12, ST_EDGES, ST_USERS, ST_USERS_LOT, ST_IDS };
 
 #define RECORD_COLS "leaf, own, origin, idx, tree_size, type, time"
 
@@ -148,14 +149,36 @@ int sdx__gindex_users(sdx_ledger *l, const unsigned char dst[32], int role, cons
 int sdx__gindex_ids(sdx_ledger *l, const char *kind, const char *value, sdx__gi_leaf_cb cb,
 		    void *ctx)
 {
+	unsigned char (*found)[32] = NULL, (*p)[32];
+	size_t n = 0, cap = 0, i;
 	struct sdx__stmt s;
-	int err;
+	int rc, err = 0;
 
-	if ((err = sdx__stmt(&s, l, NULL, "reading the graph index", "SELECT leaf FROM "
-			     "main.graph_ids WHERE kind = ? AND value = ?", SDX__TEXT(kind),
+	/* The statement is kept for the handle's life; the leaves are collected
+	 * before cb runs, so that cb may look records up again. */
+	if ((err = sdx__stmt(&s, l, &l->st_hook[ST_IDS], "reading the graph index", "SELECT leaf "
+			     "FROM main.graph_ids WHERE kind = ? AND value = ?", SDX__TEXT(kind),
 			     SDX__TEXT(value))) < 0)
 		return err;
-	return leaves(&s, cb, ctx);
+	while ((rc = sdx__stmt_step(&s)) == 1) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if (!(p = realloc(found, cap * sizeof(*p)))) {
+				err = sdx_error_set(SDX_ENOMEM, "out of memory");
+				break;
+			}
+			found = p;
+		}
+		if (sdx__column_hash(s.st, 0, found[n]))
+			n++;
+	}
+	sdx__stmt_end(&s);
+	if (!err && rc < 0)
+		err = rc;
+	for (i = 0; i < n && err == 0; i++)
+		err = cb(ctx, found[i]);
+	free(found);
+	return err;
 }
 
 int sdx__gindex_shared(sdx_ledger *l, const char *kind, sdx__gi_leaf_cb cb, void *ctx)
