@@ -409,8 +409,7 @@ static void reveal(const sdx_graph *g, struct gnode *m)
 	if (m->own)
 		err = sdx_ledger_entry_revealed(&out, &len, &v, g->l, m->index);
 	else
-		err = sdx__json_dump(&text, &len, m->body) < 0 ? -1
-			: sdx_disclosure_reveal(&out, &len, &v, text, len, NULL, 0);
+		err = sdx_ledger_foreign_entry_revealed(&out, &len, &v, g->l, m->origin, m->index);
 	free(text);
 	if (err < 0 || !(j = json_loadb(out, len, 0, NULL))) {
 		m->withheld = 1;
