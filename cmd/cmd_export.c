@@ -131,8 +131,9 @@ int cmd_export(int argc, char **argv)
 				"ledger involved (repeatable)", "at most %zu --provenance"),
 		OPT_STRING(0, "to", &o.eo.recipient, "RECIPIENT",
 			   "the intended recipient, recorded in the signed manifest"),
-		OPT_STRING(0, "disclose", &o.disclose, "POLICY.json|all|none",
-			   "which held disclosures of concealed fields travel (default: all)"),
+		OPT_STRING(0, "disclose", &o.disclose, "POLICY",
+			   "which held disclosures of concealed fields travel: a policy file, "
+			   "all (the default) or none"),
 		OPT_STRING_LIST(0, "encrypt-to", o.encrypt_to, &o.nencrypt, MAX_ENCRYPT_TO,
 				"VKEY|AGE1", "write the bundle as an age file to this recipient: "
 				"age1... or a verifier key whose age recipient you imported "
