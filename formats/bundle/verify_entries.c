@@ -192,6 +192,12 @@ static int check_entry(struct bv *b, struct ledger_info *li, struct rec *r)
 						    b->path, li->disc_name, what, hex);
 				goto done;
 			}
+			if (sdx__bv_has_attachment(b, r->disc->withheld[i])) {
+				err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: lists attachment "
+						    "%s as withheld, which the bundle holds", b->path,
+						    li->disc_name, what, hex);
+				goto done;
+			}
 			if (!withheld) {
 				/* withholding a file goes with withholding a field */
 				err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: lists attachment "
@@ -212,14 +218,8 @@ static int check_entry(struct bv *b, struct ledger_info *li, struct rec *r)
 		char hex[65];
 
 		sdx__hex(hex, e.h.atts[i], 32);
-		if (sdx__bv_has_attachment(b, e.h.atts[i])) {
-			if (listed) {
-				err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: lists attachment "
-						    "%s as withheld, which the bundle holds", b->path,
-						    li->disc_name, what, hex);
-				goto done;
-			}
-		} else if (!listed) {
+		/* listed as withheld: checked absent above */
+		if (!listed && !sdx__bv_has_attachment(b, e.h.atts[i])) {
 			err = sdx__bv_bad(b, SDX_EVERIFY, "%s: cites attachment %s, which the bundle "
 					  "lacks", what, hex);
 			goto done;
