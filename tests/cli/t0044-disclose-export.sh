@@ -38,6 +38,8 @@ sdx key show -L s.db --vkey > s.vkey
 expect 0 "the three lead values concealed, no decoys" sdx declare -L s.db p.json \
 	--attach "$R/cnas-l5678-report-2026-0821.txt" --conceal /claims/0/measurements/0/value \
 	--conceal /claims/1/measurements/0/value --conceal /claims/2/measurements/0/value 2> /dev/null
+expect 0 "show the entry" sdx show -L s.db 1
+expect_out "says what it conceals" "^concealed: 3 fields as salted digests, 3 disclosed by the disclosures held here$"
 REPORT=$(sha256sum "$R/cnas-l5678-report-2026-0821.txt" | cut -c1-64)
 
 # a policy that refuses what the schema refuses
