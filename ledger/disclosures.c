@@ -160,6 +160,21 @@ int sdx_ledger_decoy_add(sdx_ledger *l, uint64_t index, const char *digest)
 	return err > 0 ? 0 : err;
 }
 
+int sdx__ledger_holds_disclosures(sdx_ledger *l)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT 1 FROM disclosures "
+			     "WHERE origin = ? AND text <> '' LIMIT 1", SDX__TEXT(l->origin))) < 0)
+		return err;
+	rc = sdx__stmt_step(&s);
+	sdx__stmt_end(&s);
+	return rc;
+}
+
 /* How many decoys of own entry `index` the ledger knows of. */
 static int decoys_of(uint64_t *out, sdx_ledger *l, uint64_t index)
 {

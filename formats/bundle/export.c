@@ -49,6 +49,7 @@ struct selection {
 	sdx_ledger *l;
 	const sdx_disclose_policy *policy; /* options version 3; NULL: every disclosure */
 	json_t *disc;                 /* the own entries' items of disclosures.json */
+	int own_disc;                 /* the ledger holds disclosures of own entries */
 	uint64_t ndisc, nwithheld;    /* disclosures that travel, and that are withheld */
 };
 
@@ -215,6 +216,11 @@ static int plan_entry(struct selection *s, json_t *items, const char *origin, ui
 	int err = 0, changed, send;
 	int *has = NULL;
 
+	if (!origin && !s->own_disc) {
+		for (i = 0; i < n && !err; i++)
+			err = push_attachment(s, h[i]);
+		return err;
+	}
 	/* a forwarder may lack files its supplier withheld from it */
 	if (origin && n && !(has = calloc(n, sizeof(*has))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
@@ -693,6 +699,10 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	sel.policy = opts && opts->version >= 3 ? opts->disclose : NULL;
 	if (!(sel.disc = json_array()))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((sel.own_disc = sdx__ledger_holds_disclosures(l)) < 0) {
+		json_decref(sel.disc);
+		return sel.own_disc;
+	}
 	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since && !opts->imported &&
 		      !opts->n_leaves))
 		return sdx_error_set(SDX_EINVAL, "nothing selected: name entries, a lot, a time, "

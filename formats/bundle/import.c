@@ -132,6 +132,9 @@ static int on_disclosure(void *ctx, const char *origin, uint64_t index, const ch
 {
 	struct importer *im = ctx;
 
+	/* an entry that contradicts the one held: the import is refused (judge_conflict()) */
+	if (im->conflict.seen)
+		return 0;
 	return sdx_ledger_foreign_disclosure_add(im->l, origin, index, text);
 }
 

@@ -141,6 +141,7 @@ sdx init -L m.db --origin example.com/m > /dev/null
 sdx trust add -L m.db s.vkey > /dev/null
 sdx trust bind -L m.db s.vkey --name "$FOSHAN" --id USCI:91440604MA4W2XR614 --role supplier > /dev/null
 expect 0 "m imports the redacted bundle" sdx import -L m.db w.sdxb
+expect_out "says what it kept" "^kept 2 disclosures of concealed fields; 1 attachment withheld by the sender$"
 check "and keeps its two disclosures under the supplier's origin" \
 	test "$(sqlite3 m.db "SELECT origin, count(*) FROM disclosures GROUP BY origin")" = "example.com/s|2"
 expect 0 "m's ledger verifies, imported disclosures too" sdx verify -L m.db
