@@ -242,8 +242,14 @@ static int plan_entry(struct selection *s, json_t *items, const char *origin, ui
 	}
 	if ((err = envelope_body(&body, &blen, data, len)) < 0 ||
 	    (err = sdx_disclosure_locate(&pl, &view, body, blen, (const char *const *)t.v,
-					 t.n)) < 0)
+					 t.n)) < 0) {
+		char what[SDX_NAME_MAX + 64];
+
+		snprintf(what, sizeof(what), "%s%s%s%" PRIu64, origin ? "imported entry " : "entry ",
+			 origin ? origin : "", origin ? "/" : "", index);
+		err = sdx__error_prefix(err, what);
 		goto done;
+	}
 	if (t.n && !(go = calloc(t.n, 1))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;

@@ -22,7 +22,7 @@ static int cmp_hash32(const void *a, const void *b)
  * name order, so b->atts is sorted.) */
 int sdx__bv_has_attachment(struct bv *b, const unsigned char h[32])
 {
-	unsigned char (*hit)[32] = bsearch(h, b->atts, b->natts, 32, cmp_hash32);
+	unsigned char (*hit)[32] = b->natts ? bsearch(h, b->atts, b->natts, 32, cmp_hash32) : NULL;
 
 	if (!hit)
 		return 0;
