@@ -148,6 +148,11 @@ expect 0 "m's ledger verifies, imported disclosures too" sdx verify -L m.db
 expect 6 "m cannot judge the withheld value" sdx check -L m.db RS-CoC-2026-0825 --profile $P
 expect_out "unknown, saying why" "1 fields? of this record (is|are) concealed and not disclosed"
 
+# judged from the bundle itself, before any import: the same, from what it carries
+expect 6 "check of the redacted bundle" sdx check -L m.db w.sdxb --ref RS-CoC-2026-0825 --profile $P
+expect_out "is unknown, not a pass on the values left" "UNKNOWN +Pb \+ Cd \+ Hg \+ Cr\(VI\) sum"
+expect_out "saying why" "1 field of this record is concealed and not disclosed"
+
 # disclosed: the value and the report travel, and the importer reads it
 printf '{"format":"sdx-disclose/1","disclose":["/claims/*/measurements/0/value"]}' > d.json
 expect 0 "export with a policy disclosing it" sdx export -L s.db --all --disclose d.json -o d.sdxb
@@ -162,6 +167,8 @@ check "three disclosures held" test "$(sqlite3 m2.db "SELECT count(*) FROM discl
 expect 0 "m2's check sees the value" sdx check -L m2.db RS-CoC-2026-0825 --profile $P
 expect_out "and passes on it" "PASS +Pb \+ Cd \+ Hg \+ Cr\(VI\) sum"
 expect_out "which it read" "lead \(Pb\) $SENTINEL mg/kg"
+expect 0 "check of the bundle itself reads it too" sdx check -L m.db d.sdxb --ref RS-CoC-2026-0825 --profile $P
+expect_out "the disclosed value" "lead \(Pb\) $SENTINEL mg/kg"
 
 # forwarding: m2 passes on a subset of what it received
 expect 0 "m2 forwards with a policy of its own" sdx export -L m2.db --imported --disclose w.json -o fw.sdxb
