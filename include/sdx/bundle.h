@@ -238,7 +238,9 @@ SDX_API int sdx_bundle_report_withheld(const sdx_bundle_report *r, size_t i,
  * signature and every member's hash and size, every entry's payload and
  * signature (by default only where its ledger's signed checkpoint does not
  * cover it: SDX_BUNDLE_VERIFY_SIGNATURES), every inclusion proof, every checkpoint signature and every
- * consistency proof, and that every cited attachment is present.
+ * consistency proof, and that every cited attachment is present or withheld
+ * with a withheld field; in an sdx-bundle/2, every disclosure carried against
+ * its entry's digests (a forgery: SDX_EVERIFY naming the member and the entry).
  *
  * @return 0 when everything holds and every signer is trusted;
  *         SDX_EUNTRUSTED when everything holds but a signer is not trusted,
