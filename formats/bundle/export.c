@@ -14,6 +14,7 @@
  * held in memory but the list of selected indexes.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -993,7 +994,10 @@ done:
 	free(vkey);
 	free(mtext);
 	free(env);
-	if (out)
+	/* a caller of options version 2 or older has the shorter stats struct */
+	if (out && opts && opts->version >= 3)
 		*out = st;
+	else if (out)
+		memcpy(out, &st, offsetof(sdx_bundle_stats, disclosures));
 	return err;
 }

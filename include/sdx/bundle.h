@@ -94,7 +94,8 @@ typedef struct sdx_bundle_stats {
 	uint64_t attachment_bytes;
 	uint64_t tree_size;      /* size of the checkpoint the proofs lead to */
 	uint64_t consistency;    /* consistency proofs included */
-	uint64_t disclosures;    /* disclosures carried (options version 3) */
+	/* filled only for options version 3 (an older caller's struct ends here): */
+	uint64_t disclosures;    /* disclosures carried */
 	uint64_t withheld;       /* disclosures held but withheld by the policy */
 	uint64_t withheld_attachments; /* attachments left out for withheld fields */
 } sdx_bundle_stats;
