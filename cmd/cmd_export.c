@@ -9,9 +9,9 @@
 
 static const struct usage use = {
 	"sdx export [REF...] [--lot LOT] [--since TIME] [--all] [--imported] [--to RECIPIENT]\n"
+	"       [--disclose POLICY.json|all|none] [--encrypt-to VKEY|AGE1]... -o FILE.sdxb\n"
+	"   or: sdx export --provenance REF [--to RECIPIENT] [--disclose POLICY.json|all|none]\n"
 	"       [--encrypt-to VKEY|AGE1]... -o FILE.sdxb\n"
-	"   or: sdx export --provenance REF [--to RECIPIENT] [--encrypt-to VKEY|AGE1]...\n"
-	"       -o FILE.sdxb\n"
 	"   or: sdx export --epcis REF -o FILE.jsonld\n"
 	"   or: sdx export --untp dcc|dpp|dte REF -o FILE\n"
 	"   or: sdx export --cn-customs SHIPMENT [--format csv|json] [--labs FILE] -o FILE",
@@ -37,6 +37,12 @@ static const struct usage use = {
 	"counts when the lab register (--labs, else the ledger's) finds its lab\n"
 	"accredited for it on its issue date; an item with none is named on stderr,\n"
 	"nothing is written and the exit code is 5.\n"
+	"Of the fields concealed with 'sdx declare --conceal' (and those forwarded with\n"
+	"--imported), every disclosure held travels, unless --disclose says which:\n"
+	"a policy file naming the fields by JSON pointer (formats/disclosure.md),\n"
+	"or 'none'.  The files a record cites stay behind when any of its held\n"
+	"disclosures does, unless the policy sends them; the recipient's verify\n"
+	"reports them as withheld.\n"
 	"With --encrypt-to, the bundle is written as an age v1 file (C2SP age, X25519)\n"
 	"that only those recipients can open: each an age recipient (age1...) or the\n"
 	"verifier key of a ledger whose 'age-recipient' entry you imported ('sdx key\n"
@@ -58,7 +64,7 @@ struct export_opts {
 	const char *encrypt_to[MAX_ENCRYPT_TO];
 	size_t nencrypt;
 	const char *output;
-	const char *epcis, *untp, *customs, *format, *labs;
+	const char *epcis, *untp, *customs, *format, *labs, *disclose;
 	int json, quiet;
 };
 
@@ -75,6 +81,28 @@ static int provenance_leaves(struct export_opts *o, sdx_ledger *l, unsigned char
 	return 0;
 }
 
+/* --disclose: a policy file, or the words all and none (formats/disclosure.md). */
+static int read_policy(sdx_disclose_policy **out, const char *arg)
+{
+	static const char all[] = "{\"format\":\"sdx-disclose/1\",\"disclose\":\"all\"}";
+	static const char none[] = "{\"format\":\"sdx-disclose/1\",\"disclose\":\"none\"}";
+	char *text = NULL;
+	size_t len = 0;
+	int rc, err;
+
+	if (!strcmp(arg, "all") || !strcmp(arg, "none")) {
+		const char *t = !strcmp(arg, "all") ? all : none;
+
+		err = sdx_disclose_policy_parse(out, t, strlen(t), arg);
+	} else {
+		if ((rc = cmd_read_record(arg, &text, &len)) != 0)
+			return rc;
+		err = sdx_disclose_policy_parse(out, text, len, arg);
+		free(text);
+	}
+	return err < 0 ? cmd_fail(err) : 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct export_opts o;
@@ -84,6 +112,7 @@ int cmd_export(int argc, char **argv)
 	sdx_signer *key = NULL;
 	uint64_t *idx = NULL;
 	unsigned char (*leaves)[32] = NULL, (*pk)[32] = NULL;
+	sdx_disclose_policy *policy = NULL;
 	int first, rc, err, i;
 
 	memset(&o, 0, sizeof(o));
@@ -102,6 +131,9 @@ int cmd_export(int argc, char **argv)
 				"ledger involved (repeatable)", "at most %zu --provenance"),
 		OPT_STRING(0, "to", &o.eo.recipient, "RECIPIENT",
 			   "the intended recipient, recorded in the signed manifest"),
+		OPT_STRING(0, "disclose", &o.disclose, "POLICY",
+			   "which held disclosures of concealed fields travel: a policy file, "
+			   "all (the default) or none"),
 		OPT_STRING_LIST(0, "encrypt-to", o.encrypt_to, &o.nencrypt, MAX_ENCRYPT_TO,
 				"VKEY|AGE1", "write the bundle as an age file to this recipient: "
 				"age1... or a verifier key whose age recipient you imported "
@@ -141,6 +173,9 @@ int cmd_export(int argc, char **argv)
 	if ((o.epcis && first < argc) || (o.untp && argc - first > 1))
 		return cmd_error(EXIT_USAGE, "%s exports one record: '%s' is one too many",
 				 o.epcis ? "--epcis" : "--untp", argv[o.epcis ? first : first + 1]);
+	if ((o.epcis || o.untp) && o.disclose)
+		return cmd_error(EXIT_USAGE, "--disclose writes bundles, not %s",
+				 o.epcis ? "--epcis" : "--untp");
 	if ((o.epcis || o.untp) && o.nencrypt)
 		return cmd_error(EXIT_USAGE, "--encrypt-to writes bundles, not %s",
 				 o.epcis ? "--epcis" : "--untp");
@@ -152,8 +187,11 @@ int cmd_export(int argc, char **argv)
 				 "or --imported");
 	if (access(o.output, F_OK) == 0)
 		return cmd_error(EXIT_USAGE, "'%s' already exists", o.output);
-	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
+	if (o.disclose && (rc = read_policy(&policy, o.disclose)) != 0)
 		return rc;
+	o.eo.disclose = policy;
+	if ((rc = resolve_and_open(&l, &o.w, 0)) != 0)
+		goto done;
 	if (argc > first && !(idx = calloc((size_t)(argc - first), sizeof(*idx)))) {
 		rc = cmd_error(EXIT_ENV, "out of memory");
 		goto done;
@@ -192,11 +230,16 @@ int cmd_export(int argc, char **argv)
 		printf("wrote %s: %" PRIu64 " entries, %" PRIu64 " attachments (%" PRIu64 " bytes), "
 		       "proofs to tree size %" PRIu64 ", %" PRIu64 " consistency proofs\n", o.output,
 		       st.entries, st.attachments, st.attachment_bytes, st.tree_size, st.consistency);
+	if (!o.json && (st.disclosures || st.withheld || st.withheld_attachments))
+		printf("disclosed %" PRIu64 " concealed field%s, withheld %" PRIu64 " and %" PRIu64
+		       " attachment%s\n", st.disclosures, st.disclosures == 1 ? "" : "s", st.withheld,
+		       st.withheld_attachments, st.withheld_attachments == 1 ? "" : "s");
 	if (o.nencrypt && !o.json)
 		printf("encrypted %s to %zu age recipient%s\n", o.output, o.nencrypt,
 		       o.nencrypt == 1 ? "" : "s");
 	rc = EXIT_OK;
 done:
+	sdx_disclose_policy_free(policy);
 	free(pk);
 	free(leaves);
 	free(idx);

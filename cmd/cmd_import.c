@@ -160,6 +160,13 @@ int cmd_import(int argc, char **argv)
 		       "receipt entry %" PRIu64 "\n", shown,
 		       sdx_bundle_report_producer(res.report), sdx_bundle_report_entries(res.report),
 		       sdx_bundle_report_attachments(res.report), res.receipt);
+		if (sdx_bundle_report_disclosures(res.report) ||
+		    sdx_bundle_report_withheld_count(res.report))
+			printf("kept %" PRIu64 " disclosure%s of concealed fields; %zu attachment%s "
+			       "withheld by the sender\n", sdx_bundle_report_disclosures(res.report),
+			       sdx_bundle_report_disclosures(res.report) == 1 ? "" : "s",
+			       sdx_bundle_report_withheld_count(res.report),
+			       sdx_bundle_report_withheld_count(res.report) == 1 ? "" : "s");
 		print_conflicts(conflicts);
 	}
 	rc = EXIT_OK;

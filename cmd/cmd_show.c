@@ -90,6 +90,19 @@ int cmd_show(int argc, char **argv)
 	/* version 2: the evidence the entry cites, from its signed header */
 	json_array_foreach(json_object_get(p, "attachments"), i, a)
 		printf("%s %s\n", i ? "          " : "evidence: ", json_string_value(a));
+	/* concealed fields (formats/disclosure.md): the ledger's own decoys not counted */
+	{
+		sdx_disclosure_view v = { 0, 0 };
+		char *revealed = NULL;
+
+		if (p && sdx_ledger_entry_revealed(&revealed, NULL, &v, l, e->index) == 0 &&
+		    v.disclosed + v.withheld > 0)
+			printf("concealed: %zu field%s as salted digests, %zu disclosed by the "
+			       "disclosures held here\n", v.disclosed + v.withheld,
+			       v.disclosed + v.withheld == 1 ? "" : "s", v.disclosed);
+		sdx_error_clear();
+		free(revealed);
+	}
 	printf("body:%s\n", p ? "" : "      (the payload is not readable JSON)");
 	if (p)
 		print_json(json_incref(json_object_get(p, "body")));

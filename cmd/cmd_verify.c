@@ -577,6 +577,23 @@ static int verify_plain(struct verify_opts *o, const char *path, const char *fil
 				      "ledgers", led,
 				      "entries", (json_int_t)sdx_bundle_report_entries(rep),
 				      "attachments", (json_int_t)sdx_bundle_report_attachments(rep));
+		if (sdx_bundle_report_disclosures(rep) || sdx_bundle_report_withheld_count(rep)) {
+			json_t *wl = json_array();
+			for (i = 0; i < sdx_bundle_report_withheld_count(rep); i++) {
+				const unsigned char *h;
+				const char *origin;
+				uint64_t index;
+				char hex[65];
+
+				sdx_bundle_report_withheld(rep, i, &h, &origin, &index);
+				hex_hash(hex, h);
+				json_array_append_new(wl, json_pack("{s:s, s:s, s:I}", "sha256", hex,
+						      "origin", origin, "index", (json_int_t)index));
+			}
+			json_object_set_new(j, "disclosures",
+					    json_integer((json_int_t)sdx_bundle_report_disclosures(rep)));
+			json_object_set_new(j, "withheld_attachments", wl);
+		}
 		if (err < 0)
 			json_object_set_new(j, "error", json_string(sdx_error_last()));
 		if (wlist)
@@ -600,6 +617,21 @@ static int verify_plain(struct verify_opts *o, const char *path, const char *fil
 		printf("  checked   manifest signature, %" PRIu64 " member hashes, entry signatures, "
 		       "inclusion proofs, checkpoints, %" PRIu64 " attachments\n",
 		       sdx_bundle_report_members(rep), sdx_bundle_report_attachments(rep));
+		if (sdx_bundle_report_disclosures(rep))
+			printf("  disclosed %" PRIu64 " concealed field%s, each matching a digest of "
+			       "its entry\n", sdx_bundle_report_disclosures(rep),
+			       sdx_bundle_report_disclosures(rep) == 1 ? "" : "s");
+		for (i = 0; i < sdx_bundle_report_withheld_count(rep); i++) {
+			const unsigned char *h;
+			const char *origin;
+			uint64_t index;
+			char hex[65];
+
+			sdx_bundle_report_withheld(rep, i, &h, &origin, &index);
+			hex_hash(hex, h);
+			printf("  withheld  attachment %s of %s entry %" PRIu64 ": not sent, with "
+			       "the entry's withheld fields\n", hex, origin, index);
+		}
 		if (introduced)
 			printf("  trusted   %zu key(s) through introductions your trust policy accepts "
 			       "('sdx import' trusts them)\n", introduced);

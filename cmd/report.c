@@ -199,11 +199,20 @@ json_t *verify_json(const char *path, sdx_ledger *l, int err, const sdx_verify_r
 
 json_t *export_json(const char *bundle, const sdx_bundle_stats *st)
 {
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "bundle", bundle,
+	json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "bundle", bundle,
 			 "entries", (json_int_t)st->entries, "attachments", (json_int_t)st->attachments,
 			 "attachment_bytes", (json_int_t)st->attachment_bytes,
 			 "tree_size", (json_int_t)st->tree_size,
 			 "consistency_proofs", (json_int_t)st->consistency);
+
+	/* only where concealed fields were exported (formats/disclosure.md) */
+	if (j && (st->disclosures || st->withheld || st->withheld_attachments)) {
+		json_object_set_new(j, "disclosures", json_integer((json_int_t)st->disclosures));
+		json_object_set_new(j, "withheld", json_integer((json_int_t)st->withheld));
+		json_object_set_new(j, "withheld_attachments",
+				    json_integer((json_int_t)st->withheld_attachments));
+	}
+	return j;
 }
 
 json_t *import_json(const char *bundle, const sdx_import_result *res, json_t *conflicts)

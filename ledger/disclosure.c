@@ -438,6 +438,8 @@ struct held {
 	sdx_disclosure *d;
 	size_t pos;   /* position among the texts given, for messages */
 	int used;
+	char *pointer;        /* locating: where its field is in the record as written */
+	struct held *parent;  /* locating: the disclosure whose value holds it */
 };
 
 struct reveal {
@@ -445,7 +447,62 @@ struct reveal {
 	size_t n;
 	sdx_disclosure_view view;
 	size_t seen;        /* digests met, against SDX_DISCLOSURE_COUNT_MAX * 16 */
+	int locate;         /* keep each disclosure's pointer and parent */
+	char path[POINTER_MAX + 1];  /* locating: the pointer of the node walked */
+	size_t plen;
+	struct held *cur;   /* locating: the disclosure whose value is walked */
 };
+
+/* Locating: append one reference token (RFC 6901 escaped) to the path; the
+ * old length in *old. */
+static int path_push(struct reveal *r, size_t *old, const char *name, size_t index)
+{
+	char num[24];
+	const char *s = name;
+
+	*old = r->plen;
+	if (!r->locate)
+		return 0;
+	if (!name) {
+		snprintf(num, sizeof(num), "%zu", index);
+		s = num;
+	}
+	if (r->plen + 1 > POINTER_MAX)
+		goto long_;
+	r->path[r->plen++] = '/';
+	for (; *s; s++) {
+		if (r->plen + 2 > POINTER_MAX)
+			goto long_;
+		if (*s == '~' || (*s == '/' && name)) {
+			r->path[r->plen++] = '~';
+			r->path[r->plen++] = *s == '~' ? '0' : '1';
+		} else {
+			r->path[r->plen++] = *s;
+		}
+	}
+	r->path[r->plen] = '\0';
+	return 0;
+long_:
+	return sdx_error_set(SDX_ELIMIT, "a field's pointer is longer than %d characters",
+			     POINTER_MAX);
+}
+
+static void path_pop(struct reveal *r, size_t old)
+{
+	r->plen = old;
+	r->path[old] = '\0';
+}
+
+/* Locating: the disclosure h is of the field at the path (pushed). */
+static int place(struct reveal *r, struct held *h)
+{
+	if (!r->locate)
+		return 0;
+	h->parent = r->cur;
+	if (!(h->pointer = strdup(r->path)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	return 0;
+}
 
 static int cmp_held(const void *a, const void *b)
 {
@@ -536,28 +593,56 @@ static int walk_object(struct reveal *r, json_t *obj, size_t depth)
 				json_decref(sd);
 				return sdx_error_set(SDX_ENOMEM, "out of memory");
 			}
+			if (r->locate) {
+				size_t old;
+
+				if ((err = path_push(r, &old, h->d->name, 0)) < 0 ||
+				    (err = place(r, h)) < 0) {
+					json_decref(sd);
+					return err;
+				}
+				path_pop(r, old);
+			}
 		}
 		json_decref(sd);
 	}
 	/* disclosed values are walked with the rest: they may hold digests */
-	json_object_foreach(obj, key, v)
-		if ((err = walk(r, v, depth + 1)) < 0)
+	json_object_foreach(obj, key, v) {
+		struct held *was = r->cur;
+		size_t old;
+
+		if ((err = path_push(r, &old, key, 0)) < 0)
 			return err;
+		if (r->locate)
+			for (size_t i = 0; i < r->n; i++)
+				if (r->h[i].pointer && r->h[i].parent == was && r->h[i].d->name &&
+				    !strcmp(r->h[i].pointer, r->path))
+					r->cur = &r->h[i];
+		err = walk(r, v, depth + 1);
+		r->cur = was;
+		path_pop(r, old);
+		if (err < 0)
+			return err;
+	}
 	return 0;
 }
 
 static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 {
-	size_t i = 0;
+	size_t i = 0, at = 0, old;  /* at: the element's place in the array as signed */
 	int err;
 
-	while (i < json_array_size(arr)) {
+	for (; i < json_array_size(arr); at++) {
 		json_t *e = json_array_get(arr, i), *dj;
-		struct held *h;
+		struct held *h, *was = r->cur;
 
+		if ((err = path_push(r, &old, NULL, at)) < 0)
+			return err;
 		if (!json_is_object(e) || json_object_size(e) != 1 ||
 		    !(dj = json_object_get(e, "..."))) {
-			if ((err = walk(r, e, depth + 1)) < 0)
+			err = walk(r, e, depth + 1);
+			path_pop(r, old);
+			if (err < 0)
 				return err;
 			i++;
 			continue;
@@ -567,6 +652,7 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 		if ((err = meet(&h, r, json_string_value(dj))) < 0)
 			return err;
 		if (!h) {
+			path_pop(r, old);
 			json_array_remove(arr, i);
 			continue;
 		}
@@ -575,7 +661,14 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 					     "digest is an array element's", h->pos + 1, h->d->name);
 		if (json_array_set_new(arr, i, json_deep_copy(h->d->json)) < 0)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		if ((err = walk(r, json_array_get(arr, i), depth + 1)) < 0)
+		if ((err = place(r, h)) < 0)
+			return err;
+		if (r->locate)
+			r->cur = h;
+		err = walk(r, json_array_get(arr, i), depth + 1);
+		r->cur = was;
+		path_pop(r, old);
+		if (err < 0)
 			return err;
 		i++;
 	}
@@ -594,14 +687,20 @@ static int walk(struct reveal *r, json_t *node, size_t depth)
 	return 0;
 }
 
-int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
-			  const char *body, size_t len, const char *const *texts, size_t n)
+/* Reveal (and, with places, locate): the body into *body_out unless NULL. */
+static int reveal_core(char **body_out, size_t *body_len, sdx_disclosure_view *view,
+		       sdx_disclosure_place **places, const char *body, size_t len,
+		       const char *const *texts, size_t n)
 {
 	struct reveal r = { 0 };
 	json_t *root = NULL;
 	int err;
 
-	*body_out = NULL;
+	if (body_out)
+		*body_out = NULL;
+	if (places)
+		*places = NULL;
+	r.locate = places != NULL;
 	if (n > SDX_DISCLOSURE_COUNT_MAX)
 		return sdx_error_set(SDX_ELIMIT, "more than %d disclosures for one record",
 				     SDX_DISCLOSURE_COUNT_MAX);
@@ -641,14 +740,50 @@ int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view
 					    r.h[i].d->name ? "'" : "");
 			goto done;
 		}
-	if ((err = sdx__json_dump(body_out, body_len, root)) < 0)
+	if (body_out && (err = sdx__json_dump(body_out, body_len, root)) < 0)
 		goto done;
 	if (view)
 		*view = r.view;
+	if (places) {
+		if (!(*places = calloc(r.n ? r.n : 1, sizeof(**places)))) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (size_t i = 0; i < r.n; i++) {
+			sdx_disclosure_place *p = &(*places)[r.h[i].pos];
+
+			p->pointer = r.h[i].pointer;
+			r.h[i].pointer = NULL;
+			p->parent = r.h[i].parent ? (long)r.h[i].parent->pos : -1;
+		}
+	}
 done:
-	for (size_t i = 0; i < r.n; i++)
+	for (size_t i = 0; i < r.n; i++) {
 		sdx_disclosure_free(r.h[i].d);
+		free(r.h[i].pointer);
+	}
 	free(r.h);
 	json_decref(root);
 	return err;
+}
+
+int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
+			  const char *body, size_t len, const char *const *texts, size_t n)
+{
+	return reveal_core(body_out, body_len, view, NULL, body, len, texts, n);
+}
+
+int sdx_disclosure_locate(sdx_disclosure_place **places, sdx_disclosure_view *view,
+			  const char *body, size_t len, const char *const *texts, size_t n)
+{
+	return reveal_core(NULL, NULL, view, places, body, len, texts, n);
+}
+
+void sdx_disclosure_places_free(sdx_disclosure_place *places, size_t n)
+{
+	if (!places)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(places[i].pointer);
+	free(places);
 }

@@ -13,29 +13,70 @@
 #include "ledger/store.h"
 #include "ledger/verify.h"
 #include "sdx/disclosure.h"
+#include "sdx/imported.h"
 
-/* The signed body of own entry `index`, canonical as signed, into *out. */
-static int entry_body(char **out, size_t *len, sdx_ledger *l, uint64_t index)
+/* The body of a payload, canonical as signed, into *out. */
+static int payload_body(char **out, size_t *len, const char *path, const char *what,
+			const char *payload, size_t plen)
 {
-	sdx_entry *e = NULL;
-	char *payload = NULL, what[48];
-	size_t plen = 0;
 	json_t *j = NULL, *body;
 	int err;
 
-	*out = NULL;
-	snprintf(what, sizeof(what), "entry %llu", (unsigned long long)index);
-	if ((err = sdx_ledger_entry(&e, l, index)) < 0 ||
-	    (err = sdx_entry_payload(&payload, &plen, e)) < 0 ||
-	    (err = sdx__json_parse(&j, payload, plen, 64, what)) < 0)
-		goto done;
-	if (!json_is_object(body = json_object_get(j, "body"))) {
-		err = sdx_error_set(SDX_EFORMAT, "'%s': %s has no body", l->path, what);
-		goto done;
-	}
-	err = sdx__json_dump(out, len, body);
-done:
+	if ((err = sdx__json_parse(&j, payload, plen, 64, what)) < 0)
+		return err;
+	if (!json_is_object(body = json_object_get(j, "body")))
+		err = sdx_error_set(SDX_EFORMAT, "'%s': %s has no body", path, what);
+	else
+		err = sdx__json_dump(out, len, body);
 	json_decref(j);
+	return err;
+}
+
+struct foreign_body {
+	char **out;
+	size_t *len;
+	const char *path, *what;
+	int err;
+};
+
+static int foreign_body_cb(void *ctx, const sdx_foreign_entry *fe)
+{
+	struct foreign_body *f = ctx;
+	sdx_entry tmp;
+	char *payload = NULL;
+	size_t plen = 0;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.data = (unsigned char *)fe->data;
+	tmp.len = fe->len;
+	if ((f->err = sdx_entry_payload(&payload, &plen, &tmp)) == 0)
+		f->err = payload_body(f->out, f->len, f->path, f->what, payload, plen);
+	free(payload);
+	return 0;
+}
+
+/* The signed body of entry `index` of `origin` (NULL: own), canonical as signed, into *out. */
+static int entry_body(char **out, size_t *len, sdx_ledger *l, const char *origin, uint64_t index)
+{
+	sdx_entry *e = NULL;
+	char *payload = NULL, what[SDX_NAME_MAX + 48];
+	size_t plen = 0;
+	int err;
+
+	*out = NULL;
+	if (origin) {
+		struct foreign_body f = { out, len, l->path, what, 0 };
+
+		snprintf(what, sizeof(what), "imported entry %s/%llu", origin,
+			 (unsigned long long)index);
+		if ((err = sdx_ledger_foreign_get(l, origin, index, foreign_body_cb, &f)) < 0)
+			return err;
+		return f.err;
+	}
+	snprintf(what, sizeof(what), "entry %llu", (unsigned long long)index);
+	if ((err = sdx_ledger_entry(&e, l, index)) == 0 &&
+	    (err = sdx_entry_payload(&payload, &plen, e)) == 0)
+		err = payload_body(out, len, l->path, what, payload, plen);
 	free(payload);
 	sdx_entry_free(e);
 	return err;
@@ -48,8 +89,8 @@ static int has_table(sdx_ledger *l)
 
 /* Reveal `body` with texts[0..n), naming entry `index` in an error. */
 static int reveal_named(char **out, size_t *out_len, sdx_disclosure_view *view, sdx_ledger *l,
-			uint64_t index, const char *body, size_t len, const char *const *texts,
-			size_t n)
+			const char *origin, uint64_t index, const char *body, size_t len,
+			const char *const *texts, size_t n)
 {
 	int err = sdx_disclosure_reveal(out, out_len, view, body, len, texts, n);
 
@@ -57,12 +98,13 @@ static int reveal_named(char **out, size_t *out_len, sdx_disclosure_view *view, 
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", sdx_error_last());
-		sdx_error_set(err, "'%s': entry %llu: %s", l->path, (unsigned long long)index, why);
+		sdx_error_set(err, "'%s': %s%s%s%llu: %s", l->path, origin ? "imported entry " : "entry ",
+			      origin ? origin : "", origin ? "/" : "", (unsigned long long)index, why);
 	}
 	return err;
 }
 
-int sdx_ledger_disclosure_add(sdx_ledger *l, uint64_t index, const char *text)
+static int disclosure_add(sdx_ledger *l, const char *origin, uint64_t index, const char *text)
 {
 	char *body = NULL, *out = NULL;
 	size_t len = 0;
@@ -73,11 +115,12 @@ int sdx_ledger_disclosure_add(sdx_ledger *l, uint64_t index, const char *text)
 		return sdx_error_set(SDX_EINVAL, "'%s': ledger format %d holds no disclosures",
 				     l->path, l->format);
 	if ((err = sdx_disclosure_parse(&d, text, strlen(text))) < 0 ||
-	    (err = entry_body(&body, &len, l, index)) < 0 ||
-	    (err = reveal_named(&out, NULL, NULL, l, index, body, len, &text, 1)) < 0)
+	    (err = entry_body(&body, &len, l, origin, index)) < 0 ||
+	    (err = reveal_named(&out, NULL, NULL, l, origin, index, body, len, &text, 1)) < 0)
 		goto done;
 	err = sdx__db_run(l, NULL, "storing a disclosure", "INSERT OR IGNORE INTO disclosures"
-			  "(origin, idx, digest, text) VALUES(?, ?, ?, ?)", SDX__TEXT(l->origin),
+			  "(origin, idx, digest, text) VALUES(?, ?, ?, ?)",
+			  SDX__TEXT(origin ? origin : l->origin),
 			  SDX__INT(index), SDX__TEXT(sdx_disclosure_digest_of(d)), SDX__TEXT(text));
 	if (err > 0)
 		err = 0;
@@ -86,6 +129,20 @@ done:
 	free(body);
 	free(out);
 	return err;
+}
+
+int sdx_ledger_disclosure_add(sdx_ledger *l, uint64_t index, const char *text)
+{
+	return disclosure_add(l, NULL, index, text);
+}
+
+int sdx_ledger_foreign_disclosure_add(sdx_ledger *l, const char *origin, uint64_t index,
+				      const char *text)
+{
+	if (!origin || !strcmp(origin, l->origin))
+		return sdx_error_set(SDX_EINVAL, "'%s': %s is this ledger's own origin", l->path,
+				     origin ? origin : "(none)");
+	return disclosure_add(l, origin, index, text);
 }
 
 int sdx_ledger_decoy_add(sdx_ledger *l, uint64_t index, const char *digest)
@@ -101,6 +158,21 @@ int sdx_ledger_decoy_add(sdx_ledger *l, uint64_t index, const char *digest)
 			  "(origin, idx, digest, text) VALUES(?, ?, ?, '')", SDX__TEXT(l->origin),
 			  SDX__INT(index), SDX__TEXT(digest));
 	return err > 0 ? 0 : err;
+}
+
+int sdx__ledger_holds_disclosures(sdx_ledger *l)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT 1 FROM disclosures "
+			     "WHERE origin = ? AND text <> '' LIMIT 1", SDX__TEXT(l->origin))) < 0)
+		return err;
+	rc = sdx__stmt_step(&s);
+	sdx__stmt_end(&s);
+	return rc;
 }
 
 /* How many decoys of own entry `index` the ledger knows of. */
@@ -122,7 +194,8 @@ static int decoys_of(uint64_t *out, sdx_ledger *l, uint64_t index)
 	return rc < 0 ? rc : 0;
 }
 
-int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_cb cb, void *ctx)
+static int foreach_disclosure(sdx_ledger *l, const char *origin, uint64_t index,
+			      sdx_disclosure_cb cb, void *ctx)
 {
 	struct sdx__stmt s;
 	int err, rc;
@@ -131,7 +204,7 @@ int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_
 		return 0;
 	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT digest, text FROM "
 			     "disclosures WHERE origin = ? AND idx = ? AND text <> '' ORDER BY digest",
-			     SDX__TEXT(l->origin), SDX__INT(index))) < 0)
+			     SDX__TEXT(origin ? origin : l->origin), SDX__INT(index))) < 0)
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
 		if ((err = cb(ctx, index, (const char *)sqlite3_column_text(s.st, 0),
@@ -142,6 +215,17 @@ int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_
 		err = rc;
 	sdx__stmt_end(&s);
 	return err;
+}
+
+int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_disclosure_cb cb, void *ctx)
+{
+	return foreach_disclosure(l, NULL, index, cb, ctx);
+}
+
+int sdx_ledger_foreach_foreign_disclosure(sdx_ledger *l, const char *origin, uint64_t index,
+					  sdx_disclosure_cb cb, void *ctx)
+{
+	return foreach_disclosure(l, origin, index, cb, ctx);
 }
 
 struct texts {
@@ -178,8 +262,8 @@ static void texts_free(struct texts *t)
 	t->n = 0;
 }
 
-int sdx_ledger_entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *view,
-			      sdx_ledger *l, uint64_t index)
+static int entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *view,
+			  sdx_ledger *l, const char *origin, uint64_t index)
 {
 	struct texts t = { 0 };
 	char *body = NULL;
@@ -187,13 +271,13 @@ int sdx_ledger_entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *
 	int err;
 
 	*out = NULL;
-	if ((err = entry_body(&body, &len, l, index)) < 0 ||
-	    (err = sdx_ledger_foreach_disclosure(l, index, collect, &t)) < 0)
+	if ((err = entry_body(&body, &len, l, origin, index)) < 0 ||
+	    (err = foreach_disclosure(l, origin, index, collect, &t)) < 0)
 		goto done;
-	if ((err = reveal_named(out, out_len, view, l, index, body, len, (const char *const *)t.v,
-				t.n)) < 0)
+	if ((err = reveal_named(out, out_len, view, l, origin, index, body, len,
+				(const char *const *)t.v, t.n)) < 0)
 		goto done;
-	if (view) {
+	if (view && !origin) {
 		uint64_t d = 0;
 
 		if ((err = decoys_of(&d, l, index)) < 0) {
@@ -209,7 +293,21 @@ done:
 	return err;
 }
 
-/* verify: every entry with disclosures, revealed with all of them */
+int sdx_ledger_entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *view,
+			      sdx_ledger *l, uint64_t index)
+{
+	return entry_revealed(out, out_len, view, l, NULL, index);
+}
+
+int sdx_ledger_foreign_entry_revealed(char **out, size_t *out_len, sdx_disclosure_view *view,
+				      sdx_ledger *l, const char *origin, uint64_t index)
+{
+	if (!origin || !strcmp(origin, l->origin))
+		return entry_revealed(out, out_len, view, l, NULL, index);
+	return entry_revealed(out, out_len, view, l, origin, index);
+}
+
+/* verify: every entry with disclosures, own and imported, revealed with all of them */
 int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked)
 {
 	struct sdx__stmt s;
@@ -218,15 +316,16 @@ int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked)
 	*checked = 0;
 	if (!has_table(l))
 		return 0;
-	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT DISTINCT idx FROM "
-			     "disclosures WHERE origin = ? AND text <> '' ORDER BY idx", SDX__TEXT(l->origin))) < 0)
+	if ((err = sdx__stmt(&s, l, NULL, "reading disclosures", "SELECT DISTINCT origin, idx FROM "
+			     "disclosures WHERE text <> '' ORDER BY origin, idx")) < 0)
 		return err;
 	while ((rc = sdx__stmt_step(&s)) == 1) {
-		uint64_t idx = (uint64_t)sqlite3_column_int64(s.st, 0);
+		const char *origin = (const char *)sqlite3_column_text(s.st, 0);
+		uint64_t idx = (uint64_t)sqlite3_column_int64(s.st, 1);
 		sdx_disclosure_view v;
 		char *out = NULL;
 
-		err = sdx_ledger_entry_revealed(&out, NULL, &v, l, idx);
+		err = entry_revealed(&out, NULL, &v, l, strcmp(origin, l->origin) ? origin : NULL, idx);
 		free(out);
 		if (err < 0) {
 			if (err != SDX_ENOMEM) {

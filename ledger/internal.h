@@ -97,6 +97,8 @@ int sdx__error_prefix(int code, const char *prefix);
 struct sdx_ledger;
 struct sdx_signer;
 struct sdx_entry_info;
+/* 1 if the ledger holds any disclosure of own entries (ledger/disclosures.c), else 0 or an error. */
+int sdx__ledger_holds_disclosures(struct sdx_ledger *l);
 /* sdx_ledger_append_cited for a body the caller has just produced with
  * sdx__json_dump (so it is canonical by construction): skips re-parsing.
  * `index` is its version 3 index member (formats/index/keys.c; NULL: made

@@ -6,12 +6,15 @@
  *   attachments/<sha256 hex>      evidence files the entries cite
  *   ledgers/<k>/checkpoint        the source ledger's signed checkpoint
  *   ledgers/<k>/consistency.json  consistency proofs from its earlier checkpoints
+ *   ledgers/<k>/disclosures.json  the disclosures that travel, and the attachments
+ *                                 withheld with withheld fields (sdx-bundle/2)
  *   ledgers/<k>/entries           the entries, each with its inclusion proof
  * The manifest comes first but lists the others' hashes, so the entries
  * stream is generated twice: once to hash it, once to write it.  Nothing is
  * held in memory but the list of selected indexes.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,7 @@
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
 #include "sdx/bundle.h"
+#include "sdx/disclosure.h"
 #include "sdx/imported.h"
 #include "sdx/trust.h"
 #include "sdx/witness.h"
@@ -43,6 +47,11 @@ struct selection {
 	size_t nkeys;                 /* of idx, key rotations (they go with anything else) */
 	unsigned char (*leaves)[32];  /* opts->leaves, sorted */
 	unsigned char *leaf_found;    /* per sorted leaf: selected */
+	sdx_ledger *l;
+	const sdx_disclose_policy *policy; /* options version 3; NULL: every disclosure */
+	json_t *disc;                 /* the own entries' items of disclosures.json */
+	int own_disc;                 /* the ledger holds disclosures of own entries */
+	uint64_t ndisc, nwithheld;    /* disclosures that travel, and that are withheld */
 };
 
 static int cmp_leaf(const void *a, const void *b)
@@ -143,6 +152,200 @@ done:
 	return err;
 }
 
+/* --- disclosures ------------------------------------------------------------ */
+
+struct texts {
+	char **v;
+	size_t n;
+};
+
+static int take_text(void *ctx, uint64_t index, const char *digest, const char *text)
+{
+	struct texts *t = ctx;
+	char **v;
+
+	(void)index;
+	(void)digest;
+	if (t->n >= SDX_DISCLOSURE_COUNT_MAX)
+		return sdx_error_set(SDX_ELIMIT, "more than %d disclosures of one entry",
+				     SDX_DISCLOSURE_COUNT_MAX);
+	if (!(v = realloc(t->v, (t->n + 1) * sizeof(*v))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	t->v = v;
+	if (!(v[t->n] = strdup(text)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	t->n++;
+	return 0;
+}
+
+/* The signed body of an entry (its envelope bytes), canonical, into *out. */
+static int envelope_body(char **out, size_t *len, const unsigned char *data, size_t dlen)
+{
+	json_t *payload = NULL, *body;
+	int err;
+
+	*out = NULL;
+	if ((err = sdx__entry_payload_json(&payload, data, dlen, "entry")) < 0)
+		return err;
+	if (!json_is_object(body = json_object_get(payload, "body")))
+		err = sdx_error_set(SDX_EFORMAT, "entry payload has no body");
+	else
+		err = sdx__json_dump(out, len, body);
+	json_decref(payload);
+	return err;
+}
+
+/*
+ * One selected entry (origin NULL: own): which of the disclosures held for
+ * it travel (the policy, by each field's pointer; one inside a withheld one
+ * is withheld with it, since its digest is in that one's value), and whether
+ * the files it cites do.  They are added to the selection, or noted in the
+ * entry's item of disclosures.json as withheld (a lab report holds the
+ * values too); the item goes into `items` when it says anything.
+ */
+static int plan_entry(struct selection *s, json_t *items, const char *origin, uint64_t index,
+		      const char *type, const unsigned char *data, size_t len,
+		      const unsigned char (*h)[32], size_t n)
+{
+	struct texts t = { NULL, 0 };
+	sdx_disclosure_place *pl = NULL;
+	sdx_disclosure_view view = { 0, 0 };
+	json_t *item = NULL, *texts = NULL, *atts = NULL;
+	unsigned char *go = NULL;
+	char *body = NULL, hex[65];
+	size_t blen = 0, i, missing = 0, held_withheld = 0;
+	int err = 0, changed, send;
+	int *has = NULL;
+
+	if (!origin && !s->own_disc) {
+		for (i = 0; i < n && !err; i++)
+			err = push_attachment(s, h[i]);
+		return err;
+	}
+	/* a forwarder may lack files its supplier withheld from it */
+	if (origin && n && !(has = calloc(n, sizeof(*has))))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	for (i = 0; origin && i < n; i++) {
+		if ((has[i] = sdx_ledger_has_attachment(s->l, h[i])) < 0) {
+			err = has[i];
+			goto done;
+		}
+		missing += !has[i];
+	}
+	err = origin ? sdx_ledger_foreach_foreign_disclosure(s->l, origin, index, take_text, &t)
+		     : sdx_ledger_foreach_disclosure(s->l, index, take_text, &t);
+	if (err < 0)
+		goto done;
+	if (t.n == 0 && !missing) {
+		for (i = 0; i < n && !err; i++)
+			err = push_attachment(s, h[i]);
+		goto done;
+	}
+	if ((err = envelope_body(&body, &blen, data, len)) < 0 ||
+	    (err = sdx_disclosure_locate(&pl, &view, body, blen, (const char *const *)t.v,
+					 t.n)) < 0) {
+		char what[SDX_NAME_MAX + 64];
+
+		snprintf(what, sizeof(what), "%s%s%s%" PRIu64, origin ? "imported entry " : "entry ",
+			 origin ? origin : "", origin ? "/" : "", index);
+		err = sdx__error_prefix(err, what);
+		goto done;
+	}
+	if (t.n && !(go = calloc(t.n, 1))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < t.n; i++)
+		go[i] = (unsigned char)sdx_disclose_policy_discloses(s->policy, type, pl[i].pointer);
+	do {
+		changed = 0;
+		for (i = 0; i < t.n; i++)
+			if (go[i] && pl[i].parent >= 0 && !go[pl[i].parent])
+				go[i] = 0, changed = 1;
+	} while (changed);
+	texts = json_array();
+	atts = json_array();
+	for (i = 0; i < t.n; i++) {
+		if (go[i])
+			json_array_append_new(texts, json_string(t.v[i]));
+		else
+			held_withheld++;
+	}
+	s->ndisc += json_array_size(texts);
+	s->nwithheld += held_withheld;
+	/* the files go unless a held value is withheld here, or the policy sends them */
+	send = held_withheld == 0 || sdx_disclose_policy_sends_attachments(s->policy, type);
+	for (i = 0; i < n && !err; i++) {
+		/* withheld only where a field stays withheld: the recipient checks that */
+		if ((!send || (has && !has[i])) && (held_withheld || view.withheld)) {
+			sdx__hex(hex, h[i], 32);
+			json_array_append_new(atts, json_string(hex));
+		} else {
+			err = push_attachment(s, h[i]);
+		}
+	}
+	if (err < 0 || (json_array_size(texts) == 0 && json_array_size(atts) == 0))
+		goto done;
+	item = json_pack("{s:I, s:O}", "index", (json_int_t)index, "disclosures", texts);
+	if (!item) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (json_array_size(atts))
+		json_object_set(item, "withheld_attachments", atts);
+	json_array_append_new(items, item);
+done:
+	for (i = 0; i < t.n; i++)
+		free(t.v[i]);
+	free(t.v);
+	sdx_disclosure_places_free(pl, t.n);
+	json_decref(texts);
+	json_decref(atts);
+	free(go);
+	free(has);
+	free(body);
+	return err;
+}
+
+static int cmp_hash(const void *a, const void *b);
+
+/*
+ * After the selection: an attachment some other entry sends is in the
+ * bundle, so it is not withheld; an item left with nothing to say goes.
+ * The member's text into *out (NULL: no member).
+ */
+static int finish_items(char **out, size_t *len, json_t *items, const struct selection *s,
+			uint64_t *withheld)
+{
+	json_t *keep = json_array(), *item;
+	unsigned char hash[32];
+	size_t i, k;
+	int err = 0;
+
+	*out = NULL;
+	*len = 0;
+	json_array_foreach(items, i, item) {
+		json_t *atts = json_object_get(item, "withheld_attachments"), *left = json_array(), *a;
+
+		json_array_foreach(atts, k, a)
+			if (sdx__hex32_parse(hash, json_string_value(a)) == 0 &&
+			    !(s->natts && bsearch(hash, s->atts, s->natts, 32, cmp_hash)))
+				json_array_append(left, a);
+		*withheld += json_array_size(left);
+		json_object_del(item, "withheld_attachments");
+		if (json_array_size(left))
+			json_object_set(item, "withheld_attachments", left);
+		json_decref(left);
+		if (json_array_size(json_object_get(item, "disclosures")) ||
+		    json_object_get(item, "withheld_attachments"))
+			json_array_append(keep, item);
+	}
+	if (json_array_size(keep))
+		err = sdx__json_dump(out, len, keep);
+	json_decref(keep);
+	return err;
+}
+
 static int select_one(void *ctx, const sdx_entry *e)
 {
 	struct selection *s = ctx;
@@ -170,11 +373,12 @@ static int select_one(void *ctx, const sdx_entry *e)
 	if (!want && o->lot && has_lot && sdx__record_is_statement(e->type))
 		want = 1;
 	if (want) {
-		/* the evidence the entry cites travels with it */
-		err = push_u64(&s->idx, &s->n, &s->cap, e->index);
-		for (i = 0; i < n && !err; i++)
-			err = push_attachment(s, h[i]);
+		/* the evidence the entry cites travels with it, unless its fields are withheld */
+		if ((err = push_u64(&s->idx, &s->n, &s->cap, e->index)) == 0)
+			err = plan_entry(s, s->disc, NULL, e->index, e->type, e->data, e->len,
+					 (const unsigned char (*)[32])h, n);
 	}
+	(void)i;
 	free(h);
 	return err;
 }
@@ -280,6 +484,9 @@ struct block {
 	json_t *keys;
 	unsigned char ehash[32];
 	uint64_t esize;
+	json_t *disc;          /* the items of disclosures.json */
+	char *disc_text;       /* ... as written; NULL: no such member */
+	size_t disc_len;
 };
 
 struct blocks {
@@ -324,11 +531,16 @@ static int collect_foreign(void *ctx, const sdx_foreign_entry *e)
 		return err;
 	if ((err = sdx__foreign_audit_entry(bs->audit, e->origin, e->index, e->tree_size)) < 0)
 		return sdx__error_prefix(err, "refusing to forward");
-	/* the evidence imported with it travels on too */
+	/* the evidence imported with it travels on too, and of the disclosures
+	 * received what the policy lets pass */
 	if ((err = entry_citations(e->data, e->len, e->type, &h, &n, NULL, NULL)) < 0)
 		return err;
-	for (i = 0; i < n && !err; i++)
-		err = push_attachment(bs->sel, h[i]);
+	if (!b->disc && !(b->disc = json_array()))
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (!err)
+		err = plan_entry(bs->sel, b->disc, e->origin, e->index, e->type, e->data, e->len,
+				 (const unsigned char (*)[32])h, n);
+	(void)i;
 	free(h);
 	return err;
 }
@@ -477,6 +689,7 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	unsigned char hash[32];
 	size_t mlen = 0, env_len = 0, i, j, np = 0;
 	uint64_t asize;
+	const char *format = SDX_BUNDLE_FORMAT; /* 2 only where the bundle carries disclosures */
 	int err, snap = 0;
 
 	memset(&sel, 0, sizeof(sel));
@@ -489,6 +702,14 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	if (opts && (err = sdx__options_check(opts->version, SDX_EXPORT_OPTIONS_VERSION,
 					      "sdx_bundle_export")) < 0)
 		return err;
+	sel.l = l;
+	sel.policy = opts && opts->version >= 3 ? opts->disclose : NULL;
+	if (!(sel.disc = json_array()))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if ((sel.own_disc = sdx__ledger_holds_disclosures(l)) < 0) {
+		json_decref(sel.disc);
+		return sel.own_disc;
+	}
 	if (!opts || (!opts->all && !opts->n_indexes && !opts->lot && !opts->since && !opts->imported &&
 		      !opts->n_leaves))
 		return sdx_error_set(SDX_EINVAL, "nothing selected: name entries, a lot, a time, "
@@ -575,6 +796,8 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 		b->keys = json_array();
 		if ((err = sdx_ledger_foreach_key(l, add_key_line, b->keys)) < 0)
 			goto done;
+		b->disc = sel.disc;
+		sel.disc = NULL;
 	}
 	/* then every imported entry, grouped by the checkpoint its proof leads to */
 	if (opts->imported || opts->n_leaves) {
@@ -606,8 +829,18 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 	}
 	if (sel.natts)
 		qsort(sel.atts, sel.natts, 32, cmp_hash);
+	for (i = 0; i < bs.n; i++) {
+		if (bs.b[i].disc && (err = finish_items(&bs.b[i].disc_text, &bs.b[i].disc_len,
+							bs.b[i].disc, &sel,
+							&st.withheld_attachments)) < 0)
+			goto done;
+		if (bs.b[i].disc_text)
+			format = SDX_BUNDLE_FORMAT_2;
+	}
+	st.disclosures = sel.ndisc;
+	st.withheld = sel.nwithheld;
 	/* the plan: every member by name, in the byte order the archive needs */
-	if (!(plan = calloc(sel.natts + 3 * bs.n, sizeof(*plan)))) {
+	if (!(plan = calloc(sel.natts + 4 * bs.n, sizeof(*plan)))) {
 		err = sdx_error_set(SDX_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -618,11 +851,15 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 		plan[np].i = i;
 	}
 	for (i = 0; i < bs.n; i++) {
-		static const char *const what[] = { "checkpoint", "consistency.json", "entries" };
-		for (j = 0; j < 3; j++, np++) {
+		static const char *const what[] = { "checkpoint", "consistency.json", "entries",
+						    "disclosures.json" };
+		for (j = 0; j < 4; j++) {
+			if (j == 3 && !bs.b[i].disc_text)
+				continue;
 			snprintf(plan[np].name, sizeof(plan[np].name), "ledgers/%zu/%s", i, what[j]);
 			plan[np].kind = (int)j + 1;
 			plan[np].i = i;
+			np++;
 		}
 	}
 	qsort(plan, np, sizeof(*plan), cmp_planned);
@@ -653,6 +890,10 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 			sdx__sha256(hash, (const unsigned char *)b->cons, b->cons_len);
 			member(members, plan[i].name, hash, b->cons_len);
 			break;
+		case 4:
+			sdx__sha256(hash, (const unsigned char *)b->disc_text, b->disc_len);
+			member(members, plan[i].name, hash, b->disc_len);
+			break;
 		default:
 			sdx__stream_start(es, b->foreign ? b->origin : NULL, b->idx, b->n, b->tree_size);
 			if ((err = sdx__stream_hash(es, b->ehash, &b->esize)) < 0)
@@ -668,7 +909,7 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 		st.entries += bs.b[i].n;
 	}
 	sdx__utc_now(created);
-	manifest = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:I}", "format", SDX_BUNDLE_FORMAT,
+	manifest = json_pack("{s:s, s:s, s:s, s:s, s:O, s:O, s:I}", "format", format,
 			     "producer", sdx_ledger_origin(l), "producer_key", vkey,
 			     "created", created, "ledgers", ledgers, "members", members,
 			     "attachments", (json_int_t)sel.natts);
@@ -708,6 +949,9 @@ int sdx_bundle_export(sdx_bundle_stats *out, sdx_ledger *l, const sdx_signer *ke
 		case 2:
 			err = sdx__tar_add(w, plan[i].name, b->cons, b->cons_len);
 			break;
+		case 4:
+			err = sdx__tar_add(w, plan[i].name, b->disc_text, b->disc_len);
+			break;
 		default:
 			sdx__stream_start(es, b->foreign ? b->origin : NULL, b->idx, b->n, b->tree_size);
 			err = sdx__tar_add_stream(w, plan[i].name, b->esize, sdx__stream_read, es);
@@ -735,6 +979,8 @@ done:
 		free(bs.b[i].note);
 		free(bs.b[i].cons);
 		json_decref(bs.b[i].keys);
+		json_decref(bs.b[i].disc);
+		free(bs.b[i].disc_text);
 	}
 	free(bs.b);
 	sdx__stream_free(es);
@@ -744,10 +990,14 @@ done:
 	free(sel.leaves);
 	free(sel.leaf_found);
 	free(sel.atts);
+	json_decref(sel.disc);
 	free(vkey);
 	free(mtext);
 	free(env);
-	if (out)
+	/* a caller of options version 2 or older has the shorter stats struct */
+	if (out && opts && opts->version >= 3)
 		*out = st;
+	else if (out)
+		memcpy(out, &st, offsetof(sdx_bundle_stats, disclosures));
 	return err;
 }

@@ -29,6 +29,7 @@
 #include "ledger/internal.h"
 #include "sdx/attachment.h"
 #include "sdx/bundle.h"
+#include "sdx/disclosure.h"
 #include "sdx/dsse.h"
 #include "sdx/trust.h"
 
@@ -123,6 +124,18 @@ static int on_consistency(void *ctx, const char *origin, uint64_t old_size, uint
 	struct importer *im = ctx;
 
 	return sdx__foreign_consistency(im->l, origin, old_size, size, proof, n);
+}
+
+/* A disclosure the bundle carries, checked by the verification; checked again
+ * against the entry just stored, and kept under its origin. */
+static int on_disclosure(void *ctx, const char *origin, uint64_t index, const char *text)
+{
+	struct importer *im = ctx;
+
+	/* an entry that contradicts the one held: the import is refused (judge_conflict()) */
+	if (im->conflict.seen)
+		return 0;
+	return sdx_ledger_foreign_disclosure_add(im->l, origin, index, text);
 }
 
 static int keep_key(struct importer *im, const sdx_verifier *v)
@@ -389,7 +402,7 @@ static int import_once(sdx_import_result *out, sdx_ledger *l, const sdx_signer *
 	im->l = l;
 	im->res = out;
 	sink = (sdx_bundle_sink){ im, on_checkpoint, on_entry, on_att_begin, on_att_data, on_att_end,
-				  on_key, on_consistency };
+				  on_key, on_consistency, on_disclosure };
 	o.sink = &sink;
 	err = sdx_bundle_verify(&out->report, path, &o);
 	rep = out->report;

@@ -26,4 +26,10 @@
 int sdx__bundle_options_copy(sdx_bundle_verify_options *dst,
 			     const sdx_bundle_verify_options *src, const char *what);
 
+/*
+ * 1 if a policy's pointer pattern covers a field's pointer (formats/bundle/policy.c):
+ * token by token equal, "*" for any one token, the field at or inside the one named.
+ */
+int sdx__disclose_pattern_covers(const char *pattern, const char *pointer);
+
 #endif

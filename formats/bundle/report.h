@@ -23,6 +23,17 @@ struct sdx_bundle_report {
 	uint64_t attachments;
 	uint64_t members;
 	int producer_trusted;
+	uint64_t disclosures;   /* checked against their entries' digests */
+	struct sdx__withheld {  /* attachments withheld for withheld fields, in bundle order */
+		unsigned char hash[32];
+		uint64_t index;
+		size_t ledger;  /* of ledgers[] */
+	} *withheld;
+	size_t nwithheld, withheld_cap;
 };
+
+/* Note an attachment withheld by the producer (the report's list grows). */
+int sdx__report_withheld(struct sdx_bundle_report *r, size_t ledger, uint64_t index,
+			 const unsigned char hash[32]);
 
 #endif

@@ -173,6 +173,8 @@ static int read_member(struct bv *b, const char *name, uint64_t size, struct mre
 		err = sdx__bv_checkpoint(b, li, name, mr, size);
 	else if (li && strcmp(rest, "consistency.json") == 0)
 		err = sdx__bv_consistency(b, li, name, mr, size);
+	else if (li && b->format >= 2 && strcmp(rest, "disclosures.json") == 0)
+		err = sdx__bv_disclosures(b, li, name, mr, size);
 	else if (li && strcmp(rest, "entries") == 0)
 		err = sdx__bv_entries(b, li, name, mr, size);
 	else
@@ -308,8 +310,10 @@ done:
 	for (i = 0; i < b.nm; i++)
 		free(b.m[i].name);
 	free(b.m);
-	for (i = 0; i < SDX_BUNDLE_MAX_LEDGERS; i++)
+	for (i = 0; i < SDX_BUNDLE_MAX_LEDGERS; i++) {
 		sdx__chain_free(&b.led[i].chain);
+		sdx__bv_disc_free(&b.led[i]);
+	}
 	free(b.atts);
 	free(b.cited);
 	if (out)

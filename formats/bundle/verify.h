@@ -28,6 +28,17 @@ struct member_info {
 	int seen;
 };
 
+/* One item of ledgers/<k>/disclosures.json: an entry's disclosures, and the
+ * attachments withheld with its withheld fields. */
+struct disc_item {
+	uint64_t index;
+	char **texts;
+	size_t n;
+	unsigned char (*withheld)[32];
+	size_t nwithheld;
+	int seen;             /* its entry was checked (by a worker) */
+};
+
 struct ledger_info {
 	char origin[SDX_NAME_MAX + 1];
 	struct sdx__chain chain;            /* its keys (chain.v), in the manifest's order */
@@ -40,6 +51,9 @@ struct ledger_info {
 	int trusted, have_cp;
 	unsigned char root[32];
 	size_t cp_signer;                   /* the key whose signature on the checkpoint verified */
+	struct disc_item *disc;             /* disclosures.json, by increasing index */
+	size_t ndisc;
+	char disc_name[64];                 /* its member name, for messages */
 };
 
 struct bv {
@@ -59,6 +73,7 @@ struct bv {
 	int signatures;                     /* SDX_BUNDLE_VERIFY_SIGNATURES */
 	uint64_t manifest_atts;             /* the attachments the manifest counts */
 	uint64_t progress;                  /* entries checked so far, of every ledger */
+	int format;                         /* the manifest's sdx-bundle/<major> */
 };
 
 /* Reads a member through the archive layer, hashing what it reads. */
@@ -87,6 +102,13 @@ int sdx__bv_checkpoint(struct bv *b, struct ledger_info *li, const char *name,
 		       struct mreader *mr, uint64_t size);
 int sdx__bv_consistency(struct bv *b, struct ledger_info *li, const char *name,
 			struct mreader *mr, uint64_t size);
+/* ledgers/<k>/disclosures.json (sdx-bundle/2): read and kept for the entries. */
+int sdx__bv_disclosures(struct bv *b, struct ledger_info *li, const char *name,
+			struct mreader *mr, uint64_t size);
+/* The item of entry `index`, or NULL. */
+struct disc_item *sdx__bv_disc_item(const struct ledger_info *li, uint64_t index);
+void sdx__bv_disc_free(struct ledger_info *li);
+
 /* ledgers/<k>/entries: each entry, then the chain in order; the sink is told. */
 int sdx__bv_entries(struct bv *b, struct ledger_info *li, const char *name,
 		    struct mreader *mr, uint64_t size);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "formats/bundle/verify.h"
+#include "sdx/disclosure.h"
 #include "sdx/dsse.h"
 #include "sdx/merkle.h"
 #include "formats/records/internal.h"
@@ -39,7 +40,38 @@ struct rec {
 	char type[SDX_TYPE_MAX + 1], time[21];
 	int err;
 	char msg[400];
+	struct disc_item *disc;  /* its disclosures and withheld attachments, or NULL */
 };
+
+/*
+ * The disclosures carried for the entry, against its body's digests: one
+ * that matches none is a forgery, and the bundle is refused naming the entry
+ * and the member.  *withheld gets the digests left without a disclosure.
+ */
+static int check_disclosures(struct bv *b, struct ledger_info *li, struct sdx__entry *e,
+			     const struct disc_item *d, const char *what, size_t *withheld)
+{
+	sdx_disclosure_view view = { 0, 0 };
+	char *body = NULL, *out = NULL, why[400];
+	size_t len = 0;
+	int err;
+
+	if ((err = sdx__json_dump(&body, &len, sdx__entry_body(e))) < 0)
+		return err;
+	err = sdx_disclosure_reveal(&out, NULL, &view, body, len, (const char *const *)d->texts,
+				    d->n);
+	free(body);
+	free(out);
+	if (err < 0) {
+		if (err == SDX_ENOMEM)
+			return err;
+		snprintf(why, sizeof(why), "%s", sdx_error_last());
+		return sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: %s", b->path, li->disc_name,
+				     what, why);
+	}
+	*withheld = view.withheld;
+	return 0;
+}
 
 /* With SDX_BUNDLE_VERIFY_BODIES the header's list (version 2, 3) must be
  * exactly what the body cites; version 1 lists them only in the body. */
@@ -101,7 +133,7 @@ static int check_entry(struct bv *b, struct ledger_info *li, struct rec *r)
 	struct sdx__entry e;
 	unsigned char leaf[32];
 	char what[SDX_NAME_MAX + 40], why[400];
-	size_t signer = 0, i;
+	size_t signer = 0, i, withheld = 0;
 	int err, bound = 0;
 
 	snprintf(what, sizeof(what), "%s entry %" PRIu64, li->origin, r->index);
@@ -138,22 +170,82 @@ static int check_entry(struct bv *b, struct ledger_info *li, struct rec *r)
 		err = sdx__bv_bad(b, SDX_EVERIFY, "%s: %s", what, sdx_error_last());
 		goto done;
 	}
+	if ((r->disc = sdx__bv_disc_item(li, r->index))) {
+		/* read by position so far: its body is needed now */
+		if (!e.payload && (err = sdx__entry_read(&e, &want, SDX__ENTRY_STRICT)) < 0) {
+			if (err == SDX_EVERIFY)
+				err = sdx__bv_bad(b, SDX_EVERIFY, "%s: %s", what,
+						  sdx__entry_fault_message(why, sizeof(why), &e.fault,
+									   SDX__WORDING_BUNDLE));
+			goto done;
+		}
+		if ((err = check_disclosures(b, li, &e, r->disc, what, &withheld)) < 0)
+			goto done;
+		r->disc->seen = 1;
+		for (i = 0; i < r->disc->nwithheld; i++) {
+			char hex[65];
+
+			sdx__hex(hex, r->disc->withheld[i], 32);
+			if (!hash_in((const unsigned char (*)[32])e.h.atts, e.h.natts, r->disc->withheld[i])) {
+				err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: lists attachment "
+						    "%s as withheld, which the entry does not cite",
+						    b->path, li->disc_name, what, hex);
+				goto done;
+			}
+			if (sdx__bv_has_attachment(b, r->disc->withheld[i])) {
+				err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: lists attachment "
+						    "%s as withheld, which the bundle holds", b->path,
+						    li->disc_name, what, hex);
+				goto done;
+			}
+			if (!withheld) {
+				/* withholding a file goes with withholding a field */
+				err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': %s: lists attachment "
+						    "%s as withheld, but every field of the entry "
+						    "is disclosed", b->path, li->disc_name, what, hex);
+				goto done;
+			}
+		}
+	}
 	if (!bound && !included(li, r, leaf)) {
 		err = sdx__bv_bad(b, SDX_EVERIFY, "%s: inclusion proof does not lead to the "
 				  "checkpoint%s", what, "");
 		goto done;
 	}
-	for (i = 0; i < e.h.natts; i++)
-		if (!sdx__bv_has_attachment(b, e.h.atts[i])) {
-			char hex[65];
-			sdx__hex(hex, e.h.atts[i], 32);
+	for (i = 0; i < e.h.natts; i++) {
+		int listed = r->disc && hash_in((const unsigned char (*)[32])r->disc->withheld,
+						r->disc->nwithheld, e.h.atts[i]);
+		char hex[65];
+
+		sdx__hex(hex, e.h.atts[i], 32);
+		/* listed as withheld: checked absent above */
+		if (!listed && !sdx__bv_has_attachment(b, e.h.atts[i])) {
 			err = sdx__bv_bad(b, SDX_EVERIFY, "%s: cites attachment %s, which the bundle "
 					  "lacks", what, hex);
 			goto done;
 		}
+	}
 done:
 	sdx__entry_close(&e);
 	return err;
+}
+
+/* The checked disclosures of r to the report and the sink, in bundle order. */
+static int pass_disclosures(struct bv *b, struct ledger_info *li, const struct rec *r)
+{
+	const sdx_bundle_sink *sk = b->o->version >= 3 ? b->o->sink : NULL;
+	size_t k;
+	int err;
+
+	b->rep->disclosures += r->disc->n;
+	for (k = 0; k < r->disc->nwithheld; k++)
+		if ((err = sdx__report_withheld(b->rep, (size_t)(li - b->led), r->index,
+						r->disc->withheld[k])) < 0)
+			return err;
+	for (k = 0; sk && sk->disclosure && k < r->disc->n; k++)
+		if ((err = sk->disclosure(sk->ctx, li->origin, r->index, r->disc->texts[k])) != 0)
+			return err;
+	return 0;
 }
 
 /* A batch of records being checked by the pool. */
@@ -228,6 +320,7 @@ static int read_batch(struct entries_reader *er, struct rec *recs, size_t *n)
 		r->len = len;
 		r->plen = cnt;
 		r->err = 0;
+		r->disc = NULL;
 		er->last = index;
 		er->any = 1;
 		er->count++;
@@ -313,6 +406,8 @@ int sdx__bv_entries(struct bv *b, struct ledger_info *li, const char *name,
 				if ((err = b->o->sink->entry(b->o->sink->ctx, &e)) != 0)
 					goto done;
 			}
+			if (r->disc && (err = pass_disclosures(b, li, r)) != 0)
+				goto done;
 		}
 		if (read_err < 0) {
 			err = sdx_error_set(read_err, "%s", read_msg);
@@ -330,6 +425,12 @@ int sdx__bv_entries(struct bv *b, struct ledger_info *li, const char *name,
 		nxt = t;
 		ncur = nnext;
 	}
+	for (i = 0; i < li->ndisc; i++)
+		if (!li->disc[i].seen) {
+			err = sdx_error_set(SDX_EVERIFY, "'%s': member '%s': entry %" PRIu64 " is not "
+					    "in the bundle", b->path, li->disc_name, li->disc[i].index);
+			goto done;
+		}
 	if (er.count != li->entries) {
 		err = sdx__bv_bad(b, SDX_EVERIFY, "member '%.200s': entry count differs from the manifest%s",
 			  name, "");

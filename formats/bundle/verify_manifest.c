@@ -27,9 +27,10 @@ static int load_manifest(struct bv *b, json_t *j)
 
 	if (!fmt || strncmp(fmt, "sdx-bundle/", 11) != 0)
 		return sdx__bv_bad(b, SDX_EFORMAT, "manifest: not an sdx bundle manifest%s%s", "", "");
-	if (strcmp(fmt, SDX_BUNDLE_FORMAT) != 0)
+	if (strcmp(fmt, SDX_BUNDLE_FORMAT) != 0 && strcmp(fmt, SDX_BUNDLE_FORMAT_2) != 0)
 		return sdx__bv_bad(b, SDX_EFORMAT, "bundle format '%.40s' is not supported (this sdx reads "
-			   "%s); upgrade sdx", fmt, SDX_BUNDLE_FORMAT);
+			   "%s and 2); upgrade sdx", fmt, SDX_BUNDLE_FORMAT);
+	b->format = strcmp(fmt, SDX_BUNDLE_FORMAT_2) == 0 ? 2 : 1;
 	if (!json_is_array(members) || !json_is_array(ledgers) || json_array_size(ledgers) == 0 ||
 	    json_array_size(ledgers) > SDX_BUNDLE_MAX_LEDGERS)
 		return sdx__bv_bad(b, SDX_EFORMAT, "manifest: 'members' or 'ledgers' missing or too many%s%s",

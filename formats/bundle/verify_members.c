@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "formats/bundle/verify.h"
+#include "sdx/disclosure.h"
 #include "sdx/dsse.h"
 #include "sdx/merkle.h"
 
@@ -21,7 +22,7 @@ static int cmp_hash32(const void *a, const void *b)
  * name order, so b->atts is sorted.) */
 int sdx__bv_has_attachment(struct bv *b, const unsigned char h[32])
 {
-	unsigned char (*hit)[32] = bsearch(h, b->atts, b->natts, 32, cmp_hash32);
+	unsigned char (*hit)[32] = b->natts ? bsearch(h, b->atts, b->natts, 32, cmp_hash32) : NULL;
 
 	if (!hit)
 		return 0;
@@ -212,6 +213,111 @@ int sdx__bv_consistency(struct bv *b, struct ledger_info *li, const char *name,
 						    li->tree_size,
 						    (const unsigned char (*)[32])proof, n)) != 0)
 			goto done;
+	}
+done:
+	json_decref(j);
+	free(text);
+	return err;
+}
+
+/* --- disclosures.json ------------------------------------------------------ */
+
+void sdx__bv_disc_free(struct ledger_info *li)
+{
+	for (size_t i = 0; i < li->ndisc; i++) {
+		for (size_t k = 0; k < li->disc[i].n; k++)
+			free(li->disc[i].texts[k]);
+		free(li->disc[i].texts);
+		free(li->disc[i].withheld);
+	}
+	free(li->disc);
+	li->disc = NULL;
+	li->ndisc = 0;
+}
+
+struct disc_item *sdx__bv_disc_item(const struct ledger_info *li, uint64_t index)
+{
+	size_t lo = 0, hi = li->ndisc;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (li->disc[mid].index == index)
+			return &li->disc[mid];
+		if (li->disc[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* One item: {"index": N, "disclosures": [TEXT...], "withheld_attachments": [HEX...]}. */
+static int disc_read(struct bv *b, struct disc_item *d, const json_t *item, const char *what)
+{
+	const json_t *idx = json_object_get(item, "index"), *texts = json_object_get(item, "disclosures");
+	const json_t *atts = json_object_get(item, "withheld_attachments"), *v;
+	size_t i, known = 1 + !!atts + !!texts;
+
+	if (!json_is_object(item) || json_object_size(item) != known || !json_is_integer(idx) ||
+	    json_integer_value(idx) < 0 || !json_is_array(texts) || (atts && !json_is_array(atts)) ||
+	    json_array_size(texts) > SDX_DISCLOSURE_COUNT_MAX ||
+	    json_array_size(atts) > SDX_DISCLOSURE_COUNT_MAX ||
+	    (json_array_size(texts) == 0 && json_array_size(atts) == 0))
+		return sdx__bv_bad(b, SDX_EFORMAT, "%s: needs index, disclosures and at most "
+				   "withheld_attachments%s", what, "");
+	d->index = (uint64_t)json_integer_value(idx);
+	if (!(d->texts = calloc(json_array_size(texts) + 1, sizeof(*d->texts))) ||
+	    !(d->withheld = calloc(json_array_size(atts) + 1, 32)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	json_array_foreach(texts, i, v) {
+		if (!json_is_string(v) || json_string_length(v) > SDX_DISCLOSURE_MAX)
+			return sdx__bv_bad(b, SDX_EFORMAT, "%s: a disclosure that is not a string%s",
+					   what, "");
+		if (!(d->texts[i] = strdup(json_string_value(v))))
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		d->n++;
+	}
+	json_array_foreach(atts, i, v) {
+		if (sdx__hex32_parse(d->withheld[i], json_string_value(v)) < 0)
+			return sdx__bv_bad(b, SDX_EFORMAT, "%s: withheld_attachments: not a SHA-256%s",
+					   what, "");
+		d->nwithheld++;
+	}
+	return 0;
+}
+
+int sdx__bv_disclosures(struct bv *b, struct ledger_info *li, const char *name,
+			struct mreader *mr, uint64_t size)
+{
+	char *text = NULL, what[300];
+	json_t *j = NULL, *item;
+	size_t i;
+	int err;
+
+	snprintf(li->disc_name, sizeof(li->disc_name), "%.60s", name);
+	if ((err = read_small(b, name, mr, size, 64u * 1024 * 1024, &text)) < 0)
+		goto done;
+	if ((err = sdx__json_parse(&j, text, (size_t)size, 4, name)) < 0 || !json_is_array(j) ||
+	    json_array_size(j) == 0 || json_array_size(j) > li->entries) {
+		err = sdx__bv_bad(b, SDX_EFORMAT, "member '%.200s': not a JSON list of at most one "
+				  "item per entry%s", name, "");
+		goto done;
+	}
+	if (!(li->disc = calloc(json_array_size(j), sizeof(*li->disc)))) {
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+		goto done;
+	}
+	json_array_foreach(j, i, item) {
+		snprintf(what, sizeof(what), "member '%.200s'[%zu]", name, i);
+		li->ndisc++;
+		if ((err = disc_read(b, &li->disc[i], item, what)) < 0)
+			goto done;
+		if (i && li->disc[i].index <= li->disc[i - 1].index) {
+			err = sdx__bv_bad(b, SDX_EFORMAT, "%s: entries out of order or listed twice%s",
+					  what, "");
+			goto done;
+		}
 	}
 done:
 	json_decref(j);

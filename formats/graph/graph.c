@@ -394,14 +394,14 @@ static int has_digests(const json_t *j, int depth)
 	return 0;
 }
 
-/* The body as its reader sees it: an own entry's held disclosures put back,
- * the digests without one left out and counted (they make rules unknown,
- * formats/rules/check.c).  A body that cannot be revealed stays as signed,
- * every digest counted as withheld. */
+/* The body as its reader sees it: the disclosures held for the entry (own or
+ * imported) put back, the digests without one left out and counted (they make
+ * rules unknown, formats/rules/check.c).  A body that cannot be revealed stays
+ * as signed, every digest counted as withheld. */
 static void reveal(const sdx_graph *g, struct gnode *m)
 {
 	sdx_disclosure_view v = { 0, 0 };
-	char *text = NULL, *out = NULL;
+	char *out = NULL;
 	size_t len = 0;
 	json_t *j;
 	int err;
@@ -409,9 +409,7 @@ static void reveal(const sdx_graph *g, struct gnode *m)
 	if (m->own)
 		err = sdx_ledger_entry_revealed(&out, &len, &v, g->l, m->index);
 	else
-		err = sdx__json_dump(&text, &len, m->body) < 0 ? -1
-			: sdx_disclosure_reveal(&out, &len, &v, text, len, NULL, 0);
-	free(text);
+		err = sdx_ledger_foreign_entry_revealed(&out, &len, &v, g->l, m->origin, m->index);
 	if (err < 0 || !(j = json_loadb(out, len, 0, NULL))) {
 		m->withheld = 1;
 		free(out);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sdx/disclosure.h"
 #include "sdx/imported.h"
 #include "sdx/provenance.h"
 #include "formats/bundle/internal.h"
@@ -159,10 +160,111 @@ int sdx__graph_load_ledger(sdx_graph *g)
 	return err ? err : sdx__graph_link(g);
 }
 
+/* A graph read from a bundle, and the disclosures the bundle carries. */
+struct bundle_load {
+	sdx_graph *g;
+	struct carried {
+		size_t node;
+		char *text;
+	} *d;
+	size_t n, cap;
+};
+
 static int sink_entry(void *ctx, const sdx_bundle_entry *e)
 {
-	return add_entry(ctx, e->origin, e->index, e->tree_size, 0, e->leaf, e->type, e->time,
+	struct bundle_load *bl = ctx;
+
+	return add_entry(bl->g, e->origin, e->index, e->tree_size, 0, e->leaf, e->type, e->time,
 			 e->data, e->len);
+}
+
+/* A disclosure, checked by the verification against its entry (just added). */
+static int sink_disclosure(void *ctx, const char *origin, uint64_t index, const char *text)
+{
+	struct bundle_load *bl = ctx;
+	size_t i = bl->g->len;
+
+	while (i > 0 && (bl->g->n[i - 1].index != index || strcmp(bl->g->n[i - 1].origin, origin)))
+		i--;
+	if (i == 0)
+		return 0; /* an entry the graph does not keep */
+	if (bl->n == bl->cap) {
+		size_t cap = bl->cap ? 2 * bl->cap : 64;
+		struct carried *p = realloc(bl->d, cap * sizeof(*p));
+
+		if (!p)
+			return sdx_error_set(SDX_ENOMEM, "out of memory");
+		bl->d = p;
+		bl->cap = cap;
+	}
+	if (!(bl->d[bl->n].text = strdup(text)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	bl->d[bl->n++].node = i - 1;
+	return 0;
+}
+
+/* Whether a body holds salted digests (formats/disclosure.md). */
+static int has_digests(const json_t *j, int depth)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	if (depth > 64)
+		return 0;
+	if (json_is_object(j)) {
+		if (json_object_get(j, "_sd") || (json_object_size(j) == 1 && json_object_get(j, "...")))
+			return 1;
+		json_object_foreach((json_t *)j, k, v)
+			if (has_digests(v, depth + 1))
+				return 1;
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			if (has_digests(v, depth + 1))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * Each body with digests as the bundle's reader sees it, as formats/graph/graph.c
+ * does for a ledger's: the disclosures the bundle carries for it put back, the
+ * digests without one left out and counted (rules on it become unknown).  A
+ * body that cannot be revealed stays as signed, every digest counted.
+ */
+static void reveal_carried(struct bundle_load *bl)
+{
+	sdx_graph *g = bl->g;
+	size_t i, k = 0;
+
+	for (i = 0; i < g->len; i++) {
+		struct gnode *n = &g->n[i];
+		const char *texts[SDX_DISCLOSURE_COUNT_MAX];
+		sdx_disclosure_view v = { 0, 0 };
+		size_t nt = 0, len = 0;
+		char *body = NULL, *out = NULL;
+		json_t *j = NULL;
+
+		for (; k < bl->n && bl->d[k].node < i; k++)
+			;
+		for (; k < bl->n && bl->d[k].node == i; k++)
+			if (nt < SDX_DISCLOSURE_COUNT_MAX)
+				texts[nt++] = bl->d[k].text;
+		if (!n->body || !has_digests(n->body, 0))
+			continue;
+		if (sdx__json_dump(&body, &len, n->body) < 0 ||
+		    sdx_disclosure_reveal(&out, &len, &v, body, len, texts, nt) < 0 ||
+		    !(j = json_loadb(out, len, 0, NULL))) {
+			n->withheld = 1;
+		} else {
+			json_decref(n->body);
+			n->body = j;
+			n->withheld = v.withheld;
+		}
+		free(body);
+		free(out);
+	}
+	sdx_error_clear();
 }
 
 int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,
@@ -170,7 +272,9 @@ int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const cha
 {
 	sdx_bundle_verify_options o;
 	sdx_bundle_sink sink;
+	struct bundle_load bl = { NULL, NULL, 0, 0 };
 	sdx_graph *g;
+	size_t i;
 	int err;
 
 	*out = NULL;
@@ -178,13 +282,20 @@ int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const cha
 		return err;
 	if (!(g = calloc(1, sizeof(*g))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	bl.g = g;
 	memset(&sink, 0, sizeof(sink));
-	sink.ctx = g;
+	sink.ctx = &bl;
 	sink.entry = sink_entry;
+	sink.disclosure = sink_disclosure;
 	o.sink = &sink;
 	err = sdx_bundle_verify(report, path, &o);
-	if (!err)
+	if (!err) {
+		reveal_carried(&bl);
 		err = sdx__graph_link(g);
+	}
+	for (i = 0; i < bl.n; i++)
+		free(bl.d[i].text);
+	free(bl.d);
 	if (err != 0) {
 		sdx_graph_free(g);
 		return err;

@@ -344,7 +344,7 @@ int sdx__intro_plan(struct sdx__intro_plan **out, sdx_bundle_verify_options *ret
 {
 	struct collected co = { NULL, 0, 0 };
 	sdx_bundle_verify_options o = *opts;
-	sdx_bundle_sink sink = { &co, NULL, keep, NULL, NULL, NULL, NULL, NULL };
+	sdx_bundle_sink sink = { &co, NULL, keep, NULL, NULL, NULL, NULL, NULL, NULL };
 	sdx_bundle_report *rep = NULL;
 	struct judge *j = NULL;
 	char refused[MSG_MAX];

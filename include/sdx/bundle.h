@@ -31,7 +31,34 @@ extern "C" {
 #endif
 
 #define SDX_BUNDLE_FORMAT "sdx-bundle/1"
+/* A bundle that carries disclosures or withholds attachments (formats/bundle.md) */
+#define SDX_BUNDLE_FORMAT_2 "sdx-bundle/2"
 #define SDX_BUNDLE_PAYLOAD_TYPE "application/vnd.sdx.bundle.v1+json"
+
+/**
+ * A disclosure policy (formats/disclosure.md, "Choosing what travels";
+ * formats/schemas/disclose-policy.schema.json): which disclosures of
+ * concealed fields go into one bundle, and whether the attachments of a
+ * record with a withheld field go too.
+ */
+typedef struct sdx_disclose_policy sdx_disclose_policy;
+
+/**
+ * Read a policy (JSON text), checked against its schema; `name` (the file)
+ * names it in messages.  Free with sdx_disclose_policy_free().
+ * @return 0; SDX_EFORMAT (not JSON); SDX_ESCHEMA naming the field; SDX_ENOMEM.
+ */
+SDX_API int sdx_disclose_policy_parse(sdx_disclose_policy **out, const char *text, size_t len,
+				      const char *name);
+SDX_API void sdx_disclose_policy_free(sdx_disclose_policy *p);
+/** 1 if the disclosure of the field at `pointer` of a record of `type` travels
+ *  (NULL policy: every one does), else 0. */
+SDX_API int sdx_disclose_policy_discloses(const sdx_disclose_policy *p, const char *type,
+					  const char *pointer);
+/** 1 if the attachments of a record of `type` travel although one of its
+ *  disclosures is withheld (the policy says "send"), else 0; NULL policy: 1. */
+SDX_API int sdx_disclose_policy_sends_attachments(const sdx_disclose_policy *p,
+						  const char *type);
 
 /** What to put in a bundle. */
 typedef struct sdx_export_options {
@@ -53,10 +80,13 @@ typedef struct sdx_export_options {
 						  open, never in clear (formats/age.md); NULL:
 						  a plain bundle */
 	size_t n_encrypt_to;                   /* at most 64 */
+	/* version 3: */
+	const sdx_disclose_policy *disclose;   /* which held disclosures travel, own and
+						  forwarded; NULL: every one */
 } sdx_export_options;
-#define SDX_EXPORT_OPTIONS_VERSION 2
+#define SDX_EXPORT_OPTIONS_VERSION 3
 #define SDX_EXPORT_OPTIONS_INIT { SDX_EXPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL, 0, NULL, 0, \
-				  NULL, 0, NULL, 0 }
+				  NULL, 0, NULL, 0, NULL }
 
 typedef struct sdx_bundle_stats {
 	uint64_t entries;
@@ -64,6 +94,10 @@ typedef struct sdx_bundle_stats {
 	uint64_t attachment_bytes;
 	uint64_t tree_size;      /* size of the checkpoint the proofs lead to */
 	uint64_t consistency;    /* consistency proofs included */
+	/* filled only for options version 3 (an older caller's struct ends here): */
+	uint64_t disclosures;    /* disclosures carried */
+	uint64_t withheld;       /* disclosures held but withheld by the policy */
+	uint64_t withheld_attachments; /* attachments left out for withheld fields */
 } sdx_bundle_stats;
 
 /**
@@ -115,6 +149,9 @@ typedef struct sdx_bundle_sink {
 	/* a consistency proof from an older checkpoint (passed to `checkpoint` first) */
 	int (*consistency)(void *ctx, const char *origin, uint64_t old_size, uint64_t size,
 			   const unsigned char (*proof)[32], size_t n);
+	/* read only with options version 3: a disclosure the bundle carries, checked
+	 * against the entry's digests, after that entry was passed to `entry` */
+	int (*disclosure)(void *ctx, const char *origin, uint64_t index, const char *text);
 } sdx_bundle_sink;
 
 /** Limits and trust for reading a bundle. */
@@ -132,7 +169,7 @@ typedef struct sdx_bundle_verify_options {
 	size_t n_revoked;
 	unsigned flags;               /* version 2: SDX_BUNDLE_VERIFY_* */
 } sdx_bundle_verify_options;
-#define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 2
+#define SDX_BUNDLE_VERIFY_OPTIONS_VERSION 3 /* 3: sink->disclosure is read */
 #define SDX_BUNDLE_VERIFY_OPTIONS_INIT { SDX_BUNDLE_VERIFY_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, \
 					 NULL, NULL, 0, 0 }
 /*
@@ -188,13 +225,23 @@ SDX_API uint64_t sdx_bundle_report_members(const sdx_bundle_report *r);
 /** The number of ledgers the bundle carries, and the i-th (borrowed; NULL past the end). */
 SDX_API size_t sdx_bundle_report_ledger_count(const sdx_bundle_report *r);
 SDX_API const sdx_bundle_ledger *sdx_bundle_report_ledger(const sdx_bundle_report *r, size_t i);
+/** Disclosures checked against their entries' digests. */
+SDX_API uint64_t sdx_bundle_report_disclosures(const sdx_bundle_report *r);
+/** Attachments the producer withheld (cited by entries with withheld fields),
+ *  and the i-th: its hash (32 bytes) and the entry citing it; 0, or -1 past the end. */
+SDX_API size_t sdx_bundle_report_withheld_count(const sdx_bundle_report *r);
+SDX_API int sdx_bundle_report_withheld(const sdx_bundle_report *r, size_t i,
+				       const unsigned char **hash, const char **origin,
+				       uint64_t *index);
 
 /**
  * Check a bundle offline: archive safety and limits, the manifest's
  * signature and every member's hash and size, every entry's payload and
  * signature (by default only where its ledger's signed checkpoint does not
  * cover it: SDX_BUNDLE_VERIFY_SIGNATURES), every inclusion proof, every checkpoint signature and every
- * consistency proof, and that every cited attachment is present.
+ * consistency proof, and that every cited attachment is present or withheld
+ * with a withheld field; in an sdx-bundle/2, every disclosure carried against
+ * its entry's digests (a forgery: SDX_EVERIFY naming the member and the entry).
  *
  * @return 0 when everything holds and every signer is trusted;
  *         SDX_EUNTRUSTED when everything holds but a signer is not trusted,

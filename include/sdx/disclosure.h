@@ -124,6 +124,25 @@ SDX_API int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclos
 				  const char *body, size_t len, const char *const *texts,
 				  size_t n);
 
+/** Where a disclosure's field is, found by sdx_disclosure_locate(). */
+typedef struct sdx_disclosure_place {
+	char *pointer;  /* RFC 6901 pointer of the field in the record as written (array
+			   indexes count the elements as signed, withheld ones too); malloc'd */
+	long parent;    /* the position among the texts of the disclosure whose value
+			   holds this one's digest (RFC 9901 section 4.2.6), or -1 */
+} sdx_disclosure_place;
+
+/**
+ * As sdx_disclosure_reveal(), with the same checks and codes, but instead of
+ * the body: for texts[i], (*places)[i], where its field is.  A policy of
+ * which disclosures travel (sdx_disclose_policy_*) reads these.  Free with
+ * sdx_disclosure_places_free(*places, n).
+ */
+SDX_API int sdx_disclosure_locate(sdx_disclosure_place **places, sdx_disclosure_view *view,
+				  const char *body, size_t len, const char *const *texts,
+				  size_t n);
+SDX_API void sdx_disclosure_places_free(sdx_disclosure_place *places, size_t n);
+
 /* --- disclosures held in a ledger ------------------------------------------ */
 
 /**
@@ -157,6 +176,32 @@ SDX_API int sdx_ledger_foreach_disclosure(sdx_ledger *l, uint64_t index, sdx_dis
  */
 SDX_API int sdx_ledger_entry_revealed(char **body, size_t *body_len, sdx_disclosure_view *view,
 				      sdx_ledger *l, uint64_t index);
+
+/* --- disclosures of imported entries -------------------------------------- */
+
+/**
+ * Keep a disclosure of the imported entry `index` of `origin` (it must be
+ * held): checked against that entry's body first, a forgery refused
+ * (SDX_EVERIFY naming the entry).  Must be inside begin/commit (sdx_bundle_import()
+ * stores what a bundle carries in its transaction).
+ * @return 0; SDX_ENOTFOUND (no such imported entry); SDX_EVERIFY; SDX_EFORMAT;
+ *         SDX_EINVAL (a ledger older than format 13); SDX_EIO.
+ */
+SDX_API int sdx_ledger_foreign_disclosure_add(sdx_ledger *l, const char *origin, uint64_t index,
+					      const char *text);
+
+/** Call cb for every disclosure held of the imported entry `index` of `origin`. */
+SDX_API int sdx_ledger_foreach_foreign_disclosure(sdx_ledger *l, const char *origin,
+						  uint64_t index, sdx_disclosure_cb cb, void *ctx);
+
+/**
+ * The body of an imported entry as this ledger sees it: the disclosures
+ * held for it put back, every digest without one left out and counted as
+ * withheld (the importer cannot tell decoys).  *body is malloc'd; view may be NULL.
+ */
+SDX_API int sdx_ledger_foreign_entry_revealed(char **body, size_t *body_len,
+					      sdx_disclosure_view *view, sdx_ledger *l,
+					      const char *origin, uint64_t index);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@ expect 0 "help for a command" sdx help declare
 golden help-declare "command help shows usage and options"
 expect 0 "--help after a command" sdx declare --help
 golden declare-help "the same text"
+expect 0 "help for export" sdx export --help
+golden export-help "export's usage and options, --disclose among them"
 expect 2 "unknown option" sdx log --frob
 golden unknown-option "unknown option is named"
 

@@ -6,10 +6,9 @@
 # decodes to it and matches its digest, and a forged disclosure (the value
 # changed) makes sdx verify fail, naming the entry.  sdx check passes the
 # packaging rule with the disclosures held and gives unknown without them; an
-# export (which carries no disclosure yet) holds the sentinel in no member,
-# decoded, while the same search finds it in a bundle written without
-# concealment.  Still to come here: the manufacturer and exporter parties,
-# export --disclose and threshold statements (formats/disclosure.md, Plan).
+# export with --disclose none holds the sentinel in no member, decoded, while
+# the same search finds it in a bundle written without concealment.  What
+# travels with --disclose, its import and forwarding: t0044.
 . "$(dirname "$0")/lib.sh"
 
 D=$EXAMPLES/data
@@ -88,11 +87,12 @@ bad=$(printf %s "$t" | sed 's/^\(.....\)./\1A/;t;s/x/y/')
 sqlite3 g.db "INSERT INTO disclosures VALUES('example.com/s', $idx, 'bad', '$bad')"
 expect 1 "verify fails on a disclosure with one character changed" sdx verify -L g.db
 
-# what travels today: an export carries the entries with their digests and no
-# disclosure (sdx export --disclose is not built yet); the sentinel is in no
-# member, searched in every member's bytes, in every JSON string, in every
-# base64 (standard or url-safe) run of characters decoded, recursively
-expect 0 "export the supplier's ledger" sdx export -L s.db --all -o s.sdxb
+# with --disclose none an export carries the entries with their digests and no
+# disclosure; the sentinel is in no member, searched in every member's bytes,
+# in every JSON string, in every base64 (standard or url-safe) run of
+# characters decoded, recursively
+expect 0 "export the supplier's ledger, disclosing nothing" sdx export -L s.db --all \
+	--disclose none -o s.sdxb
 cat > leak.py <<'PY'
 import base64, binascii, json, re, sys, tarfile
 needle = sys.argv[2].encode()

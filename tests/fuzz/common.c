@@ -237,7 +237,7 @@ int fuzz_verify_bundle(const char *path)
 {
 	static struct fuzz_sink fs; /* 80 KiB */
 	sdx_bundle_sink sink = { &fs, sink_checkpoint, sink_entry, sink_att_begin, sink_att_data,
-				 sink_att_end, sink_key, sink_consistency };
+				 sink_att_end, sink_key, sink_consistency, NULL };
 	sdx_bundle_verify_options o = SDX_BUNDLE_VERIFY_OPTIONS_INIT;
 	sdx_bundle_report *rep = NULL;
 	const sdx_bundle_ledger *bl;

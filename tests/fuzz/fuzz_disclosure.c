@@ -8,7 +8,9 @@
  * digest of its text and encodes a value that is canonical JSON; reveal fails
  * only with its documented codes, and what it gives holds no "_sd"; a
  * revealed body with a field concealed again and revealed with that one
- * disclosure comes back byte for byte.
+ * disclosure comes back byte for byte.  Locating the same disclosures
+ * (sdx_disclosure_locate()) fails exactly when revealing does, and gives each
+ * a pointer and a parent among the others.
  */
 #include <string.h>
 
@@ -100,6 +102,34 @@ done:
 	json_decref(j);
 }
 
+static void check_locate(const char *body, size_t len, const char *const *texts, size_t n,
+			 int want, const sdx_disclosure_view *rv)
+{
+	sdx_disclosure_place *pl = NULL;
+	sdx_disclosure_view v;
+	int err = sdx_disclosure_locate(&pl, &v, body, len, texts, n);
+
+	/* a pointer too long for locating is an error reveal does not have */
+	if (err == SDX_ELIMIT) {
+		FUZZ_ASSERT(pl == NULL);
+		return;
+	}
+	FUZZ_ASSERT(err == want);
+	if (err < 0) {
+		FUZZ_ASSERT(pl == NULL);
+		return;
+	}
+	FUZZ_ASSERT(v.disclosed == rv->disclosed && v.withheld == rv->withheld);
+	for (size_t i = 0; i < n; i++) {
+		FUZZ_ASSERT(pl[i].pointer && pl[i].pointer[0] == '/');
+		FUZZ_ASSERT(pl[i].parent >= -1 && pl[i].parent < (long)n && pl[i].parent != (long)i);
+		if (pl[i].parent >= 0)
+			FUZZ_ASSERT(strncmp(pl[i].pointer, pl[pl[i].parent].pointer,
+					    strlen(pl[pl[i].parent].pointer)) == 0);
+	}
+	sdx_disclosure_places_free(pl, n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nl = memchr(data, '\n', size);
@@ -126,6 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		err = sdx_disclosure_reveal(&out, &out_len, &v, body, blen,
 					    (const char *const *)texts, head ? n : 0);
+		check_locate(body, blen, (const char *const *)texts, head ? n : 0, err, &v);
 		FUZZ_ASSERT(err == 0 || err == SDX_EFORMAT || err == SDX_EVERIFY ||
 			    err == SDX_ELIMIT);
 		if (err == 0) {

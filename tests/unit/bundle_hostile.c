@@ -236,9 +236,9 @@ static void unknown_major_version(void)
 	CHECK(k);
 	CHECK_OK(setup(k, "t.db", &u));
 	m = manifest_json(&u);
-	json_object_set_new(m, "format", json_string("sdx-bundle/2"));
-	CHECK_OK(repack(&u, m, k, NULL, "v2.sdxb"));
-	EXPECT("v2.sdxb", SDX_EFORMAT, "'sdx-bundle/2' is not supported");
+	json_object_set_new(m, "format", json_string("sdx-bundle/3"));
+	CHECK_OK(repack(&u, m, k, NULL, "v3.sdxb"));
+	EXPECT("v3.sdxb", SDX_EFORMAT, "'sdx-bundle/3' is not supported");
 	json_decref(m);
 	unpacked_free(&u);
 	sdx_signer_free(k);
@@ -700,6 +700,117 @@ static void header_and_body_disagree(void)
 	sdx_signer_free(k);
 }
 
+/* Put a member in name order (or replace it). */
+static void put(struct unpacked *u, const char *name, const char *text)
+{
+	int i;
+
+	if (find(u, name) >= 0) {
+		replace(u, name, text, strlen(text));
+		return;
+	}
+	for (i = (int)u->n; i > 0 && strcmp(u->name[i - 1], name) > 0; i--) {
+		u->name[i] = u->name[i - 1];
+		u->data[i] = u->data[i - 1];
+		u->len[i] = u->len[i - 1];
+	}
+	u->name[i] = strdup(name);
+	u->data[i] = (unsigned char *)strdup(text);
+	u->len[i] = strlen(text);
+	u->n++;
+}
+
+static void drop(struct unpacked *u, const char *name)
+{
+	int i = find(u, name);
+
+	if (i < 0)
+		return;
+	free(u->name[i]);
+	free(u->data[i]);
+	for (; i + 1 < (int)u->n; i++) {
+		u->name[i] = u->name[i + 1];
+		u->data[i] = u->data[i + 1];
+		u->len[i] = u->len[i + 1];
+	}
+	u->n--;
+}
+
+/*
+ * ledgers/<k>/disclosures.json (sdx-bundle/2) that lies: a disclosure of no
+ * digest of its entry, an entry the bundle does not carry, a report file
+ * withheld from a record that conceals nothing, one both withheld and sent,
+ * the member in a version 1 bundle.
+ */
+static void disclosures_that_lie(void)
+{
+	/* RFC 9901's element disclosure: of no record here */
+	static const char other[] = "WyJsa2x4RjVqTVlsR1RQVW92TU5JdkNBIiwgIkZSIl0";
+	sdx_signer *k = key_of(1, "example.com/acme");
+	struct unpacked u = { 0 };
+	unsigned char h[32];
+	char text[400], hex[65], att[80], *file;
+	size_t len;
+	json_t *m;
+
+	CHECK(k);
+	CHECK_OK(setup(k, "t.db", &u));
+	file = test_read_file(test_data("../../examples/data/reports/cnas-l1234-report-2026-0917.txt"),
+			      &len);
+	CHECK(file);
+	crypto_hash_sha256(h, (unsigned char *)file, len);
+	free(file);
+	sdx__hex(hex, h, 32);
+	snprintf(att, sizeof(att), "attachments/%s", hex);
+	CHECK(find(&u, att) >= 0);
+	m = manifest_json(&u);
+	CHECK(m);
+
+	/* the member in a version 1 bundle: not a kind that version knows */
+	snprintf(text, sizeof(text), "[{\"disclosures\":[\"%s\"],\"index\":1}]", other);
+	put(&u, "ledgers/0/disclosures.json", text);
+	CHECK_OK(repack(&u, m, k, NULL, "d1.sdxb"));
+	EXPECT("d1.sdxb", SDX_EFORMAT, "member 'ledgers/0/disclosures.json': unknown kind of member");
+	json_object_set_new(m, "format", json_string("sdx-bundle/2"));
+
+	/* a disclosure that matches no digest of entry 1: a forgery, named */
+	CHECK_OK(repack(&u, m, k, NULL, "d2.sdxb"));
+	EXPECT("d2.sdxb", SDX_EVERIFY, "member 'ledgers/0/disclosures.json': example.com/acme "
+	       "entry 1: disclosure 1 (an array element) matches no digest");
+
+	/* an entry the bundle does not carry */
+	snprintf(text, sizeof(text), "[{\"disclosures\":[\"%s\"],\"index\":7}]", other);
+	put(&u, "ledgers/0/disclosures.json", text);
+	CHECK_OK(repack(&u, m, k, NULL, "d3.sdxb"));
+	EXPECT("d3.sdxb", SDX_EVERIFY, "entry 7 is not in the bundle");
+
+	/* its report listed as withheld, but sent */
+	snprintf(text, sizeof(text), "[{\"disclosures\":[],\"index\":1,"
+		 "\"withheld_attachments\":[\"%s\"]}]", hex);
+	put(&u, "ledgers/0/disclosures.json", text);
+	CHECK_OK(repack(&u, m, k, NULL, "d4.sdxb"));
+	EXPECT("d4.sdxb", SDX_EVERIFY, "as withheld, which the bundle holds");
+
+	/* and left out, though the record conceals nothing: missing, not withheld */
+	drop(&u, att);
+	json_object_set_new(m, "attachments", json_integer(1));
+	CHECK_OK(repack(&u, m, k, NULL, "d5.sdxb"));
+	EXPECT("d5.sdxb", SDX_EVERIFY, "but every field of the entry is disclosed");
+
+	/* without the item, the file is simply missing */
+	drop(&u, "ledgers/0/disclosures.json");
+	CHECK_OK(repack(&u, m, k, NULL, "d6.sdxb"));
+	EXPECT("d6.sdxb", SDX_EVERIFY, "which the bundle lacks");
+
+	/* items out of order, or saying nothing */
+	put(&u, "ledgers/0/disclosures.json", "[{\"disclosures\":[],\"index\":1}]");
+	CHECK_OK(repack(&u, m, k, NULL, "d7.sdxb"));
+	EXPECT("d7.sdxb", SDX_EFORMAT, "needs index, disclosures");
+	json_decref(m);
+	unpacked_free(&u);
+	sdx_signer_free(k);
+}
+
 static const struct test_case tests[] = {
 	{ "a repacked, re-signed bundle still verifies", repacked_unchanged_verifies },
 	{ "an unknown major version is refused", unknown_major_version },
@@ -716,6 +827,7 @@ static const struct test_case tests[] = {
 	{ "a ledger number spelled otherwise (fuzz)", ledger_number_spelled_otherwise },
 	{ "more consistency proofs than the format allows", too_many_consistency_proofs },
 	{ "header and body disagree on attachments", header_and_body_disagree },
+	{ "disclosures.json that lies", disclosures_that_lie },
 	{ NULL, NULL }
 };
 
