@@ -74,6 +74,10 @@ static int db_open(sdx_ledger **out, const char *path, unsigned flags, int creat
 	 * of spilling them to the WAL and reading them back */
 	if ((err = sdx__db_exec(l, "PRAGMA cache_size=-16384")) < 0)
 		goto done;
+	/* and as much for the temporary tables verify builds the index again in
+	 * (formats/index/check.c), which spilled to a file at 2 MiB */
+	if ((err = sdx__db_exec(l, "PRAGMA temp.cache_size=-16384")) < 0)
+		goto done;
 done:
 	if (err == SDX_EFORMAT)
 		err = sdx_error_set(SDX_EFORMAT, "'%s': not an sdx ledger (%s)", path,
