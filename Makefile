@@ -32,14 +32,14 @@ PKG_CONFIG ?= pkg-config
 CC       ?= cc
 AR       ?= ar
 
-PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib libmicrohttpd libxml-2.0 libcurl libutf8proc
+PKGS      = libsodium libcrypto sqlite3 jansson libarchive zlib liblz4 libmicrohttpd libxml-2.0 libcurl libutf8proc
 
 # What each dependency is found by (a command, or a pkg-config module) and the
 # Debian package that provides it: 'make deps' installs only what is missing,
 # so a Node.js already installed from elsewhere is left alone.
 DEB_NEEDS = cmd:$(CC):build-essential cmd:$(PKG_CONFIG):pkg-config \
             pc:libsodium:libsodium-dev pc:libcrypto:libssl-dev pc:sqlite3:libsqlite3-dev \
-            pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev \
+            pc:jansson:libjansson-dev pc:libarchive:libarchive-dev pc:zlib:zlib1g-dev pc:liblz4:liblz4-dev \
             pc:libmicrohttpd:libmicrohttpd-dev pc:libxml-2.0:libxml2-dev pc:libcurl:libcurl4-openssl-dev pc:libutf8proc:libutf8proc-dev \
             cmd:sqlite3:sqlite3 cmd:jq:jq cmd:mandoc:mandoc cmd:npm:npm cmd:curl:curl \
             cmd:age:age cmd:msgfmt:gettext

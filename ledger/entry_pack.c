@@ -8,41 +8,106 @@
  *   0x01 | payload version (1 byte) | keyid length (1 byte) | keyid |
  *   signature (64 bytes) | payload
  *
+ * Since schema 14 the payload is stored LZ4-compressed where that is
+ * smaller (a declaration's JSON takes about half):
+ *
+ *   0x02 | payload version | keyid length | keyid | signature (64 bytes) |
+ *   payload length (4 bytes, big-endian) | LZ4 block of the payload
+ *
  * A row is stored so only if the envelope is exactly what this rebuild
  * gives (every envelope sdx writes is); any other is stored as its text,
- * which starts with '{', as all rows did before schema 9.
+ * which starts with '{', as all rows did before schema 9.  A packed row that
+ * does not unpack (a damaged block, a length over the envelope limit) is
+ * read as it is, so that verify names it.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <lz4.h>
 #include <sqlite3.h>
 
 #include "ledger/entry.h"
 #include "ledger/internal.h"
 
 #define PACKED 0x01
+#define PACKED_LZ4 0x02
 #define HEAD(klen) (3 + (klen) + 64)
+#define LZ4_HEAD(klen) (HEAD(klen) + 4)
 
 int sdx__entry_pack(unsigned char **out, size_t *out_len, int version, const char *keyid,
 		    const unsigned char sig[64], const void *payload, size_t len)
 {
-	size_t klen = strlen(keyid);
+	size_t klen = strlen(keyid), bound;
 	unsigned char *p;
+	int z;
 
 	*out = NULL;
 	if (version < 1 || version > 255 || klen > 255)
 		return sdx_error_set(SDX_EINVAL, "cannot store an entry of version %d, key id of "
 				     "%zu bytes", version, klen);
-	if (!(p = malloc(HEAD(klen) + len)))
+	if (len > SDX_DSSE_MAX_ENVELOPE)
+		return sdx_error_set(SDX_ELIMIT, "cannot store a payload of %zu bytes", len);
+	bound = (size_t)LZ4_compressBound((int)len);
+	if (!(p = malloc(LZ4_HEAD(klen) + (bound > len ? bound : len))))
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	p[0] = PACKED;
 	p[1] = (unsigned char)version;
 	p[2] = (unsigned char)klen;
 	memcpy(p + 3, keyid, klen);
 	memcpy(p + 3 + klen, sig, 64);
-	memcpy(p + HEAD(klen), payload, len);
+	z = LZ4_compress_default(payload, (char *)p + LZ4_HEAD(klen), (int)len, (int)bound);
+	if (z > 0 && (size_t)z + 4 < len) {
+		p[0] = PACKED_LZ4;
+		p[HEAD(klen)] = (unsigned char)(len >> 24);
+		p[HEAD(klen) + 1] = (unsigned char)(len >> 16);
+		p[HEAD(klen) + 2] = (unsigned char)(len >> 8);
+		p[HEAD(klen) + 3] = (unsigned char)len;
+		*out_len = LZ4_HEAD(klen) + (size_t)z;
+	} else {
+		p[0] = PACKED;
+		memcpy(p + HEAD(klen), payload, len);
+		*out_len = HEAD(klen) + len;
+	}
 	*out = p;
-	*out_len = HEAD(klen) + len;
 	return 0;
+}
+
+/* The payload of a packed row, borrowed or (compressed) malloc'd into *own:
+ * 1, 0 if the row is not packed or does not unpack, or SDX_ENOMEM. */
+static int payload_of(const unsigned char **pl, size_t *plen, unsigned char **own,
+		      const unsigned char *data, size_t len)
+{
+	size_t klen, raw;
+	int n;
+
+	*own = NULL;
+	if (len < 3 || (data[0] != PACKED && data[0] != PACKED_LZ4) ||
+	    !sdx__payload_type(data[1]))
+		return 0;
+	klen = data[2];
+	if (data[0] == PACKED) {
+		if (len < HEAD(klen))
+			return 0;
+		*pl = data + HEAD(klen);
+		*plen = len - HEAD(klen);
+		return 1;
+	}
+	if (len < LZ4_HEAD(klen))
+		return 0;
+	raw = (size_t)data[HEAD(klen)] << 24 | (size_t)data[HEAD(klen) + 1] << 16 |
+	      (size_t)data[HEAD(klen) + 2] << 8 | data[HEAD(klen) + 3];
+	if (raw == 0 || raw > SDX_DSSE_MAX_ENVELOPE || len - LZ4_HEAD(klen) > (size_t)INT32_MAX)
+		return 0;
+	if (!(*own = malloc(raw + 1)))
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	n = LZ4_decompress_safe((const char *)data + LZ4_HEAD(klen), (char *)*own,
+				(int)(len - LZ4_HEAD(klen)), (int)raw);
+	if (n < 0 || (size_t)n != raw) {
+		free(*own);
+		*own = NULL;
+		return 0;
+	}
+	*pl = *own;
+	*plen = raw;
+	return 1;
 }
 
 int sdx__entry_pack_envelope(unsigned char **out, size_t *out_len, const unsigned char *env,
@@ -75,20 +140,22 @@ int sdx__entry_pack_envelope(unsigned char **out, size_t *out_len, const unsigne
 
 int sdx__entry_unpack(char **out, size_t *out_len, const unsigned char *data, size_t len)
 {
+	const unsigned char *pl;
+	unsigned char *own;
 	char keyid[256];
-	const char *type;
-	size_t klen;
+	size_t klen, plen;
+	int r;
 
 	*out = NULL;
-	if (len < 3 || data[0] != PACKED)
-		return 0;
+	if ((r = payload_of(&pl, &plen, &own, data, len)) <= 0)
+		return r;
 	klen = data[2];
-	if (len < HEAD(klen) || !(type = sdx__payload_type(data[1])))
-		return 0;
 	memcpy(keyid, data + 3, klen);
 	keyid[klen] = '\0';
-	if (sdx__dsse_envelope(out, out_len, type, data + HEAD(klen), len - HEAD(klen), keyid,
-			       data + 3 + klen) < 0) {
+	r = sdx__dsse_envelope(out, out_len, sdx__payload_type(data[1]), pl, plen, keyid,
+			       data + 3 + klen);
+	free(own);
+	if (r < 0) {
 		sdx_error_clear();
 		return SDX_ENOMEM;
 	}
@@ -97,27 +164,32 @@ int sdx__entry_unpack(char **out, size_t *out_len, const unsigned char *data, si
 
 int sdx__entry_unpack_parsed(sdx_dsse_envelope **out, const unsigned char *data, size_t len)
 {
+	const unsigned char *pl;
+	unsigned char *own;
 	sdx_dsse_envelope *e;
-	const char *type;
-	size_t klen;
+	size_t klen, plen;
+	int r;
 
 	*out = NULL;
-	if (len < 3 || data[0] != PACKED)
-		return 0;
+	if ((r = payload_of(&pl, &plen, &own, data, len)) <= 0)
+		return r;
 	klen = data[2];
-	if (len < HEAD(klen) || !(type = sdx__payload_type(data[1])))
-		return 0;
-	if (!(e = calloc(1, sizeof(*e))) || !(e->payload_type = strdup(type)) ||
-	    !(e->keyid = malloc(klen + 1)) || !(e->payload = malloc(len - HEAD(klen) + 1))) {
+	if (!(e = calloc(1, sizeof(*e))) || !(e->payload_type = strdup(sdx__payload_type(data[1]))) ||
+	    !(e->keyid = malloc(klen + 1)) || (!own && !(e->payload = malloc(plen + 1)))) {
 		sdx_dsse_envelope_free(e);
+		free(own);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	}
 	memcpy(e->keyid, data + 3, klen);
 	e->keyid[klen] = '\0';
 	memcpy(e->sig, data + 3 + klen, 64);
-	e->payload_len = len - HEAD(klen);
-	memcpy(e->payload, data + HEAD(klen), e->payload_len);
-	e->payload[e->payload_len] = '\0';
+	e->payload_len = plen;
+	if (own) {
+		e->payload = own; /* malloc'd with room for the NUL */
+	} else {
+		memcpy(e->payload, pl, plen);
+	}
+	e->payload[plen] = '\0';
 	*out = e;
 	return 1;
 }

@@ -153,6 +153,13 @@ static const char *const migrations[] = {
 	" WITHOUT ROWID;"
 	"CREATE TRIGGER disc_no_update BEFORE UPDATE ON disclosures BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;"
 	"CREATE TRIGGER disc_no_delete BEFORE DELETE ON disclosures BEGIN SELECT RAISE(ABORT, 'sdx: ledger is append-only'); END;",
+	/* 13 -> 14: rows of entries and foreign_entries written from now on
+	 * hold their payload LZ4-compressed where that is smaller
+	 * (ledger/entry_pack.c); older rows stay as they are and read the same.
+	 * No table changes, as for 9 -> 10: the version tells an older sdx, which
+	 * would misread the new rows (and the version 4 payloads written since
+	 * session 11), to refuse the file. */
+	"SELECT 1;",
 };
 
 int sdx__schema_migrate(sdx_ledger *l, int from)

@@ -27,7 +27,7 @@
 #include "ledger/db.h"
 #include "ledger/indexer.h"
 
-#define SDX_LEDGER_FORMAT 13         /* PRAGMA user_version of the newest schema */
+#define SDX_LEDGER_FORMAT 14         /* PRAGMA user_version of the newest schema */
 #define SDX_KEYID_MAX (SDX_NAME_MAX + 10)
 #define SDX_ATTACH_CHUNK (1024 * 1024)
 #define SDX_BUSY_TIMEOUT_MS (10 * 60 * 1000) /* how long a writer waits for another */

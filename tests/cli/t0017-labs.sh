@@ -106,5 +106,5 @@ gzip -dc "$DATA/v2/v2-maker.db.gz" > old.db
 expect 0 "list of an older ledger" sdx lab list -L old.db
 check "read-only left it as it was" test "$(sqlite3 old.db 'PRAGMA user_version')" = 6
 expect 0 "import into an older ledger" sdx lab import -L old.db "$REG"
-check "upgraded" test "$(sqlite3 old.db 'PRAGMA user_version')" = 13
+check "upgraded" test "$(sqlite3 old.db 'PRAGMA user_version')" = 14
 expect 0 "which still verifies" sdx verify -L old.db

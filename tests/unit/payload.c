@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "harness.h"
 #include "ledger/entry.h"
 #include "ledger/internal.h"
@@ -291,7 +293,8 @@ static void stored_form_rebuilds(void)
 	CHECK_OK(sdx_signer_from_seed(&key, ORIGIN, seed));
 	CHECK_OK(sdx_dsse_sign(&env, &elen, SDX_ENTRY_PAYLOAD_TYPE, pl, strlen(pl), KEYID, key));
 	CHECK(sdx__entry_pack_envelope(&packed, &plen, (unsigned char *)env, elen) == 1);
-	CHECK(packed[0] == 0x01 && plen < elen && plen == 3 + strlen(KEYID) + 64 + strlen(pl));
+	CHECK((packed[0] == 0x01 && plen == 3 + strlen(KEYID) + 64 + strlen(pl)) ||
+	      (packed[0] == 0x02 && plen < 3 + strlen(KEYID) + 64 + strlen(pl)));
 	CHECK(sdx__entry_unpack(&back, &blen, packed, plen) == 1);
 	CHECK(blen == elen && memcmp(back, env, elen) == 0);
 	free(back);
@@ -320,11 +323,67 @@ static void stored_form_rebuilds(void)
 	sdx_signer_free(key);
 }
 
+/* Schema 14: a payload that LZ4 makes smaller is stored compressed, one it
+ * would not is stored raw; both read back exactly, and a damaged block
+ * never reads back as the payload. */
+static void stored_form_compressed(void)
+{
+	unsigned char sig[64] = { 1 }, *packed = NULL, noise[3000];
+	char *big = NULL, *rnd = NULL;
+	sdx_dsse_envelope *e = NULL;
+	size_t n = 0, i, raw;
+
+	CHECK((big = malloc(6001)) != NULL && (rnd = malloc(4100)) != NULL);
+	if (!big || !rnd)
+		goto done;
+	for (i = 0; i < 6000; i++)
+		big[i] = "{\"claims\":[{\"substance\":\"lead (Pb)\",\"value\":12.4}],"[i % 49];
+	big[6000] = '\0';
+	CHECK_OK(sdx__entry_pack(&packed, &n, 4, KEYID, sig, big, 6000));
+	CHECK(packed && packed[0] == 0x02 && n < 3000);
+	CHECK(sdx__entry_unpack_parsed(&e, packed, n) == 1);
+	CHECK(e && e->payload_len == 6000 && memcmp(e->payload, big, 6000) == 0 &&
+	      e->payload[6000] == '\0' && strcmp(e->keyid, KEYID) == 0 &&
+	      memcmp(e->sig, sig, 64) == 0 && strcmp(e->payload_type, SDX_ENTRY_PAYLOAD_TYPE) == 0);
+	sdx_dsse_envelope_free(e);
+	e = NULL;
+	/* each byte of the block changed, and each truncation: never the payload */
+	raw = 3 + strlen(KEYID) + 64 + 4;
+	for (i = raw; packed && i < n; i += 3) {
+		packed[i] ^= 0x5a;
+		if (sdx__entry_unpack_parsed(&e, packed, n) == 1)
+			CHECK(e->payload_len != 6000 || memcmp(e->payload, big, 6000) != 0);
+		sdx_dsse_envelope_free(e);
+		e = NULL;
+		packed[i] ^= 0x5a;
+		if (sdx__entry_unpack_parsed(&e, packed, i) == 1)
+			CHECK(e->payload_len != 6000 || memcmp(e->payload, big, 6000) != 0);
+		sdx_dsse_envelope_free(e);
+		e = NULL;
+	}
+	free(packed);
+	packed = NULL;
+	/* incompressible (random base64): stored raw */
+	randombytes_buf(noise, sizeof(noise));
+	sodium_bin2base64(rnd, 4100, noise, sizeof(noise), sodium_base64_VARIANT_ORIGINAL);
+	CHECK_OK(sdx__entry_pack(&packed, &n, 4, KEYID, sig, rnd, strlen(rnd)));
+	CHECK(packed && packed[0] == 0x01 && n == 3 + strlen(KEYID) + 64 + strlen(rnd));
+	CHECK(sdx__entry_unpack_parsed(&e, packed, n) == 1);
+	CHECK(e && e->payload_len == strlen(rnd) && memcmp(e->payload, rnd, strlen(rnd)) == 0);
+	sdx_dsse_envelope_free(e);
+done:
+	free(packed);
+	free(big);
+	free(rnd);
+}
+
 static const struct test_case tests[] = {
 	{ "reads what sdx writes, as JSON does", reads_what_sdx_writes },
 	{ "every one-byte change: reader and JSON agree", every_byte_changed },
 	{ "refuses shapes sdx does not write", refuses_shapes_it_does_not_write },
 	{ "the stored form rebuilds the envelope byte for byte", stored_form_rebuilds },
+	{ "the stored form compresses what LZ4 makes smaller; a damaged block is never the "
+	  "payload", stored_form_compressed },
 	{ NULL, NULL }
 };
 

@@ -20,6 +20,7 @@
 
 #include "harness.h"
 #include "sdx.h"
+#include "ledger/entry.h"
 
 static int all_bytes(void)
 {
@@ -92,7 +93,7 @@ static int ledger_ok(const char *path)
 }
 
 struct sweep {
-	unsigned long tried, caught;
+	unsigned long tried, caught, same;
 	char first_miss[512];
 };
 
@@ -155,6 +156,23 @@ static int poke(sqlite3 *db, const char *table, const char *column, const char *
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Does a changed stored row of entries.data rebuild the same envelope as the
+ * original?  An LZ4 block (schema 14) can encode the same payload in more
+ * than one way, as deflate can a bundle: such a change alters nothing that is
+ * signed, hashed or read. */
+static int same_entry(const unsigned char *was, const unsigned char *now, size_t n)
+{
+	char *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	int same;
+
+	same = was[0] == 0x02 && sdx__entry_unpack(&a, &alen, was, n) == 1 &&
+	       sdx__entry_unpack(&b, &blen, now, n) == 1 && alen == blen && !memcmp(a, b, alen);
+	free(a);
+	free(b);
+	return same;
+}
+
 /* Flip bytes of one column of every row of `table`. */
 static int sweep_column(struct sweep *s, sqlite3 *db, const char *path, const char *table,
 			const char *column)
@@ -171,12 +189,16 @@ static int sweep_column(struct sweep *s, sqlite3 *db, const char *path, const ch
 		char row[200];
 		int n = sqlite3_column_bytes(st, 1), i;
 		int type = sqlite3_column_int(st, 2) ? SQLITE_TEXT : SQLITE_BLOB;
-		unsigned char *v = malloc((size_t)n + 1);
+		unsigned char *v = malloc((size_t)n + 1), *orig = malloc((size_t)n + 1);
 
-		if (!v)
+		if (!v || !orig) {
+			free(v);
+			free(orig);
 			break;
+		}
 		snprintf(row, sizeof(row), "%s", (const char *)sqlite3_column_text(st, 0));
 		memcpy(v, sqlite3_column_blob(st, 1), (size_t)n);
+		memcpy(orig, v, (size_t)n);
 		for (i = 0; i < n; i++) {
 			/* the low bit everywhere sampled; the high bit too in short values
 			 * (signatures, hashes, notes), where a byte over 0x7f once went
@@ -188,24 +210,30 @@ static int sweep_column(struct sweep *s, sqlite3 *db, const char *path, const ch
 				v[i] ^= masks[m];
 				if (poke(db, table, column, row, type, v, n) < 0) {
 					free(v);
+					free(orig);
 					sqlite3_finalize(st);
 					return -1;
 				}
 				s->tried++;
 				if (!ledger_ok(path))
 					s->caught++;
+				else if (!strcmp(column, "data") && !strcmp(table, "entries") &&
+					 same_entry(orig, v, (size_t)n))
+					s->same++;
 				else if (!s->first_miss[0])
 					snprintf(s->first_miss, sizeof(s->first_miss), "%s.%s row %s "
 						 "byte %d (xor %#x)", table, column, row, i, masks[m]);
 				v[i] ^= masks[m];
 				if (poke(db, table, column, row, type, v, n) < 0) {
 					free(v);
+					free(orig);
 					sqlite3_finalize(st);
 					return -1;
 				}
 			}
 		}
 		free(v);
+		free(orig);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -238,10 +266,11 @@ static void ledger_sweep(void)
 		}
 	sqlite3_close(db);
 	CHECK(ledger_ok("t.db")); /* everything was put back */
-	printf("# tamper: ledger: %lu flips tried, %lu detected%s%s\n", s.tried, s.caught,
-	       s.first_miss[0] ? "; first missed: " : "", s.first_miss);
+	printf("# tamper: ledger: %lu flips tried, %lu detected, %lu changed only the LZ4 "
+	       "encoding of a payload (the same entry once decompressed)%s%s\n", s.tried,
+	       s.caught, s.same, s.first_miss[0] ? "; first missed: " : "", s.first_miss);
 	CHECK(s.tried > 1000);
-	CHECK(s.caught == s.tried);
+	CHECK(s.caught + s.same == s.tried && s.same < s.tried / 100);
 	sdx_signer_free(k);
 }
 
