@@ -445,6 +445,9 @@ struct reveal {
 	size_t n;
 	sdx_disclosure_view view;
 	size_t seen;        /* digests met, against SDX_DISCLOSURE_COUNT_MAX * 16 */
+	int mark;           /* leave the withheld digests in place (sdx__disclosure_reveal_marked) */
+	const char *const *decoys; /* digests known to be decoys: dropped, not counted */
+	size_t ndecoys;
 };
 
 static int cmp_held(const void *a, const void *b)
@@ -470,18 +473,31 @@ static struct held *find(struct reveal *r, const char *digest)
 	return NULL;
 }
 
-static int walk(struct reveal *r, json_t *node, size_t depth);
+static int walk(struct reveal *r, json_t *node, size_t depth, size_t *elements);
 
-/* A digest met in the body: its disclosure (NULL: withheld), which it must
- * not have been used before. */
-static int meet(struct held **out, struct reveal *r, const char *digest)
+static int is_decoy(const struct reveal *r, const char *digest)
+{
+	for (size_t i = 0; i < r->ndecoys; i++)
+		if (strcmp(r->decoys[i], digest) == 0)
+			return 1;
+	return 0;
+}
+
+/* A digest met in the body: its disclosure (NULL: withheld, or a known decoy
+ * when *decoy is set), which it must not have been used before. */
+static int meet(struct held **out, int *decoy, struct reveal *r, const char *digest)
 {
 	struct held *h = find(r, digest);
 
 	*out = NULL;
+	*decoy = 0;
 	if (++r->seen > (size_t)SDX_DISCLOSURE_COUNT_MAX * 16)
 		return sdx_error_set(SDX_ELIMIT, "record body holds more than %d digests",
 				     SDX_DISCLOSURE_COUNT_MAX * 16);
+	if (!h && is_decoy(r, digest)) {
+		*decoy = 1;
+		return 0;
+	}
 	if (!h) {
 		r->view.withheld++;
 		return 0;
@@ -497,10 +513,10 @@ static int meet(struct held **out, struct reveal *r, const char *digest)
 
 static int walk_object(struct reveal *r, json_t *obj, size_t depth)
 {
-	json_t *sd = json_object_get(obj, "_sd");
+	json_t *sd = json_object_get(obj, "_sd"), *kept = NULL, *marks = NULL;
 	const char *key;
 	json_t *v;
-	int err;
+	int err, decoy;
 
 	if (sd) {
 		if (!json_is_array(sd))
@@ -515,10 +531,13 @@ static int walk_object(struct reveal *r, json_t *obj, size_t depth)
 				json_decref(sd);
 				return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" holds a non-string");
 			}
-			if ((err = meet(&h, r, json_string_value(dj))) < 0) {
+			if ((err = meet(&h, &decoy, r, json_string_value(dj))) < 0) {
 				json_decref(sd);
+				json_decref(kept);
 				return err;
 			}
+			if (!h && r->mark && !decoy && (kept || (kept = json_array())))
+				json_array_append(kept, dj);
 			if (!h)
 				continue;
 			if (!h->d->name) {
@@ -540,16 +559,29 @@ static int walk_object(struct reveal *r, json_t *obj, size_t depth)
 		json_decref(sd);
 	}
 	/* disclosed values are walked with the rest: they may hold digests */
-	json_object_foreach(obj, key, v)
-		if ((err = walk(r, v, depth + 1)) < 0)
+	json_object_foreach(obj, key, v) {
+		size_t gone = 0;
+
+		if ((err = walk(r, v, depth + 1, &gone)) < 0) {
+			json_decref(kept);
+			json_decref(marks);
 			return err;
+		}
+		if (gone && (marks || (marks = json_object())))
+			json_object_set_new(marks, key, json_integer((json_int_t)gone));
+	}
+	/* marked: what stays withheld here, after the walk (it walks every member) */
+	if (kept && json_object_set_new(obj, "_sd", kept) < 0)
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
+	if (marks && json_object_set_new(obj, "_withheld_elements", marks) < 0)
+		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	return 0;
 }
 
-static int walk_array(struct reveal *r, json_t *arr, size_t depth)
+static int walk_array(struct reveal *r, json_t *arr, size_t depth, size_t *elements)
 {
 	size_t i = 0;
-	int err;
+	int err, decoy;
 
 	while (i < json_array_size(arr)) {
 		json_t *e = json_array_get(arr, i), *dj;
@@ -557,16 +589,20 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 
 		if (!json_is_object(e) || json_object_size(e) != 1 ||
 		    !(dj = json_object_get(e, "..."))) {
-			if ((err = walk(r, e, depth + 1)) < 0)
+			if ((err = walk(r, e, depth + 1, NULL)) < 0)
 				return err;
 			i++;
 			continue;
 		}
 		if (!json_is_string(dj))
 			return sdx_error_set(SDX_EFORMAT, "record's \"...\" is not a digest string");
-		if ((err = meet(&h, r, json_string_value(dj))) < 0)
+		if ((err = meet(&h, &decoy, r, json_string_value(dj))) < 0)
 			return err;
 		if (!h) {
+			/* an element withheld is taken out all the same (readers index
+			 * the array), and counted for the object that holds it */
+			if (r->mark && !decoy && elements)
+				(*elements)++;
 			json_array_remove(arr, i);
 			continue;
 		}
@@ -575,14 +611,14 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 					     "digest is an array element's", h->pos + 1, h->d->name);
 		if (json_array_set_new(arr, i, json_deep_copy(h->d->json)) < 0)
 			return sdx_error_set(SDX_ENOMEM, "out of memory");
-		if ((err = walk(r, json_array_get(arr, i), depth + 1)) < 0)
+		if ((err = walk(r, json_array_get(arr, i), depth + 1, NULL)) < 0)
 			return err;
 		i++;
 	}
 	return 0;
 }
 
-static int walk(struct reveal *r, json_t *node, size_t depth)
+static int walk(struct reveal *r, json_t *node, size_t depth, size_t *elements)
 {
 	if (depth > DEPTH_MAX * 4)
 		return sdx_error_set(SDX_ELIMIT, "disclosed values nest deeper than %d levels",
@@ -590,14 +626,14 @@ static int walk(struct reveal *r, json_t *node, size_t depth)
 	if (json_is_object(node))
 		return walk_object(r, node, depth);
 	if (json_is_array(node))
-		return walk_array(r, node, depth);
+		return walk_array(r, node, depth, elements);
 	return 0;
 }
 
-int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
-			  const char *body, size_t len, const char *const *texts, size_t n)
+static int reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
+		  const char *body, size_t len, const char *const *texts, size_t n,
+		  struct reveal r)
 {
-	struct reveal r = { 0 };
 	json_t *root = NULL;
 	int err;
 
@@ -630,7 +666,7 @@ int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view
 		err = sdx_error_set(SDX_EFORMAT, "record body is not a JSON object");
 		goto done;
 	}
-	if ((err = walk(&r, root, 0)) < 0)
+	if ((err = walk(&r, root, 0, NULL)) < 0)
 		goto done;
 	for (size_t i = 0; i < r.n; i++)
 		if (!r.h[i].used) {
@@ -651,4 +687,24 @@ done:
 	free(r.h);
 	json_decref(root);
 	return err;
+}
+
+int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
+			  const char *body, size_t len, const char *const *texts, size_t n)
+{
+	struct reveal r = { 0 };
+
+	return reveal(body_out, body_len, view, body, len, texts, n, r);
+}
+
+int sdx__disclosure_reveal_marked(char **body_out, size_t *body_len, sdx_disclosure_view *view,
+				  const char *body, size_t len, const char *const *texts,
+				  size_t n, const char *const *decoys, size_t ndecoys)
+{
+	struct reveal r = { 0 };
+
+	r.mark = 1;
+	r.decoys = decoys;
+	r.ndecoys = ndecoys;
+	return reveal(body_out, body_len, view, body, len, texts, n, r);
 }

@@ -209,6 +209,54 @@ done:
 	return err;
 }
 
+static int collect_decoys(struct texts *t, sdx_ledger *l, uint64_t index)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading decoys", "SELECT digest FROM disclosures "
+			     "WHERE origin = ? AND idx = ? AND text = '' ORDER BY digest",
+			     SDX__TEXT(l->origin), SDX__INT(index))) < 0)
+		return err;
+	while ((rc = sdx__stmt_step(&s)) == 1)
+		if ((err = collect(t, index, NULL, (const char *)sqlite3_column_text(s.st, 0))) < 0)
+			break;
+	if (rc < 0)
+		err = rc;
+	sdx__stmt_end(&s);
+	return err;
+}
+
+int sdx__ledger_entry_revealed_marked(char **out, size_t *out_len, sdx_disclosure_view *view,
+				      sdx_ledger *l, uint64_t index)
+{
+	struct texts t = { 0 }, d = { 0 };
+	char *body = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if ((err = entry_body(&body, &len, l, index)) < 0 ||
+	    (err = sdx_ledger_foreach_disclosure(l, index, collect, &t)) < 0 ||
+	    (err = collect_decoys(&d, l, index)) < 0)
+		goto done;
+	if ((err = sdx__disclosure_reveal_marked(out, out_len, view, body, len,
+						 (const char *const *)t.v, t.n,
+						 (const char *const *)d.v, d.n)) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", sdx_error_last());
+		sdx_error_set(err, "'%s': entry %llu: %s", l->path, (unsigned long long)index, why);
+	}
+done:
+	texts_free(&t);
+	texts_free(&d);
+	free(body);
+	return err;
+}
+
 /* verify: every entry with disclosures, revealed with all of them */
 int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked)
 {

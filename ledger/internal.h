@@ -150,4 +150,22 @@ int sdx__prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[32
  * libsodium use that needs randomness or CPU feature selection. */
 int sdx__init(void);
 
+/*
+ * sdx_disclosure_reveal(), marking what stays withheld (formats/disclosure.md,
+ * "Marking what is withheld"): an object keeps in "_sd" the digests left
+ * without a disclosure, and an object whose member is an array that lost
+ * withheld elements gets "_withheld_elements": {member: count}.  Digests in
+ * decoys[0..ndecoys) are dropped and not counted.  For the record graph;
+ * such a body is never signed or written.
+ */
+struct sdx_disclosure_view;
+int sdx__disclosure_reveal_marked(char **body_out, size_t *body_len,
+				  struct sdx_disclosure_view *view, const char *body, size_t len,
+				  const char *const *texts, size_t n, const char *const *decoys,
+				  size_t ndecoys);
+/* The same for own entry `index`, with the disclosures and decoys the ledger holds. */
+int sdx__ledger_entry_revealed_marked(char **body_out, size_t *body_len,
+				      struct sdx_disclosure_view *view, struct sdx_ledger *l,
+				      uint64_t index);
+
 #endif

@@ -75,16 +75,21 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	/* a rule that read a record with concealed fields whose disclosure is not
-	 * held judged without them: neither its pass nor its fail stands */
-	if (n->withheld && (verdict == SDX_VERDICT_PASS || verdict == SDX_VERDICT_FAIL)) {
+	/* a record whose digests cannot be read, or a rule kind that does not yet
+	 * ask which fields it read (c->coarse: withheld fields where it reads),
+	 * judged without what is withheld: neither its pass nor its fail stands */
+	if ((n->opaque || c->coarse) && (verdict == SDX_VERDICT_PASS || verdict == SDX_VERDICT_FAIL)) {
 		size_t k = strlen(reason);
 
-		sdx__text_put(reason + k, sizeof(reason) - k, "; but %zu field%s of this record %s "
-			      "concealed and not disclosed (withheld by the supplier, or decoys), "
-			      "so the verdict would rest on values not seen: a threshold statement "
-			      "would carry it", n->withheld, n->withheld == 1 ? "" : "s",
-			      n->withheld == 1 ? "is" : "are");
+		if (n->opaque)
+			sdx__text_put(reason + k, sizeof(reason) - k, _("; but the concealed fields of "
+				      "this record cannot be read, so the verdict would rest on values "
+				      "not seen"));
+		else
+			sdx__text_put(reason + k, sizeof(reason) - k, _("; but %zu field(s) under %s of "
+				      "this record are concealed and not disclosed (withheld by the "
+				      "supplier, or decoys), and this rule does not tell which it reads"),
+				      c->coarse, c->coarse_region);
 		verdict = SDX_VERDICT_UNKNOWN;
 	}
 	if (verdict == SDX_VERDICT_UNKNOWN && !firm && sdx__check_strict(c, rule)) {
@@ -141,6 +146,27 @@ size_t sdx__check_current(const sdx_graph *g, size_t decl, const char *lot, int 
 typedef void (*check_fn)(struct check *c, const json_t *rule, size_t node,
 			 const struct walk *w);
 
+/* Withheld places (formats/disclosure.md) in `j` and below. */
+static size_t withheld_under(const json_t *j, int depth)
+{
+	const char *k;
+	json_t *v;
+	size_t i, n = 0;
+
+	if (depth > 64)
+		return 0;
+	if (json_is_object(j)) {
+		n += sdx__graph_withheld(j);
+		json_object_foreach((json_t *)j, k, v)
+			n += strcmp(k, "_withheld_elements") == 0
+				? 0 : sdx__graph_withheld_elements(j, k) + withheld_under(v, depth + 1);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			n += withheld_under(v, depth + 1);
+	}
+	return n;
+}
+
 /*
  * What each check kind judges: on a declaration, its claims; on a batch or
  * shipment (not a statement), its own test reports, except that an origin
@@ -151,17 +177,22 @@ static const struct check_kind {
 	const char *name;
 	size_t prefix; /* compare this many bytes; 0: the whole name */
 	check_fn on_statement, on_record;
+	/* where on a statement it reads; NULL: it tells itself which withheld
+	 * values it needs (claims.c), else withheld fields there make its verdict
+	 * unknown ("": anywhere) */
+	const char *reads;
 } check_kinds[] = {
-	{ "substance_", 10, sdx__check_substances, sdx__check_report },
-	{ "not_intentionally_added", 0, sdx__check_nia, sdx__check_report },
-	{ "claim", 0, sdx__check_claim, sdx__check_report },
-	{ "origin", 0, sdx__check_origin, sdx__check_origin },
-	{ "listed_substances", 0, sdx__check_listed, sdx__check_report },
+	{ "substance_", 10, sdx__check_substances, sdx__check_report, NULL },
+	{ "not_intentionally_added", 0, sdx__check_nia, sdx__check_report, NULL },
+	{ "claim", 0, sdx__check_claim, sdx__check_report, NULL },
+	{ "origin", 0, sdx__check_origin, sdx__check_origin, "origin" },
+	{ "listed_substances", 0, sdx__check_listed, sdx__check_report, "claims" },
 };
 
 static const struct check_kind *kind_of(const json_t *rule)
 {
-	static const struct check_kind reports = { "", 0, sdx__check_report, sdx__check_report };
+	static const struct check_kind reports = { "", 0, sdx__check_report, sdx__check_report,
+						   "evidence" };
 	const char *k = sget(rule, "check");
 	size_t i;
 
@@ -236,7 +267,13 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 		}
 		if (sdx__check_signed_by(c, rule, cur, w0, note))
 			continue;
+		if (kind_of(rule)->reads) {
+			c->coarse_region = kind_of(rule)->reads;
+			c->coarse = withheld_under(json_object_get(body, c->coarse_region), 0) +
+				    sdx__graph_withheld_elements(body, c->coarse_region);
+		}
 		kind_of(rule)->on_statement(c, rule, cur, w0);
+		c->coarse = 0;
 		note_last(c, before, note);
 		note_last(c, before, scope_note);
 	}
@@ -253,7 +290,10 @@ static void check_reports(struct check *c, size_t node, const struct walk *w)
 		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
 			continue;
 		before = json_array_size(c->results);
+		c->coarse_region = _("its body");
+		c->coarse = withheld_under(sdx__graph_body(c->g, &c->g->n[node]), 0);
 		kind_of(rule)->on_record(c, rule, node, w);
+		c->coarse = 0;
 		note_last(c, before, scope_note);
 	}
 }
