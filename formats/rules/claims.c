@@ -727,13 +727,44 @@ void sdx__check_substances(struct check *c, const json_t *rule, size_t node, con
 	free(need);
 }
 
+/*
+ * Claims of `decl` a rule on `topic` cannot see whole: concealed ones, or
+ * ones whose topic, or conformance under that topic, is withheld (any of them may declare a failure).
+ * The reason in `out` (for `lot`) and their number, or 0.
+ */
+static size_t claims_in_doubt(const json_t *decl, const char *lot, const char *topic, char *out,
+			      size_t cap)
+{
+	const json_t *claim;
+	size_t i, n = sdx__graph_withheld_elements(decl, "claims");
+
+	out[0] = '\0';
+	if (n)
+		sdx__text_put(out, cap, _("%zu claim(s) of this declaration are concealed and not "
+			 "disclosed, and one may declare that the material does not conform"), n);
+	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
+		if (!sdx__claim_covers(claim, lot) ||
+		    (json_object_get(claim, "topic") && strcmp(sget(claim, "topic"), topic) != 0) ||
+		    !(sdx__graph_may_withhold(claim, "topic") ||
+		    sdx__graph_may_withhold(claim, "conformance")))
+			continue;
+		if (!n++)
+			sdx__text_put(out, cap, _("the %s of claim %s is concealed and not disclosed"),
+				 json_object_get(claim, "topic") ? "conformance" : "topic",
+				 *sget(claim, "id") ? sget(claim, "id") : "?");
+	}
+	return n;
+}
+
 void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const struct walk *w)
 {
 	const char *lot = w->lot, *via = w->via;
 	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *claim;
 	const char *topic = sget(rule, "topic");
+	char doubt[300], hid[300];
 	size_t i;
 
+	hid[0] = '\0';
 	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
 		if (!sdx__claim_covers(claim, lot) || strcmp(sget(claim, "topic"), topic) != 0)
 			continue;
@@ -743,13 +774,23 @@ void sdx__check_nia(struct check *c, const json_t *rule, size_t node, const stru
 			return;
 		}
 		if (json_is_true(json_object_get(claim, "not_intentionally_added"))) {
-			sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("claim %s: no %s intentionally "
-					  "added"), sget(claim, "id"), topic);
+			if (claims_in_doubt(decl, lot, topic, doubt, sizeof(doubt)))
+				sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, _("claim %s: "
+						  "no %s intentionally added; but %s"), sget(claim, "id"),
+						  topic, doubt);
+			else
+				sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("claim %s: no "
+						  "%s intentionally added"), sget(claim, "id"), topic);
 			return;
 		}
+		if (!hid[0] && sdx__graph_may_withhold(claim, "not_intentionally_added"))
+			sdx__text_put(hid, sizeof(hid), _(": what claim %s says of intentional addition "
+				 "may be concealed and not disclosed"), sget(claim, "id"));
 	}
+	if (!hid[0] && claims_in_doubt(decl, lot, topic, doubt, sizeof(doubt)))
+		sdx__text_put(hid, sizeof(hid), ": %s", doubt);
 	sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_UNKNOWN, _("no claim states that no %s are "
-			  "intentionally added"), topic);
+			  "intentionally added%s"), topic, hid);
 }
 
 static int regulation_matches(const json_t *rule, const json_t *claim)
@@ -771,10 +812,10 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 	const char *lot = w->lot, *via = w->via;
 	const json_t *decl = sdx__graph_body(c->g, &c->g->n[node]), *claim, *req = json_object_get(rule, "require_fields");
 	const char *topic = sget(rule, "topic");
-	char why[400], missing[300];
+	char why[400], missing[300], doubt[300];
 	size_t i, k;
 	json_t *x;
-	int best = -1;
+	int best = -1, concealed;
 
 	why[0] = '\0';
 	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
@@ -790,20 +831,32 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 			return;
 		}
 		missing[0] = '\0';
+		concealed = 0;
 		json_array_foreach(req, k, x) {
 			size_t ml = strlen(missing);
-			if (!json_object_get(fc, json_string_value(x)) && !json_object_get(claim, json_string_value(x)))
+			if (!json_object_get(fc, json_string_value(x)) && !json_object_get(claim, json_string_value(x))) {
 				sdx__text_put(missing + ml, sizeof(missing) - ml, "%s%s", ml ? ", " : "",
 					 json_string_value(x));
+				concealed |= sdx__graph_withheld(claim) || sdx__graph_withheld(fc);
+			}
 		}
 		if (missing[0]) {
-			sdx__text_put(why, sizeof(why), _("claim %s lacks %s"), sget(claim, "id"), missing);
+			sdx__text_put(why, sizeof(why), concealed ? _("claim %s lacks %s, or holds it "
+				 "concealed and not disclosed") : _("claim %s lacks %s"), sget(claim, "id"),
+				 missing);
 			best = SDX_VERDICT_UNKNOWN;
 			continue;
 		}
 		if ((ev = evidence_ok(c, rule, decl, claim, why, sizeof(why))) != 0) {
 			best = ev;
 			continue;
+		}
+		if (claims_in_doubt(decl, lot, topic, doubt, sizeof(doubt))) {
+			sdx__text_put(why, sizeof(why), _("claim %s conforms to %s; but %s"), sget(claim, "id"),
+				 json_string_value(json_array_get(json_object_get(claim, "regulations"), 0)),
+				 doubt);
+			best = SDX_VERDICT_UNKNOWN;
+			break;
 		}
 		sdx__check_result(c, rule, node, lot, via, SDX_VERDICT_PASS, _("claim %s: conforms to %s%s"),
 				  sget(claim, "id"),

@@ -297,6 +297,14 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 			 "%lld days are allowed"), sget(e, "report_number"),
 			 sget(e, "issue_date"), age, c->date, (long long)max_age);
 	}
+	if (!j->verdict && strcmp(sget(policy, "report_file"), "held") == 0 &&
+	    !sdx__check_file_held(c, e)) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 1;
+		sdx__text_put(j->why, sizeof(j->why), _("the file of report %s is not held (withheld "
+			 "with the values it holds, or not carried), and this rule reads the report "
+			 "itself"), sget(e, "report_number"));
+	}
 	if (!j->verdict)
 		*j = firm;
 }
