@@ -192,7 +192,7 @@ static const struct check_kind {
 static const struct check_kind *kind_of(const json_t *rule)
 {
 	static const struct check_kind reports = { "", 0, sdx__check_report, sdx__check_report,
-						   "evidence" };
+						   NULL };
 	const char *k = sget(rule, "check");
 	size_t i;
 
@@ -290,8 +290,10 @@ static void check_reports(struct check *c, size_t node, const struct walk *w)
 		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
 			continue;
 		before = json_array_size(c->results);
+		/* a report rule asks of each report what it needs (reports.c) */
 		c->coarse_region = _("its body");
-		c->coarse = withheld_under(sdx__graph_body(c->g, &c->g->n[node]), 0);
+		c->coarse = kind_of(rule)->on_record == sdx__check_report ? 0
+			: withheld_under(sdx__graph_body(c->g, &c->g->n[node]), 0);
 		kind_of(rule)->on_record(c, rule, node, w);
 		c->coarse = 0;
 		note_last(c, before, scope_note);

@@ -223,6 +223,17 @@ static int report_ok(struct check *c, const json_t *policy, const json_t *e, cha
 	int accredited = *body != '\0', listed = 0;
 	size_t k;
 
+	if ((sdx__graph_may_withhold(e, "valid_until") && (k = 1)) ||
+	    (json_object_get(policy, "max_age_days") && sdx__graph_may_withhold(e, "issue_date") &&
+	     (k = 2)) ||
+	    ((json_is_true(json_object_get(policy, "accredited")) ||
+	      json_object_get(policy, "accreditation_bodies")) &&
+	     sdx__graph_may_withhold(e, "accreditation") && (k = 3))) {
+		sdx__text_put(why, cap, _("the %s of report %s may be concealed and is not disclosed, "
+			 "and this rule reads it"), k == 1 ? "valid_until" : k == 2 ? "issue_date"
+			 : "accreditation", sget(e, "report_number"));
+		return 1;
+	}
 	if (json_is_true(json_object_get(policy, "accredited")) && !accredited) {
 		sdx__text_put(why, cap, _("report %s by %s names no accreditation"), sget(e, "report_number"),
 			 sget(e, "lab_name"));

@@ -175,3 +175,24 @@ sed 's/"declaration_id": "RS-CoC-2026-0825"/"declaration_id": "RS-CoC-2026-0825-
 expect 0 "a version 2 declaration beside them" sdx declare -L s.db v2.json --attach "$REPORT"
 expect 0 "judged on its values" sdx check -L s.db RS-CoC-2026-0825-2 --profile $P
 expect_out "lead in view" "lead \(Pb\) 68 mg/kg \+ cadmium \(Cd\) 3.1 mg/kg"
+
+# the report's own fields: a rule reads what it needs of each report, and a
+# field it needs that may be the one concealed makes it unknown, saying so
+sed 's/"declaration_id": "RS-CoC-2026-0825"/"declaration_id": "RS-CoC-2026-0825-A"/' p.json > acc.json
+expect 0 "the report's accreditation concealed as well" sdx declare -L s.db acc.json \
+	--attach "$REPORT" --conceal /claims/0/measurements/0/value \
+	--conceal /claims/1/measurements/0/value --conceal /claims/2/measurements/0/value \
+	--conceal /claims/0/declared_sum --conceal /evidence/0/accreditation
+cp s.db w2.db
+sqlite3 w2.db "DROP TRIGGER disc_no_delete; DELETE FROM disclosures;"
+expect 0 "the report rule, with the disclosures held" sdx check -L s.db RS-CoC-2026-0825-A \
+	--profile "$TD/report-accredited.json"
+expect_out "passes on the report" "^ +report PRAL-26-08-1193 by .*\(CNAS L"
+expect 6 "without them" sdx check -L w2.db RS-CoC-2026-0825-A --profile "$TD/report-accredited.json"
+expect_out "is unknown, naming the field" \
+	"the accreditation of report PRAL-26-08-1193 may be concealed and is not disclosed, and this rule reads it"
+expect 0 "a report rule that does not read it" sdx check -L w2.db RS-CoC-2026-0825-A --profile eu-packaging-heavy-metals
+expect_out "passes on the statement, the report's metadata in view enough" "^ +on the threshold statement"
+expect 6 "CPSIA asks for an accredited report" sdx check -L w2.db RS-CoC-2026-0825-A --profile us-cpsia
+expect_out "the values and the statement rest on a report whose accreditation may be concealed" \
+	"no reliable value for lead \(Pb\): the accreditation of report PRAL-26-08-1193 may be concealed"
