@@ -186,7 +186,7 @@ static const struct check_kind {
 	{ "not_intentionally_added", 0, sdx__check_nia, sdx__check_report, NULL },
 	{ "claim", 0, sdx__check_claim, sdx__check_report, NULL },
 	{ "origin", 0, sdx__check_origin, sdx__check_origin, "origin" },
-	{ "listed_substances", 0, sdx__check_listed, sdx__check_report, "claims" },
+	{ "listed_substances", 0, sdx__check_listed, sdx__check_report, NULL },
 };
 
 static const struct check_kind *kind_of(const json_t *rule)

@@ -196,3 +196,10 @@ expect_out "passes on the statement, the report's metadata in view enough" "^ +o
 expect 6 "CPSIA asks for an accredited report" sdx check -L w2.db RS-CoC-2026-0825-A --profile us-cpsia
 expect_out "the values and the statement rest on a report whose accreditation may be concealed" \
 	"no reliable value for lead \(Pb\): the accreditation of report PRAL-26-08-1193 may be concealed"
+
+# a listed-substance rule reads every listed value: lead is on the sample
+# candidate list, so its withheld value leaves the rule unknown, saying so
+expect 0 "the candidate list" sdx list import -L w.db reach-svhc "$SDX_TEST_DATA/lists/svhc-sample-2018-06.csv"
+expect 6 "REACH Art. 33 without the disclosures" sdx check -L w.db RS-CoC-2026-0825 --profile reach-svhc-article33
+expect_out "is unknown, naming the value" \
+	"a substance of list 'reach-svhc' \(version 1\) may be among what is withheld: the value of lead \(Pb\) in claim HM-PACK is concealed and not disclosed"
