@@ -8,7 +8,9 @@
 # rule is unknown saying why, a rule on values in view judges them, and the
 # holder of the disclosures judges the value itself.  sdx declare refuses a
 # statement the record's own values contradict, one measured by a report it
-# does not cite, and --conceal on a statement.
+# does not cite, and --conceal on a statement.  A statement is the word of
+# whoever signed the record: restated by a manufacturer, it is not the
+# supplier's.
 . "$(dirname "$0")/lib.sh"
 
 D=$EXAMPLES/data
@@ -203,3 +205,27 @@ expect 0 "the candidate list" sdx list import -L w.db reach-svhc "$SDX_TEST_DATA
 expect 6 "REACH Art. 33 without the disclosures" sdx check -L w.db RS-CoC-2026-0825 --profile reach-svhc-article33
 expect_out "is unknown, naming the value" \
 	"a substance of list 'reach-svhc' \(version 1\) may be among what is withheld: the value of lead \(Pb\) in claim HM-PACK is concealed and not disclosed"
+
+# a statement restated by another party is that party's word, not the
+# supplier's: a manufacturer records the supplier's declaration, statement
+# and all, under its own key
+sdx init -L m.db --origin example.com/m > /dev/null
+sdx party set -L m.db --name "Little Harbour Toys Co., Ltd." --id USCI:91440300MA5F8L9K2X \
+	--role manufacturer > /dev/null
+expect 0 "the manufacturer restates it" sdx declare -L m.db p.json --attach "$REPORT" \
+	--conceal /claims/0/measurements/0/value --conceal /claims/1/measurements/0/value \
+	--conceal /claims/2/measurements/0/value --conceal /claims/0/declared_sum
+sqlite3 m.db "DROP TRIGGER disc_no_delete; DELETE FROM disclosures;"
+expect 6 "a rule that counts only the supplier's word" sdx check -L m.db RS-CoC-2026-0825 --profile $P
+expect_out "is unknown, before any statement is read" \
+	"this rule counts only a declaration signed by the supplier it names .*restated by Little Harbour Toys"
+check "the statement is not taken" sh -c "! grep -q 'on the threshold statement' '$out'"
+expect 0 "a rule that does not ask" sdx check -L m.db RS-CoC-2026-0825 --profile "$TD/packaging-report-file.json"
+expect_out "passes on the statement, saying whose word it is" \
+	"on the threshold statement .*measured by report PRAL-26-08-1193 of .*; restated by Little Harbour Toys Co., Ltd. \(USCI:91440300MA5F8L9K2X\), this ledger's key: not signed by Foshan Redstone"
+expect 0 "--json" sdx check -L m.db RS-CoC-2026-0825 --profile "$TD/packaging-report-file.json" --json
+check "its evidence says restated, by whom" python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))[0]["results"][0]["evidence"]
+assert e["signed_by"]["outcome"] == "restated" and e["signed_by"]["party"].startswith("Little Harbour"), e
+' "$out"
