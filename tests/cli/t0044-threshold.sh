@@ -229,3 +229,18 @@ import json, sys
 e = json.load(open(sys.argv[1]))[0]["results"][0]["evidence"]
 assert e["signed_by"]["outcome"] == "restated" and e["signed_by"]["party"].startswith("Little Harbour"), e
 ' "$out"
+
+# nor is a withheld lot quantity a 0 in the mass balance of the batches that use the lot
+sdx init -L q.db --origin example.com/q > /dev/null
+expect 0 "a lot quantity concealed" sdx declare -L q.db "$D/pigment-declaration.json" --attach "$REPORT" \
+	--conceal /material/lots/0/quantity/value
+batch() {
+	sdx batch -L "$1" --id "$2" --product Duck --hs 9503.00 --date 2026-10-16 \
+		--manufacturer "Cixi Little Harbour Toys Co., Ltd." --manufacturer-id USCI:91330282MA2CX7LH5B \
+		--manufacturer-country CN --site Hall --quantity 10:H87 --input "RS-CoC-2026-0825:RS130-260812:$3:KGM"
+}
+expect 2 "the holder balances against the quantity it holds" batch q.db B1 99999
+expect_err "more than the lot holds" "more than the 12000 KGM that declaration RS-CoC-2026-0825"
+sqlite3 q.db "DROP TRIGGER disc_no_delete; DELETE FROM disclosures;"
+expect 0 "without the disclosure the balance is unchecked" batch q.db B2 99999
+expect_err "and says why" "the quantity of lot RS130-260812 is concealed and not disclosed: mass balance unchecked"
