@@ -177,22 +177,17 @@ static const struct check_kind {
 	const char *name;
 	size_t prefix; /* compare this many bytes; 0: the whole name */
 	check_fn on_statement, on_record;
-	/* where on a statement it reads; NULL: it tells itself which withheld
-	 * values it needs (claims.c), else withheld fields there make its verdict
-	 * unknown ("": anywhere) */
-	const char *reads;
 } check_kinds[] = {
-	{ "substance_", 10, sdx__check_substances, sdx__check_report, NULL },
-	{ "not_intentionally_added", 0, sdx__check_nia, sdx__check_report, NULL },
-	{ "claim", 0, sdx__check_claim, sdx__check_report, NULL },
-	{ "origin", 0, sdx__check_origin, sdx__check_origin, "origin" },
-	{ "listed_substances", 0, sdx__check_listed, sdx__check_report, NULL },
+	{ "substance_", 10, sdx__check_substances, sdx__check_report },
+	{ "not_intentionally_added", 0, sdx__check_nia, sdx__check_report },
+	{ "claim", 0, sdx__check_claim, sdx__check_report },
+	{ "origin", 0, sdx__check_origin, sdx__check_origin },
+	{ "listed_substances", 0, sdx__check_listed, sdx__check_report },
 };
 
 static const struct check_kind *kind_of(const json_t *rule)
 {
-	static const struct check_kind reports = { "", 0, sdx__check_report, sdx__check_report,
-						   NULL };
+	static const struct check_kind reports = { "", 0, sdx__check_report, sdx__check_report };
 	const char *k = sget(rule, "check");
 	size_t i;
 
@@ -267,13 +262,8 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 		}
 		if (sdx__check_signed_by(c, rule, cur, w0, note))
 			continue;
-		if (kind_of(rule)->reads) {
-			c->coarse_region = kind_of(rule)->reads;
-			c->coarse = withheld_under(json_object_get(body, c->coarse_region), 0) +
-				    sdx__graph_withheld_elements(body, c->coarse_region);
-		}
+		/* each kind asks itself which withheld values it needs (claims.c) */
 		kind_of(rule)->on_statement(c, rule, cur, w0);
-		c->coarse = 0;
 		note_last(c, before, note);
 		note_last(c, before, scope_note);
 	}
@@ -290,7 +280,9 @@ static void check_reports(struct check *c, size_t node, const struct walk *w)
 		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
 			continue;
 		before = json_array_size(c->results);
-		/* a report rule asks of each report what it needs (reports.c) */
+		/* a report rule asks of each report what it needs (reports.c), an
+		 * origin rule of each input's origin (origin.c); not yet what it
+		 * reads of the record's own body */
 		c->coarse_region = _("its body");
 		c->coarse = kind_of(rule)->on_record == sdx__check_report ? 0
 			: withheld_under(sdx__graph_body(c->g, &c->g->n[node]), 0);
