@@ -516,66 +516,69 @@ static int walk_object(struct reveal *r, json_t *obj, size_t depth)
 	json_t *sd = json_object_get(obj, "_sd"), *kept = NULL, *marks = NULL;
 	const char *key;
 	json_t *v;
-	int err, decoy;
+	int err = 0, decoy;
 
+	if (sd && !json_is_array(sd))
+		return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" is not an array");
 	if (sd) {
-		if (!json_is_array(sd))
-			return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" is not an array");
 		json_incref(sd);
 		json_object_del(obj, "_sd");
-		for (size_t i = 0; i < json_array_size(sd); i++) {
-			json_t *dj = json_array_get(sd, i);
-			struct held *h;
+	}
+	for (size_t i = 0; i < json_array_size(sd); i++) {
+		json_t *dj = json_array_get(sd, i);
+		struct held *h;
 
-			if (!json_is_string(dj)) {
-				json_decref(sd);
-				return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" holds a non-string");
-			}
-			if ((err = meet(&h, &decoy, r, json_string_value(dj))) < 0) {
-				json_decref(sd);
-				json_decref(kept);
-				return err;
-			}
-			if (!h && r->mark && !decoy && (kept || (kept = json_array())))
-				json_array_append(kept, dj);
-			if (!h)
-				continue;
-			if (!h->d->name) {
-				json_decref(sd);
-				return sdx_error_set(SDX_EFORMAT, "disclosure %zu is of an array "
-						     "element but its digest is a field's", h->pos + 1);
-			}
-			if (json_object_get(obj, h->d->name)) {
-				json_decref(sd);
-				return sdx_error_set(SDX_EFORMAT, "disclosure %zu: the record already "
-						     "has a field '%s'", h->pos + 1, h->d->name);
-			}
-			/* a copy: a value is walked (and changed) in place */
-			if (json_object_set_new(obj, h->d->name, json_deep_copy(h->d->json)) < 0) {
-				json_decref(sd);
-				return sdx_error_set(SDX_ENOMEM, "out of memory");
-			}
+		if (!json_is_string(dj)) {
+			err = sdx_error_set(SDX_EFORMAT, "record's \"_sd\" holds a non-string");
+			goto done;
 		}
-		json_decref(sd);
+		if ((err = meet(&h, &decoy, r, json_string_value(dj))) < 0)
+			goto done;
+		/* marked: a digest without a disclosure stays, a known decoy goes */
+		if (!h && r->mark && !decoy && ((!kept && !(kept = json_array())) ||
+						json_array_append(kept, dj) < 0)) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!h)
+			continue;
+		if (!h->d->name) {
+			err = sdx_error_set(SDX_EFORMAT, "disclosure %zu is of an array element but "
+					    "its digest is a field's", h->pos + 1);
+			goto done;
+		}
+		if (json_object_get(obj, h->d->name)) {
+			err = sdx_error_set(SDX_EFORMAT, "disclosure %zu: the record already has a "
+					    "field '%s'", h->pos + 1, h->d->name);
+			goto done;
+		}
+		/* a copy: a value is walked (and changed) in place */
+		if (json_object_set_new(obj, h->d->name, json_deep_copy(h->d->json)) < 0) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
 	}
 	/* disclosed values are walked with the rest: they may hold digests */
 	json_object_foreach(obj, key, v) {
 		size_t gone = 0;
 
-		if ((err = walk(r, v, depth + 1, &gone)) < 0) {
-			json_decref(kept);
-			json_decref(marks);
-			return err;
+		if ((err = walk(r, v, depth + 1, &gone)) < 0)
+			goto done;
+		if (gone && ((!marks && !(marks = json_object())) ||
+			     json_object_set_new(marks, key, json_integer((json_int_t)gone)) < 0)) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
 		}
-		if (gone && (marks || (marks = json_object())))
-			json_object_set_new(marks, key, json_integer((json_int_t)gone));
 	}
 	/* marked: what stays withheld here, after the walk (it walks every member) */
-	if (kept && json_object_set_new(obj, "_sd", kept) < 0)
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	if (marks && json_object_set_new(obj, "_withheld_elements", marks) < 0)
-		return sdx_error_set(SDX_ENOMEM, "out of memory");
-	return 0;
+	if ((kept && json_object_set(obj, "_sd", kept) < 0) ||
+	    (marks && json_object_set(obj, "_withheld_elements", marks) < 0))
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+done:
+	json_decref(sd);
+	json_decref(kept);
+	json_decref(marks);
+	return err;
 }
 
 static int walk_array(struct reveal *r, json_t *arr, size_t depth, size_t *elements)
