@@ -124,11 +124,23 @@ static int print_notes(sdx_ledger *l, const char *type, const char *json, size_t
 	return 0;
 }
 
-/* The record in buf with the members of `set` put in (replacing), in buf again. */
+/* Is format `have` ("sdx-declaration/4") a later version of the same type
+ * than `want` ("sdx-declaration/3")? */
+static int later_format(const char *have, const char *want)
+{
+	const char *a = have ? strrchr(have, '/') : NULL, *b = want ? strrchr(want, '/') : NULL;
+
+	return a && b && a - have == b - want && strncmp(have, want, (size_t)(a - have)) == 0 &&
+	       strtol(a + 1, NULL, 10) > strtol(b + 1, NULL, 10);
+}
+
+/* The record in buf with the members of `set` put in (replacing), in buf again;
+ * a "format" the record gives stays where it is a later version (a version 4
+ * declaration answering a request keeps its threshold statements). */
 static int set_members(char **buf, size_t *len, const json_t *set, const char *what)
 {
 	json_error_t e;
-	json_t *rec = json_loadb(*buf, *len, JSON_REJECT_DUPLICATES, &e);
+	json_t *rec = json_loadb(*buf, *len, JSON_REJECT_DUPLICATES, &e), *keep = NULL;
 	char *text;
 
 	if (!json_is_object(rec)) {
@@ -136,11 +148,17 @@ static int set_members(char **buf, size_t *len, const json_t *set, const char *w
 		return sdx_error_set(SDX_EFORMAT, "%s: line %d: %s", what, e.line,
 				     rec ? "expected a JSON object" : e.text);
 	}
+	if (later_format(json_string_value(json_object_get(rec, "format")),
+			 json_string_value(json_object_get(set, "format"))))
+		keep = json_incref(json_object_get(rec, "format"));
 	if (json_object_update(rec, (json_t *)set) < 0 ||
+	    (keep && json_object_set(rec, "format", keep) < 0) ||
 	    !(text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)))) {
+		json_decref(keep);
 		json_decref(rec);
 		return sdx_error_set(SDX_ENOMEM, "out of memory");
 	}
+	json_decref(keep);
 	json_decref(rec);
 	free(*buf);
 	*buf = text;

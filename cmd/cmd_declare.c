@@ -33,10 +33,12 @@ static const struct usage use = {
 	"appended, all in one transaction; a refused row names its line and column.\n"
 	"--answers REQ says the declarations answer the request REQ (its request id\n"
 	"or leaf hash; a customer's imported request, formats/request.md): they are\n"
-	"written as version 3 with \"answers\" naming it.\n"
+	"written as version 3 with \"answers\" naming it (a version 4 one stays 4).\n"
 	"With --conceal each field a JSON pointer names (/claims/0/value) is signed as\n"
 	"a salted SHA-256 digest and its disclosure kept in the ledger beside the\n"
-	"entry (formats/disclosure.md); --decoys N adds N random digests beside them.",
+	"entry (formats/disclosure.md); --decoys N adds N random digests beside them.\n"
+	"A threshold statement (/statements/N, version 4) stays in view: it cannot be\n"
+	"concealed, and one the record's own values contradict is refused.",
 	USAGE_ANY
 };
 

@@ -451,6 +451,9 @@ struct reveal {
 	char path[POINTER_MAX + 1];  /* locating: the pointer of the node walked */
 	size_t plen;
 	struct held *cur;   /* locating: the disclosure whose value is walked */
+	int mark;           /* leave the withheld digests in place (sdx__disclosure_reveal_marked) */
+	const char *const *decoys; /* digests known to be decoys: dropped, not counted */
+	size_t ndecoys;
 };
 
 /* Locating: append one reference token (RFC 6901 escaped) to the path; the
@@ -527,18 +530,31 @@ static struct held *find(struct reveal *r, const char *digest)
 	return NULL;
 }
 
-static int walk(struct reveal *r, json_t *node, size_t depth);
+static int walk(struct reveal *r, json_t *node, size_t depth, size_t *elements);
 
-/* A digest met in the body: its disclosure (NULL: withheld), which it must
- * not have been used before. */
-static int meet(struct held **out, struct reveal *r, const char *digest)
+static int is_decoy(const struct reveal *r, const char *digest)
+{
+	for (size_t i = 0; i < r->ndecoys; i++)
+		if (strcmp(r->decoys[i], digest) == 0)
+			return 1;
+	return 0;
+}
+
+/* A digest met in the body: its disclosure (NULL: withheld, or a known decoy
+ * when *decoy is set), which it must not have been used before. */
+static int meet(struct held **out, int *decoy, struct reveal *r, const char *digest)
 {
 	struct held *h = find(r, digest);
 
 	*out = NULL;
+	*decoy = 0;
 	if (++r->seen > (size_t)SDX_DISCLOSURE_COUNT_MAX * 16)
 		return sdx_error_set(SDX_ELIMIT, "record body holds more than %d digests",
 				     SDX_DISCLOSURE_COUNT_MAX * 16);
+	if (!h && is_decoy(r, digest)) {
+		*decoy = 1;
+		return 0;
+	}
 	if (!h) {
 		r->view.withheld++;
 		return 0;
@@ -554,83 +570,97 @@ static int meet(struct held **out, struct reveal *r, const char *digest)
 
 static int walk_object(struct reveal *r, json_t *obj, size_t depth)
 {
-	json_t *sd = json_object_get(obj, "_sd");
+	json_t *sd = json_object_get(obj, "_sd"), *kept = NULL, *marks = NULL;
 	const char *key;
 	json_t *v;
-	int err;
+	int err = 0, decoy;
 
+	if (sd && !json_is_array(sd))
+		return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" is not an array");
 	if (sd) {
-		if (!json_is_array(sd))
-			return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" is not an array");
 		json_incref(sd);
 		json_object_del(obj, "_sd");
-		for (size_t i = 0; i < json_array_size(sd); i++) {
-			json_t *dj = json_array_get(sd, i);
-			struct held *h;
+	}
+	for (size_t i = 0; i < json_array_size(sd); i++) {
+		json_t *dj = json_array_get(sd, i);
+		struct held *h;
 
-			if (!json_is_string(dj)) {
-				json_decref(sd);
-				return sdx_error_set(SDX_EFORMAT, "record's \"_sd\" holds a non-string");
-			}
-			if ((err = meet(&h, r, json_string_value(dj))) < 0) {
-				json_decref(sd);
-				return err;
-			}
-			if (!h)
-				continue;
-			if (!h->d->name) {
-				json_decref(sd);
-				return sdx_error_set(SDX_EFORMAT, "disclosure %zu is of an array "
-						     "element but its digest is a field's", h->pos + 1);
-			}
-			if (json_object_get(obj, h->d->name)) {
-				json_decref(sd);
-				return sdx_error_set(SDX_EFORMAT, "disclosure %zu: the record already "
-						     "has a field '%s'", h->pos + 1, h->d->name);
-			}
-			/* a copy: a value is walked (and changed) in place */
-			if (json_object_set_new(obj, h->d->name, json_deep_copy(h->d->json)) < 0) {
-				json_decref(sd);
-				return sdx_error_set(SDX_ENOMEM, "out of memory");
-			}
-			if (r->locate) {
-				size_t old;
-
-				if ((err = path_push(r, &old, h->d->name, 0)) < 0 ||
-				    (err = place(r, h)) < 0) {
-					json_decref(sd);
-					return err;
-				}
-				path_pop(r, old);
-			}
+		if (!json_is_string(dj)) {
+			err = sdx_error_set(SDX_EFORMAT, "record's \"_sd\" holds a non-string");
+			goto done;
 		}
-		json_decref(sd);
+		if ((err = meet(&h, &decoy, r, json_string_value(dj))) < 0)
+			goto done;
+		/* marked: a digest without a disclosure stays, a known decoy goes */
+		if (!h && r->mark && !decoy && ((!kept && !(kept = json_array())) ||
+						json_array_append(kept, dj) < 0)) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!h)
+			continue;
+		if (!h->d->name) {
+			err = sdx_error_set(SDX_EFORMAT, "disclosure %zu is of an array element but "
+					    "its digest is a field's", h->pos + 1);
+			goto done;
+		}
+		if (json_object_get(obj, h->d->name)) {
+			err = sdx_error_set(SDX_EFORMAT, "disclosure %zu: the record already has a "
+					    "field '%s'", h->pos + 1, h->d->name);
+			goto done;
+		}
+		/* a copy: a value is walked (and changed) in place */
+		if (json_object_set_new(obj, h->d->name, json_deep_copy(h->d->json)) < 0) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (r->locate) {
+			size_t old;
+
+			if ((err = path_push(r, &old, h->d->name, 0)) < 0 ||
+			    (err = place(r, h)) < 0)
+				goto done;
+			path_pop(r, old);
+		}
 	}
 	/* disclosed values are walked with the rest: they may hold digests */
 	json_object_foreach(obj, key, v) {
 		struct held *was = r->cur;
-		size_t old;
+		size_t gone = 0, old;
 
 		if ((err = path_push(r, &old, key, 0)) < 0)
-			return err;
+			goto done;
 		if (r->locate)
 			for (size_t i = 0; i < r->n; i++)
 				if (r->h[i].pointer && r->h[i].parent == was && r->h[i].d->name &&
 				    !strcmp(r->h[i].pointer, r->path))
 					r->cur = &r->h[i];
-		err = walk(r, v, depth + 1);
+		err = walk(r, v, depth + 1, &gone);
 		r->cur = was;
 		path_pop(r, old);
 		if (err < 0)
-			return err;
+			goto done;
+		if (gone && ((!marks && !(marks = json_object())) ||
+			     json_object_set_new(marks, key, json_integer((json_int_t)gone)) < 0)) {
+			err = sdx_error_set(SDX_ENOMEM, "out of memory");
+			goto done;
+		}
 	}
-	return 0;
+	/* marked: what stays withheld here, after the walk (it walks every member) */
+	if ((kept && json_object_set(obj, "_sd", kept) < 0) ||
+	    (marks && json_object_set(obj, "_withheld_elements", marks) < 0))
+		err = sdx_error_set(SDX_ENOMEM, "out of memory");
+done:
+	json_decref(sd);
+	json_decref(kept);
+	json_decref(marks);
+	return err;
 }
 
-static int walk_array(struct reveal *r, json_t *arr, size_t depth)
+static int walk_array(struct reveal *r, json_t *arr, size_t depth, size_t *elements)
 {
 	size_t i = 0, at = 0, old;  /* at: the element's place in the array as signed */
-	int err;
+	int err, decoy;
 
 	for (; i < json_array_size(arr); at++) {
 		json_t *e = json_array_get(arr, i), *dj;
@@ -640,7 +670,7 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 			return err;
 		if (!json_is_object(e) || json_object_size(e) != 1 ||
 		    !(dj = json_object_get(e, "..."))) {
-			err = walk(r, e, depth + 1);
+			err = walk(r, e, depth + 1, NULL);
 			path_pop(r, old);
 			if (err < 0)
 				return err;
@@ -649,10 +679,14 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 		}
 		if (!json_is_string(dj))
 			return sdx_error_set(SDX_EFORMAT, "record's \"...\" is not a digest string");
-		if ((err = meet(&h, r, json_string_value(dj))) < 0)
+		if ((err = meet(&h, &decoy, r, json_string_value(dj))) < 0)
 			return err;
 		if (!h) {
 			path_pop(r, old);
+			/* an element withheld is taken out all the same (readers index
+			 * the array), and counted for the object that holds it */
+			if (r->mark && !decoy && elements)
+				(*elements)++;
 			json_array_remove(arr, i);
 			continue;
 		}
@@ -665,7 +699,7 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 			return err;
 		if (r->locate)
 			r->cur = h;
-		err = walk(r, json_array_get(arr, i), depth + 1);
+		err = walk(r, json_array_get(arr, i), depth + 1, NULL);
 		r->cur = was;
 		path_pop(r, old);
 		if (err < 0)
@@ -675,7 +709,7 @@ static int walk_array(struct reveal *r, json_t *arr, size_t depth)
 	return 0;
 }
 
-static int walk(struct reveal *r, json_t *node, size_t depth)
+static int walk(struct reveal *r, json_t *node, size_t depth, size_t *elements)
 {
 	if (depth > DEPTH_MAX * 4)
 		return sdx_error_set(SDX_ELIMIT, "disclosed values nest deeper than %d levels",
@@ -683,16 +717,16 @@ static int walk(struct reveal *r, json_t *node, size_t depth)
 	if (json_is_object(node))
 		return walk_object(r, node, depth);
 	if (json_is_array(node))
-		return walk_array(r, node, depth);
+		return walk_array(r, node, depth, elements);
 	return 0;
 }
 
-/* Reveal (and, with places, locate): the body into *body_out unless NULL. */
+/* Reveal (and, with places, locate; with r.mark, mark): the body into
+ * *body_out unless NULL. */
 static int reveal_core(char **body_out, size_t *body_len, sdx_disclosure_view *view,
 		       sdx_disclosure_place **places, const char *body, size_t len,
-		       const char *const *texts, size_t n)
+		       const char *const *texts, size_t n, struct reveal r)
 {
-	struct reveal r = { 0 };
 	json_t *root = NULL;
 	int err;
 
@@ -729,7 +763,7 @@ static int reveal_core(char **body_out, size_t *body_len, sdx_disclosure_view *v
 		err = sdx_error_set(SDX_EFORMAT, "record body is not a JSON object");
 		goto done;
 	}
-	if ((err = walk(&r, root, 0)) < 0)
+	if ((err = walk(&r, root, 0, NULL)) < 0)
 		goto done;
 	for (size_t i = 0; i < r.n; i++)
 		if (!r.h[i].used) {
@@ -770,13 +804,17 @@ done:
 int sdx_disclosure_reveal(char **body_out, size_t *body_len, sdx_disclosure_view *view,
 			  const char *body, size_t len, const char *const *texts, size_t n)
 {
-	return reveal_core(body_out, body_len, view, NULL, body, len, texts, n);
+	struct reveal r = { 0 };
+
+	return reveal_core(body_out, body_len, view, NULL, body, len, texts, n, r);
 }
 
 int sdx_disclosure_locate(sdx_disclosure_place **places, sdx_disclosure_view *view,
 			  const char *body, size_t len, const char *const *texts, size_t n)
 {
-	return reveal_core(NULL, NULL, view, places, body, len, texts, n);
+	struct reveal r = { 0 };
+
+	return reveal_core(NULL, NULL, view, places, body, len, texts, n, r);
 }
 
 void sdx_disclosure_places_free(sdx_disclosure_place *places, size_t n)
@@ -786,4 +824,16 @@ void sdx_disclosure_places_free(sdx_disclosure_place *places, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(places[i].pointer);
 	free(places);
+}
+
+int sdx__disclosure_reveal_marked(char **body_out, size_t *body_len, sdx_disclosure_view *view,
+				  const char *body, size_t len, const char *const *texts,
+				  size_t n, const char *const *decoys, size_t ndecoys)
+{
+	struct reveal r = { 0 };
+
+	r.mark = 1;
+	r.decoys = decoys;
+	r.ndecoys = ndecoys;
+	return reveal_core(body_out, body_len, view, NULL, body, len, texts, n, r);
 }

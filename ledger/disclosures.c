@@ -307,6 +307,59 @@ int sdx_ledger_foreign_entry_revealed(char **out, size_t *out_len, sdx_disclosur
 	return entry_revealed(out, out_len, view, l, origin, index);
 }
 
+/* The own entry's decoys (an imported one has none: they never travel). */
+static int collect_decoys(struct texts *t, sdx_ledger *l, uint64_t index)
+{
+	struct sdx__stmt s;
+	int err, rc;
+
+	if (!has_table(l))
+		return 0;
+	if ((err = sdx__stmt(&s, l, NULL, "reading decoys", "SELECT digest FROM disclosures "
+			     "WHERE origin = ? AND idx = ? AND text = '' ORDER BY digest",
+			     SDX__TEXT(l->origin), SDX__INT(index))) < 0)
+		return err;
+	while ((rc = sdx__stmt_step(&s)) == 1)
+		if ((err = collect(t, index, NULL, (const char *)sqlite3_column_text(s.st, 0))) < 0)
+			break;
+	if (rc < 0)
+		err = rc;
+	sdx__stmt_end(&s);
+	return err;
+}
+
+int sdx__ledger_entry_revealed_marked(char **out, size_t *out_len, sdx_disclosure_view *view,
+				      sdx_ledger *l, const char *origin, uint64_t index)
+{
+	struct texts t = { 0 }, d = { 0 };
+	char *body = NULL;
+	size_t len = 0;
+	int err;
+
+	*out = NULL;
+	if (origin && !strcmp(origin, l->origin))
+		origin = NULL;
+	if ((err = entry_body(&body, &len, l, origin, index)) < 0 ||
+	    (err = foreach_disclosure(l, origin, index, collect, &t)) < 0 ||
+	    (!origin && (err = collect_decoys(&d, l, index)) < 0))
+		goto done;
+	if ((err = sdx__disclosure_reveal_marked(out, out_len, view, body, len,
+						 (const char *const *)t.v, t.n,
+						 (const char *const *)d.v, d.n)) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", sdx_error_last());
+		sdx_error_set(err, "'%s': %s%s%s%llu: %s", l->path,
+			      origin ? "imported entry " : "entry ", origin ? origin : "",
+			      origin ? "/" : "", (unsigned long long)index, why);
+	}
+done:
+	texts_free(&t);
+	texts_free(&d);
+	free(body);
+	return err;
+}
+
 /* verify: every entry with disclosures, own and imported, revealed with all of them */
 int sdx__verify_disclosures(sdx_ledger *l, uint64_t *checked)
 {

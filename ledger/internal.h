@@ -152,4 +152,24 @@ int sdx__prefix_range(const char *ref, unsigned char lo[32], unsigned char hi[32
  * libsodium use that needs randomness or CPU feature selection. */
 int sdx__init(void);
 
+/*
+ * sdx_disclosure_reveal(), marking what stays withheld (formats/disclosure.md,
+ * "Marking what is withheld"): an object keeps in "_sd" the digests left
+ * without a disclosure, and an object whose member is an array that lost
+ * withheld elements gets "_withheld_elements": {member: count}.  Digests in
+ * decoys[0..ndecoys) are dropped and not counted.  For the record graph;
+ * such a body is never signed or written.
+ */
+struct sdx_disclosure_view;
+int sdx__disclosure_reveal_marked(char **body_out, size_t *body_len,
+				  struct sdx_disclosure_view *view, const char *body, size_t len,
+				  const char *const *texts, size_t n, const char *const *decoys,
+				  size_t ndecoys);
+/* The same for entry `index` of `origin` (NULL or the ledger's own: an own
+ * entry), with the disclosures the ledger holds for it and, for an own
+ * entry, its decoys. */
+int sdx__ledger_entry_revealed_marked(char **body_out, size_t *body_len,
+				      struct sdx_disclosure_view *view, struct sdx_ledger *l,
+				      const char *origin, uint64_t index);
+
 #endif

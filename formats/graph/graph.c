@@ -394,23 +394,49 @@ static int has_digests(const json_t *j, int depth)
 	return 0;
 }
 
-/* The body as its reader sees it: the disclosures held for the entry (own or
- * imported) put back, the digests without one left out and counted (they make
- * rules unknown, formats/rules/check.c).  A body that cannot be revealed stays
- * as signed, every digest counted as withheld. */
-static void reveal(const sdx_graph *g, struct gnode *m)
+size_t sdx__graph_withheld(const json_t *o)
+{
+	return json_array_size(json_object_get(o, "_sd"));
+}
+
+size_t sdx__graph_withheld_elements(const json_t *o, const char *member)
+{
+	return (size_t)json_integer_value(json_object_get(json_object_get(o, "_withheld_elements"),
+							  member));
+}
+
+int sdx__graph_may_withhold(const json_t *o, const char *member)
+{
+	return !json_object_get(o, member) && sdx__graph_withheld(o) > 0;
+}
+
+/*
+ * The body as its reader sees it: the disclosures held for the entry (own or
+ * imported, or those a bundle carries: texts) put back, an own entry's known
+ * decoys dropped; what stays withheld is marked in place ("_sd" keeps the
+ * digests without a disclosure, "_withheld_elements" counts an array's), so
+ * that each rule can tell whether a value it needs is missing
+ * (formats/rules/claims.c).  A body
+ * that cannot be revealed stays as signed and opaque: every rule unknown.
+ */
+static void reveal(const sdx_graph *g, struct gnode *m, const char *const *texts, size_t nt)
 {
 	sdx_disclosure_view v = { 0, 0 };
-	char *out = NULL;
+	char *out = NULL, *text = NULL;
 	size_t len = 0;
 	json_t *j;
 	int err;
 
-	if (m->own)
-		err = sdx_ledger_entry_revealed(&out, &len, &v, g->l, m->index);
+	if (g->l)
+		err = sdx__ledger_entry_revealed_marked(&out, &len, &v, g->l,
+							m->own ? NULL : m->origin, m->index);
 	else
-		err = sdx_ledger_foreign_entry_revealed(&out, &len, &v, g->l, m->origin, m->index);
+		err = sdx__json_dump(&text, &len, m->body) < 0 ? -1
+			: sdx__disclosure_reveal_marked(&out, &len, &v, text, len, texts, nt,
+							NULL, 0);
+	free(text);
 	if (err < 0 || !(j = json_loadb(out, len, 0, NULL))) {
+		m->opaque = 1;
 		m->withheld = 1;
 		free(out);
 		return;
@@ -421,14 +447,27 @@ static void reveal(const sdx_graph *g, struct gnode *m)
 	m->withheld = v.withheld;
 }
 
+void sdx__graph_reveal_carried(sdx_graph *g, struct gnode *n, const char *const *texts,
+			       size_t nt)
+{
+	n->withheld = 0;
+	n->opaque = 0;
+	if (n->body && has_digests(n->body, 0))
+		reveal(g, n, texts, nt);
+	n->marked = 1;
+	sdx_error_clear();
+}
+
 json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 {
 	struct gnode *m = (struct gnode *)n; /* the cache is not part of the graph's value */
 	struct fetch f = { NULL, 0 };
 	sdx_entry *e = NULL;
 
-	if (n->body || !g->l)
+	if (n->marked && n->body)
 		return n->body;
+	if (n->body || !g->l)
+		goto mark;
 	if (n->own) {
 		if (sdx_ledger_entry(&e, g->l, n->index) == 0)
 			f.err = sdx__entry_payload_json(&f.payload, e->data, e->len, "entry");
@@ -444,8 +483,12 @@ json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n)
 		m->key = sdx__graph_intern((sdx_graph *)g,
 					   json_string_value(json_object_get(f.payload, "key")));
 	json_decref(f.payload);
+mark:
+	m->withheld = 0;
+	m->opaque = 0;
 	if (m->body && has_digests(m->body, 0))
-		reveal(g, m);
+		reveal(g, m, NULL, 0);
+	m->marked = 1;
 	sdx_error_clear();
 	return m->body;
 }

@@ -28,7 +28,11 @@ struct gnode {
 	char time[21];
 	json_t *body;             /* the record; NULL until read (sdx__graph_body) */
 	size_t withheld;          /* digests of its body without a disclosure held (set
-				   * when the body is read; decoys count too) */
+				   * when the body is read; decoys count too, but for the
+				   * ledger's own, which it knows); the body marks where
+				   * (sdx__graph_withheld()) */
+	int opaque;               /* its digests could not be read: every rule is unknown */
+	int marked;               /* body read and marked (0: read it on demand) */
 	unsigned char (*refs)[32];/* the entries it refers to (inputs, items, supersedes...) */
 	unsigned char *ref_edge;  /* for each: the number of its edge in type->edges */
 	char **ref_lots;          /* for each: the lot_number beside it, or NULL */
@@ -52,6 +56,16 @@ struct sdx_graph {
 	char *err_msg;
 	struct sdx__attr *attr;   /* attribution's trust view and conflicts (attribution.c) */
 };
+
+/* ---- what a concealed body withholds (graph.c, formats/disclosure.md) ---- */
+
+/* How many of the members of object `o` of a record's body are withheld
+ * (concealed, their disclosure not held): 0 for none. */
+size_t sdx__graph_withheld(const json_t *o);
+/* How many elements of array member `member` of object `o` are withheld. */
+size_t sdx__graph_withheld_elements(const json_t *o, const char *member);
+/* Does `o` lack `member` where a member of `o` is withheld (it may be that one)? */
+int sdx__graph_may_withhold(const json_t *o, const char *member);
 
 /* ---- the container (graph.c) ---- */
 
@@ -114,6 +128,10 @@ int sdx__graph_lazy_ids(sdx_graph *g, const char *kind, const char *value, size_
 /* The record of node n (borrowed, cached), read from the ledger on first use;
  * NULL if it cannot be read. */
 json_t *sdx__graph_body(const sdx_graph *g, const struct gnode *n);
+/* A bundle's node n (g has no ledger) revealed with the disclosures the bundle
+ * carries for it, what stays withheld marked, as sdx__graph_body does. */
+void sdx__graph_reveal_carried(sdx_graph *g, struct gnode *n, const char *const *texts,
+			       size_t nt);
 
 /* The node with this leaf hash, or SIZE_MAX. */
 size_t sdx__graph_find(const sdx_graph *g, const unsigned char leaf[32]);

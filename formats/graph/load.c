@@ -203,34 +203,11 @@ static int sink_disclosure(void *ctx, const char *origin, uint64_t index, const 
 	return 0;
 }
 
-/* Whether a body holds salted digests (formats/disclosure.md). */
-static int has_digests(const json_t *j, int depth)
-{
-	const char *k;
-	json_t *v;
-	size_t i;
-
-	if (depth > 64)
-		return 0;
-	if (json_is_object(j)) {
-		if (json_object_get(j, "_sd") || (json_object_size(j) == 1 && json_object_get(j, "...")))
-			return 1;
-		json_object_foreach((json_t *)j, k, v)
-			if (has_digests(v, depth + 1))
-				return 1;
-	} else if (json_is_array(j)) {
-		json_array_foreach(j, i, v)
-			if (has_digests(v, depth + 1))
-				return 1;
-	}
-	return 0;
-}
-
 /*
- * Each body with digests as the bundle's reader sees it, as formats/graph/graph.c
- * does for a ledger's: the disclosures the bundle carries for it put back, the
- * digests without one left out and counted (rules on it become unknown).  A
- * body that cannot be revealed stays as signed, every digest counted.
+ * Each body with digests as the bundle's reader sees it, as a ledger's graph
+ * does (formats/graph/graph.c): the disclosures the bundle carries for it put
+ * back, what stays withheld marked so that each rule can tell whether a value
+ * it needs is missing.  A body that cannot be revealed stays opaque.
  */
 static void reveal_carried(struct bundle_load *bl)
 {
@@ -238,33 +215,16 @@ static void reveal_carried(struct bundle_load *bl)
 	size_t i, k = 0;
 
 	for (i = 0; i < g->len; i++) {
-		struct gnode *n = &g->n[i];
 		const char *texts[SDX_DISCLOSURE_COUNT_MAX];
-		sdx_disclosure_view v = { 0, 0 };
-		size_t nt = 0, len = 0;
-		char *body = NULL, *out = NULL;
-		json_t *j = NULL;
+		size_t nt = 0;
 
 		for (; k < bl->n && bl->d[k].node < i; k++)
 			;
 		for (; k < bl->n && bl->d[k].node == i; k++)
 			if (nt < SDX_DISCLOSURE_COUNT_MAX)
 				texts[nt++] = bl->d[k].text;
-		if (!n->body || !has_digests(n->body, 0))
-			continue;
-		if (sdx__json_dump(&body, &len, n->body) < 0 ||
-		    sdx_disclosure_reveal(&out, &len, &v, body, len, texts, nt) < 0 ||
-		    !(j = json_loadb(out, len, 0, NULL))) {
-			n->withheld = 1;
-		} else {
-			json_decref(n->body);
-			n->body = j;
-			n->withheld = v.withheld;
-		}
-		free(body);
-		free(out);
+		sdx__graph_reveal_carried(g, &g->n[i], texts, nt);
 	}
-	sdx_error_clear();
 }
 
 int sdx_graph_from_bundle(sdx_graph **out, sdx_bundle_report **report, const char *path,

@@ -285,6 +285,14 @@ int sdx_record_append_concealed(sdx_entry_info *out, sdx_ledger *l, const sdx_si
 	sdx_entry_info info;
 	int err;
 
+	/* a threshold statement is what a recipient checks in place of the
+	 * values: it stays in view (formats/declaration.md §5.4) */
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(pointers[i], "/statements", 11) == 0 &&
+		    (pointers[i][11] == '\0' || pointers[i][11] == '/'))
+			return sdx_error_set(SDX_EINVAL, "%s: '%s': a threshold statement cannot be "
+					     "concealed: it is what a recipient checks in place of the "
+					     "values", what, pointers[i]);
 	prepare(&p, type, json, len);
 	if (p.err == 0 && (err = sdx_disclosure_conceal(&p.sealed, &p.slen, &list, p.canon, p.clen,
 							pointers, n, decoys)) < 0) {

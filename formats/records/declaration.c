@@ -4,8 +4,10 @@
  * schema (date order, sums, cited ids, check digits, unique lot numbers) are
  * written down in formats/declaration.md; keep the two in step.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sdx/error.h"
 #include "formats/records/rules.h"
@@ -288,6 +290,89 @@ static int check_evidence(const struct decl *d, const json_t *claims)
 	return 0;
 }
 
+/* Does measurement `m` measure `name` (a CAS number, or a name or
+ * abbreviation found as a whole word in its substance, case aside)? */
+static int measures(const json_t *m, const char *name)
+{
+	const char *sub = sdx__rule_str(m, "substance"), *cas = sdx__rule_str(m, "cas_number");
+	size_t n = strlen(name), i;
+
+	if (!n)
+		return 0;
+	if (cas && strcmp(cas, name) == 0)
+		return 1;
+	for (i = 0; sub && sub[i]; i++)
+		if (strncasecmp(sub + i, name, n) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)sub[i - 1])) &&
+		    !isalnum((unsigned char)sub[i + n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * R23 (version 4): a threshold statement is measured by a report the
+ * declaration cites, an at_most bounds one substance, and the record's own
+ * values keep to it: the largest total-content value of each substance it
+ * names, summed (non-detects as 0), is at most its limit.  Checked on the
+ * whole record, before any field is concealed.
+ */
+static int check_statements(const struct decl *d, const json_t *claims)
+{
+	const json_t *st, *sub, *c, *m;
+	char path[40], s[80], parts[600];
+	size_t i, j, k, l;
+
+	json_array_foreach(json_object_get(d->root, "statements"), i, st) {
+		const json_t *limit = json_object_get(st, "limit");
+		const char *unit = sdx__rule_str(limit, "unit");
+		double lv = json_number_value(json_object_get(limit, "value")), sum = 0;
+		size_t pl = 0;
+
+		snprintf(path, sizeof(path), "statements[%zu]", i);
+		if (sdx__rule_find(d->evidence, "id", sdx__rule_str(st, "measured_by")) < 0)
+			return sdx__rule_bad(d->type, "%s.measured_by: no evidence has id '%s'; a "
+					     "statement is measured by a report the declaration cites",
+					     path, sdx__rule_shown(s, sizeof(s),
+								   sdx__rule_str(st, "measured_by")));
+		if (strcmp(sdx__rule_str(st, "statement"), "at_most") == 0 &&
+		    json_array_size(json_object_get(st, "substances")) != 1)
+			return sdx__rule_bad(d->type, "%s.substances: at_most bounds one substance; "
+					     "use sum_at_most for more", path);
+		parts[0] = '\0';
+		json_array_foreach(json_object_get(st, "substances"), j, sub) {
+			double worst = -1;
+			const json_t *at = NULL;
+			json_array_foreach(claims, k, c)
+				json_array_foreach(json_object_get(c, "measurements"), l, m) {
+					double v, f = sdx__rule_unit_factor(sdx__rule_str(m, "unit"), unit);
+					if (strcmp(sdx__rule_str(m, "measure") ? sdx__rule_str(m, "measure")
+						   : "total", "total") != 0 ||
+					    !measures(m, json_string_value(sub)) || f == 0 ||
+					    (!json_object_get(m, "value") &&
+					     !json_is_true(json_object_get(m, "below_detection"))))
+						continue;
+					v = json_is_true(json_object_get(m, "below_detection")) ? 0
+						: json_number_value(json_object_get(m, "value")) * f;
+					if (v > worst) {
+						worst = v;
+						at = m;
+					}
+				}
+			if (!at)
+				continue;
+			sum += worst;
+			pl += (size_t)snprintf(parts + pl, pl < sizeof(parts) ? sizeof(parts) - pl : 0,
+					       "%s%s %.15g %s", pl ? " + " : "",
+					       sdx__rule_str(at, "substance"), worst, unit);
+		}
+		if (!sdx__rule_within(sum, lv, "<="))
+			return sdx__rule_bad(d->type, "%s.limit: the declaration's own values contradict "
+					     "the statement: %s = %.15g %s is over its limit %.15g %s",
+					     path, parts, sum, unit, lv, unit);
+	}
+	return 0;
+}
+
 /* Identifiers with check digits: GLN (GS1 mod 10) and LEI (ISO 17442). */
 static int declaration_rules(const char *type, const json_t *root)
 {
@@ -333,6 +418,8 @@ static int declaration_rules(const char *type, const json_t *root)
 	json_array_foreach(claims, i, x)
 		if ((err = check_claim(&d, x, i)) < 0)
 			return err;
+	if ((err = check_statements(&d, claims)) < 0)
+		return err;
 	return check_evidence(&d, claims);
 }
 
@@ -439,7 +526,7 @@ static const char *const parties[] = { "supplier", "material.manufacturer", NULL
 const struct sdx_record_type sdx__type_declaration = {
 	.name = "declaration",
 	.has_schema = 1,
-	.versions = 3, /* all written: versions 2 and 3 only add optional members */
+	.versions = 4, /* all written: versions 2 to 4 only add optional members */
 	.role = SDX_ROLE_STATEMENT,
 	.id_field = "declaration_id",
 	.edges = edges,

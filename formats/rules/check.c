@@ -75,16 +75,21 @@ void sdx__check_result(struct check *c, const json_t *rule, size_t node, const c
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	/* a rule that read a record with concealed fields whose disclosure is not
-	 * held judged without them: neither its pass nor its fail stands */
-	if (n->withheld && (verdict == SDX_VERDICT_PASS || verdict == SDX_VERDICT_FAIL)) {
+	/* a record whose digests cannot be read, or a rule kind that does not yet
+	 * ask which fields it read (c->coarse: withheld fields where it reads),
+	 * judged without what is withheld: neither its pass nor its fail stands */
+	if ((n->opaque || c->coarse) && (verdict == SDX_VERDICT_PASS || verdict == SDX_VERDICT_FAIL)) {
 		size_t k = strlen(reason);
 
-		sdx__text_put(reason + k, sizeof(reason) - k, "; but %zu field%s of this record %s "
-			      "concealed and not disclosed (withheld by the supplier, or decoys), "
-			      "so the verdict would rest on values not seen: a threshold statement "
-			      "would carry it", n->withheld, n->withheld == 1 ? "" : "s",
-			      n->withheld == 1 ? "is" : "are");
+		if (n->opaque)
+			sdx__text_put(reason + k, sizeof(reason) - k, _("; but the concealed fields of "
+				      "this record cannot be read, so the verdict would rest on values "
+				      "not seen"));
+		else
+			sdx__text_put(reason + k, sizeof(reason) - k, _("; but %zu field(s) under %s of "
+				      "this record are concealed and not disclosed (withheld by the "
+				      "supplier, or decoys), and this rule does not tell which it reads"),
+				      c->coarse, c->coarse_region);
 		verdict = SDX_VERDICT_UNKNOWN;
 	}
 	if (verdict == SDX_VERDICT_UNKNOWN && !firm && sdx__check_strict(c, rule)) {
@@ -140,6 +145,27 @@ size_t sdx__check_current(const sdx_graph *g, size_t decl, const char *lot, int 
 
 typedef void (*check_fn)(struct check *c, const json_t *rule, size_t node,
 			 const struct walk *w);
+
+/* Withheld places (formats/disclosure.md) in `j` and below. */
+static size_t withheld_under(const json_t *j, int depth)
+{
+	const char *k;
+	json_t *v;
+	size_t i, n = 0;
+
+	if (depth > 64)
+		return 0;
+	if (json_is_object(j)) {
+		n += sdx__graph_withheld(j);
+		json_object_foreach((json_t *)j, k, v)
+			n += strcmp(k, "_withheld_elements") == 0
+				? 0 : sdx__graph_withheld_elements(j, k) + withheld_under(v, depth + 1);
+	} else if (json_is_array(j)) {
+		json_array_foreach(j, i, v)
+			n += withheld_under(v, depth + 1);
+	}
+	return n;
+}
 
 /*
  * What each check kind judges: on a declaration, its claims; on a batch or
@@ -236,6 +262,7 @@ static void check_declaration(struct check *c, size_t node, const struct walk *w
 		}
 		if (sdx__check_signed_by(c, rule, cur, w0, note))
 			continue;
+		/* each kind asks itself which withheld values it needs (claims.c) */
 		kind_of(rule)->on_statement(c, rule, cur, w0);
 		note_last(c, before, note);
 		note_last(c, before, scope_note);
@@ -253,7 +280,14 @@ static void check_reports(struct check *c, size_t node, const struct walk *w)
 		if (!in_scope(c, rule, node, w, scope_note, sizeof(scope_note)))
 			continue;
 		before = json_array_size(c->results);
+		/* a report rule asks of each report what it needs (reports.c), an
+		 * origin rule of each input's origin (origin.c); not yet what it
+		 * reads of the record's own body */
+		c->coarse_region = _("its body");
+		c->coarse = kind_of(rule)->on_record == sdx__check_report ? 0
+			: withheld_under(sdx__graph_body(c->g, &c->g->n[node]), 0);
 		kind_of(rule)->on_record(c, rule, node, w);
+		c->coarse = 0;
 		note_last(c, before, scope_note);
 	}
 }

@@ -33,6 +33,9 @@ struct check {
 	const struct sdx_check_options *opts;
 	json_t *results;
 	int worst;               /* SDX_VERDICT_*, by verdict_rank(); -1: out of memory */
+	size_t coarse;           /* withheld fields where the rule being judged reads, for a
+				  * kind that does not tell which it needs (check.c) */
+	const char *coarse_region;
 	int counts[4];
 };
 
@@ -132,6 +135,29 @@ void sdx__check_claim(struct check *c, const json_t *rule, size_t node, const st
 void sdx__check_report(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 void sdx__check_origin(struct check *c, const json_t *rule, size_t node, const struct walk *w);
 void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const struct walk *w);
+
+/* ---- threshold statements (claims.c, formats/declaration.md §5.4) ---- */
+
+enum { SDX__STMT_OTHER, SDX__STMT_ABOVE, SDX__STMT_COVERS };
+
+/* Does threshold statement `st` name substance `s` of a rule's list `subs`
+ * (by name, alias or CAS number, as a measurement would)? */
+int sdx__statement_names(const json_t *st, const json_t *subs, size_t s);
+/* Its limit in mg/kg, or -1 if not a mass fraction. */
+double sdx__statement_limit(const json_t *st);
+/*
+ * Does `st` carry a rule's bound on substances need[0..n) of `subs` at
+ * lim_mgkg (comparison `cmp`)?  sum: the rule bounds their sum, which a
+ * sum_at_most naming each of them carries (an at_most, for one); else the
+ * rule bounds the one substance need[0], which an at_most of it or a
+ * sum_at_most naming it carries (concentrations are not negative).
+ * SDX__STMT_COVERS when its limit keeps to the rule's, SDX__STMT_ABOVE when
+ * it names them under a higher limit, else SDX__STMT_OTHER.
+ */
+int sdx__statement_covers(const json_t *st, const json_t *subs, const size_t *need, size_t n,
+			  int sum, double lim_mgkg, const char *cmp);
+/* Is the file of report (evidence element) `e` held? */
+int sdx__check_file_held(const struct check *c, const json_t *e);
 
 /* Is statement `node` still its ledger's word at day `today`: not superseded,
  * not withdrawn with effect by then (listed.c)? */

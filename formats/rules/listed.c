@@ -85,6 +85,10 @@ static size_t listed_in(const sdx_substance_list *list, const json_t *decl, cons
 			double v;
 			if (!s || strcmp(sget(m, "measure"), "migration") == 0)
 				continue;
+			/* a value withheld is no value (listed_doubt() names it), never a 0 */
+			if (!json_object_get(m, "value") &&
+			    !json_is_true(json_object_get(m, "below_detection")))
+				continue;
 			v = json_is_true(json_object_get(m, "below_detection")) ? 0 :
 			    json_number_value(json_object_get(m, "value")) *
 			    sdx__mass_fraction_factor(sget(m, "unit"));
@@ -105,6 +109,53 @@ static size_t listed_in(const sdx_substance_list *list, const json_t *decl, cons
 		}
 	}
 	return n;
+}
+
+/*
+ * What of the claims covering `lot` may hide a listed substance's value
+ * (formats/disclosure.md): a concealed claim or measurement, a measurement
+ * whose CAS number may be concealed, or a listed one whose value is.  1 with
+ * the reason in `why`, else 0.
+ */
+static int listed_doubt(const sdx_substance_list *list, const json_t *decl, const char *lot,
+			char *why, size_t cap)
+{
+	const json_t *claim, *m;
+	size_t i, k, n;
+	const char *id;
+
+	if ((n = sdx__graph_withheld_elements(decl, "claims"))) {
+		sdx__text_put(why, cap, _("%zu claim(s) of this declaration are concealed and not "
+			 "disclosed"), n);
+		return 1;
+	}
+	json_array_foreach(json_object_get(decl, "claims"), i, claim) {
+		if (!sdx__claim_covers(claim, lot))
+			continue;
+		id = *sget(claim, "id") ? sget(claim, "id") : "?";
+		if ((n = sdx__graph_withheld_elements(claim, "measurements")) ||
+		    (strcmp(sget(claim, "basis"), "formulation") != 0 &&
+		     sdx__graph_may_withhold(claim, "measurements"))) {
+			sdx__text_put(why, cap, _("the measurements of claim %s are concealed and not "
+				 "disclosed"), id);
+			return 1;
+		}
+		json_array_foreach(json_object_get(claim, "measurements"), k, m) {
+			if (sdx__graph_may_withhold(m, "cas_number")) {
+				sdx__text_put(why, cap, _("the CAS number of measurement %zu of claim %s "
+					 "may be concealed and is not disclosed"), k, id);
+				return 1;
+			}
+			if (sdx_list_find(list, sget(m, "cas_number")) &&
+			    sdx__graph_may_withhold(m, "value") &&
+			    !json_is_true(json_object_get(m, "below_detection"))) {
+				sdx__text_put(why, cap, _("the value of %s in claim %s is concealed and "
+					 "not disclosed"), sget(m, "substance"), id);
+				return 1;
+			}
+		}
+	}
+	return 0;
 }
 
 /* A conforming svhc claim covering the lot, or NULL. */
@@ -187,7 +238,7 @@ void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const s
 	double lim = json_number_value(json_object_get(limit, "value")) *
 		     sdx__mass_fraction_factor(sget(limit, "unit"));
 	struct hit h[64];
-	char measured[500] = "", later[500] = "";
+	char measured[500] = "", later[500] = "", doubt[300];
 	struct text tm = { measured, sizeof(measured), 0 }, tl = { later, sizeof(later), 0 };
 	size_t n, i, over = 0;
 
@@ -209,6 +260,13 @@ void sdx__check_listed(struct check *c, const json_t *rule, size_t node, const s
 			sdx__text_add(&tm, "%s%s not detected", i ? ", " : "", h[i].s->name);
 		else
 			sdx__text_add(&tm, "%s%s %.4g %%", i ? ", " : "", h[i].s->name, h[i].mgkg / 1e4);
+	}
+	if (listed_doubt(list, decl, lot, doubt, sizeof(doubt))) {
+		sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_UNKNOWN, _("%s%s%s of list "
+				  "'%s' (version %llu) may be among what is withheld: %s"),
+				  n ? _("measured ") : "", measured, n ? _(" (within the limit); a substance")
+				  : _("a substance"), name, (unsigned long long)sdx_list_version(list), doubt);
+		return;
 	}
 	if (n == matchable(list)) {
 		sdx__check_result(c, rule, node, lot, w->via, SDX_VERDICT_PASS, _("every substance of "
@@ -289,7 +347,8 @@ static json_t *hits(sdx_graph *g, const sdx_listed_substance *s, long today)
 				for (q = 0; q < s->ncas; q++)
 					if (strcmp(sget(m, "cas_number"), s->cas[q]) == 0)
 						break;
-				if (q == s->ncas || json_is_true(json_object_get(m, "below_detection")))
+				if (q == s->ncas || json_is_true(json_object_get(m, "below_detection")) ||
+				    !json_object_get(m, "value"))
 					continue;
 				json_array_append_new(claims, json_string(sget(claim, "id")));
 				/* the claim's lots, or every lot the declaration covers */

@@ -34,6 +34,7 @@ struct input {
 	char cost[140];    /* the cost as recorded, and converted */
 	char digits[12];   /* of hs; "" not recorded */
 	int originating, packaging, has_value;
+	int withheld;      /* its declared origin is concealed and not disclosed (disclosure.md) */
 	double value;      /* in the batch value's currency */
 	double kg;         /* the quantity used, when a mass; else < 0 */
 };
@@ -109,9 +110,24 @@ static void declared_origin(struct check *c, const char *agreement, size_t node,
 			return;
 		}
 	}
+	if (sdx__graph_may_withhold(body, "origin")) {
+		in->withheld = 1;
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: the declaration's origin "
+			 "is concealed and not disclosed");
+		return;
+	}
 	json_array_foreach(json_object_get(origin, "preferential"), k, p) {
+		if (!json_object_get(p, "agreement") && sdx__graph_withheld(p))
+			in->withheld = 1; /* it may be the agreement's */
 		if (strcmp(sget(p, "agreement"), agreement) != 0)
 			continue;
+		if (sdx__graph_may_withhold(p, "originating")) {
+			in->withheld = 1;
+			sdx__text_put(in->status, sizeof(in->status), "undetermined: whether it is "
+				 "originating under %s is concealed and not disclosed", agreement);
+			return;
+		}
+		in->withheld = 0;
 		in->originating = json_is_true(json_object_get(p, "originating"));
 		sdx__text_put(in->status, sizeof(in->status), "%s under %s%s%s%s%s (country of origin %s)",
 			 in->originating ? "originating" : "declared not originating", agreement,
@@ -120,7 +136,13 @@ static void declared_origin(struct check *c, const char *agreement, size_t node,
 			 country);
 		return;
 	}
-	if (*country)
+	if (sdx__graph_may_withhold(origin, "preferential") ||
+	    sdx__graph_withheld_elements(origin, "preferential"))
+		in->withheld = 1;
+	if (in->withheld)
+		sdx__text_put(in->status, sizeof(in->status), "undetermined: what it declares under %s "
+			 "may be concealed and is not disclosed", agreement);
+	else if (*country)
 		sdx__text_put(in->status, sizeof(in->status), "undetermined: country of origin %s, no %s "
 			 "originating status declared", country, agreement);
 	else
@@ -146,6 +168,14 @@ static void subassembly_origin(struct check *c, const json_t *spec, size_t node,
 		return;
 	}
 	v = judge(c, spec, node, depth + 1, head, sizeof(head), &ignored);
+	/* not originating, but perhaps only for an origin withheld below */
+	if (v == SDX_VERDICT_FAIL) {
+		const json_t *x;
+		size_t i;
+		json_array_foreach(json_object_get(ignored, "inputs"), i, x)
+			if (json_is_true(json_object_get(x, "withheld")))
+				in->withheld = 1;
+	}
 	json_decref(ignored);
 	in->originating = v == SDX_VERDICT_PASS;
 	sdx__text_put(in->status, sizeof(in->status), "%s%s", v == SDX_VERDICT_UNKNOWN ?
@@ -453,6 +483,8 @@ static json_t *inputs_json(const struct judged *j)
 			      in->cost[0] ? in->cost : NULL);
 		if (o && in->has_value)
 			json_object_set_new(o, "value", json_real(in->value));
+		if (o && in->withheld)
+			json_object_set_new(o, "withheld", json_true());
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -605,7 +637,7 @@ static void reason_of(const json_t *o, const json_t *spec, const char *head, str
 void sdx__check_origin(struct check *c, const json_t *rule, size_t node, const struct walk *w)
 {
 	const json_t *spec = json_object_get(rule, "origin");
-	char head[300], buf[1400];
+	char head[600], buf[1400];
 	struct text t = { buf, sizeof(buf), 0 };
 	json_t *o = NULL, *last;
 	int v;
@@ -613,6 +645,23 @@ void sdx__check_origin(struct check *c, const json_t *rule, size_t node, const s
 	if ((v = judge(c, spec, node, 0, head, sizeof(head), &o)) < 0) {
 		c->worst = -1;
 		return;
+	}
+	/* a withheld origin was counted as non-originating, which it may not be:
+	 * a pass stands on that, a fail does not (said first: the reason is long) */
+	if (v == SDX_VERDICT_FAIL) {
+		const json_t *x;
+		size_t i, k = strlen(head);
+		json_array_foreach(json_object_get(o, "inputs"), i, x)
+			if (json_is_true(json_object_get(x, "withheld"))) {
+				sdx__text_put(head + k, sizeof(head) - k, "; but the origin of %s%s%s%s "
+					      "is concealed and not disclosed, so it is not shown to be "
+					      "non-originating", json_is_string(json_object_get(x, "lot"))
+					      ? "lot " : "", sget(x, "lot"),
+					      json_is_string(json_object_get(x, "lot")) ? " " : "",
+					      sget(x, "record"));
+				v = SDX_VERDICT_UNKNOWN;
+				break;
+			}
 	}
 	reason_of(o, spec, head, &t);
 	if (t.len + 1 >= t.cap)

@@ -300,6 +300,12 @@ static int balance(struct plaus *p, const char *field, size_t src, const char *l
 	int mine_bad = 0, gone, err;
 	size_t k;
 
+	/* a quantity concealed and not disclosed (formats/disclosure.md) is not 0 */
+	if (!json_object_get(have, "value")) {
+		err = fact(p, SDX__PLAUS_UNCHECKED, field, src, "the quantity of lot %s is concealed "
+			   "and not disclosed: mass balance unchecked", lot ? lot : "?");
+		goto done;
+	}
 	if ((err = sources(&s, p->g, src, lot)) < 0)
 		goto done;
 	for (k = 0; k < s.n && err >= 0; k++)

@@ -240,6 +240,53 @@ static void judge_lab(const struct check *c, const json_t *rule, const json_t *e
 	}
 }
 
+/*
+ * A member of report `e` the rule reads that is absent where a member of the
+ * report is withheld (formats/disclosure.md: it may be that one): its name,
+ * or NULL.  A clause whose result is withheld counts as its clauses.
+ */
+static const char *withheld_need(const json_t *rule, const json_t *e)
+{
+	const json_t *policy = json_object_get(rule, "evidence"), *req = json_object_get(rule, "report");
+	const json_t *x;
+	size_t i;
+
+	if (sdx__graph_withheld(e)) {
+		if (sdx__graph_may_withhold(e, "valid_until"))
+			return "valid_until";
+		if (json_object_get(policy, "max_age_days") && sdx__graph_may_withhold(e, "issue_date"))
+			return "issue_date";
+		if (json_object_get(req, "standards") && sdx__graph_may_withhold(e, "standards"))
+			return "standards";
+		if (json_object_get(req, "clauses") && sdx__graph_may_withhold(e, "clauses"))
+			return "clauses";
+		if (json_object_get(rule, "test_items") && sdx__graph_may_withhold(e, "test_items"))
+			return "test_items";
+		if ((json_is_true(json_object_get(policy, "accredited")) ||
+		     json_object_get(policy, "accreditation") ||
+		     json_object_get(policy, "accreditation_bodies")) &&
+		    sdx__graph_may_withhold(e, "accreditation"))
+			return "accreditation";
+		if (json_object_get(policy, "report_file") && sdx__graph_may_withhold(e, "attachment"))
+			return "attachment";
+	}
+	if (json_object_get(req, "clauses")) {
+		if (sdx__graph_withheld_elements(e, "clauses"))
+			return "clauses";
+		json_array_foreach(json_object_get(e, "clauses"), i, x)
+			if (sdx__graph_may_withhold(x, "result") || sdx__graph_may_withhold(x, "clause"))
+				return "clauses";
+	}
+	if (json_object_get(rule, "test_items") && sdx__graph_withheld_elements(e, "test_items"))
+		return "test_items";
+	if (json_object_get(req, "standards") && sdx__graph_withheld_elements(e, "standards"))
+		return "standards";
+	if (sdx__graph_may_withhold(json_object_get(e, "accreditation"), "number") &&
+	    strcmp(sget(policy, "accreditation"), "verified") == 0)
+		return "accreditation";
+	return NULL;
+}
+
 static void judge(const struct check *c, const json_t *rule, const json_t *e, struct judged *j,
 		  char *note, size_t ncap)
 {
@@ -248,11 +295,20 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 	json_int_t max_age = json_integer_value(json_object_get(policy, "max_age_days"));
 	long age = c->today - sdx__check_days(sget(e, "issue_date"));
 	char stds[300] = "";
+	const char *what;
 	struct judged firm;
 	size_t i;
 	int best = 0;
 
 	memset(j, 0, sizeof(*j));
+	if ((what = withheld_need(rule, e))) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 2;
+		sdx__text_put(j->why, sizeof(j->why), _("the %s of report %s may be concealed and is not "
+			 "disclosed, and this rule reads it"), what, *sget(e, "report_number")
+			 ? sget(e, "report_number") : "?");
+		return;
+	}
 	json_array_foreach(json_object_get(req, "standards"), i, x) {
 		int m = standard_match(e, json_string_value(x));
 		if (m > best)
@@ -296,6 +352,14 @@ static void judge(const struct check *c, const json_t *rule, const json_t *e, st
 		sdx__text_put(j->why, sizeof(j->why), _("report %s was issued %s, %ld days before %s; at most "
 			 "%lld days are allowed"), sget(e, "report_number"),
 			 sget(e, "issue_date"), age, c->date, (long long)max_age);
+	}
+	if (!j->verdict && strcmp(sget(policy, "report_file"), "held") == 0 &&
+	    !sdx__check_file_held(c, e)) {
+		j->verdict = SDX_VERDICT_UNKNOWN;
+		j->score = 1;
+		sdx__text_put(j->why, sizeof(j->why), _("the file of report %s is not held (withheld "
+			 "with the values it holds, or not carried), and this rule reads the report "
+			 "itself"), sget(e, "report_number"));
 	}
 	if (!j->verdict)
 		*j = firm;
@@ -439,10 +503,12 @@ void sdx__check_report(struct check *c, const json_t *rule, size_t node, const s
 		}
 	}
 	if (best.score == (size_t)-1 && best.verdict != SDX_VERDICT_FAIL) {
+		size_t gone = sdx__graph_withheld_elements(sdx__graph_body(c->g, &c->g->n[node]),
+							   "evidence");
 		sdx__check_result(c, rule, node, w->lot, w->via, SDX_VERDICT_UNKNOWN, _("no test report "
-				  "%s this %s%s"), model_ok && batch_ok ? _("is attached to") :
+				  "%s this %s%s%s"), model_ok && batch_ok ? _("is attached to") :
 				  model_ok ? _("on the model of") : _("is attached to"), c->g->n[node].type->name,
-				  elsewhere);
+				  elsewhere, gone ? _("; its reports are concealed and not disclosed") : "");
 		return;
 	}
 	sdx__check_result(c, rule, node, w->lot, w->via,

@@ -105,6 +105,28 @@ sdx import -L toys.db sup2.sdxb > /dev/null
 expect 5 "the polypropylene's origin withdrawn: RVC 25.4 %" sdx check -p rcep-origin -L toys.db "$b45" $D
 golden withdrawn "the lot is undetermined, so non-originating, and counts in VNM"
 
+# a declared origin concealed and not disclosed (formats/disclosure.md) is
+# counted as non-originating, as an undetermined one is, but a fail that
+# rests on it is unknown: it is not shown to be non-originating
+sdx init -L sup3.db --origin example.com/suppliers3 --unencrypted > /dev/null
+sdx init -L toys3.db --origin example.com/toys3 --unencrypted > /dev/null
+for f in mechanism abs carton; do sdx declare -L sup3.db "$O/$f-declaration.json" > /dev/null; done
+expect 0 "the polypropylene's origin concealed" sdx declare -L sup3.db "$O/pp-declaration.json" \
+	--conceal /origin/preferential/0
+sdx key show -L sup3.db --vkey > sup3.vkey
+sdx export -L sup3.db --all --disclose none -o sup3.sdxb > /dev/null
+sdx trust add -L toys3.db sup3.vkey > /dev/null
+sdx import -L toys3.db sup3.sdxb > /dev/null
+sed -e "s/PP_DECLARATION/$(leaf sup3.db PP2609-11)/; s/MECH_DECLARATION/$(leaf sup3.db WD2608-04)/" \
+	-e "s/ABS_DECLARATION/$(leaf sup3.db AB2609-02)/; s/CARTON_DECLARATION/$(leaf sup3.db CT2609-21)/" \
+	"$O/rvc45-batch.json" > rvc45-3.json
+sdx batch -L toys3.db rvc45-3.json > /dev/null
+# shellcheck disable=SC2086
+expect 6 "RVC with the polypropylene's origin withheld" sdx check -p rcep-origin -L toys3.db \
+	"$(leaf toys3.db TC2610-45)" $D
+expect_out "is unknown, saying why" "but the origin of lot PP2609-11 .*is concealed and not disclosed, so it is not shown to be non-originating"
+expect_out "the input's status" "what it declares under RCEP may be concealed and is not disclosed"
+
 # a profile that asks an origin rule of a declaration is refused
 jq '.rules[0].applies_to = "declaration"' "$O/my-origin-cth.json" > bad.json
 # shellcheck disable=SC2086

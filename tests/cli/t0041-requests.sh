@@ -78,6 +78,17 @@ expect 0 "s declares --answers REQ-2612-003" sdx declare -L s.db --answers REQ-2
 expect 0 "the declaration" sdx show -L s.db HX-DOC-2026-0920-01 --json
 check "is version 3, answering it" test "$(jq -r '.payload.body | [.format, .answers.request_id] | join(" ")' "$out")" = \
 	"sdx-declaration/3 REQ-2612-003"
+# a version 4 declaration (threshold statements) answering it stays version 4
+jq '.format = "sdx-declaration/4" | .declaration_id = "HX-DOC-2026-0920-04" |
+	.statements = [{statement: "sum_at_most", substances: ["Pb", "Cd", "Hg", "Cr(VI)"],
+	limit: {value: 100, unit: "mg/kg"}, measured_by: "E1"}]' \
+	"$D/pvc-compound-declaration.json" > v4.json
+expect 0 "s declares a version 4 one --answers REQ-2612-003" sdx declare -L s.db \
+	--answers REQ-2612-003 v4.json --attach "$R/cnas-l1234-report-2026-0917.txt"
+expect 0 "that declaration" sdx show -L s.db HX-DOC-2026-0920-04 --json
+check "is version 4, answering it, with its statement" test "$(jq -r '.payload.body |
+	[.format, .answers.request_id, .statements[0].statement] | join(" ")' "$out")" = \
+	"sdx-declaration/4 REQ-2612-003 sum_at_most"
 expect 0 "closed on s" sdx due -L s.db --date 2026-12-10
 check "nothing listed" sh -c "! grep -q REQ-2612 '$out'"
 sdx export -L s.db --all -o answer3.sdxb > /dev/null

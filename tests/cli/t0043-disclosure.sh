@@ -5,10 +5,12 @@
 # (a sentinel, 41.6173 mg/kg of lead) is in no signed byte, its disclosure
 # decodes to it and matches its digest, and a forged disclosure (the value
 # changed) makes sdx verify fail, naming the entry.  sdx check passes the
-# packaging rule with the disclosures held and gives unknown without them; an
+# packaging rule with the disclosures held and gives unknown without them,
+# naming the value it misses, while a rule on values in view judges them; an
 # export with --disclose none holds the sentinel in no member, decoded, while
 # the same search finds it in a bundle written without concealment.  What
-# travels with --disclose, its import and forwarding: t0044.
+# travels with --disclose, its import and forwarding: t0044; threshold
+# statements: t0045.
 . "$(dirname "$0")/lib.sh"
 
 D=$EXAMPLES/data
@@ -70,8 +72,14 @@ cp s.db w.db
 sqlite3 w.db "DROP TRIGGER disc_no_delete; DELETE FROM disclosures;"
 expect 6 "check without the disclosures" sdx check -L w.db RS-CoC-2026-0825 --profile $P
 expect_out "is unknown" "UNKNOWN +Pb \+ Cd \+ Hg \+ Cr\(VI\) sum"
-expect_out "and says why (decoys are withheld digests to whoever cannot tell them)" \
-	"9 fields of this record are concealed and not disclosed"
+expect_out "and says which value is missing" \
+	"the value of lead \(Pb\) in claim HM-PACK is concealed and not disclosed"
+check "never counting it as 0" sh -c "! grep -q 'lead (Pb) 0 ' '$out'"
+# a rule that needs no concealed value judges as before: the decoys beside the
+# cadmium values do not make it unknown
+expect 6 "RoHS without the disclosures" sdx check -L w.db RS-CoC-2026-0825 --profile eu-rohs
+expect_out "the cadmium rule judges the value in view" "PASS +Cadmium per homogeneous material"
+expect_out "the lead rule is unknown" "UNKNOWN +Pb, Hg, Cr\(VI\).*"
 
 # a forged disclosure: the same salt and name, the value changed by one digit
 cp s.db f.db

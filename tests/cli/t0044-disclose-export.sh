@@ -146,12 +146,12 @@ check "and keeps its two disclosures under the supplier's origin" \
 	test "$(sqlite3 m.db "SELECT origin, count(*) FROM disclosures GROUP BY origin")" = "example.com/s|2"
 expect 0 "m's ledger verifies, imported disclosures too" sdx verify -L m.db
 expect 6 "m cannot judge the withheld value" sdx check -L m.db RS-CoC-2026-0825 --profile $P
-expect_out "unknown, saying why" "1 fields? of this record (is|are) concealed and not disclosed"
+expect_out "unknown, saying why" "the value of lead \(Pb\) in claim HM-ROHS is concealed and not disclosed"
 
 # judged from the bundle itself, before any import: the same, from what it carries
 expect 6 "check of the redacted bundle" sdx check -L m.db w.sdxb --ref RS-CoC-2026-0825 --profile $P
 expect_out "is unknown, not a pass on the values left" "UNKNOWN +Pb \+ Cd \+ Hg \+ Cr\(VI\) sum"
-expect_out "saying why" "1 field of this record is concealed and not disclosed"
+expect_out "saying why" "the value of lead \(Pb\) in claim HM-ROHS is concealed and not disclosed"
 
 # disclosed: the value and the report travel, and the importer reads it
 printf '{"format":"sdx-disclose/1","disclose":["/claims/*/measurements/0/value"]}' > d.json
